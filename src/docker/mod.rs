@@ -1,0 +1,8 @@
+//! Docker's command-line surface: flag grammar, reference grammar, human units, `--format`
+//! templates and help text. Everything here is pure: no I/O, no engine state.
+
+pub mod cli;
+pub mod help;
+pub mod reference;
+pub mod template;
+pub mod units;

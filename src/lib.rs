@@ -1,0 +1,14 @@
+//! docklab: an interactive teaching shell for Docker images.
+//!
+//! The data flow (see docs and ../shared/DESIGN.md): a typed line is parsed by [`docker::cli`] into
+//! an invocation, executed by an [`engine::Engine`] which returns an [`engine::Outcome`]; only the
+//! application layer prints.
+
+pub mod docker;
+pub mod engine;
+pub mod store;
+pub mod catalog;
+
+pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(_args: I) -> std::process::ExitCode {
+    std::process::ExitCode::SUCCESS
+}
