@@ -4,11 +4,11 @@
 //! an invocation, executed by an [`engine::Engine`] which returns an [`engine::Outcome`]; only the
 //! application layer prints.
 
+pub mod app;
+pub mod catalog;
+pub mod cli;
 pub mod docker;
 pub mod engine;
 pub mod store;
-pub mod catalog;
 
-pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(_args: I) -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
-}
+pub use app::run;

@@ -3,6 +3,8 @@
 
 pub mod cli;
 pub mod help;
+pub mod json;
 pub mod reference;
 pub mod template;
+pub mod text;
 pub mod units;

@@ -1,1 +1,96 @@
-//! The engine trait and the simulated engine.
+//! The engine abstraction: one trait, two engines (simulated and real), one state view that the
+//! lab checks read. Engines never print; they return an [`Outcome`].
+
+pub mod clock;
+pub mod sim;
+mod state;
+
+pub use clock::Clock;
+pub use state::*;
+
+/// What one Docker command printed and how it exited.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: i32,
+    /// Per-layer pull events, for the terminal's animated progress (the text is in `stdout`).
+    pub pulls: Vec<PullEvent>,
+}
+
+/// One image pull, for the ui's animation: the layers and whether each was already there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullEvent {
+    /// The line printed before the layers (`latest: Pulling from library/nginx`).
+    pub header: String,
+    /// (short ID, download size in bytes, already present)
+    pub layers: Vec<(String, u64, bool)>,
+}
+
+impl Outcome {
+    pub fn ok(stdout: impl Into<String>) -> Outcome {
+        Outcome {
+            stdout: stdout.into(),
+            ..Outcome::default()
+        }
+    }
+
+    /// A daemon error as the CLI prints it: `Error response from daemon: …`, exit 1.
+    pub fn daemon_error(message: impl std::fmt::Display) -> Outcome {
+        Outcome {
+            stderr: format!("Error response from daemon: {message}\n"),
+            exit_code: 1,
+            ..Outcome::default()
+        }
+    }
+
+    /// A CLI-side error, printed as is.
+    pub fn error(stderr: impl Into<String>, exit_code: i32) -> Outcome {
+        Outcome {
+            stderr: stderr.into(),
+            exit_code,
+            ..Outcome::default()
+        }
+    }
+
+    /// Appends another outcome (used by commands that run several steps, like `run` pulling).
+    pub fn append(&mut self, other: Outcome) {
+        self.stdout.push_str(&other.stdout);
+        self.stderr.push_str(&other.stderr);
+        self.exit_code = other.exit_code;
+        self.pulls.extend(other.pulls);
+    }
+}
+
+/// What a command may ask of the person at the terminal while it runs.
+pub trait Interaction {
+    /// Shows `prompt` (already on standard output for Docker's confirmations) and reads one line.
+    /// `None` at end of input.
+    fn read_line(&mut self, prompt: &str) -> Option<String>;
+}
+
+/// Answers every question with end of input, as `docker` with `< /dev/null`.
+pub struct NoInput;
+
+impl Interaction for NoInput {
+    fn read_line(&mut self, _prompt: &str) -> Option<String> {
+        None
+    }
+}
+
+/// An engine runs Docker commands and reports its state.
+pub trait Engine {
+    /// Runs `docker ARGS…` (`args` without the leading `docker`).
+    fn exec(&mut self, args: &[String], io: &mut dyn Interaction) -> Result<Outcome, EngineError>;
+    /// The state the checks read.
+    fn state(&mut self) -> Result<EngineState, EngineError>;
+}
+
+/// Why an engine could not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("{0}")]
+    Other(String),
+}

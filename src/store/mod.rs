@@ -1,1 +1,321 @@
-//! The on-disk content-addressed store.
+//! The on-disk store of the simulated engine: an OCI image layout (`oci-layout`, `index.json`,
+//! `blobs/sha256/<hex>`) whose blobs are named by the sha256 of their bytes, plus a versioned state
+//! file. Every write goes to a temp file in the target directory, is fsynced and renamed, so a
+//! process killed at any moment leaves either the old or the new file. One exclusive lock per store
+//! serialises processes.
+
+mod config;
+mod digest;
+mod fsck;
+mod state;
+
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub use config::*;
+pub use digest::{chain_ids, hex, Digest, InvalidDigest};
+pub use fsck::FsckReport;
+pub use state::*;
+
+/// The prefix of temp files, so that stale ones can be recognised and swept.
+const TEMP_PREFIX: &str = ".tmp-";
+
+/// What can go wrong with the store. Carries paths and values; the ui words it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("the store at {path} is in use by another docklab process (waited {waited_ms} ms)")]
+    Locked { path: PathBuf, waited_ms: u128 },
+    #[error("{path}: the state file is corrupt: {message}")]
+    CorruptState { path: PathBuf, message: String },
+    #[error("{path}: the state file has version {found}, newer than this docklab understands ({supported})")]
+    FutureState {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("blob {digest} is missing from the store")]
+    MissingBlob { digest: Digest },
+    #[error("blob {digest} is corrupt: its content hashes to {actual}")]
+    CorruptBlob { digest: Digest, actual: Digest },
+    #[error("blob {digest} is not valid JSON: {message}")]
+    BadDocument { digest: Digest, message: String },
+}
+
+impl StoreError {
+    fn io(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
+        move |source| StoreError::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+/// An open, locked store.
+#[derive(Debug)]
+pub struct Store {
+    root: PathBuf,
+    /// Held for the life of the `Store`: the advisory lock is released when the file is closed.
+    _lock: File,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `root` and takes its lock, waiting up to `wait`.
+    pub fn open(root: &Path, wait: Duration) -> Result<Store, StoreError> {
+        let blobs = root.join("blobs").join("sha256");
+        fs::create_dir_all(&blobs).map_err(StoreError::io(&blobs))?;
+        let lock_path = root.join("lock");
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(StoreError::io(&lock_path))?;
+        let start = Instant::now();
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(StoreError::Locked {
+                        path: root.to_owned(),
+                        waited_ms: start.elapsed().as_millis(),
+                    })
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(StoreError::io(&lock_path)(e)),
+            }
+        }
+        let store = Store {
+            root: root.to_owned(),
+            _lock: lock,
+        };
+        let layout = root.join("oci-layout");
+        if !layout.exists() {
+            store.write_atomic(&layout, br#"{"imageLayoutVersion":"1.0.0"}"#)?;
+        }
+        Ok(store)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn blob_path(&self, digest: &Digest) -> PathBuf {
+        self.root.join("blobs").join("sha256").join(digest.hex())
+    }
+
+    fn state_path(&self) -> PathBuf {
+        self.root.join("state.json")
+    }
+
+    /// Writes `bytes` to `path` atomically: temp file beside it, fsync, rename, fsync the directory.
+    fn write_atomic(&self, path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+        let dir = path.parent().unwrap_or(&self.root);
+        let mut tmp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(dir)
+            .map_err(StoreError::io(dir))?;
+        tmp.write_all(bytes).map_err(StoreError::io(tmp.path()))?;
+        tmp.as_file().sync_all().map_err(StoreError::io(path))?;
+        tmp.persist(path)
+            .map_err(|e| StoreError::io(path)(e.error))?;
+        sync_dir(dir)
+    }
+
+    /// Stores a blob and returns its digest; an existing blob with that digest is success.
+    pub fn put_blob(&self, bytes: &[u8]) -> Result<Digest, StoreError> {
+        let digest = Digest::of(bytes);
+        let path = self.blob_path(&digest);
+        if !path.exists() {
+            self.write_atomic(&path, bytes)?;
+        }
+        Ok(digest)
+    }
+
+    /// Stores a blob streamed from `reader`, hashing while writing.
+    pub fn put_blob_from(&self, reader: &mut dyn Read) -> Result<(Digest, u64), StoreError> {
+        use sha2::Digest as _;
+        let dir = self.root.join("blobs").join("sha256");
+        let mut tmp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(&dir)
+            .map_err(StoreError::io(&dir))?;
+        let mut hasher = sha2::Sha256::new();
+        let mut buf = vec![0u8; 1 << 16];
+        let mut size = 0u64;
+        loop {
+            let n = reader.read(&mut buf).map_err(StoreError::io(&dir))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            tmp.write_all(&buf[..n])
+                .map_err(StoreError::io(tmp.path()))?;
+            size += n as u64;
+        }
+        let digest = Digest::from_hasher(hasher);
+        let path = self.blob_path(&digest);
+        if path.exists() {
+            return Ok((digest, size));
+        }
+        tmp.as_file().sync_all().map_err(StoreError::io(&path))?;
+        tmp.persist(&path)
+            .map_err(|e| StoreError::io(&path)(e.error))?;
+        sync_dir(&dir)?;
+        Ok((digest, size))
+    }
+
+    pub fn has_blob(&self, digest: &Digest) -> bool {
+        self.blob_path(digest).is_file()
+    }
+
+    /// Reads a blob and checks that its content still has its digest.
+    pub fn read_blob(&self, digest: &Digest) -> Result<Vec<u8>, StoreError> {
+        let path = self.blob_path(digest);
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(StoreError::MissingBlob {
+                    digest: digest.clone(),
+                })
+            }
+            Err(e) => return Err(StoreError::io(&path)(e)),
+        };
+        let actual = Digest::of(&bytes);
+        if &actual != digest {
+            return Err(StoreError::CorruptBlob {
+                digest: digest.clone(),
+                actual,
+            });
+        }
+        Ok(bytes)
+    }
+
+    /// Reads a JSON blob (config, manifest).
+    pub fn read_json<T: serde::de::DeserializeOwned>(
+        &self,
+        digest: &Digest,
+    ) -> Result<T, StoreError> {
+        let bytes = self.read_blob(digest)?;
+        serde_json::from_slice(&bytes).map_err(|e| StoreError::BadDocument {
+            digest: digest.clone(),
+            message: e.to_string(),
+        })
+    }
+
+    /// A blob's path, for streaming readers (save, layer export).
+    pub fn blob_file(&self, digest: &Digest) -> Result<File, StoreError> {
+        let path = self.blob_path(digest);
+        File::open(&path).map_err(|e| {
+            if e.kind() == io::ErrorKind::NotFound {
+                StoreError::MissingBlob {
+                    digest: digest.clone(),
+                }
+            } else {
+                StoreError::io(&path)(e)
+            }
+        })
+    }
+
+    /// Removes blobs; a missing one is fine.
+    pub fn remove_blobs<'a>(
+        &self,
+        digests: impl IntoIterator<Item = &'a Digest>,
+    ) -> Result<(), StoreError> {
+        for d in digests {
+            let path = self.blob_path(d);
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(StoreError::io(&path)(e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Loads the state file; a store without one is empty.
+    pub fn load_state(&self) -> Result<State, StoreError> {
+        let path = self.state_path();
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(State::new()),
+            Err(e) => return Err(StoreError::io(&path)(e)),
+        };
+        #[derive(serde::Deserialize)]
+        struct Version {
+            version: u32,
+        }
+        let version: Version =
+            serde_json::from_slice(&bytes).map_err(|e| StoreError::CorruptState {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+        if version.version > STATE_VERSION {
+            return Err(StoreError::FutureState {
+                path,
+                found: version.version,
+                supported: STATE_VERSION,
+            });
+        }
+        serde_json::from_slice(&bytes).map_err(|e| StoreError::CorruptState {
+            path,
+            message: e.to_string(),
+        })
+    }
+
+    /// Writes the state file atomically, then the OCI index derived from it.
+    pub fn save_state(&self, state: &State) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(state).expect("the state always serialises");
+        self.write_atomic(&self.state_path(), &bytes)?;
+        let index =
+            serde_json::to_vec_pretty(&oci_index(state)).expect("the index always serialises");
+        self.write_atomic(&self.root.join("index.json"), &index)
+    }
+
+    /// Re-hashes every blob and checks the state against them; sweeps stale temp files.
+    pub fn fsck(&self) -> Result<FsckReport, StoreError> {
+        fsck::run(self)
+    }
+}
+
+/// The OCI index: one descriptor per reference of each image that has a manifest, and one without
+/// a name for images that have none (dangling), so every image stays reachable in the layout.
+fn oci_index(state: &State) -> Index {
+    let mut manifests = Vec::new();
+    for (id, image) in &state.images {
+        let Some(manifest) = &image.manifest else {
+            continue;
+        };
+        let mut refs = state.refs_of(id).peekable();
+        let descriptor = |name: Option<&str>| Descriptor {
+            media_type: MEDIA_MANIFEST.to_owned(),
+            digest: manifest.clone(),
+            size: image.manifest_size,
+            annotations: name
+                .map(|n| [(ANNOTATION_REF_NAME.to_owned(), n.to_owned())].into())
+                .unwrap_or_default(),
+        };
+        if refs.peek().is_none() {
+            manifests.push(descriptor(None));
+        }
+        for r in refs {
+            manifests.push(descriptor(Some(r)));
+        }
+    }
+    Index {
+        schema_version: 2,
+        media_type: MEDIA_INDEX.to_owned(),
+        manifests,
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(StoreError::io(dir))
+}

@@ -1,0 +1,547 @@
+//! `image ls`, `tag`, `history` and `inspect`.
+
+use serde_json::{json, Map, Value};
+
+use super::{parse_time, truncate_id, usage_error, Ctx, Lookup, Outcome};
+use crate::docker::cli::Invocation;
+use crate::docker::json;
+use crate::docker::reference::Reference;
+use crate::docker::template::{render_table, Template};
+use crate::docker::text::ellipsis;
+use crate::docker::units::{created_since, go_time_string, human_size, rfc3339_nano};
+use crate::store::{Digest, StoreError};
+
+const DEFAULT_TABLE: &str = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}";
+const DEFAULT_TABLE_DIGEST: &str = "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}";
+
+/// Renders rows with a `--format` (or the command's default) the way docker/cli's formatter does.
+pub(super) fn render(format: &str, headers: &Value, rows: &[Value]) -> Outcome {
+    let template = match Template::parse(format) {
+        Ok(t) => t,
+        Err(e) => return Outcome::error(format!("{e}\n"), 1),
+    };
+    if template.is_table() {
+        match render_table(&template, headers, rows) {
+            Ok(text) => Outcome::ok(text),
+            Err(e) => Outcome::error(format!("{e}\n"), 1),
+        }
+    } else {
+        let mut out = String::new();
+        for row in rows {
+            match template.execute(row) {
+                Ok(line) => {
+                    out.push_str(&line);
+                    out.push('\n');
+                }
+                Err(e) => {
+                    return Outcome {
+                        stdout: out,
+                        ..Outcome::error(format!("{e}\n"), 1)
+                    }
+                }
+            }
+        }
+        Outcome::ok(out)
+    }
+}
+
+/// Go's `path.Match` for the `reference` filter: `*`, `?`, `[…]` within one path segment.
+fn glob_match(pattern: &[u8], text: &[u8]) -> bool {
+    match (pattern.first(), text.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => {
+            glob_match(&pattern[1..], text)
+                || (text.first().is_some_and(|&c| c != b'/') && glob_match(pattern, &text[1..]))
+        }
+        (Some(b'?'), Some(&c)) if c != b'/' => glob_match(&pattern[1..], &text[1..]),
+        (Some(b'['), Some(&c)) => {
+            let Some(end) = pattern.iter().position(|&b| b == b']') else {
+                return false;
+            };
+            let class = &pattern[1..end];
+            let (negate, class) = match class.first() {
+                Some(b'^') => (true, &class[1..]),
+                _ => (false, class),
+            };
+            let mut matched = false;
+            let mut i = 0;
+            while i < class.len() {
+                if i + 2 < class.len() && class[i + 1] == b'-' {
+                    matched |= class[i] <= c && c <= class[i + 2];
+                    i += 3;
+                } else {
+                    matched |= class[i] == c;
+                    i += 1;
+                }
+            }
+            matched != negate && glob_match(&pattern[end + 1..], &text[1..])
+        }
+        (Some(&p), Some(&c)) if p == c => glob_match(&pattern[1..], &text[1..]),
+        _ => false,
+    }
+}
+
+/// `reference.FamiliarMatch`: the pattern against the familiar name, then against name:tag.
+fn familiar_match(pattern: &str, full_ref: &str) -> bool {
+    let Ok(r) = Reference::parse(full_ref) else {
+        return false;
+    };
+    let name = r.familiar_name();
+    if glob_match(pattern.as_bytes(), name.as_bytes()) {
+        return true;
+    }
+    r.tag()
+        .is_some_and(|t| glob_match(pattern.as_bytes(), format!("{name}:{t}").as_bytes()))
+}
+
+/// `docker image ls [OPTIONS] [REPOSITORY[:TAG]]`
+pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
+    if inv.args.len() > 1 {
+        return Ok(usage_error(inv, "requires at most 1 argument"));
+    }
+    let mut dangling: Option<bool> = None;
+    let mut patterns: Vec<String> = inv.args.clone();
+    for f in inv.flags.values("filter") {
+        let Some((key, value)) = f.split_once('=') else {
+            return Ok(Outcome::error(
+                format!("bad format of filter (expected name=value)\n"),
+                1,
+            ));
+        };
+        match key {
+            "dangling" => match value.to_ascii_lowercase().as_str() {
+                "true" | "1" => dangling = Some(true),
+                "false" | "0" => dangling = Some(dangling.unwrap_or(false)),
+                _ => {
+                    return Ok(Outcome::daemon_error(format!(
+                        "Invalid filter 'dangling={value}'"
+                    )))
+                }
+            },
+            "reference" => patterns.push(value.to_owned()),
+            "before" | "since" | "label" | "until" => {}
+            _ => return Ok(Outcome::daemon_error(format!("invalid filter '{key}'"))),
+        }
+    }
+    let all = inv.flags.bool("all");
+    let digests_flag = inv.flags.bool("digests");
+    let trunc = !inv.flags.bool("no-trunc");
+    let format_flag = inv.flags.value("format").unwrap_or("");
+    let format = match format_flag {
+        "" | "table" if inv.flags.bool("quiet") => "{{.ID}}".to_owned(),
+        "" | "table" if digests_flag => DEFAULT_TABLE_DIGEST.to_owned(),
+        "" | "table" => DEFAULT_TABLE.to_owned(),
+        "json" => "{{json .}}".to_owned(),
+        f => {
+            let mut f = f.to_owned();
+            if f.starts_with("table") && digests_flag && !f.contains("{{.Digest}}") {
+                f.push_str("\t{{.Digest}}");
+            }
+            f
+        }
+    };
+    let need_digest = digests_flag || format.contains("{{.Digest}}");
+    let users = ctx.state.layer_users();
+    let containers_of = |id: &Digest| {
+        ctx.state
+            .containers
+            .iter()
+            .filter(|c| &c.image == id)
+            .count()
+    };
+
+    let mut rows = Vec::new();
+    for id in ctx.images_newest_first() {
+        let record = &ctx.state.images[id];
+        let mut tags: Vec<(String, String)> = Vec::new();
+        let mut digests: Vec<(String, String)> = Vec::new();
+        for full in ctx.state.refs_of(id) {
+            if !patterns.is_empty() && !patterns.iter().any(|p| familiar_match(p, full)) {
+                continue;
+            }
+            let Ok(r) = Reference::parse(full) else {
+                continue;
+            };
+            match (r.tag(), r.digest()) {
+                (_, Some(d)) => digests.push((r.familiar_name(), d.to_owned())),
+                (Some(t), None) => tags.push((r.familiar_name(), t.to_owned())),
+                (None, None) => {}
+            }
+        }
+        let untagged = tags.is_empty() && digests.is_empty();
+        if untagged {
+            let has_children = ctx.state.children_of(id).next().is_some();
+            if !(all || !has_children) || !patterns.is_empty() || dangling == Some(false) {
+                continue;
+            }
+        } else if dangling == Some(true) && !tags.is_empty() {
+            continue;
+        }
+        if dangling == Some(false) && tags.is_empty() {
+            continue;
+        }
+        let size = ctx.state.image_size(record);
+        let shared: u64 = record
+            .layers
+            .iter()
+            .filter(|l| users.get(l).copied().unwrap_or(0) > 1)
+            .filter_map(|l| ctx.state.layers.get(l))
+            .map(|l| l.size)
+            .sum();
+        let _ = shared;
+        let created = parse_time(&record.created);
+        let row = |repo: &str, tag: &str, digest: &str| {
+            json!({
+                "Containers": containers_of(id).to_string(),
+                "CreatedAt": created.map(|t| go_time_string(t.to_zoned(jiff::tz::TimeZone::system()))).unwrap_or_default(),
+                "CreatedSince": created.map(|t| created_since(t, ctx.now)).unwrap_or_default(),
+                "Digest": digest,
+                "ID": if trunc { truncate_id(id.as_str()).to_owned() } else { id.to_string() },
+                "Repository": repo,
+                "SharedSize": "N/A",
+                "Size": human_size(size as i64),
+                "Tag": tag,
+                "UniqueSize": "N/A",
+                "VirtualSize": human_size(size as i64),
+            })
+        };
+        if untagged {
+            rows.push(row("<none>", "<none>", "<none>"));
+            continue;
+        }
+        // Repositories in order of first appearance (Docker iterates a Go map: any order).
+        let mut repos: Vec<&str> = Vec::new();
+        for (repo, _) in tags.iter().chain(&digests) {
+            if !repos.contains(&repo.as_str()) {
+                repos.push(repo);
+            }
+        }
+        for repo in repos {
+            let repo_tags: Vec<&str> = tags
+                .iter()
+                .filter(|(r, _)| r == repo)
+                .map(|(_, t)| t.as_str())
+                .collect();
+            let repo_digests: Vec<&str> = digests
+                .iter()
+                .filter(|(r, _)| r == repo)
+                .map(|(_, d)| d.as_str())
+                .collect();
+            if repo_tags.is_empty() {
+                if digests_flag {
+                    for d in &repo_digests {
+                        rows.push(row(repo, "<none>", d));
+                    }
+                } else {
+                    rows.push(row(repo, "<none>", ""));
+                }
+                continue;
+            }
+            for tag in repo_tags {
+                if !need_digest || repo_digests.is_empty() {
+                    rows.push(row(repo, tag, "<none>"));
+                } else {
+                    for d in &repo_digests {
+                        rows.push(row(repo, tag, d));
+                    }
+                }
+            }
+        }
+    }
+    let headers = json!({
+        "Containers": "CONTAINERS", "CreatedAt": "CREATED AT", "CreatedSince": "CREATED",
+        "Digest": "DIGEST", "ID": "IMAGE ID", "Repository": "REPOSITORY", "SharedSize": "SHARED SIZE",
+        "Size": "SIZE", "Tag": "TAG", "UniqueSize": "UNIQUE SIZE", "VirtualSize": "VIRTUAL SIZE",
+    });
+    let mut out = render(&format, &headers, &rows);
+    const HINTS: &[&str] = &[
+        "build", "history", "import", "inspect", "list", "load", "ls", "prune", "pull", "push",
+        "rm", "save", "tag",
+    ];
+    if rows.is_empty() && inv.display == "images" {
+        if let Some(name) = inv.args.first().filter(|a| HINTS.contains(&a.as_str())) {
+            out.stderr.push_str(&format!(
+                "\nNo images found matching \"{name}\": did you mean \"docker image {name}\"?\n"
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// `docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]`
+pub(super) fn tag(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
+    if inv.args.len() != 2 {
+        return Ok(usage_error(inv, "requires 2 arguments"));
+    }
+    let (source, target) = (&inv.args[0], &inv.args[1]);
+    let target_ref = match Reference::parse(target) {
+        Ok(r) => r,
+        Err(e) => {
+            return Ok(Outcome::error(
+                format!("Error parsing reference: {target:?} is not a valid repository/tag: {e}\n"),
+                1,
+            ))
+        }
+    };
+    let id = match ctx.find_image(source) {
+        Ok(id) => id,
+        Err(e) => return Ok(Outcome::daemon_error(e.message())),
+    };
+    if target_ref.digest().is_some() {
+        return Ok(Outcome::daemon_error(
+            "refusing to create a tag with a digest reference",
+        ));
+    }
+    let target_ref = target_ref.with_default_tag();
+    ctx.state.refs.insert(target_ref.full_string(), id.clone());
+    if let Some(image) = ctx.state.images.get_mut(&id) {
+        image.last_tag_time = Some(rfc3339_nano(ctx.now));
+    }
+    ctx.touch();
+    Ok(Outcome::default())
+}
+
+/// `docker history [OPTIONS] IMAGE`
+pub(super) fn history(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
+    if inv.args.len() != 1 {
+        return Ok(usage_error(inv, "requires 1 argument"));
+    }
+    let id = match ctx.find_image(&inv.args[0]) {
+        Ok(id) => id,
+        Err(e) => return Ok(Outcome::daemon_error(e.message())),
+    };
+    let human = inv.flags.value("human").is_none_or(|v| v != "false");
+    let trunc = !inv.flags.bool("no-trunc");
+    let config = ctx.config(&id)?;
+    let record = &ctx.state.images[&id];
+    let mut entries = Vec::new();
+    let mut layer = 0;
+    for h in &config.history {
+        let size = if h.empty_layer {
+            0
+        } else {
+            let s = record
+                .layers
+                .get(layer)
+                .and_then(|c| ctx.state.layers.get(c))
+                .map_or(0, |l| l.size);
+            layer += 1;
+            s
+        };
+        entries.push((h, size));
+    }
+    entries.reverse();
+    // The image's own ID on the top row, then its legacy-builder parents', then `<missing>`.
+    let mut ids: Vec<String> = vec![id.to_string()];
+    let mut parent = record.parent.clone();
+    while let Some(p) = parent {
+        ids.push(p.to_string());
+        parent = ctx.state.images.get(&p).and_then(|r| r.parent.clone());
+    }
+    let rows: Vec<Value> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, (h, size))| {
+            let hid = ids
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| "<missing>".to_owned());
+            let created = h.created.as_deref().and_then(parse_time);
+            let created_at = created
+                .map(|t| {
+                    t.to_zoned(jiff::tz::TimeZone::system())
+                        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+                        .to_string()
+                        .replace("+00:00", "Z")
+                })
+                .unwrap_or_default();
+            let since = if human {
+                created.map_or_else(|| "N/A".to_owned(), |t| created_since(t, ctx.now))
+            } else {
+                created_at.clone()
+            };
+            let by = h.created_by.as_deref().unwrap_or("").replace('\t', " ");
+            json!({
+                "Comment": h.comment.as_deref().unwrap_or(""),
+                "CreatedAt": created_at,
+                "CreatedBy": if trunc { ellipsis(&by, 45) } else { by },
+                "CreatedSince": since,
+                "ID": if trunc { truncate_id(&hid).to_owned() } else { hid },
+                "Size": if human { human_size(*size as i64) } else { size.to_string() },
+            })
+        })
+        .collect();
+    let format = match inv.flags.value("format").unwrap_or("") {
+        "" | "table" if inv.flags.bool("quiet") => "{{.ID}}",
+        "" | "table" if !human => {
+            "table {{.ID}}\t{{.CreatedAt}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
+        }
+        "" | "table" => "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}",
+        "json" => "{{json .}}",
+        f => f,
+    };
+    let headers = json!({
+        "Comment": "COMMENT", "CreatedAt": "CREATED AT", "CreatedBy": "CREATED BY",
+        "CreatedSince": "CREATED", "ID": "IMAGE", "Size": "SIZE",
+    });
+    Ok(render(format, &headers, &rows))
+}
+
+/// Which objects `inspect` looks for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum InspectKind {
+    Image,
+    Container,
+    Any,
+}
+
+/// `docker inspect`, `docker image inspect`, `docker container inspect`
+pub(super) fn inspect(
+    ctx: &mut Ctx<'_>,
+    inv: &Invocation,
+    kind: InspectKind,
+) -> Result<Outcome, StoreError> {
+    if inv.args.is_empty() {
+        return Ok(usage_error(inv, "requires at least 1 argument"));
+    }
+    let mut values = Vec::new();
+    let mut errors = Vec::new();
+    for name in &inv.args {
+        let container = if kind == InspectKind::Image {
+            None
+        } else {
+            super::containers::find(ctx, name)
+        };
+        if let Some(i) = container {
+            values.push(super::containers::inspect_json(ctx, i)?);
+            continue;
+        }
+        if kind != InspectKind::Container {
+            match ctx.find_image(name) {
+                Ok(id) => {
+                    values.push(image_json(ctx, &id)?);
+                    continue;
+                }
+                Err(Lookup::Invalid(_) | Lookup::NotFound(_)) => {}
+            }
+        }
+        errors.push(match kind {
+            InspectKind::Image => format!("Error response from daemon: No such image: {name}"),
+            InspectKind::Container => {
+                format!("Error response from daemon: No such container: {name}")
+            }
+            InspectKind::Any => format!("Error: No such object: {name}"),
+        });
+    }
+    let mut out = Outcome::default();
+    match inv.flags.value("format") {
+        None | Some("" | "json") => {
+            out.stdout = json::indented(&Value::Array(values));
+            out.stdout.push('\n');
+        }
+        Some(f) => {
+            let template = match Template::parse(f) {
+                Ok(t) => t,
+                Err(e) => return Ok(Outcome::error(format!("{e}\n"), 1)),
+            };
+            for v in &values {
+                match template.execute(v) {
+                    Ok(line) => {
+                        out.stdout.push_str(&line);
+                        out.stdout.push('\n');
+                    }
+                    Err(e) => {
+                        return Ok(Outcome {
+                            stdout: out.stdout,
+                            ..Outcome::error(format!("{e}\n"), 1)
+                        })
+                    }
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        out.stderr = errors.join("\n") + "\n";
+        out.exit_code = 1;
+    }
+    Ok(out)
+}
+
+/// The `docker image inspect` document of one image (Docker 28's field order).
+fn image_json(ctx: &Ctx<'_>, id: &Digest) -> Result<Value, StoreError> {
+    let record = &ctx.state.images[id];
+    let config = ctx.config(id)?;
+    let (tags, digests) = ctx.familiar_refs(id);
+    let comment = config
+        .history
+        .last()
+        .and_then(|h| h.comment.clone())
+        .unwrap_or_default();
+    let mut cfg = serde_json::to_value(&config.config).expect("config serialises");
+    if let Value::Object(m) = &mut cfg {
+        if m.is_empty() {
+            cfg = Value::Null;
+        }
+    }
+    let layers: Vec<Value> = config
+        .rootfs
+        .diff_ids
+        .iter()
+        .map(|d| Value::String(d.to_string()))
+        .collect();
+    let top = record
+        .layers
+        .last()
+        .map(|c| c.hex().to_owned())
+        .unwrap_or_default();
+    let mut graph = Map::new();
+    graph.insert(
+        "Data".to_owned(),
+        json!({
+            "LowerDir": record.layers.iter().rev().skip(1).map(|c| format!("/var/lib/docker/overlay2/{}/diff", c.hex())).collect::<Vec<_>>().join(":"),
+            "MergedDir": format!("/var/lib/docker/overlay2/{top}/merged"),
+            "UpperDir": format!("/var/lib/docker/overlay2/{top}/diff"),
+            "WorkDir": format!("/var/lib/docker/overlay2/{top}/work"),
+        }),
+    );
+    graph.insert("Name".to_owned(), json!("overlay2"));
+    Ok(json!({
+        "Id": id.to_string(),
+        "RepoTags": tags,
+        "RepoDigests": digests,
+        "Parent": record.parent.as_ref().map(ToString::to_string).unwrap_or_default(),
+        "Comment": comment,
+        "Created": config.created,
+        "DockerVersion": "",
+        "Author": "",
+        "Config": cfg,
+        "Architecture": config.architecture,
+        "Os": config.os,
+        "Size": ctx.state.image_size(record),
+        "GraphDriver": Value::Object(graph),
+        "RootFS": {"Type": "layers", "Layers": layers},
+        "Metadata": {"LastTagTime": record.last_tag_time.clone().unwrap_or_else(|| "0001-01-01T00:00:00Z".to_owned())},
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_filter_matches_like_docker() {
+        assert!(familiar_match("ngi*", "docker.io/library/nginx:latest"));
+        assert!(familiar_match(
+            "nginx:lat*",
+            "docker.io/library/nginx:latest"
+        ));
+        assert!(!familiar_match("ngi", "docker.io/library/nginx:latest"));
+        assert!(familiar_match(
+            "nginx",
+            "docker.io/library/nginx:monblog_prod"
+        ));
+        assert!(!familiar_match("*", "docker.io/user/app:1"));
+        assert!(familiar_match("*/*", "docker.io/user/app:1"));
+        assert!(familiar_match("[mn]ginx", "docker.io/library/nginx:1"));
+    }
+}

@@ -1,0 +1,419 @@
+//! `rmi` and `image prune`, following the daemon's `ImageDelete`: untag versus delete, conflicts
+//! with containers and other references, layers freed only when no other image uses them.
+
+use super::{truncate_id, usage_error, Ctx, Lookup, Outcome};
+use crate::docker::cli::Invocation;
+use crate::docker::reference::Reference;
+use crate::docker::units::human_size;
+use crate::engine::Interaction;
+use crate::store::{ContainerStatus, Digest, StoreError};
+
+/// One line of a delete response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Record {
+    Untagged(String),
+    Deleted(String),
+}
+
+/// Why a delete failed.
+#[derive(Debug)]
+pub(super) enum DeleteError {
+    NotFound(String),
+    Other(String),
+}
+
+impl DeleteError {
+    fn message(&self) -> &str {
+        match self {
+            DeleteError::NotFound(m) | DeleteError::Other(m) => m,
+        }
+    }
+}
+
+/// The kinds of conflict the daemon checks, as a bit mask.
+const CHILD: u8 = 1;
+const RUNNING: u8 = 2;
+const ACTIVE_REF: u8 = 4;
+const STOPPED: u8 = 8;
+const HARD: u8 = CHILD | RUNNING;
+const SOFT: u8 = ACTIVE_REF | STOPPED;
+
+struct Conflict {
+    hard: bool,
+    used: bool,
+    id: Digest,
+    message: String,
+}
+
+impl Conflict {
+    fn text(&self) -> String {
+        let force = if self.hard {
+            "cannot be forced"
+        } else {
+            "must be forced"
+        };
+        format!(
+            "conflict: unable to delete {} ({force}) - {}",
+            self.id.short(),
+            self.message
+        )
+    }
+}
+
+/// `docker rmi [OPTIONS] IMAGE [IMAGE...]`
+pub(super) fn rmi(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
+    if inv.args.is_empty() {
+        return Ok(usage_error(inv, "requires at least 1 argument"));
+    }
+    let force = inv.flags.bool("force");
+    let prune = !inv.flags.bool("no-prune");
+    let mut out = Outcome::default();
+    let mut errors = Vec::new();
+    let mut fatal = false;
+    for name in &inv.args {
+        match image_delete(ctx, name, force, prune)? {
+            Ok(records) => {
+                for r in records {
+                    match r {
+                        Record::Untagged(s) => out.stdout.push_str(&format!("Untagged: {s}\n")),
+                        Record::Deleted(s) => out.stdout.push_str(&format!("Deleted: {s}\n")),
+                    }
+                }
+            }
+            Err(e) => {
+                fatal |= !matches!(e, DeleteError::NotFound(_));
+                errors.push(format!("Error response from daemon: {}", e.message()));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        out.stderr = errors.join("\n") + "\n";
+        if !force || fatal {
+            out.exit_code = 1;
+        }
+    }
+    Ok(out)
+}
+
+/// The daemon's `ImageDelete`.
+pub(super) fn image_delete(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    force: bool,
+    prune: bool,
+) -> Result<Result<Vec<Record>, DeleteError>, StoreError> {
+    let id = match ctx.find_image(name) {
+        Ok(id) => id,
+        Err(e @ Lookup::NotFound(_)) => return Ok(Err(DeleteError::NotFound(e.message()))),
+        Err(e) => return Ok(Err(DeleteError::Other(e.message()))),
+    };
+    let mut records = Vec::new();
+    let mut repo_refs = refs(ctx, &id);
+    let is_id_prefix = id
+        .hex()
+        .starts_with(name.strip_prefix("sha256:").unwrap_or(name))
+        || id.as_str().starts_with(name);
+    let mut removed_repository_ref = false;
+    if is_id_prefix {
+        if is_single_reference(&repo_refs) {
+            let mut mask = HARD;
+            if !force {
+                mask |= SOFT & !ACTIVE_REF;
+            }
+            if let Some(c) = check_conflict(ctx, &id, mask) {
+                return Ok(Err(DeleteError::Other(c.text())));
+            }
+            for r in &repo_refs {
+                ctx.state.refs.remove(&r.full_string());
+                records.push(Record::Untagged(r.familiar_string()));
+            }
+            ctx.touch();
+        }
+    } else {
+        if !force && is_single_reference(&repo_refs) {
+            if let Some(c) = ctx.state.containers.iter().find(|c| c.image == id) {
+                return Ok(Err(DeleteError::Other(format!(
+                    "conflict: unable to remove repository reference {name:?} (must force) - container {} is using its referenced image {}",
+                    truncate_id(&c.id),
+                    id.short()
+                ))));
+            }
+        }
+        let parsed = match Reference::parse(name) {
+            Ok(r) => r.with_default_tag(),
+            Err(e) => return Ok(Err(DeleteError::Other(e.to_string()))),
+        };
+        if ctx.state.refs.remove(&parsed.full_string()).is_none() {
+            return Ok(Err(DeleteError::NotFound(format!(
+                "No such image: {}",
+                parsed.familiar_string()
+            ))));
+        }
+        ctx.touch();
+        records.push(Record::Untagged(parsed.familiar_string()));
+        repo_refs = refs(ctx, &id);
+        if parsed.digest().is_none() {
+            let same_repo_tag = repo_refs
+                .iter()
+                .any(|r| r.digest().is_none() && r.name() == parsed.name());
+            if !same_repo_tag {
+                let mut remaining = Vec::new();
+                for r in repo_refs {
+                    if r.digest().is_some() && r.name() == parsed.name() {
+                        ctx.state.refs.remove(&r.full_string());
+                        records.push(Record::Untagged(r.familiar_string()));
+                    } else {
+                        remaining.push(r);
+                    }
+                }
+                repo_refs = remaining;
+            }
+        }
+        if !repo_refs.is_empty() {
+            return Ok(Ok(records));
+        }
+        removed_repository_ref = true;
+    }
+    match delete_helper(ctx, &id, &mut records, force, prune, removed_repository_ref) {
+        Ok(()) => Ok(Ok(records)),
+        Err(c) => Ok(Err(DeleteError::Other(c.text()))),
+    }
+}
+
+/// The references of an image, parsed, in lexical order.
+fn refs(ctx: &Ctx<'_>, id: &Digest) -> Vec<Reference> {
+    ctx.state
+        .refs_of(id)
+        .filter_map(|r| Reference::parse(r).ok())
+        .collect()
+}
+
+/// True when the references are one tag (and digests of that same repository) or one digest.
+fn is_single_reference(refs: &[Reference]) -> bool {
+    if refs.len() <= 1 {
+        return refs.len() == 1;
+    }
+    let mut single: Option<&Reference> = None;
+    let mut canonical = std::collections::BTreeSet::new();
+    for r in refs {
+        if r.digest().is_some() {
+            canonical.insert(r.name());
+        } else if single.is_none() {
+            single = Some(r);
+        } else {
+            return false;
+        }
+    }
+    let single = single.unwrap_or(&refs[0]);
+    canonical.len() == 1 && canonical.contains(&single.name())
+}
+
+fn check_conflict(ctx: &Ctx<'_>, id: &Digest, mask: u8) -> Option<Conflict> {
+    let conflict = |hard, used, message: String| {
+        Some(Conflict {
+            hard,
+            used,
+            id: id.clone(),
+            message,
+        })
+    };
+    if mask & CHILD != 0 && ctx.state.children_of(id).next().is_some() {
+        return conflict(true, false, "image has dependent child images".to_owned());
+    }
+    if mask & RUNNING != 0 {
+        if let Some(c) = ctx
+            .state
+            .containers
+            .iter()
+            .find(|c| &c.image == id && c.status == ContainerStatus::Running)
+        {
+            return conflict(
+                true,
+                true,
+                format!(
+                    "image is being used by running container {}",
+                    truncate_id(&c.id)
+                ),
+            );
+        }
+    }
+    if mask & ACTIVE_REF != 0 && ctx.state.refs_of(id).next().is_some() {
+        return conflict(
+            false,
+            false,
+            "image is referenced in multiple repositories".to_owned(),
+        );
+    }
+    if mask & STOPPED != 0 {
+        if let Some(c) = ctx
+            .state
+            .containers
+            .iter()
+            .find(|c| &c.image == id && c.status != ContainerStatus::Running)
+        {
+            return conflict(
+                false,
+                true,
+                format!(
+                    "image is being used by stopped container {}",
+                    truncate_id(&c.id)
+                ),
+            );
+        }
+    }
+    None
+}
+
+/// The daemon's `imageDeleteHelper`: untag everything, delete the image and the layers nothing
+/// else uses, then (with `prune`) its untagged legacy-builder parents.
+fn delete_helper(
+    ctx: &mut Ctx<'_>,
+    id: &Digest,
+    records: &mut Vec<Record>,
+    force: bool,
+    prune: bool,
+    quiet: bool,
+) -> Result<(), Conflict> {
+    let mut mask = HARD;
+    if !force {
+        mask |= SOFT;
+    }
+    if let Some(c) = check_conflict(ctx, id, mask) {
+        let dangling =
+            ctx.state.refs_of(id).next().is_none() && ctx.state.children_of(id).next().is_none();
+        if quiet && (!dangling || c.used) {
+            return Ok(());
+        }
+        return Err(c);
+    }
+    let Some(record) = ctx.state.images.get(id).cloned() else {
+        return Ok(());
+    };
+    for r in refs(ctx, id) {
+        ctx.state.refs.remove(&r.full_string());
+        records.push(Record::Untagged(r.familiar_string()));
+    }
+    ctx.state.images.remove(id);
+    ctx.freed.push(id.clone());
+    if let Some(m) = &record.manifest {
+        ctx.freed.push(m.clone());
+    }
+    ctx.touch();
+    records.push(Record::Deleted(id.to_string()));
+    let still_used: std::collections::BTreeSet<Digest> =
+        ctx.state.layer_users().into_keys().cloned().collect();
+    let mut freed_layers = Vec::new();
+    for chain in record.layers.iter().rev() {
+        if still_used.contains(chain) {
+            break;
+        }
+        if let Some(layer) = ctx.state.layers.remove(chain) {
+            ctx.freed.push(layer.diff_id);
+            freed_layers.push(chain.clone());
+        }
+    }
+    for chain in freed_layers {
+        records.push(Record::Deleted(chain.to_string()));
+    }
+    match record.parent {
+        Some(parent) if prune => delete_helper(ctx, &parent, records, false, true, true),
+        _ => Ok(()),
+    }
+}
+
+/// `docker image prune [OPTIONS]`
+pub(super) fn image_prune(
+    ctx: &mut Ctx<'_>,
+    inv: &Invocation,
+    io: &mut dyn Interaction,
+) -> Result<Outcome, StoreError> {
+    if !inv.args.is_empty() {
+        return Ok(usage_error(inv, "accepts no arguments"));
+    }
+    let all = inv.flags.bool("all");
+    let mut out = Outcome::default();
+    if !inv.flags.bool("force") {
+        let warning = if all {
+            "WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue? [y/N] "
+        } else {
+            "WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] "
+        };
+        if !confirm(io, warning) {
+            return Ok(out);
+        }
+    }
+    let (reclaimed, text) = prune_images(ctx, all)?;
+    if !text.is_empty() {
+        out.stdout.push_str(&text);
+        out.stdout.push('\n');
+    }
+    out.stdout.push_str(&format!(
+        "Total reclaimed space: {}\n",
+        human_size(reclaimed as i64)
+    ));
+    Ok(out)
+}
+
+/// Docker's confirmation: the prompt, then one line; only `y`/`Y` says yes.
+pub(super) fn confirm(io: &mut dyn Interaction, prompt: &str) -> bool {
+    io.read_line(prompt)
+        .is_some_and(|a| a.trim().eq_ignore_ascii_case("y"))
+}
+
+/// The daemon's `ImagesPrune` and the CLI's rendering of it: (space reclaimed, `Deleted Images:` text).
+pub(super) fn prune_images(ctx: &mut Ctx<'_>, all: bool) -> Result<(u64, String), StoreError> {
+    let layer_sizes: std::collections::BTreeMap<String, u64> = ctx
+        .state
+        .layers
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.size))
+        .collect();
+    let candidates: Vec<Digest> = ctx
+        .images_newest_first()
+        .into_iter()
+        .filter(|id| all || ctx.state.children_of(id).next().is_none())
+        .filter(|id| {
+            ctx.state.refs_of(id).next().is_some() || ctx.state.children_of(id).next().is_none()
+        })
+        .cloned()
+        .collect();
+    let mut deleted = Vec::new();
+    for id in candidates {
+        if !ctx.state.images.contains_key(&id) {
+            continue;
+        }
+        let image_refs = refs(ctx, &id);
+        if image_refs.is_empty() {
+            if let Ok(records) = image_delete(ctx, id.hex(), false, true)? {
+                deleted.extend(records);
+            }
+            continue;
+        }
+        let has_tag = image_refs.iter().any(|r| r.digest().is_none());
+        if all || !has_tag {
+            for r in image_refs {
+                if let Ok(records) = image_delete(ctx, &r.full_string(), false, true)? {
+                    deleted.extend(records);
+                }
+            }
+        }
+    }
+    let reclaimed = deleted
+        .iter()
+        .filter_map(|r| match r {
+            Record::Deleted(d) => layer_sizes.get(d),
+            Record::Untagged(_) => None,
+        })
+        .sum();
+    let mut text = String::new();
+    if !deleted.is_empty() {
+        text.push_str("Deleted Images:\n");
+        for r in &deleted {
+            match r {
+                Record::Untagged(s) => text.push_str(&format!("untagged: {s}\n")),
+                Record::Deleted(s) => text.push_str(&format!("deleted: {s}\n")),
+            }
+        }
+    }
+    Ok((reclaimed, text))
+}

@@ -1,0 +1,361 @@
+//! `system df`, `system prune`, `builder prune`, `version` and `info`.
+
+use serde_json::json;
+
+use super::images::render;
+use super::remove::{confirm, prune_images};
+use super::{usage_error, Ctx, Outcome};
+use crate::docker::cli::Invocation;
+use crate::docker::units::human_size;
+use crate::engine::Interaction;
+use crate::store::{ContainerStatus, StoreError};
+
+/// "12MB (50%)", or "0B" when there is nothing.
+fn reclaimable(reclaimable: u64, total: u64) -> String {
+    if total > 0 {
+        format!(
+            "{} ({}%)",
+            human_size(reclaimable as i64),
+            reclaimable * 100 / total
+        )
+    } else {
+        human_size(reclaimable as i64)
+    }
+}
+
+/// `docker system df [OPTIONS]`
+pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
+    if !inv.args.is_empty() {
+        return Ok(usage_error(inv, "accepts no arguments"));
+    }
+    let users = ctx.state.layer_users();
+    // Images as `image ls` lists them without -a: intermediate images are left out.
+    let listed: Vec<_> = ctx
+        .state
+        .images
+        .iter()
+        .filter(|(id, _)| {
+            ctx.state.refs_of(id).next().is_some() || ctx.state.children_of(id).next().is_none()
+        })
+        .collect();
+    let layers_size: u64 = ctx.state.layers.values().map(|l| l.size).sum();
+    let mut active = 0;
+    let mut used = 0u64;
+    for (id, record) in &listed {
+        if ctx.state.containers.iter().any(|c| &c.image == *id) {
+            active += 1;
+            let size = ctx.state.image_size(record);
+            let shared: u64 = record
+                .layers
+                .iter()
+                .filter(|l| users.get(l).copied().unwrap_or(0) > 1)
+                .filter_map(|l| ctx.state.layers.get(l))
+                .map(|l| l.size)
+                .sum();
+            used += size - shared;
+        }
+    }
+    let containers = &ctx.state.containers;
+    let running = containers
+        .iter()
+        .filter(|c| c.status == ContainerStatus::Running)
+        .count();
+    let cache_size: u64 = ctx.state.build_cache.iter().map(|c| c.size).sum();
+    let cache_in_use: u64 = ctx
+        .state
+        .build_cache
+        .iter()
+        .filter(|c| c.in_use && !c.shared)
+        .map(|c| c.size)
+        .sum();
+    let rows = vec![
+        json!({"Type": "Images", "TotalCount": listed.len().to_string(), "Active": active.to_string(),
+               "Size": human_size(layers_size as i64), "Reclaimable": reclaimable(layers_size.saturating_sub(used), layers_size)}),
+        json!({"Type": "Containers", "TotalCount": containers.len().to_string(), "Active": running.to_string(),
+               "Size": human_size(0), "Reclaimable": reclaimable(0, 0)}),
+        json!({"Type": "Local Volumes", "TotalCount": "0", "Active": "0", "Size": human_size(0), "Reclaimable": reclaimable(0, 0)}),
+        json!({"Type": "Build Cache", "TotalCount": ctx.state.build_cache.len().to_string(),
+               "Active": ctx.state.build_cache.iter().filter(|c| c.in_use).count().to_string(),
+               "Size": human_size(cache_size as i64), "Reclaimable": human_size((cache_size - cache_in_use) as i64)}),
+    ];
+    let format = match inv.flags.value("format").unwrap_or("") {
+        "" | "table" => {
+            "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}"
+        }
+        "json" => "{{json .}}",
+        f => f,
+    };
+    let headers = json!({"Type": "TYPE", "TotalCount": "TOTAL", "Active": "ACTIVE", "Size": "SIZE", "Reclaimable": "RECLAIMABLE"});
+    if inv.flags.bool("verbose") {
+        return Ok(df_verbose(ctx));
+    }
+    Ok(render(format, &headers, &rows))
+}
+
+/// `docker system df -v`: one table per kind of object.
+fn df_verbose(ctx: &Ctx<'_>) -> Outcome {
+    let users = ctx.state.layer_users();
+    let layers_size: u64 = ctx.state.layers.values().map(|l| l.size).sum();
+    let mut rows = Vec::new();
+    for id in ctx.images_newest_first() {
+        let record = &ctx.state.images[id];
+        let (tags, _) = ctx.familiar_refs(id);
+        let size = ctx.state.image_size(record);
+        let shared: u64 = record
+            .layers
+            .iter()
+            .filter(|l| users.get(l).copied().unwrap_or(0) > 1)
+            .filter_map(|l| ctx.state.layers.get(l))
+            .map(|l| l.size)
+            .sum();
+        let created = super::parse_time(&record.created);
+        let containers = ctx
+            .state
+            .containers
+            .iter()
+            .filter(|c| &c.image == id)
+            .count();
+        let mut push = |repo: &str, tag: &str| {
+            rows.push(json!({
+                "Repository": repo, "Tag": tag, "ID": super::truncate_id(id.as_str()),
+                "CreatedSince": created.map(|t| crate::docker::units::created_since(t, ctx.now)).unwrap_or_default(),
+                "Size": human_size(size as i64), "SharedSize": human_size(shared as i64),
+                "UniqueSize": human_size((size - shared) as i64), "Containers": containers.to_string(),
+            }));
+        };
+        if tags.is_empty() {
+            push("<none>", "<none>");
+        }
+        for t in &tags {
+            let (repo, tag) = t.rsplit_once(':').unwrap_or((t, ""));
+            push(repo, tag);
+        }
+    }
+    let images = render(
+        "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}",
+        &json!({"Repository": "REPOSITORY", "Tag": "TAG", "ID": "IMAGE ID", "CreatedSince": "CREATED",
+                "Size": "SIZE", "SharedSize": "SHARED SIZE", "UniqueSize": "UNIQUE SIZE", "Containers": "CONTAINERS"}),
+        &rows,
+    );
+    let mut out = Outcome::ok(format!("Images space usage:\n\n{}", images.stdout));
+    let crows: Vec<_> = ctx
+        .state
+        .containers
+        .iter()
+        .rev()
+        .map(|c| {
+            json!({"ID": super::truncate_id(&c.id), "Image": c.image_name,
+                   "Command": format!("{:?}", crate::docker::text::ellipsis(&c.entrypoint.iter().chain(&c.cmd).cloned().collect::<Vec<_>>().join(" "), 20)),
+                   "LocalVolumes": "0", "Size": "0B",
+                   "RunningFor": crate::docker::units::created_since(super::parse_time(&c.created).unwrap_or(ctx.now), ctx.now),
+                   "Status": match c.status { ContainerStatus::Running => "Up", ContainerStatus::Exited => "Exited", ContainerStatus::Created => "Created" }.to_owned()
+                        + &String::new(),
+                   "Names": c.name})
+        })
+        .collect();
+    let containers = render(
+        "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.LocalVolumes}}\t{{.Size}}\t{{.RunningFor}}\t{{.Status}}\t{{.Names}}",
+        &json!({"ID": "CONTAINER ID", "Image": "IMAGE", "Command": "COMMAND", "LocalVolumes": "LOCAL VOLUMES",
+                "Size": "SIZE", "RunningFor": "CREATED", "Status": "STATUS", "Names": "NAMES"}),
+        &crows,
+    );
+    out.stdout.push_str(&format!(
+        "\nContainers space usage:\n\n{}",
+        containers.stdout
+    ));
+    out.stdout
+        .push_str("\nLocal Volumes space usage:\n\nVOLUME NAME   LINKS     SIZE\n");
+    out.stdout.push_str("\nBuild cache usage: ");
+    out.stdout.push_str(&human_size(
+        ctx.state.build_cache.iter().map(|c| c.size).sum::<u64>() as i64,
+    ));
+    out.stdout.push_str("\n\n");
+    let _ = layers_size;
+    let brows: Vec<_> = ctx
+        .state
+        .build_cache
+        .iter()
+        .map(|c| json!({"ID": c.id.get(..12).unwrap_or(&c.id), "CacheType": c.kind, "Size": human_size(c.size as i64),
+                        "CreatedSince": "", "LastUsedSince": "", "UsageCount": c.usage_count.to_string(), "Shared": c.shared.to_string()}))
+        .collect();
+    let cache = render(
+        "table {{.ID}}\t{{.CacheType}}\t{{.Size}}\t{{.CreatedSince}}\t{{.LastUsedSince}}\t{{.UsageCount}}\t{{.Shared}}",
+        &json!({"ID": "CACHE ID", "CacheType": "CACHE TYPE", "Size": "SIZE", "CreatedSince": "CREATED",
+                "LastUsedSince": "LAST USED", "UsageCount": "USAGE", "Shared": "SHARED"}),
+        &brows,
+    );
+    out.stdout.push_str(&cache.stdout);
+    out
+}
+
+/// Removes stopped containers: (IDs removed).
+fn prune_containers(ctx: &mut Ctx<'_>) -> Vec<String> {
+    let (keep, gone): (Vec<_>, Vec<_>) = ctx
+        .state
+        .containers
+        .drain(..)
+        .partition(|c| c.status == ContainerStatus::Running);
+    ctx.state.containers = keep;
+    if !gone.is_empty() {
+        ctx.touch();
+    }
+    gone.into_iter().map(|c| c.id).collect()
+}
+
+/// Removes build cache records: (bytes reclaimed, IDs).
+fn prune_cache(ctx: &mut Ctx<'_>) -> (u64, Vec<String>) {
+    let records = std::mem::take(&mut ctx.state.build_cache);
+    if !records.is_empty() {
+        ctx.touch();
+    }
+    (
+        records.iter().map(|c| c.size).sum(),
+        records.into_iter().map(|c| c.id).collect(),
+    )
+}
+
+/// `docker system prune [OPTIONS]`
+pub(super) fn system_prune(
+    ctx: &mut Ctx<'_>,
+    inv: &Invocation,
+    io: &mut dyn Interaction,
+) -> Result<Outcome, StoreError> {
+    if !inv.args.is_empty() {
+        return Ok(usage_error(inv, "accepts no arguments"));
+    }
+    let all = inv.flags.bool("all");
+    let mut out = Outcome::default();
+    if !inv.flags.bool("force") {
+        let mut warning = String::from(
+            "WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n",
+        );
+        if inv.flags.bool("volumes") {
+            warning.push_str("  - all anonymous volumes not used by at least one container\n");
+        }
+        warning.push_str(if all {
+            "  - all images without at least one container associated to them\n  - all build cache\n"
+        } else {
+            "  - all dangling images\n  - unused build cache\n"
+        });
+        warning.push_str("\nAre you sure you want to continue? [y/N] ");
+        if !confirm(io, &warning) {
+            return Ok(out);
+        }
+    }
+    let containers = prune_containers(ctx);
+    if !containers.is_empty() {
+        out.stdout.push_str("Deleted Containers:\n");
+        for id in containers {
+            out.stdout.push_str(&id);
+            out.stdout.push('\n');
+        }
+        out.stdout.push('\n');
+    }
+    let (image_space, text) = prune_images(ctx, all)?;
+    if !text.is_empty() {
+        out.stdout.push_str(&text);
+        out.stdout.push('\n');
+    }
+    let (cache_space, ids) = prune_cache(ctx);
+    if !ids.is_empty() {
+        out.stdout.push_str("Deleted build cache objects:\n");
+        for id in ids {
+            out.stdout.push_str(&id);
+            out.stdout.push('\n');
+        }
+        out.stdout.push('\n');
+    }
+    out.stdout.push_str(&format!(
+        "Total reclaimed space: {}\n",
+        human_size((image_space + cache_space) as i64)
+    ));
+    Ok(out)
+}
+
+/// `docker builder prune [OPTIONS]`
+pub(super) fn builder_prune(
+    ctx: &mut Ctx<'_>,
+    inv: &Invocation,
+    io: &mut dyn Interaction,
+) -> Result<Outcome, StoreError> {
+    let mut out = Outcome::default();
+    if !inv.flags.bool("force") {
+        let warning = if inv.flags.bool("all") {
+            "WARNING! This will remove all build cache.\nAre you sure you want to continue? [y/N] "
+        } else {
+            "WARNING! This will remove all dangling build cache.\nAre you sure you want to continue? [y/N] "
+        };
+        if !confirm(io, warning) {
+            return Ok(out);
+        }
+    }
+    let (space, ids) = prune_cache(ctx);
+    if !ids.is_empty() {
+        out.stdout
+            .push_str("ID\tRECLAIMABLE\tSIZE\tLAST ACCESSED\n");
+    }
+    out.stdout
+        .push_str(&format!("Total:\t{}\n", human_size(space as i64)));
+    Ok(out)
+}
+
+/// `docker version`: the client as Docker 28's, the server as docklab's simulation.
+pub(super) fn version() -> Outcome {
+    Outcome::ok(format!(
+        "Client:
+ Version:           28.2.2
+ API version:       1.50
+ Go version:        go1.24.3
+ Git commit:        e6534b4
+ Built:             Fri May 30 12:07:26 2025
+ OS/Arch:           linux/amd64
+ Context:           default
+
+Server: docklab simulated engine
+ Engine:
+  Version:          docklab {}
+  API version:      1.50 (simulated)
+  OS/Arch:          linux/amd64
+  Experimental:     false
+  Notes:            no daemon, no network; images come from docklab's offline catalog
+",
+        env!("CARGO_PKG_VERSION")
+    ))
+}
+
+/// `docker info`: a short summary saying it is a simulation.
+pub(super) fn info(ctx: &mut Ctx<'_>) -> Result<Outcome, StoreError> {
+    let containers = &ctx.state.containers;
+    let running = containers
+        .iter()
+        .filter(|c| c.status == ContainerStatus::Running)
+        .count();
+    let stopped = containers
+        .iter()
+        .filter(|c| c.status == ContainerStatus::Exited)
+        .count();
+    Ok(Outcome::ok(format!(
+        "Client:
+ Version:    28.2.2
+ Context:    default
+ Debug Mode: false
+
+Server:
+ Containers: {}
+  Running: {running}
+  Paused: 0
+  Stopped: {stopped}
+ Images: {}
+ Server Version: docklab {} (simulated engine)
+ Storage Driver: docklab content-addressed store
+  Root Dir: {}
+ Operating System: docklab simulation (no daemon, no network)
+ OSType: linux
+ Architecture: x86_64
+",
+        containers.len(),
+        ctx.state.images.len(),
+        env!("CARGO_PKG_VERSION"),
+        ctx.store.root().display(),
+    )))
+}

@@ -1,0 +1,148 @@
+//! The `sha256:<hex>` digest that names every blob, image and layer.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+/// A validated `sha256:` digest with 64 lowercase hex digits.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Digest(String);
+
+/// Why a string is not a digest.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid digest {0:?}: expected sha256: followed by 64 lowercase hex digits")]
+pub struct InvalidDigest(pub String);
+
+impl Digest {
+    /// The digest of `bytes`.
+    pub fn of(bytes: &[u8]) -> Digest {
+        Digest::from_hasher(Sha256::new_with_prefix(bytes))
+    }
+
+    /// The digest a finished hasher computed.
+    pub fn from_hasher(hasher: Sha256) -> Digest {
+        Digest(format!("sha256:{}", hex(&hasher.finalize())))
+    }
+
+    /// The 64 hex digits.
+    pub fn hex(&self) -> &str {
+        &self.0["sha256:".len()..]
+    }
+
+    /// The first 12 hex digits, as Docker shows IDs.
+    pub fn short(&self) -> &str {
+        &self.hex()[..12]
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Lowercase hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+impl FromStr for Digest {
+    type Err = InvalidDigest;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let valid = s.strip_prefix("sha256:").is_some_and(|h| {
+            h.len() == 64
+                && h.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        });
+        if valid {
+            Ok(Digest(s.to_owned()))
+        } else {
+            Err(InvalidDigest(s.to_owned()))
+        }
+    }
+}
+
+impl TryFrom<String> for Digest {
+    type Error = InvalidDigest;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<Digest> for String {
+    fn from(d: Digest) -> String {
+        d.0
+    }
+}
+
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Digest({})", self.0)
+    }
+}
+
+/// Docker's chain ID of a layer stack: `chain(L0) = diff(L0)`,
+/// `chain(Ln) = sha256(chain(Ln-1) + " " + diff(Ln))`.
+pub fn chain_ids(diff_ids: &[Digest]) -> Vec<Digest> {
+    let mut out: Vec<Digest> = Vec::with_capacity(diff_ids.len());
+    for diff in diff_ids {
+        let next = match out.last() {
+            None => diff.clone(),
+            Some(parent) => Digest::of(format!("{parent} {diff}").as_bytes()),
+        };
+        out.push(next);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_of_empty_input() {
+        assert_eq!(
+            Digest::of(b"").as_str(),
+            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn rejects_invalid_digests() {
+        for bad in [
+            "",
+            "sha256:",
+            "sha256:abc",
+            "sha512:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
+            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b85g",
+            "sha256:../../../../etc/passwd/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ] {
+            assert!(bad.parse::<Digest>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn chain_ids_follow_docker() {
+        // The empty layer's diff ID on top of itself, as in `docker inspect` RootFS of images that
+        // have two WORKDIR layers: chain(L1) = sha256("<d> <d>").
+        let d: Digest = "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef"
+            .parse()
+            .expect("valid digest");
+        let chain = chain_ids(&[d.clone(), d.clone()]);
+        assert_eq!(chain[0], d);
+        assert_eq!(chain[1], Digest::of(format!("{d} {d}").as_bytes()));
+    }
+}

@@ -1,0 +1,178 @@
+//! The store's state file: what the blobs alone do not say (references, image metadata, layer
+//! records with the sizes Docker shows, containers, build cache). Versioned; written atomically.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Digest;
+
+/// The version this build writes and reads. A newer file is refused, not overwritten.
+pub const STATE_VERSION: u32 = 1;
+
+/// Everything the simulated daemon knows besides blob contents.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct State {
+    pub version: u32,
+    /// Images by ID (the digest of their config blob).
+    pub images: BTreeMap<Digest, ImageRecord>,
+    /// References by their full string (`docker.io/library/nginx:latest`,
+    /// `docker.io/library/nginx@sha256:…`) to image IDs. A `BTreeMap` keeps Docker's lexical order.
+    pub refs: BTreeMap<String, Digest>,
+    /// Layers by chain ID.
+    pub layers: BTreeMap<Digest, LayerRecord>,
+    /// Containers in creation order.
+    pub containers: Vec<ContainerRecord>,
+    /// Build cache records.
+    #[serde(default)]
+    pub build_cache: Vec<CacheRecord>,
+    /// A counter that makes generated IDs and names unique under a frozen clock.
+    pub seq: u64,
+}
+
+/// What `image ls` needs of an image without reading its config blob.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageRecord {
+    /// The config's `created`, RFC 3339.
+    pub created: String,
+    /// Chain IDs of its layers, bottom first.
+    pub layers: Vec<Digest>,
+    /// The manifest blob, when the image came from a registry or a build that wrote one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<Digest>,
+    /// The manifest blob's size in bytes.
+    #[serde(default)]
+    pub manifest_size: u64,
+    /// The legacy builder's parent image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<Digest>,
+    /// When a tag last moved onto this image (RFC 3339), as `Metadata.LastTagTime`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_tag_time: Option<String>,
+}
+
+/// One layer of the layer store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerRecord {
+    /// sha256 of the uncompressed tar; also the blob's digest, layers being stored uncompressed.
+    pub diff_id: Digest,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<Digest>,
+    /// The size Docker shows for this layer (for catalog layers, the real image's size).
+    pub size: u64,
+}
+
+/// A container's lifecycle state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContainerStatus {
+    Created,
+    Running,
+    Exited,
+}
+
+/// One container.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerRecord {
+    /// 64 hex digits.
+    pub id: String,
+    pub name: String,
+    pub image: Digest,
+    /// The image as the user named it (what `ps` shows).
+    pub image_name: String,
+    pub entrypoint: Vec<String>,
+    pub cmd: Vec<String>,
+    pub created: String,
+    pub status: ContainerStatus,
+    #[serde(default)]
+    pub started_at: Option<String>,
+    #[serde(default)]
+    pub finished_at: Option<String>,
+    #[serde(default)]
+    pub exit_code: i32,
+    /// Published ports as `-p` gave them (`8080:80`).
+    #[serde(default)]
+    pub ports: Vec<String>,
+    #[serde(default)]
+    pub env: Vec<String>,
+    #[serde(default)]
+    pub tty: bool,
+    #[serde(default)]
+    pub interactive: bool,
+    #[serde(default)]
+    pub auto_remove: bool,
+    #[serde(default)]
+    pub network: Option<String>,
+}
+
+/// A build cache record (one BuildKit step result).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheRecord {
+    pub id: String,
+    /// The cache key: parent and instruction (and source contents).
+    pub key: String,
+    pub kind: String,
+    pub description: String,
+    pub size: u64,
+    pub created: String,
+    pub last_used: String,
+    pub usage_count: u64,
+    /// The layer (chain ID) the step produced, if any.
+    #[serde(default)]
+    pub layer: Option<Digest>,
+    #[serde(default)]
+    pub shared: bool,
+    #[serde(default)]
+    pub in_use: bool,
+}
+
+impl State {
+    pub fn new() -> State {
+        State {
+            version: STATE_VERSION,
+            ..State::default()
+        }
+    }
+
+    /// How many images reference a layer (by chain ID).
+    pub fn layer_users(&self) -> BTreeMap<&Digest, usize> {
+        let mut users: BTreeMap<&Digest, usize> = BTreeMap::new();
+        for image in self.images.values() {
+            for layer in &image.layers {
+                *users.entry(layer).or_default() += 1;
+            }
+        }
+        users
+    }
+
+    /// The references that point at an image, in Docker's lexical order.
+    pub fn refs_of<'a>(&'a self, id: &'a Digest) -> impl Iterator<Item = &'a str> + 'a {
+        self.refs
+            .iter()
+            .filter(move |(_, v)| *v == id)
+            .map(|(k, _)| k.as_str())
+    }
+
+    /// The size Docker shows for an image: the sum of its layers.
+    pub fn image_size(&self, image: &ImageRecord) -> u64 {
+        image
+            .layers
+            .iter()
+            .filter_map(|l| self.layers.get(l))
+            .map(|l| l.size)
+            .sum()
+    }
+
+    /// Images whose parent is `id` (legacy builder children).
+    pub fn children_of<'a>(&'a self, id: &'a Digest) -> impl Iterator<Item = &'a Digest> + 'a {
+        self.images
+            .iter()
+            .filter(move |(_, r)| r.parent.as_ref() == Some(id))
+            .map(|(k, _)| k)
+    }
+}
