@@ -45,7 +45,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 EMPTY_BLOB = "sha256:4f4fb700ef54461cfa02571ae0db9a0dc1e0cdb5577484a6d75e68dc38e8acc1"
 BUSYBOX = Path("/bin/busybox")
 APPLETS = [
-    "sh", "ash", "bash", "sleep", "echo", "cat", "ls", "env", "true", "false", "pwd", "id",
+    "sh", "ash", "sleep", "echo", "cat", "ls", "env", "true", "false", "pwd", "id",
     "hostname", "ps", "uname", "mkdir", "rm", "cp", "mv", "printf", "head", "tail", "grep", "sed",
     "wc", "date", "touch", "chmod", "ln", "kill", "test", "which",
 ]
@@ -218,7 +218,9 @@ def base_entries(busybox: bytes) -> dict[str, Entry]:
     add(entries, Entry("bin/busybox", "file", busybox, 0o755))
     for applet in APPLETS:
         add(entries, Entry(f"bin/{applet}", "symlink", target="busybox"))
-    add(entries, Entry("usr/bin/bash", "symlink", target="/bin/busybox"))
+    # busybox-static has no bash applet: bash is a shell script that runs busybox's sh.
+    add(entries, Entry("bin/bash", "file", b'#!/bin/sh\nexec /bin/busybox sh "$@"\n', 0o755))
+    add(entries, Entry("usr/bin/bash", "symlink", target="/bin/bash"))
     add(entries, Entry("usr/bin/env", "symlink", target="/bin/busybox"))
     for d in ("tmp",):
         add(entries, Entry(d, "dir", mode=0o1777))
@@ -359,7 +361,10 @@ def generate(facts: Path, out: Path, prefix: str, sizes: str) -> list[tuple[str,
             entries.update(layer_extra.get(key, {}))
             # A directory marker makes each catalog layer distinct without adding to its size.
             add(entries, Entry(f".docklab/{short(key)}", "dir", mode=0o755))
-            content = sum(len(e.data) for e in entries.values() if e.kind == "file")
+            # Docker counts a layer's size from the unpacked files' lstat: symlinks count their
+            # target's length, directories nothing.
+            content = (sum(len(e.data) for e in entries.values() if e.kind == "file")
+                       + sum(len(e.target) for e in entries.values() if e.kind == "symlink"))
             target = image["layer"][index]["size_uncompressed"]
             if sizes == "catalog" and target > content:
                 add(entries, Entry(f".docklab/{short(key)}/pad", "zeros", size=target - content))
