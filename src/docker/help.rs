@@ -6,6 +6,8 @@
 //! and flag names, usage lines, value types and defaults are Docker's; most descriptions are our
 //! own words (the short ones that have no other natural wording are kept as Docker has them).
 
+use std::fmt::Write as _;
+
 use super::cli::CommandId;
 
 /// Terminal width Docker assumes when standard input is not a terminal.
@@ -232,7 +234,7 @@ pub enum Arity {
     Max(usize),
 }
 
-/// Which program owns a command: Docker's client, or the buildx plugin (BuildKit).
+/// Which program owns a command: Docker's client, or the buildx plugin (`BuildKit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Owner {
     Docker,
@@ -1434,7 +1436,7 @@ fn push_go_escaped(out: &mut String, c: char) {
         '\t' => out.push_str("\\t"),
         '\u{b}' => out.push_str("\\v"),
         c if (c as u32) < 0x20 || c == '\u{7f}' => {
-            out.push_str(&format!("\\x{:02x}", c as u32));
+            let _ = write!(out, "\\x{:02x}", c as u32);
         }
         // Go prints C1 controls, the soft hyphen and other non-graphic runes escaped; this covers
         // the ones a byte can produce and the common invisible ones.
@@ -1446,7 +1448,7 @@ fn push_go_escaped(out: &mut String, c: char) {
             || c == '\u{feff}'
             || ('\u{fff9}'..='\u{fffb}').contains(&c) =>
         {
-            out.push_str(&format!("\\u{:04x}", c as u32));
+            let _ = write!(out, "\\u{:04x}", c as u32);
         }
         c => out.push(c),
     }
@@ -1521,9 +1523,9 @@ pub fn flag_usages(flags: &[FlagSpec], cols: usize) -> String {
         let mut usage = f.help.to_string();
         if f.show_default {
             if f.kind == ValueKind::Str {
-                usage.push_str(&format!(" (default {})", go_quote(f.default)));
+                let _ = write!(usage, " (default {})", go_quote(f.default));
             } else {
-                usage.push_str(&format!(" (default {})", f.default));
+                let _ = write!(usage, " (default {})", f.default);
             }
         }
         lines.push((head, usage));
@@ -1605,9 +1607,10 @@ pub fn group_help(group: &GroupSpec, width: usize) -> String {
         .map(|(n, s)| (n.to_string(), s))
         .collect();
     list_block(&mut out, "Commands", &rows);
-    out.push_str(&format!(
+    let _ = write!(
+        out,
         "\n\nRun 'docker {name} COMMAND --help' for more information on a command.\n"
-    ));
+    );
     if group.owner == Owner::Buildx {
         out.push_str(BUILDX_HELP_FOOTER);
     }
@@ -1656,4 +1659,113 @@ pub fn root_help(width: usize) -> String {
         "For more help on how to use Docker, head to https://docs.docker.com/go/guides/\n",
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pretty_assertions::assert_eq;
+
+    const FORMAT: &str = "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates";
+
+    /// The renderer fed Docker's own texts gives the real client's `docker ps --help` byte for
+    /// byte: padding, wrapping at 79 columns, embedded newlines, `(default -1)`.
+    #[test]
+    fn layout_matches_docker_given_dockers_texts() {
+        const PS: &[FlagSpec] = &[
+            flag(
+                Some('a'),
+                "all",
+                ValueKind::Bool,
+                "Show all containers (default shows just running)",
+            ),
+            flag(
+                Some('f'),
+                "filter",
+                ValueKind::Filter,
+                "Filter output based on conditions provided",
+            ),
+            flag(None, "format", ValueKind::Str, FORMAT),
+            flag(
+                Some('n'),
+                "last",
+                ValueKind::Int,
+                "Show n last created containers (includes all states)",
+            )
+            .default_shown("-1"),
+            flag(
+                Some('l'),
+                "latest",
+                ValueKind::Bool,
+                "Show the latest created container (includes all states)",
+            ),
+            flag(None, "no-trunc", ValueKind::Bool, "Don't truncate output"),
+            flag(
+                Some('q'),
+                "quiet",
+                ValueKind::Bool,
+                "Only display container IDs",
+            ),
+            flag(
+                Some('s'),
+                "size",
+                ValueKind::Bool,
+                "Display total file sizes",
+            ),
+        ];
+        let spec = CommandSpec {
+            flags: PS,
+            short: "List containers",
+            ..*find_command("ps").expect("ps")
+        };
+        assert_eq!(
+            command_help(&spec, DEFAULT_WIDTH),
+            "Usage:  docker ps [OPTIONS]\n\nList containers\n\nAliases:\n  docker container ls, docker container list, docker container ps, docker ps\n\nOptions:\n  -a, --all             Show all containers (default shows just running)\n  -f, --filter filter   Filter output based on conditions provided\n      --format string   Format output using a custom template:\n                        'table':            Print output in table format\n                        with column headers (default)\n                        'table TEMPLATE':   Print output in table format\n                        using the given Go template\n                        'json':             Print in JSON format\n                        'TEMPLATE':         Print output using the given\n                        Go template.\n                        Refer to https://docs.docker.com/go/formatting/\n                        for more information about formatting output with\n                        templates\n  -n, --last int        Show n last created containers (includes all\n                        states) (default -1)\n  -l, --latest          Show the latest created container (includes all\n                        states)\n      --no-trunc        Don't truncate output\n  -q, --quiet           Only display container IDs\n  -s, --size            Display total file sizes\n"
+        );
+    }
+
+    /// `docker history --help`'s flag block from the real client (bool default shown, wider
+    /// column, URL longer than the room left).
+    #[test]
+    fn history_flags_layout() {
+        const HISTORY: &[FlagSpec] = &[
+            flag(None, "format", ValueKind::Str, FORMAT),
+            flag(Some('H'), "human", ValueKind::Bool, "Print sizes and dates in human readable format")
+                .default_shown("true"),
+            flag(None, "no-trunc", ValueKind::Bool, "Don't truncate output"),
+            flag(None, "platform", ValueKind::Str, "Show history for the given platform. Formatted as \"os[/arch[/variant]]\" (e.g., \"linux/amd64\")"),
+            flag(Some('q'), "quiet", ValueKind::Bool, "Only show image IDs"),
+        ];
+        assert_eq!(
+            flag_usages(HISTORY, DEFAULT_WIDTH - 1),
+            "      --format string     Format output using a custom template:\n                          'table':            Print output in table\n                          format with column headers (default)\n                          'table TEMPLATE':   Print output in table\n                          format using the given Go template\n                          'json':             Print in JSON format\n                          'TEMPLATE':         Print output using the\n                          given Go template.\n                          Refer to https://docs.docker.com/go/formatting/\n                          for more information about formatting output\n                          with templates\n  -H, --human             Print sizes and dates in human readable format\n                          (default true)\n      --no-trunc          Don't truncate output\n      --platform string   Show history for the given platform. Formatted\n                          as \"os[/arch[/variant]]\" (e.g., \"linux/amd64\")\n  -q, --quiet             Only show image IDs\n"
+        );
+    }
+
+    #[test]
+    fn every_flag_name_is_unique_per_command() {
+        for c in COMMANDS {
+            for (i, f) in c.flags.iter().enumerate() {
+                assert!(
+                    !c.flags[i + 1..]
+                        .iter()
+                        .any(|g| g.long == f.long || (f.short.is_some() && g.short == f.short)),
+                    "{}: --{} twice",
+                    c.path,
+                    f.long
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn go_quoting() {
+        assert_eq!(
+            go_quote("a\"b\\c\n\u{1}\u{e9}"),
+            "\"a\\\"b\\\\c\\n\\x01\u{e9}\""
+        );
+        assert_eq!(go_quote_byte(b'z'), "'z'");
+        assert_eq!(go_quote_byte(0x85), "'\\u0085'");
+        assert_eq!(go_quote_byte(b'\''), "'\\''");
+    }
 }

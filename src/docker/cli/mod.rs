@@ -9,6 +9,7 @@
 mod values;
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use super::help::{
     self, command_help, find_command, find_group, group_help, root_help, Arity, CommandSpec,
@@ -42,7 +43,7 @@ pub enum CommandId {
     Version,
     /// `docker info`, `docker system info`.
     Info,
-    /// BuildKit's build: `docker build`, `docker image build`, `docker builder build`,
+    /// `BuildKit`'s build: `docker build`, `docker image build`, `docker builder build`,
     /// `docker buildx build`, `docker buildx b`.
     Build,
     Save,
@@ -162,7 +163,7 @@ pub fn parse_with_width(args: &[String], width: usize) -> Result<Parsed, CliErro
     let mut root = FlagParser::new(GLOBAL_FLAGS, false, false);
     let rest = match root.run(args, &mut globals) {
         Ok(rest) => rest,
-        Err(message) => return Err(root_flag_error(&message, root.notices)),
+        Err(message) => return Err(root_flag_error(&message, &root.notices)),
     };
     // The root's own notices (the `-h` warning) go to stderr.
     let root_notice = std::mem::take(&mut root.notices);
@@ -386,7 +387,7 @@ fn unknown_root_command(word: &str, rest: &[String], width: usize) -> Result<Par
     let mut flags = Flags::new(GLOBAL_FLAGS);
     let mut parser = FlagParser::new(GLOBAL_FLAGS, true, false);
     if let Err(message) = parser.run(rest, &mut flags) {
-        return Err(root_flag_error(&message, parser.notices));
+        return Err(root_flag_error(&message, &parser.notices));
     }
     if flags.bool("help") {
         return Ok(help_out(parser.notices + &root_help(width), String::new()));
@@ -456,7 +457,7 @@ fn parse_command(
     }))
 }
 
-/// docker/cli `cli/required.go`, wording (and its "SRun" typo) as in 28.2.2.
+/// docker/cli `cli/required.go`, wording (and its `SRun` typo) as in 28.2.2.
 fn arity_error(spec: &CommandSpec, n: usize) -> Option<String> {
     let path = format!("docker {}", spec.path);
     let usage = spec.use_line();
@@ -493,7 +494,7 @@ fn flag_error(message: &str, use_line: &str, path: &str) -> CliError {
     }
 }
 
-fn root_flag_error(message: &str, notices: String) -> CliError {
+fn root_flag_error(message: &str, notices: &str) -> CliError {
     CliError {
         stderr: format!(
             "{notices}{message}\n\nUsage:  docker [OPTIONS] COMMAND [ARG...]\n\nRun 'docker --help' for more information\n"
@@ -610,8 +611,7 @@ impl FlagParser {
             return Err(format!("unknown flag: --{name}"));
         };
         let value = match (inline, flag.implicit_value()) {
-            (Some(v), _) => v.to_string(),
-            (None, Some(v)) => v.to_string(),
+            (Some(v), _) | (None, Some(v)) => v.to_string(),
             (None, None) if i < args.len() => {
                 i += 1;
                 args[i - 1].clone()
@@ -684,10 +684,11 @@ impl FlagParser {
             )
         })?;
         if let Some(advice) = flag.deprecated {
-            self.notices.push_str(&format!(
-                "Flag --{} has been deprecated, {advice}\n",
+            let _ = writeln!(
+                self.notices,
+                "Flag --{} has been deprecated, {advice}",
                 flag.long
-            ));
+            );
         }
         out.record(flag, value);
         Ok(())

@@ -19,17 +19,11 @@ pub(super) fn check(flag: &FlagSpec, value: String) -> Result<String, String> {
         ValueKind::Uint => {
             parse_uint(&value, 64)?;
         }
-        ValueKind::Bytes => {
-            // `--memory-swap -1` means unlimited swap.
-            if !(flag.long == "memory-swap" && value == "-1") {
-                check_size(&value)?;
-            }
-        }
+        // `--memory-swap -1` means unlimited swap.
+        ValueKind::Bytes if !(flag.long == "memory-swap" && value == "-1") => check_size(&value)?,
         ValueKind::Duration => parse_duration(&value)?,
-        ValueKind::Decimal => {
-            if !is_rational(&value) {
-                return Err(format!("failed to parse {value} as a rational number"));
-            }
+        ValueKind::Decimal if !is_rational(&value) => {
+            return Err(format!("failed to parse {value} as a rational number"));
         }
         _ => {}
     }
@@ -92,8 +86,8 @@ fn radix_of(digits: &str) -> (u32, &str, bool) {
 }
 
 /// The magnitude of an unsigned number in Go's base-0 syntax (underscores allowed only with a
-/// base prefix); `None` for invalid syntax, `Some(None)` when it overflows `u128`.
-fn parse_magnitude(digits: &str) -> Option<Option<u128>> {
+/// base prefix); `None` for invalid syntax, `Some(Magnitude::Huge)` past `u128`.
+fn parse_magnitude(digits: &str) -> Option<Magnitude> {
     let (radix, body, prefixed) = radix_of(digits);
     if body.is_empty() && !(radix == 8 && digits.len() > 1 && !digits[1..].is_empty()) {
         return None;
@@ -111,7 +105,12 @@ fn parse_magnitude(digits: &str) -> Option<Option<u128>> {
             .and_then(|a| a.checked_mul(u128::from(radix)))
             .and_then(|a| a.checked_add(u128::from(d)));
     }
-    Some(acc)
+    Some(acc.map_or(Magnitude::Huge, Magnitude::Fits))
+}
+
+enum Magnitude {
+    Fits(u128),
+    Huge,
 }
 
 /// Go's `strconv.ParseInt(s, 0, bits)`, errors only.
@@ -127,7 +126,7 @@ fn parse_int(s: &str, bits: u32) -> Result<(), String> {
     };
     let limit = 1u128 << (bits - 1);
     match magnitude {
-        Some(m) if (negative && m <= limit) || (!negative && m < limit) => Ok(()),
+        Magnitude::Fits(m) if (negative && m <= limit) || (!negative && m < limit) => Ok(()),
         _ => Err(err("value out of range")),
     }
 }
@@ -139,7 +138,7 @@ fn parse_uint(s: &str, bits: u32) -> Result<(), String> {
         return Err(err("invalid syntax"));
     };
     match magnitude {
-        Some(m) if m < (1u128 << bits) => Ok(()),
+        Magnitude::Fits(m) if m < (1u128 << bits) => Ok(()),
         _ => Err(err("value out of range")),
     }
 }
