@@ -93,14 +93,20 @@ impl Engine for SimEngine {
                     ..Outcome::default()
                 })
             }
-            Ok(Parsed::Help { stdout }) => return Ok(Outcome::ok(stdout)),
+            Ok(Parsed::Help { stdout, stderr }) => {
+                return Ok(Outcome { stdout, stderr, ..Outcome::default() })
+            }
             Ok(Parsed::Run(inv)) => inv,
         };
         // Commands that need no store.
         if inv.command == CommandId::Version {
-            return Ok(system::version());
+            let mut out = system::version();
+            out.stdout.insert_str(0, &inv.notices);
+            return Ok(out);
         }
-        Ok(self.with_ctx(|ctx| dispatch(ctx, &inv, io))?)
+        let mut out = self.with_ctx(|ctx| dispatch(ctx, &inv, io))?;
+        out.stdout.insert_str(0, &inv.notices);
+        Ok(out)
     }
 
     fn state(&mut self) -> Result<EngineState, EngineError> {

@@ -1,0 +1,699 @@
+//! Docker 28's command-line grammar: the words after `docker` become an [`Invocation`] (command,
+//! flags, positional arguments), a help text, or the exact error Docker's client prints.
+//!
+//! It follows cobra and pflag as the docker client uses them: global options before the command
+//! word, flags anywhere for most commands but only before the image for `run`/`create`, `--`,
+//! combined shorthands (`-aq`), `-fvalue`, `--flag=value`, typed values checked with Go's wording.
+//! The command table and help texts live in [`super::help`]; nothing here does I/O.
+
+mod values;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::help::{
+    self, command_help, find_command, find_group, group_help, root_help, Arity, CommandSpec,
+    FlagSpec, GroupSpec, Owner, ValueKind, DEFAULT_WIDTH, GLOBAL_FLAGS, GROUPS,
+};
+
+/// One command docklab's simulated engine implements, by its canonical path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CommandId {
+    Pull,
+    /// `docker images`, `docker image ls`, `docker image list`.
+    ImageLs,
+    Tag,
+    History,
+    /// `docker rmi`, `docker image rm`, `docker image remove`.
+    Rmi,
+    ImagePrune,
+    SystemPrune,
+    SystemDf,
+    Run,
+    Create,
+    /// `docker ps`, `docker container ls|list|ps`.
+    Ps,
+    Stop,
+    Start,
+    /// `docker rm`, `docker container rm|remove`.
+    Rm,
+    Inspect,
+    ImageInspect,
+    ContainerInspect,
+    Version,
+    /// `docker info`, `docker system info`.
+    Info,
+    /// `BuildKit`'s build: `docker build`, `docker image build`, `docker builder build`,
+    /// `docker buildx build`, `docker buildx b`.
+    Build,
+    Save,
+    Load,
+    /// `docker builder prune`, `docker buildx prune`.
+    BuilderPrune,
+    /// Parsed so the engine can answer it; docklab has no registry to push to.
+    Push,
+}
+
+/// The flags given to one command, keyed by their long name.
+#[derive(Debug, Clone)]
+pub struct Flags {
+    spec: &'static [FlagSpec],
+    given: BTreeMap<&'static str, Vec<String>>,
+}
+
+impl Flags {
+    fn new(spec: &'static [FlagSpec]) -> Self {
+        Flags {
+            spec,
+            given: BTreeMap::new(),
+        }
+    }
+
+    fn record(&mut self, flag: &FlagSpec, value: String) {
+        let values = self.given.entry(flag.long).or_default();
+        if flag.kind == ValueKind::Strings {
+            // pflag's stringSlice reads each occurrence as comma-separated values.
+            values.extend(value.split(',').map(str::to_string));
+        } else {
+            values.push(value);
+        }
+    }
+
+    /// A boolean flag's value: the last one given (`--all=false` counts), else its default.
+    pub fn bool(&self, long: &str) -> bool {
+        match self.given.get(long).and_then(|v| v.last()) {
+            Some(v) => v == "true",
+            None => self
+                .spec
+                .iter()
+                .any(|f| f.long == long && f.default == "true"),
+        }
+    }
+
+    /// The last value of a string or number flag; when it was not given, Docker's default
+    /// (`--pull` → `missing`), or `None` when the default is empty.
+    pub fn value(&self, long: &str) -> Option<&str> {
+        if let Some(v) = self.given.get(long).and_then(|v| v.last()) {
+            return Some(v.as_str());
+        }
+        self.spec
+            .iter()
+            .find(|f| f.long == long && !f.kind.is_repeatable() && !f.default.is_empty())
+            .map(|f| f.default)
+    }
+
+    /// Every value of a repeatable flag, in the order given (`-e A -e B`).
+    pub fn values(&self, long: &str) -> &[String] {
+        self.given.get(long).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the flag was given at all.
+    pub fn is_set(&self, long: &str) -> bool {
+        self.given.contains_key(long)
+    }
+}
+
+/// A command to run, as the client understood it.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    pub command: CommandId,
+    pub flags: Flags,
+    /// Positional arguments; for `run`/`create`, the image and then the container's command.
+    pub args: Vec<String>,
+    /// The command as Docker names it in messages: `images`, `image ls` (also for `image list`),
+    /// `buildx build` (also for `build`).
+    pub display: String,
+    /// The global options given before the command (`-D`, `-H …`, `--context …`).
+    pub globals: Flags,
+    /// What the client prints on stdout before running it (deprecated flag warnings).
+    pub notices: String,
+}
+
+/// What the words after `docker` amount to.
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    Run(Invocation),
+    /// Help or version text; the exit code is 0. Docker prints some help on stderr (bare
+    /// `docker`, bare `docker image`), and the `-h` deprecation warning goes to one or the other.
+    Help {
+        stdout: String,
+        stderr: String,
+    },
+}
+
+/// What Docker prints for a command-line mistake, and its exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliError {
+    pub stderr: String,
+    pub stdout: String,
+    pub exit_code: i32,
+}
+
+/// `args` are the words after `docker` (e.g. `["image", "ls", "-a"]`); help is laid out for an
+/// 80-column terminal, as Docker does when standard input is not one.
+pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
+    parse_with_width(args, DEFAULT_WIDTH)
+}
+
+/// [`parse`], wrapping help for a terminal `width` columns wide.
+pub fn parse_with_width(args: &[String], width: usize) -> Result<Parsed, CliError> {
+    let width = width.max(2);
+    // Global options, up to the command word (docker/cli `HandleGlobalFlags`).
+    let mut globals = Flags::new(GLOBAL_FLAGS);
+    let mut root = FlagParser::new(GLOBAL_FLAGS, false, false);
+    let rest = match root.run(args, &mut globals) {
+        Ok(rest) => rest,
+        Err(message) => return Err(root_flag_error(&message, &root.notices)),
+    };
+    // The root's own notices (the `-h` warning) go to stderr.
+    let root_notice = std::mem::take(&mut root.notices);
+    if globals.bool("version") {
+        return Ok(help_out(help::VERSION_LINE.to_string(), root_notice));
+    }
+    if globals.bool("help") {
+        return Ok(help_out(root_help(width), root_notice));
+    }
+    let Some(word) = rest.first() else {
+        return Ok(help_out(String::new(), root_notice + &root_help(width)));
+    };
+    if let Some(level) = globals.value("log-level").filter(|l| !is_log_level(l)) {
+        return Err(CliError {
+            stderr: format!("Unable to parse logging level: {level}\n"),
+            stdout: String::new(),
+            exit_code: 1,
+        });
+    }
+    let tail = &rest[1..];
+    let found = match word.as_str() {
+        "build" => Some(Target::Command(buildx("build"), tail.to_vec())),
+        w => match find_group(w) {
+            Some(group) => Some(find_in_group(group, tail)),
+            None => find_command(w)
+                .filter(|c| !c.path.contains(' '))
+                .map(|c| Target::Command(c, tail.to_vec())),
+        },
+    };
+    let mut result = match found {
+        Some(Target::Command(spec, args)) => parse_command(spec, &args, globals, width),
+        Some(Target::Group(group, args)) => parse_group(group, &args, width),
+        None => unknown_root_command(word, &rest, width),
+    };
+    if !root_notice.is_empty() {
+        match &mut result {
+            Ok(Parsed::Help { stderr, .. }) => stderr.insert_str(0, &root_notice),
+            Err(e) => e.stderr.insert_str(0, &root_notice),
+            Ok(Parsed::Run(_)) => {}
+        }
+    }
+    result
+}
+
+/// Every command path and flag, for tab completion.
+#[derive(Debug, Clone)]
+pub struct CommandInfo {
+    /// The path after `docker`: `image ls`, `images`, `image` (a management command).
+    pub path: String,
+    /// Other paths reaching the same command: `image list`.
+    pub aliases: Vec<String>,
+    /// Its flags, hidden ones included (`FlagSpec::hidden` tells).
+    pub flags: &'static [FlagSpec],
+}
+
+/// Every command path docklab parses, with aliases and flags.
+pub fn commands() -> Vec<CommandInfo> {
+    let mut out: Vec<CommandInfo> = help::COMMANDS
+        .iter()
+        .map(|c| {
+            let parent = c.parent();
+            let mut aliases: Vec<String> = c
+                .aliases
+                .iter()
+                .map(|a| {
+                    if parent.is_empty() {
+                        (*a).to_string()
+                    } else {
+                        format!("{parent} {a}")
+                    }
+                })
+                .collect();
+            match c.path {
+                "buildx build" => {
+                    aliases.extend(["build", "image build", "builder build"].map(String::from));
+                }
+                "buildx prune" => aliases.push("builder prune".to_string()),
+                _ => {}
+            }
+            CommandInfo {
+                path: c.path.to_string(),
+                aliases,
+                flags: c.flags,
+            }
+        })
+        .collect();
+    out.extend(GROUPS.iter().map(|g| CommandInfo {
+        path: g.name.to_string(),
+        aliases: Vec::new(),
+        flags: g.flags,
+    }));
+    out
+}
+
+/// Did-you-mean for an unknown docker subcommand: `docker pul` → `Some("pull")`.
+pub fn suggest_command(word: &str) -> Option<String> {
+    let mut names: Vec<&str> = help::COMMANDS
+        .iter()
+        .filter(|c| !c.path.contains(' '))
+        .map(|c| c.path)
+        .collect();
+    names.extend(GROUPS.iter().map(|g| g.name));
+    names.push("build");
+    if names.contains(&word) || word.is_empty() {
+        return None;
+    }
+    let lower = word.to_lowercase();
+    names
+        .into_iter()
+        .map(|n| (strsim::levenshtein(&lower, n), n))
+        .filter(|(d, n)| *d <= 2 || (lower.len() >= 2 && n.starts_with(&lower)))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n.to_string())
+}
+
+enum Target {
+    Command(&'static CommandSpec, Vec<String>),
+    Group(&'static GroupSpec, Vec<String>),
+}
+
+fn buildx(name: &str) -> &'static CommandSpec {
+    find_command(&format!("buildx {name}")).expect("buildx build and prune are in the table")
+}
+
+fn help_out(stdout: String, stderr: String) -> Parsed {
+    Parsed::Help { stdout, stderr }
+}
+
+fn is_log_level(level: &str) -> bool {
+    matches!(
+        level.to_lowercase().as_str(),
+        "panic" | "fatal" | "error" | "warn" | "warning" | "info" | "debug" | "trace"
+    )
+}
+
+/// Finds the subcommand the way cobra does: the first word that is not a flag or the value of
+/// one (an unknown `--flag` is assumed to take the next word as its value).
+fn find_in_group(group: &'static GroupSpec, args: &[String]) -> Target {
+    let flags = group.flags;
+    let takes_value = |arg: &str| -> bool {
+        if arg.contains('=') {
+            return false;
+        }
+        if let Some(name) = arg.strip_prefix("--") {
+            return !(name == "help" || flags.iter().any(|f| f.long == name && f.is_bool()));
+        }
+        let b = arg.as_bytes();
+        if b.len() == 2 {
+            let c = char::from(b[1]);
+            return !(c == 'h' || flags.iter().any(|f| f.short == Some(c) && f.is_bool()));
+        }
+        false
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        if arg == "--" {
+            break;
+        }
+        if arg.starts_with('-') && arg.len() > 1 {
+            i += if takes_value(arg) { 2 } else { 1 };
+            continue;
+        }
+        let name = if group.name == "builder" {
+            "buildx"
+        } else {
+            group.name
+        };
+        let spec = match (name, arg) {
+            ("image", "build") => Some(buildx("build")),
+            _ => find_command(&format!("{name} {arg}")),
+        };
+        if let Some(spec) = spec {
+            let mut rest = args.to_vec();
+            rest.remove(i);
+            return Target::Command(spec, rest);
+        }
+        break;
+    }
+    Target::Group(group, args.to_vec())
+}
+
+fn parse_group(
+    group: &'static GroupSpec,
+    args: &[String],
+    width: usize,
+) -> Result<Parsed, CliError> {
+    let buildx = group.owner == Owner::Buildx;
+    let path = if buildx { "buildx" } else { group.name };
+    let mut flags = Flags::new(group.flags);
+    let mut parser = FlagParser::new(group.flags, true, false);
+    let positionals = match parser.run(args, &mut flags) {
+        Ok(p) => p,
+        Err(message) => {
+            return Err(flag_error(&message, &format!("docker {path}"), path));
+        }
+    };
+    let help = group_help(group, width);
+    if flags.bool("help") {
+        return Ok(help_out(parser.notices + &help, String::new()));
+    }
+    match (positionals.first(), buildx) {
+        (None, false) => Ok(help_out(parser.notices, help)),
+        (None, true) => Ok(help_out(parser.notices + &help, String::new())),
+        (Some(word), false) => Err(CliError {
+            stderr: format!(
+                "docker: unknown command: docker {path} {word}\n\nUsage:  docker {path}\n\nRun 'docker {path} --help' for more information\n"
+            ),
+            stdout: parser.notices,
+            exit_code: 1,
+        }),
+        (Some(word), true) => Err(CliError {
+            stderr: format!("ERROR: unknown command: {}\n", help::go_quote(word)),
+            stdout: parser.notices + &help,
+            exit_code: 1,
+        }),
+    }
+}
+
+fn unknown_root_command(word: &str, rest: &[String], width: usize) -> Result<Parsed, CliError> {
+    let mut flags = Flags::new(GLOBAL_FLAGS);
+    let mut parser = FlagParser::new(GLOBAL_FLAGS, true, false);
+    if let Err(message) = parser.run(rest, &mut flags) {
+        return Err(root_flag_error(&message, &parser.notices));
+    }
+    if flags.bool("help") {
+        return Ok(help_out(parser.notices + &root_help(width), String::new()));
+    }
+    Err(CliError {
+        stderr: format!(
+            "docker: unknown command: docker {word}\n\nRun 'docker --help' for more information\n"
+        ),
+        stdout: parser.notices,
+        exit_code: 1,
+    })
+}
+
+fn parse_command(
+    spec: &'static CommandSpec,
+    args: &[String],
+    globals: Flags,
+    width: usize,
+) -> Result<Parsed, CliError> {
+    let mut flags = Flags::new(spec.flags);
+    let mut parser = FlagParser::new(spec.flags, spec.interspersed, spec.own_help_flag);
+    let positionals = match parser.run(args, &mut flags) {
+        Ok(p) => p,
+        Err(message) => {
+            return Err(flag_error(&message, &spec.use_line(), spec.path));
+        }
+    };
+    if flags.bool("help") {
+        return Ok(help_out(
+            parser.notices + &command_help(spec, width),
+            String::new(),
+        ));
+    }
+    if let Some(message) = arity_error(spec, positionals.len()) {
+        let stderr = match spec.owner {
+            Owner::Docker => format!("{message}\n"),
+            Owner::Buildx => format!("ERROR: {message}\n"),
+        };
+        return Err(CliError {
+            stderr,
+            stdout: parser.notices,
+            exit_code: 1,
+        });
+    }
+    flags.given.remove("help");
+    // docker/cli `areFlagsSupported`, checked against docklab's Linux, non-experimental daemon.
+    let refusals: Vec<String> = spec
+        .flags
+        .iter()
+        .filter(|f| flags.is_set(f.long))
+        .filter_map(|f| f.daemon.map(|d| d.refusal(f.long)))
+        .collect();
+    if !refusals.is_empty() {
+        return Err(CliError {
+            stderr: refusals.join("\n") + "\n",
+            stdout: parser.notices,
+            exit_code: 1,
+        });
+    }
+    Ok(Parsed::Run(Invocation {
+        command: spec.id,
+        flags,
+        args: positionals,
+        display: spec.path.to_string(),
+        globals,
+        notices: parser.notices,
+    }))
+}
+
+/// docker/cli `cli/required.go`, wording (and its `SRun` typo) as in 28.2.2.
+fn arity_error(spec: &CommandSpec, n: usize) -> Option<String> {
+    let path = format!("docker {}", spec.path);
+    let usage = spec.use_line();
+    let plural = |k: usize| if k == 1 { "argument" } else { "arguments" };
+    match spec.arity {
+        Arity::None if n > 0 => Some(format!(
+            "docker: '{path}' accepts no arguments\n\nUsage:  {usage}\n\nRun '{path} --help' for more information"
+        )),
+        Arity::Exact(k) if n != k => Some(format!(
+            "docker: '{path}' requires {k} {}\n\nUsage:  {usage}\n\nRun '{path} --help' for more information",
+            plural(k)
+        )),
+        Arity::Min(k) if n < k => Some(format!(
+            "docker: '{path}' requires at least {k} {}\n\nUsage:  {usage}\n\nSee '{path} --help' for more information",
+            plural(k)
+        )),
+        Arity::Max(k) if n > k => Some(format!(
+            "docker: '{path}' requires at most {k} {}\n\nUsage:  {usage}\n\nSRun '{path} --help' for more information",
+            plural(k)
+        )),
+        _ => None,
+    }
+}
+
+/// docker/cli `FlagErrorFunc`: the message, the usage line, a pointer to help; exit code 125.
+/// Deprecation warnings met before the mistake are not printed (cobra buffers them).
+fn flag_error(message: &str, use_line: &str, path: &str) -> CliError {
+    CliError {
+        stderr: format!(
+            "{message}\n\nUsage:  {use_line}\n\nRun 'docker {path} --help' for more information\n"
+        ),
+        stdout: String::new(),
+        exit_code: 125,
+    }
+}
+
+fn root_flag_error(message: &str, notices: &str) -> CliError {
+    CliError {
+        stderr: format!(
+            "{notices}{message}\n\nUsage:  docker [OPTIONS] COMMAND [ARG...]\n\nRun 'docker --help' for more information\n"
+        ),
+        stdout: String::new(),
+        exit_code: 125,
+    }
+}
+
+/// The implicit `--help` flag every command has, with its deprecated `-h` shorthand.
+const HELP_FLAG: FlagSpec = FlagSpec {
+    short: Some('h'),
+    long: "help",
+    kind: ValueKind::Bool,
+    default: "",
+    show_default: false,
+    help: "Print usage",
+    hidden: true,
+    deprecated: None,
+    no_opt_default: None,
+    check: help::Check::None,
+    daemon: None,
+};
+
+/// pflag's `parseArgs` over one command's flags.
+struct FlagParser {
+    flags: &'static [FlagSpec],
+    interspersed: bool,
+    /// Whether the command defines `--help` itself (then `-h` is not help).
+    own_help: bool,
+    /// Deprecation warnings printed while parsing.
+    notices: String,
+}
+
+impl FlagParser {
+    fn new(flags: &'static [FlagSpec], interspersed: bool, own_help: bool) -> Self {
+        FlagParser {
+            flags,
+            interspersed,
+            own_help,
+            notices: String::new(),
+        }
+    }
+
+    fn by_long(&self, name: &str) -> Option<&'static FlagSpec> {
+        self.flags
+            .iter()
+            .find(|f| f.long == name)
+            .or(if name == "help" && !self.own_help {
+                Some(&HELP_FLAG)
+            } else {
+                None
+            })
+    }
+
+    fn by_short(&self, c: u8) -> Option<&'static FlagSpec> {
+        self.flags
+            .iter()
+            .find(|f| {
+                f.short
+                    .is_some_and(|s| s.is_ascii() && s as u32 == u32::from(c))
+            })
+            .or(if c == b'h' && !self.own_help {
+                Some(&HELP_FLAG)
+            } else {
+                None
+            })
+    }
+
+    /// Parses `args` into `out`; returns the positionals, or pflag's error message.
+    fn run(&mut self, args: &[String], out: &mut Flags) -> Result<Vec<String>, String> {
+        let mut positionals = Vec::new();
+        let mut i = 0;
+        while i < args.len() {
+            let s = args[i].as_str();
+            i += 1;
+            if s.len() < 2 || !s.starts_with('-') {
+                positionals.push(s.to_string());
+                if !self.interspersed {
+                    positionals.extend(args[i..].iter().cloned());
+                    return Ok(positionals);
+                }
+                continue;
+            }
+            if s == "--" {
+                positionals.extend(args[i..].iter().cloned());
+                return Ok(positionals);
+            }
+            if let Some(body) = s.strip_prefix("--") {
+                i = self.long(s, body, args, i, out)?;
+            } else {
+                i = self.short(&s[1..], args, i, out)?;
+            }
+        }
+        Ok(positionals)
+    }
+
+    fn long(
+        &mut self,
+        s: &str,
+        body: &str,
+        args: &[String],
+        mut i: usize,
+        out: &mut Flags,
+    ) -> Result<usize, String> {
+        if body.is_empty() || body.starts_with('-') || body.starts_with('=') {
+            return Err(format!("bad flag syntax: {s}"));
+        }
+        let (name, inline) = match body.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (body, None),
+        };
+        let Some(flag) = self.by_long(name) else {
+            return Err(format!("unknown flag: --{name}"));
+        };
+        let value = match (inline, flag.implicit_value()) {
+            (Some(v), _) | (None, Some(v)) => v.to_string(),
+            (None, None) if i < args.len() => {
+                i += 1;
+                args[i - 1].clone()
+            }
+            (None, None) => return Err(format!("flag needs an argument: {s}")),
+        };
+        self.set(flag, value, out)?;
+        Ok(i)
+    }
+
+    fn short(
+        &mut self,
+        shorthands: &str,
+        args: &[String],
+        mut i: usize,
+        out: &mut Flags,
+    ) -> Result<usize, String> {
+        let bytes = shorthands.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let c = bytes[at];
+            // Every byte before `at` was a known (ASCII) shorthand, so this is a char boundary.
+            let rest = shorthands.get(at..).unwrap_or_default();
+            let Some(flag) = self.by_short(c) else {
+                return Err(format!(
+                    "unknown shorthand flag: {} in -{rest}",
+                    help::go_quote_byte(c)
+                ));
+            };
+            let value = if rest.len() > 2 && bytes[at + 1] == b'=' {
+                at = bytes.len();
+                rest[2..].to_string()
+            } else if let Some(v) = flag.implicit_value() {
+                at += 1;
+                v.to_string()
+            } else if rest.len() > 1 {
+                at = bytes.len();
+                rest[1..].to_string()
+            } else if i < args.len() {
+                at = bytes.len();
+                i += 1;
+                args[i - 1].clone()
+            } else {
+                return Err(format!(
+                    "flag needs an argument: {} in -{rest}",
+                    help::go_quote_byte(c)
+                ));
+            };
+            if flag.long == "help" && !self.own_help {
+                self.notices
+                    .push_str("Flag shorthand -h has been deprecated, use --help\n");
+            }
+            self.set(flag, value, out)?;
+        }
+        Ok(i)
+    }
+
+    fn set(&mut self, flag: &FlagSpec, value: String, out: &mut Flags) -> Result<(), String> {
+        let shown = help::go_quote(&value);
+        // pflag leaves a deprecated shorthand (help's `-h`) out of the flag's name.
+        let name = if flag.long == "help" {
+            "--help".to_string()
+        } else {
+            flag.error_name()
+        };
+        let value = values::check(flag, value).map_err(|why| {
+            format!(
+                "invalid argument {shown} for {} flag: {why}",
+                help::go_quote(&name)
+            )
+        })?;
+        if let Some(advice) = flag.deprecated {
+            let _ = writeln!(
+                self.notices,
+                "Flag --{} has been deprecated, {advice}",
+                flag.long
+            );
+        }
+        out.record(flag, value);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
