@@ -1,1 +1,3 @@
+//! docklab's integration tests: one test binary that drives the real `docklab` executable.
 
+mod scenarios;

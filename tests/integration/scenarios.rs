@@ -1,0 +1,237 @@
+//! Differential tests against real Docker: every `tests/scenarios/NAME.scenario` is replayed on
+//! the simulated engine (fresh store, frozen clock) and compared, command by command, with
+//! `NAME.real`, recorded on the real engine by `scripts/record-real`. Both sides are normalised
+//! first (IDs, digests, dates, durations, random names, table padding, the order of concurrent
+//! pull lines). A command that differs must be listed, with its reason, in
+//! `tests/scenarios/fidelity-exceptions.txt` (mirrored in docs/fidelity.md); a listed command that
+//! now matches fails the test too, so the list stays true.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// The instant the simulator's clock is frozen at: the day the scenarios were recorded, so that
+/// "13 months ago" reads the same on both sides.
+const CLOCK: &str = "2026-11-27T18:40:00Z";
+
+/// One command of a scenario and what it printed.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Run {
+    command: String,
+    stdin: Vec<String>,
+    exit: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn scenarios_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios")
+}
+
+fn parse_scenario(text: &str) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
+    for line in text.lines() {
+        if let Some(cmd) = line.strip_prefix("$ ") {
+            runs.push(Run { command: cmd.to_owned(), ..Run::default() });
+        } else if let Some(input) = line.strip_prefix("< ").or(if line == "<" { Some("") } else { None }) {
+            runs.last_mut().expect("stdin line after a command").stdin.push(input.to_owned());
+        }
+    }
+    runs
+}
+
+fn parse_real(text: &str) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
+    for line in text.lines() {
+        let run = runs.last_mut();
+        if let Some(cmd) = line.strip_prefix("$ ") {
+            runs.push(Run { command: cmd.to_owned(), ..Run::default() });
+        } else if let Some(code) = line.strip_prefix("? ") {
+            run.expect("block").exit = code.parse().expect("exit code");
+        } else if line == ">" || line.starts_with("> ") {
+            let r = run.expect("block");
+            r.stdout.push_str(line.get(2..).unwrap_or(""));
+            r.stdout.push('\n');
+        } else if line == "!" || line.starts_with("! ") {
+            let r = run.expect("block");
+            r.stderr.push_str(line.get(2..).unwrap_or(""));
+            r.stderr.push('\n');
+        } else if line == "% no-newline-stdout" {
+            run.expect("block").stdout.pop();
+        } else if line == "% no-newline-stderr" {
+            run.expect("block").stderr.pop();
+        }
+    }
+    runs
+}
+
+fn docklab(home: &Path, args: &[String], stdin: &[String]) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docklab"))
+        .arg("docker")
+        .args(args)
+        .env("DOCKLAB_HOME", home)
+        .env("DOCKLAB_CLOCK", CLOCK)
+        .env("TZ", "UTC")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("docklab runs");
+    {
+        let mut input = child.stdin.take().expect("stdin");
+        for line in stdin {
+            let _ = writeln!(input, "{line}");
+        }
+    }
+    let out = child.wait_with_output().expect("docklab finishes");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Replaces `{{id REF}}`, `{{fullid REF}}` and `{{cid NAME}}` with IDs from the simulator.
+fn resolve_placeholders(home: &Path, command: &str) -> String {
+    static PLACEHOLDER: OnceLock<Regex> = OnceLock::new();
+    let re = PLACEHOLDER.get_or_init(|| Regex::new(r"\{\{(id|fullid|cid) ([^}]+)\}\}").expect("regex"));
+    re.replace_all(command, |c: &regex::Captures<'_>| {
+        let what = if &c[1] == "cid" { "container" } else { "image" };
+        let args: Vec<String> =
+            [what, "inspect", "--format", "{{.Id}}", &c[2]].iter().map(|s| (*s).to_owned()).collect();
+        let (_, id, _) = docklab(home, &args, &[]);
+        let id = id.trim().to_owned();
+        match &c[1] {
+            "fullid" => id,
+            _ => id.trim_start_matches("sha256:").chars().take(12).collect(),
+        }
+    })
+    .into_owned()
+}
+
+/// What may legitimately differ between two engines, folded away.
+fn normalise(text: &str) -> String {
+    static RULES: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
+    let rules = RULES.get_or_init(|| {
+        [
+            (r"sha256:[0-9a-f]{64}", "sha256:<ID>"),
+            (r"\b[0-9a-f]{64}\b", "<ID64>"),
+            (r"\b[0-9a-f]{12}\b", "<ID>"),
+            (r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?( [A-Z]{3,4})?", "<DATE>"),
+            (
+                r"(Less than a second|About a minute|About an hour|\d+ (second|minute|hour|day|week|month|year)s?)",
+                "<DURATION>",
+            ),
+            (r"\b[a-z]+_[a-z]+$", "<NAME>"),
+            (r"(?m)^.*: Verifying Checksum\n", ""),
+            (r" {2,}", "  "),
+        ]
+        .into_iter()
+        .map(|(p, r)| (Regex::new(&format!("(?m){p}")).expect("regex"), r))
+        .collect()
+    });
+    let mut text = text.to_owned();
+    for (re, with) in rules {
+        text = re.replace_all(&text, *with).into_owned();
+    }
+    // Concurrent downloads finish in any order: compare the `Waiting`/`Download complete` lines of
+    // a pull as a sorted block.
+    let mut lines: Vec<String> = Vec::new();
+    let mut block: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if line.ends_with(": Waiting") || line.ends_with(": Download complete") {
+            block.push(line.to_owned());
+            continue;
+        }
+        block.sort();
+        lines.append(&mut block);
+        lines.push(line.to_owned());
+    }
+    block.sort();
+    lines.append(&mut block);
+    let mut out = lines.join("\n");
+    if text.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// `scenario:index reason` lines: commands known to differ, and why.
+fn exceptions() -> BTreeMap<String, String> {
+    let text = fs::read_to_string(scenarios_dir().join("fidelity-exceptions.txt")).unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(char::is_whitespace))
+        .map(|(k, v)| (k.to_owned(), v.trim().to_owned()))
+        .collect()
+}
+
+#[test]
+fn simulator_matches_real_docker() {
+    let exceptions = exceptions();
+    let mut names: Vec<String> = fs::read_dir(scenarios_dir())
+        .expect("tests/scenarios")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".scenario").map(str::to_owned))
+        .collect();
+    names.sort();
+    let (mut compared, mut matched) = (0, 0);
+    let mut failures = Vec::new();
+    for name in &names {
+        let dir = scenarios_dir();
+        let real_text = fs::read_to_string(dir.join(format!("{name}.real"))).expect(".real file");
+        let scenario_text = fs::read_to_string(dir.join(format!("{name}.scenario"))).expect("scenario");
+        let real = parse_real(&real_text);
+        let scenario = parse_scenario(&scenario_text);
+        assert_eq!(real.len(), scenario.len(), "{name}: .real and .scenario disagree; re-record");
+        let home = tempfile::tempdir().expect("temp home");
+        for (i, (want, step)) in real.iter().zip(&scenario).enumerate() {
+            let key = format!("{name}:{}", i + 1);
+            let command = resolve_placeholders(home.path(), &step.command);
+            let words = shell_words::split(&command).expect("scenario command splits");
+            assert_eq!(words.first().map(String::as_str), Some("docker"), "{key}");
+            let (exit, stdout, stderr) = docklab(home.path(), &words[1..], &step.stdin);
+            compared += 1;
+            let same = exit == want.exit
+                && normalise(&stdout) == normalise(&want.stdout)
+                && normalise(&stderr) == normalise(&want.stderr);
+            match (same, exceptions.contains_key(&key)) {
+                (true, false) => matched += 1,
+                (true, true) => failures.push(format!(
+                    "{key} `{}` now matches real Docker: remove it from fidelity-exceptions.txt",
+                    step.command
+                )),
+                (false, true) => {}
+                (false, false) => failures.push(format!(
+                    "{key} `{}` differs from real Docker\n--- real (exit {})\n{}{}--- docklab (exit {exit})\n{}{}",
+                    step.command,
+                    want.exit,
+                    normalise(&want.stdout),
+                    normalise(&want.stderr),
+                    normalise(&stdout),
+                    normalise(&stderr),
+                )),
+            }
+        }
+    }
+    println!(
+        "fidelity: {matched} of {compared} compared commands identical to real Docker after normalisation ({:.1}%)",
+        100.0 * f64::from(matched) / f64::from(compared.max(1))
+    );
+    assert!(failures.is_empty(), "{} difference(s):\n\n{}", failures.len(), failures.join("\n\n"));
+}
+
+#[test]
+fn normalisation_folds_ids_times_and_padding() {
+    assert_eq!(
+        normalise("nginx        latest    657fdcd1c365   13 months ago   152MB\n"),
+        normalise("nginx   latest   0123456789ab   4 weeks ago   152MB\n"),
+    );
+    assert_ne!(normalise("nginx latest\n"), normalise("nginx stable\n"));
+}
