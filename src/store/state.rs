@@ -82,6 +82,10 @@ pub struct ContainerRecord {
     pub id: String,
     pub name: String,
     pub image: Digest,
+    /// The image's top layer (chain ID): the container's read-write layer sits on it and keeps
+    /// the image's layers alive even when the image itself is deleted by force.
+    #[serde(default)]
+    pub top_layer: Option<Digest>,
     /// The image as the user named it (what `ps` shows).
     pub image_name: String,
     pub entrypoint: Vec<String>,
@@ -148,6 +152,26 @@ impl State {
             }
         }
         users
+    }
+
+    /// Layers that an image or a container still needs: every layer of every image, and every
+    /// layer under a container's read-write layer.
+    pub fn layers_in_use(&self) -> std::collections::BTreeSet<Digest> {
+        let mut used: std::collections::BTreeSet<Digest> = self
+            .images
+            .values()
+            .flat_map(|i| i.layers.iter().cloned())
+            .collect();
+        for c in &self.containers {
+            let mut next = c.top_layer.clone();
+            while let Some(chain) = next {
+                next = self.layers.get(&chain).and_then(|l| l.parent.clone());
+                if !used.insert(chain) {
+                    break;
+                }
+            }
+        }
+        used
     }
 
     /// The references that point at an image, in Docker's lexical order.

@@ -37,9 +37,18 @@ fn parse_scenario(text: &str) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
     for line in text.lines() {
         if let Some(cmd) = line.strip_prefix("$ ") {
-            runs.push(Run { command: cmd.to_owned(), ..Run::default() });
-        } else if let Some(input) = line.strip_prefix("< ").or(if line == "<" { Some("") } else { None }) {
-            runs.last_mut().expect("stdin line after a command").stdin.push(input.to_owned());
+            runs.push(Run {
+                command: cmd.to_owned(),
+                ..Run::default()
+            });
+        } else if let Some(input) =
+            line.strip_prefix("< ")
+                .or(if line == "<" { Some("") } else { None })
+        {
+            runs.last_mut()
+                .expect("stdin line after a command")
+                .stdin
+                .push(input.to_owned());
         }
     }
     runs
@@ -50,7 +59,10 @@ fn parse_real(text: &str) -> Vec<Run> {
     for line in text.lines() {
         let run = runs.last_mut();
         if let Some(cmd) = line.strip_prefix("$ ") {
-            runs.push(Run { command: cmd.to_owned(), ..Run::default() });
+            runs.push(Run {
+                command: cmd.to_owned(),
+                ..Run::default()
+            });
         } else if let Some(code) = line.strip_prefix("? ") {
             run.expect("block").exit = code.parse().expect("exit code");
         } else if line == ">" || line.starts_with("> ") {
@@ -100,11 +112,14 @@ fn docklab(home: &Path, args: &[String], stdin: &[String]) -> (i32, String, Stri
 /// Replaces `{{id REF}}`, `{{fullid REF}}` and `{{cid NAME}}` with IDs from the simulator.
 fn resolve_placeholders(home: &Path, command: &str) -> String {
     static PLACEHOLDER: OnceLock<Regex> = OnceLock::new();
-    let re = PLACEHOLDER.get_or_init(|| Regex::new(r"\{\{(id|fullid|cid) ([^}]+)\}\}").expect("regex"));
+    let re =
+        PLACEHOLDER.get_or_init(|| Regex::new(r"\{\{(id|fullid|cid) ([^}]+)\}\}").expect("regex"));
     re.replace_all(command, |c: &regex::Captures<'_>| {
         let what = if &c[1] == "cid" { "container" } else { "image" };
-        let args: Vec<String> =
-            [what, "inspect", "--format", "{{.Id}}", &c[2]].iter().map(|s| (*s).to_owned()).collect();
+        let args: Vec<String> = [what, "inspect", "--format", "{{.Id}}", &c[2]]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
         let (_, id, _) = docklab(home, &args, &[]);
         let id = id.trim().to_owned();
         match &c[1] {
@@ -164,7 +179,8 @@ fn normalise(text: &str) -> String {
 
 /// `scenario:index reason` lines: commands known to differ, and why.
 fn exceptions() -> BTreeMap<String, String> {
-    let text = fs::read_to_string(scenarios_dir().join("fidelity-exceptions.txt")).unwrap_or_default();
+    let text =
+        fs::read_to_string(scenarios_dir().join("fidelity-exceptions.txt")).unwrap_or_default();
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .filter_map(|l| l.split_once(char::is_whitespace))
@@ -186,10 +202,15 @@ fn simulator_matches_real_docker() {
     for name in &names {
         let dir = scenarios_dir();
         let real_text = fs::read_to_string(dir.join(format!("{name}.real"))).expect(".real file");
-        let scenario_text = fs::read_to_string(dir.join(format!("{name}.scenario"))).expect("scenario");
+        let scenario_text =
+            fs::read_to_string(dir.join(format!("{name}.scenario"))).expect("scenario");
         let real = parse_real(&real_text);
         let scenario = parse_scenario(&scenario_text);
-        assert_eq!(real.len(), scenario.len(), "{name}: .real and .scenario disagree; re-record");
+        assert_eq!(
+            real.len(),
+            scenario.len(),
+            "{name}: .real and .scenario disagree; re-record"
+        );
         let home = tempfile::tempdir().expect("temp home");
         for (i, (want, step)) in real.iter().zip(&scenario).enumerate() {
             let key = format!("{name}:{}", i + 1);
@@ -224,7 +245,12 @@ fn simulator_matches_real_docker() {
         "fidelity: {matched} of {compared} compared commands identical to real Docker after normalisation ({:.1}%)",
         100.0 * f64::from(matched) / f64::from(compared.max(1))
     );
-    assert!(failures.is_empty(), "{} difference(s):\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} difference(s):\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]

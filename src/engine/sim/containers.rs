@@ -23,7 +23,7 @@ To generate this message, Docker took the following steps:
  2. The Docker daemon pulled the \"hello-world\" image from the Docker Hub.
     (amd64)
  3. The Docker daemon created a new container from that image which runs the
-    executable that produced the output you are currently reading.
+    executable that produces the output you are currently reading.
  4. The Docker daemon streamed that output to the Docker client, which sent it
     to your terminal.
 
@@ -192,8 +192,14 @@ pub(super) fn run(ctx: &mut Ctx<'_>, inv: &Invocation, start: bool) -> Result<Ou
         config.config.cmd.clone().unwrap_or_default()
     };
     let now = ctx.now_rfc3339();
+    let top_layer = ctx
+        .state
+        .images
+        .get(&id)
+        .and_then(|r| r.layers.last().cloned());
     let mut record = ContainerRecord {
         id: container_id.clone(),
+        top_layer,
         name,
         image: id,
         image_name: image_name.clone(),
@@ -298,6 +304,15 @@ fn ports_text(ctx: &Ctx<'_>, c: &ContainerRecord) -> String {
     parts.join(", ")
 }
 
+/// The image column of `ps`: the name given at `run` while it still names the container's image,
+/// else the image's short ID (after the tag moved or the image was deleted by force).
+fn image_column(ctx: &Ctx<'_>, c: &ContainerRecord) -> String {
+    match ctx.find_image(&c.image_name) {
+        Ok(id) if id == c.image => c.image_name.clone(),
+        _ => truncate_id(c.image.as_str()).to_owned(),
+    }
+}
+
 /// `docker ps [OPTIONS]`
 pub(super) fn ps(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
     if !inv.args.is_empty() {
@@ -319,7 +334,7 @@ pub(super) fn ps(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
                 "Command": format!("{command:?}"),
                 "CreatedAt": go_time_string(created.to_zoned(jiff::tz::TimeZone::system())),
                 "ID": if trunc { truncate_id(&c.id).to_owned() } else { c.id.clone() },
-                "Image": c.image_name,
+                "Image": image_column(ctx, c),
                 "Labels": "",
                 "LocalVolumes": "0",
                 "Mounts": "",
@@ -392,6 +407,7 @@ pub(super) fn stop(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
             c.finished_at = Some(now);
             if c.auto_remove {
                 ctx.state.containers.remove(i);
+                ctx.release_layers();
             }
             ctx.touch();
         }
@@ -432,6 +448,7 @@ pub(super) fn rm(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
             ));
         }
         ctx.state.containers.remove(i);
+        ctx.release_layers();
         ctx.touch();
         Ok(())
     }))
@@ -440,9 +457,10 @@ pub(super) fn rm(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
 /// The `docker container inspect` document of one container (the fields a learner reads).
 pub(super) fn inspect_json(ctx: &Ctx<'_>, i: usize) -> Result<Value, StoreError> {
     let c = &ctx.state.containers[i];
-    let config = ctx.config(&c.image)?;
+    // The image may have been deleted by force; the container keeps its own copy of what it needs.
+    let config = ctx.config(&c.image).map(|c| c.config).unwrap_or_default();
     let zero = "0001-01-01T00:00:00Z".to_owned();
-    let mut env = config.config.env.clone().unwrap_or_default();
+    let mut env = config.env.clone().unwrap_or_default();
     env.extend(c.env.iter().cloned());
     let argv: Vec<&String> = c.entrypoint.iter().chain(&c.cmd).collect();
     Ok(json!({
@@ -475,9 +493,9 @@ pub(super) fn inspect_json(ctx: &Ctx<'_>, i: usize) -> Result<Value, StoreError>
             "Env": env,
             "Cmd": c.cmd,
             "Image": c.image_name,
-            "WorkingDir": config.config.working_dir.unwrap_or_default(),
+            "WorkingDir": config.working_dir.unwrap_or_default(),
             "Entrypoint": if c.entrypoint.is_empty() { Value::Null } else { json!(c.entrypoint) },
-            "Labels": config.config.labels.unwrap_or_default(),
+            "Labels": config.labels.unwrap_or_default(),
         },
         "HostConfig": {
             "AutoRemove": c.auto_remove,

@@ -94,7 +94,11 @@ impl Engine for SimEngine {
                 })
             }
             Ok(Parsed::Help { stdout, stderr }) => {
-                return Ok(Outcome { stdout, stderr, ..Outcome::default() })
+                return Ok(Outcome {
+                    stdout,
+                    stderr,
+                    ..Outcome::default()
+                })
             }
             Ok(Parsed::Run(inv)) => inv,
         };
@@ -265,6 +269,28 @@ impl Ctx<'_> {
             }
         }
         (tags, digests)
+    }
+
+    /// Deletes layers that no image and no container uses any more (after a container is removed),
+    /// as the layer store releases them; returns their chain IDs.
+    fn release_layers(&mut self) -> Vec<Digest> {
+        let used = self.state.layers_in_use();
+        let orphans: Vec<Digest> = self
+            .state
+            .layers
+            .keys()
+            .filter(|k| !used.contains(*k))
+            .cloned()
+            .collect();
+        for chain in &orphans {
+            if let Some(layer) = self.state.layers.remove(chain) {
+                self.freed.push(layer.diff_id);
+            }
+        }
+        if !orphans.is_empty() {
+            self.touch();
+        }
+        orphans
     }
 
     /// Every blob the state still references.

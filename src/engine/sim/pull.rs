@@ -77,16 +77,14 @@ pub(super) fn pull_reference(
         header: text.trim_end().to_owned(),
         layers: Vec::new(),
     };
-    let mut lines = Vec::new();
+    let mut new_layers = Vec::new();
     for (i, ((tar, chain), layer)) in tars.iter().zip(&chains).zip(&image.layers).enumerate() {
         let short = diff_ids[i].short().to_owned();
         let exists = ctx.state.layers.contains_key(chain);
         event
             .layers
             .push((short.clone(), layer.compressed_size, exists));
-        if exists {
-            lines.push(format!("{short}: Already exists"));
-        } else {
+        if !exists {
             ctx.store.put_blob(tar)?;
             ctx.state.layers.insert(
                 chain.clone(),
@@ -96,9 +94,10 @@ pub(super) fn pull_reference(
                     size: layer.size,
                 },
             );
-            lines.push(format!("{short}: Pull complete"));
+            new_layers.push(short);
         }
     }
+    let lines = progress_lines(&event, &new_layers);
 
     let config = image.image_config(diff_ids.clone());
     let config_bytes = serde_json::to_vec(&config).expect("configs always serialise");
@@ -134,10 +133,7 @@ pub(super) fn pull_reference(
         text.push('\n');
         event.layers.clear();
     } else {
-        for line in &lines {
-            text.push_str(line);
-            text.push('\n');
-        }
+        text.push_str(&lines);
     }
     if !ctx.state.images.contains_key(&id) {
         ctx.state.images.insert(
@@ -170,6 +166,34 @@ pub(super) fn pull_reference(
         reference.familiar_string()
     ));
     Ok(Ok(Pulled { text, event, id }))
+}
+
+/// Docker's progress lines when its output is not a terminal: each layer is `Already exists` or
+/// `Pulling fs layer`; beyond three concurrent downloads the others are `Waiting`; each download
+/// is verified and completes; then the layers are extracted in order.
+fn progress_lines(event: &PullEvent, new_layers: &[String]) -> String {
+    const CONCURRENT_DOWNLOADS: usize = 3;
+    let mut out = String::new();
+    for (short, _, exists) in &event.layers {
+        let status = if *exists {
+            "Already exists"
+        } else {
+            "Pulling fs layer"
+        };
+        out.push_str(&format!("{short}: {status}\n"));
+    }
+    for short in new_layers.iter().skip(CONCURRENT_DOWNLOADS) {
+        out.push_str(&format!("{short}: Waiting\n"));
+    }
+    for short in new_layers {
+        out.push_str(&format!(
+            "{short}: Verifying Checksum\n{short}: Download complete\n"
+        ));
+    }
+    for short in new_layers {
+        out.push_str(&format!("{short}: Pull complete\n"));
+    }
+    out
 }
 
 /// The catalog image a reference names, on a registry the simulator serves.

@@ -300,8 +300,7 @@ fn delete_helper(
     }
     ctx.touch();
     records.push(Record::Deleted(id.to_string()));
-    let still_used: std::collections::BTreeSet<Digest> =
-        ctx.state.layer_users().into_keys().cloned().collect();
+    let still_used = ctx.state.layers_in_use();
     let mut freed_layers = Vec::new();
     for chain in record.layers.iter().rev() {
         if still_used.contains(chain) {

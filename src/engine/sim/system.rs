@@ -197,6 +197,7 @@ fn prune_containers(ctx: &mut Ctx<'_>) -> Vec<String> {
         .partition(|c| c.status == ContainerStatus::Running);
     ctx.state.containers = keep;
     if !gone.is_empty() {
+        ctx.release_layers();
         ctx.touch();
     }
     gone.into_iter().map(|c| c.id).collect()
