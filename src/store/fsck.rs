@@ -104,6 +104,9 @@ pub(super) fn run(store: &Store) -> Result<FsckReport, StoreError> {
         }
     }
     report.unreferenced = present.difference(&referenced).count();
+    // The index is derived from the state; a process killed between writing the two leaves it
+    // stale, so fsck rewrites it.
+    store.save_state(&state)?;
     Ok(report)
 }
 

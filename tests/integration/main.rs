@@ -1,3 +1,4 @@
 //! docklab's integration tests: one test binary that drives the real `docklab` executable.
 
+mod crash;
 mod scenarios;
