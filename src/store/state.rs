@@ -192,6 +192,24 @@ impl State {
             .sum()
     }
 
+    /// Every image's references, for commands that walk all images (one pass instead of one per
+    /// image).
+    pub fn refs_by_image(&self) -> BTreeMap<&Digest, Vec<&str>> {
+        let mut map: BTreeMap<&Digest, Vec<&str>> = BTreeMap::new();
+        for (name, id) in &self.refs {
+            map.entry(id).or_default().push(name);
+        }
+        map
+    }
+
+    /// The images that are some other image's parent.
+    pub fn parents(&self) -> std::collections::BTreeSet<&Digest> {
+        self.images
+            .values()
+            .filter_map(|r| r.parent.as_ref())
+            .collect()
+    }
+
     /// Images whose parent is `id` (legacy builder children).
     pub fn children_of<'a>(&'a self, id: &'a Digest) -> impl Iterator<Item = &'a Digest> + 'a {
         self.images

@@ -150,12 +150,14 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
             .count()
     };
 
+    let refs_by_image = ctx.state.refs_by_image();
+    let parents = ctx.state.parents();
     let mut rows = Vec::new();
     for id in ctx.images_newest_first() {
         let record = &ctx.state.images[id];
         let mut tags: Vec<(String, String)> = Vec::new();
         let mut digests: Vec<(String, String)> = Vec::new();
-        for full in ctx.state.refs_of(id) {
+        for &full in refs_by_image.get(id).into_iter().flatten() {
             if !patterns.is_empty() && !patterns.iter().any(|p| familiar_match(p, full)) {
                 continue;
             }
@@ -170,7 +172,7 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         }
         let untagged = tags.is_empty() && digests.is_empty();
         if untagged {
-            let has_children = ctx.state.children_of(id).next().is_some();
+            let has_children = parents.contains(id);
             if !(all || !has_children) || !patterns.is_empty() || dangling == Some(false) {
                 continue;
             }

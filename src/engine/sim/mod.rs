@@ -330,10 +330,11 @@ impl Ctx<'_> {
         use super::{ConfigState, ContainerState, ImageState, LayerState};
         use crate::store::ContainerStatus;
         let mut images = Vec::new();
+        let refs = self.state.refs_by_image();
         for id in self.images_newest_first() {
             let record = &self.state.images[id];
             let config = self.config(id)?;
-            let (tags, digests) = self.familiar_refs(id);
+            let (tags, digests) = split_refs(refs.get(id).map_or(&[][..], Vec::as_slice));
             let created_by: Vec<&str> = config
                 .history
                 .iter()
@@ -402,6 +403,23 @@ impl Ctx<'_> {
             build_cache_size: self.state.build_cache.iter().map(|c| c.size).sum(),
         })
     }
+}
+
+/// Full reference strings as familiar (tags, digests).
+fn split_refs(refs: &[&str]) -> (Vec<String>, Vec<String>) {
+    let mut tags = Vec::new();
+    let mut digests = Vec::new();
+    for r in refs {
+        let Ok(parsed) = Reference::parse(r) else {
+            continue;
+        };
+        if parsed.digest().is_some() {
+            digests.push(parsed.familiar_string());
+        } else {
+            tags.push(parsed.familiar_string());
+        }
+    }
+    (tags, digests)
 }
 
 /// Parses an RFC 3339 time from the store.

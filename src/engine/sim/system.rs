@@ -29,20 +29,22 @@ pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         return Ok(usage_error(inv, "accepts no arguments"));
     }
     let users = ctx.state.layer_users();
+    let refs = ctx.state.refs_by_image();
+    let parents = ctx.state.parents();
+    let in_use: std::collections::BTreeSet<_> =
+        ctx.state.containers.iter().map(|c| &c.image).collect();
     // Images as `image ls` lists them without -a: intermediate images are left out.
     let listed: Vec<_> = ctx
         .state
         .images
         .iter()
-        .filter(|(id, _)| {
-            ctx.state.refs_of(id).next().is_some() || ctx.state.children_of(id).next().is_none()
-        })
+        .filter(|(id, _)| refs.contains_key(id) || !parents.contains(id))
         .collect();
     let layers_size: u64 = ctx.state.layers.values().map(|l| l.size).sum();
     let mut active = 0;
     let mut used = 0u64;
     for (id, record) in &listed {
-        if ctx.state.containers.iter().any(|c| &c.image == *id) {
+        if in_use.contains(id) {
             active += 1;
             let size = ctx.state.image_size(record);
             let shared: u64 = record
@@ -95,11 +97,12 @@ pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
 /// `docker system df -v`: one table per kind of object.
 fn df_verbose(ctx: &Ctx<'_>) -> Outcome {
     let users = ctx.state.layer_users();
+    let refs = ctx.state.refs_by_image();
     let layers_size: u64 = ctx.state.layers.values().map(|l| l.size).sum();
     let mut rows = Vec::new();
     for id in ctx.images_newest_first() {
         let record = &ctx.state.images[id];
-        let (tags, _) = ctx.familiar_refs(id);
+        let (tags, _) = super::split_refs(refs.get(id).map_or(&[][..], Vec::as_slice));
         let size = ctx.state.image_size(record);
         let shared: u64 = record
             .layers
