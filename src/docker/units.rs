@@ -202,13 +202,20 @@ pub fn human_duration(d: Duration) -> String {
 /// The CLI's `CreatedSince` (`docker image ls` `CREATED`, `docker ps` `CREATED`):
 /// `HumanDuration(now - created) + " ago"`. A creation time in the future is a negative
 /// duration, which go-units calls "Less than a second", so Docker prints
-/// "Less than a second ago"; there is no "N/A" (the CLI's zero-time check tests
-/// `time.Unix(created, 0).IsZero()`, which never holds).
+/// "Less than a second ago". Go's zero time (0001-01-01T00:00:00Z, what the daemon reports
+/// for an image without a creation date) gives the empty string; `docker image ls`'s default
+/// format then shows `N/A` through `{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}`.
 pub fn created_since(created: jiff::Timestamp, now: jiff::Timestamp) -> String {
+    if created.as_second() == GO_ZERO_TIME_UNIX {
+        return String::new();
+    }
     let elapsed = now.duration_since(created);
     let d = Duration::try_from(elapsed).unwrap_or(Duration::ZERO);
     format!("{} ago", human_duration(d))
 }
+
+/// Go's zero `time.Time` (January 1, year 1, UTC) in Unix seconds.
+pub const GO_ZERO_TIME_UNIX: i64 = -62_135_596_800;
 
 /// Go's `time.Time.String()`: layout `2006-01-02 15:04:05.999999999 -0700 MST`, i.e.
 /// `2025-10-07 23:06:46 +0200 CEST`; the fraction loses its trailing zeros (and its dot when
@@ -389,6 +396,12 @@ mod tests {
         let now: jiff::Timestamp = "2025-10-09T21:06:46Z".parse().expect("valid");
         assert_eq!(created_since(created, now), "2 days ago");
         assert_eq!(created_since(now, created), "Less than a second ago");
+        let zero = jiff::Timestamp::from_second(GO_ZERO_TIME_UNIX).expect("in range");
+        assert_eq!(created_since(zero, now), "");
+        // `docker image ls --format '{{.CreatedAt}}'` for such an image, seen on the real engine:
+        let utc = zero.to_zoned(jiff::tz::TimeZone::UTC);
+        assert_eq!(go_time_string(&utc), "0001-01-01 00:00:00 +0000 UTC");
+        assert_eq!(rfc3339_nano(zero), "0001-01-01T00:00:00Z");
     }
 
     #[test]
