@@ -870,7 +870,13 @@ struct Parser {
     vars: Vec<String>,
     range_depth: usize,
     action_line: usize,
+    /// Nesting of parenthesized pipelines and control blocks.
+    depth: usize,
 }
+
+/// Go stops at 10 000 nested expressions ("max expression depth exceeded"); our recursive
+/// parser and evaluator stop much earlier so that no input can exhaust the stack.
+const MAX_DEPTH: usize = 100;
 
 const FUNCTIONS: &[&str] = &[
     "and", "eq", "ge", "gt", "html", "index", "js", "le", "len", "lt", "ne", "not", "or", "print",
@@ -1048,6 +1054,16 @@ impl Parser {
     }
 
     fn control(&mut self, context: &str) -> ParseResult<Node> {
+        self.depth += 1;
+        let node = self.control_inner(context);
+        self.depth -= 1;
+        node
+    }
+
+    fn control_inner(&mut self, context: &str) -> ParseResult<Node> {
+        if self.depth > MAX_DEPTH {
+            return self.error("max expression depth exceeded");
+        }
         let mark = self.vars.len();
         let pipe = self.pipeline(context, Kind::RightDelim)?;
         if context == "range" {
@@ -1283,7 +1299,13 @@ impl Parser {
                 Arg::Number(pos, token.val)
             }
             Kind::LeftParen => {
-                let pipe = self.pipeline("parenthesized pipeline", Kind::RightParen)?;
+                if self.depth >= MAX_DEPTH {
+                    return self.error("max expression depth exceeded");
+                }
+                self.depth += 1;
+                let pipe = self.pipeline("parenthesized pipeline", Kind::RightParen);
+                self.depth -= 1;
+                let pipe = pipe?;
                 Arg::Pipe(pos, Box::new(pipe))
             }
             Kind::String | Kind::RawString => match unquote(&token.val) {
@@ -1440,6 +1462,7 @@ impl Template {
             vars: vec!["$".to_owned()],
             range_depth: 0,
             action_line: 0,
+            depth: 0,
         };
         let nodes = parser.parse().map_err(|e| TemplateError::Parse {
             line: e.line,
@@ -3236,6 +3259,28 @@ dl-bk        latest    19c4f98f27c7   2 minutes ago        3B
         let t = Template::parse("{{.A}}\t{{.B}}").expect("valid");
         let out = render_table(&t, &json!({}), &[json!({"A": "x", "B": "y"})]).expect("renders");
         assert_eq!(out, "x\ty\n");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let parens = format!("{{{{{}.A{}}}}}", "(".repeat(5000), ")".repeat(5000));
+        let ifs = format!("{}x{}", "{{if 1}}".repeat(5000), "{{end}}".repeat(5000));
+        for text in [parens, ifs] {
+            match Template::parse(&text) {
+                Err(e) => assert_eq!(
+                    e.to_string(),
+                    "template parsing error: template: :1: max expression depth exceeded"
+                ),
+                Ok(_) => panic!("parsed"),
+            }
+        }
+        let ok = format!("{}x{}", "{{if 1}}".repeat(50), "{{end}}".repeat(50));
+        assert_eq!(
+            Template::parse(&ok)
+                .and_then(|t| t.execute(&serde_json::Value::Null))
+                .as_deref(),
+            Ok("x")
+        );
     }
 
     #[test]
