@@ -332,7 +332,7 @@ pub(super) fn ps(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
             let created = parse_time(&c.created).unwrap_or(ctx.now);
             json!({
                 "Command": format!("{command:?}"),
-                "CreatedAt": go_time_string(created.to_zoned(jiff::tz::TimeZone::system())),
+                "CreatedAt": go_time_string(&created.to_zoned(jiff::tz::TimeZone::system())),
                 "ID": if trunc { truncate_id(&c.id).to_owned() } else { c.id.clone() },
                 "Image": image_column(ctx, c),
                 "Labels": "",

@@ -2,46 +2,26 @@
 
 use serde_json::{json, Map, Value};
 
+
 use super::{parse_time, truncate_id, usage_error, Ctx, Lookup, Outcome};
 use crate::docker::cli::Invocation;
 use crate::docker::json;
-use crate::docker::reference::Reference;
+use crate::docker::reference::{self, Reference};
 use crate::docker::template::{render_table, Template};
 use crate::docker::text::ellipsis;
-use crate::docker::units::{created_since, go_time_string, human_size, rfc3339_nano};
+use crate::docker::units::{created_since, go_time_string, human_size, human_size4, rfc3339_nano};
 use crate::store::{Digest, StoreError};
 
 const DEFAULT_TABLE: &str = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}";
 const DEFAULT_TABLE_DIGEST: &str = "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}";
 
-/// Renders rows with a `--format` (or the command's default) the way docker/cli's formatter does.
+/// Renders rows with a `--format` (or the command's default) the way docker/cli's formatter does:
+/// each row is a formatter context, a `table` format gets a header and aligned columns.
 pub(super) fn render(format: &str, headers: &Value, rows: &[Value]) -> Outcome {
-    let template = match Template::parse(format) {
-        Ok(t) => t,
-        Err(e) => return Outcome::error(format!("{e}\n"), 1),
-    };
-    if template.is_table() {
-        match render_table(&template, headers, rows) {
-            Ok(text) => Outcome::ok(text),
-            Err(e) => Outcome::error(format!("{e}\n"), 1),
-        }
-    } else {
-        let mut out = String::new();
-        for row in rows {
-            match template.execute(row) {
-                Ok(line) => {
-                    out.push_str(&line);
-                    out.push('\n');
-                }
-                Err(e) => {
-                    return Outcome {
-                        stdout: out,
-                        ..Outcome::error(format!("{e}\n"), 1)
-                    }
-                }
-            }
-        }
-        Outcome::ok(out)
+    let rendered = Template::parse(format).and_then(|t| render_table(&t, headers, rows));
+    match rendered {
+        Ok(text) => Outcome::ok(text),
+        Err(e) => Outcome::error(format!("{e}\n"), 1),
     }
 }
 
@@ -194,8 +174,8 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         let created = parse_time(&record.created);
         let row = |repo: &str, tag: &str, digest: &str| {
             json!({
-                "Containers": containers_of(id).to_string(),
-                "CreatedAt": created.map(|t| go_time_string(t.to_zoned(jiff::tz::TimeZone::system()))).unwrap_or_default(),
+                "Containers": "N/A",
+                "CreatedAt": created.map(|t| go_time_string(&t.to_zoned(jiff::tz::TimeZone::system()))).unwrap_or_default(),
                 "CreatedSince": created.map(|t| created_since(t, ctx.now)).unwrap_or_default(),
                 "Digest": digest,
                 "ID": if trunc { truncate_id(id.as_str()).to_owned() } else { id.to_string() },
@@ -204,7 +184,7 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
                 "Size": human_size(size as i64),
                 "Tag": tag,
                 "UniqueSize": "N/A",
-                "VirtualSize": human_size(size as i64),
+                "VirtualSize": human_size4(size as f64),
             })
         };
         if untagged {
@@ -278,12 +258,7 @@ pub(super) fn tag(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreE
     let (source, target) = (&inv.args[0], &inv.args[1]);
     let target_ref = match Reference::parse(target) {
         Ok(r) => r,
-        Err(e) => {
-            return Ok(Outcome::error(
-                format!("Error parsing reference: {target:?} is not a valid repository/tag: {e}\n"),
-                1,
-            ))
-        }
+        Err(e) => return Ok(Outcome::error(format!("{}\n", reference::tag_parse_error(target, &e)), 1)),
     };
     let id = match ctx.find_image(source) {
         Ok(id) => id,
@@ -424,7 +399,12 @@ pub(super) fn inspect(
                     values.push(image_json(ctx, &id)?);
                     continue;
                 }
-                Err(Lookup::Invalid(_) | Lookup::NotFound(_)) => {}
+                Err(e) => {
+                    if kind == InspectKind::Image {
+                        errors.push(format!("Error response from daemon: {}", e.message()));
+                        continue;
+                    }
+                }
             }
         }
         errors.push(match kind {
@@ -442,12 +422,13 @@ pub(super) fn inspect(
             out.stdout.push('\n');
         }
         Some(f) => {
-            let template = match Template::parse(f) {
+            let template = match Template::parse_go(f) {
                 Ok(t) => t,
-                Err(e) => return Ok(Outcome::error(format!("{e}\n"), 1)),
+                // `inspect` exits 64 on a template that does not parse (`ls --format`: 1).
+                Err(e) => return Ok(Outcome::error(format!("{e}\n"), 64)),
             };
             for v in &values {
-                match template.execute(v) {
+                match template.execute_value(&typed(v, "types.ImageInspect")) {
                     Ok(line) => {
                         out.stdout.push_str(&line);
                         out.stdout.push('\n');
@@ -467,6 +448,25 @@ pub(super) fn inspect(
         out.exit_code = 1;
     }
     Ok(out)
+}
+
+/// Inspect documents as `docker inspect --format` sees them: Go structs (fields in declaration
+/// order, so `{{json .Config}}` keeps Docker's order), whose map-typed fields (labels, exposed
+/// ports, volumes, graph driver data) stay maps.
+fn typed(v: &Value, type_name: &str) -> crate::docker::template::Value {
+    use crate::docker::template::Value as Go;
+    const MAPS: &[&str] = &["Labels", "ExposedPorts", "Volumes", "Data", "Options"];
+    fn convert(v: &Value, name: &str, type_name: &str) -> Go {
+        match v {
+            Value::Object(map) if !MAPS.contains(&name) => Go::Struct {
+                type_name: type_name.to_owned(),
+                fields: map.iter().map(|(k, v)| (k.clone(), convert(v, k, k))).collect(),
+            },
+            Value::Array(items) => Go::List(items.iter().map(|i| convert(i, "", "")).collect()),
+            other => Go::from_json(other),
+        }
+    }
+    convert(v, "", type_name)
 }
 
 /// The `docker image inspect` document of one image (Docker 28's field order).

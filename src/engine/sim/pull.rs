@@ -3,7 +3,7 @@
 use super::{Ctx, Outcome};
 use crate::catalog::{catalog, CatalogImage};
 use crate::docker::cli::Invocation;
-use crate::docker::reference::Reference;
+use crate::docker::reference::{self, Reference};
 use crate::engine::PullEvent;
 use crate::store::{
     chain_ids, Descriptor, Digest, ImageRecord, LayerRecord, Manifest, StoreError, MEDIA_CONFIG,
@@ -30,13 +30,16 @@ pub(super) fn pull(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
     let quiet = inv.flags.bool("quiet");
     let reference = match Reference::parse(&inv.args[0]) {
         Ok(r) => r,
-        Err(e) => return Ok(Outcome::error(format!("{e}\n"), 1)),
+        Err(e) => return Ok(Outcome::error(format!("{}\n", reference::pull_parse_error(&e)), 1)),
     };
+    let all_tags = inv.flags.bool("all-tags");
+    if all_tags && !reference.is_name_only() {
+        return Ok(Outcome::error(format!("{}\n", reference::PULL_ALL_TAGS_WITH_TAG_ERROR), 1));
+    }
     let mut out = Outcome::default();
-    if reference.tag().is_none() && reference.digest().is_none() && !inv.flags.bool("all-tags") {
-        if !quiet {
-            out.stdout.push_str("Using default tag: latest\n");
-        }
+    if reference.is_name_only() && !all_tags && !quiet {
+        out.stdout.push_str(&reference::pull_default_tag_line("latest"));
+        out.stdout.push('\n');
     }
     let reference = reference.with_default_tag();
     match pull_reference(ctx, &reference)? {

@@ -4,7 +4,7 @@
 use super::{truncate_id, usage_error, Ctx, Lookup, Outcome};
 use crate::docker::cli::Invocation;
 use crate::docker::reference::Reference;
-use crate::docker::units::human_size;
+use crate::docker::units::human_size4;
 use crate::engine::Interaction;
 use crate::store::{ContainerStatus, Digest, StoreError};
 
@@ -348,7 +348,7 @@ pub(super) fn image_prune(
     }
     out.stdout.push_str(&format!(
         "Total reclaimed space: {}\n",
-        human_size(reclaimed as i64)
+        human_size4(reclaimed as f64)
     ));
     Ok(out)
 }

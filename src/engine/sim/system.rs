@@ -6,7 +6,7 @@ use super::images::render;
 use super::remove::{confirm, prune_images};
 use super::{usage_error, Ctx, Outcome};
 use crate::docker::cli::Invocation;
-use crate::docker::units::human_size;
+use crate::docker::units::{human_size, human_size4};
 use crate::engine::Interaction;
 use crate::store::{ContainerStatus, StoreError};
 
@@ -15,11 +15,11 @@ fn reclaimable(reclaimable: u64, total: u64) -> String {
     if total > 0 {
         format!(
             "{} ({}%)",
-            human_size(reclaimable as i64),
+            human_size4(reclaimable as f64),
             reclaimable * 100 / total
         )
     } else {
-        human_size(reclaimable as i64)
+        human_size4(reclaimable as f64)
     }
 }
 
@@ -72,13 +72,13 @@ pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         .sum();
     let rows = vec![
         json!({"Type": "Images", "TotalCount": listed.len().to_string(), "Active": active.to_string(),
-               "Size": human_size(layers_size as i64), "Reclaimable": reclaimable(layers_size.saturating_sub(used), layers_size)}),
+               "Size": human_size4(layers_size as f64), "Reclaimable": reclaimable(layers_size.saturating_sub(used), layers_size)}),
         json!({"Type": "Containers", "TotalCount": containers.len().to_string(), "Active": running.to_string(),
-               "Size": human_size(0), "Reclaimable": reclaimable(0, 0)}),
-        json!({"Type": "Local Volumes", "TotalCount": "0", "Active": "0", "Size": human_size(0), "Reclaimable": reclaimable(0, 0)}),
+               "Size": human_size4(0.0), "Reclaimable": reclaimable(0, 0)}),
+        json!({"Type": "Local Volumes", "TotalCount": "0", "Active": "0", "Size": human_size4(0.0), "Reclaimable": reclaimable(0, 0)}),
         json!({"Type": "Build Cache", "TotalCount": ctx.state.build_cache.len().to_string(),
                "Active": ctx.state.build_cache.iter().filter(|c| c.in_use).count().to_string(),
-               "Size": human_size(cache_size as i64), "Reclaimable": human_size((cache_size - cache_in_use) as i64)}),
+               "Size": human_size4(cache_size as f64), "Reclaimable": human_size4((cache_size - cache_in_use) as f64)}),
     ];
     let format = match inv.flags.value("format").unwrap_or("") {
         "" | "table" => {
@@ -122,8 +122,8 @@ fn df_verbose(ctx: &Ctx<'_>) -> Outcome {
             rows.push(json!({
                 "Repository": repo, "Tag": tag, "ID": super::truncate_id(id.as_str()),
                 "CreatedSince": created.map(|t| crate::docker::units::created_since(t, ctx.now)).unwrap_or_default(),
-                "Size": human_size(size as i64), "SharedSize": human_size(shared as i64),
-                "UniqueSize": human_size((size - shared) as i64), "Containers": containers.to_string(),
+                "Size": human_size(size as i64), "SharedSize": human_size4(shared as f64),
+                "UniqueSize": human_size4((size - shared) as f64), "Containers": containers.to_string(),
             }));
         };
         if tags.is_empty() {
@@ -271,7 +271,7 @@ pub(super) fn system_prune(
     }
     out.stdout.push_str(&format!(
         "Total reclaimed space: {}\n",
-        human_size((image_space + cache_space) as i64)
+        human_size4((image_space + cache_space) as f64)
     ));
     Ok(out)
 }
@@ -299,7 +299,7 @@ pub(super) fn builder_prune(
             .push_str("ID\tRECLAIMABLE\tSIZE\tLAST ACCESSED\n");
     }
     out.stdout
-        .push_str(&format!("Total:\t{}\n", human_size(space as i64)));
+        .push_str(&format!("Total:\t{}\n", human_size4(space as f64)));
     Ok(out)
 }
 
