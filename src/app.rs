@@ -41,8 +41,12 @@ fn home(cli: &Cli) -> PathBuf {
 
 /// Prints an outcome as Docker would and returns its exit code.
 fn emit(outcome: &Outcome) -> ExitCode {
-    let _ = io::stdout().lock().write_all(outcome.stdout.as_bytes());
-    let _ = io::stderr().lock().write_all(outcome.stderr.as_bytes());
+    use std::io::IsTerminal as _;
+    crate::ui::print_outcome(
+        outcome,
+        io::stdout().is_terminal(),
+        io::stderr().is_terminal(),
+    );
     exit_code(outcome.exit_code)
 }
 

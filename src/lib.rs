@@ -10,5 +10,6 @@ pub mod cli;
 pub mod docker;
 pub mod engine;
 pub mod store;
+pub mod ui;
 
 pub use app::run;

@@ -77,7 +77,7 @@ pub struct CatalogHistory {
     pub comment: Option<String>,
 }
 
-/// The registry digest of BuildKit's empty WORKDIR layer: its tar is empty.
+/// The registry digest of `BuildKit`'s empty `WORKDIR` layer: its tar is empty.
 const EMPTY_LAYER_SOURCE: &str =
     "sha256:4f4fb700ef54461cfa02571ae0db9a0dc1e0cdb5577484a6d75e68dc38e8acc1";
 
@@ -114,7 +114,7 @@ impl Catalog {
 
 impl CatalogLayer {
     /// The layer's content: a deterministic tar. The empty layer is an empty tar (1024 zero
-    /// bytes), as BuildKit writes it; any other holds one small file describing what it stands for.
+    /// bytes), as `BuildKit` writes it; any other holds one small file describing what it stands for.
     pub fn tar(&self) -> Vec<u8> {
         let mut builder = tar::Builder::new(Vec::new());
         builder.mode(tar::HeaderMode::Deterministic);

@@ -319,3 +319,94 @@ fn sync_dir(dir: &Path) -> Result<(), StoreError> {
         .and_then(|d| d.sync_all())
         .map_err(StoreError::io(dir))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
+        (dir, store)
+    }
+
+    #[test]
+    fn blobs_are_named_by_their_digest_and_written_once() {
+        let (dir, store) = store();
+        let d = store.put_blob(b"hello").expect("write");
+        assert_eq!(d, Digest::of(b"hello"));
+        assert_eq!(store.put_blob(b"hello").expect("again"), d);
+        assert_eq!(store.read_blob(&d).expect("read"), b"hello");
+        assert!(dir.path().join("blobs/sha256").join(d.hex()).is_file());
+        assert!(dir.path().join("oci-layout").is_file());
+    }
+
+    #[test]
+    fn a_corrupt_blob_is_detected_on_read_and_by_fsck() {
+        let (dir, store) = store();
+        let d = store.put_blob(b"layer").expect("write");
+        fs::write(dir.path().join("blobs/sha256").join(d.hex()), b"tampered").expect("tamper");
+        assert!(matches!(
+            store.read_blob(&d),
+            Err(StoreError::CorruptBlob { .. })
+        ));
+        let report = store.fsck().expect("fsck");
+        assert_eq!(report.corrupt, vec![d.hex().to_owned()]);
+        assert!(!report.is_clean());
+    }
+
+    #[test]
+    fn fsck_reports_missing_blobs_and_sweeps_temp_files() {
+        let (dir, store) = store();
+        let mut state = State::new();
+        let id = Digest::of(b"config that was never written");
+        state.images.insert(
+            id.clone(),
+            ImageRecord {
+                created: "2025-01-01T00:00:00Z".into(),
+                layers: vec![],
+                manifest: None,
+                manifest_size: 0,
+                parent: None,
+                last_tag_time: None,
+            },
+        );
+        store.save_state(&state).expect("save");
+        fs::write(dir.path().join("blobs/sha256/.tmp-abc"), b"half").expect("temp");
+        let report = store.fsck().expect("fsck");
+        assert_eq!(report.swept, 1);
+        assert_eq!(report.missing.len(), 1);
+        assert_eq!(report.missing[0].0, id);
+    }
+
+    #[test]
+    fn a_second_process_waits_then_fails_clearly() {
+        let (dir, _held) = store();
+        let err = Store::open(dir.path(), Duration::from_millis(50)).expect_err("locked");
+        assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+        assert!(err
+            .to_string()
+            .contains("in use by another docklab process"));
+    }
+
+    #[test]
+    fn state_round_trips_and_a_future_version_is_refused() {
+        let (dir, store) = store();
+        let mut state = State::new();
+        state
+            .refs
+            .insert("docker.io/library/nginx:latest".into(), Digest::of(b"x"));
+        store.save_state(&state).expect("save");
+        assert_eq!(store.load_state().expect("load"), state);
+        fs::write(dir.path().join("state.json"), br#"{"version": 99}"#).expect("write");
+        assert!(matches!(
+            store.load_state(),
+            Err(StoreError::FutureState { found: 99, .. })
+        ));
+        fs::write(dir.path().join("state.json"), b"{not json").expect("write");
+        assert!(matches!(
+            store.load_state(),
+            Err(StoreError::CorruptState { .. })
+        ));
+    }
+}

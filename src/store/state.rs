@@ -113,7 +113,7 @@ pub struct ContainerRecord {
     pub network: Option<String>,
 }
 
-/// A build cache record (one BuildKit step result).
+/// A build cache record (one `BuildKit` step result).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CacheRecord {

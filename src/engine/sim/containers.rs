@@ -256,7 +256,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>, inv: &Invocation, start: bool) -> Result<Ou
 }
 
 /// The status column: `Up 5 minutes`, `Exited (0) 2 seconds ago`, `Created`.
-fn status_text(ctx: &Ctx<'_>, c: &ContainerRecord) -> String {
+pub(super) fn status_text(ctx: &Ctx<'_>, c: &ContainerRecord) -> String {
     let since = |t: &Option<String>| {
         let t = t.as_deref().and_then(parse_time).unwrap_or(ctx.now);
         human_duration(std::time::Duration::try_from(ctx.now.duration_since(t)).unwrap_or_default())
@@ -279,8 +279,7 @@ fn ports_text(ctx: &Ctx<'_>, c: &ContainerRecord) -> String {
     for p in &c.ports {
         let fields: Vec<&str> = p.split(':').collect();
         let (host, container) = match fields.as_slice() {
-            [h, c] => (*h, *c),
-            [_, h, c] => (*h, *c),
+            [h, c] | [_, h, c] => (*h, *c),
             [c] => ("", *c),
             _ => continue,
         };
@@ -331,7 +330,7 @@ pub(super) fn ps(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
             let command = if trunc { ellipsis(&command, 20) } else { command };
             let created = parse_time(&c.created).unwrap_or(ctx.now);
             json!({
-                "Command": format!("{command:?}"),
+                "Command": crate::docker::reference::go_quote(&command),
                 "CreatedAt": go_time_string(&created.to_zoned(jiff::tz::TimeZone::system())),
                 "ID": if trunc { truncate_id(&c.id).to_owned() } else { c.id.clone() },
                 "Image": image_column(ctx, c),
@@ -466,7 +465,7 @@ pub(super) fn inspect_json(ctx: &Ctx<'_>, i: usize) -> Result<Value, StoreError>
     Ok(json!({
         "Id": c.id,
         "Created": c.created,
-        "Path": argv.first().map(|s| s.as_str()).unwrap_or(""),
+        "Path": argv.first().map_or("", |s| s.as_str()),
         "Args": argv.iter().skip(1).collect::<Vec<_>>(),
         "State": {
             "Status": match c.status { ContainerStatus::Running => "running", ContainerStatus::Exited => "exited", ContainerStatus::Created => "created" },

@@ -2,8 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-
-use super::{parse_time, truncate_id, usage_error, Ctx, Lookup, Outcome};
+use super::{parse_time, truncate_id, usage_error, Ctx, Outcome};
 use crate::docker::cli::Invocation;
 use crate::docker::json;
 use crate::docker::reference::{self, Reference};
@@ -84,7 +83,7 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
     for f in inv.flags.values("filter") {
         let Some((key, value)) = f.split_once('=') else {
             return Ok(Outcome::error(
-                format!("bad format of filter (expected name=value)\n"),
+                "bad format of filter (expected name=value)\n".to_owned(),
                 1,
             ));
         };
@@ -121,14 +120,6 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         }
     };
     let need_digest = digests_flag || format.contains("{{.Digest}}");
-    let users = ctx.state.layer_users();
-    let containers_of = |id: &Digest| {
-        ctx.state
-            .containers
-            .iter()
-            .filter(|c| &c.image == id)
-            .count()
-    };
 
     let refs_by_image = ctx.state.refs_by_image();
     let parents = ctx.state.parents();
@@ -153,7 +144,7 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         let untagged = tags.is_empty() && digests.is_empty();
         if untagged {
             let has_children = parents.contains(id);
-            if !(all || !has_children) || !patterns.is_empty() || dangling == Some(false) {
+            if (has_children && !all) || !patterns.is_empty() || dangling == Some(false) {
                 continue;
             }
         } else if dangling == Some(true) && !tags.is_empty() {
@@ -163,14 +154,6 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
             continue;
         }
         let size = ctx.state.image_size(record);
-        let shared: u64 = record
-            .layers
-            .iter()
-            .filter(|l| users.get(l).copied().unwrap_or(0) > 1)
-            .filter_map(|l| ctx.state.layers.get(l))
-            .map(|l| l.size)
-            .sum();
-        let _ = shared;
         let created = parse_time(&record.created);
         let row = |repo: &str, tag: &str, digest: &str| {
             json!({
@@ -258,7 +241,12 @@ pub(super) fn tag(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreE
     let (source, target) = (&inv.args[0], &inv.args[1]);
     let target_ref = match Reference::parse(target) {
         Ok(r) => r,
-        Err(e) => return Ok(Outcome::error(format!("{}\n", reference::tag_parse_error(target, &e)), 1)),
+        Err(e) => {
+            return Ok(Outcome::error(
+                format!("{}\n", reference::tag_parse_error(target, &e)),
+                1,
+            ))
+        }
     };
     let id = match ctx.find_image(source) {
         Ok(id) => id,
@@ -460,7 +448,10 @@ fn typed(v: &Value, type_name: &str) -> crate::docker::template::Value {
         match v {
             Value::Object(map) if !MAPS.contains(&name) => Go::Struct {
                 type_name: type_name.to_owned(),
-                fields: map.iter().map(|(k, v)| (k.clone(), convert(v, k, k))).collect(),
+                fields: map
+                    .iter()
+                    .map(|(k, v)| (k.clone(), convert(v, k, k)))
+                    .collect(),
             },
             Value::Array(items) => Go::List(items.iter().map(|i| convert(i, "", "")).collect()),
             other => Go::from_json(other),

@@ -48,6 +48,7 @@ impl SimEngine {
     }
 
     /// How long to wait for another process's lock before giving up.
+    #[must_use]
     pub fn with_lock_wait(mut self, wait: Duration) -> SimEngine {
         self.lock_wait = wait;
         self
@@ -319,7 +320,12 @@ impl Ctx<'_> {
             .state
             .images
             .iter()
-            .map(|(id, r)| (id, parse_time(&r.created).map_or(0, |t| t.as_second())))
+            .map(|(id, r)| {
+                (
+                    id,
+                    parse_time(&r.created).map_or(0, jiff::Timestamp::as_second),
+                )
+            })
             .collect();
         ids.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         ids.into_iter().map(|(id, _)| id).collect()

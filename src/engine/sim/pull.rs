@@ -30,15 +30,24 @@ pub(super) fn pull(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
     let quiet = inv.flags.bool("quiet");
     let reference = match Reference::parse(&inv.args[0]) {
         Ok(r) => r,
-        Err(e) => return Ok(Outcome::error(format!("{}\n", reference::pull_parse_error(&e)), 1)),
+        Err(e) => {
+            return Ok(Outcome::error(
+                format!("{}\n", reference::pull_parse_error(&e)),
+                1,
+            ))
+        }
     };
     let all_tags = inv.flags.bool("all-tags");
     if all_tags && !reference.is_name_only() {
-        return Ok(Outcome::error(format!("{}\n", reference::PULL_ALL_TAGS_WITH_TAG_ERROR), 1));
+        return Ok(Outcome::error(
+            format!("{}\n", reference::PULL_ALL_TAGS_WITH_TAG_ERROR),
+            1,
+        ));
     }
     let mut out = Outcome::default();
     if reference.is_name_only() && !all_tags && !quiet {
-        out.stdout.push_str(&reference::pull_default_tag_line("latest"));
+        out.stdout
+            .push_str(&reference::pull_default_tag_line("latest"));
         out.stdout.push('\n');
     }
     let reference = reference.with_default_tag();
@@ -112,7 +121,7 @@ pub(super) fn pull_reference(
             media_type: MEDIA_CONFIG.to_owned(),
             digest: id.clone(),
             size: config_bytes.len() as u64,
-            annotations: Default::default(),
+            annotations: std::collections::BTreeMap::default(),
         },
         layers: tars
             .iter()
@@ -121,7 +130,7 @@ pub(super) fn pull_reference(
                 media_type: MEDIA_LAYER_TAR.to_owned(),
                 digest: d.clone(),
                 size: t.len() as u64,
-                annotations: Default::default(),
+                annotations: std::collections::BTreeMap::default(),
             })
             .collect(),
     };

@@ -12,14 +12,9 @@ use crate::store::{ContainerStatus, StoreError};
 
 /// "12MB (50%)", or "0B" when there is nothing.
 fn reclaimable(reclaimable: u64, total: u64) -> String {
-    if total > 0 {
-        format!(
-            "{} ({}%)",
-            human_size4(reclaimable as f64),
-            reclaimable * 100 / total
-        )
-    } else {
-        human_size4(reclaimable as f64)
+    match (reclaimable * 100).checked_div(total) {
+        Some(percent) => format!("{} ({percent}%)", human_size4(reclaimable as f64)),
+        None => human_size4(reclaimable as f64),
     }
 }
 
@@ -148,11 +143,10 @@ fn df_verbose(ctx: &Ctx<'_>) -> Outcome {
         .rev()
         .map(|c| {
             json!({"ID": super::truncate_id(&c.id), "Image": c.image_name,
-                   "Command": format!("{:?}", crate::docker::text::ellipsis(&c.entrypoint.iter().chain(&c.cmd).cloned().collect::<Vec<_>>().join(" "), 20)),
+                   "Command": crate::docker::reference::go_quote(&crate::docker::text::ellipsis(&c.entrypoint.iter().chain(&c.cmd).cloned().collect::<Vec<_>>().join(" "), 20)),
                    "LocalVolumes": "0", "Size": "0B",
                    "RunningFor": crate::docker::units::created_since(super::parse_time(&c.created).unwrap_or(ctx.now), ctx.now),
-                   "Status": match c.status { ContainerStatus::Running => "Up", ContainerStatus::Exited => "Exited", ContainerStatus::Created => "Created" }.to_owned()
-                        + &String::new(),
+                   "Status": super::containers::status_text(ctx, c),
                    "Names": c.name})
         })
         .collect();

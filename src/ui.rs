@@ -1,0 +1,174 @@
+//! The only code that prints. Docker's output is printed as the engine returned it; on a terminal,
+//! a pull's layer lines are animated the way Docker redraws them, ending on the same final screen.
+
+use std::io::{self, Write};
+use std::thread::sleep;
+use std::time::Duration;
+
+use crate::docker::units::human_size4;
+use crate::engine::{Outcome, PullEvent};
+
+/// Prints an outcome: stdout then stderr, animating pulls when that stream is a terminal.
+pub fn print_outcome(outcome: &Outcome, stdout_tty: bool, stderr_tty: bool) {
+    // `run` pulls on stderr, `pull` on stdout.
+    let pulls_on_stderr = outcome
+        .pulls
+        .iter()
+        .any(|p| outcome.stderr.contains(&p.header));
+    let mut stdout = io::stdout().lock();
+    if stdout_tty && !pulls_on_stderr && !outcome.pulls.is_empty() {
+        let _ = animate(&mut stdout, &outcome.stdout, &outcome.pulls, width());
+    } else {
+        let _ = stdout.write_all(outcome.stdout.as_bytes());
+    }
+    let _ = stdout.flush();
+    let mut stderr = io::stderr().lock();
+    if stderr_tty && pulls_on_stderr {
+        let _ = animate(&mut stderr, &outcome.stderr, &outcome.pulls, width());
+    } else {
+        let _ = stderr.write_all(outcome.stderr.as_bytes());
+    }
+}
+
+fn width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(80)
+}
+
+/// Whether a line is one of a pull's per-layer progress lines (`d107e437f729: Waiting`).
+fn is_layer_line(line: &str) -> bool {
+    line.split_once(": ").is_some_and(|(id, _)| {
+        id.len() == 12
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+/// Writes `text`, replacing each pull's layer lines by an animation that ends as Docker's
+/// terminal output ends: one line per layer, `Already exists` or `Pull complete`.
+pub fn animate(
+    out: &mut dyn Write,
+    text: &str,
+    pulls: &[PullEvent],
+    width: usize,
+) -> io::Result<()> {
+    let mut pulls = pulls.iter();
+    let mut current: Option<&PullEvent> = None;
+    for line in text.split_inclusive('\n') {
+        if current.is_some() && is_layer_line(line.trim_end()) {
+            continue;
+        }
+        out.write_all(line.as_bytes())?;
+        if let Some(p) = pulls.clone().next().filter(|p| line.trim_end() == p.header) {
+            pulls.next();
+            current = Some(p);
+            draw_layers(out, p, width)?;
+        } else if !is_layer_line(line.trim_end()) {
+            current = None;
+        }
+    }
+    Ok(())
+}
+
+/// The per-layer animation: downloads three at a time, then extraction in order.
+fn draw_layers(out: &mut dyn Write, pull: &PullEvent, width: usize) -> io::Result<()> {
+    const FRAMES: usize = 12;
+    let n = pull.layers.len();
+    let status = |i: usize, frame: usize| -> String {
+        let (id, size, exists) = &pull.layers[i];
+        if *exists {
+            return format!("{id}: Already exists");
+        }
+        // Layer i downloads during frames [start, start + FRAMES/2), three at a time.
+        let rank = pull.layers[..i].iter().filter(|l| !l.2).count();
+        let start = (rank / 3) * (FRAMES / 4);
+        let new_layers = pull.layers.iter().filter(|l| !l.2).count();
+        let extract_at = FRAMES + rank * 2;
+        if frame < start {
+            return if rank < 3 {
+                format!("{id}: Pulling fs layer")
+            } else {
+                format!("{id}: Waiting")
+            };
+        }
+        if frame < start + FRAMES / 2 {
+            let done = (frame - start + 1) as f64 / (FRAMES / 2) as f64;
+            let current = (*size as f64 * done) as u64;
+            return format!("{id}: Downloading {}", progress(current, *size, width));
+        }
+        if frame < extract_at {
+            return format!("{id}: Download complete");
+        }
+        if frame < extract_at + 2 && frame < FRAMES + new_layers * 2 {
+            return format!("{id}: Extracting {}", progress(*size, *size, width));
+        }
+        format!("{id}: Pull complete")
+    };
+    let total_frames = FRAMES + pull.layers.iter().filter(|l| !l.2).count() * 2 + 1;
+    for frame in 0..total_frames {
+        if frame > 0 {
+            write!(out, "\x1b[{n}A")?;
+        }
+        for i in 0..n {
+            writeln!(out, "\x1b[2K{}", status(i, frame))?;
+        }
+        out.flush()?;
+        sleep(Duration::from_millis(25));
+    }
+    Ok(())
+}
+
+/// Docker's progress text: a 50-character bar on wide terminals, then `current/total`.
+fn progress(current: u64, total: u64, width: usize) -> String {
+    let pct = ((current as f64 / total.max(1) as f64 * 100.0) as usize / 2).min(50);
+    let bar = if width > 110 {
+        format!("[{}>{}] ", "=".repeat(pct), " ".repeat(50 - pct))
+    } else {
+        String::new()
+    };
+    format!(
+        "{bar}{:>8}/{}",
+        human_size4(current as f64),
+        human_size4(total as f64)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn animation_ends_on_dockers_final_screen() {
+        let text = "Using default tag: latest\nlatest: Pulling from library/nginx\n\
+            aaaaaaaaaaaa: Already exists\nbbbbbbbbbbbb: Pulling fs layer\nbbbbbbbbbbbb: Pull complete\n\
+            Digest: sha256:x\n";
+        let pull = PullEvent {
+            header: "latest: Pulling from library/nginx".into(),
+            layers: vec![
+                ("aaaaaaaaaaaa".into(), 10, true),
+                ("bbbbbbbbbbbb".into(), 20_000_000, false),
+            ],
+        };
+        let mut out = Vec::new();
+        animate(&mut out, text, &[pull], 120).expect("in memory");
+        let screen = String::from_utf8(out).expect("utf-8");
+        let last_frame = screen.rsplit("\x1b[2A").next().expect("frames");
+        assert_eq!(
+            last_frame,
+            "\x1b[2Kaaaaaaaaaaaa: Already exists\n\x1b[2Kbbbbbbbbbbbb: Pull complete\nDigest: sha256:x\n"
+        );
+        assert!(screen.contains("Downloading [="));
+        assert!(
+            screen.starts_with("Using default tag: latest\nlatest: Pulling from library/nginx\n")
+        );
+    }
+
+    #[test]
+    fn progress_matches_docker_layout() {
+        assert_eq!(progress(0, 29_780_000, 80), "      0B/29.78MB");
+        assert!(progress(14_890_000, 29_780_000, 120).starts_with("[=========================>"));
+    }
+}
