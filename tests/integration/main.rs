@@ -1,4 +1,5 @@
 //! docklab's integration tests: one test binary that drives the real `docklab` executable.
 
 mod crash;
+mod readme;
 mod scenarios;
