@@ -9,6 +9,9 @@
 //! Wording of errors follows current BuildKit (Docker 28); differences with older daemons are
 //! noted where they matter.
 
+// "BuildKit" is a product name, not code: do not ask for backticks around it.
+#![allow(clippy::doc_markdown)]
+
 pub mod context;
 pub mod dockerfile;
 pub mod ignore;

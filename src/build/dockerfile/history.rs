@@ -176,11 +176,11 @@ pub fn buildkit_created_by(ins: &Instruction, scope: &Scope) -> Option<String> {
                 words.push(format!("|{}", args.len()));
                 words.extend(args.iter().map(|(k, v)| format!("{k}={v}")));
             }
-            let mut argv = r.command.with_shell(scope.shell());
-            if let Some(last) = argv.last_mut() {
+            let mut command = r.command.with_shell(scope.shell());
+            if let Some(last) = command.last_mut() {
                 last.push_str(&heredoc_suffix(ins));
             }
-            words.extend(argv);
+            words.extend(command);
             format!("RUN {} # buildkit", words.join(" "))
         }
         Instruction::Cmd(c) => format!(

@@ -69,7 +69,7 @@ impl DirectiveParser {
             .map_or(rest.len(), |(i, _)| i);
         let (name, after) = rest.split_at(name_len);
         let after = after.trim_start();
-        let value = after.strip_prefix('=').map(|v| v.trim());
+        let value = after.strip_prefix('=').map(str::trim);
         let (Some(value), false) = (value, name.is_empty()) else {
             self.done = true;
             return Ok(None);
@@ -614,16 +614,16 @@ fn whitespace_split(rest: &str) -> Vec<String> {
 enum Json {
     Strings(Vec<String>),
     NotStrings,
-    NotJson,
+    Other,
 }
 
 fn parse_json(rest: &str) -> Json {
     let rest = rest.trim_start();
     if !rest.starts_with('[') {
-        return Json::NotJson;
+        return Json::Other;
     }
     match serde_json::from_str::<Vec<serde_json::Value>>(rest) {
-        Err(_) => Json::NotJson,
+        Err(_) => Json::Other,
         Ok(values) => values
             .into_iter()
             .map(|v| match v {
@@ -642,7 +642,7 @@ fn maybe_json(rest: &str) -> Result<(Vec<String>, bool), ErrorKind> {
     match parse_json(rest) {
         Json::Strings(v) => Ok((v, true)),
         Json::NotStrings => Err(ErrorKind::NotStringArray),
-        Json::NotJson => Ok((vec![rest.to_owned()], false)),
+        Json::Other => Ok((vec![rest.to_owned()], false)),
     }
 }
 
@@ -650,7 +650,7 @@ fn maybe_json_to_list(rest: &str) -> Result<(Vec<String>, bool), ErrorKind> {
     match parse_json(rest) {
         Json::Strings(v) => Ok((v, true)),
         Json::NotStrings => Err(ErrorKind::NotStringArray),
-        Json::NotJson => Ok((whitespace_split(rest), false)),
+        Json::Other => Ok((whitespace_split(rest), false)),
     }
 }
 

@@ -137,14 +137,14 @@ impl Lexer {
     }
 
     fn run(
-        &self,
+        self,
         word: &str,
         env: &(impl Env + ?Sized),
     ) -> Result<(String, Vec<String>), ExpandError> {
         let mut w = Word {
             chars: word.chars().collect(),
             pos: 0,
-            lex: *self,
+            lex: self,
             raw_escapes: self.raw_escapes,
             env: &|name: &str| env.get(name).map(str::to_owned),
             depth: 0,
@@ -169,7 +169,7 @@ struct Word<'a> {
 #[derive(Default)]
 struct Words {
     buf: String,
-    words: Vec<String>,
+    done: Vec<String>,
     in_word: bool,
 }
 
@@ -177,7 +177,7 @@ impl Words {
     fn add_char(&mut self, ch: char) {
         if ch.is_whitespace() {
             if self.in_word && !self.buf.is_empty() {
-                self.words.push(std::mem::take(&mut self.buf));
+                self.done.push(std::mem::take(&mut self.buf));
                 self.in_word = false;
             }
         } else {
@@ -199,9 +199,9 @@ impl Words {
     }
     fn finish(mut self) -> Vec<String> {
         if !self.buf.is_empty() {
-            self.words.push(std::mem::take(&mut self.buf));
+            self.done.push(std::mem::take(&mut self.buf));
         }
-        self.words
+        self.done
     }
 }
 

@@ -205,6 +205,7 @@ impl Scope {
 
     /// A fresh stage scope on top of this global one, with the base image's `ENV` and
     /// working directory.
+    #[must_use]
     pub fn stage(&self, base_env: &[(String, String)], base_workdir: Option<&str>) -> Self {
         Self {
             env: base_env.to_vec(),
