@@ -5,6 +5,7 @@
 //! application layer prints.
 
 pub mod app;
+pub mod build;
 pub mod catalog;
 pub mod cli;
 pub mod docker;

@@ -1,0 +1,28 @@
+//! Dockerfiles as BuildKit reads them.
+//!
+//! [`parse`] gives a [`Dockerfile`]: parser directives and a list of [`Node`]s, each an
+//! [`Instruction`] with its [`Span`] and original text. [`Dockerfile::stages`] and
+//! [`Dockerfile::target_stage`] give the stage model; a [`Scope`] expands words stage by stage
+//! as the builder goes; [`history`] gives the `created_by` strings. Errors are
+//! [`ParseError`]s, rendered with BuildKit's wording ([`ParseError::render_cli`]).
+
+pub mod ast;
+pub mod error;
+pub mod history;
+mod lexer;
+mod parser;
+pub mod shell;
+mod stages;
+
+pub use ast::{
+    Add, Arg, ArgDef, Cmd, CommandLine, Copy, Directive, Dockerfile, Entrypoint, Env, Expose, From,
+    Healthcheck, Heredoc, InlineSource, Instruction, KeyValue, Label, Maintainer, Node, Onbuild,
+    Run, Shell, Span, StopSignal, User, Volume, Workdir,
+};
+pub use error::{ErrorKind, ParseError};
+pub use history::{buildkit_created_by, legacy_created_by};
+pub use parser::{directive, parse, parse_bytes, suggest, INSTRUCTIONS};
+pub use stages::{clean_path, resolve_workdir, Scope, Stage};
+
+#[cfg(test)]
+mod tests;
