@@ -18,7 +18,7 @@ fn readme_first_session_is_true() {
     let home = tempfile::tempdir().expect("temp home");
     let mut expected = String::new();
     let mut command: Option<String> = None;
-    let mut check = |command: &str, expected: &str| {
+    let check = |command: &str, expected: &str| {
         let words = shell_words::split(command).expect("splits");
         assert_eq!(words[0], "docklab");
         let out = Command::new(env!("CARGO_BIN_EXE_docklab"))
