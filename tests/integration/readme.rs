@@ -36,8 +36,11 @@ fn readme_first_session_is_true() {
                     && l[..12].bytes().all(|b| b.is_ascii_hexdigit());
                 !layer || l.ends_with("Pull complete") || l.ends_with("Already exists")
             })
-            .map(|l| format!("{l}\n"))
-            .collect();
+            .fold(String::new(), |mut acc, l| {
+                acc.push_str(l);
+                acc.push('\n');
+                acc
+            });
         pretty_assertions::assert_eq!(shown, expected, "`{command}`");
     };
     for line in block.lines() {
