@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod cli;
 pub mod docker;
 pub mod engine;
+pub mod layers;
 pub mod store;
 pub mod ui;
 

@@ -1,0 +1,390 @@
+//! What a Docker command changed in the store, computed from the engine state before and after
+//! it (and, for a refusal, from Docker's error). The result is data; the tutor words it in the
+//! student's language.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::engine::{EngineState, ImageState};
+
+/// One thing that changed, with the values a sentence needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A new image: how many of its layers were added and how many already existed (shared).
+    ImageAdded {
+        image: String,
+        added: usize,
+        reused: usize,
+        size: u64,
+    },
+    /// A tag now names an image that it did not name before.
+    TagAdded {
+        tag: String,
+        image: String,
+        other_tags: usize,
+    },
+    /// A tag moved from one image to another; the old image may now be dangling.
+    TagMoved {
+        tag: String,
+        from: String,
+        to: String,
+        from_dangling: bool,
+    },
+    /// A tag went away but its image stayed (it still has other tags, or a container uses it).
+    Untagged {
+        tag: String,
+        image: String,
+        remaining_tags: usize,
+    },
+    /// An image was deleted.
+    ImageDeleted {
+        image: String,
+        tags: Vec<String>,
+    },
+    /// Layers were freed: nothing uses them any more.
+    LayersFreed {
+        count: usize,
+        size: u64,
+    },
+    /// Layers of a deleted image were kept because another image still uses them.
+    LayersKept {
+        count: usize,
+        size: u64,
+        used_by: Vec<String>,
+    },
+    ContainerCreated {
+        name: String,
+        image: String,
+        running: bool,
+    },
+    ContainerStopped {
+        name: String,
+    },
+    ContainerStarted {
+        name: String,
+    },
+    ContainerRemoved {
+        name: String,
+    },
+    BuildCacheCleared {
+        count: usize,
+        size: u64,
+    },
+    /// `rmi` refused: a container uses the image.
+    RefusedContainer {
+        image: String,
+        container: String,
+        running: bool,
+    },
+    /// `rmi` by ID refused: several tags name the image.
+    RefusedManyTags {
+        image: String,
+    },
+    /// `rmi` refused: images built on top of it need it.
+    RefusedChildren {
+        image: String,
+    },
+}
+
+fn name_of(image: &ImageState) -> String {
+    image
+        .tags
+        .first()
+        .cloned()
+        .unwrap_or_else(|| short(&image.id).to_owned())
+}
+
+fn short(id: &str) -> &str {
+    let hex = id.split_once(':').map_or(id, |(_, h)| h);
+    hex.get(..12).unwrap_or(hex)
+}
+
+/// The changes between `before` and `after`; `stderr` explains refusals.
+pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let old: BTreeMap<&str, &ImageState> =
+        before.images.iter().map(|i| (i.id.as_str(), i)).collect();
+    let new: BTreeMap<&str, &ImageState> =
+        after.images.iter().map(|i| (i.id.as_str(), i)).collect();
+    let layers_of = |s: &EngineState| -> BTreeMap<String, u64> {
+        s.images
+            .iter()
+            .flat_map(|i| i.layers.iter().map(|l| (l.chain_id.clone(), l.size)))
+            .collect()
+    };
+    let (old_layers, new_layers) = (layers_of(before), layers_of(after));
+
+    for image in &after.images {
+        if !old.contains_key(image.id.as_str()) {
+            let added = image
+                .layers
+                .iter()
+                .filter(|l| !old_layers.contains_key(&l.chain_id))
+                .count();
+            changes.push(Change::ImageAdded {
+                image: name_of(image),
+                added,
+                reused: image.layers.len() - added,
+                size: image.size,
+            });
+        }
+    }
+
+    // Tags, by tag.
+    let tag_map = |s: &EngineState| -> BTreeMap<String, String> {
+        s.images
+            .iter()
+            .flat_map(|i| i.tags.iter().map(|t| (t.clone(), i.id.clone())))
+            .collect()
+    };
+    let (old_tags, new_tags) = (tag_map(before), tag_map(after));
+    for (tag, id) in &new_tags {
+        match old_tags.get(tag) {
+            None if old.contains_key(id.as_str()) => changes.push(Change::TagAdded {
+                tag: tag.clone(),
+                image: short(id).to_owned(),
+                other_tags: new[id.as_str()].tags.len() - 1,
+            }),
+            Some(from) if from != id => changes.push(Change::TagMoved {
+                tag: tag.clone(),
+                from: short(from).to_owned(),
+                to: short(id).to_owned(),
+                from_dangling: new.get(from.as_str()).is_some_and(|i| i.tags.is_empty()),
+            }),
+            _ => {}
+        }
+    }
+    for (tag, id) in &old_tags {
+        if !new_tags.contains_key(tag) {
+            if let Some(image) = new.get(id.as_str()) {
+                changes.push(Change::Untagged {
+                    tag: tag.clone(),
+                    image: short(id).to_owned(),
+                    remaining_tags: image.tags.len(),
+                });
+            }
+        }
+    }
+
+    let mut freed = (0, 0);
+    let mut kept_count = 0;
+    let mut kept_size = 0;
+    let mut used_by = BTreeSet::new();
+    for image in &before.images {
+        if new.contains_key(image.id.as_str()) {
+            continue;
+        }
+        changes.push(Change::ImageDeleted {
+            image: short(&image.id).to_owned(),
+            tags: image.tags.clone(),
+        });
+        for layer in &image.layers {
+            if new_layers.contains_key(&layer.chain_id) {
+                kept_count += 1;
+                kept_size += layer.size;
+                for other in &after.images {
+                    if other.layers.iter().any(|l| l.chain_id == layer.chain_id) {
+                        used_by.insert(name_of(other));
+                    }
+                }
+            }
+        }
+    }
+    for (chain, size) in &old_layers {
+        if !new_layers.contains_key(chain) {
+            freed.0 += 1;
+            freed.1 += size;
+        }
+    }
+    if freed.0 > 0 {
+        changes.push(Change::LayersFreed {
+            count: freed.0,
+            size: freed.1,
+        });
+    }
+    if kept_count > 0 {
+        changes.push(Change::LayersKept {
+            count: kept_count,
+            size: kept_size,
+            used_by: used_by.into_iter().collect(),
+        });
+    }
+
+    let old_c: BTreeMap<&str, _> = before
+        .containers
+        .iter()
+        .map(|c| (c.id.as_str(), c))
+        .collect();
+    let new_c: BTreeMap<&str, _> = after
+        .containers
+        .iter()
+        .map(|c| (c.id.as_str(), c))
+        .collect();
+    for c in &after.containers {
+        match old_c.get(c.id.as_str()) {
+            None => changes.push(Change::ContainerCreated {
+                name: c.name.clone(),
+                image: c.image.clone(),
+                running: c.running,
+            }),
+            Some(o) if o.running && !c.running => changes.push(Change::ContainerStopped {
+                name: c.name.clone(),
+            }),
+            Some(o) if !o.running && c.running => changes.push(Change::ContainerStarted {
+                name: c.name.clone(),
+            }),
+            _ => {}
+        }
+    }
+    for c in &before.containers {
+        if !new_c.contains_key(c.id.as_str()) {
+            changes.push(Change::ContainerRemoved {
+                name: c.name.clone(),
+            });
+        }
+    }
+    if before.build_cache_count > 0 && after.build_cache_count == 0 {
+        changes.push(Change::BuildCacheCleared {
+            count: before.build_cache_count,
+            size: before.build_cache_size,
+        });
+    }
+    changes.extend(refusals(after, stderr));
+    changes
+}
+
+/// Reads `rmi`'s conflict errors (Docker 28's wording).
+fn refusals(state: &EngineState, stderr: &str) -> Vec<Change> {
+    let mut out = Vec::new();
+    for line in stderr.lines() {
+        let Some(rest) = line.split("conflict: ").nth(1) else {
+            continue;
+        };
+        if let Some(tail) = rest
+            .split("container ")
+            .nth(1)
+            .filter(|_| rest.contains("is using its referenced image"))
+        {
+            // unable to remove repository reference "nginx" (must force) - container 1a2b… is using its referenced image 657f…
+            let container = tail.split_whitespace().next().unwrap_or_default();
+            let image = rest.split('"').nth(1).unwrap_or_default().to_owned();
+            let running = state
+                .containers
+                .iter()
+                .any(|c| c.id.starts_with(container) && c.running);
+            out.push(Change::RefusedContainer {
+                image,
+                container: container_name(state, container),
+                running,
+            });
+        } else if let Some(tail) = rest.split("used by running container ").nth(1) {
+            out.push(Change::RefusedContainer {
+                image: image_of(rest),
+                container: container_name(state, tail.trim()),
+                running: true,
+            });
+        } else if let Some(tail) = rest.split("used by stopped container ").nth(1) {
+            out.push(Change::RefusedContainer {
+                image: image_of(rest),
+                container: container_name(state, tail.trim()),
+                running: false,
+            });
+        } else if rest.contains("referenced in multiple repositories") {
+            out.push(Change::RefusedManyTags {
+                image: image_of(rest),
+            });
+        } else if rest.contains("dependent child images") {
+            out.push(Change::RefusedChildren {
+                image: image_of(rest),
+            });
+        }
+    }
+    out
+}
+
+/// `unable to delete 657fdcd1c365 (must be forced) - …` → `657fdcd1c365`
+fn image_of(rest: &str) -> String {
+    rest.strip_prefix("unable to delete ")
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn container_name(state: &EngineState, id: &str) -> String {
+    state
+        .containers
+        .iter()
+        .find(|c| c.id.starts_with(id))
+        .map_or_else(|| id.to_owned(), |c| c.name.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::picture::tests::sample;
+
+    #[test]
+    fn removing_an_alias_frees_nothing() {
+        let before = sample();
+        let mut after = before.clone();
+        after.images[0].tags.retain(|t| t != "nginx:monblog_prod");
+        assert_eq!(
+            explain(&before, &after, ""),
+            vec![Change::Untagged {
+                tag: "nginx:monblog_prod".into(),
+                image: "657fdcd1c365".into(),
+                remaining_tags: 1
+            }]
+        );
+    }
+
+    #[test]
+    fn removing_the_last_tag_frees_own_layers_and_keeps_shared_ones() {
+        let before = sample();
+        let mut after = before.clone();
+        after.images.remove(0);
+        after.containers.clear();
+        let changes = explain(&before, &after, "");
+        assert!(changes.contains(&Change::ImageDeleted {
+            image: "657fdcd1c365".into(),
+            tags: vec!["nginx:latest".into(), "nginx:monblog_prod".into()]
+        }));
+        assert!(changes.contains(&Change::LayersFreed {
+            count: 1,
+            size: 73_200_000
+        }));
+        assert!(changes.contains(&Change::LayersKept {
+            count: 1,
+            size: 78_600_000,
+            used_by: vec!["debian:trixie-slim".into(), "memcached:latest".into()]
+        }));
+    }
+
+    #[test]
+    fn a_pull_reuses_shared_layers() {
+        let full = sample();
+        let mut before = full.clone();
+        before.images.remove(1);
+        let changes = explain(&before, &full, "");
+        assert_eq!(
+            changes,
+            vec![Change::ImageAdded {
+                image: "memcached:latest".into(),
+                added: 1,
+                reused: 1,
+                size: 85_000_000
+            }]
+        );
+    }
+
+    #[test]
+    fn refusals_are_read_from_dockers_errors() {
+        let state = sample();
+        let err = "Error response from daemon: conflict: unable to delete 8101c3194bb0 (must be forced) - image is referenced in multiple repositories\n";
+        assert_eq!(
+            explain(&state, &state, err),
+            vec![Change::RefusedManyTags {
+                image: "8101c3194bb0".into()
+            }]
+        );
+    }
+}

@@ -1,0 +1,400 @@
+//! The picture of the store: every layer drawn once, as a tree from base layers upward, with
+//! each image's labels attached to its top layer. A chain of single children stays in one
+//! column; only a layer that several stacks share opens branches, so the picture fits 80
+//! columns however tall the stacks are.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use crate::docker::text::ellipsis;
+use crate::docker::units::{human_size, human_size4};
+use crate::engine::{EngineState, ImageState};
+
+/// How to draw: box-drawing characters and colour, or plain ASCII.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub unicode: bool,
+    pub colour: bool,
+}
+
+impl Style {
+    pub const PLAIN: Style = Style {
+        unicode: false,
+        colour: false,
+    };
+    pub const RICH: Style = Style {
+        unicode: true,
+        colour: true,
+    };
+}
+
+/// The words of the picture that are not Docker's: headings and legends, supplied by the caller
+/// in the student's language.
+#[derive(Debug, Clone)]
+pub struct Labels {
+    /// "{images} images, {layers} layers ({shared} shared)"
+    pub summary: String,
+    /// "on disk (as `docker system df` counts): {size}; sum of image sizes: {naive}"
+    pub disk: String,
+    pub dangling: String,
+    /// "{n} running", "{n} stopped"
+    pub running: String,
+    pub stopped: String,
+    pub empty: String,
+}
+
+/// A layer node of the tree.
+struct Node<'a> {
+    chain_id: &'a str,
+    size: u64,
+    created_by: &'a str,
+    children: BTreeSet<&'a str>,
+    /// Images whose top layer this is.
+    images: Vec<&'a ImageState>,
+}
+
+fn paint(s: &str, code: &str, style: Style) -> String {
+    if style.colour {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_owned()
+    }
+}
+
+fn short(id: &str) -> &str {
+    let hex = id.split_once(':').map_or(id, |(_, h)| h);
+    hex.get(..12).unwrap_or(hex)
+}
+
+/// Draws the store, or with `focus` only that image and the images sharing a layer with it.
+pub fn render(
+    state: &EngineState,
+    focus: Option<&ImageState>,
+    labels: &Labels,
+    style: Style,
+    width: usize,
+) -> String {
+    let images: Vec<&ImageState> = match focus {
+        None => state.images.iter().collect(),
+        Some(f) => {
+            let mine: BTreeSet<&str> = f.layers.iter().map(|l| l.chain_id.as_str()).collect();
+            state
+                .images
+                .iter()
+                .filter(|i| {
+                    i.id == f.id || i.layers.iter().any(|l| mine.contains(l.chain_id.as_str()))
+                })
+                .collect()
+        }
+    };
+    let mut out = String::new();
+    if images.is_empty() {
+        out.push_str(&labels.empty);
+        out.push('\n');
+        return out;
+    }
+    let mut nodes: BTreeMap<&str, Node<'_>> = BTreeMap::new();
+    let mut roots: BTreeSet<&str> = BTreeSet::new();
+    let mut no_layers: Vec<&ImageState> = Vec::new();
+    for image in &images {
+        for (i, layer) in image.layers.iter().enumerate() {
+            let node = nodes.entry(&layer.chain_id).or_insert_with(|| Node {
+                chain_id: &layer.chain_id,
+                size: layer.size,
+                created_by: &layer.created_by,
+                children: BTreeSet::new(),
+                images: Vec::new(),
+            });
+            if i + 1 == image.layers.len() {
+                node.images.push(image);
+            }
+            match i.checked_sub(1) {
+                None => {
+                    roots.insert(&layer.chain_id);
+                }
+                Some(p) => {
+                    let parent = image.layers[p].chain_id.as_str();
+                    nodes.entry(parent).and_modify(|n| {
+                        n.children.insert(&layer.chain_id);
+                    });
+                }
+            }
+        }
+        if image.layers.is_empty() {
+            no_layers.push(image);
+        }
+    }
+    let shared = nodes
+        .values()
+        .filter(|n| {
+            images
+                .iter()
+                .filter(|i| i.layers.iter().any(|l| l.chain_id == n.chain_id))
+                .count()
+                > 1
+        })
+        .count();
+    let disk: u64 = nodes.values().map(|n| n.size).sum();
+    let naive: u64 = images.iter().map(|i| i.size).sum();
+    let summary = labels
+        .summary
+        .replace("{images}", &images.len().to_string())
+        .replace("{layers}", &nodes.len().to_string())
+        .replace("{shared}", &shared.to_string());
+    let _ = writeln!(out, "{summary}");
+    let _ = writeln!(
+        out,
+        "{}",
+        labels
+            .disk
+            .replace("{size}", &human_size4(disk as f64))
+            .replace("{naive}", &human_size4(naive as f64))
+    );
+    out.push('\n');
+    let mut drawer = Drawer {
+        out: &mut out,
+        nodes: &nodes,
+        state,
+        labels,
+        style,
+        width,
+    };
+    let roots: Vec<&str> = roots.into_iter().collect();
+    for (i, root) in roots.iter().enumerate() {
+        drawer.branch(root, "", i + 1 == roots.len(), roots.len() > 1);
+    }
+    for image in no_layers {
+        drawer.image_line(image, "");
+    }
+    out
+}
+
+struct Drawer<'a, 'b> {
+    out: &'b mut String,
+    nodes: &'b BTreeMap<&'a str, Node<'a>>,
+    state: &'b EngineState,
+    labels: &'b Labels,
+    style: Style,
+    width: usize,
+}
+
+impl Drawer<'_, '_> {
+    fn glyphs(&self) -> (&'static str, &'static str, &'static str, &'static str) {
+        // (branch, last branch, vertical, arrow)
+        if self.style.unicode {
+            ("├─ ", "└─ ", "│  ", "◀─")
+        } else {
+            ("+- ", "\\- ", "|  ", "<-")
+        }
+    }
+
+    /// Draws the chain starting at `id`: single-child links stay in the column, forks indent.
+    fn branch(&mut self, id: &str, prefix: &str, last: bool, fork: bool) {
+        let (tee, elbow, bar, _) = self.glyphs();
+        let (first_prefix, rest_prefix) = if fork {
+            (
+                format!("{prefix}{}", if last { elbow } else { tee }),
+                format!("{prefix}{}", if last { "   " } else { bar }),
+            )
+        } else {
+            (prefix.to_owned(), prefix.to_owned())
+        };
+        let mut current = id;
+        let mut line_prefix = first_prefix;
+        loop {
+            let Some(node) = self.nodes.get(current) else {
+                return;
+            };
+            self.layer_line(node, &line_prefix);
+            line_prefix.clone_from(&rest_prefix);
+            for image in &node.images {
+                self.image_line(image, &rest_prefix);
+            }
+            let children: Vec<&str> = node.children.iter().copied().collect();
+            match children.as_slice() {
+                [] => return,
+                [only] => current = only,
+                many => {
+                    for (i, child) in many.iter().enumerate() {
+                        self.branch(child, &rest_prefix, i + 1 == many.len(), true);
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    fn layer_line(&mut self, node: &Node<'_>, prefix: &str) {
+        let bullet = if self.style.unicode { "■ " } else { "* " };
+        let id = paint(short(node.chain_id), "33", self.style);
+        let size = human_size(node.size as i64);
+        let fixed = prefix.chars().count() + 2 + 12 + 2 + 8 + 1;
+        let by = ellipsis(
+            &node.created_by.replace('\t', " "),
+            self.width.saturating_sub(fixed).max(10),
+        );
+        let _ = writeln!(
+            self.out,
+            "{prefix}{bullet}{id}  {size:>7} {}",
+            paint(&by, "2", self.style)
+        );
+    }
+
+    fn image_line(&mut self, image: &ImageState, prefix: &str) {
+        let (_, _, _, arrow) = self.glyphs();
+        let names = if image.tags.is_empty() {
+            paint(
+                &format!("<none>:<none> ({})", self.labels.dangling),
+                "31",
+                self.style,
+            )
+        } else {
+            paint(&image.tags.join(", "), "36;1", self.style)
+        };
+        let running = self
+            .state
+            .containers
+            .iter()
+            .filter(|c| c.image_id == image.id && c.running)
+            .count();
+        let stopped = self
+            .state
+            .containers
+            .iter()
+            .filter(|c| c.image_id == image.id && !c.running)
+            .count();
+        let mut extra = String::new();
+        if running > 0 {
+            extra.push_str(&format!(
+                "  [{}]",
+                self.labels.running.replace("{n}", &running.to_string())
+            ));
+        }
+        if stopped > 0 {
+            extra.push_str(&format!(
+                "  [{}]",
+                self.labels.stopped.replace("{n}", &stopped.to_string())
+            ));
+        }
+        let _ = writeln!(
+            self.out,
+            "{prefix}  {arrow} {} {names}  {}{extra}",
+            paint(short(&image.id), "33;1", self.style),
+            human_size(image.size as i64),
+        );
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::engine::{ContainerState, LayerState};
+
+    fn layer(id: &str, size: u64, by: &str) -> LayerState {
+        LayerState {
+            chain_id: format!("sha256:{id:0<64}"),
+            diff_id: String::new(),
+            size,
+            created_by: by.into(),
+        }
+    }
+
+    fn labels() -> Labels {
+        Labels {
+            summary: "{images} images, {layers} layers ({shared} shared)".into(),
+            disk: "on disk: {size}; sum of image sizes: {naive}".into(),
+            dangling: "dangling".into(),
+            running: "{n} running".into(),
+            stopped: "{n} stopped".into(),
+            empty: "no images".into(),
+        }
+    }
+
+    pub(crate) fn sample() -> EngineState {
+        let base = layer(
+            "aaa",
+            78_600_000,
+            "# debian.sh --arch 'amd64' out/ 'trixie' '@1760918400'",
+        );
+        let nginx = ImageState {
+            id: format!("sha256:{:0<64}", "657fdcd1c365"),
+            tags: vec!["nginx:latest".into(), "nginx:monblog_prod".into()],
+            size: 151_800_000,
+            layers: vec![
+                base.clone(),
+                layer(
+                    "bbb",
+                    73_200_000,
+                    "RUN /bin/sh -c set -x && apt-get install nginx # buildkit",
+                ),
+            ],
+            ..ImageState::default()
+        };
+        let memcached = ImageState {
+            id: format!("sha256:{:0<64}", "8101c3194bb0"),
+            tags: vec!["memcached:latest".into()],
+            size: 85_000_000,
+            layers: vec![
+                base.clone(),
+                layer(
+                    "ccc",
+                    6_400_000,
+                    "RUN /bin/sh -c apt-get install memcached # buildkit",
+                ),
+            ],
+            ..ImageState::default()
+        };
+        let debian = ImageState {
+            id: format!("sha256:{:0<64}", "d1d1d1d1d1d1"),
+            tags: vec!["debian:trixie-slim".into()],
+            size: 78_600_000,
+            layers: vec![base],
+            ..ImageState::default()
+        };
+        EngineState {
+            images: vec![nginx.clone(), memcached, debian],
+            containers: vec![ContainerState {
+                image_id: nginx.id,
+                running: true,
+                ..ContainerState::default()
+            }],
+            ..EngineState::default()
+        }
+    }
+
+    #[test]
+    fn shared_base_is_drawn_once_with_a_branch_per_image() {
+        let text = render(&sample(), None, &labels(), Style::PLAIN, 80);
+        assert_eq!(
+            text,
+            "3 images, 3 layers (1 shared)
+on disk: 158.2MB; sum of image sizes: 315.4MB
+
+* aaa000000000   78.6MB # debian.sh --arch 'amd64' out/ 'trixie' '@1760918400'
+  <- d1d1d1d1d1d1 debian:trixie-slim  78.6MB
++- * bbb000000000   73.2MB RUN /bin/sh -c set -x && apt-get install nginx # bu…
+|    <- 657fdcd1c365 nginx:latest, nginx:monblog_prod  152MB  [1 running]
+\\- * ccc000000000    6.4MB RUN /bin/sh -c apt-get install memcached # buildkit
+     <- 8101c3194bb0 memcached:latest  85MB
+"
+        );
+        for line in text.lines() {
+            assert!(line.chars().count() <= 80, "{line}");
+        }
+    }
+
+    #[test]
+    fn focus_keeps_the_image_and_its_relatives() {
+        let state = sample();
+        let text = render(&state, Some(&state.images[1]), &labels(), Style::PLAIN, 80);
+        assert!(text.contains("memcached:latest"));
+        assert!(text.contains("nginx:latest"), "shares the base layer");
+        let lonely = EngineState {
+            images: vec![state.images[1].clone()],
+            ..EngineState::default()
+        };
+        let text = render(&lonely, None, &labels(), Style::RICH, 80);
+        assert!(text.contains("\x1b[36;1mmemcached:latest\x1b[0m"));
+        assert!(text.contains("■ "));
+    }
+}
