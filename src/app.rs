@@ -7,16 +7,16 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command, EngineKind, LabCommand, StoreCommand};
+use crate::engine::sim::SimEngine;
+use crate::engine::{Clock, Engine, Interaction, Outcome};
 use crate::i18n::{tr, Lang, Msg};
 use crate::lab::progress::{self, LabProgress};
 use crate::lab::{self, Catalog, Lab};
-use crate::report;
 use crate::repl;
+use crate::report;
 use crate::session::{Session, SessionOptions, ShellMode};
-use crate::ui::Ui;
-use crate::engine::sim::SimEngine;
-use crate::engine::{Clock, Engine, Interaction, Outcome};
 use crate::store::Store;
+use crate::ui::Ui;
 
 /// Reads confirmations from standard input, as the `docker` CLI does.
 struct StdinInteraction;
@@ -93,7 +93,12 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
     );
     let catalog = Catalog::load(&dirs);
     for e in &catalog.errors {
-        ui.error(&tr(lang, &Msg::LabLoadFailed { error: e.to_string() }));
+        ui.error(&tr(
+            lang,
+            &Msg::LabLoadFailed {
+                error: e.to_string(),
+            },
+        ));
     }
     if cli.engine == EngineKind::Docker && !matches!(cli.command, Some(Command::Store { .. })) {
         eprintln!("docklab: the real engine is not available yet in this build");
@@ -135,7 +140,9 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
         Some(Command::Lab {
             command: LabCommand::Show { id },
         }) => lab_show(&catalog, &id, lang, ui),
-        Some(Command::Grade { lab, json }) => grade(&catalog, &home, lab.as_deref(), json, lang, ui),
+        Some(Command::Grade { lab, json }) => {
+            grade(&catalog, &home, lab.as_deref(), json, lang, ui)
+        }
         Some(Command::Report { output, lab }) => {
             write_report(&catalog, &home, lab.as_deref(), &output, lang, ui)
         }
@@ -217,12 +224,22 @@ fn lab_show(catalog: &Catalog, id: &str, lang: Lang, ui: Ui) -> ExitCode {
 
 fn selected<'a>(catalog: &'a Catalog, lab: Option<&str>) -> Result<Vec<&'a Lab>, String> {
     match lab {
-        Some(id) => catalog.get(id).map(|l| vec![l]).ok_or_else(|| id.to_owned()),
+        Some(id) => catalog
+            .get(id)
+            .map(|l| vec![l])
+            .ok_or_else(|| id.to_owned()),
         None => Ok(catalog.labs().iter().collect()),
     }
 }
 
-fn grade(catalog: &Catalog, home: &Path, lab: Option<&str>, json: bool, lang: Lang, ui: Ui) -> ExitCode {
+fn grade(
+    catalog: &Catalog,
+    home: &Path,
+    lab: Option<&str>,
+    json: bool,
+    lang: Lang,
+    ui: Ui,
+) -> ExitCode {
     let labs = match selected(catalog, lab) {
         Ok(l) => l,
         Err(id) => {
@@ -256,7 +273,14 @@ fn grade(catalog: &Catalog, home: &Path, lab: Option<&str>, json: bool, lang: La
     ExitCode::SUCCESS
 }
 
-fn write_report(catalog: &Catalog, home: &Path, lab: Option<&str>, out: &Path, lang: Lang, ui: Ui) -> ExitCode {
+fn write_report(
+    catalog: &Catalog,
+    home: &Path,
+    lab: Option<&str>,
+    out: &Path,
+    lang: Lang,
+    ui: Ui,
+) -> ExitCode {
     let labs = match selected(catalog, lab) {
         Ok(l) => l,
         Err(id) => {
@@ -296,7 +320,12 @@ fn verify(catalog: &Catalog, file: &Path, lang: Lang, ui: Ui) -> ExitCode {
     let r = match parsed {
         Ok(r) if r.format == report::FORMAT => r,
         Ok(r) => {
-            ui.error(&tr(lang, &Msg::VerifyUnreadable { error: format!("format {}", r.format) }));
+            ui.error(&tr(
+                lang,
+                &Msg::VerifyUnreadable {
+                    error: format!("format {}", r.format),
+                },
+            ));
             return ExitCode::from(2);
         }
         Err(error) => {
@@ -306,27 +335,46 @@ fn verify(catalog: &Catalog, file: &Path, lang: Lang, ui: Ui) -> ExitCode {
     };
     let mut ok = true;
     // The replay's clock is frozen whatever the environment says, so IDs are reproducible.
-    let clock = Clock::frozen("2025-10-29T12:00:00Z".parse().expect("a valid RFC 3339 time"));
+    let clock = Clock::frozen(
+        "2025-10-29T12:00:00Z"
+            .parse()
+            .expect("a valid RFC 3339 time"),
+    );
     for section in &r.labs {
         match report::check_chain(section) {
             Ok(()) => ui.line(&format!(
                 "{}: {}",
                 section.lab,
-                tr(lang, &Msg::VerifyChainOk { entries: section.entries.len() as i64 })
+                tr(
+                    lang,
+                    &Msg::VerifyChainOk {
+                        entries: section.entries.len() as i64
+                    }
+                )
             )),
             Err(entry) => {
                 ok = false;
                 ui.error(&format!(
                     "{}: {}",
                     section.lab,
-                    tr(lang, &Msg::VerifyChainBroken { entry: entry as i64 })
+                    tr(
+                        lang,
+                        &Msg::VerifyChainBroken {
+                            entry: entry as i64
+                        }
+                    )
                 ));
                 continue;
             }
         }
         let Some(lab) = catalog.get(&section.lab) else {
             ok = false;
-            ui.error(&tr(lang, &Msg::UnknownLab { id: section.lab.clone() }));
+            ui.error(&tr(
+                lang,
+                &Msg::UnknownLab {
+                    id: section.lab.clone(),
+                },
+            ));
             continue;
         };
         let Ok(tmp) = tempfile::tempdir() else {
@@ -356,7 +404,14 @@ fn verify(catalog: &Catalog, file: &Path, lang: Lang, ui: Ui) -> ExitCode {
                 ui.error(&format!(
                     "{}: {}",
                     section.lab,
-                    tr(lang, &Msg::VerifyMismatch { step, claimed, replayed })
+                    tr(
+                        lang,
+                        &Msg::VerifyMismatch {
+                            step,
+                            claimed,
+                            replayed
+                        }
+                    )
                 ));
             }
         }

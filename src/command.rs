@@ -152,8 +152,14 @@ mod tests {
     fn classifies_lines() {
         assert_eq!(parse("  "), Command::Empty);
         assert_eq!(parse("indice"), Command::Tutor(Tutor::Hint));
-        assert_eq!(parse("start images"), Command::Tutor(Tutor::Start(Some("images".into()))));
-        assert_eq!(parse("langue en"), Command::Tutor(Tutor::Lang(Some("en".into()))));
+        assert_eq!(
+            parse("start images"),
+            Command::Tutor(Tutor::Start(Some("images".into())))
+        );
+        assert_eq!(
+            parse("langue en"),
+            Command::Tutor(Tutor::Lang(Some("en".into())))
+        );
         assert_eq!(parse("docker images"), Command::Docker);
         assert_eq!(parse("cd ~/Test"), Command::Cd(Some("~/Test".into())));
         assert_eq!(parse("cd"), Command::Cd(None));

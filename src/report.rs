@@ -179,7 +179,11 @@ pub fn replay(catalog: &Catalog, r: &LabReport, home: &Path, clock: Clock) -> Op
 }
 
 /// Per-step disagreements between a report's claim and a replay: (step, claimed, replayed).
-pub fn compare(lab: &Lab, claimed: &LabResult, replayed: &LabResult) -> Vec<(String, String, String)> {
+pub fn compare(
+    lab: &Lab,
+    claimed: &LabResult,
+    replayed: &LabResult,
+) -> Vec<(String, String, String)> {
     lab.steps
         .iter()
         .filter_map(|s| {

@@ -98,7 +98,8 @@ impl Interaction for Recording<'_> {
     fn read_line(&mut self, prompt: &str) -> Option<String> {
         let answer = self.inner.read_line(prompt);
         if let Some(a) = &answer {
-            self.answers.push(a.trim_end_matches(['\n', '\r']).to_owned());
+            self.answers
+                .push(a.trim_end_matches(['\n', '\r']).to_owned());
         }
         answer
     }
@@ -223,7 +224,13 @@ impl Session {
         CompletionData {
             images: state.images.iter().flat_map(|i| i.tags.clone()).collect(),
             containers: state.containers.iter().map(|c| c.name.clone()).collect(),
-            labs: self.opts.catalog.labs().iter().map(|l| l.id.clone()).collect(),
+            labs: self
+                .opts
+                .catalog
+                .labs()
+                .iter()
+                .map(|l| l.id.clone())
+                .collect(),
             cwd: self.cwd.clone(),
             workspace: self.workspace.clone(),
         }
@@ -555,10 +562,11 @@ impl Session {
         entry.docker_args.clone_from(&args);
         if check_forbidden {
             if let Some(forbid) = self.run.as_ref().and_then(|r| {
-                r.lab
-                    .steps
-                    .get(r.progress.current)
-                    .and_then(|s| s.forbids.iter().find(|f| command_matches(&f.command, &args)))
+                r.lab.steps.get(r.progress.current).and_then(|s| {
+                    s.forbids
+                        .iter()
+                        .find(|f| command_matches(&f.command, &args))
+                })
             }) {
                 let text = forbid.explain.get(self.lang).to_owned();
                 fb.push(self.say(
@@ -606,7 +614,11 @@ impl Session {
             }
         }
         let mut entries = vec![entry];
-        entries.extend(answers.into_iter().map(|a| Entry::new(&a, EntryKind::Answer)));
+        entries.extend(
+            answers
+                .into_iter()
+                .map(|a| Entry::new(&a, EntryKind::Answer)),
+        );
         entries
     }
 
@@ -676,13 +688,19 @@ impl Session {
             if let Some(e) = r.progress.entries.last_mut() {
                 e.skipped.push(id);
             }
-            fb.push(tutor(Tone::Warning, tr(lang, &Msg::StepSkipped { n, title })));
+            fb.push(tutor(
+                Tone::Warning,
+                tr(lang, &Msg::StepSkipped { n, title }),
+            ));
         } else {
             r.progress.passed.push(id.clone());
             if let Some(e) = r.progress.entries.last_mut() {
                 e.passed.push(id);
             }
-            fb.push(tutor(Tone::Success, tr(lang, &Msg::StepPassed { n, title })));
+            fb.push(tutor(
+                Tone::Success,
+                tr(lang, &Msg::StepPassed { n, title }),
+            ));
         }
         r.progress.current += 1;
         r.progress.step_start = r.progress.entries.len();
@@ -837,7 +855,10 @@ impl Session {
                     steps,
                 },
             ));
-            fb.push(tutor(Tone::Plain, lab.intro.get(self.lang).trim_end().to_owned()));
+            fb.push(tutor(
+                Tone::Plain,
+                lab.intro.get(self.lang).trim_end().to_owned(),
+            ));
         }
         self.run = Some(Run {
             lab,
@@ -863,8 +884,7 @@ impl Session {
                 entry.line.clear();
                 match self.run.as_ref().map(|r| r.lab.id.clone()) {
                     Some(id) => {
-                        let mut fb =
-                            vec![self.say(Tone::Info, &Msg::ResetDone { id: id.clone() })];
+                        let mut fb = vec![self.say(Tone::Info, &Msg::ResetDone { id: id.clone() })];
                         fb.extend(self.start_lab(&id, true));
                         fb
                     }
@@ -1037,8 +1057,27 @@ impl Session {
 
 /// Docker's subcommands, for did-you-mean and completion.
 pub const DOCKER_COMMANDS: &[&str] = &[
-    "build", "builder", "container", "create", "history", "image", "images", "info", "inspect",
-    "load", "ps", "pull", "push", "rm", "rmi", "run", "save", "start", "stop", "system", "tag",
+    "build",
+    "builder",
+    "container",
+    "create",
+    "history",
+    "image",
+    "images",
+    "info",
+    "inspect",
+    "load",
+    "ps",
+    "pull",
+    "push",
+    "rm",
+    "rmi",
+    "run",
+    "save",
+    "start",
+    "stop",
+    "system",
+    "tag",
     "version",
 ];
 

@@ -149,14 +149,16 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
         ["container", "inspect", ..] => (ContainerInspect, 2),
         ["version", ..] => (Version, 1),
         ["info", ..] => (Info, 1),
-        _ => return Err(CliError {
-            stderr: format!(
+        _ => {
+            return Err(CliError {
+                stderr: format!(
                 "docker: unknown command: docker {}\n\nRun 'docker --help' for more information\n",
                 w.join(" ")
             ),
-            stdout: String::new(),
-            exit_code: 1,
-        }),
+                stdout: String::new(),
+                exit_code: 1,
+            })
+        }
     };
     let display = w[..n].join(" ");
     let spec = spec(cmd);

@@ -69,10 +69,26 @@ impl std::fmt::Display for Lang {
 
 /// The embedded `.ftl` files: (language, file name, text).
 pub(crate) const FILES: &[(Lang, &str, &str)] = &[
-    (Lang::En, "tutor.ftl", include_str!("../../locales/en/tutor.ftl")),
-    (Lang::En, "checks.ftl", include_str!("../../locales/en/checks.ftl")),
-    (Lang::Fr, "tutor.ftl", include_str!("../../locales/fr/tutor.ftl")),
-    (Lang::Fr, "checks.ftl", include_str!("../../locales/fr/checks.ftl")),
+    (
+        Lang::En,
+        "tutor.ftl",
+        include_str!("../../locales/en/tutor.ftl"),
+    ),
+    (
+        Lang::En,
+        "checks.ftl",
+        include_str!("../../locales/en/checks.ftl"),
+    ),
+    (
+        Lang::Fr,
+        "tutor.ftl",
+        include_str!("../../locales/fr/tutor.ftl"),
+    ),
+    (
+        Lang::Fr,
+        "checks.ftl",
+        include_str!("../../locales/fr/checks.ftl"),
+    ),
 ];
 
 struct Bundles {
@@ -113,7 +129,10 @@ pub fn try_tr(lang: Lang, msg: &Msg) -> (String, Vec<String>) {
         Lang::En => &bundles().en,
     };
     let Some(pattern) = bundle.get_message(msg.id()).and_then(|m| m.value()) else {
-        return (msg.id().to_owned(), vec![format!("no message {}", msg.id())]);
+        return (
+            msg.id().to_owned(),
+            vec![format!("no message {}", msg.id())],
+        );
     };
     let mut args = FluentArgs::new();
     for (k, v) in msg.args() {
@@ -189,7 +208,10 @@ mod tests {
         let code: BTreeSet<String> = Msg::samples().iter().map(|m| m.id().to_owned()).collect();
         let unused: Vec<_> = en.difference(&code).collect();
         let missing: Vec<_> = code.difference(&en).collect();
-        assert!(missing.is_empty(), "ids used in code but in no .ftl: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "ids used in code but in no .ftl: {missing:?}"
+        );
         assert!(unused.is_empty(), "ids in .ftl but not in Msg: {unused:?}");
     }
 
@@ -223,7 +245,11 @@ mod tests {
                     let msg = msg.clone().with_numbers(n);
                     let (text, errors) = try_tr(lang, &msg);
                     assert!(errors.is_empty(), "{lang} {}: {errors:?}", msg.id());
-                    assert!(!text.contains('\u{2068}'), "isolation marks in {}", msg.id());
+                    assert!(
+                        !text.contains('\u{2068}'),
+                        "isolation marks in {}",
+                        msg.id()
+                    );
                 }
             }
         }
@@ -232,19 +258,34 @@ mod tests {
     #[test]
     fn language_negotiation() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| pairs.iter().find(|(a, _)| *a == k).map(|(_, v)| (*v).to_owned())
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(a, _)| *a == k)
+                    .map(|(_, v)| (*v).to_owned())
+            }
         };
         assert_eq!(Lang::from_vars(env(&[("LANG", "fr_FR.UTF-8")])), Lang::Fr);
         assert_eq!(Lang::from_vars(env(&[("LANG", "fr-CA")])), Lang::Fr);
-        assert_eq!(Lang::from_vars(env(&[("LC_ALL", "C"), ("LANG", "fr_FR")])), Lang::En);
-        assert_eq!(Lang::from_vars(env(&[("LC_MESSAGES", "fr_BE"), ("LANG", "en_US")])), Lang::Fr);
+        assert_eq!(
+            Lang::from_vars(env(&[("LC_ALL", "C"), ("LANG", "fr_FR")])),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::from_vars(env(&[("LC_MESSAGES", "fr_BE"), ("LANG", "en_US")])),
+            Lang::Fr
+        );
         assert_eq!(Lang::from_vars(env(&[("LANG", "de_DE")])), Lang::En);
         assert_eq!(Lang::from_vars(env(&[])), Lang::En);
     }
 
     #[test]
     fn french_plurals() {
-        let m = Msg::Score { done: 1, total: 2, skipped: 1 };
+        let m = Msg::Score {
+            done: 1,
+            total: 2,
+            skipped: 1,
+        };
         let fr = tr(Lang::Fr, &m);
         assert!(fr.contains("1 étape"), "{fr}");
     }

@@ -217,7 +217,11 @@ pub fn normalise_ref(r: &str) -> String {
 }
 
 fn short_id(id: &str) -> String {
-    id.strip_prefix("sha256:").unwrap_or(id).chars().take(12).collect()
+    id.strip_prefix("sha256:")
+        .unwrap_or(id)
+        .chars()
+        .take(12)
+        .collect()
 }
 
 fn count_verdict(
@@ -610,7 +614,12 @@ fn config_verdict(c: &ImageConfig, img: &ImageState) -> Verdict {
     let cfg = &img.config;
     let mut facts: Vec<(&str, bool, String, String)> = Vec::new();
     if let Some(cmd) = &c.cmd {
-        facts.push(("Cmd", &cfg.cmd == cmd, json_array(cmd), json_array(&cfg.cmd)));
+        facts.push((
+            "Cmd",
+            &cfg.cmd == cmd,
+            json_array(cmd),
+            json_array(&cfg.cmd),
+        ));
     }
     if let Some(env) = &c.env {
         let ok = cfg.env.iter().any(|e| {
@@ -843,7 +852,10 @@ mod tests {
     #[test]
     fn workspace_paths_stay_inside() {
         let ws = Path::new("/w");
-        assert_eq!(workspace_path(ws, "~/Test/a"), Some(PathBuf::from("/w/Test/a")));
+        assert_eq!(
+            workspace_path(ws, "~/Test/a"),
+            Some(PathBuf::from("/w/Test/a"))
+        );
         assert_eq!(workspace_path(ws, "../etc/passwd"), None);
         assert_eq!(workspace_path(ws, "/etc/passwd"), None);
     }

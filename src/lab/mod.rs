@@ -167,7 +167,10 @@ impl Lab {
         {
             return Err(err(
                 find_offset(text, "id"),
-                format!("lab id {:?} must be lowercase letters, digits and '-'", lab.id),
+                format!(
+                    "lab id {:?} must be lowercase letters, digits and '-'",
+                    lab.id
+                ),
             ));
         }
         if lab.steps.is_empty() {
@@ -203,7 +206,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../labs/a-vous-de-jouer.toml"),
     ),
     ("couches.toml", include_str!("../../labs/couches.toml")),
-    ("tags-et-ids.toml", include_str!("../../labs/tags-et-ids.toml")),
+    (
+        "tags-et-ids.toml",
+        include_str!("../../labs/tags-et-ids.toml"),
+    ),
 ];
 
 /// Every lab docklab knows, by id, in a stable order (shipped labs first, in their order).
@@ -316,7 +322,11 @@ mod tests {
         for lab in cat.labs() {
             for s in &lab.steps {
                 for t in std::iter::once(&s.title).chain([&s.text]).chain(&s.hints) {
-                    assert!(!t.fr.trim().is_empty() && !t.en.trim().is_empty(), "{}", s.id);
+                    assert!(
+                        !t.fr.trim().is_empty() && !t.en.trim().is_empty(),
+                        "{}",
+                        s.id
+                    );
                 }
             }
         }

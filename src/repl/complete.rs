@@ -3,7 +3,9 @@
 use crate::command::TUTOR_WORDS;
 use crate::session::{CompletionData, DOCKER_COMMANDS};
 
-const SHELL_WORDS: &[&str] = &["cat", "cd", "echo", "ls", "mkdir", "nano", "pwd", "rm", "touch"];
+const SHELL_WORDS: &[&str] = &[
+    "cat", "cd", "echo", "ls", "mkdir", "nano", "pwd", "rm", "touch",
+];
 
 fn subcommands(group: &str) -> &'static [&'static str] {
     match group {
@@ -19,10 +21,25 @@ fn subcommands(group: &str) -> &'static [&'static str] {
 
 fn flags(sub: &str) -> &'static [&'static str] {
     match sub {
-        "images" | "ls" => &["--all", "--digests", "--filter", "--format", "--no-trunc", "--quiet"],
+        "images" | "ls" => &[
+            "--all",
+            "--digests",
+            "--filter",
+            "--format",
+            "--no-trunc",
+            "--quiet",
+        ],
         "rmi" | "rm" => &["--force", "--no-prune"],
         "prune" => &["--all", "--filter", "--force"],
-        "run" | "create" => &["--detach", "--env", "--interactive", "--name", "--publish", "--rm", "--tty"],
+        "run" | "create" => &[
+            "--detach",
+            "--env",
+            "--interactive",
+            "--name",
+            "--publish",
+            "--rm",
+            "--tty",
+        ],
         "history" => &["--format", "--human", "--no-trunc", "--quiet"],
         "build" => &["--file", "--no-cache", "--tag"],
         "ps" => &["--all", "--filter", "--format", "--no-trunc", "--quiet"],
@@ -84,8 +101,12 @@ pub fn complete(line: &str, pos: usize, data: &CompletionData) -> (usize, Vec<St
 fn files(data: &CompletionData, word: &str) -> Vec<String> {
     let (dir_part, _) = word.rsplit_once('/').map_or(("", word), |(d, f)| (d, f));
     let dir = if dir_part == "~" || word.starts_with("~/") {
-        data.workspace
-            .join(dir_part.strip_prefix("~").unwrap_or(dir_part).trim_start_matches('/'))
+        data.workspace.join(
+            dir_part
+                .strip_prefix("~")
+                .unwrap_or(dir_part)
+                .trim_start_matches('/'),
+        )
     } else if dir_part.is_empty() {
         data.cwd.clone()
     } else {
@@ -124,13 +145,25 @@ mod tests {
     #[test]
     fn completes() {
         let d = data();
-        assert_eq!(complete("docker ima", 10, &d), (7, vec!["image".into(), "images".into()]));
+        assert_eq!(
+            complete("docker ima", 10, &d),
+            (7, vec!["image".into(), "images".into()])
+        );
         assert_eq!(complete("docker image l", 14, &d), (13, vec!["ls".into()]));
-        assert_eq!(complete("docker rmi ng", 13, &d), (11, vec!["nginx:latest".into()]));
-        assert_eq!(complete("docker rmi --f", 14, &d), (11, vec!["--force".into()]));
+        assert_eq!(
+            complete("docker rmi ng", 13, &d),
+            (11, vec!["nginx:latest".into()])
+        );
+        assert_eq!(
+            complete("docker rmi --f", 14, &d),
+            (11, vec!["--force".into()])
+        );
         assert_eq!(complete("start cou", 9, &d), (6, vec!["couches".into()]));
         assert_eq!(complete("indi", 4, &d), (0, vec!["indice".into()]));
-        assert_eq!(complete("docker rm q", 11, &d).1, vec!["quirky_bohr".to_owned()]);
+        assert_eq!(
+            complete("docker rm q", 11, &d).1,
+            vec!["quirky_bohr".to_owned()]
+        );
         let _ = complete("é", 1, &d);
     }
 }

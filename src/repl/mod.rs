@@ -57,7 +57,10 @@ impl Hinter for Helper {
         }
         let (start, cands) = complete::complete(line, pos, &self.data);
         match cands.as_slice() {
-            [only] => only.get(pos - start..).filter(|s| !s.is_empty()).map(str::to_owned),
+            [only] => only
+                .get(pos - start..)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
             _ => None,
         }
     }
@@ -130,9 +133,12 @@ pub fn interactive(session: &mut Session, ui: Ui, history: Option<PathBuf>) -> b
         };
         match input {
             Input::Line(line) => {
-                let fb = session.handle(&line, &mut EditorIo {
-                    editor: &mut editor,
-                });
+                let fb = session.handle(
+                    &line,
+                    &mut EditorIo {
+                        editor: &mut editor,
+                    },
+                );
                 ui.print(&fb);
                 if fb.contains(&Feedback::Quit) {
                     break;
@@ -168,7 +174,13 @@ pub fn script(session: &mut Session, ui: Ui, input: impl BufRead) -> bool {
     let mut lines: VecDeque<String> = input.lines().map_while(Result::ok).collect();
     while let Some(line) = lines.pop_front() {
         ui.echo(&ui.prompt(&session.prompt()), &line);
-        let fb = session.handle(&line, &mut ScriptIo { lines: &mut lines, ui });
+        let fb = session.handle(
+            &line,
+            &mut ScriptIo {
+                lines: &mut lines,
+                ui,
+            },
+        );
         ui.print(&fb);
         if fb.contains(&Feedback::Quit) {
             break;

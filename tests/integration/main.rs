@@ -1,1 +1,4 @@
+//! docklab's integration tests: one binary, one module per area.
 
+mod pty;
+mod tutor;
