@@ -36,10 +36,10 @@ impl Interaction for StdinInteraction {
 
 /// The data directory: `--home`, `DOCKLAB_HOME`, or the platform's data dir.
 fn home(cli: &Cli) -> PathBuf {
+    use etcetera::BaseStrategy as _;
     if let Some(h) = &cli.home {
         return h.clone();
     }
-    use etcetera::BaseStrategy as _;
     match etcetera::choose_base_strategy() {
         Ok(s) => s.data_dir().join("docklab"),
         Err(_) => PathBuf::from(".docklab"),
@@ -76,13 +76,13 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
     let home = home(&cli);
     let store_dir = home.join("store");
     let lang = match cli.lang.as_deref() {
-        Some(l) => match Lang::from_tag(l) {
-            Some(l) => l,
-            None => {
+        Some(l) => {
+            let Some(l) = Lang::from_tag(l) else {
                 eprintln!("docklab: --lang {l}: docklab speaks fr and en");
                 return ExitCode::from(2);
-            }
-        },
+            };
+            l
+        }
         None => Lang::from_env(),
     };
     let ui = Ui::new(crate::ui::colour_enabled());
@@ -171,7 +171,7 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
                 None => ui.print(&session.greeting()),
             }
             let completed = if interactive {
-                repl::interactive(&mut session, ui, Some(home.join("history")))
+                repl::interactive(&mut session, ui, Some(&home.join("history")))
             } else {
                 repl::script(&mut session, ui, io::stdin().lock())
             };

@@ -386,15 +386,12 @@ impl Session {
                     .workspace
                     .canonicalize()
                     .unwrap_or_else(|_| self.workspace.clone());
-                match real.strip_prefix(&ws) {
-                    Ok(rel) => {
-                        self.cwd = self.workspace.join(rel);
-                        entry.cwd = Some(rel.to_string_lossy().into_owned());
-                    }
-                    Err(_) => {
-                        entry.exit_code = 1;
-                        fb.push(self.say(Tone::Warning, &Msg::OutsideWorkspace { dir: shown }));
-                    }
+                if let Ok(inside) = real.strip_prefix(&ws) {
+                    self.cwd = self.workspace.join(inside);
+                    entry.cwd = Some(inside.to_string_lossy().into_owned());
+                } else {
+                    entry.exit_code = 1;
+                    fb.push(self.say(Tone::Warning, &Msg::OutsideWorkspace { dir: shown }));
                 }
             }
             _ => {
@@ -430,12 +427,9 @@ impl Session {
             return entry;
         }
         let (files_before, dirs_before) = snapshot(&self.workspace);
-        let expanded = match self.substitute(line, fb) {
-            Some(l) => l,
-            None => {
-                entry.exit_code = 1;
-                return entry;
-            }
+        let Some(expanded) = self.substitute(line, fb) else {
+            entry.exit_code = 1;
+            return entry;
         };
         let mut cmd = std::process::Command::new("sh");
         cmd.arg("-c")
@@ -1087,7 +1081,7 @@ fn did_you_mean(args: &[String], outcome: &Outcome) -> Option<String> {
     if outcome.stderr.contains("unknown command") && !DOCKER_COMMANDS.contains(&first.as_str()) {
         let s = crate::lab::closest(first, DOCKER_COMMANDS.iter().copied())?;
         let mut fixed = args.to_vec();
-        fixed[0] = s.to_owned();
+        s.clone_into(&mut fixed[0]);
         return Some(format!("docker {}", fixed.join(" ")));
     }
     if matches!(first.as_str(), "pull" | "run" | "create") {

@@ -224,7 +224,11 @@ mod tests {
             let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
                 .expect("locales dir")
                 .filter_map(|e| e.ok()?.file_name().into_string().ok())
-                .filter(|n| n.ends_with(".ftl"))
+                .filter(|n| {
+                    std::path::Path::new(n)
+                        .extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("ftl"))
+                })
                 .collect();
             on_disk.sort();
             let mut embedded: Vec<String> = FILES

@@ -306,13 +306,11 @@ fn canonical_words(args: &[String]) -> Vec<String> {
     let (head, n): (&[&str], usize) = match w.as_slice() {
         ["image", "ls" | "list", ..] => (&["images"], 2),
         ["image", "rm" | "remove", ..] => (&["rmi"], 2),
-        ["image", sub @ ("tag" | "history" | "pull" | "build" | "push" | "inspect"), ..] => {
+        ["image", sub @ ("tag" | "history" | "pull" | "build" | "push" | "inspect"), ..]
+        | ["container", sub @ ("run" | "ls" | "rm" | "stop" | "start" | "create"), ..] => {
             (std::slice::from_ref(sub), 2)
         }
-        ["container", sub @ ("run" | "ls" | "rm" | "stop" | "start" | "create"), ..] => {
-            (std::slice::from_ref(sub), 2)
-        }
-        ["builder", "build", ..] | ["buildx", "build", ..] => (&["build"], 2),
+        ["builder" | "buildx", "build", ..] => (&["build"], 2),
         [group @ ("image" | "system" | "container" | "builder"), sub, ..] => {
             return std::iter::once(format!("{group} {sub}"))
                 .chain(sorted_rest(&w[2..]))
@@ -352,8 +350,8 @@ fn words_of(command: &str) -> Vec<String> {
 /// Does the Docker command `actual` (words after `docker`) match the `pattern`?
 pub fn command_matches(pattern: &str, actual: &[String]) -> bool {
     let pat = words_of(pattern);
-    match (cli::parse(&pat), cli::parse(actual)) {
-        (Ok(Parsed::Run(p)), Ok(Parsed::Run(a))) => {
+    if let (Ok(Parsed::Run(p)), Ok(Parsed::Run(a))) = (cli::parse(&pat), cli::parse(actual)) {
+        {
             if p.command != a.command {
                 return false;
             }
@@ -378,16 +376,16 @@ pub fn command_matches(pattern: &str, actual: &[String]) -> bool {
                     .zip(&a.args)
                     .all(|(x, y)| x == y || normalise_ref(x) == normalise_ref(y))
         }
-        _ => {
-            let p = canonical_words(&pat);
-            let a = canonical_words(actual);
-            !p.is_empty() && p.iter().all(|w| a.contains(w)) && p.first() == a.first()
-        }
+    } else {
+        let p = canonical_words(&pat);
+        let a = canonical_words(actual);
+        !p.is_empty() && p.iter().all(|w| a.contains(w)) && p.first() == a.first()
     }
 }
 
 impl Check {
     /// Evaluates the check and explains the result.
+    #[allow(clippy::many_single_char_names)] // s = state, f = facts, v = verdict throughout
     pub fn eval(&self, f: &Facts<'_>) -> Verdict {
         let s = f.state;
         match self {
@@ -846,7 +844,7 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(w.check.len(), 8);
-        assert!(toml::from_str::<W>(r#"check = [{ image_count = { eq = 1 } }]"#).is_err());
+        assert!(toml::from_str::<W>(r"check = [{ image_count = { eq = 1 } }]").is_err());
     }
 
     #[test]

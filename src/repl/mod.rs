@@ -6,7 +6,6 @@ pub mod complete;
 
 use std::collections::VecDeque;
 use std::io::BufRead;
-use std::path::PathBuf;
 
 use rustyline::completion::Completer;
 use rustyline::error::ReadlineError;
@@ -107,7 +106,7 @@ impl Interaction for ScriptIo<'_> {
 }
 
 /// The interactive shell. Returns whether the current lab (if any) is completed.
-pub fn interactive(session: &mut Session, ui: Ui, history: Option<PathBuf>) -> bool {
+pub fn interactive(session: &mut Session, ui: Ui, history: Option<&std::path::Path>) -> bool {
     let config = rustyline::Config::builder()
         .auto_add_history(true)
         .completion_type(rustyline::CompletionType::List)
@@ -170,7 +169,7 @@ pub fn interactive(session: &mut Session, ui: Ui, history: Option<PathBuf>) -> b
 
 /// Scripted use: every line of `input` in turn, echoed after its prompt. Returns whether the
 /// current lab (if any) is completed.
-pub fn script(session: &mut Session, ui: Ui, input: impl BufRead) -> bool {
+pub fn script<R: BufRead>(session: &mut Session, ui: Ui, input: R) -> bool {
     let mut lines: VecDeque<String> = input.lines().map_while(Result::ok).collect();
     while let Some(line) = lines.pop_front() {
         ui.echo(&ui.prompt(&session.prompt()), &line);
