@@ -1,15 +1,22 @@
 //! Start-up: turns docklab's command line into work, and is the one place that prints.
 
-use std::io::{self, BufRead, Write};
-use std::path::PathBuf;
+use std::io::{self, BufRead, IsTerminal as _, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, EngineKind, StoreCommand};
+use crate::cli::{Cli, Command, EngineKind, LabCommand, StoreCommand};
 use crate::engine::sim::SimEngine;
 use crate::engine::{Clock, Engine, Interaction, Outcome};
+use crate::i18n::{tr, Lang, Msg};
+use crate::lab::progress::{self, LabProgress};
+use crate::lab::{self, Catalog, Lab};
+use crate::repl;
+use crate::report;
+use crate::session::{Session, SessionOptions, ShellMode};
 use crate::store::Store;
+use crate::ui::Ui;
 
 /// Reads confirmations from standard input, as the `docker` CLI does.
 struct StdinInteraction;
@@ -29,10 +36,10 @@ impl Interaction for StdinInteraction {
 
 /// The data directory: `--home`, `DOCKLAB_HOME`, or the platform's data dir.
 fn home(cli: &Cli) -> PathBuf {
+    use etcetera::BaseStrategy as _;
     if let Some(h) = &cli.home {
         return h.clone();
     }
-    use etcetera::BaseStrategy as _;
     match etcetera::choose_base_strategy() {
         Ok(s) => s.data_dir().join("docklab"),
         Err(_) => PathBuf::from(".docklab"),
@@ -70,13 +77,39 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let store_dir = home(&cli).join("store");
+    let home = home(&cli);
+    let store_dir = home.join("store");
+    let lang = match cli.lang.as_deref() {
+        Some(l) => {
+            let Some(l) = Lang::from_tag(l) else {
+                eprintln!("docklab: --lang {l}: docklab speaks fr and en");
+                return ExitCode::from(2);
+            };
+            l
+        }
+        None => Lang::from_env(),
+    };
+    let ui = Ui::new(crate::ui::colour_enabled());
+    let dirs = lab::lab_dirs(
+        &home,
+        std::env::var("DOCKLAB_LABS").ok().as_deref(),
+        cli.labs.as_deref(),
+    );
+    let catalog = Catalog::load(&dirs);
+    for e in &catalog.errors {
+        ui.error(&tr(
+            lang,
+            &Msg::LabLoadFailed {
+                error: e.to_string(),
+            },
+        ));
+    }
+    if cli.engine == EngineKind::Docker && !matches!(cli.command, Some(Command::Store { .. })) {
+        eprintln!("docklab: the real engine is not available yet in this build");
+        return ExitCode::from(1);
+    }
     match cli.command {
         Some(Command::Docker { args }) => {
-            if cli.engine == EngineKind::Docker {
-                eprintln!("docklab: the real engine is not available yet in this build");
-                return ExitCode::from(1);
-            }
             let mut engine = SimEngine::new(store_dir, clock);
             match engine.exec(&args, &mut StdinInteraction) {
                 Ok(outcome) => emit(&outcome),
@@ -95,12 +128,303 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
         Some(Command::Store {
             command: StoreCommand::Fsck,
         }) => fsck(&store_dir),
-        None => {
-            eprintln!(
-                "docklab: the interactive shell is not available yet; try `docklab docker images`"
-            );
-            ExitCode::from(2)
+        Some(Command::Labs) => {
+            for l in catalog.labs() {
+                ui.line(&tr(
+                    lang,
+                    &Msg::LabSummary {
+                        id: l.id.clone(),
+                        title: l.title.get(lang).to_owned(),
+                        steps: l.steps.len() as i64,
+                    },
+                ));
+            }
+            ExitCode::SUCCESS
         }
+        Some(Command::Lab {
+            command: LabCommand::Show { id },
+        }) => lab_show(&catalog, &id, lang, ui),
+        Some(Command::Grade { lab, json }) => {
+            grade(&catalog, &home, lab.as_deref(), json, lang, ui)
+        }
+        Some(Command::Report { output, lab }) => {
+            write_report(&catalog, &home, lab.as_deref(), &output, lang, ui)
+        }
+        Some(Command::Verify { file }) => verify(&catalog, &file, lang, ui),
+        None => {
+            let interactive = io::stdin().is_terminal();
+            let mut session = Session::new(SessionOptions {
+                home: home.clone(),
+                clock,
+                lang,
+                catalog,
+                shell: if interactive {
+                    ShellMode::Attached
+                } else {
+                    ShellMode::Detached
+                },
+            });
+            match &cli.lab {
+                Some(id) => {
+                    let fb = session.start_lab(id, false);
+                    ui.print(&fb);
+                    if session.lab().is_none() {
+                        return ExitCode::from(2);
+                    }
+                }
+                None => ui.print(&session.greeting()),
+            }
+            let completed = if interactive {
+                repl::interactive(&mut session, ui, Some(&home.join("history")))
+            } else {
+                repl::script(&mut session, ui, io::stdin().lock())
+            };
+            if session.lab().is_none() || completed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn lab_show(catalog: &Catalog, id: &str, lang: Lang, ui: Ui) -> ExitCode {
+    let Some(l) = catalog.get(id) else {
+        ui.error(&tr(lang, &Msg::UnknownLab { id: id.to_owned() }));
+        if let Some(s) = catalog.suggest(id) {
+            ui.line(&tr(lang, &Msg::DidYouMeanLab { id: s.to_owned() }));
+        }
+        return ExitCode::from(1);
+    };
+    ui.line(&tr(
+        lang,
+        &Msg::LabSummary {
+            id: l.id.clone(),
+            title: l.title.get(lang).to_owned(),
+            steps: l.steps.len() as i64,
+        },
+    ));
+    ui.line(l.intro.get(lang).trim_end());
+    for (i, s) in l.steps.iter().enumerate() {
+        ui.line("");
+        ui.line(&tr(
+            lang,
+            &Msg::StepHeader {
+                n: i as i64 + 1,
+                total: l.steps.len() as i64,
+                title: s.title.get(lang).to_owned(),
+            },
+        ));
+        ui.line(s.text.get(lang).trim_end());
+        for h in &s.hints {
+            ui.line(&format!("  ? {}", h.get(lang)));
+        }
+        for c in &s.solution {
+            ui.line(&format!("  $ {c}"));
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn selected<'a>(catalog: &'a Catalog, lab: Option<&str>) -> Result<Vec<&'a Lab>, String> {
+    match lab {
+        Some(id) => catalog
+            .get(id)
+            .map(|l| vec![l])
+            .ok_or_else(|| id.to_owned()),
+        None => Ok(catalog.labs().iter().collect()),
+    }
+}
+
+fn grade(
+    catalog: &Catalog,
+    home: &Path,
+    lab: Option<&str>,
+    json: bool,
+    lang: Lang,
+    ui: Ui,
+) -> ExitCode {
+    let labs = match selected(catalog, lab) {
+        Ok(l) => l,
+        Err(id) => {
+            ui.error(&tr(lang, &Msg::UnknownLab { id }));
+            return ExitCode::from(1);
+        }
+    };
+    let mut rows = Vec::new();
+    for l in labs {
+        let p = progress::load(home, &l.id).unwrap_or_else(|| LabProgress::new(&l.id));
+        let r = report::LabResult::of(l, &p);
+        if json {
+            rows.push(serde_json::json!({ "lab": l.id, "result": r }));
+        } else {
+            ui.line(&tr(
+                lang,
+                &Msg::GradeLine {
+                    id: l.id.clone(),
+                    title: l.title.get(lang).to_owned(),
+                    done: r.passed.len() as i64,
+                    total: r.total as i64,
+                    skipped: r.skipped.len() as i64,
+                    score: r.score,
+                },
+            ));
+        }
+    }
+    if json {
+        ui.line(&serde_json::to_string_pretty(&rows).unwrap_or_default());
+    }
+    ExitCode::SUCCESS
+}
+
+fn write_report(
+    catalog: &Catalog,
+    home: &Path,
+    lab: Option<&str>,
+    out: &Path,
+    lang: Lang,
+    ui: Ui,
+) -> ExitCode {
+    let labs = match selected(catalog, lab) {
+        Ok(l) => l,
+        Err(id) => {
+            ui.error(&tr(lang, &Msg::UnknownLab { id }));
+            return ExitCode::from(1);
+        }
+    };
+    let sections: Vec<report::LabReport> = labs
+        .into_iter()
+        .filter_map(|l| progress::load(home, &l.id).map(|p| report::lab_report(l, &p)))
+        .collect();
+    let entries: usize = sections.iter().map(|s| s.entries.len()).sum();
+    let r = report::Report {
+        format: report::FORMAT.to_owned(),
+        docklab: env!("CARGO_PKG_VERSION").to_owned(),
+        labs: sections,
+    };
+    let text = serde_json::to_string_pretty(&r).unwrap_or_default();
+    if let Err(e) = std::fs::write(out, text + "\n") {
+        ui.error(&format!("docklab: {}: {e}", out.display()));
+        return ExitCode::from(1);
+    }
+    ui.line(&tr(
+        lang,
+        &Msg::ReportWritten {
+            path: out.display().to_string(),
+            entries: entries as i64,
+        },
+    ));
+    ExitCode::SUCCESS
+}
+
+fn verify(catalog: &Catalog, file: &Path, lang: Lang, ui: Ui) -> ExitCode {
+    let parsed = std::fs::read_to_string(file)
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str::<report::Report>(&t).map_err(|e| e.to_string()));
+    let r = match parsed {
+        Ok(r) if r.format == report::FORMAT => r,
+        Ok(r) => {
+            ui.error(&tr(
+                lang,
+                &Msg::VerifyUnreadable {
+                    error: format!("format {}", r.format),
+                },
+            ));
+            return ExitCode::from(2);
+        }
+        Err(error) => {
+            ui.error(&tr(lang, &Msg::VerifyUnreadable { error }));
+            return ExitCode::from(2);
+        }
+    };
+    let mut ok = true;
+    // The replay's clock is frozen whatever the environment says, so IDs are reproducible.
+    let clock = Clock::frozen(
+        "2025-10-29T12:00:00Z"
+            .parse()
+            .expect("a valid RFC 3339 time"),
+    );
+    for section in &r.labs {
+        match report::check_chain(section) {
+            Ok(()) => ui.line(&format!(
+                "{}: {}",
+                section.lab,
+                tr(
+                    lang,
+                    &Msg::VerifyChainOk {
+                        entries: section.entries.len() as i64
+                    }
+                )
+            )),
+            Err(entry) => {
+                ok = false;
+                ui.error(&format!(
+                    "{}: {}",
+                    section.lab,
+                    tr(
+                        lang,
+                        &Msg::VerifyChainBroken {
+                            entry: entry as i64
+                        }
+                    )
+                ));
+                continue;
+            }
+        }
+        let Some(lab) = catalog.get(&section.lab) else {
+            ok = false;
+            ui.error(&tr(
+                lang,
+                &Msg::UnknownLab {
+                    id: section.lab.clone(),
+                },
+            ));
+            continue;
+        };
+        let Ok(tmp) = tempfile::tempdir() else {
+            ok = false;
+            continue;
+        };
+        let Some(replayed) = report::replay(catalog, section, tmp.path(), clock) else {
+            ok = false;
+            continue;
+        };
+        let diffs = report::compare(lab, &section.result, &replayed);
+        if diffs.is_empty() && replayed == section.result {
+            ui.line(&format!(
+                "{}: {}",
+                section.lab,
+                tr(
+                    lang,
+                    &Msg::VerifyReplayOk {
+                        passed: replayed.passed.len() as i64,
+                        skipped: replayed.skipped.len() as i64,
+                    }
+                )
+            ));
+        } else {
+            ok = false;
+            for (step, claimed, replayed) in diffs {
+                ui.error(&format!(
+                    "{}: {}",
+                    section.lab,
+                    tr(
+                        lang,
+                        &Msg::VerifyMismatch {
+                            step,
+                            claimed,
+                            replayed
+                        }
+                    )
+                ));
+            }
+        }
+    }
+    ui.line(&tr(lang, &Msg::VerifyDisclaimer));
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

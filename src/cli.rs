@@ -16,6 +16,18 @@ pub struct Cli {
     #[arg(long, global = true, env = "DOCKLAB_ENGINE", value_enum, default_value_t = EngineKind::Sim)]
     pub engine: EngineKind,
 
+    /// The tutor's language (default: from `LC_ALL`, `LC_MESSAGES`, `LANG`; English otherwise).
+    #[arg(long, global = true, value_name = "fr|en")]
+    pub lang: Option<String>,
+
+    /// More labs: a directory of lab files (overrides shipped labs with the same id).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub labs: Option<PathBuf>,
+
+    /// Start (or resume) this lab.
+    #[arg(long, value_name = "ID")]
+    pub lab: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -43,6 +55,36 @@ pub enum Command {
         #[command(subcommand)]
         command: StoreCommand,
     },
+    /// List the labs.
+    Labs,
+    /// Look at one lab.
+    Lab {
+        #[command(subcommand)]
+        command: LabCommand,
+    },
+    /// Print your score.
+    Grade {
+        /// Only this lab.
+        #[arg(long, value_name = "ID")]
+        lab: Option<String>,
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write your transcripts and results, hash-chained, to a file.
+    Report {
+        /// The file to write.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+        /// Only this lab.
+        #[arg(long, value_name = "ID")]
+        lab: Option<String>,
+    },
+    /// Check a report's hash chain and replay it on a fresh simulated engine.
+    Verify {
+        /// The report file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -51,4 +93,13 @@ pub enum StoreCommand {
     Path,
     /// Re-hash every blob and check the state against them.
     Fsck,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LabCommand {
+    /// Show a lab's introduction, steps, hints and solutions.
+    Show {
+        /// The lab's id.
+        id: String,
+    },
 }

@@ -1,17 +1,26 @@
 //! docklab: an interactive teaching shell for Docker images.
 //!
-//! The data flow (see docs and ../shared/DESIGN.md): a typed line is parsed by [`docker::cli`] into
-//! an invocation, executed by an [`engine::Engine`] which returns an [`engine::Outcome`]; only the
-//! application layer prints.
+//! The data flow (see docs and ../shared/DESIGN.md): a typed line is classified by [`command`],
+//! handled by the [`session::Session`] (Docker commands through an [`engine::Engine`], shell
+//! commands in the workspace, tutor commands), checked against the current [`lab`] step and
+//! answered with [`feedback::Feedback`]; only [`ui`] and the application layer print.
 
 pub mod app;
 pub mod build;
 pub mod catalog;
 pub mod cli;
+pub mod command;
 pub mod docker;
 pub mod engine;
+pub mod feedback;
+pub mod i18n;
+pub mod lab;
 pub mod layers;
+pub mod repl;
+pub mod report;
+pub mod session;
 pub mod store;
+pub mod transcript;
 pub mod ui;
 
 pub use app::run;

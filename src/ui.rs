@@ -1,12 +1,15 @@
-//! The only code that prints. Docker's output is printed as the engine returned it; on a terminal,
-//! a pull's layer lines are animated the way Docker redraws them, ending on the same final screen.
+//! The only code that prints. Docker's output is printed as the engine returned it (on a
+//! terminal, a pull's layer lines are animated the way Docker redraws them, ending on the same
+//! final screen); tutor text is coloured by tone when colour is on (a terminal, `NO_COLOR` unset).
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal as _, Write};
 use std::thread::sleep;
 use std::time::Duration;
 
 use crate::docker::units::human_size4;
 use crate::engine::{Outcome, PullEvent};
+use crate::feedback::{Feedback, Tone};
+use crate::session::PromptInfo;
 
 /// Prints an outcome: stdout then stderr, animating pulls when that stream is a terminal.
 pub fn print_outcome(outcome: &Outcome, stdout_tty: bool, stderr_tty: bool) {
@@ -134,6 +137,96 @@ fn progress(current: u64, total: u64, width: usize) -> String {
         human_size4(current as f64),
         human_size4(total as f64)
     )
+}
+
+/// Prints feedback and builds prompts.
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    pub colour: bool,
+}
+
+/// Colour only on a terminal and without `NO_COLOR` (any non-empty value).
+pub fn colour_enabled() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !no_color && std::io::stdout().is_terminal()
+}
+
+fn paint(colour: bool, code: &str, text: &str) -> String {
+    if colour && !code.is_empty() {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_owned()
+    }
+}
+
+impl Ui {
+    pub fn new(colour: bool) -> Ui {
+        Ui { colour }
+    }
+
+    /// The prompt: `[images 3/16] ~/Test $ `.
+    pub fn prompt(&self, p: &PromptInfo) -> String {
+        let mut s = String::new();
+        if let Some((id, n, total)) = &p.lab {
+            s.push_str(&paint(self.colour, "1;36", &format!("[{id} {n}/{total}]")));
+            s.push(' ');
+        }
+        s.push_str(&paint(self.colour, "1;34", &p.cwd));
+        s.push_str(" $ ");
+        s
+    }
+
+    /// A tutor text as it will be printed.
+    pub fn render(&self, tone: Tone, text: &str) -> String {
+        let code = match tone {
+            Tone::Plain => "",
+            Tone::Info => "1",
+            Tone::Success => "1;32",
+            Tone::Warning => "33",
+            Tone::Error => "1;31",
+            Tone::Hint => "36",
+            Tone::Step => "1;35",
+        };
+        paint(self.colour, code, text)
+    }
+
+    pub fn print(&self, feedback: &[Feedback]) {
+        let mut out = std::io::stdout().lock();
+        for f in feedback {
+            match f {
+                Feedback::Docker { stdout, stderr } => {
+                    let _ = out.write_all(stdout.as_bytes());
+                    let _ = out.flush();
+                    let mut err = std::io::stderr().lock();
+                    let _ = err.write_all(stderr.as_bytes());
+                    let _ = err.flush();
+                }
+                Feedback::Tutor { tone, text } => {
+                    let _ = writeln!(out, "{}", self.render(*tone, text));
+                }
+                Feedback::Quit => {}
+            }
+        }
+        let _ = out.flush();
+    }
+
+    /// Echoes a scripted line after its prompt (piped sessions read like a terminal log).
+    pub fn echo(&self, prompt: &str, line: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{prompt}{line}");
+        let _ = out.flush();
+    }
+
+    /// Plain lines (docklab's own subcommands).
+    pub fn line(&self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{text}");
+    }
+
+    pub fn error(&self, text: &str) {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{}", paint(self.colour, "1;31", text));
+    }
 }
 
 #[cfg(test)]

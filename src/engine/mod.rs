@@ -84,6 +84,9 @@ pub trait Engine {
     fn exec(&mut self, args: &[String], io: &mut dyn Interaction) -> Result<Outcome, EngineError>;
     /// The state the checks read.
     fn state(&mut self) -> Result<EngineState, EngineError>;
+    /// The directory relative paths in commands mean (the build context `.` of `docker build`):
+    /// the tutor's workspace directory, since docklab's own working directory is elsewhere.
+    fn set_workdir(&mut self, _dir: &std::path::Path) {}
 }
 
 /// Why an engine could not answer.

@@ -1,5 +1,8 @@
-//! docklab's integration tests: one test binary that drives the real `docklab` executable.
+//! docklab's integration tests: one test binary that drives the real `docklab` executable, one
+//! module per area.
 
 mod crash;
+mod pty;
 mod readme;
 mod scenarios;
+mod tutor;

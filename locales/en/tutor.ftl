@@ -1,0 +1,99 @@
+welcome = Welcome to docklab { $version }, a shell for learning Docker images. Type real commands (docker pull nginx, mkdir, cd…); type help for the tutor's commands.
+help =
+    Tutor commands (French spellings work too):
+      labs              list the labs
+      start LAB         start or resume a lab (start images)
+      step              show the current step again
+      check             say what is still missing in this step
+      hint              the next hint (then the solution)
+      next              go to the next step once this one is met
+      skip              apply the step's solution and go on (recorded in the grade)
+      reset             start the current lab over
+      progress          your progress in every lab
+      lang fr|en        switch language
+      quit, exit        leave (Ctrl-D too)
+    Other lines are run: docker … on the engine, anything else in your workspace (~).
+labs-header = Labs:
+lab-line = { "  " }{ $id } — { $title } ({ $done }/{ $steps } { $steps ->
+        [one] step
+       *[other] steps
+    })
+no-labs = No lab could be loaded.
+labs-how-to-start = Type start followed by a lab's id, for example: start images
+lab-started = Lab { $id }: { $title } ({ $steps } { $steps ->
+        [one] step
+       *[other] steps
+    })
+lab-resumed = Back to lab { $id }: { $title }, step { $step } of { $steps }.
+step-header = Step { $n }/{ $total }: { $title }
+step-passed = ✔ Step { $n } done: { $title }
+step-skipped = ↷ Step { $n } skipped, its solution was applied: { $title }
+lab-completed = 🎉 Lab completed: { $title }
+score = Score: { $done }/{ $total } { $total ->
+        [one] step
+       *[other] steps
+    } passed on your own{ $skipped ->
+        [0] .
+        [one] , 1 step skipped.
+       *[other] , { $skipped } steps skipped.
+    }
+still-missing = Not yet. Still missing:
+all-checks-pass = Everything this step asks for is there.
+hint-header = Hint { $n }/{ $total }:
+no-more-hints = No more hints for this step.
+solution-header = The solution:
+skip-offer = Type skip to apply it and go on (the grade will record it).
+no-lab-started = No lab in progress. Type labs to see them, then start followed by an id.
+lab-finished = This lab is finished.
+unknown-lab = There is no lab called “{ $id }”.
+did-you-mean-lab = Did you mean: start { $id }?
+start-usage = Which lab? Type start followed by its id, for example: start images
+lang-switched = The tutor now speaks English.
+lang-usage = Unknown language “{ $lang }”. Type lang fr or lang en.
+bye = Goodbye!
+did-you-mean = Did you mean: { $suggestion }?
+unknown-command = Unknown command: { $command }
+forbidden = docklab refused to run “{ $command }” in this step:
+mistake = Careful:
+reset-done = Lab { $id } starts over from its initial state.
+progress-header = Progress:
+progress-lab = { $id } — { $title }: { $done }/{ $total } passed{ $skipped ->
+        [0] {""}
+       *[other] , { $skipped } skipped
+    }
+progress-step = { "    " }{ $status ->
+        [passed] ✔
+        [skipped] ↷
+        [current] ▶
+       *[other] ·
+    } { $n }. { $title }
+outside-workspace = “{ $dir }” is outside your workspace; cd stays within ~.
+no-such-dir = cd: { $dir }: no such directory
+shell-failed = Could not run the command: { $error }
+engine-failed = The engine failed: { $error }
+bad-quoting = Could not split the line into words: { $error }
+step-not-done = This step is not met yet: type check to see what is missing, or skip.
+interrupt-hint = (Ctrl-C cancels the line; Ctrl-D or quit leaves.)
+start-state-failed = Could not prepare { $reference } for the lab: { $error }
+lab-load-failed = A lab file could not be loaded: { $error }
+lab-summary = { $id } — { $title } ({ $steps } { $steps ->
+        [one] step
+       *[other] steps
+    })
+grade-line = { $id } — { $title }: { $score }% ({ $done }/{ $total } passed{ $skipped ->
+        [0] {""}
+       *[other] , { $skipped } skipped
+    })
+report-written = Report written to { $path } ({ $entries } { $entries ->
+        [one] entry
+       *[other] entries
+    }).
+verify-chain-ok = Hash chain intact ({ $entries } { $entries ->
+        [one] entry
+       *[other] entries
+    }).
+verify-chain-broken = The report was modified: the hash chain breaks at entry { $entry }.
+verify-replay-ok = Replay on a fresh simulated engine confirms the results: { $passed } passed, { $skipped } skipped.
+verify-mismatch = Replay disagrees on step { $step }: the report says { $claimed }, the replay gives { $replayed }.
+verify-unreadable = Cannot read the report: { $error }
+verify-disclaimer = Note: a report is tamper-evident and reproducible, not forgery-proof.

@@ -1,0 +1,113 @@
+welcome = Bienvenue dans docklab { $version }, un shell pour apprendre les images Docker. Tapez de vraies commandes (docker pull nginx, mkdir, cd…) ; tapez aide pour les commandes du tuteur.
+help =
+    Commandes du tuteur (les mots anglais marchent aussi) :
+      ateliers          lister les ateliers
+      commencer ATELIER commencer ou reprendre un atelier (commencer images)
+      etape             réafficher l'étape en cours
+      verifier          dire ce qui manque encore dans cette étape
+      indice            l'indice suivant (puis la solution)
+      suivant           passer à l'étape suivante une fois celle-ci réussie
+      passer            appliquer la solution de l'étape et continuer (noté dans la note)
+      recommencer       reprendre l'atelier en cours depuis le début
+      progression       votre progression dans chaque atelier
+      langue fr|en      changer de langue
+      quitter, exit     sortir (Ctrl-D aussi)
+    Les autres lignes sont exécutées : docker … sur le moteur, le reste dans votre espace de travail (~).
+labs-header = Ateliers :
+lab-line = { "  " }{ $id } — { $title } ({ $done }/{ $steps } { $steps ->
+        [one] étape
+       *[other] étapes
+    })
+no-labs = Aucun atelier n'a pu être chargé.
+labs-how-to-start = Tapez start suivi de l'identifiant d'un atelier, par exemple : start images
+lab-started = Atelier { $id } : { $title } ({ $steps } { $steps ->
+        [one] étape
+       *[other] étapes
+    })
+lab-resumed = Retour à l'atelier { $id } : { $title }, étape { $step } sur { $steps }.
+step-header = Étape { $n }/{ $total } : { $title }
+step-passed = ✔ Étape { $n } réussie : { $title }
+step-skipped = ↷ Étape { $n } passée, sa solution a été appliquée : { $title }
+lab-completed = 🎉 Atelier terminé : { $title }
+score = Score : { $done }/{ $total } { $total ->
+        [one] étape réussie
+       *[other] étapes réussies
+    } par vous-même{ $skipped ->
+        [0] .
+        [one] , 1 étape passée.
+       *[other] , { $skipped } étapes passées.
+    }
+still-missing = Pas encore. Il manque :
+all-checks-pass = Tout ce que demande cette étape est en place.
+hint-header = Indice { $n }/{ $total } :
+no-more-hints = Plus d'indice pour cette étape.
+solution-header = La solution :
+skip-offer = Tapez passer pour l'appliquer et continuer (la note le gardera).
+no-lab-started = Aucun atelier en cours. Tapez ateliers pour les voir, puis start suivi d'un identifiant.
+lab-finished = Cet atelier est terminé.
+unknown-lab = Il n'y a pas d'atelier « { $id } ».
+did-you-mean-lab = Vouliez-vous dire : start { $id } ?
+start-usage = Quel atelier ? Tapez start suivi de son identifiant, par exemple : start images
+lang-switched = Le tuteur parle désormais français.
+lang-usage = Langue inconnue « { $lang } ». Tapez langue fr ou langue en.
+bye = Au revoir !
+did-you-mean = Vouliez-vous dire : { $suggestion } ?
+unknown-command = Commande inconnue : { $command }
+forbidden = docklab refuse d'exécuter « { $command } » dans cette étape :
+mistake = Attention :
+reset-done = L'atelier { $id } repart de son état initial.
+progress-header = Progression :
+progress-lab = { $id } — { $title } : { $done }/{ $total } { $done ->
+        [one] réussie
+       *[other] réussies
+    }{ $skipped ->
+        [0] {""}
+        [one] , 1 passée
+       *[other] , { $skipped } passées
+    }
+progress-step = { "    " }{ $status ->
+        [passed] ✔
+        [skipped] ↷
+        [current] ▶
+       *[other] ·
+    } { $n }. { $title }
+outside-workspace = « { $dir } » est hors de votre espace de travail ; cd reste dans ~.
+no-such-dir = cd: { $dir } : pas de tel répertoire
+shell-failed = Impossible d'exécuter la commande : { $error }
+engine-failed = Le moteur a échoué : { $error }
+bad-quoting = Impossible de découper la ligne en mots : { $error }
+step-not-done = Cette étape n'est pas encore réussie : tapez verifier pour voir ce qui manque, ou passer.
+interrupt-hint = (Ctrl-C annule la ligne ; Ctrl-D ou quitter pour sortir.)
+start-state-failed = Impossible de préparer { $reference } pour l'atelier : { $error }
+lab-load-failed = Un fichier d'atelier n'a pas pu être chargé : { $error }
+lab-summary = { $id } — { $title } ({ $steps } { $steps ->
+        [one] étape
+       *[other] étapes
+    })
+grade-line = { $id } — { $title } : { $score } % ({ $done }/{ $total } { $done ->
+        [one] réussie
+       *[other] réussies
+    }{ $skipped ->
+        [0] {""}
+        [one] , 1 passée
+       *[other] , { $skipped } passées
+    })
+report-written = Rapport écrit dans { $path } ({ $entries } { $entries ->
+        [one] entrée
+       *[other] entrées
+    }).
+verify-chain-ok = Chaîne de hachage intacte ({ $entries } { $entries ->
+        [one] entrée
+       *[other] entrées
+    }).
+verify-chain-broken = Le rapport a été modifié : la chaîne de hachage est rompue à l'entrée { $entry }.
+verify-replay-ok = Le rejeu sur un moteur simulé neuf confirme les résultats : { $passed } { $passed ->
+        [one] réussie
+       *[other] réussies
+    }, { $skipped } { $skipped ->
+        [one] passée
+       *[other] passées
+    }.
+verify-mismatch = Le rejeu ne confirme pas l'étape { $step } : le rapport dit { $claimed }, le rejeu donne { $replayed }.
+verify-unreadable = Impossible de lire le rapport : { $error }
+verify-disclaimer = Remarque : un rapport est infalsifiable sans que cela se voie et reproductible, mais pas impossible à contrefaire.

@@ -1,0 +1,145 @@
+//! Every message the tutor can say, as data: a variant per Fluent id, its fields the arguments.
+//! Adding a variant without its `.ftl` entry in both locales fails the locale tests.
+
+use fluent_bundle::FluentValue;
+
+use super::IntoArg;
+
+/// Sets numeric arguments to `n` in the test samples (to exercise plural branches).
+trait SampleNum {
+    fn set_num(&mut self, n: i64);
+}
+
+impl SampleNum for String {
+    fn set_num(&mut self, _n: i64) {}
+}
+
+impl SampleNum for i64 {
+    fn set_num(&mut self, n: i64) {
+        *self = n;
+    }
+}
+
+macro_rules! messages {
+    ($( $(#[$doc:meta])* $variant:ident $( { $($field:ident : $ty:ty),* $(,)? } )? => $id:literal, )*) => {
+        /// A message the tutor says; rendered by [`super::tr`] in the student's language.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Msg {
+            $( $(#[$doc])* $variant $( { $($field: $ty),* } )?, )*
+        }
+
+        impl Msg {
+            /// The Fluent message id.
+            pub fn id(&self) -> &'static str {
+                match self {
+                    $( Msg::$variant { .. } => $id, )*
+                }
+            }
+
+            /// The Fluent arguments, by name.
+            pub fn args(&self) -> Vec<(&'static str, FluentValue<'static>)> {
+                match self {
+                    $( Msg::$variant $( { $($field),* } )? => vec![
+                        $( $( (stringify!($field), IntoArg::into_arg($field.clone())) ),* )?
+                    ], )*
+                }
+            }
+
+            /// One message of each kind with default arguments (tests).
+            pub fn samples() -> Vec<Msg> {
+                vec![ $( Msg::$variant $( { $($field: <$ty>::default()),* } )?, )* ]
+            }
+
+            /// The same message with every number set to `n` (tests).
+            #[must_use]
+            pub fn with_numbers(mut self, n: i64) -> Msg {
+                match &mut self {
+                    $( Msg::$variant $( { $($field),* } )? => { $( $( SampleNum::set_num($field, n); )* )? } )*
+                }
+                self
+            }
+        }
+    };
+}
+
+messages! {
+    // ---- tutor.ftl: the shell ----
+    Welcome { version: String } => "welcome",
+    Help => "help",
+    LabsHeader => "labs-header",
+    LabLine { id: String, title: String, steps: i64, done: i64 } => "lab-line",
+    NoLabs => "no-labs",
+    LabsHowToStart => "labs-how-to-start",
+    LabStarted { id: String, title: String, steps: i64 } => "lab-started",
+    LabResumed { id: String, title: String, step: i64, steps: i64 } => "lab-resumed",
+    StepHeader { n: i64, total: i64, title: String } => "step-header",
+    StepPassed { n: i64, title: String } => "step-passed",
+    StepSkipped { n: i64, title: String } => "step-skipped",
+    LabCompleted { title: String } => "lab-completed",
+    Score { done: i64, total: i64, skipped: i64 } => "score",
+    StillMissing => "still-missing",
+    AllChecksPass => "all-checks-pass",
+    HintHeader { n: i64, total: i64 } => "hint-header",
+    NoMoreHints => "no-more-hints",
+    SolutionHeader => "solution-header",
+    SkipOffer => "skip-offer",
+    NoLabStarted => "no-lab-started",
+    LabFinished => "lab-finished",
+    UnknownLab { id: String } => "unknown-lab",
+    DidYouMeanLab { id: String } => "did-you-mean-lab",
+    StartUsage => "start-usage",
+    LangSwitched => "lang-switched",
+    LangUsage { lang: String } => "lang-usage",
+    Bye => "bye",
+    DidYouMean { suggestion: String } => "did-you-mean",
+    UnknownCommand { command: String } => "unknown-command",
+    Forbidden { command: String } => "forbidden",
+    Mistake => "mistake",
+    ResetDone { id: String } => "reset-done",
+    ProgressHeader => "progress-header",
+    ProgressLab { id: String, title: String, done: i64, total: i64, skipped: i64 } => "progress-lab",
+    ProgressStep { n: i64, title: String, status: String } => "progress-step",
+    OutsideWorkspace { dir: String } => "outside-workspace",
+    NoSuchDir { dir: String } => "no-such-dir",
+    ShellFailed { error: String } => "shell-failed",
+    EngineFailed { error: String } => "engine-failed",
+    BadQuoting { error: String } => "bad-quoting",
+    StepNotDone => "step-not-done",
+    InterruptHint => "interrupt-hint",
+    StartStateFailed { reference: String, error: String } => "start-state-failed",
+    LabLoadFailed { error: String } => "lab-load-failed",
+    LabSummary { id: String, title: String, steps: i64 } => "lab-summary",
+    GradeLine { id: String, title: String, done: i64, total: i64, skipped: i64, score: i64 } => "grade-line",
+    ReportWritten { path: String, entries: i64 } => "report-written",
+    VerifyChainOk { entries: i64 } => "verify-chain-ok",
+    VerifyChainBroken { entry: i64 } => "verify-chain-broken",
+    VerifyReplayOk { passed: i64, skipped: i64 } => "verify-replay-ok",
+    VerifyMismatch { step: String, claimed: String, replayed: String } => "verify-mismatch",
+    VerifyUnreadable { error: String } => "verify-unreadable",
+    VerifyDisclaimer => "verify-disclaimer",
+    // ---- checks.ftl: what a check found ----
+    ImagePresentFail { reference: String } => "image-present-fail",
+    ImagePresentHolds { reference: String } => "image-present-holds",
+    ImageAbsentFail { reference: String } => "image-absent-fail",
+    ImageAbsentHolds { reference: String } => "image-absent-holds",
+    SameImageFail { a: String, a_id: String, b: String, b_id: String } => "same-image-fail",
+    SameImageHolds { a: String, b: String, id: String } => "same-image-holds",
+    CountFail { what: String, subject: String, actual: i64, op: String, expected: i64 } => "count-fail",
+    CountHolds { what: String, subject: String, actual: i64 } => "count-holds",
+    ConfigFail { image: String, field: String, expected: String, actual: String } => "config-fail",
+    ConfigHolds { image: String, field: String, expected: String } => "config-holds",
+    BaseImageFail { image: String, base: String } => "base-image-fail",
+    BaseImageHolds { image: String, base: String } => "base-image-holds",
+    ContainerFail { image: String, running: String } => "container-fail",
+    ContainerHolds { image: String, running: String, name: String } => "container-holds",
+    FileExistsFail { path: String } => "file-exists-fail",
+    FileExistsHolds { path: String } => "file-exists-holds",
+    FileContainsFail { path: String, text: String } => "file-contains-fail",
+    FileContainsHolds { path: String, text: String } => "file-contains-holds",
+    CommandFail { command: String, status: String, scope: String, attempt: String, seen: String } => "command-fail",
+    CommandHolds { command: String, status: String } => "command-holds",
+    BuildCacheFail { count: i64 } => "build-cache-fail",
+    BuildCacheHolds => "build-cache-holds",
+    NotFail { inner: String } => "not-fail",
+    AnyFail => "any-fail",
+}

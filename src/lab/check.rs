@@ -1,0 +1,871 @@
+//! Checks: declarative predicates over the engine's state, the transcript and the workspace,
+//! composable with `all`, `any` and `not`. Evaluation is a pure function that also explains,
+//! with the values involved, what it found.
+
+use std::path::{Component, Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::docker::cli::{self, Parsed};
+use crate::docker::reference::Reference;
+use crate::engine::{EngineState, ImageState};
+use crate::i18n::Msg;
+use crate::transcript::{Entry, EntryKind};
+
+/// One check. In TOML each is a one-key table: `{ image_present = "nginx" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    /// An image reference is present (`nginx` means `nginx:latest`).
+    ImagePresent(String),
+    /// An image reference is absent.
+    ImageAbsent(String),
+    /// Two references name the same image ID.
+    SameImage([String; 2]),
+    /// The number of images (distinct IDs), or of dangling images.
+    ImageCount(ImageCount),
+    /// The number of layers of an image.
+    LayerCount(LayerCount),
+    /// An image's configuration: `Cmd`, `Env`, exposed ports or a label.
+    ImageConfig(ImageConfig),
+    /// An image is built on another: its layers start with all of the base's layers.
+    BaseImage(BaseImage),
+    /// A running container was started from this image.
+    ContainerRunning(String),
+    /// A container (in any state) exists from this image.
+    ContainerExists(String),
+    /// A file exists in the workspace (path relative to `~`).
+    FileExists(String),
+    /// A workspace file contains a text.
+    FileContains(FileContains),
+    /// A Docker command was run (normalised: `docker images` = `docker image ls`).
+    CommandRan(CommandRan),
+    /// The build cache is empty (`true`) or not (`false`).
+    BuildCacheEmpty(bool),
+    /// Every check holds.
+    All(Vec<Check>),
+    /// At least one check holds.
+    Any(Vec<Check>),
+    /// The check does not hold.
+    Not(Box<Check>),
+}
+
+/// Bounds on a number; every bound given must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bounds {
+    /// Exactly this many.
+    pub equals: Option<usize>,
+    /// At least this many.
+    pub at_least: Option<usize>,
+    /// At most this many.
+    pub at_most: Option<usize>,
+}
+
+/// `image_count`: how many images.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageCount {
+    /// Count only dangling images (no tag) instead of all images.
+    #[serde(default)]
+    pub dangling: bool,
+    /// Exactly this many.
+    pub equals: Option<usize>,
+    /// At least this many.
+    pub at_least: Option<usize>,
+    /// At most this many.
+    pub at_most: Option<usize>,
+}
+
+/// `layer_count`: how many layers an image has.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerCount {
+    /// The image reference.
+    pub image: String,
+    /// Exactly this many.
+    pub equals: Option<usize>,
+    /// At least this many.
+    pub at_least: Option<usize>,
+    /// At most this many.
+    pub at_most: Option<usize>,
+}
+
+/// `image_config`: one fact about an image's configuration; give exactly one of the optional
+/// fields (or several: all must hold).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageConfig {
+    /// The image reference.
+    pub image: String,
+    /// The exact `Cmd`, as a JSON-like array (`["nginx", "-g", "daemon off;"]`).
+    pub cmd: Option<Vec<String>>,
+    /// An environment variable: `NAME=value`, or `NAME` for any value.
+    pub env: Option<String>,
+    /// An exposed port: `80/tcp` (or `80`, meaning tcp).
+    pub exposes: Option<String>,
+    /// A label key that must be set.
+    pub label: Option<String>,
+    /// The label's value (with `label`).
+    pub label_value: Option<String>,
+}
+
+/// `base_image`: `image` is built on `base`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseImage {
+    /// The image reference.
+    pub image: String,
+    /// The base image reference (`debian:trixie-slim`).
+    pub base: String,
+}
+
+/// `file_contains`: a workspace file contains a text.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileContains {
+    /// The path, relative to `~` (`Test/index.html` or `~/Test/index.html`).
+    pub path: String,
+    /// The text it must contain.
+    pub text: String,
+}
+
+/// Which exit status a command must have had.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Exit status 0 (the default).
+    #[default]
+    Success,
+    /// A non-zero exit status.
+    Failure,
+    /// Any exit status.
+    Any,
+}
+
+/// Which part of the transcript a `command_ran` looks at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Commands typed during the current step (the default).
+    #[default]
+    Step,
+    /// Commands typed since the lab started.
+    Lab,
+    /// Only the last command typed.
+    Last,
+}
+
+/// `command_ran`: a Docker command was typed.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandRan {
+    /// The command pattern: `docker images`, `docker rmi -f`, `docker pull memcached`. The
+    /// command must be the same after aliases (`image ls` = `images`); every flag of the pattern
+    /// must be there (others may be added); arguments, when the pattern has any, must match
+    /// (image references compared as Docker does: `nginx` = `nginx:latest`).
+    pub command: String,
+    /// The exit status required: `success` (default), `failure` or `any`.
+    #[serde(default)]
+    pub status: Status,
+    /// Where to look: `step` (default), `lab` or `last`.
+    #[serde(default)]
+    pub scope: Scope,
+}
+
+/// What a check reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    pub state: &'a EngineState,
+    /// The lab's transcript entries, oldest first.
+    pub entries: &'a [Entry],
+    /// Index in `entries` of the first entry of the current step.
+    pub step_start: usize,
+    /// The workspace, standing for `~`.
+    pub workspace: &'a Path,
+}
+
+/// Why a check holds or fails, in messages with their values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    Msg(Msg),
+    /// The inner explanation describes something that should not be true.
+    Not(Box<Why>),
+    /// None of these holds.
+    Any(Vec<Why>),
+    /// All of these (the failing ones when the check fails).
+    All(Vec<Why>),
+}
+
+/// A check's result with its explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub ok: bool,
+    pub why: Why,
+}
+
+fn v(ok: bool, msg: Msg) -> Verdict {
+    Verdict {
+        ok,
+        why: Why::Msg(msg),
+    }
+}
+
+/// `nginx` → `nginx:latest`; other text unchanged.
+pub fn normalise_ref(r: &str) -> String {
+    Reference::parse(r).map_or_else(|_| r.to_owned(), |p| p.with_default_tag().familiar_string())
+}
+
+fn short_id(id: &str) -> String {
+    id.strip_prefix("sha256:")
+        .unwrap_or(id)
+        .chars()
+        .take(12)
+        .collect()
+}
+
+fn count_verdict(
+    what: &str,
+    subject: &str,
+    actual: usize,
+    equals: Option<usize>,
+    at_least: Option<usize>,
+    at_most: Option<usize>,
+) -> Verdict {
+    let fails = [
+        ("eq", equals.filter(|&n| actual != n)),
+        ("ge", at_least.filter(|&n| actual < n)),
+        ("le", at_most.filter(|&n| actual > n)),
+    ];
+    if let Some((op, Some(n))) = fails.into_iter().find(|(_, f)| f.is_some()) {
+        v(
+            false,
+            Msg::CountFail {
+                what: what.to_owned(),
+                subject: subject.to_owned(),
+                actual: actual as i64,
+                op: op.to_owned(),
+                expected: n as i64,
+            },
+        )
+    } else {
+        v(
+            true,
+            Msg::CountHolds {
+                what: what.to_owned(),
+                subject: subject.to_owned(),
+                actual: actual as i64,
+            },
+        )
+    }
+}
+
+/// A workspace path from a lab (`~/Test/x` or `Test/x`); `None` when it would leave `~`.
+pub fn workspace_path(workspace: &Path, path: &str) -> Option<PathBuf> {
+    let rel = path.strip_prefix("~/").unwrap_or(path);
+    let rel = Path::new(rel);
+    if rel
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return None;
+    }
+    Some(workspace.join(rel))
+}
+
+/// Flags compared by `command_ran` (long names, as the Docker CLI grammar knows them).
+const FLAGS: &[&str] = &[
+    "all",
+    "quiet",
+    "force",
+    "no-prune",
+    "filter",
+    "format",
+    "detach",
+    "interactive",
+    "tty",
+    "name",
+    "rm",
+    "publish",
+    "env",
+    "digests",
+    "no-trunc",
+    "human",
+    "verbose",
+    "volumes",
+    "tag",
+    "file",
+    "no-cache",
+    "all-tags",
+];
+
+/// Words with Docker's aliases rewritten (`image ls` → `images`), for commands the grammar
+/// does not parse (help requests) — flags compared as a set.
+fn canonical_words(args: &[String]) -> Vec<String> {
+    let w: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (head, n): (&[&str], usize) = match w.as_slice() {
+        ["image", "ls" | "list", ..] => (&["images"], 2),
+        ["image", "rm" | "remove", ..] => (&["rmi"], 2),
+        ["image", sub @ ("tag" | "history" | "pull" | "build" | "push" | "inspect"), ..]
+        | ["container", sub @ ("run" | "ls" | "rm" | "stop" | "start" | "create"), ..] => {
+            (std::slice::from_ref(sub), 2)
+        }
+        ["builder" | "buildx", "build", ..] => (&["build"], 2),
+        [group @ ("image" | "system" | "container" | "builder"), sub, ..] => {
+            return std::iter::once(format!("{group} {sub}"))
+                .chain(sorted_rest(&w[2..]))
+                .collect();
+        }
+        [first, ..] => (std::slice::from_ref(first), 1),
+        [] => (&[], 0),
+    };
+    let mut out: Vec<String> = head.iter().map(|s| (*s).to_owned()).collect();
+    out.extend(sorted_rest(&w[n..]));
+    out
+}
+
+fn sorted_rest(words: &[&str]) -> Vec<String> {
+    let mut rest: Vec<String> = words
+        .iter()
+        .map(|s| if *s == "-h" { "--help" } else { *s })
+        .map(str::to_owned)
+        .collect();
+    rest.sort();
+    rest
+}
+
+fn words_of(command: &str) -> Vec<String> {
+    let mut w = shell_words::split(command).unwrap_or_else(|_| {
+        command
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    });
+    if w.first().is_some_and(|s| s == "docker") {
+        w.remove(0);
+    }
+    w
+}
+
+/// Does the Docker command `actual` (words after `docker`) match the `pattern`?
+pub fn command_matches(pattern: &str, actual: &[String]) -> bool {
+    /// Stands for "any arguments" in a pattern that names none (`docker rmi -f`), so that the
+    /// pattern still parses with commands that require arguments.
+    const ANY: &str = "\u{0}any";
+    let pat = words_of(pattern);
+    let parsed_pattern = cli::parse(&pat).or_else(|_| {
+        let mut with_any = pat.clone();
+        with_any.push(ANY.to_owned());
+        cli::parse(&with_any)
+    });
+    if let (Ok(Parsed::Run(mut p)), Ok(Parsed::Run(a))) = (parsed_pattern, cli::parse(actual)) {
+        if p.args == [ANY] {
+            p.args.clear();
+        }
+        {
+            if p.command != a.command {
+                return false;
+            }
+            for f in FLAGS {
+                if p.flags.is_set(f) {
+                    if !a.flags.is_set(f) {
+                        return false;
+                    }
+                    let pv = p.flags.values(f);
+                    let is_bool = pv.iter().all(|x| x == "true");
+                    if !is_bool && pv != a.flags.values(f) {
+                        return false;
+                    }
+                }
+            }
+            if p.args.is_empty() {
+                return true;
+            }
+            p.args.len() == a.args.len()
+                && p.args
+                    .iter()
+                    .zip(&a.args)
+                    .all(|(x, y)| x == y || normalise_ref(x) == normalise_ref(y))
+        }
+    } else {
+        let p = canonical_words(&pat);
+        let a = canonical_words(actual);
+        !p.is_empty() && p.iter().all(|w| a.contains(w)) && p.first() == a.first()
+    }
+}
+
+impl Check {
+    /// Evaluates the check and explains the result.
+    #[allow(clippy::many_single_char_names)] // s = state, f = facts, v = verdict throughout
+    pub fn eval(&self, f: &Facts<'_>) -> Verdict {
+        let s = f.state;
+        match self {
+            Check::ImagePresent(r) => {
+                let reference = normalise_ref(r);
+                v(
+                    s.image(r).is_some(),
+                    if s.image(r).is_some() {
+                        Msg::ImagePresentHolds { reference }
+                    } else {
+                        Msg::ImagePresentFail { reference }
+                    },
+                )
+            }
+            Check::ImageAbsent(r) => {
+                let reference = normalise_ref(r);
+                let absent = s.image(r).is_none();
+                v(
+                    absent,
+                    if absent {
+                        Msg::ImageAbsentHolds { reference }
+                    } else {
+                        Msg::ImageAbsentFail { reference }
+                    },
+                )
+            }
+            Check::SameImage([a, b]) => match (s.image(a), s.image(b)) {
+                (Some(x), Some(y)) if x.id == y.id => v(
+                    true,
+                    Msg::SameImageHolds {
+                        a: normalise_ref(a),
+                        b: normalise_ref(b),
+                        id: short_id(&x.id),
+                    },
+                ),
+                (Some(x), Some(y)) => v(
+                    false,
+                    Msg::SameImageFail {
+                        a: normalise_ref(a),
+                        a_id: short_id(&x.id),
+                        b: normalise_ref(b),
+                        b_id: short_id(&y.id),
+                    },
+                ),
+                (None, _) => v(
+                    false,
+                    Msg::ImagePresentFail {
+                        reference: normalise_ref(a),
+                    },
+                ),
+                (_, None) => v(
+                    false,
+                    Msg::ImagePresentFail {
+                        reference: normalise_ref(b),
+                    },
+                ),
+            },
+            Check::ImageCount(c) => {
+                let (what, n) = if c.dangling {
+                    ("dangling", s.dangling().count())
+                } else {
+                    ("images", s.images.len())
+                };
+                count_verdict(what, "", n, c.equals, c.at_least, c.at_most)
+            }
+            Check::LayerCount(c) => with_image(s, &c.image, |img| {
+                count_verdict(
+                    "layers",
+                    &normalise_ref(&c.image),
+                    img.layers.len(),
+                    c.equals,
+                    c.at_least,
+                    c.at_most,
+                )
+            }),
+            Check::ImageConfig(c) => with_image(s, &c.image, |img| config_verdict(c, img)),
+            Check::BaseImage(c) => match (s.image(&c.image), s.image(&c.base)) {
+                (None, _) => v(
+                    false,
+                    Msg::ImagePresentFail {
+                        reference: normalise_ref(&c.image),
+                    },
+                ),
+                (_, None) => v(
+                    false,
+                    Msg::ImagePresentFail {
+                        reference: normalise_ref(&c.base),
+                    },
+                ),
+                (Some(img), Some(base)) => {
+                    let ok = !base.layers.is_empty()
+                        && img.layers.len() >= base.layers.len()
+                        && img
+                            .layers
+                            .iter()
+                            .zip(&base.layers)
+                            .all(|(a, b)| a.diff_id == b.diff_id);
+                    let (image, base) = (normalise_ref(&c.image), normalise_ref(&c.base));
+                    v(
+                        ok,
+                        if ok {
+                            Msg::BaseImageHolds { image, base }
+                        } else {
+                            Msg::BaseImageFail { image, base }
+                        },
+                    )
+                }
+            },
+            Check::ContainerRunning(r) => container_verdict(s, r, true),
+            Check::ContainerExists(r) => container_verdict(s, r, false),
+            Check::FileExists(p) => {
+                let ok = workspace_path(f.workspace, p).is_some_and(|p| p.exists());
+                let path = display_path(p);
+                v(
+                    ok,
+                    if ok {
+                        Msg::FileExistsHolds { path }
+                    } else {
+                        Msg::FileExistsFail { path }
+                    },
+                )
+            }
+            Check::FileContains(c) => {
+                let path = workspace_path(f.workspace, &c.path);
+                let Some(content) = path.and_then(|p| std::fs::read_to_string(p).ok()) else {
+                    return v(
+                        false,
+                        Msg::FileExistsFail {
+                            path: display_path(&c.path),
+                        },
+                    );
+                };
+                let ok = content.contains(&c.text);
+                let (path, text) = (display_path(&c.path), c.text.clone());
+                v(
+                    ok,
+                    if ok {
+                        Msg::FileContainsHolds { path, text }
+                    } else {
+                        Msg::FileContainsFail { path, text }
+                    },
+                )
+            }
+            Check::CommandRan(c) => command_verdict(c, f),
+            Check::BuildCacheEmpty(want) => {
+                let empty = s.build_cache_count == 0;
+                let ok = empty == *want;
+                let count = s.build_cache_count as i64;
+                // `false` asks for a non-empty cache: its failure reads as the empty case holds.
+                let msg = if empty {
+                    Msg::BuildCacheHolds
+                } else {
+                    Msg::BuildCacheFail { count }
+                };
+                v(ok, msg)
+            }
+            Check::All(cs) => {
+                let vs: Vec<Verdict> = cs.iter().map(|c| c.eval(f)).collect();
+                let ok = vs.iter().all(|x| x.ok);
+                Verdict {
+                    ok,
+                    why: Why::All(
+                        vs.into_iter()
+                            .filter(|x| ok || !x.ok)
+                            .map(|x| x.why)
+                            .collect(),
+                    ),
+                }
+            }
+            Check::Any(cs) => {
+                let vs: Vec<Verdict> = cs.iter().map(|c| c.eval(f)).collect();
+                match vs.iter().find(|x| x.ok) {
+                    Some(x) => x.clone(),
+                    None => Verdict {
+                        ok: false,
+                        why: Why::Any(vs.into_iter().map(|x| x.why).collect()),
+                    },
+                }
+            }
+            Check::Not(c) => {
+                let inner = c.eval(f);
+                if inner.ok {
+                    Verdict {
+                        ok: false,
+                        why: Why::Not(Box::new(inner.why)),
+                    }
+                } else {
+                    Verdict {
+                        ok: true,
+                        why: inner.why,
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn display_path(p: &str) -> String {
+    if p.starts_with("~/") {
+        p.to_owned()
+    } else {
+        format!("~/{p}")
+    }
+}
+
+fn with_image(s: &EngineState, r: &str, f: impl FnOnce(&ImageState) -> Verdict) -> Verdict {
+    match s.image(r) {
+        Some(img) => f(img),
+        None => v(
+            false,
+            Msg::ImagePresentFail {
+                reference: normalise_ref(r),
+            },
+        ),
+    }
+}
+
+fn json_array(v: &[String]) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+fn config_verdict(c: &ImageConfig, img: &ImageState) -> Verdict {
+    let image = normalise_ref(&c.image);
+    let cfg = &img.config;
+    let mut facts: Vec<(&str, bool, String, String)> = Vec::new();
+    if let Some(cmd) = &c.cmd {
+        facts.push((
+            "Cmd",
+            &cfg.cmd == cmd,
+            json_array(cmd),
+            json_array(&cfg.cmd),
+        ));
+    }
+    if let Some(env) = &c.env {
+        let ok = cfg.env.iter().any(|e| {
+            e == env || (!env.contains('=') && e.split_once('=').is_some_and(|(k, _)| k == env))
+        });
+        facts.push(("Env", ok, env.clone(), cfg.env.join(" ")));
+    }
+    if let Some(port) = &c.exposes {
+        let want = if port.contains('/') {
+            port.clone()
+        } else {
+            format!("{port}/tcp")
+        };
+        let ok = cfg.exposed_ports.contains(&want);
+        facts.push(("ExposedPorts", ok, want, cfg.exposed_ports.join(" ")));
+    }
+    if let Some(key) = &c.label {
+        let actual = cfg.labels.get(key);
+        let ok = match (&c.label_value, actual) {
+            (Some(want), Some(have)) => want == have,
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        let expected = match &c.label_value {
+            Some(v) => format!("{key}={v}"),
+            None => key.clone(),
+        };
+        let actual = cfg
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        facts.push(("Labels", ok, expected, actual));
+    }
+    let whys: Vec<Verdict> = facts
+        .into_iter()
+        .map(|(field, ok, expected, actual)| {
+            let field = field.to_owned();
+            let actual = if actual.is_empty() {
+                "-".to_owned()
+            } else {
+                actual
+            };
+            if ok {
+                v(
+                    true,
+                    Msg::ConfigHolds {
+                        image: image.clone(),
+                        field,
+                        expected,
+                    },
+                )
+            } else {
+                v(
+                    false,
+                    Msg::ConfigFail {
+                        image: image.clone(),
+                        field,
+                        expected,
+                        actual,
+                    },
+                )
+            }
+        })
+        .collect();
+    let ok = whys.iter().all(|x| x.ok);
+    Verdict {
+        ok,
+        why: Why::All(
+            whys.into_iter()
+                .filter(|x| ok || !x.ok)
+                .map(|x| x.why)
+                .collect(),
+        ),
+    }
+}
+
+fn container_verdict(s: &EngineState, r: &str, running: bool) -> Verdict {
+    let want = normalise_ref(r);
+    let id = s.image(r).map(|i| i.id.clone());
+    let found = s.containers.iter().find(|c| {
+        (!running || c.running)
+            && (normalise_ref(&c.image) == want || id.as_ref().is_some_and(|i| *i == c.image_id))
+    });
+    let running = if running { "yes" } else { "no" }.to_owned();
+    match found {
+        Some(c) => v(
+            true,
+            Msg::ContainerHolds {
+                image: want,
+                running,
+                name: c.name.clone(),
+            },
+        ),
+        None => v(
+            false,
+            Msg::ContainerFail {
+                image: want,
+                running,
+            },
+        ),
+    }
+}
+
+fn command_verdict(c: &CommandRan, f: &Facts<'_>) -> Verdict {
+    let scoped: &[Entry] = match c.scope {
+        Scope::Step => &f.entries[f.step_start.min(f.entries.len())..],
+        Scope::Lab => f.entries,
+        Scope::Last => {
+            // The last command typed: answers to its prompt come after it.
+            let last = f
+                .entries
+                .iter()
+                .rposition(|e| e.kind != EntryKind::Answer)
+                .unwrap_or(0);
+            &f.entries[last.min(f.entries.len())..]
+        }
+    };
+    let docker: Vec<&Entry> = scoped
+        .iter()
+        .filter(|e| e.kind == EntryKind::Docker)
+        .collect();
+    let status_ok = |e: &Entry| match c.status {
+        Status::Success => e.exit_code == 0,
+        Status::Failure => e.exit_code != 0,
+        Status::Any => true,
+    };
+    let matching: Vec<&&Entry> = docker
+        .iter()
+        .filter(|e| command_matches(&c.command, &e.docker_args))
+        .collect();
+    let status = match c.status {
+        Status::Success => "success",
+        Status::Failure => "failure",
+        Status::Any => "any",
+    }
+    .to_owned();
+    if matching.iter().any(|e| status_ok(e)) {
+        return v(
+            true,
+            Msg::CommandHolds {
+                command: c.command.clone(),
+                status,
+            },
+        );
+    }
+    // Say what was seen: the same command with another status, or nothing like it.
+    let seen = matching
+        .last()
+        .map(|e| format!("{} (exit {})", e.line, e.exit_code))
+        .unwrap_or_default();
+    let scope = match c.scope {
+        Scope::Step => "step",
+        Scope::Lab => "lab",
+        Scope::Last => "last",
+    }
+    .to_owned();
+    v(
+        false,
+        Msg::CommandFail {
+            command: c.command.clone(),
+            status,
+            scope,
+            attempt: if seen.is_empty() { "none" } else { "some" }.to_owned(),
+            seen,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn command_normalisation() {
+        let yes = [
+            ("docker images", "image ls"),
+            ("docker image ls", "images -a"),
+            ("docker pull nginx", "pull nginx:latest"),
+            ("docker rmi -f", "rmi --force debian:latest"),
+            ("docker rmi -f debian", "rmi -f debian:latest"),
+            ("docker rmi --help", "rmi --help"),
+            ("docker rmi --help", "image rm -h"),
+            ("docker system df", "system df"),
+            ("docker run -dit mon_nginx", "run -d -i -t mon_nginx"),
+        ];
+        for (p, a) in yes {
+            assert!(command_matches(p, &words(a)), "{p} ~ {a}");
+        }
+        let no = [
+            ("docker images", "ps"),
+            ("docker rmi -f", "rmi debian"),
+            ("docker pull nginx", "pull memcached"),
+            ("docker rmi --help", "tag --help"),
+            ("docker system prune -a", "system prune"),
+        ];
+        for (p, a) in no {
+            assert!(!command_matches(p, &words(a)), "{p} !~ {a}");
+        }
+    }
+
+    #[test]
+    fn checks_parse_from_toml() {
+        #[derive(Deserialize)]
+        struct W {
+            check: Vec<Check>,
+        }
+        let w: W = toml::from_str(
+            r#"check = [
+              { image_present = "nginx" },
+              { same_image = ["nginx", "nginx:monblog_prod"] },
+              { image_count = { dangling = true, equals = 0 } },
+              { layer_count = { image = "debian:trixie-slim", equals = 1 } },
+              { image_config = { image = "x", cmd = ["a"], exposes = "80" } },
+              { not = { any = [{ image_absent = "a" }, { file_exists = "Test/x" }] } },
+              { command_ran = { command = "docker images", scope = "lab" } },
+              { build_cache_empty = true },
+            ]"#,
+        )
+        .expect("valid");
+        assert_eq!(w.check.len(), 8);
+        assert!(toml::from_str::<W>(r"check = [{ image_count = { eq = 1 } }]").is_err());
+    }
+
+    #[test]
+    fn workspace_paths_stay_inside() {
+        let ws = Path::new("/w");
+        assert_eq!(
+            workspace_path(ws, "~/Test/a"),
+            Some(PathBuf::from("/w/Test/a"))
+        );
+        assert_eq!(workspace_path(ws, "../etc/passwd"), None);
+        assert_eq!(workspace_path(ws, "/etc/passwd"), None);
+    }
+}

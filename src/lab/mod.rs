@@ -1,0 +1,356 @@
+//! Labs: the TOML schema (data only, versioned, documented field by field), loading with
+//! `file:line:col` errors, and the catalog of labs (embedded, then overrides from directories).
+
+pub mod check;
+pub mod progress;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub use check::Check;
+
+use crate::i18n::Lang;
+
+/// The lab format this build reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A text in both of the tutor's languages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    /// The French text.
+    pub fr: String,
+    /// The English text.
+    pub en: String,
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// One lab file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lab {
+    /// The lab format version; this build reads version 1.
+    pub format_version: u32,
+    /// The lab's identifier, typed after `start` (lowercase letters, digits and `-`).
+    pub id: String,
+    /// The lab's title.
+    pub title: Text,
+    /// What the lab is about, shown when it starts.
+    pub intro: Text,
+    /// The engine state every student starts from.
+    #[serde(default)]
+    pub start: Start,
+    /// The steps, in order.
+    #[serde(rename = "step")]
+    pub steps: Vec<Step>,
+}
+
+/// The state a lab starts from: a fresh store where these images were pulled from the catalog.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Start {
+    /// Image references pulled, in this order, before the first step (`nginx`, `rockylinux:9`).
+    #[serde(default)]
+    pub images: Vec<String>,
+}
+
+/// One step of a lab.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// The step's identifier, unique in the lab (used by progress and reports).
+    pub id: String,
+    /// A short title, shown in the progress table.
+    pub title: Text,
+    /// What the student is asked to do.
+    pub text: Text,
+    /// Hints, given one at a time by `hint`.
+    #[serde(default)]
+    pub hints: Vec<Text>,
+    /// The commands that solve the step, one per line, as a student would type them (Docker
+    /// commands, shell commands, and the answers to Docker's confirmation prompts).
+    pub solution: Vec<String>,
+    /// What must be true for the step to be met: every check must pass.
+    pub check: Vec<Check>,
+    /// Mistakes to recognise, each with its explanation.
+    #[serde(default, rename = "mistake")]
+    pub mistakes: Vec<Mistake>,
+    /// Commands refused during this step.
+    #[serde(default, rename = "forbid")]
+    pub forbids: Vec<Forbid>,
+}
+
+/// A named mistake: when `when` holds after a command, `explain` is shown (once per step).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mistake {
+    /// The mistake's identifier.
+    pub id: String,
+    /// The predicate that recognises it.
+    pub when: Check,
+    /// What to tell the student.
+    pub explain: Text,
+}
+
+/// A command the step refuses, with the reason.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Forbid {
+    /// A command pattern, matched like `command_ran` (`docker rmi -f` refuses any `rmi` with
+    /// `--force`).
+    pub command: String,
+    /// Why it is refused.
+    pub explain: Text,
+}
+
+/// Why a lab file could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct LabError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn find_offset(text: &str, needle: &str) -> usize {
+    text.find(needle).unwrap_or(0)
+}
+
+impl Lab {
+    /// Parses and validates one lab file; `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Lab, LabError> {
+        let err = |offset: usize, message: String| {
+            let (line, column) = line_col(text, offset);
+            LabError {
+                file: file.to_owned(),
+                line,
+                column,
+                message,
+            }
+        };
+        let lab: Lab = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            err(offset, e.message().trim().to_owned())
+        })?;
+        if lab.format_version != FORMAT_VERSION {
+            return Err(err(
+                find_offset(text, "format_version"),
+                format!(
+                    "format_version {} is not supported (this docklab reads {FORMAT_VERSION})",
+                    lab.format_version
+                ),
+            ));
+        }
+        if lab.id.is_empty()
+            || !lab
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(err(
+                find_offset(text, "id"),
+                format!(
+                    "lab id {:?} must be lowercase letters, digits and '-'",
+                    lab.id
+                ),
+            ));
+        }
+        if lab.steps.is_empty() {
+            return Err(err(0, "a lab needs at least one [[step]]".to_owned()));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for step in &lab.steps {
+            let at = find_offset(text, &format!("id = \"{}\"", step.id));
+            if !seen.insert(step.id.as_str()) {
+                return Err(err(at, format!("step id {:?} is used twice", step.id)));
+            }
+            if step.check.is_empty() {
+                return Err(err(at, format!("step {:?} has no check", step.id)));
+            }
+            if step.solution.is_empty() {
+                return Err(err(at, format!("step {:?} has no solution", step.id)));
+            }
+        }
+        Ok(lab)
+    }
+
+    /// The step with this id.
+    pub fn step_index(&self, id: &str) -> Option<usize> {
+        self.steps.iter().position(|s| s.id == id)
+    }
+}
+
+/// The labs shipped in the binary: (file name, text).
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("images.toml", include_str!("../../labs/images.toml")),
+    (
+        "a-vous-de-jouer.toml",
+        include_str!("../../labs/a-vous-de-jouer.toml"),
+    ),
+    ("couches.toml", include_str!("../../labs/couches.toml")),
+    (
+        "tags-et-ids.toml",
+        include_str!("../../labs/tags-et-ids.toml"),
+    ),
+];
+
+/// Every lab docklab knows, by id, in a stable order (shipped labs first, in their order).
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    labs: Vec<Lab>,
+    /// Files that did not load, with why.
+    pub errors: Vec<LabError>,
+}
+
+impl Catalog {
+    /// The embedded labs, then `*.toml` from each directory in order (a later lab with the same
+    /// id replaces an earlier one).
+    pub fn load(dirs: &[PathBuf]) -> Catalog {
+        let mut cat = Catalog::default();
+        for (name, text) in EMBEDDED {
+            cat.add(&format!("labs/{name}"), text);
+        }
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(|e| Some(e.ok()?.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            files.sort();
+            for f in files {
+                match std::fs::read_to_string(&f) {
+                    Ok(text) => cat.add(&f.display().to_string(), &text),
+                    Err(e) => cat.errors.push(LabError {
+                        file: f.display().to_string(),
+                        line: 0,
+                        column: 0,
+                        message: e.to_string(),
+                    }),
+                }
+            }
+        }
+        cat
+    }
+
+    fn add(&mut self, file: &str, text: &str) {
+        match Lab::parse(file, text) {
+            Ok(lab) => {
+                if let Some(old) = self.labs.iter_mut().find(|l| l.id == lab.id) {
+                    *old = lab;
+                } else {
+                    self.labs.push(lab);
+                }
+            }
+            Err(e) => self.errors.push(e),
+        }
+    }
+
+    pub fn labs(&self) -> &[Lab] {
+        &self.labs
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Lab> {
+        self.labs.iter().find(|l| l.id == id)
+    }
+
+    /// The closest lab id to a mistyped one.
+    pub fn suggest(&self, id: &str) -> Option<&str> {
+        closest(id, self.labs.iter().map(|l| l.id.as_str()))
+    }
+}
+
+/// The candidate nearest to `word` when it is near enough to be a typo.
+pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, c)| *d > 0 && *d <= 2.max(c.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Lab directories from the environment and the command line, lowest priority first.
+pub fn lab_dirs(home: &Path, env: Option<&str>, cli: Option<&Path>) -> Vec<PathBuf> {
+    let mut dirs = vec![home.join("labs")];
+    if let Some(e) = env.filter(|e| !e.is_empty()) {
+        dirs.extend(std::env::split_paths(e));
+    }
+    if let Some(c) = cli {
+        dirs.push(c.to_path_buf());
+    }
+    dirs
+}
+
+/// Step ids to their index, for progress files.
+pub fn step_ids(lab: &Lab) -> BTreeMap<&str, usize> {
+    lab.steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_labs_load() {
+        let cat = Catalog::load(&[]);
+        assert!(cat.errors.is_empty(), "{:?}", cat.errors);
+        let ids: Vec<_> = cat.labs().iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(ids, ["images", "a-vous-de-jouer", "couches", "tags-et-ids"]);
+        for lab in cat.labs() {
+            for s in &lab.steps {
+                for t in std::iter::once(&s.title).chain([&s.text]).chain(&s.hints) {
+                    assert!(
+                        !t.fr.trim().is_empty() && !t.en.trim().is_empty(),
+                        "{}",
+                        s.id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let e = Lab::parse("x.toml", "format_version = 1\nid = \"x\"\nbogus = 3\n").unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("x.toml", 3), "{e}");
+        let e = Lab::parse(
+            "y.toml",
+            "format_version = 2\nid = \"x\"\ntitle = { fr = \"a\", en = \"b\" }\nintro = { fr = \"a\", en = \"b\" }\n[[step]]\nid = \"s\"\ntitle = { fr = \"a\", en = \"b\" }\ntext = { fr = \"a\", en = \"b\" }\nsolution = [\"docker images\"]\ncheck = [{ image_present = \"nginx\" }]\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 1, "{e}");
+        let bad_check = "format_version = 1\nid = \"x\"\ntitle = { fr = \"a\", en = \"b\" }\nintro = { fr = \"a\", en = \"b\" }\n[[step]]\nid = \"s\"\ntitle = { fr = \"a\", en = \"b\" }\ntext = { fr = \"a\", en = \"b\" }\nsolution = [\"docker images\"]\ncheck = [{ image_presnt = \"nginx\" }]\n";
+        let e = Lab::parse("z.toml", bad_check).unwrap_err();
+        assert_eq!(e.line, 10, "{e}");
+    }
+
+    #[test]
+    fn typo_suggestions() {
+        let c = ["images", "couches", "tags-et-ids"];
+        assert_eq!(closest("imags", c.into_iter()), Some("images"));
+        assert_eq!(closest("zzz", c.into_iter()), None);
+    }
+}

@@ -1,0 +1,189 @@
+//! The loop around the session: rustyline in a terminal (history, completion, hints, coloured
+//! prompt, Ctrl-C/Ctrl-D), plain lines when standard input is not a terminal. rustyline's types
+//! stay in this module.
+
+pub mod complete;
+
+use std::collections::VecDeque;
+use std::io::BufRead;
+
+use rustyline::completion::Completer;
+use rustyline::error::ReadlineError;
+use rustyline::highlight::Highlighter;
+use rustyline::hint::Hinter;
+use rustyline::history::FileHistory;
+use rustyline::{Context, Editor};
+
+use crate::engine::Interaction;
+use crate::feedback::Feedback;
+use crate::i18n::Msg;
+use crate::session::{CompletionData, Session};
+use crate::ui::Ui;
+
+/// What the terminal gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Line(String),
+    Interrupted,
+    Eof,
+}
+
+/// Completion and inline hints from the session's data (refreshed before each line).
+#[derive(rustyline::Helper, rustyline::Validator)]
+struct Helper {
+    data: CompletionData,
+}
+
+impl Completer for Helper {
+    type Candidate = String;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<String>)> {
+        Ok(complete::complete(line, pos, &self.data))
+    }
+}
+
+impl Hinter for Helper {
+    type Hint = String;
+
+    fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<String> {
+        if pos < line.len() || line.trim().is_empty() {
+            return None;
+        }
+        let (start, cands) = complete::complete(line, pos, &self.data);
+        match cands.as_slice() {
+            [only] => only
+                .get(pos - start..)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
+            _ => None,
+        }
+    }
+}
+
+impl Highlighter for Helper {
+    fn highlight_hint<'h>(&self, hint: &'h str) -> std::borrow::Cow<'h, str> {
+        if crate::ui::colour_enabled() {
+            std::borrow::Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        } else {
+            std::borrow::Cow::Borrowed(hint)
+        }
+    }
+}
+
+/// Docker's confirmation prompts answered at the terminal.
+struct EditorIo<'a> {
+    editor: &'a mut Editor<Helper, FileHistory>,
+}
+
+impl Interaction for EditorIo<'_> {
+    fn read_line(&mut self, prompt: &str) -> Option<String> {
+        // Docker prints the warning lines, then asks on the last one.
+        let (before, last) = prompt.rsplit_once('\n').unwrap_or(("", prompt));
+        if !before.is_empty() {
+            Ui::new(false).line(before);
+        }
+        self.editor.readline(last).ok()
+    }
+}
+
+/// Docker's confirmation prompts answered by the next scripted line.
+struct ScriptIo<'a> {
+    lines: &'a mut VecDeque<String>,
+    ui: Ui,
+}
+
+impl Interaction for ScriptIo<'_> {
+    fn read_line(&mut self, prompt: &str) -> Option<String> {
+        let answer = self.lines.pop_front();
+        self.ui.echo(prompt, answer.as_deref().unwrap_or(""));
+        answer
+    }
+}
+
+/// The interactive shell. Returns whether the current lab (if any) is completed.
+pub fn interactive(session: &mut Session, ui: Ui, history: Option<&std::path::Path>) -> bool {
+    let config = rustyline::Config::builder()
+        .auto_add_history(true)
+        .completion_type(rustyline::CompletionType::List)
+        .build();
+    let Ok(mut editor) = Editor::<Helper, FileHistory>::with_config(config) else {
+        return script(session, ui, std::io::stdin().lock());
+    };
+    editor.set_helper(Some(Helper {
+        data: session.completion_data(),
+    }));
+    if let Some(h) = &history {
+        let _ = editor.load_history(h);
+    }
+    loop {
+        if let Some(h) = editor.helper_mut() {
+            h.data = session.completion_data();
+        }
+        let prompt = ui.prompt(&session.prompt());
+        let input = match editor.readline(&prompt) {
+            Ok(l) => Input::Line(l),
+            Err(ReadlineError::Interrupted) => Input::Interrupted,
+            Err(_) => Input::Eof,
+        };
+        match input {
+            Input::Line(line) => {
+                let fb = session.handle(
+                    &line,
+                    &mut EditorIo {
+                        editor: &mut editor,
+                    },
+                );
+                ui.print(&fb);
+                if fb.contains(&Feedback::Quit) {
+                    break;
+                }
+            }
+            Input::Interrupted => {
+                ui.print(&[Feedback::Tutor {
+                    tone: crate::feedback::Tone::Hint,
+                    text: crate::i18n::tr(session.lang(), &Msg::InterruptHint),
+                }]);
+            }
+            Input::Eof => {
+                ui.print(&[Feedback::Tutor {
+                    tone: crate::feedback::Tone::Info,
+                    text: crate::i18n::tr(session.lang(), &Msg::Bye),
+                }]);
+                break;
+            }
+        }
+    }
+    if let Some(h) = &history {
+        if let Some(dir) = h.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = editor.save_history(h);
+    }
+    session.lab_completed()
+}
+
+/// Scripted use: every line of `input` in turn, echoed after its prompt. Returns whether the
+/// current lab (if any) is completed.
+pub fn script<R: BufRead>(session: &mut Session, ui: Ui, input: R) -> bool {
+    let mut lines: VecDeque<String> = input.lines().map_while(Result::ok).collect();
+    while let Some(line) = lines.pop_front() {
+        ui.echo(&ui.prompt(&session.prompt()), &line);
+        let fb = session.handle(
+            &line,
+            &mut ScriptIo {
+                lines: &mut lines,
+                ui,
+            },
+        );
+        ui.print(&fb);
+        if fb.contains(&Feedback::Quit) {
+            break;
+        }
+    }
+    session.lab_completed()
+}

@@ -1,0 +1,194 @@
+//! Self-grading reports: the transcript and results of each lab with a sha256 hash chain over
+//! the entries, and their verification (the chain, then a replay on a fresh simulated engine
+//! with a frozen clock). Tamper-evident and reproducible; not forgery-proof.
+
+use std::collections::VecDeque;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use crate::engine::{Clock, Interaction};
+use crate::i18n::Lang;
+use crate::lab::progress::LabProgress;
+use crate::lab::{Catalog, Lab};
+use crate::session::{Session, SessionOptions, ShellMode};
+use crate::transcript::{Entry, EntryKind};
+
+pub const FORMAT: &str = "docklab-report/1";
+
+/// A report: one section per lab.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub format: String,
+    pub docklab: String,
+    pub labs: Vec<LabReport>,
+}
+
+/// One lab's transcript and results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabReport {
+    pub lab: String,
+    pub entries: Vec<Chained>,
+    pub result: LabResult,
+    /// sha256 over the last entry hash and the result.
+    pub result_hash: String,
+}
+
+/// An entry and the chain hash up to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chained {
+    pub entry: Entry,
+    pub hash: String,
+}
+
+/// A lab's graded result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabResult {
+    pub total: usize,
+    pub passed: Vec<String>,
+    pub skipped: Vec<String>,
+    pub score: i64,
+    pub completed: bool,
+}
+
+impl LabResult {
+    pub fn of(lab: &Lab, p: &LabProgress) -> LabResult {
+        LabResult {
+            total: lab.steps.len(),
+            passed: p.passed.clone(),
+            skipped: p.skipped.clone(),
+            score: p.score(lab.steps.len()),
+            completed: p.completed(lab.steps.len()),
+        }
+    }
+
+    fn status(&self, step: &str) -> &'static str {
+        if self.passed.iter().any(|s| s == step) {
+            "passed"
+        } else if self.skipped.iter().any(|s| s == step) {
+            "skipped"
+        } else {
+            "todo"
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+fn genesis(lab: &str) -> String {
+    hex(&Sha256::digest(format!("{FORMAT}\n{lab}").as_bytes()))
+}
+
+fn link(prev: &str, json: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    h.update(b"\n");
+    h.update(json.as_bytes());
+    hex(&h.finalize())
+}
+
+fn entry_json(e: &Entry) -> String {
+    serde_json::to_string(e).unwrap_or_default()
+}
+
+fn result_json(r: &LabResult) -> String {
+    serde_json::to_string(r).unwrap_or_default()
+}
+
+/// Builds a lab's section from its progress.
+pub fn lab_report(lab: &Lab, p: &LabProgress) -> LabReport {
+    let mut prev = genesis(&lab.id);
+    let entries = p
+        .entries
+        .iter()
+        .map(|e| {
+            prev = link(&prev, &entry_json(e));
+            Chained {
+                entry: e.clone(),
+                hash: prev.clone(),
+            }
+        })
+        .collect();
+    let result = LabResult::of(lab, p);
+    let result_hash = link(&prev, &result_json(&result));
+    LabReport {
+        lab: lab.id.clone(),
+        entries,
+        result,
+        result_hash,
+    }
+}
+
+/// The first entry (1-based) where the chain breaks; `entries.len() + 1` for the result.
+pub fn check_chain(r: &LabReport) -> Result<(), usize> {
+    let mut prev = genesis(&r.lab);
+    for (i, c) in r.entries.iter().enumerate() {
+        prev = link(&prev, &entry_json(&c.entry));
+        if prev != c.hash {
+            return Err(i + 1);
+        }
+    }
+    if link(&prev, &result_json(&r.result)) != r.result_hash {
+        return Err(r.entries.len() + 1);
+    }
+    Ok(())
+}
+
+struct Answers(VecDeque<String>);
+
+impl Interaction for Answers {
+    fn read_line(&mut self, _prompt: &str) -> Option<String> {
+        self.0.pop_front()
+    }
+}
+
+/// Replays a lab's transcript on a fresh simulated engine in `home`; returns the result.
+pub fn replay(catalog: &Catalog, r: &LabReport, home: &Path, clock: Clock) -> Option<LabResult> {
+    let lab = catalog.get(&r.lab)?.clone();
+    let mut session = Session::new(SessionOptions {
+        home: home.to_path_buf(),
+        clock,
+        lang: Lang::En,
+        catalog: catalog.clone(),
+        shell: ShellMode::Replay,
+    });
+    session.start_lab(&lab.id, true);
+    let entries: Vec<&Entry> = r.entries.iter().map(|c| &c.entry).collect();
+    let mut i = 0;
+    while i < entries.len() {
+        let e = entries[i];
+        i += 1;
+        if e.kind == EntryKind::Answer || e.line.starts_with("# skip:") {
+            continue;
+        }
+        let mut answers = VecDeque::new();
+        while i < entries.len() && entries[i].kind == EntryKind::Answer {
+            answers.push_back(entries[i].line.clone());
+            i += 1;
+        }
+        session.replay(e, &mut Answers(answers));
+    }
+    Some(LabResult::of(&lab, session.progress()?))
+}
+
+/// Per-step disagreements between a report's claim and a replay: (step, claimed, replayed).
+pub fn compare(
+    lab: &Lab,
+    claimed: &LabResult,
+    replayed: &LabResult,
+) -> Vec<(String, String, String)> {
+    lab.steps
+        .iter()
+        .filter_map(|s| {
+            let (a, b) = (claimed.status(&s.id), replayed.status(&s.id));
+            (a != b).then(|| (s.id.clone(), a.to_owned(), b.to_owned()))
+        })
+        .collect()
+}

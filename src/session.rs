@@ -1,0 +1,1104 @@
+//! The tutor's session: a pure state machine fed one line at a time. It runs Docker commands on
+//! the engine, shell commands in the lab's workspace, its own commands (hint, check, skip…),
+//! keeps the transcript and progress, evaluates the current step and answers with [`Feedback`].
+//! It never prints and knows nothing of rustyline or the terminal.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+
+use crate::command::{self, Command, Tutor};
+use crate::engine::sim::SimEngine;
+use crate::engine::{Clock, Engine, EngineState, Interaction, NoInput, Outcome};
+use crate::feedback::{Feedback, Tone};
+use crate::i18n::{tr, Lang, Msg};
+use crate::lab::check::{command_matches, Facts, Verdict, Why};
+use crate::lab::progress::{self, LabProgress};
+use crate::lab::{Catalog, Check, Lab};
+use crate::transcript::{Entry, EntryKind};
+
+/// How shell commands (other than `cd` and `pwd`) are run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShellMode {
+    /// `sh -c` in the workspace with the terminal attached (the REPL).
+    Attached,
+    /// `sh -c` with standard input closed, so a piped script is not eaten (scripted use).
+    Detached,
+    /// Never run: restore the files the transcript recorded (`verify`).
+    Replay,
+}
+
+/// What a session needs from the outside.
+#[derive(Debug, Clone)]
+pub struct SessionOptions {
+    /// The data directory (stores, workspaces, progress).
+    pub home: PathBuf,
+    pub clock: Clock,
+    pub lang: Lang,
+    pub catalog: Catalog,
+    pub shell: ShellMode,
+}
+
+/// The words the REPL completes from.
+#[derive(Debug, Clone, Default)]
+pub struct CompletionData {
+    pub images: Vec<String>,
+    pub containers: Vec<String>,
+    pub labs: Vec<String>,
+    pub cwd: PathBuf,
+    pub workspace: PathBuf,
+}
+
+/// What the prompt shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptInfo {
+    /// (lab id, current step number from 1, number of steps)
+    pub lab: Option<(String, usize, usize)>,
+    /// The working directory, with `~` for the workspace.
+    pub cwd: String,
+}
+
+struct Run {
+    lab: Lab,
+    progress: LabProgress,
+    /// Mistakes already explained in the current step.
+    shown: BTreeSet<String>,
+}
+
+/// The tutor's session.
+pub struct Session {
+    opts: SessionOptions,
+    lang: Lang,
+    engine: Box<dyn Engine>,
+    workspace: PathBuf,
+    cwd: PathBuf,
+    run: Option<Run>,
+    /// The engine state before and after the last Docker command (for explanations to come).
+    before: Option<EngineState>,
+    after: Option<EngineState>,
+}
+
+/// Answers Docker's prompts from a queue of lines and records them.
+struct QueueIo<'a> {
+    queue: &'a mut VecDeque<String>,
+}
+
+impl Interaction for QueueIo<'_> {
+    fn read_line(&mut self, _prompt: &str) -> Option<String> {
+        self.queue.pop_front()
+    }
+}
+
+/// Records the answers another interaction gives.
+struct Recording<'a> {
+    inner: &'a mut dyn Interaction,
+    answers: Vec<String>,
+}
+
+impl Interaction for Recording<'_> {
+    fn read_line(&mut self, prompt: &str) -> Option<String> {
+        let answer = self.inner.read_line(prompt);
+        if let Some(a) = &answer {
+            self.answers
+                .push(a.trim_end_matches(['\n', '\r']).to_owned());
+        }
+        answer
+    }
+}
+
+fn tutor(tone: Tone, text: String) -> Feedback {
+    Feedback::Tutor { tone, text }
+}
+
+/// Files (≤ 1 MiB) and directories under `root`, relative paths → content.
+fn snapshot(root: &Path) -> (BTreeMap<String, Vec<u8>>, BTreeSet<String>) {
+    let mut files = BTreeMap::new();
+    let mut dirs = BTreeSet::new();
+    let mut stack = vec![root.to_path_buf()];
+    let mut budget = 5000usize;
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            budget = budget.saturating_sub(1);
+            if budget == 0 {
+                return (files, dirs);
+            }
+            let path = e.path();
+            let Ok(rel) = path.strip_prefix(root) else {
+                continue;
+            };
+            let rel = rel.to_string_lossy().into_owned();
+            let Ok(meta) = e.metadata() else { continue };
+            if meta.is_dir() {
+                dirs.insert(rel);
+                stack.push(path);
+            } else if meta.is_file() && meta.len() <= 1 << 20 {
+                if let Ok(bytes) = std::fs::read(&path) {
+                    files.insert(rel, bytes);
+                }
+            }
+        }
+    }
+    (files, dirs)
+}
+
+impl Session {
+    pub fn new(opts: SessionOptions) -> Session {
+        let workspace = opts.home.join("workspace");
+        let _ = std::fs::create_dir_all(&workspace);
+        let engine: Box<dyn Engine> = Box::new(SimEngine::new(opts.home.join("store"), opts.clock));
+        Session {
+            lang: opts.lang,
+            engine,
+            cwd: workspace.clone(),
+            workspace,
+            run: None,
+            before: None,
+            after: None,
+            opts,
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.opts.catalog
+    }
+
+    fn t(&self, msg: &Msg) -> String {
+        tr(self.lang, msg)
+    }
+
+    fn say(&self, tone: Tone, msg: &Msg) -> Feedback {
+        tutor(tone, self.t(msg))
+    }
+
+    /// The engine state before and after the last Docker command.
+    pub fn last_states(&self) -> (Option<&EngineState>, Option<&EngineState>) {
+        (self.before.as_ref(), self.after.as_ref())
+    }
+
+    /// The current lab's progress.
+    pub fn progress(&self) -> Option<&LabProgress> {
+        self.run.as_ref().map(|r| &r.progress)
+    }
+
+    pub fn lab(&self) -> Option<&Lab> {
+        self.run.as_ref().map(|r| &r.lab)
+    }
+
+    /// Whether the current lab is completed.
+    pub fn lab_completed(&self) -> bool {
+        self.run
+            .as_ref()
+            .is_some_and(|r| r.progress.completed(r.lab.steps.len()))
+    }
+
+    pub fn workspace(&self) -> &Path {
+        &self.workspace
+    }
+
+    fn cwd_display(&self) -> String {
+        match self.cwd.strip_prefix(&self.workspace) {
+            Ok(rel) if rel.as_os_str().is_empty() => "~".to_owned(),
+            Ok(rel) => format!("~/{}", rel.display()),
+            Err(_) => self.cwd.display().to_string(),
+        }
+    }
+
+    pub fn prompt(&self) -> PromptInfo {
+        PromptInfo {
+            lab: self.run.as_ref().map(|r| {
+                let n = r.lab.steps.len();
+                (r.lab.id.clone(), (r.progress.current + 1).min(n), n)
+            }),
+            cwd: self.cwd_display(),
+        }
+    }
+
+    pub fn completion_data(&mut self) -> CompletionData {
+        let state = self.engine.state().unwrap_or_default();
+        CompletionData {
+            images: state.images.iter().flat_map(|i| i.tags.clone()).collect(),
+            containers: state.containers.iter().map(|c| c.name.clone()).collect(),
+            labs: self
+                .opts
+                .catalog
+                .labs()
+                .iter()
+                .map(|l| l.id.clone())
+                .collect(),
+            cwd: self.cwd.clone(),
+            workspace: self.workspace.clone(),
+        }
+    }
+
+    /// The greeting and the list of labs.
+    pub fn greeting(&self) -> Vec<Feedback> {
+        let mut fb = vec![self.say(
+            Tone::Info,
+            &Msg::Welcome {
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+            },
+        )];
+        fb.extend(self.labs_list());
+        fb
+    }
+
+    fn labs_list(&self) -> Vec<Feedback> {
+        let labs = self.opts.catalog.labs();
+        if labs.is_empty() {
+            return vec![self.say(Tone::Warning, &Msg::NoLabs)];
+        }
+        let mut fb = vec![self.say(Tone::Info, &Msg::LabsHeader)];
+        for lab in labs {
+            let done = progress::load(&self.opts.home, &lab.id)
+                .map_or(0, |p| (p.passed.len() + p.skipped.len()) as i64);
+            fb.push(self.say(
+                Tone::Plain,
+                &Msg::LabLine {
+                    id: lab.id.clone(),
+                    title: lab.title.get(self.lang).to_owned(),
+                    steps: lab.steps.len() as i64,
+                    done,
+                },
+            ));
+        }
+        fb.push(self.say(Tone::Hint, &Msg::LabsHowToStart));
+        fb
+    }
+
+    /// Handles one typed line. `io` answers Docker's confirmation prompts.
+    pub fn handle(&mut self, line: &str, io: &mut dyn Interaction) -> Vec<Feedback> {
+        self.dispatch(line, io, None)
+    }
+
+    /// Replays one transcript entry (for `verify`): like [`Session::handle`], but shell commands
+    /// are not run; the files they wrote are restored from the entry.
+    pub fn replay(&mut self, entry: &Entry, io: &mut dyn Interaction) -> Vec<Feedback> {
+        self.dispatch(&entry.line, io, Some(entry))
+    }
+
+    fn dispatch(
+        &mut self,
+        line: &str,
+        io: &mut dyn Interaction,
+        replay: Option<&Entry>,
+    ) -> Vec<Feedback> {
+        let line = line.trim();
+        let mut fb = Vec::new();
+        match command::parse(line) {
+            Command::Empty => {}
+            Command::Tutor(t) => {
+                let mut entry = Entry::new(line, EntryKind::Tutor);
+                entry.step = self.current_step_id();
+                fb = self.tutor(t, io, &mut entry);
+                if !matches!(entry.line.as_str(), "") {
+                    self.record(entry);
+                }
+            }
+            other => {
+                let entry = self.exec_line(line, &other, io, replay, &mut fb, true);
+                self.record_all(entry);
+                self.evaluate(&mut fb);
+            }
+        }
+        self.save();
+        fb
+    }
+
+    fn current_step_id(&self) -> Option<String> {
+        let r = self.run.as_ref()?;
+        r.lab.steps.get(r.progress.current).map(|s| s.id.clone())
+    }
+
+    fn record(&mut self, entry: Entry) {
+        if let Some(r) = &mut self.run {
+            r.progress.entries.push(entry);
+        }
+    }
+
+    fn record_all(&mut self, entries: Vec<Entry>) {
+        for e in entries {
+            self.record(e);
+        }
+    }
+
+    fn save(&self) {
+        if let Some(r) = &self.run {
+            let mut p = r.progress.clone();
+            p.cwd = self
+                .cwd
+                .strip_prefix(&self.workspace)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let _ = progress::save(&self.opts.home, &p);
+        }
+    }
+
+    /// Runs a Docker, `cd`, `pwd` or shell line; returns its transcript entries (the command and
+    /// the answers it read).
+    fn exec_line(
+        &mut self,
+        line: &str,
+        cmd: &Command,
+        io: &mut dyn Interaction,
+        replay: Option<&Entry>,
+        fb: &mut Vec<Feedback>,
+        check_forbidden: bool,
+    ) -> Vec<Entry> {
+        let step = self.current_step_id();
+        let mut entries = match cmd {
+            Command::Docker => self.docker(line, io, fb, check_forbidden),
+            Command::Cd(dir) => vec![self.cd(line, dir.as_deref(), fb)],
+            Command::Pwd => {
+                fb.push(Feedback::Docker {
+                    stdout: format!("{}\n", self.cwd.display()),
+                    stderr: String::new(),
+                });
+                vec![Entry::new(line, EntryKind::Shell)]
+            }
+            Command::Shell => vec![self.shell(line, replay, fb)],
+            Command::Empty | Command::Tutor(_) => Vec::new(),
+        };
+        for e in &mut entries {
+            e.step.clone_from(&step);
+        }
+        entries
+    }
+
+    fn cd(&mut self, line: &str, dir: Option<&str>, fb: &mut Vec<Feedback>) -> Entry {
+        let mut entry = Entry::new(line, EntryKind::Shell);
+        let target = match dir {
+            None | Some("~") => self.workspace.clone(),
+            Some(d) => match d.strip_prefix("~/") {
+                Some(rest) => self.workspace.join(rest),
+                None => self.cwd.join(d),
+            },
+        };
+        let shown = dir.unwrap_or("~").to_owned();
+        match target.canonicalize() {
+            Ok(real) if real.is_dir() => {
+                let ws = self
+                    .workspace
+                    .canonicalize()
+                    .unwrap_or_else(|_| self.workspace.clone());
+                if let Ok(inside) = real.strip_prefix(&ws) {
+                    self.cwd = self.workspace.join(inside);
+                    entry.cwd = Some(inside.to_string_lossy().into_owned());
+                } else {
+                    entry.exit_code = 1;
+                    fb.push(self.say(Tone::Warning, &Msg::OutsideWorkspace { dir: shown }));
+                }
+            }
+            _ => {
+                entry.exit_code = 1;
+                fb.push(self.say(Tone::Error, &Msg::NoSuchDir { dir: shown }));
+            }
+        }
+        entry
+    }
+
+    fn shell(&mut self, line: &str, replay: Option<&Entry>, fb: &mut Vec<Feedback>) -> Entry {
+        let mut entry = Entry::new(line, EntryKind::Shell);
+        if self.opts.shell == ShellMode::Replay {
+            // Restore what the command wrote, inside the workspace only.
+            if let Some(rec) = replay {
+                for d in &rec.dirs {
+                    if let Some(p) = crate::lab::check::workspace_path(&self.workspace, d) {
+                        let _ = std::fs::create_dir_all(p);
+                    }
+                }
+                for (f, content) in &rec.files {
+                    if let Some(p) = crate::lab::check::workspace_path(&self.workspace, f) {
+                        if let Some(parent) = p.parent() {
+                            let _ = std::fs::create_dir_all(parent);
+                        }
+                        let _ = std::fs::write(p, content);
+                    }
+                }
+                entry.exit_code = rec.exit_code;
+                entry.files.clone_from(&rec.files);
+                entry.dirs.clone_from(&rec.dirs);
+            }
+            return entry;
+        }
+        let (files_before, dirs_before) = snapshot(&self.workspace);
+        let Some(expanded) = self.substitute(line, fb) else {
+            entry.exit_code = 1;
+            return entry;
+        };
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c")
+            .arg(&expanded)
+            .current_dir(&self.cwd)
+            .env("HOME", &self.workspace);
+        if self.opts.shell == ShellMode::Detached {
+            cmd.stdin(std::process::Stdio::null());
+        }
+        match cmd.status() {
+            Ok(status) => entry.exit_code = status.code().unwrap_or(130),
+            Err(e) => {
+                entry.exit_code = 127;
+                fb.push(self.say(
+                    Tone::Error,
+                    &Msg::ShellFailed {
+                        error: e.to_string(),
+                    },
+                ));
+            }
+        }
+        let (files_after, dirs_after) = snapshot(&self.workspace);
+        for (f, content) in files_after {
+            if files_before.get(&f) != Some(&content) {
+                entry
+                    .files
+                    .insert(f, String::from_utf8_lossy(&content).into_owned());
+            }
+        }
+        entry.dirs = dirs_after.difference(&dirs_before).cloned().collect();
+        entry
+    }
+
+    /// Replaces each `$(…)` by its output's words (`$(docker …)` runs on the engine).
+    fn substitute(&mut self, line: &str, fb: &mut Vec<Feedback>) -> Option<String> {
+        let subs = command::substitutions(line);
+        if subs.is_empty() {
+            return Some(line.to_owned());
+        }
+        let mut out = String::new();
+        let mut last = 0;
+        for (start, end, inner) in subs {
+            out.push_str(&line[last..start]);
+            let inner_words = match shell_words::split(&inner) {
+                Ok(w) => w,
+                Err(e) => {
+                    fb.push(self.say(
+                        Tone::Error,
+                        &Msg::BadQuoting {
+                            error: e.to_string(),
+                        },
+                    ));
+                    return None;
+                }
+            };
+            let stdout = if inner_words.first().is_some_and(|w| w == "docker") {
+                self.engine.set_workdir(&self.cwd);
+                match self.engine.exec(&inner_words[1..], &mut NoInput) {
+                    Ok(o) => {
+                        if !o.stderr.is_empty() {
+                            fb.push(Feedback::Docker {
+                                stdout: String::new(),
+                                stderr: o.stderr,
+                            });
+                        }
+                        o.stdout
+                    }
+                    Err(e) => {
+                        fb.push(self.say(
+                            Tone::Error,
+                            &Msg::EngineFailed {
+                                error: e.to_string(),
+                            },
+                        ));
+                        return None;
+                    }
+                }
+            } else if self.opts.shell == ShellMode::Replay {
+                String::new()
+            } else {
+                std::process::Command::new("sh")
+                    .arg("-c")
+                    .arg(&inner)
+                    .current_dir(&self.cwd)
+                    .env("HOME", &self.workspace)
+                    .stdin(std::process::Stdio::null())
+                    .output()
+                    .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+                    .unwrap_or_default()
+            };
+            out.push_str(&stdout.split_whitespace().collect::<Vec<_>>().join(" "));
+            last = end;
+        }
+        out.push_str(&line[last..]);
+        Some(out)
+    }
+
+    fn docker(
+        &mut self,
+        line: &str,
+        io: &mut dyn Interaction,
+        fb: &mut Vec<Feedback>,
+        check_forbidden: bool,
+    ) -> Vec<Entry> {
+        let mut entry = Entry::new(line, EntryKind::Docker);
+        let Some(expanded) = self.substitute(line, fb) else {
+            entry.exit_code = 1;
+            return vec![entry];
+        };
+        let words = match shell_words::split(&expanded) {
+            Ok(w) => w,
+            Err(e) => {
+                entry.exit_code = 1;
+                fb.push(self.say(
+                    Tone::Error,
+                    &Msg::BadQuoting {
+                        error: e.to_string(),
+                    },
+                ));
+                return vec![entry];
+            }
+        };
+        let args: Vec<String> = words.into_iter().skip(1).collect();
+        entry.docker_args.clone_from(&args);
+        if check_forbidden {
+            if let Some(forbid) = self.run.as_ref().and_then(|r| {
+                r.lab.steps.get(r.progress.current).and_then(|s| {
+                    s.forbids
+                        .iter()
+                        .find(|f| command_matches(&f.command, &args))
+                })
+            }) {
+                let text = forbid.explain.get(self.lang).to_owned();
+                fb.push(self.say(
+                    Tone::Warning,
+                    &Msg::Forbidden {
+                        command: line.to_owned(),
+                    },
+                ));
+                fb.push(tutor(Tone::Hint, text));
+                entry.kind = EntryKind::Tutor;
+                entry.exit_code = 126;
+                return vec![entry];
+            }
+        }
+        self.before = self.engine.state().ok();
+        self.engine.set_workdir(&self.cwd);
+        let mut rec = Recording {
+            inner: io,
+            answers: Vec::new(),
+        };
+        let outcome = match self.engine.exec(&args, &mut rec) {
+            Ok(o) => o,
+            Err(e) => {
+                fb.push(self.say(
+                    Tone::Error,
+                    &Msg::EngineFailed {
+                        error: e.to_string(),
+                    },
+                ));
+                Outcome::error(String::new(), 1)
+            }
+        };
+        let answers = rec.answers;
+        self.after = self.engine.state().ok();
+        entry.exit_code = outcome.exit_code;
+        if !outcome.stdout.is_empty() || !outcome.stderr.is_empty() {
+            fb.push(Feedback::Docker {
+                stdout: outcome.stdout.clone(),
+                stderr: outcome.stderr.clone(),
+            });
+        }
+        if outcome.exit_code != 0 {
+            if let Some(s) = did_you_mean(&args, &outcome) {
+                fb.push(self.say(Tone::Hint, &Msg::DidYouMean { suggestion: s }));
+            }
+        }
+        let mut entries = vec![entry];
+        entries.extend(
+            answers
+                .into_iter()
+                .map(|a| Entry::new(&a, EntryKind::Answer)),
+        );
+        entries
+    }
+
+    fn facts_state(&mut self) -> EngineState {
+        self.engine.state().unwrap_or_default()
+    }
+
+    /// The current step's verdict, or `None` without a current step.
+    fn step_verdict(&mut self) -> Option<Verdict> {
+        let state = self.facts_state();
+        let r = self.run.as_ref()?;
+        let step = r.lab.steps.get(r.progress.current)?;
+        let facts = Facts {
+            state: &state,
+            entries: &r.progress.entries,
+            step_start: r.progress.step_start,
+            workspace: &self.workspace,
+        };
+        Some(Check::All(step.check.clone()).eval(&facts))
+    }
+
+    /// After a command: the step passes, or a known mistake is explained.
+    fn evaluate(&mut self, fb: &mut Vec<Feedback>) {
+        let Some(verdict) = self.step_verdict() else {
+            return;
+        };
+        if verdict.ok {
+            self.pass_step(fb, false);
+            return;
+        }
+        let state = self.facts_state();
+        let lang = self.lang;
+        let Some(r) = self.run.as_mut() else { return };
+        let Some(step) = r.lab.steps.get(r.progress.current) else {
+            return;
+        };
+        let facts = Facts {
+            state: &state,
+            entries: &r.progress.entries,
+            step_start: r.progress.step_start,
+            workspace: &self.workspace,
+        };
+        let mut explained = Vec::new();
+        for m in &step.mistakes {
+            if !r.shown.contains(&m.id) && m.when.eval(&facts).ok {
+                explained.push((m.id.clone(), m.explain.get(lang).to_owned()));
+            }
+        }
+        for (id, text) in explained {
+            r.shown.insert(id);
+            fb.push(tutor(Tone::Warning, tr(lang, &Msg::Mistake)));
+            fb.push(tutor(Tone::Hint, text));
+        }
+    }
+
+    fn pass_step(&mut self, fb: &mut Vec<Feedback>, skipped: bool) {
+        let lang = self.lang;
+        let Some(r) = self.run.as_mut() else { return };
+        let Some(step) = r.lab.steps.get(r.progress.current) else {
+            return;
+        };
+        let id = step.id.clone();
+        let n = r.progress.current as i64 + 1;
+        let title = step.title.get(lang).to_owned();
+        if skipped {
+            r.progress.skipped.push(id.clone());
+            if let Some(e) = r.progress.entries.last_mut() {
+                e.skipped.push(id);
+            }
+            fb.push(tutor(
+                Tone::Warning,
+                tr(lang, &Msg::StepSkipped { n, title }),
+            ));
+        } else {
+            r.progress.passed.push(id.clone());
+            if let Some(e) = r.progress.entries.last_mut() {
+                e.passed.push(id);
+            }
+            fb.push(tutor(
+                Tone::Success,
+                tr(lang, &Msg::StepPassed { n, title }),
+            ));
+        }
+        r.progress.current += 1;
+        r.progress.step_start = r.progress.entries.len();
+        r.shown.clear();
+        if r.progress.completed(r.lab.steps.len()) {
+            fb.push(tutor(
+                Tone::Success,
+                tr(
+                    lang,
+                    &Msg::LabCompleted {
+                        title: r.lab.title.get(lang).to_owned(),
+                    },
+                ),
+            ));
+            fb.push(self.score());
+        } else {
+            fb.extend(self.show_step());
+        }
+    }
+
+    fn score(&self) -> Feedback {
+        let Some(r) = &self.run else {
+            return self.say(Tone::Info, &Msg::NoLabStarted);
+        };
+        self.say(
+            Tone::Success,
+            &Msg::Score {
+                done: r.progress.passed.len() as i64,
+                total: r.lab.steps.len() as i64,
+                skipped: r.progress.skipped.len() as i64,
+            },
+        )
+    }
+
+    fn show_step(&self) -> Vec<Feedback> {
+        let Some(r) = &self.run else {
+            return vec![self.say(Tone::Hint, &Msg::NoLabStarted)];
+        };
+        let Some(step) = r.lab.steps.get(r.progress.current) else {
+            return vec![self.say(Tone::Info, &Msg::LabFinished), self.score()];
+        };
+        vec![
+            self.say(
+                Tone::Step,
+                &Msg::StepHeader {
+                    n: r.progress.current as i64 + 1,
+                    total: r.lab.steps.len() as i64,
+                    title: step.title.get(self.lang).to_owned(),
+                },
+            ),
+            tutor(Tone::Plain, step.text.get(self.lang).trim_end().to_owned()),
+        ]
+    }
+
+    fn render_why(&self, why: &Why, out: &mut Vec<String>) {
+        match why {
+            Why::Msg(m) => out.push(self.t(m)),
+            Why::All(ws) => {
+                for w in ws {
+                    self.render_why(w, out);
+                }
+            }
+            Why::Any(ws) => {
+                out.push(self.t(&Msg::AnyFail));
+                for w in ws {
+                    let mut inner = Vec::new();
+                    self.render_why(w, &mut inner);
+                    out.extend(inner.into_iter().map(|l| format!("  · {l}")));
+                }
+            }
+            Why::Not(w) => {
+                let mut inner = Vec::new();
+                self.render_why(w, &mut inner);
+                out.push(self.t(&Msg::NotFail {
+                    inner: inner.join(" "),
+                }));
+            }
+        }
+    }
+
+    /// Starts (or resumes) a lab; `fresh` starts over.
+    pub fn start_lab(&mut self, id: &str, fresh: bool) -> Vec<Feedback> {
+        let Some(lab) = self.opts.catalog.get(id).cloned() else {
+            let mut fb = vec![self.say(Tone::Error, &Msg::UnknownLab { id: id.to_owned() })];
+            if let Some(s) = self.opts.catalog.suggest(id) {
+                fb.push(self.say(Tone::Hint, &Msg::DidYouMeanLab { id: s.to_owned() }));
+            }
+            return fb;
+        };
+        self.save();
+        let home = self.opts.home.clone();
+        let dir = progress::run_dir(&home, &lab.id);
+        let existing = if fresh {
+            None
+        } else {
+            progress::load(&home, &lab.id).filter(|p| !p.completed(lab.steps.len()))
+        };
+        let mut fb = Vec::new();
+        let resumed = existing.is_some();
+        let progress = if let Some(p) = existing {
+            p
+        } else {
+            let _ = std::fs::remove_dir_all(&dir);
+            LabProgress::new(&lab.id)
+        };
+        self.workspace = dir.join("home");
+        let _ = std::fs::create_dir_all(&self.workspace);
+        self.engine = Box::new(SimEngine::new(dir.join("store"), self.opts.clock));
+        self.cwd = self.workspace.join(&progress.cwd);
+        if !self.cwd.is_dir() {
+            self.cwd = self.workspace.clone();
+        }
+        self.before = None;
+        self.after = None;
+        if !resumed {
+            for reference in &lab.start.images {
+                let args = vec!["pull".to_owned(), reference.clone()];
+                let failed = match self.engine.exec(&args, &mut NoInput) {
+                    Ok(o) if o.exit_code == 0 => None,
+                    Ok(o) => Some(o.stderr.trim().to_owned()),
+                    Err(e) => Some(e.to_string()),
+                };
+                if let Some(error) = failed {
+                    fb.push(self.say(
+                        Tone::Error,
+                        &Msg::StartStateFailed {
+                            reference: reference.clone(),
+                            error,
+                        },
+                    ));
+                }
+            }
+        }
+        let steps = lab.steps.len() as i64;
+        let title = lab.title.get(self.lang).to_owned();
+        if resumed {
+            fb.push(self.say(
+                Tone::Info,
+                &Msg::LabResumed {
+                    id: lab.id.clone(),
+                    title,
+                    step: progress.current as i64 + 1,
+                    steps,
+                },
+            ));
+        } else {
+            fb.push(self.say(
+                Tone::Info,
+                &Msg::LabStarted {
+                    id: lab.id.clone(),
+                    title,
+                    steps,
+                },
+            ));
+            fb.push(tutor(
+                Tone::Plain,
+                lab.intro.get(self.lang).trim_end().to_owned(),
+            ));
+        }
+        self.run = Some(Run {
+            lab,
+            progress,
+            shown: BTreeSet::new(),
+        });
+        fb.extend(self.show_step());
+        self.save();
+        fb
+    }
+
+    fn tutor(&mut self, t: Tutor, io: &mut dyn Interaction, entry: &mut Entry) -> Vec<Feedback> {
+        let _ = io;
+        match t {
+            Tutor::Help => vec![self.say(Tone::Plain, &Msg::Help)],
+            Tutor::Labs => self.labs_list(),
+            Tutor::Start(None) => vec![self.say(Tone::Hint, &Msg::StartUsage)],
+            Tutor::Start(Some(id)) => {
+                entry.line.clear();
+                self.start_lab(&id, false)
+            }
+            Tutor::Reset => {
+                entry.line.clear();
+                match self.run.as_ref().map(|r| r.lab.id.clone()) {
+                    Some(id) => {
+                        let mut fb = vec![self.say(Tone::Info, &Msg::ResetDone { id: id.clone() })];
+                        fb.extend(self.start_lab(&id, true));
+                        fb
+                    }
+                    None => vec![self.say(Tone::Hint, &Msg::NoLabStarted)],
+                }
+            }
+            Tutor::Step => self.show_step(),
+            Tutor::Check | Tutor::Next => self.check(),
+            Tutor::Hint => self.hint(),
+            Tutor::Skip => self.skip(entry),
+            Tutor::Progress => self.progress_table(),
+            Tutor::Lang(arg) => match arg.as_deref().and_then(Lang::from_tag) {
+                Some(l) => {
+                    self.lang = l;
+                    vec![self.say(Tone::Info, &Msg::LangSwitched)]
+                }
+                None => vec![self.say(
+                    Tone::Hint,
+                    &Msg::LangUsage {
+                        lang: arg.unwrap_or_default(),
+                    },
+                )],
+            },
+            Tutor::Quit => {
+                entry.line.clear();
+                vec![self.say(Tone::Info, &Msg::Bye), Feedback::Quit]
+            }
+        }
+    }
+
+    fn check(&mut self) -> Vec<Feedback> {
+        if self.run.is_none() {
+            return vec![self.say(Tone::Hint, &Msg::NoLabStarted)];
+        }
+        let Some(verdict) = self.step_verdict() else {
+            return vec![self.say(Tone::Info, &Msg::LabFinished), self.score()];
+        };
+        let mut fb = Vec::new();
+        if verdict.ok {
+            fb.push(self.say(Tone::Success, &Msg::AllChecksPass));
+            self.pass_step(&mut fb, false);
+        } else {
+            fb.push(self.say(Tone::Warning, &Msg::StillMissing));
+            let mut lines = Vec::new();
+            self.render_why(&verdict.why, &mut lines);
+            for l in lines {
+                fb.push(tutor(Tone::Warning, format!("  - {l}")));
+            }
+        }
+        fb
+    }
+
+    fn hint(&mut self) -> Vec<Feedback> {
+        let lang = self.lang;
+        let Some(r) = self.run.as_mut() else {
+            return vec![self.say(Tone::Hint, &Msg::NoLabStarted)];
+        };
+        let Some(step) = r.lab.steps.get(r.progress.current) else {
+            return vec![tutor(Tone::Info, tr(lang, &Msg::LabFinished))];
+        };
+        let used = r.progress.hints.entry(step.id.clone()).or_insert(0);
+        if let Some(h) = step.hints.get(*used) {
+            *used += 1;
+            let n = *used as i64;
+            return vec![
+                tutor(
+                    Tone::Hint,
+                    tr(
+                        lang,
+                        &Msg::HintHeader {
+                            n,
+                            total: step.hints.len() as i64,
+                        },
+                    ),
+                ),
+                tutor(Tone::Plain, h.get(lang).trim_end().to_owned()),
+            ];
+        }
+        let mut fb = Vec::new();
+        if !step.hints.is_empty() {
+            fb.push(tutor(Tone::Hint, tr(lang, &Msg::NoMoreHints)));
+        }
+        fb.push(tutor(Tone::Hint, tr(lang, &Msg::SolutionHeader)));
+        for l in &step.solution {
+            fb.push(tutor(Tone::Plain, format!("    {l}")));
+        }
+        fb.push(tutor(Tone::Hint, tr(lang, &Msg::SkipOffer)));
+        fb
+    }
+
+    fn skip(&mut self, entry: &mut Entry) -> Vec<Feedback> {
+        let Some(r) = self.run.as_ref() else {
+            return vec![self.say(Tone::Hint, &Msg::NoLabStarted)];
+        };
+        let Some(step) = r.lab.steps.get(r.progress.current) else {
+            return vec![self.say(Tone::Info, &Msg::LabFinished)];
+        };
+        let mut queue: VecDeque<String> = step.solution.iter().cloned().collect();
+        let mut fb = Vec::new();
+        let mut generated = Vec::new();
+        while let Some(line) = queue.pop_front() {
+            let cmd = command::parse(&line);
+            if matches!(cmd, Command::Empty | Command::Tutor(_)) {
+                continue;
+            }
+            fb.push(tutor(Tone::Hint, format!("$ {line}")));
+            let mut io = QueueIo { queue: &mut queue };
+            let mut entries = self.exec_line(&line, &cmd, &mut io, None, &mut fb, false);
+            for e in &mut entries {
+                e.line = format!("# skip: {}", e.line);
+            }
+            generated.extend(entries);
+        }
+        // The solution's commands are kept for the record, commented out so a replay of the
+        // transcript re-applies the solution through `skip` alone.
+        self.record_all(generated);
+        let mut skip_entry = entry.clone();
+        entry.line.clear();
+        skip_entry.exit_code = 0;
+        self.record(skip_entry);
+        self.pass_step(&mut fb, true);
+        fb
+    }
+
+    fn progress_table(&self) -> Vec<Feedback> {
+        let mut fb = vec![self.say(Tone::Info, &Msg::ProgressHeader)];
+        for lab in self.opts.catalog.labs() {
+            let p = if self.run.as_ref().is_some_and(|r| r.lab.id == lab.id) {
+                self.run.as_ref().map(|r| r.progress.clone())
+            } else {
+                progress::load(&self.opts.home, &lab.id)
+            }
+            .unwrap_or_else(|| LabProgress::new(&lab.id));
+            fb.push(self.say(
+                Tone::Step,
+                &Msg::ProgressLab {
+                    id: lab.id.clone(),
+                    title: lab.title.get(self.lang).to_owned(),
+                    done: p.passed.len() as i64,
+                    total: lab.steps.len() as i64,
+                    skipped: p.skipped.len() as i64,
+                },
+            ));
+            if p.entries.is_empty() && p.current == 0 {
+                continue;
+            }
+            for (i, s) in lab.steps.iter().enumerate() {
+                let status = if p.passed.contains(&s.id) {
+                    "passed"
+                } else if p.skipped.contains(&s.id) {
+                    "skipped"
+                } else if i == p.current {
+                    "current"
+                } else {
+                    "todo"
+                };
+                fb.push(self.say(
+                    Tone::Plain,
+                    &Msg::ProgressStep {
+                        n: i as i64 + 1,
+                        title: s.title.get(self.lang).to_owned(),
+                        status: status.to_owned(),
+                    },
+                ));
+            }
+        }
+        fb
+    }
+}
+
+/// Docker's subcommands, for did-you-mean and completion.
+pub const DOCKER_COMMANDS: &[&str] = &[
+    "build",
+    "builder",
+    "container",
+    "create",
+    "history",
+    "image",
+    "images",
+    "info",
+    "inspect",
+    "load",
+    "ps",
+    "pull",
+    "push",
+    "rm",
+    "rmi",
+    "run",
+    "save",
+    "start",
+    "stop",
+    "system",
+    "tag",
+    "version",
+];
+
+/// A suggestion for a failed Docker command: a mistyped subcommand or image name.
+fn did_you_mean(args: &[String], outcome: &Outcome) -> Option<String> {
+    let first = args.first()?;
+    if outcome.stderr.contains("unknown command") && !DOCKER_COMMANDS.contains(&first.as_str()) {
+        let s = crate::lab::closest(first, DOCKER_COMMANDS.iter().copied())?;
+        let mut fixed = args.to_vec();
+        s.clone_into(&mut fixed[0]);
+        return Some(format!("docker {}", fixed.join(" ")));
+    }
+    if matches!(first.as_str(), "pull" | "run" | "create") {
+        let pos = args.iter().skip(1).position(|a| !a.starts_with('-'))? + 1;
+        let r = crate::docker::reference::Reference::parse(&args[pos]).ok()?;
+        let repo = r.familiar_name();
+        let cat = crate::catalog::catalog();
+        if cat.has_repository(r.path()) {
+            return None;
+        }
+        let best = crate::lab::closest(&repo, cat.repositories())?;
+        let mut fixed = args.to_vec();
+        fixed[pos] = match r.tag() {
+            Some(t) => format!("{best}:{t}"),
+            None => best.to_owned(),
+        };
+        return Some(format!("docker {}", fixed.join(" ")));
+    }
+    None
+}
