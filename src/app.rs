@@ -128,6 +128,39 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
         Some(Command::Store {
             command: StoreCommand::Fsck,
         }) => fsck(&store_dir),
+        Some(Command::Layers { image }) => {
+            let mut engine = SimEngine::new(store_dir, clock);
+            let state = match engine.state() {
+                Ok(s) => s,
+                Err(e) => {
+                    ui.error(&tr(
+                        lang,
+                        &Msg::EngineFailed {
+                            error: e.to_string(),
+                        },
+                    ));
+                    return ExitCode::from(1);
+                }
+            };
+            let focus = match image.as_deref() {
+                None => None,
+                Some(name) => match crate::session::find_image(&state, name) {
+                    Some(i) => Some(i),
+                    None => {
+                        ui.error(&tr(
+                            lang,
+                            &Msg::LayersNoImage {
+                                image: name.to_owned(),
+                            },
+                        ));
+                        return ExitCode::from(1);
+                    }
+                },
+            };
+            let (plain, rich) = crate::session::picture(lang, &state, focus);
+            print!("{}", if ui.colour { rich } else { plain });
+            ExitCode::SUCCESS
+        }
         Some(Command::Labs) => {
             for l in catalog.labs() {
                 ui.line(&tr(

@@ -55,6 +55,11 @@ pub enum Command {
         #[command(subcommand)]
         command: StoreCommand,
     },
+    /// Draw the images of the store as stacks of shared layers (`couches` in the shell).
+    Layers {
+        /// Only this image and the images sharing a layer with it.
+        image: Option<String>,
+    },
     /// List the labs.
     Labs,
     /// Look at one lab.

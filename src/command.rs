@@ -16,6 +16,10 @@ pub enum Tutor {
     Reset,
     Progress,
     Lang(Option<String>),
+    /// `layers [IMAGE]`: the picture of the store's layers.
+    Layers(Option<String>),
+    /// `explain on|off`: explanations after each Docker command.
+    Explain(Option<String>),
     Quit,
 }
 
@@ -57,6 +61,10 @@ pub const TUTOR_WORDS: &[&str] = &[
     "progression",
     "lang",
     "langue",
+    "layers",
+    "couches",
+    "explain",
+    "expliquer",
     "quit",
     "exit",
     "quitter",
@@ -76,6 +84,8 @@ fn tutor_word(word: &str) -> Option<fn(Option<String>) -> Tutor> {
         "reset" | "recommencer" => |_| Tutor::Reset,
         "progress" | "progression" => |_| Tutor::Progress,
         "lang" | "langue" => Tutor::Lang,
+        "layers" | "couches" => Tutor::Layers,
+        "explain" | "expliquer" => Tutor::Explain,
         "quit" | "exit" | "quitter" | "sortir" => |_| Tutor::Quit,
         _ => return None,
     })

@@ -23,8 +23,14 @@ pub enum Tone {
 /// One piece of the answer to a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Feedback {
-    /// Docker's own output, printed as is.
-    Docker { stdout: String, stderr: String },
+    /// Docker's own output, printed as is (pulls animated on a terminal, see [`crate::ui`]).
+    Docker {
+        stdout: String,
+        stderr: String,
+        pulls: Vec<crate::engine::PullEvent>,
+    },
+    /// The layer picture, drawn plain (ASCII) and rich (box drawing, colour); the ui picks.
+    Picture { plain: String, rich: String },
     /// The tutor speaking.
     Tutor { tone: Tone, text: String },
     /// The student asked to leave.

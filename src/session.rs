@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::command::{self, Command, Tutor};
 use crate::engine::sim::SimEngine;
-use crate::engine::{Clock, Engine, EngineState, Interaction, NoInput, Outcome};
+use crate::engine::{Clock, Engine, EngineState, ImageState, Interaction, NoInput, Outcome};
 use crate::feedback::{Feedback, Tone};
 use crate::i18n::{tr, Lang, Msg};
 use crate::lab::check::{command_matches, Facts, Verdict, Why};
@@ -74,6 +74,8 @@ pub struct Session {
     run: Option<Run>,
     /// The engine state before and after the last Docker command (for explanations to come).
     before: Option<EngineState>,
+    /// Whether each Docker command is followed by an account of what it changed.
+    explain: bool,
     after: Option<EngineState>,
 }
 
@@ -156,6 +158,7 @@ impl Session {
             run: None,
             before: None,
             after: None,
+            explain: true,
             opts,
         }
     }
@@ -358,6 +361,7 @@ impl Session {
                 fb.push(Feedback::Docker {
                     stdout: format!("{}\n", self.cwd.display()),
                     stderr: String::new(),
+                    pulls: Vec::new(),
                 });
                 vec![Entry::new(line, EntryKind::Shell)]
             }
@@ -493,6 +497,7 @@ impl Session {
                             fb.push(Feedback::Docker {
                                 stdout: String::new(),
                                 stderr: o.stderr,
+                                pulls: Vec::new(),
                             });
                         }
                         o.stdout
@@ -600,7 +605,18 @@ impl Session {
             fb.push(Feedback::Docker {
                 stdout: outcome.stdout.clone(),
                 stderr: outcome.stderr.clone(),
+                pulls: outcome.pulls.clone(),
             });
+        }
+        if self.explain {
+            if let (Some(before), Some(after)) = (&self.before, &self.after) {
+                let changes = crate::layers::explain::explain(before, after, &outcome.stderr);
+                fb.extend(
+                    changes
+                        .iter()
+                        .map(|c| self.say(Tone::Info, &explain_msg(c))),
+                );
+            }
         }
         if outcome.exit_code != 0 {
             if let Some(s) = did_you_mean(&args, &outcome) {
@@ -902,11 +918,52 @@ impl Session {
                     },
                 )],
             },
+            Tutor::Layers(image) => self.layers_picture(image.as_deref()),
+            Tutor::Explain(arg) => match arg.as_deref() {
+                Some("on" | "oui") => {
+                    self.explain = true;
+                    vec![self.say(Tone::Info, &Msg::ExplainOn)]
+                }
+                Some("off" | "non") => {
+                    self.explain = false;
+                    vec![self.say(Tone::Info, &Msg::ExplainOff)]
+                }
+                _ => {
+                    let state = if self.explain { "on" } else { "off" };
+                    vec![self.say(
+                        Tone::Hint,
+                        &Msg::ExplainUsage {
+                            state: state.to_owned(),
+                        },
+                    )]
+                }
+            },
             Tutor::Quit => {
                 entry.line.clear();
                 vec![self.say(Tone::Info, &Msg::Bye), Feedback::Quit]
             }
         }
+    }
+
+    /// The picture of the store's layers, whole or around one image.
+    pub fn layers_picture(&mut self, image: Option<&str>) -> Vec<Feedback> {
+        let state = self.facts_state();
+        let focus = match image {
+            None => None,
+            Some(name) => match find_image(&state, name) {
+                Some(i) => Some(i),
+                None => {
+                    return vec![self.say(
+                        Tone::Warning,
+                        &Msg::LayersNoImage {
+                            image: name.to_owned(),
+                        },
+                    )]
+                }
+            },
+        };
+        let (plain, rich) = picture(self.lang, &state, focus);
+        vec![Feedback::Picture { plain, rich }]
     }
 
     fn check(&mut self) -> Vec<Feedback> {
@@ -1101,4 +1158,182 @@ fn did_you_mean(args: &[String], outcome: &Outcome) -> Option<String> {
         return Some(format!("docker {}", fixed.join(" ")));
     }
     None
+}
+
+/// The image a student names in `layers IMAGE`: a tag (`nginx` = `nginx:latest`) or an ID prefix.
+pub fn find_image<'s>(state: &'s EngineState, name: &str) -> Option<&'s ImageState> {
+    state.image(name).or_else(|| {
+        let hex = name.strip_prefix("sha256:").unwrap_or(name);
+        (!hex.is_empty())
+            .then(|| {
+                state
+                    .images
+                    .iter()
+                    .find(|i| i.id.trim_start_matches("sha256:").starts_with(hex))
+            })
+            .flatten()
+    })
+}
+
+/// The layer picture in `lang`, plain and rich; 80 columns unless `COLUMNS` says otherwise.
+pub fn picture(lang: Lang, state: &EngineState, focus: Option<&ImageState>) -> (String, String) {
+    use crate::docker::units::human_size4;
+    use crate::layers::picture::{render, summary, Labels, Style};
+    let s = summary(state, focus);
+    let running = |n: usize| tr(lang, &Msg::LayersRunning { n: n as i64 });
+    let stopped = |n: usize| tr(lang, &Msg::LayersStopped { n: n as i64 });
+    let labels = Labels {
+        heading: vec![
+            tr(
+                lang,
+                &Msg::LayersSummary {
+                    images: s.images as i64,
+                    layers: s.layers as i64,
+                    shared: s.shared as i64,
+                },
+            ),
+            tr(
+                lang,
+                &Msg::LayersDisk {
+                    size: human_size4(s.disk as f64),
+                    naive: human_size4(s.naive as f64),
+                },
+            ),
+        ],
+        dangling: tr(lang, &Msg::LayersDangling),
+        running: &running,
+        stopped: &stopped,
+        empty: tr(lang, &Msg::LayersEmpty),
+    };
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(80);
+    (
+        render(state, focus, &labels, Style::PLAIN, width),
+        render(state, focus, &labels, Style::RICH, width),
+    )
+}
+
+/// One change, as the tutor says it.
+fn explain_msg(change: &crate::layers::explain::Change) -> Msg {
+    use crate::docker::units::human_size4;
+    use crate::layers::explain::Change as C;
+    let size = |n: &u64| human_size4(*n as f64);
+    match change {
+        C::ImageAdded {
+            image,
+            added,
+            reused,
+            size: s,
+        } => Msg::ExplainImageAdded {
+            image: image.clone(),
+            size: size(s),
+            added: *added as i64,
+            reused: *reused as i64,
+        },
+        C::TagAdded {
+            tag,
+            image,
+            other_tags,
+        } => Msg::ExplainTagAdded {
+            tag: tag.clone(),
+            image: image.clone(),
+            others: *other_tags as i64,
+        },
+        C::TagMoved { tag, from, to, .. } => Msg::ExplainTagMoved {
+            tag: tag.clone(),
+            from: from.clone(),
+            to: to.clone(),
+        },
+        C::NowDangling { image } => Msg::ExplainNowDangling {
+            image: image.clone(),
+        },
+        C::Untagged {
+            tag,
+            image,
+            remaining_tags,
+        } => Msg::ExplainUntagged {
+            tag: tag.clone(),
+            image: image.clone(),
+            remaining: *remaining_tags as i64,
+        },
+        C::ImageDeleted { image, tags } if tags.is_empty() => Msg::ExplainImageDeleted {
+            image: image.clone(),
+        },
+        C::ImageDeleted { image, tags } => Msg::ExplainImageDeletedTagged {
+            image: image.clone(),
+            tags: tags.join(", "),
+        },
+        C::LayersFreed { count, size: s } => Msg::ExplainLayersFreed {
+            count: *count as i64,
+            size: size(s),
+        },
+        C::LayersKept {
+            count,
+            size: s,
+            used_by,
+        } => Msg::ExplainLayersKept {
+            count: *count as i64,
+            size: size(s),
+            images: used_by.join(", "),
+            users: used_by.len() as i64,
+        },
+        C::ContainerCreated {
+            name,
+            image,
+            running: true,
+        } => Msg::ExplainContainerRunning {
+            name: name.clone(),
+            image: image.clone(),
+        },
+        C::ContainerCreated {
+            name,
+            image,
+            running: false,
+        } => Msg::ExplainContainerExited {
+            name: name.clone(),
+            image: image.clone(),
+        },
+        C::ContainerStopped { name } => Msg::ExplainContainerStopped { name: name.clone() },
+        C::ContainerStarted { name } => Msg::ExplainContainerStarted { name: name.clone() },
+        C::ContainerRemoved { name } => Msg::ExplainContainerRemoved { name: name.clone() },
+        C::BuildCacheCleared { count, size: s } => Msg::ExplainCacheCleared {
+            count: *count as i64,
+            size: size(s),
+        },
+        C::RefusedContainer {
+            image,
+            container,
+            by_name: true,
+            ..
+        } => Msg::ExplainRefusedInUse {
+            image: image.clone(),
+            container: container.clone(),
+        },
+        C::RefusedContainer {
+            image,
+            container,
+            running: true,
+            ..
+        } => Msg::ExplainRefusedRunning {
+            image: image.clone(),
+            container: container.clone(),
+        },
+        C::RefusedContainer {
+            image,
+            container,
+            running: false,
+            ..
+        } => Msg::ExplainRefusedStopped {
+            image: image.clone(),
+            container: container.clone(),
+        },
+        C::RefusedManyTags { image } => Msg::ExplainRefusedTags {
+            image: image.clone(),
+        },
+        C::RefusedChildren { image } => Msg::ExplainRefusedChildren {
+            image: image.clone(),
+        },
+    }
 }

@@ -194,12 +194,27 @@ impl Ui {
         let mut out = std::io::stdout().lock();
         for f in feedback {
             match f {
-                Feedback::Docker { stdout, stderr } => {
-                    let _ = out.write_all(stdout.as_bytes());
-                    let _ = out.flush();
-                    let mut err = std::io::stderr().lock();
-                    let _ = err.write_all(stderr.as_bytes());
-                    let _ = err.flush();
+                Feedback::Docker {
+                    stdout,
+                    stderr,
+                    pulls,
+                } => {
+                    drop(out);
+                    let outcome = Outcome {
+                        stdout: stdout.clone(),
+                        stderr: stderr.clone(),
+                        exit_code: 0,
+                        pulls: pulls.clone(),
+                    };
+                    print_outcome(
+                        &outcome,
+                        io::stdout().is_terminal(),
+                        io::stderr().is_terminal(),
+                    );
+                    out = std::io::stdout().lock();
+                }
+                Feedback::Picture { plain, rich } => {
+                    let _ = out.write_all(if self.colour { rich } else { plain }.as_bytes());
                 }
                 Feedback::Tutor { tone, text } => {
                     let _ = writeln!(out, "{}", self.render(*tone, text));

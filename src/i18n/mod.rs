@@ -80,6 +80,16 @@ pub(crate) const FILES: &[(Lang, &str, &str)] = &[
         include_str!("../../locales/en/checks.ftl"),
     ),
     (
+        Lang::En,
+        "layers.ftl",
+        include_str!("../../locales/en/layers.ftl"),
+    ),
+    (
+        Lang::Fr,
+        "layers.ftl",
+        include_str!("../../locales/fr/layers.ftl"),
+    ),
+    (
         Lang::Fr,
         "tutor.ftl",
         include_str!("../../locales/fr/tutor.ftl"),

@@ -29,6 +29,10 @@ pub enum Change {
         to: String,
         from_dangling: bool,
     },
+    /// An image lost its last tag but stayed: it is dangling now.
+    NowDangling {
+        image: String,
+    },
     /// A tag went away but its image stayed (it still has other tags, or a container uses it).
     Untagged {
         tag: String,
@@ -74,6 +78,9 @@ pub enum Change {
         image: String,
         container: String,
         running: bool,
+        /// The image was named by a tag: `-f` would only remove the tag. By ID, `-f` deletes
+        /// the image unless the container runs.
+        by_name: bool,
     },
     /// `rmi` by ID refused: several tags name the image.
     RefusedManyTags {
@@ -162,6 +169,17 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
                     remaining_tags: image.tags.len(),
                 });
             }
+        }
+    }
+
+    for image in &after.images {
+        let was_tagged = old
+            .get(image.id.as_str())
+            .is_some_and(|o| !o.tags.is_empty());
+        if was_tagged && image.tags.is_empty() {
+            changes.push(Change::NowDangling {
+                image: short(&image.id).to_owned(),
+            });
         }
     }
 
@@ -275,18 +293,21 @@ fn refusals(state: &EngineState, stderr: &str) -> Vec<Change> {
                 image,
                 container: container_name(state, container),
                 running,
+                by_name: true,
             });
         } else if let Some(tail) = rest.split("used by running container ").nth(1) {
             out.push(Change::RefusedContainer {
                 image: image_of(rest),
                 container: container_name(state, tail.trim()),
                 running: true,
+                by_name: false,
             });
         } else if let Some(tail) = rest.split("used by stopped container ").nth(1) {
             out.push(Change::RefusedContainer {
                 image: image_of(rest),
                 container: container_name(state, tail.trim()),
                 running: false,
+                by_name: false,
             });
         } else if rest.contains("referenced in multiple repositories") {
             out.push(Change::RefusedManyTags {

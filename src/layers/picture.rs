@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::docker::text::ellipsis;
-use crate::docker::units::{human_size, human_size4};
+use crate::docker::units::human_size;
 use crate::engine::{EngineState, ImageState};
 
 /// How to draw: box-drawing characters and colour, or plain ASCII.
@@ -28,19 +28,64 @@ impl Style {
     };
 }
 
-/// The words of the picture that are not Docker's: headings and legends, supplied by the caller
-/// in the student's language.
-#[derive(Debug, Clone)]
-pub struct Labels {
-    /// "{images} images, {layers} layers ({shared} shared)"
-    pub summary: String,
-    /// "on disk (as `docker system df` counts): {size}; sum of image sizes: {naive}"
-    pub disk: String,
+/// The words of the picture that are not Docker's, in the student's language: the heading lines
+/// (made from [`summary`]) and the legends.
+pub struct Labels<'a> {
+    pub heading: Vec<String>,
     pub dangling: String,
-    /// "{n} running", "{n} stopped"
-    pub running: String,
-    pub stopped: String,
+    /// "2 running"
+    pub running: &'a dyn Fn(usize) -> String,
+    /// "1 stopped"
+    pub stopped: &'a dyn Fn(usize) -> String,
     pub empty: String,
+}
+
+/// The numbers of the heading: what `system df` counts against what a student would add up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub images: usize,
+    pub layers: usize,
+    /// Layers used by more than one of the images shown.
+    pub shared: usize,
+    /// Each layer counted once, as `docker system df` does.
+    pub disk: u64,
+    /// The sum of the images' sizes, shared layers counted again for every image.
+    pub naive: u64,
+}
+
+/// The images the picture shows: all, or `focus` and the images sharing a layer with it.
+fn shown<'s>(state: &'s EngineState, focus: Option<&ImageState>) -> Vec<&'s ImageState> {
+    match focus {
+        None => state.images.iter().collect(),
+        Some(f) => {
+            let mine: BTreeSet<&str> = f.layers.iter().map(|l| l.chain_id.as_str()).collect();
+            state
+                .images
+                .iter()
+                .filter(|i| {
+                    i.id == f.id || i.layers.iter().any(|l| mine.contains(l.chain_id.as_str()))
+                })
+                .collect()
+        }
+    }
+}
+
+/// The heading's numbers.
+pub fn summary(state: &EngineState, focus: Option<&ImageState>) -> Summary {
+    let images = shown(state, focus);
+    let mut users: BTreeMap<&str, (u64, usize)> = BTreeMap::new();
+    for image in &images {
+        for l in &image.layers {
+            users.entry(&l.chain_id).or_insert((l.size, 0)).1 += 1;
+        }
+    }
+    Summary {
+        images: images.len(),
+        layers: users.len(),
+        shared: users.values().filter(|(_, n)| *n > 1).count(),
+        disk: users.values().map(|(size, _)| size).sum(),
+        naive: images.iter().map(|i| i.size).sum(),
+    }
 }
 
 /// A layer node of the tree.
@@ -70,23 +115,11 @@ fn short(id: &str) -> &str {
 pub fn render(
     state: &EngineState,
     focus: Option<&ImageState>,
-    labels: &Labels,
+    labels: &Labels<'_>,
     style: Style,
     width: usize,
 ) -> String {
-    let images: Vec<&ImageState> = match focus {
-        None => state.images.iter().collect(),
-        Some(f) => {
-            let mine: BTreeSet<&str> = f.layers.iter().map(|l| l.chain_id.as_str()).collect();
-            state
-                .images
-                .iter()
-                .filter(|i| {
-                    i.id == f.id || i.layers.iter().any(|l| mine.contains(l.chain_id.as_str()))
-                })
-                .collect()
-        }
-    };
+    let images = shown(state, focus);
     let mut out = String::new();
     if images.is_empty() {
         out.push_str(&labels.empty);
@@ -124,32 +157,9 @@ pub fn render(
             no_layers.push(image);
         }
     }
-    let shared = nodes
-        .values()
-        .filter(|n| {
-            images
-                .iter()
-                .filter(|i| i.layers.iter().any(|l| l.chain_id == n.chain_id))
-                .count()
-                > 1
-        })
-        .count();
-    let disk: u64 = nodes.values().map(|n| n.size).sum();
-    let naive: u64 = images.iter().map(|i| i.size).sum();
-    let summary = labels
-        .summary
-        .replace("{images}", &images.len().to_string())
-        .replace("{layers}", &nodes.len().to_string())
-        .replace("{shared}", &shared.to_string());
-    let _ = writeln!(out, "{summary}");
-    let _ = writeln!(
-        out,
-        "{}",
-        labels
-            .disk
-            .replace("{size}", &human_size4(disk as f64))
-            .replace("{naive}", &human_size4(naive as f64))
-    );
+    for line in &labels.heading {
+        let _ = writeln!(out, "{line}");
+    }
     out.push('\n');
     let mut drawer = Drawer {
         out: &mut out,
@@ -173,7 +183,7 @@ struct Drawer<'a, 'b> {
     out: &'b mut String,
     nodes: &'b BTreeMap<&'a str, Node<'a>>,
     state: &'b EngineState,
-    labels: &'b Labels,
+    labels: &'b Labels<'b>,
     style: Style,
     width: usize,
 }
@@ -229,10 +239,16 @@ impl Drawer<'_, '_> {
         let id = paint(short(node.chain_id), "33", self.style);
         let size = human_size(node.size as i64);
         let fixed = prefix.chars().count() + 2 + 12 + 2 + 8 + 1;
-        let by = ellipsis(
-            &node.created_by.replace('\t', " "),
-            self.width.saturating_sub(fixed).max(10),
-        );
+        let room = self.width.saturating_sub(fixed).max(10);
+        let text = node.created_by.replace('\t', " ");
+        let by = if self.style.unicode || text.chars().count() <= room {
+            ellipsis(&text, room)
+        } else {
+            // ASCII: three dots instead of the ellipsis character.
+            let mut cut: String = text.chars().take(room - 3).collect();
+            cut.push_str("...");
+            cut
+        };
         let _ = writeln!(
             self.out,
             "{prefix}{bullet}{id}  {size:>7} {}",
@@ -265,16 +281,10 @@ impl Drawer<'_, '_> {
             .count();
         let mut extra = String::new();
         if running > 0 {
-            extra.push_str(&format!(
-                "  [{}]",
-                self.labels.running.replace("{n}", &running.to_string())
-            ));
+            extra.push_str(&format!("  [{}]", (self.labels.running)(running)));
         }
         if stopped > 0 {
-            extra.push_str(&format!(
-                "  [{}]",
-                self.labels.stopped.replace("{n}", &stopped.to_string())
-            ));
+            extra.push_str(&format!("  [{}]", (self.labels.stopped)(stopped)));
         }
         let _ = writeln!(
             self.out,
@@ -288,6 +298,7 @@ impl Drawer<'_, '_> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::docker::units::human_size4;
     use crate::engine::{ContainerState, LayerState};
 
     fn layer(id: &str, size: u64, by: &str) -> LayerState {
@@ -299,13 +310,23 @@ pub(crate) mod tests {
         }
     }
 
-    fn labels() -> Labels {
+    fn labels(state: &EngineState) -> Labels<'static> {
+        let s = summary(state, None);
         Labels {
-            summary: "{images} images, {layers} layers ({shared} shared)".into(),
-            disk: "on disk: {size}; sum of image sizes: {naive}".into(),
+            heading: vec![
+                format!(
+                    "{} images, {} layers ({} shared)",
+                    s.images, s.layers, s.shared
+                ),
+                format!(
+                    "on disk: {}; sum of image sizes: {}",
+                    human_size4(s.disk as f64),
+                    human_size4(s.naive as f64)
+                ),
+            ],
             dangling: "dangling".into(),
-            running: "{n} running".into(),
-            stopped: "{n} stopped".into(),
+            running: &|n| format!("{n} running"),
+            stopped: &|n| format!("{n} stopped"),
             empty: "no images".into(),
         }
     }
@@ -364,7 +385,8 @@ pub(crate) mod tests {
 
     #[test]
     fn shared_base_is_drawn_once_with_a_branch_per_image() {
-        let text = render(&sample(), None, &labels(), Style::PLAIN, 80);
+        let state = sample();
+        let text = render(&state, None, &labels(&state), Style::PLAIN, 80);
         assert_eq!(
             text,
             "3 images, 3 layers (1 shared)
@@ -372,7 +394,7 @@ on disk: 158.2MB; sum of image sizes: 315.4MB
 
 * aaa000000000   78.6MB # debian.sh --arch 'amd64' out/ 'trixie' '@1760918400'
   <- d1d1d1d1d1d1 debian:trixie-slim  78.6MB
-+- * bbb000000000   73.2MB RUN /bin/sh -c set -x && apt-get install nginx # bu…
++- * bbb000000000   73.2MB RUN /bin/sh -c set -x && apt-get install nginx # ...
 |    <- 657fdcd1c365 nginx:latest, nginx:monblog_prod  152MB  [1 running]
 \\- * ccc000000000    6.4MB RUN /bin/sh -c apt-get install memcached # buildkit
      <- 8101c3194bb0 memcached:latest  85MB
@@ -386,14 +408,20 @@ on disk: 158.2MB; sum of image sizes: 315.4MB
     #[test]
     fn focus_keeps_the_image_and_its_relatives() {
         let state = sample();
-        let text = render(&state, Some(&state.images[1]), &labels(), Style::PLAIN, 80);
+        let text = render(
+            &state,
+            Some(&state.images[1]),
+            &labels(&state),
+            Style::PLAIN,
+            80,
+        );
         assert!(text.contains("memcached:latest"));
         assert!(text.contains("nginx:latest"), "shares the base layer");
         let lonely = EngineState {
             images: vec![state.images[1].clone()],
             ..EngineState::default()
         };
-        let text = render(&lonely, None, &labels(), Style::RICH, 80);
+        let text = render(&lonely, None, &labels(&lonely), Style::RICH, 80);
         assert!(text.contains("\x1b[36;1mmemcached:latest\x1b[0m"));
         assert!(text.contains("■ "));
     }

@@ -98,7 +98,7 @@ fn apply(s: &mut Session, lines: &[String]) -> Vec<String> {
         let mut io = Queue(std::mem::take(&mut q));
         for f in s.handle(&l, &mut io) {
             match f {
-                docklab::feedback::Feedback::Docker { stdout, stderr } => {
+                docklab::feedback::Feedback::Docker { stdout, stderr, .. } => {
                     texts.push(stdout);
                     texts.push(stderr);
                 }
