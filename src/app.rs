@@ -142,20 +142,19 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
-            let focus = match image.as_deref() {
+            let focus = image
+                .as_deref()
+                .map(|name| (name, crate::session::find_image(&state, name)));
+            let focus = match focus {
                 None => None,
-                Some(name) => match crate::session::find_image(&state, name) {
-                    Some(i) => Some(i),
-                    None => {
-                        ui.error(&tr(
-                            lang,
-                            &Msg::LayersNoImage {
-                                image: name.to_owned(),
-                            },
-                        ));
-                        return ExitCode::from(1);
-                    }
-                },
+                Some((_, Some(i))) => Some(i),
+                Some((name, None)) => {
+                    let msg = Msg::LayersNoImage {
+                        image: name.to_owned(),
+                    };
+                    ui.error(&tr(lang, &msg));
+                    return ExitCode::from(1);
+                }
             };
             let (plain, rich) = crate::session::picture(lang, &state, focus);
             print!("{}", if ui.colour { rich } else { plain });
