@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command, EngineKind, StoreCommand};
+use crate::engine::real::{self, RealEngine, RealMode};
 use crate::engine::sim::SimEngine;
 use crate::engine::{Clock, Engine, Interaction, Outcome};
 use crate::store::Store;
@@ -39,6 +40,23 @@ fn home(cli: &Cli) -> PathBuf {
     }
 }
 
+/// The real engine: attached to the terminal when standard output is one (docker's own progress
+/// bars and prompts), captured otherwise.
+fn real_engine(cli: &Cli) -> RealEngine {
+    use std::io::IsTerminal as _;
+    let mode = if io::stdout().is_terminal() {
+        RealMode::Attached
+    } else {
+        RealMode::Captured
+    };
+    RealEngine::new(
+        cli.docker_bin
+            .clone()
+            .unwrap_or_else(|| real::DEFAULT_PROGRAM.into()),
+        mode,
+    )
+}
+
 /// Prints an outcome as Docker would and returns its exit code.
 fn emit(outcome: &Outcome) -> ExitCode {
     let _ = io::stdout().lock().write_all(outcome.stdout.as_bytes());
@@ -67,14 +85,13 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
         }
     };
     let store_dir = home(&cli).join("store");
-    match cli.command {
+    match &cli.command {
         Some(Command::Docker { args }) => {
-            if cli.engine == EngineKind::Docker {
-                eprintln!("docklab: the real engine is not available yet in this build");
-                return ExitCode::from(1);
-            }
-            let mut engine = SimEngine::new(store_dir, clock);
-            match engine.exec(&args, &mut StdinInteraction) {
+            let mut engine: Box<dyn Engine> = match cli.engine {
+                EngineKind::Sim => Box::new(SimEngine::new(store_dir, clock)),
+                EngineKind::Docker => Box::new(real_engine(&cli)),
+            };
+            match engine.exec(args, &mut StdinInteraction) {
                 Ok(outcome) => emit(&outcome),
                 Err(e) => {
                     eprintln!("docklab: {e}");

@@ -16,6 +16,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "DOCKLAB_ENGINE", value_enum, default_value_t = EngineKind::Sim)]
     pub engine: EngineKind,
 
+    /// The Docker CLI the real engine runs (default: `docker` on PATH; Podman's works too).
+    #[arg(long, global = true, env = "DOCKLAB_DOCKER_BIN", value_name = "PATH")]
+    pub docker_bin: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
