@@ -109,6 +109,7 @@ impl RealEngine {
 
     /// Kills a captured command (and a state query) that runs longer than `timeout` and reports
     /// [`EngineError::DockerTimedOut`]. Attached commands are the person's to interrupt.
+    #[must_use]
     pub fn with_timeout(mut self, timeout: Duration) -> RealEngine {
         self.timeout = Some(timeout);
         self
@@ -321,7 +322,7 @@ impl RealEngine {
         })
     }
 
-    /// The image's history, oldest first: (created_by, size in bytes).
+    /// The image's history, oldest first: (`created_by`, size in bytes).
     fn history(&self, id: &str) -> Result<Vec<(String, u64)>, EngineError> {
         let args = [
             "history",
@@ -542,7 +543,7 @@ const METADATA_INSTRUCTIONS: &[&str] = &[
 ];
 
 /// Whether a history row made no layer, from its `created_by` alone: `/bin/sh -c #(nop)  CMD …`
-/// (legacy builder) or `CMD …` (BuildKit) are metadata; `RUN`, `COPY`, `ADD`, `WORKDIR` and
+/// (legacy builder) or `CMD …` (`BuildKit`) are metadata; `RUN`, `COPY`, `ADD`, `WORKDIR` and
 /// anything unknown make a layer.
 fn is_metadata_row(created_by: &str) -> bool {
     let text = created_by
