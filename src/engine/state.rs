@@ -73,9 +73,7 @@ impl EngineState {
         let want = crate::docker::reference::Reference::parse(reference)
             .ok()
             .map(|r| r.with_default_tag().familiar_string())?;
-        self.images
-            .iter()
-            .find(|i| i.tags.iter().any(|t| *t == want))
+        self.images.iter().find(|i| i.tags.contains(&want))
     }
 
     /// Images with no tag.

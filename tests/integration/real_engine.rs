@@ -309,7 +309,11 @@ fn docklab_real(home: &Path, args: &[String], stdin: &[String]) -> (i32, String,
         .env("LANG", "C.UTF-8")
         .env("DOCKLAB_HOME", home.join("docklab"))
         .env("DOCKLAB_ENGINE", "docker");
-    let input: String = stdin.iter().map(|l| format!("{l}\n")).collect();
+    let mut input = String::new();
+    for line in stdin {
+        input.push_str(line);
+        input.push('\n');
+    }
     run_limited(cmd, &input, COMMAND_LIMIT)
 }
 
