@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command, EngineKind, LabCommand, StoreCommand};
+use crate::engine::real::{self, RealEngine, RealMode};
 use crate::engine::sim::SimEngine;
 use crate::engine::{Clock, Engine, Interaction, Outcome};
 use crate::i18n::{tr, Lang, Msg};
@@ -14,7 +15,7 @@ use crate::lab::progress::{self, LabProgress};
 use crate::lab::{self, Catalog, Lab};
 use crate::repl;
 use crate::report;
-use crate::session::{Session, SessionOptions, ShellMode};
+use crate::session::{EngineChoice, Session, SessionOptions, ShellMode};
 use crate::store::Store;
 use crate::ui::Ui;
 
@@ -44,6 +45,23 @@ fn home(cli: &Cli) -> PathBuf {
         Ok(s) => s.data_dir().join("docklab"),
         Err(_) => PathBuf::from(".docklab"),
     }
+}
+
+/// The real engine: attached to the terminal when standard output is one (docker's own progress
+/// bars and prompts), captured otherwise.
+fn real_engine(cli: &Cli) -> RealEngine {
+    use std::io::IsTerminal as _;
+    let mode = if io::stdout().is_terminal() {
+        RealMode::Attached
+    } else {
+        RealMode::Captured
+    };
+    RealEngine::new(
+        cli.docker_bin
+            .clone()
+            .unwrap_or_else(|| real::DEFAULT_PROGRAM.into()),
+        mode,
+    )
 }
 
 /// Prints an outcome as Docker would and returns its exit code.
@@ -104,17 +122,25 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
             },
         ));
     }
-    if cli.engine == EngineKind::Docker && !matches!(cli.command, Some(Command::Store { .. })) {
-        eprintln!("docklab: the real engine is not available yet in this build");
-        return ExitCode::from(1);
-    }
+    let engine_choice = match cli.engine {
+        EngineKind::Sim => EngineChoice::Sim,
+        EngineKind::Docker => EngineChoice::Real(
+            cli.docker_bin
+                .clone()
+                .unwrap_or_else(|| real::DEFAULT_PROGRAM.into()),
+        ),
+    };
+    let real = real_engine(&cli);
     match cli.command {
         Some(Command::Docker { args }) => {
-            let mut engine = SimEngine::new(store_dir, clock);
+            let mut engine: Box<dyn Engine> = match cli.engine {
+                EngineKind::Sim => Box::new(SimEngine::new(store_dir, clock)),
+                EngineKind::Docker => Box::new(real),
+            };
             match engine.exec(&args, &mut StdinInteraction) {
                 Ok(outcome) => emit(&outcome),
                 Err(e) => {
-                    eprintln!("docklab: {e}");
+                    ui.error(&tr(lang, &crate::i18n::engine_error(&e)));
                     ExitCode::from(1)
                 }
             }
@@ -129,16 +155,14 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
             command: StoreCommand::Fsck,
         }) => fsck(&store_dir),
         Some(Command::Layers { image }) => {
-            let mut engine = SimEngine::new(store_dir, clock);
+            let mut engine: Box<dyn Engine> = match cli.engine {
+                EngineKind::Sim => Box::new(SimEngine::new(store_dir, clock)),
+                EngineKind::Docker => Box::new(real),
+            };
             let state = match engine.state() {
                 Ok(s) => s,
                 Err(e) => {
-                    ui.error(&tr(
-                        lang,
-                        &Msg::EngineFailed {
-                            error: e.to_string(),
-                        },
-                    ));
+                    ui.error(&tr(lang, &crate::i18n::engine_error(&e)));
                     return ExitCode::from(1);
                 }
             };
@@ -195,6 +219,7 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
                 } else {
                     ShellMode::Detached
                 },
+                engine: engine_choice,
             });
             match &cli.lab {
                 Some(id) => {

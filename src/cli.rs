@@ -28,6 +28,10 @@ pub struct Cli {
     #[arg(long, value_name = "ID")]
     pub lab: Option<String>,
 
+    /// The Docker CLI the real engine runs (default: `docker` on PATH; Podman's works too).
+    #[arg(long, global = true, env = "DOCKLAB_DOCKER_BIN", value_name = "PATH")]
+    pub docker_bin: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -158,6 +158,7 @@ pub fn replay(catalog: &Catalog, r: &LabReport, home: &Path, clock: Clock) -> Op
         lang: Lang::En,
         catalog: catalog.clone(),
         shell: ShellMode::Replay,
+        engine: crate::session::EngineChoice::Sim,
     });
     session.start_lab(&lab.id, true);
     let entries: Vec<&Entry> = r.entries.iter().map(|c| &c.entry).collect();

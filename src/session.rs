@@ -36,6 +36,34 @@ pub struct SessionOptions {
     pub lang: Lang,
     pub catalog: Catalog,
     pub shell: ShellMode,
+    /// Which engine runs the student's Docker commands.
+    pub engine: EngineChoice,
+}
+
+/// The simulated engine (a store per lab under the home), or the real `docker` CLI at this path.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum EngineChoice {
+    #[default]
+    Sim,
+    Real(PathBuf),
+}
+
+impl SessionOptions {
+    /// The engine for a store directory: the simulator's store there, or the one real daemon.
+    fn engine(&self, store: PathBuf) -> Box<dyn Engine> {
+        match &self.engine {
+            EngineChoice::Sim => Box::new(SimEngine::new(store, self.clock)),
+            EngineChoice::Real(program) => {
+                use std::io::IsTerminal as _;
+                let mode = if self.shell == ShellMode::Attached && std::io::stdout().is_terminal() {
+                    crate::engine::real::RealMode::Attached
+                } else {
+                    crate::engine::real::RealMode::Captured
+                };
+                Box::new(crate::engine::real::RealEngine::new(program.clone(), mode))
+            }
+        }
+    }
 }
 
 /// The words the REPL completes from.
@@ -149,7 +177,7 @@ impl Session {
     pub fn new(opts: SessionOptions) -> Session {
         let workspace = opts.home.join("workspace");
         let _ = std::fs::create_dir_all(&workspace);
-        let engine: Box<dyn Engine> = Box::new(SimEngine::new(opts.home.join("store"), opts.clock));
+        let engine = opts.engine(opts.home.join("store"));
         Session {
             lang: opts.lang,
             engine,
@@ -503,12 +531,7 @@ impl Session {
                         o.stdout
                     }
                     Err(e) => {
-                        fb.push(self.say(
-                            Tone::Error,
-                            &Msg::EngineFailed {
-                                error: e.to_string(),
-                            },
-                        ));
+                        fb.push(self.say(Tone::Error, &crate::i18n::engine_error(&e)));
                         return None;
                     }
                 }
@@ -589,12 +612,7 @@ impl Session {
         let outcome = match self.engine.exec(&args, &mut rec) {
             Ok(o) => o,
             Err(e) => {
-                fb.push(self.say(
-                    Tone::Error,
-                    &Msg::EngineFailed {
-                        error: e.to_string(),
-                    },
-                ));
+                fb.push(self.say(Tone::Error, &crate::i18n::engine_error(&e)));
                 Outcome::error(String::new(), 1)
             }
         };
@@ -818,7 +836,7 @@ impl Session {
         };
         self.workspace = dir.join("home");
         let _ = std::fs::create_dir_all(&self.workspace);
-        self.engine = Box::new(SimEngine::new(dir.join("store"), self.opts.clock));
+        self.engine = self.opts.engine(dir.join("store"));
         self.cwd = self.workspace.join(&progress.cwd);
         if !self.cwd.is_dir() {
             self.cwd = self.workspace.clone();

@@ -97,3 +97,11 @@ verify-replay-ok = Replay on a fresh simulated engine confirms the results: { $p
 verify-mismatch = Replay disagrees on step { $step }: the report says { $claimed }, the replay gives { $replayed }.
 verify-unreadable = Cannot read the report: { $error }
 verify-disclaimer = Note: a report is tamper-evident and reproducible, not forgery-proof.
+docker-not-found = docklab cannot find the Docker command { $program }. Install Docker, give its path with --docker-bin, or use the simulated engine (docklab without --engine docker).
+daemon-not-running = The Docker daemon is not running{ $host ->
+        [none] {""}
+       *[other] {""} ({ $host })
+    }. Start it (for instance sudo systemctl start docker), or use the simulated engine: docklab without --engine docker.
+daemon-permission-denied = You are not allowed to use the Docker daemon ({ $socket }). Add your user to the docker group (sudo usermod -aG docker $USER, then log in again), or use the simulated engine: docklab without --engine docker.
+store-locked = Another docklab is using the store { $path } (waited { $seconds } s). Finish or close the other docklab, then try again.
+store-corrupt = The store is damaged: { $error }. Run docklab store fsck to see what is wrong.

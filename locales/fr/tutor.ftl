@@ -111,3 +111,11 @@ verify-replay-ok = Le rejeu sur un moteur simulé neuf confirme les résultats :
 verify-mismatch = Le rejeu ne confirme pas l'étape { $step } : le rapport dit { $claimed }, le rejeu donne { $replayed }.
 verify-unreadable = Impossible de lire le rapport : { $error }
 verify-disclaimer = Remarque : un rapport est infalsifiable sans que cela se voie et reproductible, mais pas impossible à contrefaire.
+docker-not-found = docklab ne trouve pas la commande Docker { $program }. Installez Docker, donnez son chemin avec --docker-bin, ou utilisez le moteur simulé (docklab sans --engine docker).
+daemon-not-running = Le démon Docker ne tourne pas{ $host ->
+        [none] {""}
+       *[other] {""} ({ $host })
+    }. Démarrez-le (par exemple sudo systemctl start docker), ou utilisez le moteur simulé : docklab sans --engine docker.
+daemon-permission-denied = Vous n'avez pas le droit d'utiliser le démon Docker ({ $socket }). Ajoutez votre utilisateur au groupe docker (sudo usermod -aG docker $USER, puis reconnectez-vous), ou utilisez le moteur simulé : docklab sans --engine docker.
+store-locked = Un autre docklab utilise le magasin { $path } (attente : { $seconds } s). Terminez ou fermez l'autre docklab, puis réessayez.
+store-corrupt = Le magasin est endommagé : { $error }. Lancez docklab store fsck pour voir ce qui ne va pas.

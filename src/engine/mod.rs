@@ -2,6 +2,7 @@
 //! lab checks read. Engines never print; they return an [`Outcome`].
 
 pub mod clock;
+pub mod real;
 pub mod sim;
 mod state;
 
@@ -96,4 +97,35 @@ pub enum EngineError {
     Store(#[from] crate::store::StoreError),
     #[error("{0}")]
     Other(String),
+    /// The real engine's CLI program is not there (not installed, not on PATH).
+    #[error("cannot find the Docker command `{}`", program.display())]
+    DockerNotFound { program: std::path::PathBuf },
+    /// The CLI program exists but could not be started (not executable, …).
+    #[error("cannot run `{}`: {source}", program.display())]
+    DockerNotRunnable {
+        program: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// The CLI cannot reach its daemon at `host` (empty when the CLI did not say).
+    #[error("the Docker daemon is not running (at {host})")]
+    DaemonNotRunning { host: String },
+    /// The daemon's socket refused the user (not in the `docker` group, rootless setup, …).
+    #[error("permission denied on the Docker daemon socket {socket}")]
+    DaemonPermissionDenied { socket: String },
+    /// A query docklab made on its own (`image inspect`, `ps`, …) failed.
+    #[error("`docker {}` failed with exit code {exit_code}: {}", args.join(" "), stderr.trim())]
+    DockerFailed {
+        args: Vec<String>,
+        exit_code: i32,
+        stderr: String,
+    },
+    /// A query's output was not what the CLI's JSON format promises.
+    #[error("unexpected output from `docker {}`: {detail}", args.join(" "))]
+    UnexpectedOutput { args: Vec<String>, detail: String },
+    /// A captured command ran longer than the engine's time limit and was stopped.
+    #[error("`docker {}` did not finish within {}s and was stopped", args.join(" "), after.as_secs())]
+    DockerTimedOut {
+        args: Vec<String>,
+        after: std::time::Duration,
+    },
 }

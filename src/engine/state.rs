@@ -38,7 +38,8 @@ pub struct LayerState {
     pub chain_id: String,
     pub diff_id: String,
     pub size: u64,
-    /// The history line that created it (`RUN /bin/sh -c …`), when known.
+    /// The history line that created it (`RUN /bin/sh -c …`), when known, as
+    /// `docker history --no-trunc` prints it: tabs become spaces.
     pub created_by: String,
 }
 

@@ -178,6 +178,39 @@ impl IntoArg for i64 {
     }
 }
 
+/// What the student is told when an engine cannot answer (not Docker's own errors, which Docker
+/// words): the real engine's missing CLI, stopped daemon or refused socket, a locked or damaged
+/// store.
+pub fn engine_error(err: &crate::engine::EngineError) -> Msg {
+    use crate::engine::EngineError as E;
+    use crate::store::StoreError as S;
+    match err {
+        E::DockerNotFound { program } => Msg::DockerNotFound {
+            program: program.display().to_string(),
+        },
+        E::DaemonNotRunning { host } => Msg::DaemonNotRunning { host: host.clone() },
+        E::DaemonPermissionDenied { socket } => Msg::DaemonPermissionDenied {
+            socket: socket.clone(),
+        },
+        E::Store(S::Locked { path, waited_ms }) => Msg::StoreLocked {
+            path: path.display().to_string(),
+            seconds: i64::try_from(waited_ms / 1000).unwrap_or(i64::MAX),
+        },
+        E::Store(
+            e @ (S::CorruptState { .. }
+            | S::FutureState { .. }
+            | S::CorruptBlob { .. }
+            | S::MissingBlob { .. }
+            | S::BadDocument { .. }),
+        ) => Msg::StoreCorrupt {
+            error: e.to_string(),
+        },
+        other => Msg::EngineFailed {
+            error: other.to_string(),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,5 +5,7 @@ mod crash;
 mod layers;
 mod pty;
 mod readme;
+mod real_engine;
 mod scenarios;
+mod support;
 mod tutor;

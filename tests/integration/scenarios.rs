@@ -9,78 +9,17 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::support::{normalise, parse_real, parse_scenario, scenarios_dir};
+
 /// The instant the simulator's clock is frozen at: the day the scenarios were recorded, so that
 /// "13 months ago" reads the same on both sides.
 const CLOCK: &str = "2026-11-27T18:40:00Z";
-
-/// One command of a scenario and what it printed.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Run {
-    command: String,
-    stdin: Vec<String>,
-    exit: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn scenarios_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios")
-}
-
-fn parse_scenario(text: &str) -> Vec<Run> {
-    let mut runs: Vec<Run> = Vec::new();
-    for line in text.lines() {
-        if let Some(cmd) = line.strip_prefix("$ ") {
-            runs.push(Run {
-                command: cmd.to_owned(),
-                ..Run::default()
-            });
-        } else if let Some(input) =
-            line.strip_prefix("< ")
-                .or(if line == "<" { Some("") } else { None })
-        {
-            runs.last_mut()
-                .expect("stdin line after a command")
-                .stdin
-                .push(input.to_owned());
-        }
-    }
-    runs
-}
-
-fn parse_real(text: &str) -> Vec<Run> {
-    let mut runs: Vec<Run> = Vec::new();
-    for line in text.lines() {
-        let run = runs.last_mut();
-        if let Some(cmd) = line.strip_prefix("$ ") {
-            runs.push(Run {
-                command: cmd.to_owned(),
-                ..Run::default()
-            });
-        } else if let Some(code) = line.strip_prefix("? ") {
-            run.expect("block").exit = code.parse().expect("exit code");
-        } else if line == ">" || line.starts_with("> ") {
-            let r = run.expect("block");
-            r.stdout.push_str(line.get(2..).unwrap_or(""));
-            r.stdout.push('\n');
-        } else if line == "!" || line.starts_with("! ") {
-            let r = run.expect("block");
-            r.stderr.push_str(line.get(2..).unwrap_or(""));
-            r.stderr.push('\n');
-        } else if line == "% no-newline-stdout" {
-            run.expect("block").stdout.pop();
-        } else if line == "% no-newline-stderr" {
-            run.expect("block").stderr.pop();
-        }
-    }
-    runs
-}
 
 fn docklab(home: &Path, args: &[String], stdin: &[String]) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_docklab"))
@@ -128,53 +67,6 @@ fn resolve_placeholders(home: &Path, command: &str) -> String {
         }
     })
     .into_owned()
-}
-
-/// What may legitimately differ between two engines, folded away.
-fn normalise(text: &str) -> String {
-    static RULES: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
-    let rules = RULES.get_or_init(|| {
-        [
-            (r"sha256:[0-9a-f]{64}", "sha256:<ID>"),
-            (r"\b[0-9a-f]{64}\b", "<ID64>"),
-            (r"\b[0-9a-f]{12}\b", "<ID>"),
-            (r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?( [A-Z]{3,4})?", "<DATE>"),
-            (
-                r"(Less than a second|About a minute|About an hour|\d+ (second|minute|hour|day|week|month|year)s?)",
-                "<DURATION>",
-            ),
-            (r"\b[a-z]+_[a-z]+$", "<NAME>"),
-            (r"(?m)^.*: Verifying Checksum\n", ""),
-            (r" {2,}", "  "),
-        ]
-        .into_iter()
-        .map(|(p, r)| (Regex::new(&format!("(?m){p}")).expect("regex"), r))
-        .collect()
-    });
-    let mut text = text.to_owned();
-    for (re, with) in rules {
-        text = re.replace_all(&text, *with).into_owned();
-    }
-    // Concurrent downloads finish in any order: compare the `Waiting`/`Download complete` lines of
-    // a pull as a sorted block.
-    let mut lines: Vec<String> = Vec::new();
-    let mut block: Vec<String> = Vec::new();
-    for line in text.lines() {
-        if line.ends_with(": Waiting") || line.ends_with(": Download complete") {
-            block.push(line.to_owned());
-            continue;
-        }
-        block.sort();
-        lines.append(&mut block);
-        lines.push(line.to_owned());
-    }
-    block.sort();
-    lines.append(&mut block);
-    let mut out = lines.join("\n");
-    if text.ends_with('\n') {
-        out.push('\n');
-    }
-    out
 }
 
 /// `scenario:index reason` lines: commands known to differ, and why.
@@ -260,4 +152,17 @@ fn normalisation_folds_ids_times_and_padding() {
         normalise("nginx   latest   0123456789ab   4 weeks ago   152MB\n"),
     );
     assert_ne!(normalise("nginx latest\n"), normalise("nginx stable\n"));
+}
+
+#[test]
+fn normalisation_ignores_the_order_of_one_images_tags() {
+    let a = "REPOSITORY   TAG   IMAGE ID       CREATED\nmonblog   latest   0123456789ab   1 day ago\nnginx   latest   0123456789ab   1 day ago\nalpine   latest   ba9876543210   2 days ago\n";
+    let b = "REPOSITORY   TAG   IMAGE ID       CREATED\nnginx   latest   0123456789ab   1 day ago\nmonblog   latest   0123456789ab   1 day ago\nalpine   latest   ba9876543210   2 days ago\n";
+    assert_eq!(normalise(a), normalise(b));
+    // Distinct images keep their order (newest first).
+    let c =
+        "alpine   latest   ba9876543210   2 days ago\nnginx   latest   0123456789ab   1 day ago\n";
+    let d =
+        "nginx   latest   0123456789ab   1 day ago\nalpine   latest   ba9876543210   2 days ago\n";
+    assert_ne!(normalise(c), normalise(d));
 }

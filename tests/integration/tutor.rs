@@ -87,6 +87,7 @@ fn session(home: &Path, lang: Lang) -> Session {
         lang,
         catalog: Catalog::load(&[]),
         shell: ShellMode::Detached,
+        engine: docklab::session::EngineChoice::Sim,
     })
 }
 

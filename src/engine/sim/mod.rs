@@ -357,7 +357,9 @@ impl Ctx<'_> {
                         chain_id: chain.to_string(),
                         diff_id: l.map(|l| l.diff_id.to_string()).unwrap_or_default(),
                         size: l.map_or(0, |l| l.size),
-                        created_by: created_by.get(i).copied().unwrap_or("").to_owned(),
+                        // As `docker history --no-trunc` shows it, the real engine's only
+                        // source: the CLI turns tabs into spaces.
+                        created_by: created_by.get(i).copied().unwrap_or("").replace('\t', " "),
                     }
                 })
                 .collect();

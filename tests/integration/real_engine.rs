@@ -1,0 +1,385 @@
+//! The real engine on the offline test bed (`scripts/testbed`): its state agrees with the
+//! simulator's where the two should agree, and the recorded `.real` scenarios still come out of
+//! today's real Docker. Runs only with `DOCKLAB_TEST_DOCKER=1` and a running test bed; otherwise
+//! each test prints a notice and passes.
+//!
+//! The tests share one daemon, and each starts with `scripts/testbed reset`: they hold an
+//! exclusive lock on a file in the test bed's directory while they run, so they run one after
+//! the other whatever the test harness's threads (and another `cargo test` at the same time) do.
+//! Every process they start has a time limit, so a stuck daemon fails a test instead of hanging it.
+
+use std::collections::BTreeSet;
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use docklab::engine::real::{Cleanup, RealEngine, RealMode};
+use docklab::engine::sim::SimEngine;
+use docklab::engine::{Clock, Engine, EngineState, ImageState, NoInput};
+use regex::Regex;
+
+use crate::support::{normalise, parse_real, parse_scenario, scenarios_dir};
+
+/// Any single docker command of these tests (a pull of nginx takes ~2 s on the test bed).
+const COMMAND_LIMIT: Duration = Duration::from_secs(180);
+
+/// The scenarios whose recordings are checked against today's real engine.
+const LIVE_SCENARIOS: &[&str] = &["pull-basic", "tag", "rmi", "exercise", "seed-lab"];
+
+fn enabled() -> bool {
+    if std::env::var("DOCKLAB_TEST_DOCKER").as_deref() == Ok("1") {
+        return true;
+    }
+    println!("skipped: set DOCKLAB_TEST_DOCKER=1 and run scripts/testbed start");
+    false
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Holds the test bed for one test: released when dropped.
+struct TestbedLock(#[allow(dead_code)] File);
+
+fn lock_testbed() -> TestbedLock {
+    let dir = PathBuf::from(
+        std::env::var_os("TESTBED_DIR").unwrap_or_else(|| "/tmp/docklab-testbed".into()),
+    );
+    fs::create_dir_all(&dir).expect("test bed directory");
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("real-engine-tests.lock"))
+        .expect("lock file");
+    file.lock().expect("lock the test bed");
+    TestbedLock(file)
+}
+
+/// Runs `cmd` to its end, or kills it after `limit`: (exit code, stdout, stderr).
+fn run_limited(mut cmd: Command, stdin: &str, limit: Duration) -> (i32, String, String) {
+    let what = format!("{cmd:?}");
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
+    let mut input = child.stdin.take().expect("stdin");
+    let stdin = stdin.to_owned();
+    // Written from a thread so a command that does not read cannot block the test.
+    let writer = thread::spawn(move || {
+        let _ = input.write_all(stdin.as_bytes());
+    });
+    let mut out = child.stdout.take().expect("stdout");
+    let mut err = child.stderr.take().expect("stderr");
+    let out_reader = thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = out.read_to_end(&mut s);
+        s
+    });
+    let err_reader = thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = err.read_to_end(&mut s);
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} did not finish within {}s", limit.as_secs());
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    let _ = writer.join();
+    let out = out_reader.join().expect("stdout reader");
+    let err = err_reader.join().expect("stderr reader");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
+}
+
+/// `scripts/testbed reset`: no containers, images, volumes or build cache on the daemon.
+fn reset() {
+    let mut cmd = Command::new(repo().join("scripts/testbed"));
+    cmd.arg("reset");
+    let (code, out, err) = run_limited(cmd, "", Duration::from_secs(300));
+    assert_eq!(code, 0, "scripts/testbed reset failed:\n{out}{err}");
+}
+
+fn words(line: &str) -> Vec<String> {
+    shell_words::split(line).expect("command splits")
+}
+
+/// Runs the same commands on both engines, each must exit 0.
+fn run_both(real: &mut RealEngine, sim: &mut SimEngine, commands: &[&str]) {
+    for line in commands {
+        let args = words(line);
+        let r = real.exec(&args, &mut NoInput).expect("real engine runs");
+        assert_eq!(
+            r.exit_code, 0,
+            "real `docker {line}`:\n{}{}",
+            r.stdout, r.stderr
+        );
+        let s = sim.exec(&args, &mut NoInput).expect("simulator runs");
+        assert_eq!(
+            s.exit_code, 0,
+            "sim `docker {line}`:\n{}{}",
+            s.stdout, s.stderr
+        );
+    }
+}
+
+fn image<'a>(state: &'a EngineState, reference: &str, engine: &str) -> &'a ImageState {
+    state
+        .image(reference)
+        .unwrap_or_else(|| panic!("{engine}: no image {reference} in {state:#?}"))
+}
+
+/// How many layers, bottom first, two images have in common (by chain ID).
+fn shared_layers(a: &ImageState, b: &ImageState) -> usize {
+    a.layers
+        .iter()
+        .zip(&b.layers)
+        .take_while(|(x, y)| x.chain_id == y.chain_id)
+        .count()
+}
+
+/// What should be equal on both engines, engine-neutral (no IDs, digests or times).
+fn comparable(state: &EngineState) -> Vec<String> {
+    let mut facts = Vec::new();
+    for i in &state.images {
+        let name = i.tags.first().cloned().unwrap_or_else(|| "<none>".into());
+        facts.push(format!("{name}: tags {:?}", i.tags));
+        facts.push(format!("{name}: {} digest(s)", i.digests.len()));
+        facts.push(format!("{name}: {} layers", i.layers.len()));
+        facts.push(format!("{name}: size {}", i.size));
+        facts.push(format!(
+            "{name}: layer sizes {:?}",
+            i.layers.iter().map(|l| l.size).collect::<Vec<_>>()
+        ));
+        facts.push(format!(
+            "{name}: created_by {:?}",
+            i.layers.iter().map(|l| &l.created_by).collect::<Vec<_>>()
+        ));
+        facts.push(format!("{name}: created {}", i.created));
+        facts.push(format!("{name}: config {:?}", i.config));
+        facts.push(format!("{name}: parent {:?}", i.parent.is_some()));
+        for l in &i.layers {
+            assert_eq!(
+                l.chain_id.len(),
+                71,
+                "{name}: chain ID {:?} is a sha256 digest",
+                l.chain_id
+            );
+        }
+    }
+    for c in &state.containers {
+        let image_tags = state
+            .images
+            .iter()
+            .find(|i| i.id == c.image_id)
+            .map(|i| i.tags.clone());
+        facts.push(format!(
+            "container {}: image {} (its image's tags {image_tags:?}), running {}, status {}",
+            c.name, c.image, c.running, c.status
+        ));
+    }
+    facts.sort();
+    facts
+}
+
+#[test]
+fn real_state_agrees_with_the_simulator() {
+    if !enabled() {
+        return;
+    }
+    let _lock = lock_testbed();
+    reset();
+    let mut real = RealEngine::new("docker", RealMode::Captured).with_timeout(COMMAND_LIMIT);
+    let home = tempfile::tempdir().expect("temp home");
+    let clock = Clock::frozen("2026-11-27T18:40:00Z".parse().expect("time"));
+    let mut sim = SimEngine::new(home.path().join("store"), clock);
+
+    let empty = real.state().expect("real state");
+    assert_eq!(empty, EngineState::default(), "reset leaves nothing");
+
+    run_both(&mut real, &mut sim, &["pull nginx", "pull memcached"]);
+    let pulled = real.state().expect("real state");
+    run_both(
+        &mut real,
+        &mut sim,
+        &[
+            "tag nginx:latest nginx:monblog_prod",
+            "run -d --name web nginx",
+            "create --name idle memcached",
+        ],
+    );
+    let r = real.state().expect("real state");
+    let s = sim.state().expect("sim state");
+
+    // Everything a lab check may read, engine-neutral, is the same.
+    pretty_assertions::assert_eq!(comparable(&r), comparable(&s));
+
+    // The checks that the seed lab and the images lab use.
+    for (state, engine) in [(&r, "real"), (&s, "sim")] {
+        let nginx = image(state, "nginx", engine);
+        let alias = image(state, "nginx:monblog_prod", engine);
+        assert_eq!(nginx.id, alias.id, "{engine}: a tag names the same image");
+        let memcached = image(state, "memcached", engine);
+        let web = state
+            .containers
+            .iter()
+            .find(|c| c.name == "web")
+            .expect("web");
+        assert_eq!(web.image_id, nginx.id, "{engine}: web runs nginx");
+        assert!(web.running, "{engine}: web is running");
+        assert!(
+            nginx
+                .layers
+                .iter()
+                .all(|l| l.chain_id.starts_with("sha256:") && l.diff_id.starts_with("sha256:")),
+            "{engine}"
+        );
+        assert_eq!(
+            nginx.layers[0].chain_id, nginx.layers[0].diff_id,
+            "{engine}"
+        );
+        let _ = memcached;
+    }
+    // nginx and memcached share their base layers (debian's), by chain ID, on both.
+    let shared = |state: &EngineState| {
+        shared_layers(image(state, "nginx", "?"), image(state, "memcached", "?"))
+    };
+    assert!(shared(&r) >= 1, "real engine shares the base layer");
+    assert_eq!(shared(&r), shared(&s), "same number of shared layers");
+
+    // The clean-up plan lists what appeared since a point, and nothing older.
+    let plan = real.cleanup_plan(&pulled, &r);
+    let names: BTreeSet<String> = plan
+        .iter()
+        .map(|c| match c {
+            Cleanup::RemoveContainer { name, running, .. } => format!("container {name} {running}"),
+            Cleanup::Untag { reference } => format!("untag {reference}"),
+            Cleanup::RemoveImage { tags, .. } => format!("image {tags:?}"),
+        })
+        .collect();
+    let want: BTreeSet<String> = [
+        "container web true",
+        "container idle false",
+        "untag nginx:monblog_prod",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    assert_eq!(names, want);
+    let all = real.cleanup_plan(&empty, &r);
+    assert_eq!(all.len(), 4, "2 containers and 2 images: {all:?}");
+    // Carried out (as the tutor would after the student's yes), it leaves the engine as before.
+    for step in &all {
+        let out = real
+            .exec(&step.docker_args(), &mut NoInput)
+            .expect("clean-up step runs");
+        assert_eq!(out.exit_code, 0, "{step:?}: {}{}", out.stdout, out.stderr);
+    }
+    assert_eq!(real.state().expect("real state"), empty);
+}
+
+/// Runs `docklab --engine docker docker ARGS…` as a student would, through a pipe.
+fn docklab_real(home: &Path, args: &[String], stdin: &[String]) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_docklab"));
+    cmd.arg("docker").args(args).env_clear();
+    // The recorder's environment: PATH, a fresh HOME (empty client config), C.UTF-8.
+    for var in ["PATH", "DOCKER_HOST"] {
+        if let Some(v) = std::env::var_os(var) {
+            cmd.env(var, v);
+        }
+    }
+    cmd.env("HOME", home)
+        .env("LANG", "C.UTF-8")
+        .env("DOCKLAB_HOME", home.join("docklab"))
+        .env("DOCKLAB_ENGINE", "docker");
+    let mut input = String::new();
+    for line in stdin {
+        input.push_str(line);
+        input.push('\n');
+    }
+    run_limited(cmd, &input, COMMAND_LIMIT)
+}
+
+/// `{{id REF}}`, `{{fullid REF}}`, `{{cid NAME}}` resolved on the real engine.
+fn resolve_placeholders(home: &Path, command: &str) -> String {
+    static PLACEHOLDER: OnceLock<Regex> = OnceLock::new();
+    let re =
+        PLACEHOLDER.get_or_init(|| Regex::new(r"\{\{(id|fullid|cid) ([^}]+)\}\}").expect("regex"));
+    re.replace_all(command, |c: &regex::Captures<'_>| {
+        let what = if &c[1] == "cid" { "container" } else { "image" };
+        let args = words(&format!("{what} inspect --format {{{{.Id}}}} {}", &c[2]));
+        let (code, id, err) = docklab_real(home, &args, &[]);
+        assert_eq!(code, 0, "cannot resolve {}: {err}", &c[0]);
+        let id = id.trim().to_owned();
+        match &c[1] {
+            "fullid" => id,
+            _ => id.trim_start_matches("sha256:").chars().take(12).collect(),
+        }
+    })
+    .into_owned()
+}
+
+#[test]
+fn recordings_are_current() {
+    if !enabled() {
+        return;
+    }
+    let _lock = lock_testbed();
+    let mut failures = Vec::new();
+    for name in LIVE_SCENARIOS {
+        reset();
+        let dir = scenarios_dir();
+        let recorded =
+            parse_real(&fs::read_to_string(dir.join(format!("{name}.real"))).expect(".real"));
+        let scenario = parse_scenario(
+            &fs::read_to_string(dir.join(format!("{name}.scenario"))).expect(".scenario"),
+        );
+        assert_eq!(recorded.len(), scenario.len(), "{name}: re-record");
+        let home = tempfile::tempdir().expect("temp home");
+        for (i, (want, step)) in recorded.iter().zip(&scenario).enumerate() {
+            let command = resolve_placeholders(home.path(), &step.command);
+            let args = words(&command);
+            assert_eq!(args.first().map(String::as_str), Some("docker"));
+            let (exit, stdout, stderr) = docklab_real(home.path(), &args[1..], &step.stdin);
+            if exit != want.exit
+                || normalise(&stdout) != normalise(&want.stdout)
+                || normalise(&stderr) != normalise(&want.stderr)
+            {
+                failures.push(format!(
+                    "{name}:{} `{}`: today's real Docker differs from the recording\n--- recorded (exit {})\n{}{}--- now (exit {exit})\n{}{}",
+                    i + 1,
+                    step.command,
+                    want.exit,
+                    normalise(&want.stdout),
+                    normalise(&want.stderr),
+                    normalise(&stdout),
+                    normalise(&stderr),
+                ));
+            }
+        }
+    }
+    reset();
+    assert!(
+        failures.is_empty(),
+        "{} difference(s); re-record with scripts/record-real:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
