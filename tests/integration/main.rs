@@ -1,6 +1,7 @@
 //! docklab's integration tests: one test binary that drives the real `docklab` executable, one
 //! module per area.
 
+mod concurrency;
 mod crash;
 mod layers;
 mod pty;

@@ -118,7 +118,12 @@ pub(super) fn find(ctx: &Ctx<'_>, name: &str) -> Option<usize> {
     matches.next().is_none().then_some(first.0)
 }
 
+/// An error as `docker run` prints it (`docker: …`, the help hint, exit 125); `docker create`
+/// prints the bare message and exits 1.
 fn run_error(inv: &Invocation, message: &str) -> Outcome {
+    if inv.command == crate::docker::cli::CommandId::Create {
+        return Outcome::error(format!("{message}\n"), 1);
+    }
     Outcome::error(
         format!(
             "docker: {message}\n\nRun 'docker {} --help' for more information\n",
@@ -126,6 +131,14 @@ fn run_error(inv: &Invocation, message: &str) -> Outcome {
         ),
         125,
     )
+}
+
+/// Docker's rule for container names: `[a-zA-Z0-9][a-zA-Z0-9_.-]+` (at least two characters).
+fn valid_container_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.len() >= 2
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
 }
 
 /// `docker run` (`start` true) and `docker create`.
@@ -165,6 +178,15 @@ pub(super) fn run(ctx: &mut Ctx<'_>, inv: &Invocation, start: bool) -> Result<Ou
     let name = match inv.flags.value("name") {
         Some(n) => {
             let n = n.strip_prefix('/').unwrap_or(n);
+            if !valid_container_name(n) {
+                out.append(run_error(
+                    inv,
+                    &format!(
+                        "Error response from daemon: Invalid container name ({n}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+                    ),
+                ));
+                return Ok(out);
+            }
             if let Some(other) = ctx.state.containers.iter().find(|c| c.name == n) {
                 out.append(run_error(
                     inv,

@@ -42,7 +42,10 @@ impl SimEngine {
         SimEngine {
             root,
             clock,
-            lock_wait: Duration::from_secs(10),
+            lock_wait: std::env::var("DOCKLAB_LOCK_WAIT_MS")
+                .ok()
+                .and_then(|ms| ms.parse().ok())
+                .map_or(Duration::from_secs(10), Duration::from_millis),
             seed,
         }
     }
