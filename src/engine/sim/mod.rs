@@ -1,6 +1,7 @@
 //! The simulated Docker daemon and CLI: Docker 28's behaviour over docklab's own store. Each
 //! command locks the store, loads the state, works on it in memory and saves it atomically.
 
+mod build;
 mod containers;
 mod images;
 mod names;
@@ -147,6 +148,7 @@ fn dispatch(
         C::Info => system::info(ctx),
         C::Version => Ok(system::version()),
         C::BuilderPrune => system::builder_prune(ctx, inv, io),
+        C::Build => build::build(ctx, inv),
         _ => Ok(Outcome::error(
             format!(
                 "docklab: 'docker {}' is not simulated yet; use --engine docker to run it on a real Docker\n",
