@@ -180,9 +180,7 @@ fn split_commands(command: &str) -> Vec<String> {
                 quote = None;
                 current.push(c);
             }
-            (Some(_) | None, c)
-                if !matches!((quote, c), (None, '"' | '\'' | ';' | '&' | '|')) =>
-            {
+            (Some(_) | None, c) if !matches!((quote, c), (None, '"' | '\'' | ';' | '&' | '|')) => {
                 current.push(c);
             }
             (None, '"' | '\'') => {
