@@ -1,6 +1,7 @@
 //! The simulated Docker daemon and CLI: Docker 28's behaviour over docklab's own store. Each
 //! command locks the store, loads the state, works on it in memory and saves it atomically.
 
+mod archive;
 mod build;
 mod containers;
 mod images;
@@ -149,7 +150,9 @@ fn dispatch(
         C::Version => Ok(system::version()),
         C::BuilderPrune => system::builder_prune(ctx, inv, io),
         C::Build => build::build(ctx, inv),
-        _ => Ok(Outcome::error(
+        C::Save => archive::save(ctx, inv, &std::env::current_dir().unwrap_or_default()),
+        C::Load => archive::load(ctx, inv, &std::env::current_dir().unwrap_or_default()),
+        C::Push => Ok(Outcome::error(
             format!(
                 "docklab: 'docker {}' is not simulated yet; use --engine docker to run it on a real Docker\n",
                 inv.display
