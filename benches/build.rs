@@ -58,11 +58,7 @@ fn main() {
     let files = env_u64("DOCKLAB_BENCH_FILES", 10_000);
     let ctx = tempfile::tempdir().expect("temp context");
     let home = tempfile::tempdir().expect("temp home");
-    println!(
-        "context: {} files, {:.1} MB",
-        files,
-        bytes as f64 / 1e6
-    );
+    println!("context: {} files, {:.1} MB", files, bytes as f64 / 1e6);
     make_context(ctx.path(), bytes, files);
     // Warm the page cache so that every contender reads from memory.
     let _ = Command::new("sh")
@@ -84,8 +80,14 @@ fn main() {
             .current_dir(ctx.path());
         c
     };
-    let first = time("docklab build (first)", &mut docklab(&["build", "-q", "-t", "bench", "."]));
-    let cached = time("docklab build (cached)", &mut docklab(&["build", "-q", "-t", "bench", "."]));
+    let first = time(
+        "docklab build (first)",
+        &mut docklab(&["build", "-q", "-t", "bench", "."]),
+    );
+    let cached = time(
+        "docklab build (cached)",
+        &mut docklab(&["build", "-q", "-t", "bench", "."]),
+    );
     println!(
         "first / floor = {:.2} (target ≤ 1.5); cached / first = {:.3} (target < 0.1)",
         first.as_secs_f64() / floor.as_secs_f64(),
@@ -98,8 +100,13 @@ fn main() {
                 .args(["build", "-q", "-t", "docklab-bench", "."])
                 .current_dir(ctx.path()),
         );
-        println!("docklab / real docker = {:.2}", first.as_secs_f64() / real.as_secs_f64());
-        let _ = Command::new("docker").args(["rmi", "docklab-bench"]).output();
+        println!(
+            "docklab / real docker = {:.2}",
+            first.as_secs_f64() / real.as_secs_f64()
+        );
+        let _ = Command::new("docker")
+            .args(["rmi", "docklab-bench"])
+            .output();
     } else {
         println!("(set DOCKLAB_BENCH_DOCKER=1 to time the real docker build too)");
     }
