@@ -91,6 +91,16 @@ fn tutor_word(word: &str) -> Option<fn(Option<String>) -> Tutor> {
     })
 }
 
+/// `NAME=value`, as a shell reads a variable assignment before a command.
+pub fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        name.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
 /// Classifies a line.
 pub fn parse(line: &str) -> Command {
     let line = line.trim();
@@ -107,6 +117,11 @@ pub fn parse(line: &str) -> Command {
         if !extra {
             return Command::Tutor(make(arg));
         }
+    }
+    // `DOCKER_BUILDKIT=0 docker build .`: assignments before `docker` are for that command.
+    let after_assignments = line.split_whitespace().find(|w| !is_assignment(w));
+    if first != "docker" && is_assignment(first) && after_assignments == Some("docker") {
+        return Command::Docker;
     }
     match first {
         "docker" => Command::Docker,

@@ -519,6 +519,7 @@ impl Session {
             };
             let stdout = if inner_words.first().is_some_and(|w| w == "docker") {
                 self.engine.set_workdir(&self.cwd);
+                self.engine.set_env(&[]);
                 match self.engine.exec(&inner_words[1..], &mut NoInput) {
                     Ok(o) => {
                         if !o.stderr.is_empty() {
@@ -580,7 +581,13 @@ impl Session {
                 return vec![entry];
             }
         };
-        let args: Vec<String> = words.into_iter().skip(1).collect();
+        // Assignments before `docker` (`DOCKER_BUILDKIT=0 docker build .`) hold for this command.
+        let vars: Vec<(String, String)> = words
+            .iter()
+            .take_while(|w| command::is_assignment(w))
+            .filter_map(|w| w.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+            .collect();
+        let args: Vec<String> = words.into_iter().skip(vars.len() + 1).collect();
         entry.docker_args.clone_from(&args);
         if check_forbidden {
             if let Some(forbid) = self.run.as_ref().and_then(|r| {
@@ -605,6 +612,7 @@ impl Session {
         }
         self.before = self.engine.state().ok();
         self.engine.set_workdir(&self.cwd);
+        self.engine.set_env(&vars);
         let mut rec = Recording {
             inner: io,
             answers: Vec::new(),
@@ -616,6 +624,7 @@ impl Session {
                 Outcome::error(String::new(), 1)
             }
         };
+        self.engine.set_env(&[]);
         let answers = rec.answers;
         self.after = self.engine.state().ok();
         entry.exit_code = outcome.exit_code;

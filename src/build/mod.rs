@@ -15,3 +15,6 @@
 pub mod context;
 pub mod dockerfile;
 pub mod ignore;
+pub mod layer;
+pub mod progress;
+pub mod simulate;

@@ -88,6 +88,9 @@ pub trait Engine {
     /// The directory relative paths in commands mean (the build context `.` of `docker build`):
     /// the tutor's workspace directory, since docklab's own working directory is elsewhere.
     fn set_workdir(&mut self, _dir: &std::path::Path) {}
+    /// Environment variables the student put before `docker` (`DOCKER_BUILDKIT=0 docker build .`),
+    /// for the next commands until changed.
+    fn set_env(&mut self, _vars: &[(String, String)]) {}
 }
 
 /// Why an engine could not answer.

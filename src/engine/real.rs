@@ -92,6 +92,10 @@ pub struct RealEngine {
     program: PathBuf,
     mode: RealMode,
     timeout: Option<Duration>,
+    /// Where the student's commands run (relative paths, the build context).
+    workdir: Option<PathBuf>,
+    /// Variables the student set before `docker` (`DOCKER_BUILDKIT=0`).
+    env: Vec<(String, String)>,
 }
 
 /// The program used when none is named: `docker`, looked up on PATH.
@@ -104,6 +108,8 @@ impl RealEngine {
             program: program.into(),
             mode,
             timeout: None,
+            workdir: None,
+            env: Vec::new(),
         }
     }
 
@@ -153,6 +159,10 @@ impl RealEngine {
     fn command(&self, args: &[String]) -> Command {
         let mut cmd = Command::new(&self.program);
         cmd.args(args);
+        if let Some(dir) = &self.workdir {
+            cmd.current_dir(dir);
+        }
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
         cmd
     }
 
@@ -406,6 +416,14 @@ impl Engine for RealEngine {
                 Ok(outcome)
             }
         }
+    }
+
+    fn set_workdir(&mut self, dir: &std::path::Path) {
+        self.workdir = Some(dir.to_owned());
+    }
+
+    fn set_env(&mut self, vars: &[(String, String)]) {
+        vars.clone_into(&mut self.env);
     }
 
     fn state(&mut self) -> Result<EngineState, EngineError> {

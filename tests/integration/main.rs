@@ -1,6 +1,8 @@
 //! docklab's integration tests: one test binary that drives the real `docklab` executable, one
 //! module per area.
 
+mod archive;
+mod build;
 mod concurrency;
 mod crash;
 mod layers;

@@ -57,7 +57,15 @@ pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         .iter()
         .filter(|c| c.status == ContainerStatus::Running)
         .count();
-    let cache_size: u64 = ctx.state.build_cache.iter().map(|c| c.size).sum();
+    // Records shared with image layers are counted with the images (docker/cli's disk usage
+    // formatter skips `Shared` records).
+    let cache_size: u64 = ctx
+        .state
+        .build_cache
+        .iter()
+        .filter(|c| !c.shared)
+        .map(|c| c.size)
+        .sum();
     let cache_in_use: u64 = ctx
         .state
         .build_cache
@@ -287,13 +295,42 @@ pub(super) fn builder_prune(
             return Ok(out);
         }
     }
-    let (space, ids) = prune_cache(ctx);
-    if !ids.is_empty() {
-        out.stdout
-            .push_str("ID\tRECLAIMABLE\tSIZE\tLAST ACCESSED\n");
+    let records = ctx.state.build_cache.clone();
+    let (space, _) = prune_cache(ctx);
+    // buildx prints through a Go tabwriter padding with tabs (minwidth 1, tabwidth 8,
+    // padding 1); the Total line is part of the same table.
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if !records.is_empty() {
+        rows.push(vec![
+            "ID".into(),
+            "RECLAIMABLE".into(),
+            "SIZE".into(),
+            "LAST ACCESSED".into(),
+        ]);
     }
-    out.stdout
-        .push_str(&format!("Total:\t{}\n", human_size4(space as f64)));
+    for r in &records {
+        let mut size = human_size(r.size as i64);
+        if r.shared {
+            size.push('*');
+        }
+        let last = super::parse_time(&r.last_used).map_or_else(String::new, |t| {
+            let d = ctx.now.duration_since(t);
+            format!(
+                "{} ago",
+                crate::docker::units::human_duration(std::time::Duration::from_secs(
+                    d.as_secs().max(0) as u64
+                ))
+            )
+        });
+        rows.push(vec![
+            format!("{:<40}", r.id),
+            format!("{:<5}", !r.in_use),
+            format!("{size:<10}"),
+            last,
+        ]);
+    }
+    rows.push(vec!["Total:".into(), human_size4(space as f64)]);
+    out.stdout.push_str(&go_tab_table(&rows));
     Ok(out)
 }
 
@@ -356,4 +393,45 @@ Server:
         env!("CARGO_PKG_VERSION"),
         ctx.store.root().display(),
     )))
+}
+
+/// Go's `text/tabwriter` with `'\t'` as padding character (minwidth 1, tabwidth 8, padding 1):
+/// every cell but a line's last is followed by tabs up to its column's width. Consecutive
+/// lines that have a column form one block.
+fn go_tab_table(rows: &[Vec<String>]) -> String {
+    let mut out = String::new();
+    let cells = |r: &Vec<String>| r.len().saturating_sub(1);
+    let mut widths: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
+    for (i, row) in rows.iter().enumerate() {
+        for col in 0..cells(row) {
+            if i > 0 && cells(&rows[i - 1]) > col {
+                continue;
+            }
+            let mut end = i;
+            while end < rows.len() && cells(&rows[end]) > col {
+                end += 1;
+            }
+            let width = rows[i..end]
+                .iter()
+                .map(|r| r[col].chars().count() + 1)
+                .max()
+                .unwrap_or(1)
+                .div_ceil(8)
+                * 8;
+            for w in &mut widths[i..end] {
+                w.push(width);
+            }
+        }
+    }
+    for (row, widths) in rows.iter().zip(&widths) {
+        for (j, cell) in row.iter().enumerate() {
+            out.push_str(cell);
+            if let Some(w) = widths.get(j) {
+                let n = w - cell.chars().count();
+                out.push_str(&"\t".repeat(n.div_ceil(8)));
+            }
+        }
+        out.push('\n');
+    }
+    out
 }

@@ -1,0 +1,113 @@
+//! `docker build` of a big context on the simulated engine, against the floor of reading and
+//! hashing the same bytes once (`tar -cf - . | sha256sum`) and, with `DOCKLAB_BENCH_DOCKER=1`,
+//! the real `docker build`; then a cached rebuild.
+//!
+//! `DOCKLAB_BENCH_BYTES` (default 1 GiB) and `DOCKLAB_BENCH_FILES` (default 10,000) size the
+//! context. Targets: first build within 1.5× the floor; cached rebuild under a tenth of the first.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn make_context(dir: &Path, bytes: u64, files: u64) {
+    let per_file = (bytes / files).max(1);
+    let mut block = vec![0u8; 1 << 16];
+    for (i, b) in block.iter_mut().enumerate() {
+        *b = (i * 31 % 251) as u8;
+    }
+    for i in 0..files {
+        let sub = dir.join(format!("d{:03}", i % 100));
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        let mut f = std::fs::File::create(sub.join(format!("f{i:05}.bin"))).expect("create");
+        let mut left = per_file;
+        // Each file differs from the others (its index first), so nothing deduplicates.
+        f.write_all(&i.to_le_bytes()).expect("write");
+        left = left.saturating_sub(8);
+        while left > 0 {
+            let n = left.min(block.len() as u64) as usize;
+            f.write_all(&block[..n]).expect("write");
+            left -= n as u64;
+        }
+    }
+    std::fs::write(dir.join("Dockerfile"), "FROM scratch\nCOPY . /data/\n").expect("write");
+}
+
+fn time(what: &str, cmd: &mut Command) -> Duration {
+    let start = Instant::now();
+    let out = cmd.output().expect("runs");
+    let took = start.elapsed();
+    assert!(
+        out.status.success(),
+        "{what} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!("{what:<28} {:>8.3}s", took.as_secs_f64());
+    took
+}
+
+fn main() {
+    let bytes = env_u64("DOCKLAB_BENCH_BYTES", 1 << 30);
+    let files = env_u64("DOCKLAB_BENCH_FILES", 10_000);
+    let ctx = tempfile::tempdir().expect("temp context");
+    let home = tempfile::tempdir().expect("temp home");
+    println!("context: {} files, {:.1} MB", files, bytes as f64 / 1e6);
+    make_context(ctx.path(), bytes, files);
+    // Warm the page cache so that every contender reads from memory.
+    let _ = Command::new("sh")
+        .args(["-c", "tar -cf - . > /dev/null"])
+        .current_dir(ctx.path())
+        .output();
+    let floor = time(
+        "tar -cf - . | sha256sum",
+        Command::new("sh")
+            .args(["-c", "tar -cf - . | sha256sum"])
+            .current_dir(ctx.path()),
+    );
+    let docklab = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_docklab"));
+        c.arg("docker")
+            .args(args)
+            .env("DOCKLAB_HOME", home.path())
+            .env_remove("DOCKER_BUILDKIT")
+            .current_dir(ctx.path());
+        c
+    };
+    let first = time(
+        "docklab build (first)",
+        &mut docklab(&["build", "-q", "-t", "bench", "."]),
+    );
+    let cached = time(
+        "docklab build (cached)",
+        &mut docklab(&["build", "-q", "-t", "bench", "."]),
+    );
+    println!(
+        "first / floor = {:.2} (target ≤ 1.5); cached / first = {:.3} (target < 0.1)",
+        first.as_secs_f64() / floor.as_secs_f64(),
+        cached.as_secs_f64() / first.as_secs_f64()
+    );
+    if std::env::var("DOCKLAB_BENCH_DOCKER").as_deref() == Ok("1") {
+        let real = time(
+            "docker build (real, legacy)",
+            Command::new("docker")
+                .args(["build", "-q", "-t", "docklab-bench", "."])
+                .current_dir(ctx.path()),
+        );
+        println!(
+            "docklab / real docker = {:.2}",
+            first.as_secs_f64() / real.as_secs_f64()
+        );
+        let _ = Command::new("docker")
+            .args(["rmi", "docklab-bench"])
+            .output();
+    } else {
+        println!("(set DOCKLAB_BENCH_DOCKER=1 to time the real docker build too)");
+    }
+}

@@ -1,0 +1,460 @@
+//! `docker save` and `docker load`: image archives as Docker 25+ writes them (an OCI layout
+//! plus the legacy `manifest.json`, which older daemons read), and loading both that format and
+//! the legacy one of Docker ≤ 24 (`<id>/layer.tar`, `<id>.json`, `manifest.json`).
+//!
+//! Loading never trusts the archive: a first pass reads headers only and refuses entries that
+//! would leave the archive (`..`, absolute names, links pointing outside), oversized metadata
+//! headers and non-tar input; a second pass streams the blobs the manifest names into the store
+//! and checks each against its digest. The state is changed only when everything checked out,
+//! and blobs written by a failed load are removed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use super::{Ctx, Outcome};
+use crate::docker::cli::Invocation;
+use crate::docker::reference::Reference;
+use crate::store::{chain_ids, Digest, ImageConfig, ImageRecord, LayerRecord, StoreError};
+
+/// Longest entry name accepted (Linux's `PATH_MAX`).
+const MAX_NAME: usize = 4096;
+/// Largest metadata entry (PAX header, GNU long name, manifest.json, index.json, config).
+const MAX_METADATA: u64 = 8 << 20;
+
+/// `docker save [OPTIONS] IMAGE [IMAGE...]`
+pub(super) fn save(ctx: &mut Ctx<'_>, inv: &Invocation, cwd: &Path) -> Result<Outcome, StoreError> {
+    if inv.args.is_empty() {
+        return Ok(super::usage_error(inv, "requires at least 1 argument"));
+    }
+    let Some(output) = inv.flags.value("output") else {
+        return Ok(Outcome::error(
+            "docklab: writing the archive to standard output is not simulated; use -o FILE\n",
+            1,
+        ));
+    };
+    let mut images: Vec<(Digest, Vec<String>)> = Vec::new();
+    for name in &inv.args {
+        let id = match ctx.find_image(name) {
+            Ok(id) => id,
+            Err(e) => return Ok(Outcome::daemon_error(e.message())),
+        };
+        let tags: Vec<String> = match Reference::parse(name) {
+            Ok(r)
+                if !name.starts_with("sha256:")
+                    && ctx
+                        .state
+                        .refs
+                        .contains_key(&r.clone().with_default_tag().full_string()) =>
+            {
+                vec![r.with_default_tag().familiar_string()]
+            }
+            _ => Vec::new(),
+        };
+        match images.iter_mut().find(|(i, _)| *i == id) {
+            Some((_, t)) => t.extend(tags),
+            None => images.push((id, tags)),
+        }
+    }
+    let path = cwd.join(output);
+    let io_err = |e: std::io::Error| StoreError::Io {
+        path: path.clone(),
+        source: e,
+    };
+    let file = File::create(&path).map_err(io_err)?;
+    let mut tar = tar::Builder::new(file);
+    tar.mode(tar::HeaderMode::Deterministic);
+    let mut written = BTreeSet::new();
+    let mut manifest_json = Vec::new();
+    let mut index_manifests = Vec::new();
+    let mut add_blob = |tar: &mut tar::Builder<File>, d: &Digest| -> Result<(), StoreError> {
+        if !written.insert(d.clone()) {
+            return Ok(());
+        }
+        let mut f = ctx.store.blob_file(d)?;
+        let len = f.metadata().map_err(io_err)?.len();
+        let mut header = tar::Header::new_ustar();
+        header.set_size(len);
+        header.set_mode(0o644);
+        header.set_mtime(0);
+        header.set_entry_type(tar::EntryType::Regular);
+        tar.append_data(&mut header, format!("blobs/sha256/{}", d.hex()), &mut f)
+            .map_err(io_err)
+    };
+    for (id, tags) in &images {
+        let config: ImageConfig = ctx.config(id)?;
+        add_blob(&mut tar, id)?;
+        for d in &config.rootfs.diff_ids {
+            add_blob(&mut tar, d)?;
+        }
+        let record = &ctx.state.images[id];
+        if let Some(m) = &record.manifest {
+            add_blob(&mut tar, m)?;
+            for t in tags {
+                let full = Reference::parse(t)
+                    .map(|r| r.full_string())
+                    .unwrap_or_default();
+                index_manifests.push(serde_json::json!({
+                    "mediaType": crate::store::MEDIA_MANIFEST, "digest": m.to_string(), "size": record.manifest_size,
+                    "annotations": {"io.containerd.image.name": full, "org.opencontainers.image.ref.name": t.rsplit(':').next().unwrap_or("latest")}
+                }));
+            }
+            if tags.is_empty() {
+                index_manifests.push(serde_json::json!({
+                    "mediaType": crate::store::MEDIA_MANIFEST, "digest": m.to_string(), "size": record.manifest_size
+                }));
+            }
+        }
+        manifest_json.push(serde_json::json!({
+            "Config": format!("blobs/sha256/{}", id.hex()),
+            "RepoTags": if tags.is_empty() { serde_json::Value::Null } else { serde_json::json!(tags) },
+            "Layers": config.rootfs.diff_ids.iter().map(|d| format!("blobs/sha256/{}", d.hex())).collect::<Vec<_>>(),
+        }));
+    }
+    let mut small = |name: &str, bytes: &[u8]| -> Result<(), StoreError> {
+        let mut header = tar::Header::new_ustar();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(0);
+        header.set_entry_type(tar::EntryType::Regular);
+        tar.append_data(&mut header, name, bytes).map_err(io_err)
+    };
+    small("index.json", &serde_json::to_vec(&serde_json::json!({"schemaVersion": 2, "mediaType": crate::store::MEDIA_INDEX, "manifests": index_manifests})).expect("json"))?;
+    small(
+        "manifest.json",
+        &serde_json::to_vec(&manifest_json).expect("json"),
+    )?;
+    small("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#)?;
+    tar.into_inner().map_err(io_err)?;
+    Ok(Outcome::default())
+}
+
+/// Why an archive is refused.
+fn refuse(message: impl std::fmt::Display) -> Outcome {
+    Outcome::daemon_error(format!("docklab refused the archive: {message}"))
+}
+
+/// One entry of the archive, from the first pass.
+#[derive(Debug, Clone)]
+enum Node {
+    File { offset: u64, size: u64 },
+    Link(String),
+    Dir,
+}
+
+/// Normalises an entry name; `None` when it would leave the archive.
+fn clean_name(name: &str) -> Option<String> {
+    if name.starts_with('/') || name.len() > MAX_NAME {
+        return None;
+    }
+    let mut out: Vec<&str> = Vec::new();
+    for c in name.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => return None,
+            c => out.push(c),
+        }
+    }
+    Some(out.join("/"))
+}
+
+/// Resolves a link target relative to the link's directory, inside the archive.
+fn resolve_link(link: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = link.split('/').collect();
+    parts.pop();
+    for c in target.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            c => parts.push(c),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// `docker load [OPTIONS]`
+pub(super) fn load(ctx: &mut Ctx<'_>, inv: &Invocation, cwd: &Path) -> Result<Outcome, StoreError> {
+    let Some(input) = inv.flags.value("input") else {
+        return Ok(Outcome::error(
+            "docklab: reading the archive from standard input is not simulated; use -i FILE\n",
+            1,
+        ));
+    };
+    let path = cwd.join(input);
+    let Ok(mut file) = File::open(&path) else {
+        return Ok(Outcome::error(
+            format!("open {input}: no such file or directory\n"),
+            1,
+        ));
+    };
+    // Pass 1: headers only.
+    let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
+    {
+        let mut archive = tar::Archive::new(&mut file);
+        let entries = match archive.entries_with_seek() {
+            Ok(e) => e,
+            Err(e) => return Ok(refuse(format!("not a tar archive: {e}"))),
+        };
+        let mut count = 0;
+        for entry in entries.raw(true) {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => return Ok(refuse(format!("not a valid tar archive: {e}"))),
+            };
+            count += 1;
+            let kind = entry.header().entry_type();
+            let size = entry.header().entry_size().unwrap_or(u64::MAX);
+            if kind.is_gnu_longname()
+                || kind.is_gnu_longlink()
+                || kind.is_pax_local_extensions()
+                || kind.is_pax_global_extensions()
+            {
+                if size > MAX_METADATA {
+                    return Ok(refuse(format!("a metadata header of {size} bytes")));
+                }
+                continue;
+            }
+            let raw_name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+            let Some(name) = clean_name(&raw_name) else {
+                return Ok(refuse(format!(
+                    "the entry {raw_name:?} would be written outside the target"
+                )));
+            };
+            let node = if kind.is_dir() {
+                Node::Dir
+            } else if kind.is_symlink() || kind.is_hard_link() {
+                let target = entry
+                    .link_name_bytes()
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default();
+                let resolved = if kind.is_hard_link() {
+                    clean_name(&target)
+                } else {
+                    resolve_link(&name, &target)
+                };
+                let Some(resolved) = resolved else {
+                    return Ok(refuse(format!(
+                        "the link {raw_name:?} points outside the archive ({target:?})"
+                    )));
+                };
+                Node::Link(resolved)
+            } else if kind.is_file() {
+                Node::File {
+                    offset: entry.raw_file_position(),
+                    size,
+                }
+            } else {
+                return Ok(refuse(format!(
+                    "the entry {raw_name:?} is not a file, directory or link"
+                )));
+            };
+            nodes.insert(name, node);
+        }
+        if count == 0 {
+            return Ok(refuse("empty or not a tar archive"));
+        }
+    }
+    // Any archive must end where its headers say: a truncated one is refused.
+    let end = file.seek(SeekFrom::End(0)).map_err(|e| StoreError::Io {
+        path: path.clone(),
+        source: e,
+    })?;
+    for n in nodes.values() {
+        if let Node::File { offset, size } = n {
+            if offset.saturating_add(*size) > end {
+                return Ok(refuse("the archive is truncated"));
+            }
+        }
+    }
+    let find = |name: &str| -> Option<(u64, u64)> {
+        let mut name = clean_name(name)?;
+        for _ in 0..40 {
+            match nodes.get(&name)? {
+                Node::File { offset, size } => return Some((*offset, *size)),
+                Node::Link(t) => name = t.clone(),
+                Node::Dir => return None,
+            }
+        }
+        None
+    };
+    let read_small = |file: &mut File, name: &str| -> Option<Vec<u8>> {
+        let (offset, size) = find(name)?;
+        if size > MAX_METADATA {
+            return None;
+        }
+        let mut buf = vec![0; usize::try_from(size).ok()?];
+        file.seek(SeekFrom::Start(offset)).ok()?;
+        file.read_exact(&mut buf).ok()?;
+        Some(buf)
+    };
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Entry {
+        config: String,
+        #[serde(default)]
+        repo_tags: Option<Vec<String>>,
+        layers: Vec<String>,
+    }
+    let Some(manifest) = read_small(&mut file, "manifest.json") else {
+        return Ok(refuse("no manifest.json"));
+    };
+    let entries: Vec<Entry> = match serde_json::from_slice(&manifest) {
+        Ok(e) => e,
+        Err(e) => return Ok(refuse(format!("manifest.json: {e}"))),
+    };
+    // Pass 2: blobs into the store, each checked.
+    let before: BTreeSet<Digest> = BTreeSet::new();
+    let mut new_blobs: Vec<Digest> = Vec::new();
+    // (ID, tags, diff IDs, shown sizes, config)
+    #[allow(clippy::type_complexity)]
+    let mut loaded: Vec<(Digest, Vec<String>, Vec<Digest>, Vec<u64>, ImageConfig)> = Vec::new();
+    let fail = |ctx: &Ctx<'_>, blobs: &[Digest], msg: String| -> Result<Outcome, StoreError> {
+        let _ = &before;
+        ctx.store
+            .remove_blobs(blobs.iter().filter(|b| !ctx.live_blobs().contains(*b)))?;
+        Ok(refuse(msg))
+    };
+    for e in &entries {
+        let Some(config_bytes) = read_small(&mut file, &e.config) else {
+            return fail(ctx, &new_blobs, format!("missing config {}", e.config));
+        };
+        let config: ImageConfig = match serde_json::from_slice(&config_bytes) {
+            Ok(c) => c,
+            Err(err) => return fail(ctx, &new_blobs, format!("config {}: {err}", e.config)),
+        };
+        if config.rootfs.diff_ids.len() != e.layers.len() {
+            return fail(
+                ctx,
+                &new_blobs,
+                "the manifest and the config disagree on the layers".to_owned(),
+            );
+        }
+        let mut sizes = Vec::new();
+        for (layer, diff) in e.layers.iter().zip(&config.rootfs.diff_ids) {
+            let Some((offset, size)) = find(layer) else {
+                return fail(ctx, &new_blobs, format!("missing layer {layer}"));
+            };
+            let existed = ctx.store.has_blob(diff);
+            file.seek(SeekFrom::Start(offset))
+                .map_err(|err| StoreError::Io {
+                    path: path.clone(),
+                    source: err,
+                })?;
+            let (digest, _) = ctx.store.put_blob_from(&mut (&mut file).take(size))?;
+            if !existed && !new_blobs.contains(&digest) {
+                new_blobs.push(digest.clone());
+            }
+            if &digest != diff {
+                return fail(ctx, &new_blobs, format!("layer {layer} has digest {digest}, its config says {diff} (compressed layers are not supported)"));
+            }
+            sizes.push(shown_size(ctx, &digest));
+        }
+        let id = ctx.store.put_blob(&config_bytes)?;
+        loaded.push((
+            id,
+            e.repo_tags.clone().unwrap_or_default(),
+            config.rootfs.diff_ids.clone(),
+            sizes,
+            config,
+        ));
+    }
+    // Everything checked: record the images.
+    let mut out = Outcome::default();
+    for (id, tags, diffs, sizes, config) in loaded {
+        let chains = chain_ids(&diffs);
+        for (i, chain) in chains.iter().enumerate() {
+            ctx.state
+                .layers
+                .entry(chain.clone())
+                .or_insert_with(|| LayerRecord {
+                    diff_id: diffs[i].clone(),
+                    parent: i.checked_sub(1).map(|p| chains[p].clone()),
+                    size: sizes[i],
+                });
+        }
+        ctx.state
+            .images
+            .entry(id.clone())
+            .or_insert_with(|| ImageRecord {
+                created: config.created.clone(),
+                layers: chains,
+                manifest: None,
+                manifest_size: 0,
+                parent: None,
+                last_tag_time: None,
+            });
+        if tags.is_empty() {
+            out.stdout.push_str(&format!("Loaded image ID: {id}\n"));
+        }
+        for t in tags {
+            let Ok(r) = Reference::parse(&t) else {
+                continue;
+            };
+            let r = r.with_default_tag();
+            if let Some(old) = ctx.state.refs.insert(r.full_string(), id.clone()) {
+                if old != id {
+                    out.stdout.push_str(&format!(
+                        "The image {} already exists, renaming the old one with ID {old} to empty string\n",
+                        r.familiar_string()
+                    ));
+                }
+            }
+            out.stdout
+                .push_str(&format!("Loaded image: {}\n", r.familiar_string()));
+        }
+        ctx.touch();
+    }
+    if inv.flags.bool("quiet") {
+        out.stdout.clear();
+    }
+    Ok(out)
+}
+
+/// The size Docker shows for a stored layer: its files' sizes and its links' target lengths.
+fn shown_size(ctx: &Ctx<'_>, diff: &Digest) -> u64 {
+    let Ok(f) = ctx.store.blob_file(diff) else {
+        return 0;
+    };
+    let mut archive = tar::Archive::new(f);
+    let Ok(entries) = archive.entries_with_seek() else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| {
+            let h = e.header();
+            if h.entry_type().is_file() {
+                h.entry_size().unwrap_or(0)
+            } else if h.entry_type().is_symlink() {
+                e.link_name_bytes().map_or(0, |b| b.len() as u64)
+            } else {
+                0
+            }
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_links_stay_inside() {
+        assert_eq!(clean_name("./a//b/"), Some("a/b".into()));
+        assert_eq!(clean_name("../x"), None);
+        assert_eq!(clean_name("a/../../x"), None);
+        assert_eq!(clean_name("/etc/passwd"), None);
+        assert_eq!(
+            resolve_link("abc/layer.tar", "../blobs/sha256/x"),
+            Some("blobs/sha256/x".into())
+        );
+        assert_eq!(resolve_link("abc/layer.tar", "../../etc"), None);
+        assert_eq!(resolve_link("l", "/etc/passwd"), None);
+    }
+}

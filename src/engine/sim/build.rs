@@ -1,0 +1,1711 @@
+//! `docker build`: BuildKit (Docker 28's default) and the legacy builder (`DOCKER_BUILDKIT=0`),
+//! over the store. The Dockerfile front half is [`crate::build`]; this module resolves base
+//! images (pulling them from the catalog), writes COPY/ADD/RUN layers, keeps the build cache,
+//! exports the image and words the progress as each builder does.
+//!
+//! Cache: a step's key chains its parent's key with the instruction's history text and, for
+//! COPY/ADD, the stat data of its sources. BuildKit keeps `regular` records (one per layer
+//! step) and `source.local` records (the context and the Dockerfile transfers) in
+//! `state.build_cache`; the legacy builder finds its cache in the intermediate images
+//! themselves (an image whose parent is the current one and whose last history row is the
+//! same instruction), as the classic builder does.
+
+// "BuildKit" is a product name, not code. The two builders share one walk over the stages, so
+// their branches read best as written (`if !legacy`, long matches).
+#![allow(
+    clippy::doc_markdown,
+    clippy::if_not_else,
+    clippy::single_match_else,
+    clippy::manual_let_else,
+    clippy::needless_pass_by_value,
+    clippy::unused_self,
+    clippy::assigning_clones
+)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::pull::pull_reference;
+use super::{Ctx, Outcome};
+use crate::build::dockerfile::{
+    self, buildkit_created_by, legacy_created_by, Dockerfile, Instruction, Node, ParseError, Scope,
+};
+use crate::build::ignore::Matcher;
+use crate::build::layer::{self, Plan};
+use crate::build::progress::{render_plain, render_tty, Trace, Vertex};
+use crate::build::simulate::run_effect;
+use crate::docker::cli::Invocation;
+use crate::docker::reference::Reference;
+use crate::docker::units::human_size4;
+use crate::store::{
+    CacheRecord, ContainerConfig, Descriptor, Digest, EmptyObject, History, ImageConfig,
+    ImageRecord, LayerRecord, Manifest, RootFs, StoreError, MEDIA_CONFIG, MEDIA_LAYER_TAR,
+    MEDIA_MANIFEST,
+};
+
+/// BuildKit's history comment.
+const BUILDKIT_COMMENT: &str = "buildkit.dockerfile.v0";
+
+/// The notice Docker 28's client prints on stderr when `DOCKER_BUILDKIT=0` selects the legacy
+/// builder (recorded from the real client).
+pub(super) const LEGACY_NOTICE: &str =
+    "DEPRECATED: The legacy builder is deprecated and will be removed in a future release.
+            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
+            environment-variable.
+
+";
+
+/// Which builder runs the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Builder {
+    BuildKit,
+    Legacy,
+}
+
+impl Builder {
+    /// `DOCKER_BUILDKIT=0` (or `false`) in docklab's environment selects the legacy builder,
+    /// as with Docker 28's client; BuildKit otherwise.
+    pub(super) fn from_var(value: Option<&str>) -> Builder {
+        match value {
+            Some("0" | "false" | "FALSE" | "False") => Builder::Legacy,
+            _ => Builder::BuildKit,
+        }
+    }
+}
+
+/// How progress is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Progress {
+    Plain,
+    Tty,
+    Quiet,
+}
+
+/// A tag given with `-t`: as BuildKit names it in `naming to …`, and as stored.
+struct Tag {
+    shown: String,
+    full: String,
+    familiar: String,
+}
+
+/// An image a stage starts from (or a finished stage).
+#[derive(Clone)]
+struct Base {
+    config: ImageConfig,
+    chains: Vec<Digest>,
+    id: Option<Digest>,
+    /// Cache key the stage's first step chains on.
+    key: String,
+}
+
+fn key_of(parts: &[&str]) -> String {
+    Digest::of(parts.join("\n").as_bytes()).hex().to_owned()
+}
+
+/// `docker build [OPTIONS] PATH`
+pub(super) fn build(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
+    let builder = Builder::from_var(ctx.var("DOCKER_BUILDKIT").as_deref());
+    let cwd = ctx.cwd.clone();
+    build_with(ctx, inv, builder, &cwd)
+}
+
+/// The build, with the builder and the directory relative paths start from given.
+pub(super) fn build_with(
+    ctx: &mut Ctx<'_>,
+    inv: &Invocation,
+    builder: Builder,
+    cwd: &Path,
+) -> Result<Outcome, StoreError> {
+    let quiet = inv.flags.bool("quiet");
+    let progress = match (quiet, inv.flags.value("progress").unwrap_or("auto")) {
+        (true, _) | (_, "quiet") => Progress::Quiet,
+        (_, "tty") => Progress::Tty,
+        (_, "plain" | "auto" | "rawjson") => Progress::Plain,
+        (_, other) => {
+            return Ok(Outcome::error(
+                format!("ERROR: invalid progress mode {other:?}\n"),
+                1,
+            ))
+        }
+    };
+    let Some(context_arg) = inv.args.first() else {
+        return Ok(super::usage_error(inv, "requires 1 argument"));
+    };
+    let legacy = builder == Builder::Legacy;
+    let fail = |msg: String| -> Result<Outcome, StoreError> {
+        let mut out = Outcome::error(msg, 1);
+        if legacy {
+            out.stderr.insert_str(0, LEGACY_NOTICE);
+        }
+        Ok(out)
+    };
+    if context_arg.contains("://") || context_arg.starts_with("git@") {
+        return fail(format!(
+            "docklab: cannot fetch the build context {context_arg}: the simulated engine has no network; use a local directory\n"
+        ));
+    }
+    if context_arg == "-" {
+        return fail(
+            "docklab: a build context read from standard input is not simulated; use a directory\n"
+                .to_owned(),
+        );
+    }
+    let root = cwd.join(context_arg);
+    if !root.is_dir() {
+        return fail(if legacy {
+            format!("unable to prepare context: path {context_arg:?} not found\n")
+        } else {
+            format!("ERROR: unable to prepare context: path {context_arg:?} not found\n")
+        });
+    }
+    // Tags are checked before anything runs.
+    let mut tags = Vec::new();
+    for t in inv.flags.values("tag") {
+        match Reference::parse(t) {
+            Ok(r) if r.digest().is_none() => {
+                let shown = if r.tag().is_some() {
+                    r.full_string()
+                } else {
+                    r.name()
+                };
+                let r = r.with_default_tag();
+                tags.push(Tag {
+                    shown,
+                    full: r.full_string(),
+                    familiar: r.familiar_string(),
+                });
+            }
+            Ok(_) => {
+                return fail(format!(
+                    "ERROR: invalid tag {t:?}: refusing to create a tag with a digest reference\n"
+                ))
+            }
+            Err(e) => {
+                return fail(if legacy {
+                    format!("invalid argument {t:?} for \"-t, --tag\" flag: {e}\n")
+                } else {
+                    format!("ERROR: invalid tag {t:?}: {e}\n")
+                })
+            }
+        }
+    }
+    let file_flag = inv.flags.value("file");
+    let (df_path, df_name) = match file_flag {
+        Some("-") => {
+            return fail(
+                "docklab: a Dockerfile read from standard input (-f -) is not simulated; write it to a file\n"
+                    .to_owned(),
+            )
+        }
+        Some(f) => {
+            let p = cwd.join(f);
+            let name = Path::new(f)
+                .file_name()
+                .map_or_else(|| f.to_owned(), |n| n.to_string_lossy().into_owned());
+            (p, name)
+        }
+        None => (root.join("Dockerfile"), "Dockerfile".to_owned()),
+    };
+    let mut build_args = Vec::new();
+    for a in inv.flags.values("build-arg") {
+        match a.split_once('=') {
+            Some((k, v)) => build_args.push((k.to_owned(), v.to_owned())),
+            None => {
+                if let Ok(v) = std::env::var(a) {
+                    build_args.push((a.clone(), v));
+                }
+            }
+        }
+    }
+    let ignore_text = std::fs::read_to_string(root.join(".dockerignore")).unwrap_or_default();
+    let ignore = Matcher::from_dockerignore(&ignore_text).unwrap_or_default();
+
+    let mut run = Run {
+        builder,
+        trace: Trace::default(),
+        legacy_out: String::new(),
+        no_cache: inv.flags.bool("no-cache"),
+        root,
+        ignore,
+        ignore_size: ignore_text.len() as u64,
+        stages: BTreeMap::new(),
+        stages_by_name: BTreeMap::new(),
+        step: 0,
+        steps: 0,
+        records: Vec::new(),
+        context_transfer: 0,
+    };
+    let source = match std::fs::read(&df_path) {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            let shown = file_flag.unwrap_or("Dockerfile");
+            if legacy {
+                return fail(format!(
+                    "unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {}: no such file or directory\n",
+                    df_path.display()
+                ));
+            }
+            run.trace.push(
+                Vertex::new(
+                    format!("[internal] load build definition from {df_name}"),
+                    0,
+                )
+                .status("transferring dockerfile: 2B", 0),
+            );
+            let text = run.progress_text(progress);
+            return Ok(Outcome::error(
+                format!("{text}ERROR: failed to solve: failed to read dockerfile: open {shown}: no such file or directory\n"),
+                1,
+            ));
+        }
+    };
+    let text = String::from_utf8_lossy(&source).into_owned();
+    if !legacy {
+        run.trace.push(
+            Vertex::new(
+                format!("[internal] load build definition from {df_name}"),
+                0,
+            )
+            .status(
+                format!(
+                    "transferring dockerfile: {}",
+                    human_size4(source.len() as f64 + 39.0)
+                ),
+                0,
+            ),
+        );
+    }
+    let parsed = dockerfile::parse(&df_name, &text).and_then(|df| {
+        df.target_stage(&df_name, inv.flags.value("target"))?;
+        Ok(df)
+    });
+    let df = match parsed {
+        Ok(df) => df,
+        Err(e) => return Ok(run.parse_failure(progress, &e, &text)),
+    };
+    let result = run.execute(
+        ctx,
+        &df,
+        &df_name,
+        &text,
+        inv.flags.value("target"),
+        &build_args,
+    )?;
+    let mut final_image = match result {
+        Ok(image) => image,
+        Err(message) => {
+            let mut out = Outcome::error(String::new(), 1);
+            if legacy {
+                out.stdout = std::mem::take(&mut run.legacy_out);
+                out.stderr = format!("{LEGACY_NOTICE}{message}");
+            } else {
+                out.stderr = format!("{}{message}", run.progress_text(progress));
+            }
+            ctx.touch();
+            return Ok(out);
+        }
+    };
+    // Export.
+    final_image.config.created = crate::docker::units::rfc3339_nano(ctx.now);
+    let id = export(ctx, &final_image, legacy)?;
+    let mut names = String::new();
+    for t in &tags {
+        ctx.state.refs.insert(t.full.clone(), id.clone());
+        names.push_str(&format!("Successfully tagged {}\n", t.familiar));
+    }
+    if !tags.is_empty() {
+        if let Some(r) = ctx.state.images.get_mut(&id) {
+            r.last_tag_time = Some(crate::docker::units::rfc3339_nano(ctx.now));
+        }
+    }
+    ctx.state.build_cache.append(&mut run.records);
+    ctx.touch();
+    let mut out = Outcome::default();
+    if legacy {
+        out.stderr = LEGACY_NOTICE.to_owned();
+        if quiet {
+            out.stdout = format!("{id}\n");
+        } else {
+            out.stdout = std::mem::take(&mut run.legacy_out);
+            out.stdout.push_str(&format!(
+                "Successfully built {}\n",
+                super::truncate_id(id.as_str())
+            ));
+            out.stdout.push_str(&names);
+        }
+        return Ok(out);
+    }
+    let layers_ms = if run
+        .trace
+        .vertices
+        .iter()
+        .all(|v| v.cached || !v.name.starts_with('['))
+    {
+        0
+    } else {
+        100
+    };
+    let mut export_v = Vertex::new("exporting to image", layers_ms)
+        .status("exporting layers", layers_ms)
+        .status(format!("writing image {id}"), 0);
+    for t in &tags {
+        export_v = export_v.status(format!("naming to {}", t.shown), 0);
+    }
+    run.trace.push(export_v);
+    out.stderr = run.progress_text(progress);
+    if quiet {
+        out.stdout = format!("{id}\n");
+    }
+    Ok(out)
+}
+
+/// Writes the image's config and manifest and records it; returns its ID.
+fn export(ctx: &mut Ctx<'_>, image: &Base, legacy: bool) -> Result<Digest, StoreError> {
+    if legacy {
+        if let Some(id) = &image.id {
+            return Ok(id.clone());
+        }
+    }
+    let (id, _) = write_image(ctx, &image.config, &image.chains, None)?;
+    Ok(id)
+}
+
+/// Stores an image config (+ manifest) and its record; returns (ID, created).
+fn write_image(
+    ctx: &mut Ctx<'_>,
+    config: &ImageConfig,
+    chains: &[Digest],
+    parent: Option<Digest>,
+) -> Result<(Digest, String), StoreError> {
+    let bytes = serde_json::to_vec(config).expect("configs always serialise");
+    let id = ctx.store.put_blob(&bytes)?;
+    let manifest = Manifest {
+        schema_version: 2,
+        media_type: MEDIA_MANIFEST.to_owned(),
+        config: Descriptor {
+            media_type: MEDIA_CONFIG.to_owned(),
+            digest: id.clone(),
+            size: bytes.len() as u64,
+            annotations: BTreeMap::default(),
+        },
+        layers: config
+            .rootfs
+            .diff_ids
+            .iter()
+            .map(|d| Descriptor {
+                media_type: MEDIA_LAYER_TAR.to_owned(),
+                digest: d.clone(),
+                size: ctx
+                    .store
+                    .blob_file(d)
+                    .ok()
+                    .and_then(|f| f.metadata().ok())
+                    .map_or(0, |m| m.len()),
+                annotations: BTreeMap::default(),
+            })
+            .collect(),
+    };
+    let manifest_bytes = serde_json::to_vec(&manifest).expect("manifests always serialise");
+    let manifest_digest = ctx.store.put_blob(&manifest_bytes)?;
+    ctx.state
+        .images
+        .entry(id.clone())
+        .or_insert_with(|| ImageRecord {
+            created: config.created.clone(),
+            layers: chains.to_vec(),
+            manifest: Some(manifest_digest),
+            manifest_size: manifest_bytes.len() as u64,
+            parent,
+            last_tag_time: None,
+        });
+    ctx.touch();
+    Ok((id, config.created.clone()))
+}
+
+/// One build in progress.
+struct Run {
+    builder: Builder,
+    trace: Trace,
+    /// The legacy builder's stdout so far.
+    legacy_out: String,
+    no_cache: bool,
+    root: PathBuf,
+    ignore: Matcher,
+    ignore_size: u64,
+    /// Finished stages by index, and stage names to indexes.
+    stages: BTreeMap<usize, Base>,
+    stages_by_name: BTreeMap<String, usize>,
+    /// Step counter within the stage being built, and the stage's step count.
+    step: usize,
+    steps: usize,
+    records: Vec<CacheRecord>,
+    context_transfer: u64,
+}
+
+/// Instructions that produce a layer (and a BuildKit vertex).
+fn makes_layer(ins: &Instruction) -> bool {
+    matches!(
+        ins,
+        Instruction::Run(_) | Instruction::Copy(_) | Instruction::Add(_) | Instruction::Workdir(_)
+    )
+}
+
+impl Run {
+    fn legacy(&self) -> bool {
+        self.builder == Builder::Legacy
+    }
+
+    fn progress_text(&self, progress: Progress) -> String {
+        match progress {
+            Progress::Plain => render_plain(&self.trace),
+            Progress::Tty => render_tty(
+                &self.trace,
+                std::env::var("COLUMNS")
+                    .ok()
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(80),
+            ),
+            Progress::Quiet => String::new(),
+        }
+    }
+
+    fn parse_failure(&mut self, progress: Progress, e: &ParseError, text: &str) -> Outcome {
+        if self.legacy() {
+            // The legacy builder words parse errors as the daemon's.
+            return Outcome::error(
+                format!(
+                    "{LEGACY_NOTICE}Error response from daemon: dockerfile parse error on line {}: {}\n",
+                    e.line, e.kind
+                ),
+                1,
+            );
+        }
+        Outcome::error(
+            format!("{}{}", self.progress_text(progress), e.render_cli(text)),
+            1,
+        )
+    }
+
+    /// Builds the stages the target needs; the target's image, or the error text to print.
+    fn execute(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        df: &Dockerfile,
+        file: &str,
+        text: &str,
+        target: Option<&str>,
+        build_args: &[(String, String)],
+    ) -> Result<Result<Base, String>, StoreError> {
+        let global = match Scope::global(df, build_args) {
+            Ok(s) => s,
+            Err(e) => return Ok(Err(e.render_cli(text))),
+        };
+        let stages = df.stages();
+        let target_stage = df
+            .target_stage(file, target)
+            .expect("checked before the build");
+        let target_index = target_stage.index;
+        // Stages the target needs, through FROM <stage> and COPY --from=<stage>.
+        let mut needed = vec![false; stages.len()];
+        let mut todo = vec![target_index];
+        while let Some(i) = todo.pop() {
+            if needed[i] {
+                continue;
+            }
+            needed[i] = true;
+            let stage = &stages[i];
+            if let Ok(from) = global.expand_from(stage.node, stage.from) {
+                if let Some(s) = df.stage_by_ref(&from.image, i) {
+                    todo.push(s.index);
+                }
+            }
+            for node in stage.instructions {
+                if let Instruction::Copy(c) = &node.instruction {
+                    if let Some(s) = c.from.as_deref().and_then(|f| df.stage_by_ref(f, i)) {
+                        todo.push(s.index);
+                    }
+                }
+            }
+        }
+        let multi = needed.iter().filter(|n| **n).count() > 1;
+        if !self.legacy() {
+            // BuildKit resolves every base image first, then reads .dockerignore.
+            for (i, stage) in stages.iter().enumerate() {
+                if !needed[i] {
+                    continue;
+                }
+                let Ok(from) = global.expand_from(stage.node, stage.from) else {
+                    continue;
+                };
+                if from.image == "scratch" || df.stage_by_ref(&from.image, i).is_some() {
+                    continue;
+                }
+                if let Ok(r) = Reference::parse(&from.image) {
+                    let name = r.with_default_tag().full_string();
+                    if !self
+                        .trace
+                        .vertices
+                        .iter()
+                        .any(|v| v.name.ends_with(&format!("load metadata for {name}")))
+                    {
+                        self.trace.push(Vertex::new(
+                            format!("[internal] load metadata for {name}"),
+                            if ctx.state.refs.contains_key(&name) {
+                                0
+                            } else {
+                                600
+                            },
+                        ));
+                    }
+                }
+            }
+            self.trace
+                .push(Vertex::new("[internal] load .dockerignore", 0).status(
+                    format!(
+                        "transferring context: {}",
+                        human_size4(self.ignore_size.max(2) as f64)
+                    ),
+                    0,
+                ));
+        } else {
+            let size = layer::legacy_context_size(&self.root, &self.ignore);
+            self.legacy_out.push_str(&format!(
+                "Sending build context to Docker daemon  {}\r\r\n",
+                human_size4(size as f64)
+            ));
+            // The legacy builder counts every instruction of every stage it runs.
+            self.steps = stages.iter().map(|s| 1 + s.instructions.len()).sum();
+        }
+        let mut result = None;
+        for (i, stage) in stages.iter().enumerate() {
+            if !needed[i] && !self.legacy() {
+                continue;
+            }
+            let name = stage
+                .name
+                .map_or_else(|| format!("stage-{i}"), str::to_owned);
+            let prefix = if multi {
+                format!("{name} ")
+            } else {
+                String::new()
+            };
+            match self.build_stage(ctx, df, stage, &global, &prefix, text)? {
+                Ok(image) => {
+                    self.stages.insert(i, image.clone());
+                    if let Some(n) = &stage.name {
+                        self.stages_by_name.insert((*n).to_owned(), i);
+                    }
+                    if i == target_index {
+                        result = Some(image);
+                        break;
+                    }
+                }
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+        Ok(Ok(result.expect("the target stage is built")))
+    }
+
+    /// Resolves a stage's base: another stage, `scratch`, or an image (pulled when missing).
+    #[allow(clippy::too_many_lines)]
+    fn build_stage(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        df: &Dockerfile,
+        stage: &dockerfile::Stage<'_>,
+        global: &Scope,
+        prefix: &str,
+        text: &str,
+    ) -> Result<Result<Base, String>, StoreError> {
+        let from = match global.expand_from(stage.node, stage.from) {
+            Ok(f) => f,
+            Err(e) => return Ok(Err(e.render_cli(text))),
+        };
+        let legacy = self.legacy();
+        if !legacy {
+            self.step = 1;
+            self.steps = 1 + stage
+                .instructions
+                .iter()
+                .filter(|n| makes_layer(&n.instruction))
+                .count();
+        } else {
+            self.step += 1;
+            self.legacy_out.push_str(&format!(
+                "Step {}/{} : {}\n",
+                self.step, self.steps, stage.node.original
+            ));
+        }
+        let mut base = if from.image == "scratch" {
+            if !legacy {
+                self.trace.push(Vertex::new(
+                    format!("[{prefix}{}/{}] FROM scratch", self.step, self.steps),
+                    0,
+                ));
+            } else {
+                self.legacy_out.push_str(" ---> \n");
+            }
+            Base {
+                config: empty_config(),
+                chains: Vec::new(),
+                id: None,
+                key: key_of(&["scratch"]),
+            }
+        } else if let Some(s) = df.stage_by_ref(&from.image, stage.index) {
+            let built = self.stages.get(&s.index).cloned();
+            let Some(built) = built else {
+                return Ok(Err(format!(
+                    "ERROR: failed to solve: stage {} was not built\n",
+                    from.image
+                )));
+            };
+            if !legacy {
+                let mut v = Vertex::new(
+                    format!("[{prefix}{}/{}] FROM {}", self.step, self.steps, from.image),
+                    0,
+                );
+                v.cached = true;
+                self.trace.push(v);
+            } else if let Some(id) = &built.id {
+                self.legacy_out
+                    .push_str(&format!(" ---> {}\n", super::truncate_id(id.as_str())));
+            }
+            built
+        } else {
+            match self.resolve_image(ctx, &from.image, stage.node, prefix, text)? {
+                Ok(b) => b,
+                Err(e) => return Ok(Err(e)),
+            }
+        };
+        let env: Vec<(String, String)> = base
+            .config
+            .config
+            .env
+            .clone()
+            .unwrap_or_default()
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                (k.to_owned(), v.to_owned())
+            })
+            .collect();
+        let mut scope = global.stage(&env, base.config.config.working_dir.as_deref());
+        let mut cmd_set = false;
+        let uses_context = stage.instructions.iter().any(|n| match &n.instruction {
+            Instruction::Copy(c) => c.from.is_none() && !c.sources.is_empty(),
+            Instruction::Add(a) => !a.sources.is_empty(),
+            _ => false,
+        });
+        if uses_context && !legacy {
+            // BuildKit transfers the context while the first steps run.
+            self.note_context(ctx);
+        }
+        for node in stage.instructions {
+            let before = scope.clone();
+            let ins = match scope.apply(node) {
+                Ok(i) => i,
+                Err(e) => return Ok(Err(e.render_cli(text))),
+            };
+            let created_by = if legacy {
+                legacy_created_by(&ins, &node.instruction, &before, None)
+            } else {
+                buildkit_created_by(&ins, &before)
+            };
+            let created = crate::docker::units::rfc3339_nano(ctx.now);
+            apply_config(&mut base.config.config, &ins, &scope, &mut cmd_set);
+            if legacy {
+                self.step += 1;
+                self.legacy_out.push_str(&format!(
+                    "Step {}/{} : {}\n",
+                    self.step, self.steps, node.original
+                ));
+            }
+            if makes_layer(&ins) {
+                match self.layer_step(
+                    ctx, &mut base, node, &ins, &before, created_by, created, prefix,
+                )? {
+                    Ok(()) => {}
+                    Err(e) => return Ok(Err(e)),
+                }
+            } else {
+                let Some(created_by) = created_by else {
+                    if legacy && matches!(ins, Instruction::Onbuild(_)) {
+                        continue;
+                    }
+                    continue;
+                };
+                base.key = key_of(&[&base.key, &created_by]);
+                base.config.history.push(History {
+                    created: Some(created),
+                    created_by: Some(created_by),
+                    comment: (!legacy).then(|| BUILDKIT_COMMENT.to_owned()),
+                    empty_layer: true,
+                });
+                if legacy {
+                    self.legacy_commit(ctx, &mut base, false)?;
+                }
+            }
+        }
+        Ok(Ok(base))
+    }
+
+    /// FROM an image: found locally, or pulled from the catalog as BuildKit would.
+    fn resolve_image(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        image: &str,
+        node: &Node,
+        prefix: &str,
+        text: &str,
+    ) -> Result<Result<Base, String>, StoreError> {
+        let legacy = self.legacy();
+        let reference = match Reference::parse(image) {
+            Ok(r) => r.with_default_tag(),
+            Err(e) => {
+                let msg = if legacy {
+                    format!("Error response from daemon: {e}\n")
+                } else {
+                    format!(
+                        "{}ERROR: failed to solve: failed to parse stage name {image:?}: {e}\n",
+                        dockerfile::error::source_excerpt(
+                            "Dockerfile",
+                            text,
+                            node.span.start_line,
+                            node.span.end_line
+                        )
+                    )
+                };
+                return Ok(Err(msg));
+            }
+        };
+        let full = reference.full_string();
+        let mut pulled_now = false;
+        let id = if let Some(id) = ctx.state.refs.get(&full).cloned() {
+            id
+        } else {
+            match pull_reference(ctx, &reference)? {
+                Ok(p) => {
+                    pulled_now = true;
+                    if legacy {
+                        self.legacy_out.push_str(&p.text);
+                    }
+                    p.id
+                }
+                Err(message) => {
+                    if legacy {
+                        return Ok(Err(format!("Error response from daemon: {message}\n")));
+                    }
+                    let bk = buildkit_pull_error(&reference);
+                    if let Some(v) = self
+                        .trace
+                        .vertices
+                        .iter_mut()
+                        .find(|v| v.name == format!("[internal] load metadata for {full}"))
+                    {
+                        v.error = Some(bk.clone());
+                    }
+                    let excerpt = dockerfile::error::source_excerpt(
+                        "Dockerfile",
+                        text,
+                        node.span.start_line,
+                        node.span.end_line,
+                    );
+                    // The vertex is not complete; the rest of the trace is cut here.
+                    let cut = self
+                        .trace
+                        .vertices
+                        .iter()
+                        .position(|v| v.error.is_some())
+                        .map_or(self.trace.vertices.len(), |p| p + 1);
+                    self.trace.vertices.truncate(cut);
+                    return Ok(Err(format!(
+                        "------\n > [internal] load metadata for {full}:\n------\n{excerpt}ERROR: failed to solve: {image}: failed to resolve source metadata for {full}: {bk}\n"
+                    )));
+                }
+            }
+        };
+        let config: ImageConfig = ctx.config(&id)?;
+        let record = ctx.state.images[&id].clone();
+        let manifest = record.manifest.clone();
+        if legacy {
+            self.legacy_out
+                .push_str(&format!(" ---> {}\n", super::truncate_id(id.as_str())));
+        } else {
+            let shown = match &manifest {
+                Some(m) => format!("{full}@{m}"),
+                None => full.clone(),
+            };
+            let mut v = Vertex::new(
+                format!("[{prefix}{}/{}] FROM {shown}", self.step, self.steps),
+                0,
+            );
+            if pulled_now {
+                v = v.status(format!("resolve {shown}"), 0);
+            }
+            // The base's snapshot is cached once a build has used it.
+            let from_key = key_of(&["from", id.as_str()]);
+            v.cached = !pulled_now && self.records_have(ctx, &from_key);
+            if !self.records_have(ctx, &from_key) {
+                let rid = cache_id(ctx);
+                self.records.push(CacheRecord {
+                    id: rid,
+                    key: from_key,
+                    kind: "regular".to_owned(),
+                    description: format!("pulled from {shown}"),
+                    size: 0,
+                    created: crate::docker::units::rfc3339_nano(ctx.now),
+                    last_used: crate::docker::units::rfc3339_nano(ctx.now),
+                    usage_count: 1,
+                    layer: record.layers.last().cloned(),
+                    shared: true,
+                    in_use: false,
+                });
+            }
+            self.trace.push(v);
+        }
+        Ok(Ok(Base {
+            config,
+            chains: record.layers.clone(),
+            id: Some(id.clone()),
+            key: key_of(&["image", id.as_str()]),
+        }))
+    }
+
+    fn records_have(&self, ctx: &Ctx<'_>, key: &str) -> bool {
+        ctx.state.build_cache.iter().any(|r| r.key == key)
+            || self.records.iter().any(|r| r.key == key)
+    }
+
+    /// RUN, COPY, ADD and WORKDIR: a layer, from the cache or made now.
+    #[allow(clippy::too_many_arguments)]
+    fn layer_step(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        base: &mut Base,
+        node: &Node,
+        ins: &Instruction,
+        before: &Scope,
+        created_by: Option<String>,
+        created: String,
+        prefix: &str,
+    ) -> Result<Result<(), String>, StoreError> {
+        let legacy = self.legacy();
+        let mut plan = Plan::default();
+        let mut shown_size = None;
+        let mut millis = 50;
+        let mut needs_context = false;
+        match ins {
+            Instruction::Run(r) => {
+                let command = match &r.command {
+                    dockerfile::CommandLine::Shell(s) => s.clone(),
+                    dockerfile::CommandLine::Exec(v) => v.join(" "),
+                };
+                let effect = run_effect(&command);
+                millis = effect.millis;
+                shown_size = Some(effect.size);
+                let by = created_by.clone().unwrap_or_default();
+                let describe = format!(
+                    "docklab simulated RUN (nothing was executed)\ncommand: {by}\nsimulated size: {} bytes\n",
+                    effect.size
+                );
+                let name = format!(".docklab/run-{}", &key_of(&[&base.key, &by])[..12]);
+                plan = layer::plan_bytes(&name, describe.into_bytes(), 0o644);
+            }
+            Instruction::Workdir(_) => {
+                let dir = before_workdir(before, ins);
+                if dir != "/" {
+                    plan = layer::plan_bytes(
+                        &format!("{}/.", dir.trim_end_matches('/')),
+                        Vec::new(),
+                        0o755,
+                    );
+                    plan.entries.pop();
+                    let mut acc = String::new();
+                    plan.entries.clear();
+                    for c in dir.split('/').filter(|c| !c.is_empty()) {
+                        if !acc.is_empty() {
+                            acc.push('/');
+                        }
+                        acc.push_str(c);
+                        plan.entries.push(layer::Entry {
+                            path: acc.clone(),
+                            source: layer::Source::Dir,
+                            mode: 0o755,
+                            mtime: 0,
+                            size: 0,
+                        });
+                    }
+                }
+                shown_size = Some(0);
+                millis = 20;
+            }
+            Instruction::Copy(c) if c.from.is_some() => {
+                let from = c.from.clone().unwrap_or_default();
+                match self.plan_copy_from(ctx, &from, &c.sources, &c.dest, before.workdir())? {
+                    Ok(p) => plan = p,
+                    Err(e) => return Ok(Err(e)),
+                }
+            }
+            Instruction::Copy(_) | Instruction::Add(_) => {
+                let (sources, inline, dest, chmod) = match ins {
+                    Instruction::Copy(c) => (&c.sources, &c.inline, &c.dest, &c.chmod),
+                    Instruction::Add(a) => (&a.sources, &a.inline, &a.dest, &a.chmod),
+                    _ => unreachable!("matched above"),
+                };
+                if let Some(url) = sources.iter().find(|s| {
+                    s.starts_with("http://") || s.starts_with("https://") || s.starts_with("git@")
+                }) {
+                    return Ok(Err(format!(
+                        "ERROR: failed to solve: docklab cannot download {url}: the simulated engine has no network; download it yourself and ADD the local file\n"
+                    )));
+                }
+                let chmod = chmod
+                    .as_deref()
+                    .and_then(|m| u32::from_str_radix(m, 8).ok());
+                needs_context = !sources.is_empty();
+                if !sources.is_empty() {
+                    match layer::plan_copy(
+                        &self.root,
+                        sources,
+                        dest,
+                        before.workdir(),
+                        &self.ignore,
+                        chmod,
+                    ) {
+                        Ok(p) => plan = p,
+                        Err(layer::CopyError::Context(e)) => {
+                            let excerpt = dockerfile::error::source_excerpt(
+                                "Dockerfile",
+                                &std::fs::read_to_string(self.root.join("Dockerfile"))
+                                    .unwrap_or_default(),
+                                node.span.start_line,
+                                node.span.end_line,
+                            );
+                            let _ = excerpt;
+                            if legacy {
+                                return Ok(Err(format!(
+                                    "COPY failed: file not found in build context or excluded by .dockerignore: stat {}: file does not exist\n",
+                                    sources[0].trim_start_matches('/')
+                                )));
+                            }
+                            return Ok(Err(e.render_cli(&context_ref(ctx))));
+                        }
+                        Err(e) => return Ok(Err(format!("ERROR: failed to solve: {e}\n"))),
+                    }
+                }
+                for s in inline {
+                    let dest_dir = if dest.ends_with('/') {
+                        dest.clone()
+                    } else {
+                        format!("{dest}/")
+                    };
+                    let target = if inline.len() == 1 && sources.is_empty() && !dest.ends_with('/')
+                    {
+                        dest.clone()
+                    } else {
+                        format!("{dest_dir}{}", s.name)
+                    };
+                    let abs = if target.starts_with('/') {
+                        target
+                    } else {
+                        format!("{}/{target}", before.workdir().trim_end_matches('/'))
+                    };
+                    let p = layer::plan_bytes(
+                        &abs,
+                        s.content.clone().into_bytes(),
+                        chmod.unwrap_or(0o644),
+                    );
+                    plan.shown_size += p.shown_size;
+                    plan.sources_key.push_str(&s.content);
+                    plan.entries.extend(p.entries);
+                    plan.entries.sort_by(|a, b| a.path.cmp(&b.path));
+                    plan.entries.dedup_by(|a, b| a.path == b.path);
+                }
+                millis = 40 + plan.shown_size / 400_000;
+            }
+            _ => {}
+        }
+        let shown_size = shown_size.unwrap_or(plan.shown_size);
+        if needs_context && !legacy {
+            self.context_transfer += plan.transfer_size;
+            self.note_context(ctx);
+        }
+        let by = created_by.clone().unwrap_or_default();
+        let step_key = key_of(&[&base.key, &by, &plan.sources_key]);
+        let label = format!(
+            "[{prefix}{}/{}] {}",
+            {
+                if !legacy {
+                    self.step += 1;
+                }
+                self.step
+            },
+            self.steps,
+            node.original
+        );
+        let legacy_copy_source = if legacy
+            && matches!(ins, Instruction::Copy(_) | Instruction::Add(_))
+        {
+            let kind = if plan
+                .entries
+                .iter()
+                .filter(|e| matches!(e.source, layer::Source::File(_) | layer::Source::Bytes(_)))
+                .count()
+                == 1
+            {
+                "file"
+            } else {
+                "dir"
+            };
+            Some(format!("{kind}:{}", key_of(&[&plan.sources_key])))
+        } else {
+            None
+        };
+        let history_by = if legacy {
+            legacy_created_by(
+                ins,
+                &node.instruction,
+                before,
+                legacy_copy_source.as_deref(),
+            )
+            .unwrap_or(by.clone())
+        } else {
+            by.clone()
+        };
+        let cached = if self.no_cache {
+            None
+        } else if legacy {
+            Self::legacy_cached(ctx, base, &history_by, true)?.map(CachedStep::Image)
+        } else {
+            ctx.state
+                .build_cache
+                .iter()
+                .find(|r| {
+                    r.key == step_key
+                        && r.layer
+                            .as_ref()
+                            .is_some_and(|l| ctx.state.layers.contains_key(l))
+                })
+                .and_then(|r| r.layer.clone())
+                .map(CachedStep::Layer)
+        };
+        match cached {
+            Some(CachedStep::Image(id)) => {
+                self.legacy_out.push_str(&format!(
+                    " ---> Using cache\n ---> {}\n",
+                    super::truncate_id(id.as_str())
+                ));
+                let record = ctx.state.images[&id].clone();
+                base.config = ctx.config(&id)?;
+                base.chains = record.layers;
+                base.id = Some(id);
+                base.key = step_key;
+                let _ = history_by;
+                return Ok(Ok(()));
+            }
+            Some(CachedStep::Layer(chain)) => {
+                let diff = ctx.state.layers[&chain].diff_id.clone();
+                self.push_layer_history(base, chain, diff, history_by, created, legacy);
+                let mut v = Vertex::new(label, 0);
+                v.cached = true;
+                self.trace.push(v);
+                let now = crate::docker::units::rfc3339_nano(ctx.now);
+                if let Some(r) = ctx.state.build_cache.iter_mut().find(|r| r.key == step_key) {
+                    r.usage_count += 1;
+                    r.last_used = now;
+                }
+                base.key = step_key;
+                return Ok(Ok(()));
+            }
+            None => {}
+        }
+        let parent = base.chains.last().cloned();
+        let (diff, chain) = put_layer(ctx, &plan, parent.as_ref(), shown_size)?;
+        self.push_layer_history(
+            base,
+            chain.clone(),
+            diff,
+            history_by,
+            created.clone(),
+            legacy,
+        );
+        if legacy {
+            if matches!(ins, Instruction::Run(_)) {
+                let cid = ctx.new_id("container");
+                self.legacy_out.push_str(&format!(
+                    " ---> Running in {}\nRemoving intermediate container {}\n",
+                    &cid[..12],
+                    &cid[..12]
+                ));
+            }
+            base.key = step_key;
+            self.legacy_commit(ctx, base, true)?;
+            return Ok(Ok(()));
+        }
+        self.trace.push(Vertex::new(label, millis));
+        let rid = cache_id(ctx);
+        self.records.push(CacheRecord {
+            id: rid,
+            key: step_key.clone(),
+            kind: "regular".to_owned(),
+            description: by,
+            size: shown_size,
+            created: created.clone(),
+            last_used: created,
+            usage_count: 1,
+            layer: Some(chain),
+            shared: true,
+            in_use: false,
+        });
+        base.key = step_key;
+        Ok(Ok(()))
+    }
+
+    fn push_layer_history(
+        &self,
+        base: &mut Base,
+        chain: Digest,
+        diff: Digest,
+        created_by: String,
+        created: String,
+        legacy: bool,
+    ) {
+        base.chains.push(chain);
+        base.config.rootfs.diff_ids.push(diff);
+        base.config.history.push(History {
+            created: Some(created),
+            created_by: Some(created_by),
+            comment: (!legacy).then(|| BUILDKIT_COMMENT.to_owned()),
+            empty_layer: false,
+        });
+    }
+
+    /// The build context's `source.local` record, counted once per build.
+    fn note_context(&mut self, ctx: &mut Ctx<'_>) {
+        if self
+            .trace
+            .vertices
+            .iter()
+            .any(|v| v.name == "[internal] load build context")
+        {
+            if let Some(v) = self
+                .trace
+                .vertices
+                .iter_mut()
+                .find(|v| v.name == "[internal] load build context")
+            {
+                v.statuses[0].id = format!(
+                    "transferring context: {}",
+                    human_size4(self.context_transfer as f64)
+                );
+            }
+            return;
+        }
+        self.trace
+            .push(Vertex::new("[internal] load build context", 0).status(
+                format!(
+                    "transferring context: {}",
+                    human_size4(self.context_transfer as f64)
+                ),
+                0,
+            ));
+        let key = key_of(&["context", &self.root.to_string_lossy()]);
+        let now = crate::docker::units::rfc3339_nano(ctx.now);
+        if let Some(r) = ctx.state.build_cache.iter_mut().find(|r| r.key == key) {
+            r.usage_count += 1;
+            r.last_used = now;
+            r.size = self.context_transfer;
+            return;
+        }
+        let rid = cache_id(ctx);
+        self.records.push(CacheRecord {
+            id: rid,
+            key,
+            kind: "source.local".to_owned(),
+            description: "local source for context".to_owned(),
+            size: self.context_transfer,
+            created: now.clone(),
+            last_used: now,
+            usage_count: 1,
+            layer: None,
+            shared: false,
+            in_use: false,
+        });
+    }
+
+    /// The legacy builder's cache: a child image of the current one whose last history row is
+    /// the same step (and that added a layer when this step does).
+    fn legacy_cached(
+        ctx: &Ctx<'_>,
+        base: &Base,
+        created_by: &str,
+        adds_layer: bool,
+    ) -> Result<Option<Digest>, StoreError> {
+        let Some(parent) = &base.id else {
+            return Ok(None);
+        };
+        for child in ctx.state.children_of(parent) {
+            let cfg = ctx.config(child)?;
+            if cfg.history.last().and_then(|h| h.created_by.as_deref()) == Some(created_by)
+                && cfg.rootfs.diff_ids.len()
+                    == base.config.rootfs.diff_ids.len() + usize::from(adds_layer)
+                && cfg.rootfs.diff_ids[..base.config.rootfs.diff_ids.len()]
+                    == base.config.rootfs.diff_ids[..]
+            {
+                return Ok(Some(child.clone()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Commits the legacy builder's intermediate image for the step just applied.
+    fn legacy_commit(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        base: &mut Base,
+        has_layer: bool,
+    ) -> Result<(), StoreError> {
+        let parent = base.id.clone();
+        let last = base.config.history.last().cloned();
+        // Cache: an image whose parent is ours and whose last step is the same.
+        if !self.no_cache && !has_layer {
+            let by = last.and_then(|h| h.created_by).unwrap_or_default();
+            let mut trimmed = base.clone();
+            trimmed.config.history.pop();
+            if let Some(child) = Self::legacy_cached(ctx, &trimmed, &by, false)? {
+                self.legacy_out.push_str(&format!(
+                    " ---> Using cache\n ---> {}\n",
+                    super::truncate_id(child.as_str())
+                ));
+                base.config = ctx.config(&child)?;
+                base.chains = ctx.state.images[&child].layers.clone();
+                base.id = Some(child);
+                return Ok(());
+            }
+        }
+        if !has_layer {
+            let cid = ctx.new_id("container");
+            self.legacy_out.push_str(&format!(
+                " ---> Running in {}\nRemoving intermediate container {}\n",
+                &cid[..12],
+                &cid[..12]
+            ));
+        }
+        base.config.parent = parent.clone();
+        base.config.created = crate::docker::units::rfc3339_nano(ctx.now);
+        let (id, _) = write_image(ctx, &base.config, &base.chains, parent)?;
+        self.legacy_out
+            .push_str(&format!(" ---> {}\n", super::truncate_id(id.as_str())));
+        base.id = Some(id);
+        Ok(())
+    }
+
+    /// COPY --from=stage|image: files read back from that image's layers.
+    fn plan_copy_from(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        from: &str,
+        sources: &[String],
+        dest: &str,
+        workdir: &str,
+    ) -> Result<Result<Plan, String>, StoreError> {
+        let base = if let Ok(n) = from.parse::<usize>() {
+            self.stages.get(&n).cloned()
+        } else {
+            None
+        };
+        let base = match base {
+            Some(b) => b,
+            None => {
+                // A named stage: stages are stored by index, names are looked up by the caller's
+                // dockerfile; fall back to an image reference.
+                let found = self
+                    .stages_by_name
+                    .get(from)
+                    .and_then(|i| self.stages.get(i))
+                    .cloned();
+                match found {
+                    Some(b) => b,
+                    None => {
+                        let Ok(r) = Reference::parse(from) else {
+                            return Ok(Err(format!(
+                                "ERROR: failed to solve: invalid from flag value {from}\n"
+                            )));
+                        };
+                        let full = r.with_default_tag();
+                        let id = match ctx.state.refs.get(&full.full_string()).cloned() {
+                            Some(id) => id,
+                            None => match pull_reference(ctx, &full)? {
+                                Ok(p) => p.id,
+                                Err(m) => return Ok(Err(format!("ERROR: failed to solve: {m}\n"))),
+                            },
+                        };
+                        Base {
+                            config: ctx.config(&id)?,
+                            chains: ctx.state.images[&id].layers.clone(),
+                            id: Some(id),
+                            key: String::new(),
+                        }
+                    }
+                }
+            }
+        };
+        Ok(copy_from_layers(ctx, &base, sources, dest, workdir))
+    }
+}
+
+enum CachedStep {
+    /// BuildKit: a cache record's layer.
+    Layer(Digest),
+    /// Legacy builder: an intermediate image.
+    Image(Digest),
+}
+
+fn before_workdir(before: &Scope, ins: &Instruction) -> String {
+    match ins {
+        Instruction::Workdir(w) => dockerfile::resolve_workdir(before.workdir(), &w.path),
+        _ => before.workdir().to_owned(),
+    }
+}
+
+/// BuildKit's reference for the context snapshot in "failed to calculate checksum of ref".
+fn context_ref(ctx: &mut Ctx<'_>) -> String {
+    let a = ctx.new_id("ref");
+    let b = ctx.new_id("ref");
+    format!("{}::{}", base36(&a, 25), base36(&b, 25))
+}
+
+/// A BuildKit-style record ID (25 lower-case letters and digits).
+fn cache_id(ctx: &mut Ctx<'_>) -> String {
+    let hex = ctx.new_id("cache");
+    base36(&hex, 25)
+}
+
+fn base36(hex: &str, n: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    hex.as_bytes()
+        .chunks(2)
+        .take(n)
+        .map(|c| {
+            let v = u8::from_str_radix(std::str::from_utf8(c).unwrap_or("0"), 16).unwrap_or(0);
+            ALPHABET[usize::from(v) % ALPHABET.len()] as char
+        })
+        .collect()
+}
+
+/// BuildKit's message when a base image cannot be resolved.
+fn buildkit_pull_error(reference: &Reference) -> String {
+    if reference.domain() == "docker.io" {
+        "pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed".to_owned()
+    } else {
+        format!("{}: not found", reference.full_string())
+    }
+}
+
+fn empty_config() -> ImageConfig {
+    ImageConfig {
+        architecture: "amd64".to_owned(),
+        config: ContainerConfig {
+            env: Some(vec![
+                "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_owned(),
+            ]),
+            ..ContainerConfig::default()
+        },
+        created: String::new(),
+        history: Vec::new(),
+        os: "linux".to_owned(),
+        rootfs: RootFs {
+            kind: "layers".to_owned(),
+            diff_ids: Vec::new(),
+        },
+        parent: None,
+    }
+}
+
+/// What an instruction changes in the image config.
+fn apply_config(c: &mut ContainerConfig, ins: &Instruction, scope: &Scope, cmd_set: &mut bool) {
+    match ins {
+        Instruction::Env(_) => {
+            c.env = Some(
+                scope
+                    .env()
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect(),
+            );
+        }
+        Instruction::Label(l) => {
+            let labels = c.labels.get_or_insert_with(BTreeMap::new);
+            for kv in &l.labels {
+                labels.insert(unquote(&kv.key), unquote(&kv.value));
+            }
+        }
+        Instruction::Expose(e) => {
+            let ports = c.exposed_ports.get_or_insert_with(BTreeMap::new);
+            for p in dockerfile::history::port_specs(&e.ports) {
+                ports.insert(p, EmptyObject {});
+            }
+        }
+        Instruction::Cmd(cmd) => {
+            c.cmd = cmd.command.as_ref().map(|l| l.with_shell(scope.shell()));
+            c.args_escaped = Some(true);
+            *cmd_set = true;
+        }
+        Instruction::Entrypoint(e) => {
+            c.entrypoint = e.command.as_ref().map(|l| l.with_shell(scope.shell()));
+            c.args_escaped = Some(true);
+            if !*cmd_set {
+                c.cmd = None;
+            }
+        }
+        Instruction::Workdir(_) => c.working_dir = Some(scope.workdir().to_owned()),
+        Instruction::User(u) => c.user = Some(u.user.clone()),
+        Instruction::Volume(v) => {
+            let vols = c.volumes.get_or_insert_with(BTreeMap::new);
+            for p in &v.paths {
+                vols.insert(p.clone(), EmptyObject {});
+            }
+        }
+        Instruction::StopSignal(s) => c.stop_signal = Some(s.signal.clone()),
+        Instruction::Shell(s) => c.shell = Some(s.shell.clone()),
+        Instruction::Onbuild(o) => c
+            .on_build
+            .get_or_insert_with(Vec::new)
+            .push(o.expression.clone()),
+        Instruction::Healthcheck(h) => {
+            c.healthcheck = Some(match h {
+                dockerfile::Healthcheck::None => serde_json::json!({"Test": ["NONE"]}),
+                dockerfile::Healthcheck::Cmd {
+                    command,
+                    interval,
+                    timeout,
+                    start_period,
+                    start_interval,
+                    retries,
+                } => {
+                    let test = match command {
+                        dockerfile::CommandLine::Shell(s) => {
+                            vec!["CMD-SHELL".to_owned(), s.clone()]
+                        }
+                        dockerfile::CommandLine::Exec(v) => std::iter::once("CMD".to_owned())
+                            .chain(v.iter().cloned())
+                            .collect(),
+                    };
+                    let mut h = serde_json::json!({"Test": test});
+                    let nanos = |d: &std::time::Duration| d.as_nanos() as u64;
+                    for (k, d) in [
+                        ("Interval", interval),
+                        ("Timeout", timeout),
+                        ("StartPeriod", start_period),
+                        ("StartInterval", start_interval),
+                    ] {
+                        if !d.is_zero() {
+                            h[k] = serde_json::json!(nanos(d));
+                        }
+                    }
+                    if *retries != 0 {
+                        h["Retries"] = serde_json::json!(retries);
+                    }
+                    h
+                }
+            });
+        }
+        _ => {}
+    }
+}
+
+/// LABEL keys and values as stored: outer quotes removed.
+fn unquote(s: &str) -> String {
+    let t = s.trim();
+    if t.len() >= 2
+        && ((t.starts_with('"') && t.ends_with('"')) || (t.starts_with('\'') && t.ends_with('\'')))
+    {
+        t[1..t.len() - 1].replace("\\\"", "\"")
+    } else {
+        t.to_owned()
+    }
+}
+
+/// Writes a planned layer into the store, streaming: a thread writes the tar into a pipe that
+/// the store hashes and writes to its temp file. Returns (diff ID, chain ID).
+pub(super) fn put_layer(
+    ctx: &mut Ctx<'_>,
+    plan: &Plan,
+    parent: Option<&Digest>,
+    shown_size: u64,
+) -> Result<(Digest, Digest), StoreError> {
+    let (mut reader, writer) = std::io::pipe().map_err(|e| StoreError::Io {
+        path: ctx.store.root().to_owned(),
+        source: e,
+    })?;
+    let entries = &plan.entries;
+    let (stored, written) = std::thread::scope(|s| {
+        let handle = s.spawn(move || layer::write_tar(entries, writer));
+        let stored = ctx.store.put_blob_from(&mut reader);
+        drop(reader);
+        let written = handle.join().expect("the tar writer does not panic");
+        (stored, written)
+    });
+    let (diff, _) = stored?;
+    written.map_err(|e| StoreError::Io {
+        path: ctx.store.root().to_owned(),
+        source: e,
+    })?;
+    let chain = match parent {
+        None => diff.clone(),
+        Some(p) => Digest::of(format!("{p} {diff}").as_bytes()),
+    };
+    ctx.state
+        .layers
+        .entry(chain.clone())
+        .or_insert_with(|| LayerRecord {
+            diff_id: diff.clone(),
+            parent: parent.cloned(),
+            size: shown_size,
+        });
+    ctx.touch();
+    Ok((diff, chain))
+}
+
+/// Files of `base`'s layers under `sources`, as a plan for `dest` (the contents are read into
+/// memory: stage outputs are small in labs).
+fn copy_from_layers(
+    ctx: &Ctx<'_>,
+    base: &Base,
+    sources: &[String],
+    dest: &str,
+    workdir: &str,
+) -> Result<Plan, String> {
+    use std::io::Read as _;
+    let mut files: BTreeMap<String, layer::Entry> = BTreeMap::new();
+    for diff in &base.config.rootfs.diff_ids {
+        let Ok(f) = ctx.store.blob_file(diff) else {
+            continue;
+        };
+        let mut archive = tar::Archive::new(f);
+        let Ok(entries) = archive.entries() else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let mut e = e;
+            let Ok(path) = e
+                .path()
+                .map(|p| p.to_string_lossy().trim_end_matches('/').to_owned())
+            else {
+                continue;
+            };
+            let mode = e.header().mode().unwrap_or(0o644);
+            let kind = e.header().entry_type();
+            let source = if kind.is_dir() {
+                layer::Source::Dir
+            } else if kind.is_symlink() {
+                layer::Source::Symlink(
+                    e.link_name()
+                        .ok()
+                        .flatten()
+                        .map(|l| l.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                )
+            } else {
+                let mut buf = Vec::new();
+                if e.read_to_end(&mut buf).is_err() {
+                    continue;
+                }
+                layer::Source::Bytes(buf)
+            };
+            let size = match &source {
+                layer::Source::Bytes(b) => b.len() as u64,
+                layer::Source::Symlink(t) => t.len() as u64,
+                _ => 0,
+            };
+            files.insert(
+                path.clone(),
+                layer::Entry {
+                    path,
+                    source,
+                    mode,
+                    mtime: 0,
+                    size,
+                },
+            );
+        }
+    }
+    let dest_abs = if dest.starts_with('/') {
+        dest.to_owned()
+    } else {
+        format!("{}/{dest}", workdir.trim_end_matches('/'))
+    };
+    let dest_rel = dockerfile::clean_path(&dest_abs)
+        .trim_start_matches('/')
+        .to_owned();
+    let dest_is_dir = dest.ends_with('/') || sources.len() > 1;
+    let mut plan = Plan::default();
+    for s in sources {
+        let key = crate::build::context::source_key(s);
+        let src = key.trim_start_matches('/');
+        let mut any = false;
+        for (p, e) in &files {
+            let rel = if p == src {
+                if matches!(e.source, layer::Source::Dir) {
+                    continue;
+                }
+                any = true;
+                let name = p.rsplit('/').next().unwrap_or(p);
+                if dest_is_dir {
+                    format!("{dest_rel}/{name}")
+                } else {
+                    dest_rel.clone()
+                }
+            } else if let Some(rest) = p.strip_prefix(&format!("{src}/")).or(if src.is_empty() {
+                Some(p.as_str())
+            } else {
+                None
+            }) {
+                any = true;
+                format!("{dest_rel}/{rest}")
+                    .trim_start_matches('/')
+                    .to_owned()
+            } else {
+                continue;
+            };
+            let mut e = e.clone();
+            e.path = rel;
+            plan.shown_size += if matches!(e.source, layer::Source::Dir) {
+                0
+            } else {
+                e.size
+            };
+            plan.sources_key
+                .push_str(&format!("{}:{}\n", e.path, e.size));
+            plan.entries.push(e);
+        }
+        if !any {
+            return Err(format!(
+                "ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref: \"{key}\": not found\n"
+            ));
+        }
+    }
+    let mut acc = String::new();
+    let comps: Vec<&str> = dest_rel.split('/').filter(|c| !c.is_empty()).collect();
+    let n = if dest_is_dir || plan.entries.len() > 1 {
+        comps.len()
+    } else {
+        comps.len().saturating_sub(1)
+    };
+    for c in &comps[..n] {
+        if !acc.is_empty() {
+            acc.push('/');
+        }
+        acc.push_str(c);
+        plan.entries.push(layer::Entry {
+            path: acc.clone(),
+            source: layer::Source::Dir,
+            mode: 0o755,
+            mtime: 0,
+            size: 0,
+        });
+    }
+    plan.entries.sort_by(|a, b| a.path.cmp(&b.path));
+    plan.entries.dedup_by(|a, b| a.path == b.path);
+    Ok(plan)
+}

@@ -1,0 +1,394 @@
+//! `docklab docker build …` end to end: the seed lab's build, history, a rebuild with the cache,
+//! the dangling image it leaves and the prunes, with the legacy builder's flow beside it.
+
+use std::path::Path;
+use std::process::Command;
+
+const CLOCK: &str = "2025-10-29T12:00:00Z";
+
+const SEED_DOCKERFILE: &str = r#"FROM debian:trixie-slim
+LABEL maintainer="NGINX Docker Maintainers <docker-maint@nginx.com>"
+
+ENV NGINX_VERSION=1.29.2
+ENV NJS_VERSION=0.9.3
+ENV PKG_RELEASE=1~trixie
+
+RUN apt-get update \
+    && apt-get install -y nginx \
+    && apt-get clean
+
+RUN ln -sf /dev/stdout /var/log/nginx/access.log \
+    && ln -sf /dev/stderr /var/log/nginx/error.log
+
+COPY index.html /var/www/html/
+
+EXPOSE 80
+
+CMD ["nginx", "-g", "daemon off;"]
+"#;
+
+struct Lab {
+    home: tempfile::TempDir,
+    dir: tempfile::TempDir,
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Lab {
+    fn new() -> Lab {
+        let lab = Lab {
+            home: tempfile::tempdir().expect("temp home"),
+            dir: tempfile::tempdir().expect("temp context"),
+        };
+        lab.file("Dockerfile", SEED_DOCKERFILE);
+        lab.file("index.html", "<h1>Mon serveur Nginx</h1>\n");
+        lab
+    }
+
+    fn file(&self, name: &str, text: &str) {
+        let path = self.dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    fn docker_env(&self, line: &str, env: &[(&str, &str)]) -> Out {
+        let words = shell_words::split(line).expect("splits");
+        let out = Command::new(env!("CARGO_BIN_EXE_docklab"))
+            .arg("docker")
+            .args(&words)
+            .env("DOCKLAB_HOME", self.home.path())
+            .env("DOCKLAB_CLOCK", CLOCK)
+            .env_remove("DOCKER_BUILDKIT")
+            .envs(env.iter().copied())
+            .current_dir(self.dir.path())
+            .output()
+            .expect("runs");
+        Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn docker(&self, line: &str) -> Out {
+        self.docker_env(line, &[])
+    }
+
+    fn ok(&self, line: &str) -> Out {
+        let out = self.docker(line);
+        assert_eq!(out.code, 0, "`{line}`: {}{}", out.stdout, out.stderr);
+        out
+    }
+}
+
+/// The plain progress with the image ID and the base digest folded.
+fn fold(text: &str) -> String {
+    let re = regex::Regex::new("sha256:[0-9a-f]{64}").expect("regex");
+    re.replace_all(text, "sha256:…").into_owned()
+}
+
+#[test]
+fn seed_lab_build_history_rebuild_and_prune() {
+    let lab = Lab::new();
+    let first = lab.ok("build --progress=plain -t mon_nginx .");
+    assert_eq!(first.stdout, "");
+    pretty_assertions::assert_eq!(
+        fold(&first.stderr),
+        "#0 building with \"default\" instance using docker driver
+
+#1 [internal] load build definition from Dockerfile
+#1 transferring dockerfile: 464B done
+#1 DONE 0.0s
+
+#2 [internal] load metadata for docker.io/library/debian:trixie-slim
+#2 DONE 0.6s
+
+#3 [internal] load .dockerignore
+#3 transferring context: 2B done
+#3 DONE 0.0s
+
+#4 [1/4] FROM docker.io/library/debian:trixie-slim@sha256:…
+#4 resolve docker.io/library/debian:trixie-slim@sha256:… done
+#4 DONE 0.0s
+
+#5 [internal] load build context
+#5 transferring context: 64B done
+#5 DONE 0.0s
+
+#6 [2/4] RUN apt-get update     && apt-get install -y nginx     && apt-get clean
+#6 DONE 8.8s
+
+#7 [3/4] RUN ln -sf /dev/stdout /var/log/nginx/access.log     && ln -sf /dev/stderr /var/log/nginx/error.log
+#7 DONE 0.2s
+
+#8 [4/4] COPY index.html /var/www/html/
+#8 DONE 0.0s
+
+#9 exporting to image
+#9 exporting layers 0.1s done
+#9 writing image sha256:… done
+#9 naming to docker.io/library/mon_nginx done
+#9 DONE 0.1s
+"
+    );
+    let history = lab.ok("history mon_nginx").stdout;
+    let rows: Vec<&str> = history.lines().collect();
+    assert_eq!(rows.len(), 11, "{history}");
+    assert!(
+        rows[1].contains("CMD [\"nginx\" \"-g\" \"daemon off;\"]"),
+        "{history}"
+    );
+    assert!(rows[2].starts_with("<missing>"));
+    assert!(
+        rows[3].contains(
+            "COPY index.html /var/www/html/ # buildkit       27B       buildkit.dockerfile.v0"
+        ),
+        "{history}"
+    );
+    assert!(
+        rows[5].contains("RUN /bin/sh -c apt-get update     && apt-get…   73.2MB"),
+        "{history}"
+    );
+    assert!(
+        rows[9].contains("LABEL maintainer=NGINX Docker Maintainers <d…   0B"),
+        "{history}"
+    );
+    let images = lab.ok("images").stdout;
+    assert!(images.contains("mon_nginx    latest"), "{images}");
+    assert!(images.contains("152MB"), "{images}");
+    let config = lab
+        .ok("image inspect -f '{{json .Config.Env}} {{json .Config.Cmd}} {{json .Config.ExposedPorts}}' mon_nginx")
+        .stdout;
+    assert!(config.contains("\"NGINX_VERSION=1.29.2\""), "{config}");
+    assert!(
+        config.contains("[\"nginx\",\"-g\",\"daemon off;\"]"),
+        "{config}"
+    );
+    assert!(config.contains("{\"80/tcp\":{}}"), "{config}");
+
+    // The same build again: everything cached, the same image.
+    let id1 = lab.ok("images -q mon_nginx").stdout;
+    let again = lab.ok("build -t mon_nginx .");
+    assert_eq!(
+        again.stderr.matches("CACHED").count(),
+        4,
+        "{}",
+        again.stderr
+    );
+    assert_eq!(lab.ok("images -q mon_nginx").stdout, id1);
+
+    // Edit the page: everything before COPY is cached, the old image is left dangling.
+    lab.file("index.html", "<h1>Mon serveur Nginx v2</h1>\n");
+    let rebuild = lab.ok("build --progress=plain -t mon_nginx .");
+    let err = fold(&rebuild.stderr);
+    assert!(
+        err.contains("#4 [1/4] FROM docker.io/library/debian:trixie-slim@sha256:…\n#4 CACHED\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("#6 CACHED\n") && err.contains("#7 CACHED\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("#8 [4/4] COPY index.html /var/www/html/\n#8 DONE 0.0s\n"),
+        "{err}"
+    );
+    assert!(err.contains("#5 transferring context: 67B done"), "{err}");
+    let images = lab.ok("images").stdout;
+    assert!(images.contains("<none>       <none>"), "{images}");
+    assert_ne!(lab.ok("images -q mon_nginx").stdout, id1);
+
+    let df = lab.ok("system df").stdout;
+    assert!(df.contains("Build Cache     "), "{df}");
+
+    let prune = lab.ok("image prune -f").stdout;
+    assert!(
+        prune.starts_with("Deleted Images:\ndeleted: sha256:"),
+        "{prune}"
+    );
+    assert!(!lab.ok("images").stdout.contains("<none>"));
+
+    let builder = lab.ok("builder prune -f").stdout;
+    assert!(
+        builder.starts_with("ID\t\t\t\t\t\tRECLAIMABLE\tSIZE\t\tLAST ACCESSED\n"),
+        "{builder}"
+    );
+    assert!(builder.contains("\nTotal:\t"), "{builder}");
+    let df = lab.ok("system df").stdout;
+    assert!(
+        df.contains("Build Cache     0         0         0B        0B"),
+        "{df}"
+    );
+
+    // With the cache gone, the steps run again.
+    let cold = lab.ok("build --progress=plain -t mon_nginx .");
+    assert!(!cold.stderr.contains("#6 CACHED"), "{}", cold.stderr);
+}
+
+#[test]
+fn quiet_build_prints_only_the_id_and_retagging_leaves_the_old_image_dangling() {
+    let lab = Lab::new();
+    let out = lab.ok("build -q -t site:1 .");
+    assert_eq!(out.stderr, "");
+    assert!(
+        regex::Regex::new("^sha256:[0-9a-f]{64}\n$")
+            .expect("re")
+            .is_match(&out.stdout),
+        "{}",
+        out.stdout
+    );
+    lab.file(
+        "Dockerfile",
+        "FROM debian:trixie-slim\nCOPY index.html /srv/\n",
+    );
+    lab.ok("build -q -t site:1 .");
+    let images = lab.ok("images").stdout;
+    assert!(images.contains("<none>"), "{images}");
+}
+
+#[test]
+fn dockerfile_errors_and_missing_sources_fail_as_buildkit_does() {
+    let lab = Lab::new();
+    lab.file("bad/Dockerfile", "FROM debian:trixie-slim\nRUNN echo\n");
+    let out = lab.docker("build --progress=plain bad");
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("Dockerfile:2\n--------------------\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("ERROR: failed to solve: dockerfile parse error on line 2: unknown instruction: RUNN (did you mean RUN?)"), "{}", out.stderr);
+
+    lab.file(
+        "miss/Dockerfile",
+        "FROM debian:trixie-slim\nCOPY nothere.txt /\n",
+    );
+    let out = lab.docker("build --progress=plain miss");
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("\"/nothere.txt\": not found"),
+        "{}",
+        out.stderr
+    );
+
+    lab.file(
+        "esc/Dockerfile",
+        "FROM scratch\nCOPY ../../../../etc/passwd /\n",
+    );
+    let out = lab.docker("build --progress=plain esc");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("\"/etc/passwd\": not found"),
+        "{}",
+        out.stderr
+    );
+
+    lab.file("nobase/Dockerfile", "FROM 127.0.0.1:5000/library/nosuch\n");
+    let out = lab.docker("build --progress=plain nobase");
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("ERROR: failed to solve: 127.0.0.1:5000/library/nosuch: failed to resolve source metadata for 127.0.0.1:5000/library/nosuch:latest: 127.0.0.1:5000/library/nosuch:latest: not found"), "{}", out.stderr);
+
+    let out = lab.docker("build --progress=plain nowhere");
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        "ERROR: unable to prepare context: path \"nowhere\" not found\n"
+    );
+}
+
+#[test]
+fn multi_stage_dockerignore_and_target() {
+    let lab = Lab::new();
+    lab.file("app/main.txt", "hello\n");
+    lab.file("app/secret.key", "k\n");
+    lab.file(".dockerignore", "**/*.key\n");
+    lab.file(
+        "Dockerfile",
+        "FROM debian:trixie-slim AS builder\nWORKDIR /src\nCOPY app/ ./\nRUN echo built > out.txt\n\nFROM scratch AS final\nCOPY --from=builder /src/main.txt /main.txt\n",
+    );
+    let out = lab.ok("build --progress=plain -t multi .");
+    assert!(
+        out.stderr
+            .contains("[builder 1/4] FROM docker.io/library/debian:trixie-slim@sha256:"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("[final 2/2] COPY --from=builder /src/main.txt /main.txt"),
+        "{}",
+        out.stderr
+    );
+    let history = lab
+        .ok("history --no-trunc --format '{{.CreatedBy}}|{{.Size}}' multi")
+        .stdout;
+    assert_eq!(history, "COPY /src/main.txt /main.txt # buildkit|6B\n");
+    let out = lab.ok("build -q --target builder -t b .");
+    assert!(out.stdout.starts_with("sha256:"));
+    let history = lab
+        .ok("history --format '{{.CreatedBy}}|{{.Size}}' b")
+        .stdout;
+    // app/secret.key is left out by .dockerignore: main.txt alone (6 bytes).
+    assert!(history.contains("COPY app/ ./ # buildkit|6B"), "{history}");
+    assert!(history.contains("WORKDIR /src|0B"), "{history}");
+}
+
+#[test]
+fn legacy_builder_keeps_intermediate_images_and_its_cache() {
+    let lab = Lab::new();
+    let legacy = [("DOCKER_BUILDKIT", "0")];
+    let out = lab.docker_env("build -t leg .", &legacy);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "DEPRECATED: The legacy builder is deprecated and will be removed in a future release.\n            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0\n            environment-variable.\n\n"
+    );
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Sending build context to Docker daemon  3.072kB\r"
+    );
+    assert!(
+        lines[1].starts_with("Step 1/10 : FROM debian:trixie-slim"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("Step 2/10 : LABEL maintainer=\"NGINX Docker Maintainers <docker-maint@nginx.com>\"\n ---> Running in "), "{}", out.stdout);
+    assert!(out.stdout.contains("\nRemoving intermediate container "));
+    assert!(
+        out.stdout.ends_with("Successfully tagged leg:latest\n"),
+        "{}",
+        out.stdout
+    );
+    let all = lab.ok("images -a").stdout;
+    assert_eq!(all.matches("<none>       <none>").count(), 8, "{all}");
+    // An intermediate image cannot be removed while its child exists.
+    let ids = lab.ok("images -aq").stdout;
+    let history = lab.ok("history -q leg").stdout;
+    let parent = history.lines().nth(1).expect("a parent row");
+    assert!(ids.contains(parent));
+    let rmi = lab.docker(&format!("rmi {parent}"));
+    assert_eq!(rmi.code, 1);
+    assert!(
+        rmi.stderr.contains("image has dependent child images"),
+        "{}",
+        rmi.stderr
+    );
+    let by = lab
+        .ok("history --no-trunc --format '{{.CreatedBy}}' leg")
+        .stdout;
+    assert!(by.starts_with("/bin/sh -c #(nop)  CMD [\"nginx\" \"-g\" \"daemon off;\"]\n/bin/sh -c #(nop)  EXPOSE 80\n/bin/sh -c #(nop) COPY file:"), "{by}");
+
+    let again = lab.docker_env("build -t leg .", &legacy);
+    assert_eq!(
+        again.stdout.matches(" ---> Using cache\n").count(),
+        9,
+        "{}",
+        again.stdout
+    );
+    let _ = Path::new("");
+}
