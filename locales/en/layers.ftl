@@ -28,8 +28,8 @@ explain-image-added = New image { $image } ({ $size }): { $added } { $added ->
        *[other] layers added
     }{ $reused ->
         [0] {""}
-        [one] , 1 layer already there (shared with another image: "Already exists")
-       *[other] , { $reused } layers already there (shared with other images: "Already exists")
+        [one] , 1 layer already there (shared with another image)
+       *[other] , { $reused } layers already there (shared with other images)
     }.
 explain-tag-added = The tag { $tag } now names image { $image }: no layer was copied, a tag is only a label{ $others ->
         [0] {""}

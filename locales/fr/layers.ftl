@@ -31,8 +31,8 @@ explain-image-added = Nouvelle image { $image } ({ $size }) : { $added } { $adde
        *[other] couches ajoutées
     }{ $reused ->
         [0] {""}
-        [one] , 1 couche déjà présente (partagée avec une autre image : « Already exists »)
-       *[other] , { $reused } couches déjà présentes (partagées avec d'autres images : « Already exists »)
+        [one] , 1 couche déjà présente (partagée avec une autre image)
+       *[other] , { $reused } couches déjà présentes (partagées avec d'autres images)
     }.
 explain-tag-added = Le tag { $tag } désigne maintenant l'image { $image } : aucune couche n'a été copiée, un tag n'est qu'une étiquette{ $others ->
         [0] {""}
