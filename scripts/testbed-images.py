@@ -54,6 +54,21 @@ KNOWN_PATHS = {"nginx": "/usr/sbin/nginx"}
 SERVERS = {"nginx", "memcached", "httpd-foreground", "redis-server", "postgres"}
 SHELLS = {"sh", "bash", "/bin/sh", "/bin/bash", "/usr/bin/bash", "/bin/ash"}
 
+APT_GET = """#!/bin/sh
+# Test-bed stand-in for apt-get/apk: no network, no packages; `install nginx` adds a server that
+# stays up, in the paths Debian's nginx package uses.
+for arg in "$@"; do
+    case "$arg" in
+        nginx)
+            mkdir -p /var/log/nginx /var/www/html /usr/sbin
+            printf '#!/bin/sh\nexec sleep 2147483647\n' > /usr/sbin/nginx
+            chmod 755 /usr/sbin/nginx
+            ;;
+    esac
+done
+echo "test bed: $0 $*"
+"""
+
 HELLO_TEXT = """
 Hello from Docker!
 This message shows that your installation appears to be working correctly.
@@ -226,6 +241,11 @@ def base_entries(busybox: bytes) -> dict[str, Entry]:
         add(entries, Entry(d, "dir", mode=0o1777))
     for d in ("root", "usr/local/bin", "usr/sbin", "etc", "dev", "proc", "sys"):
         add(entries, Entry(d, "dir", mode=0o755))
+    # Package managers, so that the labs' Dockerfiles (RUN apt-get install -y nginx …) build and
+    # run on the test bed: `install` of nginx puts a stand-in server where Debian's package does.
+    add(entries, Entry("usr/bin/apt-get", "file", APT_GET.encode(), 0o755))
+    add(entries, Entry("sbin/apk", "file", APT_GET.encode(), 0o755))
+    add(entries, Entry("var/log", "dir", mode=0o755))
     add(entries, Entry("etc/passwd", "file", b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n"))
     add(entries, Entry("etc/group", "file", b"root:x:0:\nnogroup:x:65534:\n"))
     return entries

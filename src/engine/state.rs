@@ -76,8 +76,17 @@ impl EngineState {
         self.images.iter().find(|i| i.tags.contains(&want))
     }
 
-    /// Images with no tag.
+    /// Dangling images as Docker means it: no tag, and no image built on them (the legacy
+    /// builder's intermediate images have no tag either but are not dangling: `image prune`
+    /// keeps them and `image ls` hides them).
     pub fn dangling(&self) -> impl Iterator<Item = &ImageState> {
-        self.images.iter().filter(|i| i.tags.is_empty())
+        let parents: std::collections::BTreeSet<&str> = self
+            .images
+            .iter()
+            .filter_map(|i| i.parent.as_deref())
+            .collect();
+        self.images
+            .iter()
+            .filter(move |i| i.tags.is_empty() && !parents.contains(i.id.as_str()))
     }
 }

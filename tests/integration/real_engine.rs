@@ -383,3 +383,61 @@ fn recordings_are_current() {
         failures.join("\n\n")
     );
 }
+
+/// The step results a piped lab session printed: one line per step met or skipped, in order.
+fn step_results(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .filter(|l| l.starts_with("✔ Step ") || l.starts_with("↷ Step "))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn shipped_labs_complete_on_both_engines() {
+    if !enabled() {
+        return;
+    }
+    let _lock = lock_testbed();
+    let catalog = docklab::lab::Catalog::load(&[]);
+    assert!(!catalog.labs().is_empty(), "no shipped lab");
+    for lab in catalog.labs() {
+        let script: String = lab
+            .steps
+            .iter()
+            .flat_map(|s| s.solution.iter())
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let mut results = Vec::new();
+        for engine in ["sim", "docker"] {
+            if engine == "docker" {
+                reset();
+            }
+            let home = tempfile::tempdir().expect("temp home");
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_docklab"));
+            cmd.args(["--engine", engine, "--lab", &lab.id, "--lang", "en"])
+                .env("DOCKLAB_HOME", home.path())
+                .env("DOCKLAB_CLOCK", "2025-10-29T12:00:00Z")
+                .env("NO_COLOR", "1");
+            let (code, out, err) = run_limited(cmd, &script, Duration::from_secs(600));
+            assert_eq!(
+                code, 0,
+                "lab {} did not complete on the {engine} engine:\n{out}\n{err}",
+                lab.id
+            );
+            results.push(step_results(&out));
+        }
+        assert_eq!(
+            results[0].len(),
+            lab.steps.len(),
+            "lab {}: every step passes on the simulator",
+            lab.id
+        );
+        assert_eq!(
+            results[0], results[1],
+            "lab {}: same step results on both engines",
+            lab.id
+        );
+    }
+    reset();
+}
