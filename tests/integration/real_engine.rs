@@ -402,12 +402,11 @@ fn shipped_labs_complete_on_both_engines() {
     let catalog = docklab::lab::Catalog::load(&[]);
     assert!(!catalog.labs().is_empty(), "no shipped lab");
     for lab in catalog.labs() {
-        let script: String = lab
-            .steps
-            .iter()
-            .flat_map(|s| s.solution.iter())
-            .map(|l| format!("{l}\n"))
-            .collect();
+        let mut script = String::new();
+        for line in lab.steps.iter().flat_map(|s| s.solution.iter()) {
+            script.push_str(line);
+            script.push('\n');
+        }
         let mut results = Vec::new();
         for engine in ["sim", "docker"] {
             if engine == "docker" {
