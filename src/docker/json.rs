@@ -72,8 +72,15 @@ fn write(out: &mut String, value: &Value, indent: Option<&str>, depth: usize) {
     }
 }
 
-/// A JSON string with Go's escaping.
+/// A JSON string with Go's escaping, `<`, `>` and `&` included (what the daemon sends).
 pub fn string(out: &mut String, s: &str) {
+    string_with(out, s, true);
+}
+
+/// A JSON string as Go's encoder writes it; `escape_html` off is `SetEscapeHTML(false)`, as
+/// docker/cli's `json` template function does.
+pub fn string_with(out: &mut String, s: &str, escape_html: bool) {
+    use std::fmt::Write as _;
     out.push('"');
     for c in s.chars() {
         match c {
@@ -82,12 +89,17 @@ pub fn string(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' | '>' | '&' if escape_html => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            '\u{2028}' | '\u{2029}' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
             c => out.push(c),
         }
     }

@@ -17,7 +17,6 @@
 //! too, as functions, each checked against the real docker 28.2.2 client.
 
 use std::fmt;
-use std::fmt::Write as _;
 
 /// Docker Hub's canonical domain.
 pub const DEFAULT_DOMAIN: &str = "docker.io";
@@ -277,55 +276,7 @@ pub fn pull_default_tag_line(tag: &str) -> String {
     format!("Using default tag: {tag}")
 }
 
-/// Go's `%q` for a string: double quotes, `\"`, `\\`, the C escapes, `\x..` for other control
-/// bytes, `\u....` / `\U........` for non-printable characters; printable Unicode as is.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c if c.is_control() || is_go_unprintable(c) => {
-                if (c as u32) < 0x1_0000 {
-                    let _ = write!(out, "\\u{:04x}", c as u32);
-                } else {
-                    let _ = write!(out, "\\U{:08x}", c as u32);
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Characters Go's `strconv.IsPrint` rejects beyond control characters: the common invisible
-/// format characters and non-ASCII spaces (Go prints only U+0020 as a space).
-fn is_go_unprintable(c: char) -> bool {
-    matches!(
-        c,
-        '\u{a0}'
-            | '\u{ad}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200f}'
-            | '\u{2028}'..='\u{202f}'
-            | '\u{205f}'..='\u{206f}'
-            | '\u{3000}'
-            | '\u{feff}'
-            | '\u{fff9}'..='\u{fffb}'
-    )
-}
+pub use crate::docker::text::go_quote;
 
 /// `anchoredIdentifierRegexp`: exactly 64 lower-case hex digits.
 fn is_identifier(s: &str) -> bool {

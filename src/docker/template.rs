@@ -709,10 +709,7 @@ fn go_unicode(c: Option<char>) -> String {
     }
 }
 
-/// Go's `%q` (shared with the reference module's wording).
-fn go_quote(s: &str) -> String {
-    super::reference::go_quote(s)
-}
+use crate::docker::text::go_quote;
 
 // ---------------------------------------------------------------------------------------------
 // Parse tree
@@ -2776,31 +2773,7 @@ fn json_float(f: f64) -> Result<String, String> {
     Ok(format!("{f}"))
 }
 
-fn json_string(out: &mut String, s: &str, escape_html: bool) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' if escape_html => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
+use crate::docker::json::string_with as json_string;
 
 #[cfg(test)]
 mod tests {
