@@ -210,6 +210,18 @@ impl State {
             .collect()
     }
 
+    /// The part of an image's size in layers that other images use too (`SHARED SIZE`), given
+    /// [`State::layer_users`].
+    pub fn shared_size(&self, image: &ImageRecord, users: &BTreeMap<&Digest, usize>) -> u64 {
+        image
+            .layers
+            .iter()
+            .filter(|l| users.get(l).copied().unwrap_or(0) > 1)
+            .filter_map(|l| self.layers.get(l))
+            .map(|l| l.size)
+            .sum()
+    }
+
     /// Images whose parent is `id` (legacy builder children).
     pub fn children_of<'a>(&'a self, id: &'a Digest) -> impl Iterator<Item = &'a Digest> + 'a {
         self.images

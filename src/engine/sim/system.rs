@@ -42,13 +42,7 @@ pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         if in_use.contains(id) {
             active += 1;
             let size = ctx.state.image_size(record);
-            let shared: u64 = record
-                .layers
-                .iter()
-                .filter(|l| users.get(l).copied().unwrap_or(0) > 1)
-                .filter_map(|l| ctx.state.layers.get(l))
-                .map(|l| l.size)
-                .sum();
+            let shared = ctx.state.shared_size(record, &users);
             used += size - shared;
         }
     }
@@ -107,13 +101,7 @@ fn df_verbose(ctx: &Ctx<'_>) -> Outcome {
         let record = &ctx.state.images[id];
         let (tags, _) = super::split_refs(refs.get(id).map_or(&[][..], Vec::as_slice));
         let size = ctx.state.image_size(record);
-        let shared: u64 = record
-            .layers
-            .iter()
-            .filter(|l| users.get(l).copied().unwrap_or(0) > 1)
-            .filter_map(|l| ctx.state.layers.get(l))
-            .map(|l| l.size)
-            .sum();
+        let shared = ctx.state.shared_size(record, &users);
         let created = super::parse_time(&record.created);
         let containers = ctx
             .state
