@@ -137,6 +137,18 @@ fn simulator_matches_real_docker() {
         "fidelity: {matched} of {compared} compared commands identical to real Docker after normalisation ({:.1}%)",
         100.0 * f64::from(matched) / f64::from(compared.max(1))
     );
+    // The listed differences by kind (the word before the first colon of each reason).
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for reason in exceptions.values() {
+        *kinds
+            .entry(reason.split(':').next().unwrap_or(reason))
+            .or_default() += 1;
+    }
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    println!(
+        "fidelity: known differences (docs/fidelity.md): {}",
+        kinds.join(", ")
+    );
     assert!(
         failures.is_empty(),
         "{} difference(s):\n\n{}",
