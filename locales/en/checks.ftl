@@ -13,6 +13,10 @@ count-fail = { $what ->
             [one] layer
            *[other] layers
         }
+        [shared] { $subject } share { $actual } { $actual ->
+            [one] layer
+           *[other] layers
+        }
        *[images] There { $actual ->
             [one] is 1 image
            *[other] are { $actual } images
@@ -28,6 +32,10 @@ count-holds = { $what ->
            *[other] images
         }
         [layers] { $subject } has { $actual } { $actual ->
+            [one] layer
+           *[other] layers
+        }
+        [shared] { $subject } share { $actual } { $actual ->
             [one] layer
            *[other] layers
         }

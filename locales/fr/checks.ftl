@@ -13,6 +13,10 @@ count-fail = { $what ->
             [one] couche
            *[other] couches
         }
+        [shared] { $subject } ont { $actual } { $actual ->
+            [one] couche commune
+           *[other] couches communes
+        }
        *[images] Il y a { $actual } { $actual ->
             [one] image
            *[other] images
@@ -30,6 +34,10 @@ count-holds = { $what ->
         [layers] { $subject } a { $actual } { $actual ->
             [one] couche
            *[other] couches
+        }
+        [shared] { $subject } ont { $actual } { $actual ->
+            [one] couche commune
+           *[other] couches communes
         }
        *[images] { $actual } { $actual ->
             [one] image

@@ -26,6 +26,8 @@ pub enum Check {
     ImageCount(ImageCount),
     /// The number of layers of an image.
     LayerCount(LayerCount),
+    /// How many layers two images share (the same layer, stored once; what `layers` draws once).
+    SharedLayers(SharedLayers),
     /// An image's configuration: `Cmd`, `Env`, exposed ports or a label.
     ImageConfig(ImageConfig),
     /// An image is built on another: its layers start with all of the base's layers.
@@ -83,6 +85,21 @@ pub struct ImageCount {
 pub struct LayerCount {
     /// The image reference.
     pub image: String,
+    /// Exactly this many.
+    pub equals: Option<usize>,
+    /// At least this many.
+    pub at_least: Option<usize>,
+    /// At most this many.
+    pub at_most: Option<usize>,
+}
+
+/// `shared_layers`: how many layers two images have in common (same chain ID: the same layer
+/// on the same stack below it, stored once).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedLayers {
+    /// The two image references.
+    pub images: [String; 2],
     /// Exactly this many.
     pub equals: Option<usize>,
     /// At least this many.
@@ -472,6 +489,21 @@ impl Check {
                     c.at_most,
                 )
             }),
+            Check::SharedLayers(c) => with_image(s, &c.images[0], |a| {
+                with_image(s, &c.images[1], |b| {
+                    let shared = a
+                        .layers
+                        .iter()
+                        .filter(|l| b.layers.iter().any(|m| m.chain_id == l.chain_id))
+                        .count();
+                    let subject = format!(
+                        "{} & {}",
+                        normalise_ref(&c.images[0]),
+                        normalise_ref(&c.images[1])
+                    );
+                    count_verdict("shared", &subject, shared, c.equals, c.at_least, c.at_most)
+                })
+            }),
             Check::ImageConfig(c) => with_image(s, &c.image, |img| config_verdict(c, img)),
             Check::BaseImage(c) => match (s.image(&c.image), s.image(&c.base)) {
                 (None, _) => v(
@@ -833,6 +865,74 @@ mod tests {
         for (p, a) in no {
             assert!(!command_matches(p, &words(a)), "{p} !~ {a}");
         }
+    }
+
+    #[test]
+    fn shared_layers_counts_common_chain_ids() {
+        use crate::engine::{ImageState, LayerState};
+        let layer = |id: &str| LayerState {
+            chain_id: id.into(),
+            ..LayerState::default()
+        };
+        let image = |tag: &str, layers: &[&str]| ImageState {
+            id: format!("sha256:{tag}"),
+            tags: vec![format!("{tag}:latest")],
+            layers: layers.iter().map(|l| layer(l)).collect(),
+            ..ImageState::default()
+        };
+        let state = EngineState {
+            images: vec![
+                image("nginx", &["base", "n1", "n2"]),
+                image("memcached", &["base", "m1"]),
+            ],
+            ..EngineState::default()
+        };
+        let facts = Facts {
+            state: &state,
+            entries: &[],
+            step_start: 0,
+            workspace: Path::new("/nonexistent"),
+        };
+        let check: Check = toml::from_str::<W>(
+            r#"c = { shared_layers = { images = ["nginx", "memcached"], at_least = 1 } }"#,
+        )
+        .expect("parses")
+        .c;
+        assert!(check.eval(&facts).ok);
+        let check: Check = toml::from_str::<W>(
+            r#"c = { shared_layers = { images = ["nginx", "memcached"], at_least = 2 } }"#,
+        )
+        .expect("parses")
+        .c;
+        let verdict = check.eval(&facts);
+        assert!(!verdict.ok);
+        let msg = Msg::CountFail {
+            what: "shared".into(),
+            subject: "nginx:latest & memcached:latest".into(),
+            actual: 1,
+            op: "ge".into(),
+            expected: 2,
+        };
+        assert!(
+            format!("{:?}", verdict.why).contains(&format!("{msg:?}")),
+            "{:?}",
+            verdict.why
+        );
+        let en = crate::i18n::tr(crate::i18n::Lang::En, &msg);
+        let fr = crate::i18n::tr(crate::i18n::Lang::Fr, &msg);
+        assert!(
+            en.starts_with("nginx:latest & memcached:latest share 1 layer"),
+            "{en}"
+        );
+        assert!(
+            fr.starts_with("nginx:latest & memcached:latest ont 1 couche commune"),
+            "{fr}"
+        );
+    }
+
+    #[derive(Deserialize)]
+    struct W {
+        c: Check,
     }
 
     #[test]

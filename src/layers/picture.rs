@@ -169,7 +169,8 @@ pub fn render(
         style,
         width,
     };
-    let roots: Vec<&str> = roots.into_iter().collect();
+    let mut roots: Vec<&str> = roots.into_iter().collect();
+    sort_by_label(&mut roots, &nodes);
     for (i, root) in roots.iter().enumerate() {
         drawer.branch(root, "", i + 1 == roots.len(), roots.len() > 1);
     }
@@ -177,6 +178,29 @@ pub fn render(
         drawer.image_line(image, "");
     }
     out
+}
+
+/// The first name (tag, else image ID) of an image at or above a layer: branches are drawn in
+/// that order, so the picture does not depend on the engine's IDs.
+fn label<'n>(id: &str, nodes: &'n BTreeMap<&str, Node<'_>>) -> String {
+    let Some(node) = nodes.get(id) else {
+        return String::new();
+    };
+    let own = node
+        .images
+        .iter()
+        .map(|i| i.tags.first().cloned().unwrap_or_else(|| i.id.clone()))
+        .min();
+    let above = node.children.iter().map(|c| label(c, nodes)).min();
+    match (own, above) {
+        (Some(a), Some(b)) => a.min(b),
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => String::new(),
+    }
+}
+
+fn sort_by_label(ids: &mut [&str], nodes: &BTreeMap<&str, Node<'_>>) {
+    ids.sort_by_cached_key(|id| (label(id, nodes), (*id).to_owned()));
 }
 
 struct Drawer<'a, 'b> {
@@ -220,7 +244,8 @@ impl Drawer<'_, '_> {
             for image in &node.images {
                 self.image_line(image, &rest_prefix);
             }
-            let children: Vec<&str> = node.children.iter().copied().collect();
+            let mut children: Vec<&str> = node.children.iter().copied().collect();
+            sort_by_label(&mut children, self.nodes);
             match children.as_slice() {
                 [] => return,
                 [only] => current = only,
@@ -394,10 +419,10 @@ on disk: 158.2MB; sum of image sizes: 315.4MB
 
 * aaa000000000   78.6MB # debian.sh --arch 'amd64' out/ 'trixie' '@1760918400'
   <- d1d1d1d1d1d1 debian:trixie-slim  78.6MB
-+- * bbb000000000   73.2MB RUN /bin/sh -c set -x && apt-get install nginx # ...
-|    <- 657fdcd1c365 nginx:latest, nginx:monblog_prod  152MB  [1 running]
-\\- * ccc000000000    6.4MB RUN /bin/sh -c apt-get install memcached # buildkit
-     <- 8101c3194bb0 memcached:latest  85MB
++- * ccc000000000    6.4MB RUN /bin/sh -c apt-get install memcached # buildkit
+|    <- 8101c3194bb0 memcached:latest  85MB
+\\- * bbb000000000   73.2MB RUN /bin/sh -c set -x && apt-get install nginx # ...
+     <- 657fdcd1c365 nginx:latest, nginx:monblog_prod  152MB  [1 running]
 "
         );
         for line in text.lines() {

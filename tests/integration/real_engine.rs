@@ -264,6 +264,18 @@ fn real_state_agrees_with_the_simulator() {
     assert!(shared(&r) >= 1, "real engine shares the base layer");
     assert_eq!(shared(&r), shared(&s), "same number of shared layers");
 
+    // The layer picture is the same on both engines, IDs apart, in both languages.
+    let ids = Regex::new(r"\b[0-9a-f]{12}\b").expect("regex");
+    for lang in [docklab::i18n::Lang::En, docklab::i18n::Lang::Fr] {
+        let (real_picture, _) = docklab::session::picture(lang, &r, None);
+        let (sim_picture, _) = docklab::session::picture(lang, &s, None);
+        pretty_assertions::assert_eq!(
+            ids.replace_all(&real_picture, "<id>"),
+            ids.replace_all(&sim_picture, "<id>"),
+            "layer picture ({lang:?})"
+        );
+    }
+
     // The clean-up plan lists what appeared since a point, and nothing older.
     let plan = real.cleanup_plan(&pulled, &r);
     let names: BTreeSet<String> = plan
