@@ -182,7 +182,7 @@ pub fn render(
 
 /// The first name (tag, else image ID) of an image at or above a layer: branches are drawn in
 /// that order, so the picture does not depend on the engine's IDs.
-fn label<'n>(id: &str, nodes: &'n BTreeMap<&str, Node<'_>>) -> String {
+fn label(id: &str, nodes: &BTreeMap<&str, Node<'_>>) -> String {
     let Some(node) = nodes.get(id) else {
         return String::new();
     };
