@@ -55,8 +55,8 @@ SERVERS = {"nginx", "memcached", "httpd-foreground", "redis-server", "postgres"}
 SHELLS = {"sh", "bash", "/bin/sh", "/bin/bash", "/usr/bin/bash", "/bin/ash"}
 
 APT_GET = """#!/bin/sh
-# Test-bed stand-in for apt-get/apk: no network, no packages; `install nginx` adds a server that
-# stays up, in the paths Debian's nginx package uses.
+# Test-bed stand-in for apt-get/apk: no network, no packages, no output (docklab's RUN prints
+# none either); `install nginx` adds a server that stays up, in the paths Debian's package uses.
 for arg in "$@"; do
     case "$arg" in
         nginx)
@@ -66,7 +66,6 @@ for arg in "$@"; do
             ;;
     esac
 done
-echo "test bed: $0 $*"
 """
 
 HELLO_TEXT = """

@@ -22,9 +22,22 @@ use crate::support::{normalise, parse_real, parse_scenario, scenarios_dir};
 const CLOCK: &str = "2026-11-27T18:40:00Z";
 
 fn docklab(home: &Path, args: &[String], stdin: &[String]) -> (i32, String, String) {
+    docklab_in(home, home, &[], args, stdin)
+}
+
+/// `docklab docker ARGS…` run in `work` with extra environment variables.
+fn docklab_in(
+    home: &Path,
+    work: &Path,
+    vars: &[(String, String)],
+    args: &[String],
+    stdin: &[String],
+) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_docklab"))
         .arg("docker")
         .args(args)
+        .current_dir(work)
+        .envs(vars.iter().map(|(k, v)| (k, v)))
         .env("DOCKLAB_HOME", home)
         .env("DOCKLAB_CLOCK", CLOCK)
         .env("TZ", "UTC")
@@ -103,17 +116,35 @@ fn simulator_matches_real_docker() {
             scenario.len(),
             "{name}: .real and .scenario disagree; re-record"
         );
+        // `% normalise sizes`: the scenario's sizes are simulated (RUN layers), not compared.
+        let sizes_differ = scenario_text.lines().any(|l| l == "% normalise sizes");
         let home = tempfile::tempdir().expect("temp home");
+        let work = tempfile::tempdir().expect("scenario working directory");
         for (i, (want, step)) in real.iter().zip(&scenario).enumerate() {
             let key = format!("{name}:{}", i + 1);
+            for (file, content) in &step.files {
+                let path = work.path().join(file);
+                fs::create_dir_all(path.parent().expect("inside the work dir")).expect("mkdir");
+                fs::write(path, content).expect("scenario file");
+            }
             let command = resolve_placeholders(home.path(), &step.command);
             let words = shell_words::split(&command).expect("scenario command splits");
+            let (vars, words) = crate::support::split_assignments(&words);
             assert_eq!(words.first().map(String::as_str), Some("docker"), "{key}");
-            let (exit, stdout, stderr) = docklab(home.path(), &words[1..], &step.stdin);
+            let (exit, stdout, stderr) =
+                docklab_in(home.path(), work.path(), &vars, &words[1..], &step.stdin);
             compared += 1;
+            let norm = |text: &str| {
+                let text = normalise(text);
+                if sizes_differ {
+                    crate::support::normalise_sizes(&text)
+                } else {
+                    text
+                }
+            };
             let same = exit == want.exit
-                && normalise(&stdout) == normalise(&want.stdout)
-                && normalise(&stderr) == normalise(&want.stderr);
+                && norm(&stdout) == norm(&want.stdout)
+                && norm(&stderr) == norm(&want.stderr);
             match (same, exceptions.contains_key(&key)) {
                 (true, false) => matched += 1,
                 (true, true) => failures.push(format!(
@@ -122,13 +153,22 @@ fn simulator_matches_real_docker() {
                 )),
                 (false, true) => {}
                 (false, false) => failures.push(format!(
-                    "{key} `{}` differs from real Docker\n--- real (exit {})\n{}{}--- docklab (exit {exit})\n{}{}",
+                    "{key} `{}` differs from real Docker ({})\n--- real stdout (exit {})\n{}--- real stderr\n{}--- docklab stdout (exit {exit})\n{}--- docklab stderr\n{}",
                     step.command,
+                    [
+                        (exit != want.exit).then_some("exit code"),
+                        (norm(&stdout) != norm(&want.stdout)).then_some("stdout"),
+                        (norm(&stderr) != norm(&want.stderr)).then_some("stderr"),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", "),
                     want.exit,
-                    normalise(&want.stdout),
-                    normalise(&want.stderr),
-                    normalise(&stdout),
-                    normalise(&stderr),
+                    norm(&want.stdout),
+                    norm(&want.stderr),
+                    norm(&stdout),
+                    norm(&stderr),
                 )),
             }
         }

@@ -7,6 +7,19 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+/// `VAR=value` words before `docker`: (the assignments, the rest).
+pub(crate) fn split_assignments(words: &[String]) -> (Vec<(String, String)>, &[String]) {
+    let n = words
+        .iter()
+        .take_while(|w| docklab::command::is_assignment(w))
+        .count();
+    let vars = words[..n]
+        .iter()
+        .filter_map(|w| w.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+        .collect();
+    (vars, &words[n..])
+}
+
 /// One command of a scenario and what it printed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Run {
@@ -15,6 +28,9 @@ pub(crate) struct Run {
     pub(crate) exit: i32,
     pub(crate) stdout: String,
     pub(crate) stderr: String,
+    /// `% file PATH` … `% end` blocks before the command: files to write in the working
+    /// directory first.
+    pub(crate) files: Vec<(String, String)>,
 }
 
 pub(crate) fn scenarios_dir() -> PathBuf {
@@ -23,10 +39,25 @@ pub(crate) fn scenarios_dir() -> PathBuf {
 
 pub(crate) fn parse_scenario(text: &str) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut file: Option<(String, String)> = None;
     for line in text.lines() {
-        if let Some(cmd) = line.strip_prefix("$ ") {
+        if let Some((name, content)) = &mut file {
+            if line == "% end" {
+                files.push((std::mem::take(name), std::mem::take(content)));
+                file = None;
+            } else {
+                content.push_str(line);
+                content.push('\n');
+            }
+            continue;
+        }
+        if let Some(name) = line.strip_prefix("% file ") {
+            file = Some((name.to_owned(), String::new()));
+        } else if let Some(cmd) = line.strip_prefix("$ ") {
             runs.push(Run {
                 command: cmd.to_owned(),
+                files: std::mem::take(&mut files),
                 ..Run::default()
             });
         } else if let Some(input) =
@@ -44,7 +75,9 @@ pub(crate) fn parse_scenario(text: &str) -> Vec<Run> {
 
 pub(crate) fn parse_real(text: &str) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
-    for line in text.lines() {
+    // `split`, not `lines`: a line's own `\r` (Docker's `Sending build context … 3.072kB\r\r`) is
+    // kept.
+    for line in text.split('\n') {
         let run = runs.last_mut();
         if let Some(cmd) = line.strip_prefix("$ ") {
             runs.push(Run {
@@ -70,12 +103,22 @@ pub(crate) fn parse_real(text: &str) -> Vec<Run> {
     runs
 }
 
+/// Human sizes (`78.6MB`, `27B`) and raw byte counts after `SIZE`-like words, for scenarios that
+/// say `% normalise sizes`: a build's RUN layers have simulated sizes.
+pub(crate) fn normalise_sizes(text: &str) -> String {
+    static SIZE: OnceLock<Regex> = OnceLock::new();
+    let re = SIZE.get_or_init(|| Regex::new(r"\b\d+(\.\d+)?(B|kB|MB|GB|TB)\b").expect("regex"));
+    re.replace_all(text, "<SIZE>").into_owned()
+}
+
 /// What may legitimately differ between two engines, folded away.
 pub(crate) fn normalise(text: &str) -> String {
     static RULES: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
     let rules = RULES.get_or_init(|| {
         [
             (r"sha256:[0-9a-f]{64}", "sha256:<ID>"),
+            // The legacy builder's `COPY file:<hash>`: a digest of the copied files.
+            (r"\bfile:[0-9a-f]{16,64}", "file:<HASH>"),
             (r"\b[0-9a-f]{64}\b", "<ID64>"),
             (r"\b[0-9a-f]{12}\b", "<ID>"),
             (r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?( [A-Z]{3,4})?", "<DATE>"),
@@ -104,7 +147,7 @@ pub(crate) fn normalise(text: &str) -> String {
     // a pull as a sorted block.
     let mut lines: Vec<String> = Vec::new();
     let mut block: Vec<String> = Vec::new();
-    for line in text.lines() {
+    for line in text.split('\n') {
         if line.ends_with(": Waiting") || line.ends_with(": Download complete") {
             block.push(line.to_owned());
             continue;
@@ -115,11 +158,7 @@ pub(crate) fn normalise(text: &str) -> String {
     }
     block.sort();
     lines.append(&mut block);
-    let mut out = lines.join("\n");
-    if text.ends_with('\n') {
-        out.push('\n');
-    }
-    out
+    lines.join("\n")
 }
 
 /// The table rows of one image (the tags of one image ID, consecutive) in sorted order: a 20.10

@@ -277,6 +277,25 @@ pub(super) fn run(ctx: &mut Ctx<'_>, inv: &Invocation, start: bool) -> Result<Ou
     Ok(out)
 }
 
+/// The container's command as the daemon lists it: the program, then its arguments, those with a
+/// space in single quotes (`nginx -g 'daemon off;'`).
+pub(super) fn command_line(c: &ContainerRecord) -> String {
+    let mut argv = c.entrypoint.iter().chain(&c.cmd);
+    let Some(program) = argv.next() else {
+        return String::new();
+    };
+    let mut line = program.clone();
+    for arg in argv {
+        line.push(' ');
+        if arg.contains(' ') {
+            line.push_str(&format!("'{arg}'"));
+        } else {
+            line.push_str(arg);
+        }
+    }
+    line
+}
+
 /// The status column: `Up 5 minutes`, `Exited (0) 2 seconds ago`, `Created`.
 pub(super) fn status_text(ctx: &Ctx<'_>, c: &ContainerRecord) -> String {
     let since = |t: &Option<String>| {
@@ -348,7 +367,7 @@ pub(super) fn ps(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         .rev()
         .filter(|c| all || c.status == ContainerStatus::Running)
         .map(|c| {
-            let command = c.entrypoint.iter().chain(&c.cmd).cloned().collect::<Vec<_>>().join(" ");
+            let command = command_line(c);
             let command = if trunc { ellipsis(&command, 20) } else { command };
             let created = parse_time(&c.created).unwrap_or(ctx.now);
             json!({

@@ -365,19 +365,36 @@ impl Ctx<'_> {
 
     /// Images sorted as the daemon lists them: newest `created` first.
     fn images_newest_first(&self) -> Vec<&Digest> {
-        let mut ids: Vec<(&Digest, i64)> = self
+        // Docker sorts by `Created` in whole seconds; within one second (a legacy build's steps)
+        // an image comes before its parents, as it was created after them.
+        let images = &self.state.images;
+        let depth = |start: &Digest| {
+            let mut id = start;
+            let mut n = 0usize;
+            while let Some(parent) = images.get(id).and_then(|r| r.parent.as_ref()) {
+                n += 1;
+                if n > images.len() {
+                    break; // a parent loop in a damaged state file
+                }
+                id = parent;
+            }
+            n
+        };
+        let mut ids: Vec<(&Digest, i64, jiff::Timestamp, usize)> = self
             .state
             .images
             .iter()
             .map(|(id, r)| {
-                (
-                    id,
-                    parse_time(&r.created).map_or(0, jiff::Timestamp::as_second),
-                )
+                let created = parse_time(&r.created).unwrap_or_default();
+                (id, created.as_second(), created, depth(id))
             })
             .collect();
-        ids.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        ids.into_iter().map(|(id, _)| id).collect()
+        ids.sort_by(|a, b| {
+            (b.1, b.2, b.3)
+                .cmp(&(a.1, a.2, a.3))
+                .then_with(|| a.0.cmp(b.0))
+        });
+        ids.into_iter().map(|(id, ..)| id).collect()
     }
 
     /// The state the checks read.

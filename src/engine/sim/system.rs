@@ -139,7 +139,7 @@ fn df_verbose(ctx: &Ctx<'_>) -> Outcome {
         .rev()
         .map(|c| {
             json!({"ID": super::truncate_id(&c.id), "Image": c.image_name,
-                   "Command": crate::docker::reference::go_quote(&crate::docker::text::ellipsis(&c.entrypoint.iter().chain(&c.cmd).cloned().collect::<Vec<_>>().join(" "), 20)),
+                   "Command": crate::docker::text::go_quote(&crate::docker::text::ellipsis(&super::containers::command_line(c), 20)),
                    "LocalVolumes": "0", "Size": "0B",
                    "RunningFor": crate::docker::units::created_since(super::parse_time(&c.created).unwrap_or(ctx.now), ctx.now),
                    "Status": super::containers::status_text(ctx, c),
