@@ -214,7 +214,7 @@ fn progress_survives_a_restart_and_grade_reports_it() {
         .expect("runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("Back to lab couches"), "{stdout}");
-    assert!(stdout.contains("[couches 3/7]"), "{stdout}");
+    assert!(stdout.contains("[couches 3/8]"), "{stdout}");
     let out = docklab(home.path())
         .args(["grade", "--lab", "couches", "--json"])
         .output()
