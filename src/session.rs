@@ -852,6 +852,18 @@ impl Session {
         }
         self.before = None;
         self.after = None;
+        // On a real engine, what was there before the lab started: `reset` offers to remove only
+        // what came after.
+        let baseline_file = dir.join("baseline.json");
+        if matches!(self.opts.engine, EngineChoice::Real(_)) && !resumed {
+            if let Ok(state) = self.engine.state() {
+                let _ = std::fs::create_dir_all(&dir);
+                let _ = std::fs::write(
+                    &baseline_file,
+                    serde_json::to_vec(&state).unwrap_or_default(),
+                );
+            }
+        }
         if !resumed {
             for reference in &lab.start.images {
                 let args = vec!["pull".to_owned(), reference.clone()];
@@ -921,7 +933,8 @@ impl Session {
                 entry.line.clear();
                 match self.run.as_ref().map(|r| r.lab.id.clone()) {
                     Some(id) => {
-                        let mut fb = vec![self.say(Tone::Info, &Msg::ResetDone { id: id.clone() })];
+                        let mut fb = self.clean_real_engine(&id, io);
+                        fb.push(self.say(Tone::Info, &Msg::ResetDone { id: id.clone() }));
                         fb.extend(self.start_lab(&id, true));
                         fb
                     }
@@ -970,6 +983,58 @@ impl Session {
                 vec![self.say(Tone::Info, &Msg::Bye), Feedback::Quit]
             }
         }
+    }
+
+    /// On a real engine, `reset` first offers to remove what the lab created (containers, images,
+    /// tags that appeared since the lab started), after the student's yes; nothing else is ever
+    /// removed. On the simulator each lab has its own store, started afresh.
+    fn clean_real_engine(&mut self, lab: &str, io: &mut dyn Interaction) -> Vec<Feedback> {
+        if !matches!(self.opts.engine, EngineChoice::Real(_)) {
+            return Vec::new();
+        }
+        let file = progress::run_dir(&self.opts.home, lab).join("baseline.json");
+        let baseline: Option<EngineState> = std::fs::read(&file)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        let (Some(baseline), Ok(now)) = (baseline, self.engine.state()) else {
+            return vec![self.say(Tone::Warning, &Msg::ResetRealUnknown)];
+        };
+        let plan = crate::engine::real::cleanup_plan(&baseline, &now);
+        if plan.is_empty() {
+            return Vec::new();
+        }
+        let commands: Vec<String> = plan
+            .iter()
+            .map(|c| format!("  docker {}", c.docker_args().join(" ")))
+            .collect();
+        let mut fb = vec![
+            self.say(
+                Tone::Warning,
+                &Msg::ResetRealPlan {
+                    count: plan.len() as i64,
+                },
+            ),
+            tutor(Tone::Plain, commands.join("\n")),
+        ];
+        let question = format!("{} ", self.t(&Msg::ResetRealConfirm));
+        let yes = io
+            .read_line(&question)
+            .is_some_and(|a| matches!(a.trim().to_lowercase().as_str(), "y" | "yes" | "o" | "oui"));
+        if !yes {
+            fb.push(self.say(Tone::Info, &Msg::ResetRealKept));
+            return fb;
+        }
+        for step in &plan {
+            match self.engine.exec(&step.docker_args(), &mut NoInput) {
+                Ok(o) => fb.push(Feedback::Docker {
+                    stdout: o.stdout,
+                    stderr: o.stderr,
+                    pulls: Vec::new(),
+                }),
+                Err(e) => fb.push(self.say(Tone::Error, &crate::i18n::engine_error(&e))),
+            }
+        }
+        fb
     }
 
     /// The picture of the store's layers, whole or around one image.

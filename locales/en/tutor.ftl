@@ -105,3 +105,10 @@ daemon-not-running = The Docker daemon is not running{ $host ->
 daemon-permission-denied = You are not allowed to use the Docker daemon ({ $socket }). Add your user to the docker group (sudo usermod -aG docker $USER, then log in again), or use the simulated engine: docklab without --engine docker.
 store-locked = Another docklab is using the store { $path } (waited { $seconds } s). Finish or close the other docklab, then try again.
 store-corrupt = The store is damaged: { $error }. Run docklab store fsck to see what is wrong.
+reset-real-plan = On your real Docker, this lab created { $count } { $count ->
+        [one] thing
+       *[other] things
+    } that reset can remove (nothing that was there before the lab):
+reset-real-confirm = Remove them? [y/N]
+reset-real-kept = Nothing removed: your Docker engine is left as it is.
+reset-real-unknown = docklab does not know what your Docker engine held when this lab started, so reset removes nothing from it.

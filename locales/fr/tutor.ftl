@@ -119,3 +119,10 @@ daemon-not-running = Le démon Docker ne tourne pas{ $host ->
 daemon-permission-denied = Vous n'avez pas le droit d'utiliser le démon Docker ({ $socket }). Ajoutez votre utilisateur au groupe docker (sudo usermod -aG docker $USER, puis reconnectez-vous), ou utilisez le moteur simulé : docklab sans --engine docker.
 store-locked = Un autre docklab utilise le magasin { $path } (attente : { $seconds } s). Terminez ou fermez l'autre docklab, puis réessayez.
 store-corrupt = Le magasin est endommagé : { $error }. Lancez docklab store fsck pour voir ce qui ne va pas.
+reset-real-plan = Sur votre vrai Docker, cet atelier a créé { $count } { $count ->
+        [one] élément
+       *[other] éléments
+    } que reset peut supprimer (rien de ce qui existait avant l'atelier) :
+reset-real-confirm = Les supprimer ? [o/N]
+reset-real-kept = Rien n'a été supprimé : votre moteur Docker reste tel quel.
+reset-real-unknown = docklab ne sait pas ce que contenait votre moteur Docker au début de cet atelier : reset n'y supprime donc rien.

@@ -643,7 +643,7 @@ fn image_state(image: InspectImage, history: &[(String, u64)]) -> Result<ImageSt
     })
 }
 
-fn cleanup_plan(before: &EngineState, now: &EngineState) -> Vec<Cleanup> {
+pub fn cleanup_plan(before: &EngineState, now: &EngineState) -> Vec<Cleanup> {
     let old_containers: BTreeSet<&str> = before.containers.iter().map(|c| c.id.as_str()).collect();
     let old_images: HashMap<&str, &ImageState> =
         before.images.iter().map(|i| (i.id.as_str(), i)).collect();

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 /// Images, containers, build cache and disk usage.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EngineState {
     /// Newest first, as `image ls` lists them.
     pub images: Vec<ImageState>,
@@ -15,7 +15,7 @@ pub struct EngineState {
 }
 
 /// One image.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImageState {
     /// `sha256:…`
     pub id: String,
@@ -33,7 +33,7 @@ pub struct ImageState {
 }
 
 /// One layer of an image.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LayerState {
     pub chain_id: String,
     pub diff_id: String,
@@ -44,7 +44,7 @@ pub struct LayerState {
 }
 
 /// The parts of an image config a lab asks about.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ConfigState {
     pub cmd: Vec<String>,
     pub entrypoint: Vec<String>,
@@ -55,7 +55,7 @@ pub struct ConfigState {
 }
 
 /// One container.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ContainerState {
     pub id: String,
     pub name: String,

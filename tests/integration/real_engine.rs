@@ -452,3 +452,51 @@ fn shipped_labs_complete_on_both_engines() {
     }
     reset();
 }
+
+#[test]
+fn reset_on_the_real_engine_removes_only_what_the_lab_created() {
+    if !enabled() {
+        return;
+    }
+    let _lock = lock_testbed();
+    reset();
+    let mut real = RealEngine::new("docker", RealMode::Captured).with_timeout(COMMAND_LIMIT);
+    let pre = real
+        .exec(&words("pull alpine"), &mut NoInput)
+        .expect("pull");
+    assert_eq!(pre.exit_code, 0, "{}", pre.stderr);
+    for (answer, memcached_left) in [("n", true), ("y", false)] {
+        let home = tempfile::tempdir().expect("temp home");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_docklab"));
+        cmd.args([
+            "--engine",
+            "docker",
+            "--lab",
+            "a-vous-de-jouer",
+            "--lang",
+            "en",
+        ])
+        .env("DOCKLAB_HOME", home.path())
+        .env("NO_COLOR", "1");
+        let script = format!("docker pull memcached\nreset\n{answer}\n");
+        let (_, out, err) = run_limited(cmd, &script, COMMAND_LIMIT);
+        assert!(
+            out.contains("docker rmi"),
+            "the plan lists the removal:\n{out}\n{err}"
+        );
+        let state = real.state().expect("state");
+        assert!(
+            state.image("alpine").is_some(),
+            "{answer}: alpine was there before the lab"
+        );
+        assert_eq!(
+            state.image("memcached").is_some(),
+            memcached_left,
+            "{answer}:\n{out}"
+        );
+        if memcached_left {
+            let _ = real.exec(&words("rmi memcached"), &mut NoInput);
+        }
+    }
+    reset();
+}
