@@ -668,6 +668,17 @@ impl Session {
         Some(Check::All(step.check.clone()).eval(&facts))
     }
 
+    /// The current step's checks, evaluated without passing the step (`lab test`): whether they
+    /// all hold and, when they do not, what is missing, in the session's language.
+    pub fn probe_step(&mut self) -> Option<(bool, Vec<String>)> {
+        let verdict = self.step_verdict()?;
+        let mut lines = Vec::new();
+        if !verdict.ok {
+            self.render_why(&verdict.why, &mut lines);
+        }
+        Some((verdict.ok, lines))
+    }
+
     /// After a command: the step passes, or a known mistake is explained.
     fn evaluate(&mut self, fb: &mut Vec<Feedback>) {
         let Some(verdict) = self.step_verdict() else {
