@@ -85,7 +85,7 @@ test-step-unsupported = { "  " }✘ étape { $n } { $id } : le simulateur ne sai
 test-step-not-run = { "  " }· étape { $n } { $id } : non testée (une étape précédente a échoué).
 test-line-failed = { "      " }$ { $line } → code de sortie { $code }{ $error ->
         [none] {""}
-       *[other] : { $error }
+       *[other] {" "}: { $error }
     }
 test-start-failed = { "  " }✘ l'état de départ : { $reference } n'a pas pu être téléchargée : { $error }
 test-lab-passed = { "  " }L'atelier { $id } peut être réussi : { $steps } { $steps ->

@@ -906,21 +906,21 @@ pub fn lint(file: &str, text: &str) -> Vec<Diagnostic> {
         text,
         diags: Vec::new(),
     };
-    let (root, errors) = DeTable::parse_recoverable(text);
-    if !errors.is_empty() {
-        // The document after a syntax error is a guess: report the syntax errors only.
-        for e in errors {
-            let span = e.span().unwrap_or(0..0);
+    // The document after a syntax error is a guess (toml's recovery cascades): the first
+    // syntax error stops the file.
+    let root = match DeTable::parse(text) {
+        Ok(root) => root,
+        Err(e) => {
             l.error(
-                span,
+                e.span().unwrap_or(0..0),
                 "toml-syntax",
                 vec![Msg::LintSyntax {
                     error: e.message().trim().to_owned(),
                 }],
             );
+            return l.diags;
         }
-        return l.diags;
-    }
+    };
     l.lab(&root);
     if l.diags.is_empty() {
         // The walk found nothing: the serde structs must agree.

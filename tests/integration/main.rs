@@ -2,6 +2,7 @@
 //! module per area.
 
 mod crash;
+mod labtools;
 mod layers;
 mod pty;
 mod readme;

@@ -9,8 +9,7 @@ fn serde_expected<T: serde::de::DeserializeOwned + std::fmt::Debug>(text: &str) 
     let list = err
         .split_once("expected one of ")
         .or_else(|| err.split_once("expected "))
-        .map(|(_, l)| l)
-        .unwrap_or_else(|| panic!("{err}"));
+        .map_or_else(|| panic!("{err}"), |(_, l)| l);
     list.lines()
         .next()
         .unwrap_or_default()
