@@ -6,13 +6,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, EngineKind, LabCommand, StoreCommand};
+use crate::cli::{Cli, Command, EngineKind, LabCommand, LintFormat, StoreCommand};
 use crate::engine::real::{self, RealEngine, RealMode};
 use crate::engine::sim::SimEngine;
 use crate::engine::{Clock, Engine, Interaction, Outcome};
 use crate::i18n::{tr, Lang, Msg};
 use crate::lab::progress::{self, LabProgress};
-use crate::lab::{self, Catalog, Lab};
+use crate::lab::solve::{self, StepResult};
+use crate::lab::{self, lint, scaffold, Catalog, Lab};
 use crate::repl;
 use crate::report;
 use crate::session::{EngineChoice, Session, SessionOptions, ShellMode};
@@ -184,22 +185,25 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
             print!("{}", if ui.colour { rich } else { plain });
             ExitCode::SUCCESS
         }
-        Some(Command::Labs) => {
-            for l in catalog.labs() {
-                ui.line(&tr(
-                    lang,
-                    &Msg::LabSummary {
-                        id: l.id.clone(),
-                        title: l.title.get(lang).to_owned(),
-                        steps: l.steps.len() as i64,
-                    },
-                ));
-            }
-            ExitCode::SUCCESS
-        }
+        Some(Command::Labs) => labs(&catalog, &dirs, lang, ui),
         Some(Command::Lab {
             command: LabCommand::Show { id },
         }) => lab_show(&catalog, &id, lang, ui),
+        Some(Command::Lab {
+            command: LabCommand::Lint { paths, format },
+        }) => lab_lint(&paths, format, lang, ui),
+        Some(Command::Lab {
+            command: LabCommand::Test { paths, yes },
+        }) => {
+            if engine_choice != EngineChoice::Sim && !yes {
+                ui.error(&tr(lang, &Msg::TestRealNeedsYes));
+                return ExitCode::from(2);
+            }
+            lab_test(&paths, &engine_choice, lang, ui)
+        }
+        Some(Command::Lab {
+            command: LabCommand::New { id, dir },
+        }) => lab_new(&id, dir.as_deref(), lang, ui),
         Some(Command::Grade { lab, json }) => {
             grade(&catalog, &home, lab.as_deref(), json, lang, ui)
         }
@@ -245,7 +249,283 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
     }
 }
 
+/// `docklab labs`: every lab with where it comes from, then where labs were looked for.
+fn labs(catalog: &Catalog, dirs: &[PathBuf], lang: Lang, ui: Ui) -> ExitCode {
+    for l in catalog.labs() {
+        let origin = match catalog.origin(&l.id) {
+            Some(lab::Origin::File(f)) => f.display().to_string(),
+            _ => "builtin".to_owned(),
+        };
+        ui.line(&tr(
+            lang,
+            &Msg::LabsLine {
+                id: l.id.clone(),
+                title: l.title.get(lang).to_owned(),
+                steps: l.steps.len() as i64,
+                origin,
+            },
+        ));
+    }
+    ui.line("");
+    for d in dirs {
+        let files = std::fs::read_dir(d).map_or(-1, |entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
+                .count() as i64
+        });
+        ui.line(&tr(
+            lang,
+            &Msg::LabsDir {
+                dir: d.display().to_string(),
+                files,
+            },
+        ));
+    }
+    ExitCode::SUCCESS
+}
+
+/// `docklab lab lint`: diagnostics, then a summary (human) or JSON lines; 0 only when clean.
+fn lab_lint(paths: &[PathBuf], format: LintFormat, lang: Lang, ui: Ui) -> ExitCode {
+    let run = lint::lint_paths(paths);
+    match format {
+        LintFormat::Json => {
+            for d in &run.diagnostics {
+                ui.line(&d.json(lang).to_string());
+            }
+        }
+        LintFormat::Human => {
+            for d in &run.diagnostics {
+                ui.line(&d.render(lang));
+            }
+            ui.line(&tr(
+                lang,
+                &Msg::LintSummary {
+                    files: run.files as i64,
+                    errors: run.diagnostics.len() as i64,
+                },
+            ));
+        }
+    }
+    if run.diagnostics.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// `docklab lab test`: each lab linted, then run step by step on a fresh engine.
+fn lab_test(paths: &[PathBuf], engine: &EngineChoice, lang: Lang, ui: Ui) -> ExitCode {
+    // A frozen clock makes IDs and names reproducible; DOCKLAB_CLOCK chooses another time.
+    let clock = match std::env::var("DOCKLAB_CLOCK") {
+        Ok(v) if !v.is_empty() => Clock::from_env().unwrap_or_else(|_| default_clock()),
+        _ => default_clock(),
+    };
+    let (files, problems) = lint::collect(paths);
+    let mut failed = problems.len() as i64;
+    for d in &problems {
+        ui.line(&d.render(lang));
+    }
+    let mut tested = 0i64;
+    for f in files {
+        tested += 1;
+        let shown = f.display().to_string();
+        let text = match std::fs::read_to_string(&f) {
+            Ok(t) => t,
+            Err(e) => {
+                failed += 1;
+                ui.line(&tr(
+                    lang,
+                    &Msg::LintUnreadable {
+                        path: shown,
+                        error: e.to_string(),
+                    },
+                ));
+                continue;
+            }
+        };
+        let diagnostics = lint::lint(&shown, &text);
+        let lab = match Lab::parse(&shown, &text) {
+            Ok(l) if diagnostics.is_empty() => l,
+            _ => {
+                failed += 1;
+                for d in &diagnostics {
+                    ui.line(&d.render(lang));
+                }
+                continue;
+            }
+        };
+        ui.line(&tr(
+            lang,
+            &Msg::TestLab {
+                id: lab.id.clone(),
+                file: shown,
+            },
+        ));
+        let Ok(home) = tempfile::tempdir() else {
+            failed += 1;
+            continue;
+        };
+        let trial = solve::run(&lab, home.path(), clock, lang, engine.clone());
+        print_trial(&lab, &trial, lang, ui);
+        if trial.failures() > 0 {
+            failed += 1;
+        }
+    }
+    ui.line(&tr(
+        lang,
+        &Msg::TestSummary {
+            labs: tested,
+            failed,
+        },
+    ));
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn default_clock() -> Clock {
+    Clock::frozen(
+        "2025-10-29T12:00:00Z"
+            .parse()
+            .expect("a valid RFC 3339 time"),
+    )
+}
+
+fn print_trial(lab: &Lab, trial: &solve::LabTrial, lang: Lang, ui: Ui) {
+    for e in &trial.start_errors {
+        ui.line(&format!("  ✘ {e}"));
+    }
+    for (i, (id, result)) in trial.steps.iter().enumerate() {
+        let n = i as i64 + 1;
+        let id = id.clone();
+        match result {
+            StepResult::Ok => ui.line(&tr(lang, &Msg::TestStepOk { n, id })),
+            StepResult::Vacuous => ui.line(&tr(lang, &Msg::TestStepVacuous { n, id })),
+            StepResult::Early { line } => ui.line(&tr(
+                lang,
+                &Msg::TestStepEarly {
+                    n,
+                    id,
+                    line: line.clone(),
+                },
+            )),
+            StepResult::Unsupported { line } => ui.line(&tr(
+                lang,
+                &Msg::TestStepUnsupported {
+                    n,
+                    id,
+                    line: line.clone(),
+                },
+            )),
+            StepResult::NotRun => ui.line(&tr(lang, &Msg::TestStepNotRun { n, id })),
+            StepResult::NotMet { missing, failed } => {
+                ui.line(&tr(lang, &Msg::TestStepNotMet { n, id }));
+                for m in missing {
+                    ui.line(&format!("      - {m}"));
+                }
+                for f in failed {
+                    ui.line(&tr(
+                        lang,
+                        &Msg::TestLineFailed {
+                            line: f.line.clone(),
+                            code: i64::from(f.exit_code),
+                            error: if f.error.is_empty() {
+                                "none".to_owned()
+                            } else {
+                                f.error.clone()
+                            },
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    let failures = trial.failures() as i64;
+    if failures == 0 {
+        ui.line(&tr(
+            lang,
+            &Msg::TestLabPassed {
+                id: lab.id.clone(),
+                steps: lab.steps.len() as i64,
+            },
+        ));
+    } else {
+        ui.line(&tr(
+            lang,
+            &Msg::TestLabFailed {
+                id: lab.id.clone(),
+                failed: failures,
+            },
+        ));
+    }
+}
+
+/// `docklab lab new ID`: writes `ID.toml`, never over an existing file.
+fn lab_new(id: &str, dir: Option<&Path>, lang: Lang, ui: Ui) -> ExitCode {
+    if !scaffold::valid_id(id) {
+        ui.error(&tr(lang, &Msg::NewBadId { id: id.to_owned() }));
+        return ExitCode::from(2);
+    }
+    let path = dir.unwrap_or(Path::new(".")).join(format!("{id}.toml"));
+    let shown = path.display().to_string();
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(scaffold::scaffold(id).as_bytes()));
+    match written {
+        Ok(()) => {
+            ui.line(&tr(lang, &Msg::NewWritten { path: shown }));
+            ExitCode::SUCCESS
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            ui.error(&tr(lang, &Msg::NewExists { path: shown }));
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            ui.error(&tr(
+                lang,
+                &Msg::LintUnreadable {
+                    path: shown,
+                    error: e.to_string(),
+                },
+            ));
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn lab_show(catalog: &Catalog, id: &str, lang: Lang, ui: Ui) -> ExitCode {
+    // A lab file not in any lab directory can be previewed by its path.
+    let from_file = Path::new(id)
+        .extension()
+        .is_some_and(|x| x == "toml")
+        .then(|| std::fs::read_to_string(id).map(|t| Lab::parse(id, &t)));
+    let from_file = match from_file {
+        None => None,
+        Some(Ok(Ok(lab))) => Some(Catalog::of(lab, lab::Origin::File(id.into()))),
+        Some(Ok(Err(e))) => {
+            ui.error(&e.to_string());
+            return ExitCode::from(1);
+        }
+        Some(Err(e)) => {
+            ui.error(&tr(
+                lang,
+                &Msg::LintUnreadable {
+                    path: id.to_owned(),
+                    error: e.to_string(),
+                },
+            ));
+            return ExitCode::from(1);
+        }
+    };
+    let (catalog, id) = match &from_file {
+        Some(c) => (c, c.labs()[0].id.as_str()),
+        None => (catalog, id),
+    };
     let Some(l) = catalog.get(id) else {
         ui.error(&tr(lang, &Msg::UnknownLab { id: id.to_owned() }));
         if let Some(s) = catalog.suggest(id) {

@@ -106,9 +106,46 @@ pub enum StoreCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum LabCommand {
-    /// Show a lab's introduction, steps, hints and solutions.
+    /// Show a lab's introduction, steps, hints and solutions (in --lang).
     Show {
-        /// The lab's id.
+        /// The lab's id, or a lab file.
         id: String,
     },
+    /// Check lab files: every mistake at once, with its position. Exit status 0 when clean.
+    Lint {
+        /// Lab files, or directories of them (`*.toml`).
+        #[arg(required = true, value_name = "FILE|DIR")]
+        paths: Vec<PathBuf>,
+        /// `human`, or `json`: one JSON object per line and per diagnostic, for editors.
+        #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+        format: LintFormat,
+    },
+    /// Prove labs solvable: on a fresh engine, each step fails before its solution and passes
+    /// after. Exit status 0 when every lab is.
+    Test {
+        /// Lab files, or directories of them (`*.toml`).
+        #[arg(required = true, value_name = "FILE|DIR")]
+        paths: Vec<PathBuf>,
+        /// With --engine docker: yes, pull, tag and remove images on the real engine.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Write a new lab file to start from (`ID.toml`), commented in French and English.
+    New {
+        /// The new lab's id: lowercase letters, digits and '-'.
+        id: String,
+        /// Where to write it (default: the current directory).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// How `lab lint` prints its diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// `file:line:col: error: message`, then a summary.
+    Human,
+    /// One JSON object per diagnostic (`file`, `line`, `column`, `end_line`, `end_column`,
+    /// `severity`, `code`, `message`).
+    Json,
 }

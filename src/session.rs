@@ -677,6 +677,17 @@ impl Session {
         Some(Check::All(step.check.clone()).eval(&facts))
     }
 
+    /// The current step's checks, evaluated without passing the step (`lab test`): whether they
+    /// all hold and, when they do not, what is missing, in the session's language.
+    pub fn probe_step(&mut self) -> Option<(bool, Vec<String>)> {
+        let verdict = self.step_verdict()?;
+        let mut lines = Vec::new();
+        if !verdict.ok {
+            self.render_why(&verdict.why, &mut lines);
+        }
+        Some((verdict.ok, lines))
+    }
+
     /// After a command: the step passes, or a known mistake is explained.
     fn evaluate(&mut self, fb: &mut Vec<Feedback>) {
         let Some(verdict) = self.step_verdict() else {
@@ -992,14 +1003,9 @@ impl Session {
         if !matches!(self.opts.engine, EngineChoice::Real(_)) {
             return Vec::new();
         }
-        let file = progress::run_dir(&self.opts.home, lab).join("baseline.json");
-        let baseline: Option<EngineState> = std::fs::read(&file)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok());
-        let (Some(baseline), Ok(now)) = (baseline, self.engine.state()) else {
+        let Some(plan) = self.real_cleanup_plan(lab) else {
             return vec![self.say(Tone::Warning, &Msg::ResetRealUnknown)];
         };
-        let plan = crate::engine::real::cleanup_plan(&baseline, &now);
         if plan.is_empty() {
             return Vec::new();
         }
@@ -1020,11 +1026,30 @@ impl Session {
         let yes = io
             .read_line(&question)
             .is_some_and(|a| matches!(a.trim().to_lowercase().as_str(), "y" | "yes" | "o" | "oui"));
-        if !yes {
+        if yes {
+            fb.extend(self.apply_cleanup(&plan));
+        } else {
             fb.push(self.say(Tone::Info, &Msg::ResetRealKept));
-            return fb;
         }
-        for step in &plan {
+        fb
+    }
+
+    /// On a real engine, what `lab` created since it started (from the state saved when it
+    /// started); `None` on the simulator or when that state is unknown.
+    pub fn real_cleanup_plan(&mut self, lab: &str) -> Option<Vec<crate::engine::real::Cleanup>> {
+        if !matches!(self.opts.engine, EngineChoice::Real(_)) {
+            return None;
+        }
+        let file = progress::run_dir(&self.opts.home, lab).join("baseline.json");
+        let baseline: EngineState = serde_json::from_slice(&std::fs::read(file).ok()?).ok()?;
+        let now = self.engine.state().ok()?;
+        Some(crate::engine::real::cleanup_plan(&baseline, &now))
+    }
+
+    /// Carries out a clean-up plan on the engine (the caller has the person's consent).
+    pub fn apply_cleanup(&mut self, plan: &[crate::engine::real::Cleanup]) -> Vec<Feedback> {
+        let mut fb = Vec::new();
+        for step in plan {
             match self.engine.exec(&step.docker_args(), &mut NoInput) {
                 Ok(o) => fb.push(Feedback::Docker {
                     stdout: o.stdout,

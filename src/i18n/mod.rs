@@ -99,6 +99,16 @@ pub(crate) const FILES: &[(Lang, &str, &str)] = &[
         "checks.ftl",
         include_str!("../../locales/fr/checks.ftl"),
     ),
+    (
+        Lang::En,
+        "lint.ftl",
+        include_str!("../../locales/en/lint.ftl"),
+    ),
+    (
+        Lang::Fr,
+        "lint.ftl",
+        include_str!("../../locales/fr/lint.ftl"),
+    ),
 ];
 
 struct Bundles {

@@ -2,7 +2,10 @@
 //! `file:line:col` errors, and the catalog of labs (embedded, then overrides from directories).
 
 pub mod check;
+pub mod lint;
 pub mod progress;
+pub mod scaffold;
+pub mod solve;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -212,10 +215,21 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ),
 ];
 
+/// Where a lab was loaded from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Shipped in the binary.
+    Builtin,
+    /// A file in a lab directory.
+    File(PathBuf),
+}
+
 /// Every lab docklab knows, by id, in a stable order (shipped labs first, in their order).
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     labs: Vec<Lab>,
+    /// Where each lab of `labs` comes from, index for index.
+    origins: Vec<Origin>,
     /// Files that did not load, with why.
     pub errors: Vec<LabError>,
 }
@@ -226,7 +240,7 @@ impl Catalog {
     pub fn load(dirs: &[PathBuf]) -> Catalog {
         let mut cat = Catalog::default();
         for (name, text) in EMBEDDED {
-            cat.add(&format!("labs/{name}"), text);
+            cat.add(&format!("labs/{name}"), text, Origin::Builtin);
         }
         for dir in dirs {
             let Ok(entries) = std::fs::read_dir(dir) else {
@@ -239,7 +253,7 @@ impl Catalog {
             files.sort();
             for f in files {
                 match std::fs::read_to_string(&f) {
-                    Ok(text) => cat.add(&f.display().to_string(), &text),
+                    Ok(text) => cat.add(&f.display().to_string(), &text, Origin::File(f.clone())),
                     Err(e) => cat.errors.push(LabError {
                         file: f.display().to_string(),
                         line: 0,
@@ -252,17 +266,34 @@ impl Catalog {
         cat
     }
 
-    fn add(&mut self, file: &str, text: &str) {
+    fn add(&mut self, file: &str, text: &str, origin: Origin) {
         match Lab::parse(file, text) {
-            Ok(lab) => {
-                if let Some(old) = self.labs.iter_mut().find(|l| l.id == lab.id) {
-                    *old = lab;
-                } else {
-                    self.labs.push(lab);
-                }
-            }
+            Ok(lab) => self.insert(lab, origin),
             Err(e) => self.errors.push(e),
         }
+    }
+
+    fn insert(&mut self, lab: Lab, origin: Origin) {
+        if let Some(i) = self.labs.iter().position(|l| l.id == lab.id) {
+            self.labs[i] = lab;
+            self.origins[i] = origin;
+        } else {
+            self.labs.push(lab);
+            self.origins.push(origin);
+        }
+    }
+
+    /// A catalog of this one lab (`lab test`).
+    pub fn of(lab: Lab, origin: Origin) -> Catalog {
+        let mut cat = Catalog::default();
+        cat.insert(lab, origin);
+        cat
+    }
+
+    /// Where the lab with this id was loaded from.
+    pub fn origin(&self, id: &str) -> Option<&Origin> {
+        let i = self.labs.iter().position(|l| l.id == id)?;
+        self.origins.get(i)
     }
 
     pub fn labs(&self) -> &[Lab] {

@@ -1,0 +1,1093 @@
+//! `docklab lab lint`: every mistake in a lab file at once, each at its `file:line:col`.
+//!
+//! TOML syntax errors come from toml (they stop that file). The schema is then walked by hand
+//! over toml's spanned document (`DeTable`) rather than through serde, because serde stops at
+//! the first error and cannot say "did you mean". The walk mirrors the serde structs of
+//! [`super`] and [`super::check`]; unit tests compare its key lists with serde's, and a file the
+//! walk finds clean is also loaded with [`Lab::parse`] so the two cannot drift apart silently.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use super::{closest, Lab, FORMAT_VERSION};
+use crate::command::{self, Command};
+use crate::docker::cli;
+use crate::docker::reference::Reference;
+use crate::i18n::{tr, Lang, Msg};
+
+type Value<'i> = Spanned<DeValue<'i>>;
+
+/// How bad a diagnostic is. Every diagnostic the linter emits today is an error: a lab that is
+/// not clean is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+}
+
+/// One mistake in a lab file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: String,
+    /// Byte range in the file.
+    pub span: Range<usize>,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub severity: Severity,
+    /// A stable identifier of the kind of mistake (`unknown-key`, `invalid-reference`…).
+    pub code: &'static str,
+    /// The message, as sentences joined by a space.
+    pub parts: Vec<Msg>,
+}
+
+impl Diagnostic {
+    /// The message in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        self.parts
+            .iter()
+            .map(|m| tr(lang, m))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// `file:line:col: error: message`.
+    pub fn render(&self, lang: Lang) -> String {
+        format!(
+            "{}:{}:{}: {}: {}",
+            self.file,
+            self.line,
+            self.column,
+            tr(
+                lang,
+                &Msg::LintSeverity {
+                    severity: "error".to_owned()
+                }
+            ),
+            self.message(lang)
+        )
+    }
+
+    /// One JSON object, for editors.
+    pub fn json(&self, lang: Lang) -> serde_json::Value {
+        serde_json::json!({
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message(lang),
+        })
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// The top-level keys of a lab (serde: [`Lab`]).
+pub const LAB_KEYS: &[&str] = &["format_version", "id", "title", "intro", "start", "step"];
+/// The keys of `[start]` (serde: [`super::Start`]).
+pub const START_KEYS: &[&str] = &["images"];
+/// The keys of a `[[step]]` (serde: [`super::Step`]).
+pub const STEP_KEYS: &[&str] = &[
+    "id", "title", "text", "hints", "solution", "check", "mistake", "forbid",
+];
+/// The keys of a `[[step.mistake]]`.
+pub const MISTAKE_KEYS: &[&str] = &["id", "when", "explain"];
+/// The keys of a `[[step.forbid]]`.
+pub const FORBID_KEYS: &[&str] = &["command", "explain"];
+/// The languages of a text.
+pub const TEXT_KEYS: &[&str] = &["fr", "en"];
+/// Every check kind (serde: [`super::Check`]).
+pub const CHECK_KINDS: &[&str] = &[
+    "image_present",
+    "image_absent",
+    "same_image",
+    "image_count",
+    "layer_count",
+    "shared_layers",
+    "image_config",
+    "base_image",
+    "container_running",
+    "container_exists",
+    "file_exists",
+    "file_contains",
+    "command_ran",
+    "build_cache_empty",
+    "all",
+    "any",
+    "not",
+];
+const BOUNDS: &[&str] = &["equals", "at_least", "at_most"];
+const IMAGE_COUNT_KEYS: &[&str] = &["dangling", "equals", "at_least", "at_most"];
+const LAYER_COUNT_KEYS: &[&str] = &["image", "equals", "at_least", "at_most"];
+const SHARED_LAYERS_KEYS: &[&str] = &["images", "equals", "at_least", "at_most"];
+const IMAGE_CONFIG_KEYS: &[&str] = &["image", "cmd", "env", "exposes", "label", "label_value"];
+const BASE_IMAGE_KEYS: &[&str] = &["image", "base"];
+const FILE_CONTAINS_KEYS: &[&str] = &["path", "text"];
+const COMMAND_RAN_KEYS: &[&str] = &["command", "status", "scope"];
+const STATUSES: &[&str] = &["success", "failure", "any"];
+const SCOPES: &[&str] = &["step", "lab", "last"];
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn quoted(list: &[&str]) -> String {
+    list.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "string",
+        DeValue::Integer(_) => "integer",
+        DeValue::Float(_) => "float",
+        DeValue::Boolean(_) => "boolean",
+        DeValue::Datetime(_) => "datetime",
+        DeValue::Array(_) => "array",
+        DeValue::Table(_) => "table",
+    }
+}
+
+/// A Docker command pattern (`forbid.command`, `command_ran.command`) parses like
+/// [`super::check::command_matches`] parses it: as is, or with the arguments it leaves out.
+fn pattern_error(pattern: &str) -> Option<String> {
+    let mut words = match shell_words::split(pattern) {
+        Ok(w) => w,
+        Err(e) => return Some(e.to_string()),
+    };
+    if words.first().is_some_and(|w| w == "docker") {
+        words.remove(0);
+    }
+    let Err(first) = cli::parse(&words) else {
+        return None;
+    };
+    words.push("x".to_owned());
+    if cli::parse(&words).is_ok() {
+        return None;
+    }
+    Some(first_line(&first.stderr))
+}
+
+fn first_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+struct Linter<'t> {
+    file: &'t str,
+    text: &'t str,
+    diags: Vec<Diagnostic>,
+}
+
+impl Linter<'_> {
+    fn error(&mut self, span: Range<usize>, code: &'static str, parts: Vec<Msg>) {
+        let (line, column) = line_col(self.text, span.start);
+        let (end_line, end_column) = line_col(self.text, span.end.max(span.start));
+        self.diags.push(Diagnostic {
+            file: self.file.to_owned(),
+            span,
+            line,
+            column,
+            end_line,
+            end_column,
+            severity: Severity::Error,
+            code,
+            parts,
+        });
+    }
+
+    fn wrong_type(&mut self, v: &Value<'_>, path: &str, expected: &str) {
+        self.error(
+            v.span(),
+            "wrong-type",
+            vec![Msg::LintWrongType {
+                path: path.to_owned(),
+                expected: expected.to_owned(),
+                found: type_name(v.get_ref()).to_owned(),
+            }],
+        );
+    }
+
+    /// Unknown `word` among `expected`, with a did-you-mean and the list.
+    fn unknown(
+        &mut self,
+        span: Range<usize>,
+        code: &'static str,
+        first: Msg,
+        word: &str,
+        expected: &[&str],
+    ) {
+        let mut parts = vec![first];
+        if let Some(s) = closest(word, expected.iter().copied()) {
+            parts.push(Msg::LintDidYouMean {
+                suggestion: s.to_owned(),
+            });
+        }
+        parts.push(Msg::LintExpected {
+            list: quoted(expected),
+        });
+        self.error(span, code, parts);
+    }
+
+    /// The table at `v` with its known keys; unknown keys and missing required keys reported.
+    fn table<'v, 'i>(
+        &mut self,
+        v: &'v Value<'i>,
+        path: &str,
+        allowed: &[&'static str],
+        required: &[&'static str],
+    ) -> Option<BTreeMap<&'static str, &'v Value<'i>>> {
+        let DeValue::Table(t) = v.get_ref() else {
+            self.wrong_type(v, path, "table");
+            return None;
+        };
+        Some(self.keys(t, v.span(), path, allowed, required))
+    }
+
+    fn keys<'v, 'i>(
+        &mut self,
+        t: &'v DeTable<'i>,
+        span: Range<usize>,
+        path: &str,
+        allowed: &[&'static str],
+        required: &[&'static str],
+    ) -> BTreeMap<&'static str, &'v Value<'i>> {
+        let mut found = BTreeMap::new();
+        for (k, val) in t {
+            let key: &str = k.get_ref();
+            match allowed.iter().find(|a| **a == key) {
+                Some(a) => {
+                    found.insert(*a, val);
+                }
+                None => self.unknown(
+                    k.span(),
+                    "unknown-key",
+                    Msg::LintUnknownKey {
+                        key: key.to_owned(),
+                        table: if path.is_empty() {
+                            "top".to_owned()
+                        } else {
+                            path.to_owned()
+                        },
+                    },
+                    key,
+                    allowed,
+                ),
+            }
+        }
+        for r in required {
+            if !found.contains_key(r) {
+                self.error(
+                    span.start..span.start,
+                    "missing-key",
+                    vec![Msg::LintMissingKey {
+                        key: (*r).to_owned(),
+                        table: if path.is_empty() {
+                            "top".to_owned()
+                        } else {
+                            path.to_owned()
+                        },
+                    }],
+                );
+            }
+        }
+        found
+    }
+
+    fn string<'v>(&mut self, v: &'v Value<'_>, path: &str) -> Option<&'v str> {
+        if let DeValue::String(s) = v.get_ref() {
+            Some(s)
+        } else {
+            self.wrong_type(v, path, "string");
+            None
+        }
+    }
+
+    fn array<'v, 'i>(&mut self, v: &'v Value<'i>, path: &str) -> Option<&'v [Value<'i>]> {
+        if let DeValue::Array(a) = v.get_ref() {
+            Some(a.as_ref())
+        } else {
+            self.wrong_type(v, path, "array");
+            None
+        }
+    }
+
+    fn count(&mut self, v: &Value<'_>, path: &str) {
+        match v.get_ref() {
+            DeValue::Integer(i) => {
+                if i64::from_str_radix(i.as_str(), i.radix()).map_or(true, |n| n < 0) {
+                    self.error(
+                        v.span(),
+                        "negative-count",
+                        vec![Msg::LintNegative {
+                            path: path.to_owned(),
+                        }],
+                    );
+                }
+            }
+            _ => self.wrong_type(v, path, "integer"),
+        }
+    }
+
+    fn boolean(&mut self, v: &Value<'_>, path: &str) {
+        if !matches!(v.get_ref(), DeValue::Boolean(_)) {
+            self.wrong_type(v, path, "boolean");
+        }
+    }
+
+    /// A text in both languages.
+    fn text(&mut self, v: &Value<'_>, path: &str) {
+        let Some(keys) = self.table_for_text(v, path) else {
+            return;
+        };
+        for lang in TEXT_KEYS {
+            let p = join(path, lang);
+            match keys.get(lang) {
+                None => self.error(
+                    v.span().start..v.span().start,
+                    "missing-translation",
+                    vec![Msg::LintMissingText {
+                        path: p,
+                        lang: (*lang).to_owned(),
+                    }],
+                ),
+                Some(t) => {
+                    if let Some(s) = self.string(t, &p) {
+                        if s.trim().is_empty() {
+                            self.error(
+                                t.span(),
+                                "missing-translation",
+                                vec![Msg::LintEmptyText {
+                                    path: p,
+                                    lang: (*lang).to_owned(),
+                                }],
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn table_for_text<'v, 'i>(
+        &mut self,
+        v: &'v Value<'i>,
+        path: &str,
+    ) -> Option<BTreeMap<&'static str, &'v Value<'i>>> {
+        let DeValue::Table(t) = v.get_ref() else {
+            self.wrong_type(v, path, "text");
+            return None;
+        };
+        Some(self.keys(t, v.span(), path, TEXT_KEYS, &[]))
+    }
+
+    fn texts(&mut self, v: &Value<'_>, path: &str) {
+        if let Some(items) = self.array(v, path) {
+            for (i, t) in items.iter().enumerate() {
+                self.text(t, &format!("{path}[{i}]"));
+            }
+        }
+    }
+
+    /// An image reference, valid per Docker's grammar; the parsed reference.
+    fn reference(&mut self, v: &Value<'_>, path: &str) -> Option<Reference> {
+        let s = self.string(v, path)?;
+        match Reference::parse(s) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                self.error(
+                    v.span(),
+                    "invalid-reference",
+                    vec![Msg::LintBadReference {
+                        reference: s.to_owned(),
+                        error: e.to_string(),
+                    }],
+                );
+                None
+            }
+        }
+    }
+
+    fn pattern(&mut self, v: &Value<'_>, path: &str) {
+        let Some(p) = self.string(v, path) else {
+            return;
+        };
+        if let Some(error) = pattern_error(p) {
+            self.error(
+                v.span(),
+                "invalid-pattern",
+                vec![Msg::LintBadPattern {
+                    pattern: p.to_owned(),
+                    error,
+                }],
+            );
+        }
+    }
+
+    fn one_of(&mut self, v: &Value<'_>, path: &str, values: &[&str]) {
+        let Some(s) = self.string(v, path) else {
+            return;
+        };
+        if !values.contains(&s) {
+            self.unknown(
+                v.span(),
+                "unknown-value",
+                Msg::LintUnknownValue {
+                    value: s.to_owned(),
+                    path: path.to_owned(),
+                },
+                s,
+                values,
+            );
+        }
+    }
+
+    fn bounds(&mut self, v: &Value<'_>, keys: &BTreeMap<&'static str, &Value<'_>>, path: &str) {
+        let mut any = false;
+        for b in BOUNDS {
+            if let Some(n) = keys.get(b) {
+                any = true;
+                self.count(n, &join(path, b));
+            }
+        }
+        if !any {
+            self.error(
+                v.span(),
+                "missing-bound",
+                vec![Msg::LintNoBound {
+                    path: path.to_owned(),
+                }],
+            );
+        }
+    }
+
+    fn checks(&mut self, v: &Value<'_>, path: &str) -> usize {
+        let Some(items) = self.array(v, path) else {
+            return 1;
+        };
+        for (i, c) in items.iter().enumerate() {
+            self.check(c, &format!("{path}[{i}]"));
+        }
+        items.len()
+    }
+
+    fn check(&mut self, v: &Value<'_>, path: &str) {
+        let DeValue::Table(t) = v.get_ref() else {
+            self.wrong_type(v, path, "check");
+            return;
+        };
+        if t.len() != 1 {
+            self.error(
+                v.span(),
+                "check-shape",
+                vec![
+                    Msg::LintCheckShape {
+                        path: path.to_owned(),
+                        keys: t.len() as i64,
+                    },
+                    Msg::LintExpected {
+                        list: quoted(CHECK_KINDS),
+                    },
+                ],
+            );
+            if t.is_empty() {
+                return;
+            }
+        }
+        for (k, arg) in t {
+            let kind: &str = k.get_ref();
+            let p = join(path, kind);
+            match kind {
+                "image_present" | "image_absent" | "container_running" | "container_exists" => {
+                    self.reference(arg, &p);
+                }
+                "same_image" => {
+                    if let Some(items) = self.array(arg, &p) {
+                        if items.len() == 2 {
+                            for (i, r) in items.iter().enumerate() {
+                                self.reference(r, &format!("{p}[{i}]"));
+                            }
+                        } else {
+                            self.error(
+                                arg.span(),
+                                "wrong-arity",
+                                vec![Msg::LintSameImageArity {
+                                    found: items.len() as i64,
+                                }],
+                            );
+                        }
+                    }
+                }
+                "image_count" => {
+                    if let Some(keys) = self.table(arg, &p, IMAGE_COUNT_KEYS, &[]) {
+                        if let Some(d) = keys.get("dangling") {
+                            self.boolean(d, &join(&p, "dangling"));
+                        }
+                        self.bounds(arg, &keys, &p);
+                    }
+                }
+                "layer_count" => {
+                    if let Some(keys) = self.table(arg, &p, LAYER_COUNT_KEYS, &["image"]) {
+                        if let Some(i) = keys.get("image") {
+                            self.reference(i, &join(&p, "image"));
+                        }
+                        self.bounds(arg, &keys, &p);
+                    }
+                }
+                "shared_layers" => {
+                    if let Some(keys) = self.table(arg, &p, SHARED_LAYERS_KEYS, &["images"]) {
+                        if let Some(images) = keys.get("images") {
+                            let ip = join(&p, "images");
+                            if let Some(items) = self.array(images, &ip) {
+                                if items.len() == 2 {
+                                    for (i, r) in items.iter().enumerate() {
+                                        self.reference(r, &format!("{ip}[{i}]"));
+                                    }
+                                } else {
+                                    self.error(
+                                        images.span(),
+                                        "wrong-arity",
+                                        vec![Msg::LintSameImageArity {
+                                            found: items.len() as i64,
+                                        }],
+                                    );
+                                }
+                            }
+                        }
+                        self.bounds(arg, &keys, &p);
+                    }
+                }
+                "image_config" => {
+                    if let Some(keys) = self.table(arg, &p, IMAGE_CONFIG_KEYS, &["image"]) {
+                        for (key, val) in &keys {
+                            let kp = join(&p, key);
+                            match *key {
+                                "image" => {
+                                    self.reference(val, &kp);
+                                }
+                                "cmd" => {
+                                    if let Some(items) = self.array(val, &kp) {
+                                        for (i, s) in items.iter().enumerate() {
+                                            self.string(s, &format!("{kp}[{i}]"));
+                                        }
+                                    }
+                                }
+                                _ => {
+                                    self.string(val, &kp);
+                                }
+                            }
+                        }
+                    }
+                }
+                "base_image" => {
+                    if let Some(keys) = self.table(arg, &p, BASE_IMAGE_KEYS, BASE_IMAGE_KEYS) {
+                        for (key, val) in keys {
+                            self.reference(val, &join(&p, key));
+                        }
+                    }
+                }
+                "file_exists" => {
+                    self.workspace_path(arg, &p);
+                }
+                "file_contains" => {
+                    if let Some(keys) = self.table(arg, &p, FILE_CONTAINS_KEYS, FILE_CONTAINS_KEYS)
+                    {
+                        if let Some(path_v) = keys.get("path") {
+                            self.workspace_path(path_v, &join(&p, "path"));
+                        }
+                        if let Some(t) = keys.get("text") {
+                            self.string(t, &join(&p, "text"));
+                        }
+                    }
+                }
+                "command_ran" => {
+                    if let Some(keys) = self.table(arg, &p, COMMAND_RAN_KEYS, &["command"]) {
+                        if let Some(c) = keys.get("command") {
+                            self.pattern(c, &join(&p, "command"));
+                        }
+                        if let Some(s) = keys.get("status") {
+                            self.one_of(s, &join(&p, "status"), STATUSES);
+                        }
+                        if let Some(s) = keys.get("scope") {
+                            self.one_of(s, &join(&p, "scope"), SCOPES);
+                        }
+                    }
+                }
+                "build_cache_empty" => self.boolean(arg, &p),
+                "all" | "any" => {
+                    if self.checks(arg, &p) == 0 {
+                        self.error(
+                            arg.span(),
+                            "empty-list",
+                            vec![Msg::LintEmptyList { path: p.clone() }],
+                        );
+                    }
+                }
+                "not" => self.check(arg, &p),
+                other => self.unknown(
+                    k.span(),
+                    "unknown-check",
+                    Msg::LintUnknownCheck {
+                        kind: other.to_owned(),
+                    },
+                    other,
+                    CHECK_KINDS,
+                ),
+            }
+        }
+    }
+
+    fn workspace_path(&mut self, v: &Value<'_>, path: &str) {
+        let Some(s) = self.string(v, path) else {
+            return;
+        };
+        if super::check::workspace_path(std::path::Path::new("/"), s).is_none() || s.is_empty() {
+            self.error(
+                v.span(),
+                "invalid-path",
+                vec![Msg::LintBadPath { path: s.to_owned() }],
+            );
+        }
+    }
+
+    fn solution(&mut self, v: &Value<'_>, path: &str) {
+        let Some(line) = self.string(v, path) else {
+            return;
+        };
+        let error = match command::parse(line) {
+            Command::Tutor(_) => {
+                self.error(
+                    v.span(),
+                    "tutor-command",
+                    vec![Msg::LintTutorInSolution {
+                        line: line.to_owned(),
+                    }],
+                );
+                return;
+            }
+            // `$(…)` is expanded when the line runs; its words are not known before.
+            Command::Docker if !line.contains("$(") => match shell_words::split(line) {
+                Err(e) => Some(e.to_string()),
+                Ok(words) => cli::parse(&words[1..]).err().map(|e| first_line(&e.stderr)),
+            },
+            _ => None,
+        };
+        if let Some(error) = error {
+            self.error(
+                v.span(),
+                "invalid-command",
+                vec![Msg::LintBadCommand {
+                    line: line.to_owned(),
+                    error,
+                }],
+            );
+        }
+    }
+
+    fn start(&mut self, v: &Value<'_>) {
+        let Some(keys) = self.table(v, "start", START_KEYS, &[]) else {
+            return;
+        };
+        let Some(images) = keys.get("images") else {
+            return;
+        };
+        let Some(items) = self.array(images, "start.images") else {
+            return;
+        };
+        let catalog = crate::catalog::catalog();
+        for (i, item) in items.iter().enumerate() {
+            let Some(r) = self.reference(item, &format!("start.images[{i}]")) else {
+                continue;
+            };
+            let tag = r.tag().unwrap_or(crate::docker::reference::DEFAULT_TAG);
+            if r.domain() == crate::docker::reference::DEFAULT_DOMAIN
+                && catalog.find(r.path(), tag).is_some()
+            {
+                continue;
+            }
+            let reference = r.clone().with_default_tag().familiar_string();
+            let mut parts = vec![Msg::LintNotInCatalog { reference }];
+            let name = r.path().strip_prefix("library/").unwrap_or(r.path());
+            if r.domain() == crate::docker::reference::DEFAULT_DOMAIN
+                && catalog.has_repository(r.path())
+            {
+                let tags: Vec<&str> = catalog
+                    .images
+                    .iter()
+                    .filter(|i| i.name == name)
+                    .flat_map(|i| i.tags.iter().map(String::as_str))
+                    .collect();
+                parts.push(Msg::LintCatalogTags {
+                    name: name.to_owned(),
+                    tags: tags.join(", "),
+                });
+            } else if let Some(s) = closest(name, catalog.repositories()) {
+                parts.push(Msg::LintDidYouMean {
+                    suggestion: s.to_owned(),
+                });
+            }
+            self.error(item.span(), "not-in-catalog", parts);
+        }
+    }
+
+    fn step(&mut self, v: &Value<'_>, i: usize, ids: &mut BTreeMap<String, usize>) {
+        let path = format!("step[{i}]");
+        let Some(keys) = self.table(
+            v,
+            &path,
+            STEP_KEYS,
+            &["id", "title", "text", "solution", "check"],
+        ) else {
+            return;
+        };
+        if let Some(id) = keys.get("id") {
+            if let Some(s) = self.string(id, &join(&path, "id")) {
+                let (line, _) = line_col(self.text, id.span().start);
+                if s.trim().is_empty() {
+                    self.error(
+                        id.span(),
+                        "invalid-id",
+                        vec![Msg::LintEmptyStepId { path: path.clone() }],
+                    );
+                } else if let Some(first) = ids.get(s) {
+                    let first = *first as i64;
+                    self.error(
+                        id.span(),
+                        "duplicate-step-id",
+                        vec![Msg::LintDuplicateStep {
+                            id: s.to_owned(),
+                            first,
+                        }],
+                    );
+                } else {
+                    ids.insert(s.to_owned(), line);
+                }
+            }
+        }
+        for key in ["title", "text"] {
+            if let Some(t) = keys.get(key) {
+                self.text(t, &join(&path, key));
+            }
+        }
+        if let Some(h) = keys.get("hints") {
+            self.texts(h, &join(&path, "hints"));
+        }
+        if let Some(s) = keys.get("solution") {
+            let p = join(&path, "solution");
+            if let Some(lines) = self.array(s, &p) {
+                if lines.is_empty() {
+                    self.error(
+                        s.span(),
+                        "empty-list",
+                        vec![Msg::LintEmptyList { path: p.clone() }],
+                    );
+                }
+                for (j, l) in lines.iter().enumerate() {
+                    self.solution(l, &format!("{p}[{j}]"));
+                }
+            }
+        }
+        if let Some(c) = keys.get("check") {
+            let p = join(&path, "check");
+            if self.checks(c, &p) == 0 {
+                self.error(c.span(), "empty-list", vec![Msg::LintEmptyList { path: p }]);
+            }
+        }
+        if let Some(m) = keys.get("mistake") {
+            let p = join(&path, "mistake");
+            if let Some(items) = self.array(m, &p) {
+                for (j, item) in items.iter().enumerate() {
+                    let mp = format!("{p}[{j}]");
+                    if let Some(mk) = self.table(item, &mp, MISTAKE_KEYS, MISTAKE_KEYS) {
+                        if let Some(id) = mk.get("id") {
+                            self.string(id, &join(&mp, "id"));
+                        }
+                        if let Some(w) = mk.get("when") {
+                            self.check(w, &join(&mp, "when"));
+                        }
+                        if let Some(e) = mk.get("explain") {
+                            self.text(e, &join(&mp, "explain"));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(f) = keys.get("forbid") {
+            let p = join(&path, "forbid");
+            if let Some(items) = self.array(f, &p) {
+                for (j, item) in items.iter().enumerate() {
+                    let fp = format!("{p}[{j}]");
+                    if let Some(fk) = self.table(item, &fp, FORBID_KEYS, FORBID_KEYS) {
+                        if let Some(c) = fk.get("command") {
+                            self.pattern(c, &join(&fp, "command"));
+                        }
+                        if let Some(e) = fk.get("explain") {
+                            self.text(e, &join(&fp, "explain"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn lab(&mut self, root: &Spanned<DeTable<'_>>) {
+        let keys = self.keys(
+            root.get_ref(),
+            0..0,
+            "",
+            LAB_KEYS,
+            &["format_version", "id", "title", "intro", "step"],
+        );
+        if let Some(v) = keys.get("format_version") {
+            match v.get_ref() {
+                DeValue::Integer(i)
+                    if i.as_str() == FORMAT_VERSION.to_string() && i.radix() == 10 => {}
+                DeValue::Integer(i) => self.error(
+                    v.span(),
+                    "format-version",
+                    vec![Msg::LintFormatVersion {
+                        found: i.as_str().to_owned(),
+                        supported: i64::from(FORMAT_VERSION),
+                    }],
+                ),
+                _ => self.wrong_type(v, "format_version", "integer"),
+            }
+        }
+        if let Some(v) = keys.get("id") {
+            if let Some(id) = self.string(v, "id") {
+                if id.is_empty()
+                    || !id
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                {
+                    self.error(
+                        v.span(),
+                        "invalid-id",
+                        vec![Msg::LintBadLabId { id: id.to_owned() }],
+                    );
+                }
+            }
+        }
+        for key in ["title", "intro"] {
+            if let Some(v) = keys.get(key) {
+                self.text(v, key);
+            }
+        }
+        if let Some(v) = keys.get("start") {
+            self.start(v);
+        }
+        if let Some(v) = keys.get("step") {
+            if let Some(steps) = self.array(v, "step") {
+                if steps.is_empty() {
+                    self.error(
+                        v.span(),
+                        "empty-list",
+                        vec![Msg::LintEmptyList {
+                            path: "step".to_owned(),
+                        }],
+                    );
+                }
+                let mut ids = BTreeMap::new();
+                for (i, s) in steps.iter().enumerate() {
+                    self.step(s, i, &mut ids);
+                }
+            }
+        }
+    }
+}
+
+/// Every mistake in one lab file's text, in the order they appear; empty when the lab is clean.
+pub fn lint(file: &str, text: &str) -> Vec<Diagnostic> {
+    let mut l = Linter {
+        file,
+        text,
+        diags: Vec::new(),
+    };
+    // The document after a syntax error is a guess (toml's recovery cascades): the first
+    // syntax error stops the file.
+    let root = match DeTable::parse(text) {
+        Ok(root) => root,
+        Err(e) => {
+            l.error(
+                e.span().unwrap_or(0..0),
+                "toml-syntax",
+                vec![Msg::LintSyntax {
+                    error: e.message().trim().to_owned(),
+                }],
+            );
+            return l.diags;
+        }
+    };
+    l.lab(&root);
+    if l.diags.is_empty() {
+        // The walk found nothing: the serde structs must agree.
+        if let Err(e) = Lab::parse(file, text) {
+            let (line, column) = (e.line, e.column);
+            let offset = text
+                .split_inclusive('\n')
+                .take(line.saturating_sub(1))
+                .map(str::len)
+                .sum::<usize>()
+                + column.saturating_sub(1);
+            l.error(
+                offset..offset,
+                "schema",
+                vec![Msg::LintSchema { error: e.message }],
+            );
+        }
+    }
+    l.diags.sort_by_key(|d| (d.span.start, d.span.end));
+    l.diags
+}
+
+/// A diagnostic about a whole file (unreadable, not a lab directory): at 1:1.
+fn file_error(file: &str, code: &'static str, msg: Msg) -> Diagnostic {
+    Diagnostic {
+        file: file.to_owned(),
+        span: 0..0,
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+        severity: Severity::Error,
+        code,
+        parts: vec![msg],
+    }
+}
+
+/// The lab files named by `paths`: files as given, directories' `*.toml` (sorted, not
+/// recursive); paths that cannot be read or hold no lab are diagnostics.
+pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for p in paths {
+        let shown = p.display().to_string();
+        if p.is_dir() {
+            let found: Result<Vec<PathBuf>, _> = std::fs::read_dir(p).map(|entries| {
+                let mut v: Vec<PathBuf> = entries
+                    .filter_map(|e| Some(e.ok()?.path()))
+                    .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "toml"))
+                    .collect();
+                v.sort();
+                v
+            });
+            match found {
+                Ok(v) if v.is_empty() => {
+                    diags.push(file_error(
+                        &shown,
+                        "no-lab-files",
+                        Msg::LintNoFiles {
+                            path: shown.clone(),
+                        },
+                    ));
+                }
+                Ok(v) => files.extend(v),
+                Err(e) => diags.push(file_error(
+                    &shown,
+                    "unreadable",
+                    Msg::LintUnreadable {
+                        path: shown.clone(),
+                        error: e.to_string(),
+                    },
+                )),
+            }
+        } else {
+            files.push(p.clone());
+        }
+    }
+    (files, diags)
+}
+
+/// What `lab lint` found over several paths.
+#[derive(Debug, Clone, Default)]
+pub struct LintRun {
+    /// How many lab files were read.
+    pub files: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lints every lab file named by `paths`; two files with the same lab id are an error too.
+pub fn lint_paths(paths: &[PathBuf]) -> LintRun {
+    let (files, mut diagnostics) = collect(paths);
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut run_files = 0;
+    for f in files {
+        let shown = f.display().to_string();
+        let text = match std::fs::read_to_string(&f) {
+            Ok(t) => t,
+            Err(e) => {
+                diagnostics.push(file_error(
+                    &shown,
+                    "unreadable",
+                    Msg::LintUnreadable {
+                        path: shown.clone(),
+                        error: e.to_string(),
+                    },
+                ));
+                continue;
+            }
+        };
+        run_files += 1;
+        let found = lint(&shown, &text);
+        if found.is_empty() {
+            if let Ok(lab) = Lab::parse(&shown, &text) {
+                if let Some(other) = ids.get(&lab.id) {
+                    let offset = DeTable::parse(&text)
+                        .ok()
+                        .and_then(|root| root.get_ref().get("id").map(|v| v.span().start))
+                        .unwrap_or(0);
+                    let mut d = file_error(
+                        &shown,
+                        "duplicate-lab-id",
+                        Msg::LintDuplicateLab {
+                            id: lab.id.clone(),
+                            other: other.clone(),
+                        },
+                    );
+                    (d.line, d.column) = line_col(&text, offset);
+                    (d.end_line, d.end_column) = (d.line, d.column);
+                    d.span = offset..offset;
+                    diagnostics.push(d);
+                } else {
+                    ids.insert(lab.id, shown.clone());
+                }
+            }
+        }
+        diagnostics.extend(found);
+    }
+    LintRun {
+        files: run_files,
+        diagnostics,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,178 @@
+use super::*;
+use crate::lab::{Check, Forbid, Mistake, Start, Step, Text};
+
+/// The list serde gives in "unknown field `zzz`, expected one of `a`, `b`" (or "variant").
+fn serde_expected<T: serde::de::DeserializeOwned + std::fmt::Debug>(text: &str) -> Vec<String> {
+    let err = toml::from_str::<T>(text)
+        .expect_err("zzz is unknown")
+        .to_string();
+    let list = err
+        .split_once("expected one of ")
+        .or_else(|| err.split_once("expected "))
+        .map_or_else(|| panic!("{err}"), |(_, l)| l);
+    list.lines()
+        .next()
+        .unwrap_or_default()
+        .split(", ")
+        .flat_map(|k| k.split(" or "))
+        .map(|k| k.trim().trim_matches('`').to_owned())
+        .collect()
+}
+
+fn sorted(list: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = list.iter().map(|s| (*s).to_owned()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn key_lists_agree_with_the_serde_structs() {
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)] // only its error matters
+    struct W {
+        c: Check,
+    }
+    let cases: Vec<(Vec<String>, &[&str])> = vec![
+        (serde_expected::<Lab>("zzz = 1"), LAB_KEYS),
+        (serde_expected::<Start>("zzz = 1"), START_KEYS),
+        (serde_expected::<Step>("zzz = 1"), STEP_KEYS),
+        (serde_expected::<Mistake>("zzz = 1"), MISTAKE_KEYS),
+        (serde_expected::<Forbid>("zzz = 1"), FORBID_KEYS),
+        (serde_expected::<Text>("zzz = 1"), TEXT_KEYS),
+        (serde_expected::<W>("c = { zzz = 1 }"), CHECK_KINDS),
+        (
+            serde_expected::<W>("c = { image_count = { zzz = 1 } }"),
+            IMAGE_COUNT_KEYS,
+        ),
+        (
+            serde_expected::<W>("c = { layer_count = { zzz = 1 } }"),
+            LAYER_COUNT_KEYS,
+        ),
+        (
+            serde_expected::<W>("c = { image_config = { zzz = 1 } }"),
+            IMAGE_CONFIG_KEYS,
+        ),
+        (
+            serde_expected::<W>("c = { base_image = { zzz = 1 } }"),
+            BASE_IMAGE_KEYS,
+        ),
+        (
+            serde_expected::<W>("c = { file_contains = { zzz = 1 } }"),
+            FILE_CONTAINS_KEYS,
+        ),
+        (
+            serde_expected::<W>("c = { command_ran = { zzz = 1 } }"),
+            COMMAND_RAN_KEYS,
+        ),
+        (
+            serde_expected::<W>("c = { command_ran = { command = \"x\", status = \"zzz\" } }"),
+            STATUSES,
+        ),
+        (
+            serde_expected::<W>("c = { command_ran = { command = \"x\", scope = \"zzz\" } }"),
+            SCOPES,
+        ),
+    ];
+    for (mut serde, ours) in cases {
+        serde.sort();
+        assert_eq!(serde, sorted(ours));
+    }
+}
+
+#[test]
+fn shipped_labs_and_the_scaffold_lint_clean() {
+    for (name, text) in crate::lab::EMBEDDED {
+        let d = lint(name, text);
+        assert!(
+            d.is_empty(),
+            "{name}: {:?}",
+            d.iter().map(|d| d.render(Lang::En)).collect::<Vec<_>>()
+        );
+    }
+    let text = crate::lab::scaffold::scaffold("x-1");
+    let d: Vec<String> = lint("x-1.toml", &text)
+        .iter()
+        .map(|d| d.render(Lang::En))
+        .collect();
+    assert!(d.is_empty(), "{d:?}");
+}
+
+const MINIMAL: &str = r#"format_version = 1
+id = "x"
+title = { fr = "a", en = "b" }
+intro = { fr = "a", en = "b" }
+
+[[step]]
+id = "s"
+title = { fr = "a", en = "b" }
+text = { fr = "a", en = "b" }
+solution = ["docker pull nginx"]
+check = [{ image_present = "nginx" }]
+"#;
+
+/// (code, line, column) of every diagnostic when `from` is replaced by `to` in [`MINIMAL`].
+fn found(from: &str, to: &str) -> Vec<(&'static str, usize, usize, String)> {
+    assert!(MINIMAL.contains(from), "{from}");
+    lint("x.toml", &MINIMAL.replacen(from, to, 1))
+        .into_iter()
+        .map(|d| (d.code, d.line, d.column, d.message(Lang::En)))
+        .collect()
+}
+
+#[test]
+fn every_mistake_is_reported_at_once() {
+    let d = found(
+        "check = [{ image_present = \"nginx\" }]",
+        "check = [{ image_presnt = \"nginx\" }, { image_absent = \"Nginx\" }]\nhint = []",
+    );
+    let codes: Vec<_> = d.iter().map(|(c, l, col, _)| (*c, *l, *col)).collect();
+    assert_eq!(
+        codes,
+        [
+            ("unknown-check", 11, 12),
+            ("invalid-reference", 11, 55),
+            ("unknown-key", 12, 1),
+        ],
+        "{d:?}"
+    );
+    assert!(d[2].3.contains("Did you mean `hints`?"), "{}", d[2].3);
+}
+
+#[test]
+fn checks_are_validated_in_depth() {
+    let cases = [
+        ("{ image_count = { } }", "missing-bound"),
+        ("{ image_count = { equals = -1 } }", "negative-count"),
+        ("{ same_image = [\"a\"] }", "wrong-arity"),
+        ("{ file_exists = \"../etc/passwd\" }", "invalid-path"),
+        (
+            "{ command_ran = { command = \"docker pul\" } }",
+            "invalid-pattern",
+        ),
+        (
+            "{ command_ran = { command = \"docker images\", scope = \"steps\" } }",
+            "unknown-value",
+        ),
+        ("{ not = \"x\" }", "wrong-type"),
+        (
+            "{ image_present = \"a\", image_absent = \"b\" }",
+            "check-shape",
+        ),
+        ("{ any = [] }", "empty-list"),
+        ("{ layer_count = { equals = 1 } }", "missing-key"),
+    ];
+    for (check, code) in cases {
+        let d = found("{ image_present = \"nginx\" }", check);
+        assert_eq!(
+            d.iter().map(|x| x.0).collect::<Vec<_>>(),
+            [code],
+            "{check}: {d:?}"
+        );
+    }
+}
+
+#[test]
+fn a_clean_lint_means_the_lab_loads() {
+    assert!(found("x", "x").is_empty());
+    assert!(Lab::parse("x.toml", MINIMAL).is_ok());
+}
