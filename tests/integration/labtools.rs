@@ -48,7 +48,7 @@ fn run(args: &[&str]) -> Out {
 const BROKEN: &[(&str, usize, usize, &str)] = &[
     ("syntax", 13, 1, "TOML syntax error: missing comma between key-value pairs, expected `,`"),
     ("unknown-key", 14, 1, "Unknown key `hint` in step[0]. Did you mean `hints`? Expected one of: `id`, `title`, `text`, `hints`, `solution`, `check`, `mistake`, `forbid`."),
-    ("unknown-check", 16, 12, "Unknown check kind `image_presnt`. Did you mean `image_present`? Expected one of: `image_present`, `image_absent`, `same_image`, `image_count`, `layer_count`, `image_config`, `base_image`, `container_running`, `container_exists`, `file_exists`, `file_contains`, `command_ran`, `build_cache_empty`, `all`, `any`, `not`."),
+    ("unknown-check", 16, 12, "Unknown check kind `image_presnt`. Did you mean `image_present`? Expected one of: `image_present`, `image_absent`, `same_image`, `image_count`, `layer_count`, `shared_layers`, `image_config`, `base_image`, `container_running`, `container_exists`, `file_exists`, `file_contains`, `command_ran`, `build_cache_empty`, `all`, `any`, `not`."),
     ("missing-en", 14, 10, "step[0].hints[0].en: the English text is missing."),
     ("invalid-reference", 23, 35, "Invalid image reference “Nginx:v1”: invalid reference format: repository name (library/Nginx) must be lowercase"),
     ("duplicate-step-id", 19, 6, "The step id “pull” is already used (line 11); step ids must be unique."),
