@@ -79,6 +79,7 @@ fn populate(home: &Path, images: usize) {
                 manifest_size: 0,
                 parent: None,
                 last_tag_time: None,
+                seq: 0,
             },
         );
     }

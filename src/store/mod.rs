@@ -369,6 +369,7 @@ mod tests {
                 manifest_size: 0,
                 parent: None,
                 last_tag_time: None,
+                seq: 0,
             },
         );
         store.save_state(&state).expect("save");

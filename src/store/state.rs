@@ -51,6 +51,10 @@ pub struct ImageRecord {
     /// When a tag last moved onto this image (RFC 3339), as `Metadata.LastTagTime`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_tag_time: Option<String>,
+    /// Creation order in this store (0 until the command that created the image is saved):
+    /// orders images created within the same second, as Docker's whole-second `Created` cannot.
+    #[serde(default)]
+    pub seq: u64,
 }
 
 /// One layer of the layer store.
@@ -190,6 +194,34 @@ impl State {
             .filter_map(|l| self.layers.get(l))
             .map(|l| l.size)
             .sum()
+    }
+
+    /// Numbers the images a command created (`seq` 0) after all others, parents before children
+    /// (a legacy build creates a chain of images in one command).
+    pub fn number_new_images(&mut self) {
+        let mut fresh: Vec<(usize, Digest)> = Vec::new();
+        for (id, record) in &self.images {
+            if record.seq == 0 {
+                let mut depth = 0;
+                let mut parent = record.parent.as_ref();
+                while let Some(p) = parent {
+                    depth += 1;
+                    if depth > self.images.len() {
+                        break;
+                    }
+                    parent = self.images.get(p).and_then(|r| r.parent.as_ref());
+                }
+                fresh.push((depth, id.clone()));
+            }
+        }
+        fresh.sort();
+        for (_, id) in fresh {
+            self.seq += 1;
+            let seq = self.seq;
+            if let Some(record) = self.images.get_mut(&id) {
+                record.seq = seq;
+            }
+        }
     }
 
     /// Every image's references, for commands that walk all images (one pass instead of one per

@@ -388,6 +388,7 @@ pub(super) fn load(ctx: &mut Ctx<'_>, inv: &Invocation, cwd: &Path) -> Result<Ou
                 manifest_size: 0,
                 parent: None,
                 last_tag_time: None,
+                seq: 0,
             });
         if tags.is_empty() {
             out.stdout.push_str(&format!("Loaded image ID: {id}\n"));

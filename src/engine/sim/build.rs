@@ -417,6 +417,7 @@ fn write_image(
             manifest_size: manifest_bytes.len() as u64,
             parent,
             last_tag_time: None,
+            seq: 0,
         });
     ctx.touch();
     Ok((id, config.created.clone()))

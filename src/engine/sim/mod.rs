@@ -91,6 +91,7 @@ impl SimEngine {
         };
         let out = f(&mut ctx)?;
         if ctx.changed {
+            ctx.state.number_new_images();
             store.save_state(&ctx.state)?;
             let live = ctx.live_blobs();
             store.remove_blobs(ctx.freed.iter().filter(|d| !live.contains(*d)))?;
@@ -365,35 +366,20 @@ impl Ctx<'_> {
 
     /// Images sorted as the daemon lists them: newest `created` first.
     fn images_newest_first(&self) -> Vec<&Digest> {
-        // Docker sorts by `Created` in whole seconds; within one second (a legacy build's steps)
-        // an image comes before its parents, as it was created after them.
-        let images = &self.state.images;
-        let depth = |start: &Digest| {
-            let mut id = start;
-            let mut n = 0usize;
-            while let Some(parent) = images.get(id).and_then(|r| r.parent.as_ref()) {
-                n += 1;
-                if n > images.len() {
-                    break; // a parent loop in a damaged state file
-                }
-                id = parent;
-            }
-            n
-        };
-        let mut ids: Vec<(&Digest, i64, jiff::Timestamp, usize)> = self
+        // Docker sorts by `Created` in whole seconds; within one second, docklab lists the image
+        // created last first (Docker's order for such ties is arbitrary).
+        let mut ids: Vec<(&Digest, i64, u64)> = self
             .state
             .images
             .iter()
             .map(|(id, r)| {
                 let created = parse_time(&r.created).unwrap_or_default();
-                (id, created.as_second(), created, depth(id))
+                // Not yet numbered (created by this very command): newest.
+                let seq = if r.seq == 0 { u64::MAX } else { r.seq };
+                (id, created.as_second(), seq)
             })
             .collect();
-        ids.sort_by(|a, b| {
-            (b.1, b.2, b.3)
-                .cmp(&(a.1, a.2, a.3))
-                .then_with(|| a.0.cmp(b.0))
-        });
+        ids.sort_by(|a, b| (b.1, b.2).cmp(&(a.1, a.2)).then_with(|| a.0.cmp(b.0)));
         ids.into_iter().map(|(id, ..)| id).collect()
     }
 

@@ -157,6 +157,7 @@ pub(super) fn pull_reference(
                 manifest_size: manifest_bytes.len() as u64,
                 parent: None,
                 last_tag_time: None,
+                seq: 0,
             },
         );
     }
