@@ -390,6 +390,7 @@ impl Session {
                     stdout: format!("{}\n", self.cwd.display()),
                     stderr: String::new(),
                     pulls: Vec::new(),
+                    build: None,
                 });
                 vec![Entry::new(line, EntryKind::Shell)]
             }
@@ -527,6 +528,7 @@ impl Session {
                                 stdout: String::new(),
                                 stderr: o.stderr,
                                 pulls: Vec::new(),
+                                build: None,
                             });
                         }
                         o.stdout
@@ -633,6 +635,7 @@ impl Session {
                 stdout: outcome.stdout.clone(),
                 stderr: outcome.stderr.clone(),
                 pulls: outcome.pulls.clone(),
+                build: outcome.build.clone(),
             });
         }
         if self.explain {
@@ -1055,6 +1058,7 @@ impl Session {
                     stdout: o.stdout,
                     stderr: o.stderr,
                     pulls: Vec::new(),
+                    build: None,
                 }),
                 Err(e) => fb.push(self.say(Tone::Error, &crate::i18n::engine_error(&e))),
             }

@@ -13,6 +13,13 @@ use crate::session::PromptInfo;
 
 /// Prints an outcome: stdout then stderr, animating pulls when that stream is a terminal.
 pub fn print_outcome(outcome: &Outcome, stdout_tty: bool, stderr_tty: bool) {
+    if let (Some(trace), true) = (&outcome.build, stderr_tty) {
+        let width = width();
+        let mut err = io::stderr().lock();
+        let _ = animate_build(&mut err, trace, width);
+        let _ = io::stdout().lock().write_all(outcome.stdout.as_bytes());
+        return;
+    }
     // `run` pulls on stderr, `pull` on stdout.
     let pulls_on_stderr = outcome
         .pulls
@@ -124,6 +131,37 @@ fn draw_layers(out: &mut dyn Write, pull: &PullEvent, width: usize) -> io::Resul
     Ok(())
 }
 
+/// BuildKit's compact terminal view, redrawn as the steps complete one after the other and ending
+/// on buildx's final screen (`[+] Building 9.7s (10/10) FINISHED`).
+pub fn animate_build(
+    out: &mut dyn Write,
+    trace: &crate::build::progress::Trace,
+    width: usize,
+) -> io::Result<()> {
+    use crate::build::progress::{render_tty, Trace};
+    let mut shown = 0;
+    for k in 1..=trace.vertices.len() {
+        let partial = Trace {
+            vertices: trace.vertices[..k].to_vec(),
+        };
+        let text = if k == trace.vertices.len() {
+            render_tty(trace, width)
+        } else {
+            render_tty(&partial, width)
+        };
+        if shown > 0 {
+            write!(out, "\x1b[{shown}A")?;
+        }
+        for line in text.lines() {
+            writeln!(out, "\x1b[2K{line}")?;
+        }
+        shown = text.lines().count();
+        out.flush()?;
+        sleep(Duration::from_millis(40));
+    }
+    Ok(())
+}
+
 /// Docker's progress text: a 50-character bar on wide terminals, then `current/total`.
 fn progress(current: u64, total: u64, width: usize) -> String {
     let pct = ((current as f64 / total.max(1) as f64 * 100.0) as usize / 2).min(50);
@@ -198,6 +236,7 @@ impl Ui {
                     stdout,
                     stderr,
                     pulls,
+                    build,
                 } => {
                     drop(out);
                     let outcome = Outcome {
@@ -205,6 +244,7 @@ impl Ui {
                         stderr: stderr.clone(),
                         exit_code: 0,
                         pulls: pulls.clone(),
+                        build: build.clone(),
                     };
                     print_outcome(
                         &outcome,
@@ -271,6 +311,34 @@ mod tests {
         assert!(screen.contains("Downloading [="));
         assert!(
             screen.starts_with("Using default tag: latest\nlatest: Pulling from library/nginx\n")
+        );
+    }
+
+    #[test]
+    fn build_animation_ends_on_buildx_final_screen() {
+        use crate::build::progress::{render_tty, Trace, Vertex};
+        let mut trace = Trace::default();
+        trace.push(Vertex::new(
+            "[internal] load build definition from Dockerfile",
+            0,
+        ));
+        trace.push(Vertex::new(
+            "[1/2] FROM docker.io/library/debian:trixie-slim",
+            10,
+        ));
+        trace.push(Vertex::new("exporting to image", 100));
+        let mut out = Vec::new();
+        animate_build(&mut out, &trace, 80).expect("in memory");
+        let screen = String::from_utf8(out).expect("utf-8");
+        let last = screen.rsplit("\x1b[3A").next().expect("frames");
+        let want: String = render_tty(&trace, 80)
+            .lines()
+            .map(|l| format!("\x1b[2K{l}\n"))
+            .collect();
+        assert_eq!(last, want);
+        assert!(
+            screen.contains("(1/1)"),
+            "starts with the first step: {screen}"
         );
     }
 

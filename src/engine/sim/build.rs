@@ -117,6 +117,8 @@ pub(super) fn build_with(
     cwd: &Path,
 ) -> Result<Outcome, StoreError> {
     let quiet = inv.flags.bool("quiet");
+    // `auto`: plain text, which the ui replaces by the compact view on a terminal.
+    let auto = !quiet && inv.flags.value("progress").unwrap_or("auto") == "auto";
     let progress = match (quiet, inv.flags.value("progress").unwrap_or("auto")) {
         (true, _) | (_, "quiet") => Progress::Quiet,
         (_, "tty") => Progress::Tty,
@@ -353,6 +355,9 @@ pub(super) fn build_with(
     }
     run.trace.push(export_v);
     out.stderr = run.progress_text(progress);
+    if progress == Progress::Plain && auto && !run.legacy() {
+        out.build = Some(run.trace.clone());
+    }
     if quiet {
         out.stdout = format!("{id}\n");
     }
