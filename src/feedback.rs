@@ -28,7 +28,7 @@ pub enum Feedback {
         stdout: String,
         stderr: String,
         pulls: Vec<crate::engine::PullEvent>,
-        /// A BuildKit build's steps, for the compact terminal view.
+        /// A `BuildKit` build's steps, for the compact terminal view.
         build: Option<crate::build::progress::Trace>,
     },
     /// The layer picture, drawn plain (ASCII) and rich (box drawing, colour); the ui picks.

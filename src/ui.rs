@@ -131,7 +131,7 @@ fn draw_layers(out: &mut dyn Write, pull: &PullEvent, width: usize) -> io::Resul
     Ok(())
 }
 
-/// BuildKit's compact terminal view, redrawn as the steps complete one after the other and ending
+/// `BuildKit`'s compact terminal view, redrawn as the steps complete one after the other and ending
 /// on buildx's final screen (`[+] Building 9.7s (10/10) FINISHED`).
 pub fn animate_build(
     out: &mut dyn Write,
@@ -331,10 +331,12 @@ mod tests {
         animate_build(&mut out, &trace, 80).expect("in memory");
         let screen = String::from_utf8(out).expect("utf-8");
         let last = screen.rsplit("\x1b[3A").next().expect("frames");
-        let want: String = render_tty(&trace, 80)
-            .lines()
-            .map(|l| format!("\x1b[2K{l}\n"))
-            .collect();
+        let mut want = String::new();
+        for l in render_tty(&trace, 80).lines() {
+            want.push_str("\x1b[2K");
+            want.push_str(l);
+            want.push('\n');
+        }
         assert_eq!(last, want);
         assert!(
             screen.contains("(1/1)"),

@@ -17,7 +17,7 @@ pub struct Outcome {
     pub exit_code: i32,
     /// Per-layer pull events, for the terminal's animated progress (the text is in `stdout`).
     pub pulls: Vec<PullEvent>,
-    /// A BuildKit build with `--progress=auto`: its steps, so that a terminal shows BuildKit's
+    /// A `BuildKit` build with `--progress=auto`: its steps, so that a terminal shows `BuildKit`'s
     /// compact view instead of the plain text in `stderr`.
     pub build: Option<crate::build::progress::Trace>,
 }
