@@ -1458,3 +1458,206 @@ fn explain_msg(change: &crate::layers::explain::Change) -> Msg {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::explain::Change;
+
+    /// Every kind of change is said in both languages, with its values.
+    #[test]
+    fn every_change_is_explained_in_both_languages() {
+        let s = |v: &str| v.to_owned();
+        let cases: Vec<(Change, &[&str], &[&str])> = vec![
+            (
+                Change::ImageAdded {
+                    image: s("nginx:latest"),
+                    added: 6,
+                    reused: 1,
+                    size: 151_871_772,
+                },
+                &[
+                    "nginx:latest",
+                    "6 layers added",
+                    "1 layer already there",
+                    "151.9MB",
+                ],
+                &[
+                    "nginx:latest",
+                    "6 couches ajoutées",
+                    "1 couche déjà présente",
+                ],
+            ),
+            (
+                Change::TagAdded {
+                    tag: s("nginx:monblog_prod"),
+                    image: s("657fdcd1c365"),
+                    other_tags: 1,
+                },
+                &["nginx:monblog_prod", "657fdcd1c365", "only a label"],
+                &["nginx:monblog_prod", "qu'une étiquette"],
+            ),
+            (
+                Change::TagMoved {
+                    tag: s("mon_nginx:latest"),
+                    from: s("aaa"),
+                    to: s("bbb"),
+                    from_dangling: true,
+                },
+                &["moved from image aaa to image bbb"],
+                &["est passé de l'image aaa à l'image bbb"],
+            ),
+            (
+                Change::NowDangling { image: s("aaa") },
+                &["aaa", "dangling", "docker image prune"],
+                &["aaa", "en suspens"],
+            ),
+            (
+                Change::Untagged {
+                    tag: s("nginx:monblog_prod"),
+                    image: s("657fdcd1c365"),
+                    remaining_tags: 1,
+                },
+                &["Only the label nginx:monblog_prod", "Nothing was freed"],
+                &[
+                    "Seule l'étiquette nginx:monblog_prod",
+                    "Rien n'a été libéré",
+                ],
+            ),
+            (
+                Change::ImageDeleted {
+                    image: s("657fdcd1c365"),
+                    tags: vec![s("nginx:latest")],
+                },
+                &["657fdcd1c365 (nginx:latest) was deleted"],
+                &["657fdcd1c365 (nginx:latest) a été supprimée"],
+            ),
+            (
+                Change::ImageDeleted {
+                    image: s("657fdcd1c365"),
+                    tags: vec![],
+                },
+                &["Image 657fdcd1c365 was deleted"],
+                &["L'image 657fdcd1c365 a été supprimée"],
+            ),
+            (
+                Change::LayersFreed {
+                    count: 6,
+                    size: 73_257_772,
+                },
+                &["6 layers were freed", "73.26MB"],
+                &["6 couches ont été libérées", "73.26MB"],
+            ),
+            (
+                Change::LayersKept {
+                    count: 1,
+                    size: 78_614_000,
+                    used_by: vec![s("memcached:latest")],
+                },
+                &[
+                    "1 layer was kept",
+                    "78.61MB",
+                    "memcached:latest still uses it",
+                ],
+                &[
+                    "1 couche a été conservée",
+                    "memcached:latest l'utilise encore",
+                ],
+            ),
+            (
+                Change::ContainerCreated {
+                    name: s("web"),
+                    image: s("nginx"),
+                    running: true,
+                },
+                &["web", "is running"],
+                &["web", "tourne"],
+            ),
+            (
+                Change::ContainerCreated {
+                    name: s("hi"),
+                    image: s("hello-world"),
+                    running: false,
+                },
+                &["hi", "exited"],
+                &["hi", "arrêté"],
+            ),
+            (
+                Change::ContainerStopped { name: s("web") },
+                &["web was stopped"],
+                &["web a été arrêté"],
+            ),
+            (
+                Change::ContainerStarted { name: s("web") },
+                &["web was started"],
+                &["web a été démarré"],
+            ),
+            (
+                Change::ContainerRemoved { name: s("web") },
+                &["web was removed"],
+                &["web a été supprimé"],
+            ),
+            (
+                Change::BuildCacheCleared {
+                    count: 3,
+                    size: 1000,
+                },
+                &["3 records", "1kB"],
+                &["3 enregistrements"],
+            ),
+            (
+                Change::RefusedContainer {
+                    image: s("nginx"),
+                    container: s("web"),
+                    running: true,
+                    by_name: true,
+                },
+                &["container web uses image nginx", "docker rm -f web"],
+                &["le conteneur web utilise l'image nginx"],
+            ),
+            (
+                Change::RefusedContainer {
+                    image: s("657f"),
+                    container: s("web"),
+                    running: true,
+                    by_name: false,
+                },
+                &["running container web", "even -f"],
+                &["en cours d'exécution", "même -f"],
+            ),
+            (
+                Change::RefusedContainer {
+                    image: s("657f"),
+                    container: s("old"),
+                    running: false,
+                    by_name: false,
+                },
+                &["stopped container old", "docker rm old"],
+                &["conteneur arrêté old"],
+            ),
+            (
+                Change::RefusedManyTags { image: s("657f") },
+                &["several tags name image 657f"],
+                &["plusieurs tags désignent l'image 657f"],
+            ),
+            (
+                Change::RefusedChildren { image: s("657f") },
+                &["built on image 657f"],
+                &["construites sur l'image 657f"],
+            ),
+        ];
+        for (change, en, fr) in cases {
+            let msg = explain_msg(&change);
+            for (lang, words) in [(Lang::En, en), (Lang::Fr, fr)] {
+                let (text, errors) = crate::i18n::try_tr(lang, &msg);
+                assert!(errors.is_empty(), "{change:?} {lang:?}: {errors:?}");
+                for w in words {
+                    assert!(
+                        text.contains(w),
+                        "{change:?} in {lang:?}: {text:?} lacks {w:?}"
+                    );
+                }
+            }
+        }
+    }
+}
