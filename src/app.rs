@@ -114,15 +114,19 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
         std::env::var("DOCKLAB_LABS").ok().as_deref(),
         cli.labs.as_deref(),
     );
-    let catalog = Catalog::load(&dirs);
-    for e in &catalog.errors {
-        ui.error(&tr(
-            lang,
-            &Msg::LabLoadFailed {
-                error: e.to_string(),
-            },
-        ));
-    }
+    // Labs are loaded only by the commands that use them: `docklab docker …` starts faster.
+    let load_catalog = || {
+        let catalog = Catalog::load(&dirs);
+        for e in &catalog.errors {
+            ui.error(&tr(
+                lang,
+                &Msg::LabLoadFailed {
+                    error: e.to_string(),
+                },
+            ));
+        }
+        catalog
+    };
     let engine_choice = match cli.engine {
         EngineKind::Sim => EngineChoice::Sim,
         EngineKind::Docker => EngineChoice::Real(
@@ -185,10 +189,10 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
             print!("{}", if ui.colour { rich } else { plain });
             ExitCode::SUCCESS
         }
-        Some(Command::Labs) => labs(&catalog, &dirs, lang, ui),
+        Some(Command::Labs) => labs(&load_catalog(), &dirs, lang, ui),
         Some(Command::Lab {
             command: LabCommand::Show { id },
-        }) => lab_show(&catalog, &id, lang, ui),
+        }) => lab_show(&load_catalog(), &id, lang, ui),
         Some(Command::Lab {
             command: LabCommand::Lint { paths, format },
         }) => lab_lint(&paths, format, lang, ui),
@@ -205,19 +209,19 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
             command: LabCommand::New { id, dir },
         }) => lab_new(&id, dir.as_deref(), lang, ui),
         Some(Command::Grade { lab, json }) => {
-            grade(&catalog, &home, lab.as_deref(), json, lang, ui)
+            grade(&load_catalog(), &home, lab.as_deref(), json, lang, ui)
         }
         Some(Command::Report { output, lab }) => {
-            write_report(&catalog, &home, lab.as_deref(), &output, lang, ui)
+            write_report(&load_catalog(), &home, lab.as_deref(), &output, lang, ui)
         }
-        Some(Command::Verify { file }) => verify(&catalog, &file, lang, ui),
+        Some(Command::Verify { file }) => verify(&load_catalog(), &file, lang, ui),
         None => {
             let interactive = io::stdin().is_terminal();
             let mut session = Session::new(SessionOptions {
                 home: home.clone(),
                 clock,
                 lang,
-                catalog,
+                catalog: load_catalog(),
                 shell: if interactive {
                     ShellMode::Attached
                 } else {
