@@ -92,7 +92,8 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
     let clock = match Clock::from_env() {
         Ok(c) => c,
         Err(bad) => {
-            eprintln!("docklab: DOCKLAB_CLOCK={bad:?} is not an RFC 3339 time (e.g. 2025-10-29T12:00:00Z)");
+            let msg = Msg::BadClock { value: bad };
+            Ui::new(crate::ui::colour_enabled()).error(&tr(Lang::from_env(), &msg));
             return ExitCode::from(2);
         }
     };
@@ -101,7 +102,10 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
     let lang = match cli.lang.as_deref() {
         Some(l) => {
             let Some(l) = Lang::from_tag(l) else {
-                eprintln!("docklab: --lang {l}: docklab speaks fr and en");
+                let msg = Msg::BadLang {
+                    value: l.to_owned(),
+                };
+                Ui::new(crate::ui::colour_enabled()).error(&tr(Lang::from_env(), &msg));
                 return ExitCode::from(2);
             };
             l
@@ -158,7 +162,7 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
         }
         Some(Command::Store {
             command: StoreCommand::Fsck,
-        }) => fsck(&store_dir),
+        }) => fsck(&store_dir, lang, ui),
         Some(Command::Layers { image }) => {
             let mut engine: Box<dyn Engine> = match cli.engine {
                 EngineKind::Sim => Box::new(SimEngine::new(store_dir, clock)),
@@ -769,44 +773,52 @@ fn verify(catalog: &Catalog, file: &Path, lang: Lang, ui: Ui) -> ExitCode {
     }
 }
 
-fn fsck(store_dir: &std::path::Path) -> ExitCode {
+fn fsck(store_dir: &std::path::Path, lang: Lang, ui: Ui) -> ExitCode {
+    let say = |msg: Msg| ui.line(&tr(lang, &msg));
     let store = match Store::open(store_dir, std::time::Duration::from_secs(10)) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("docklab: {e}");
+            ui.error(&tr(lang, &crate::i18n::engine_error(&e.into())));
             return ExitCode::from(1);
         }
     };
     match store.fsck() {
         Ok(report) => {
-            println!("checked {} blobs in {}", report.blobs, store_dir.display());
+            say(Msg::FsckChecked {
+                blobs: report.blobs as i64,
+                path: store_dir.display().to_string(),
+            });
             for (d, what) in &report.missing {
-                println!("missing: {d} ({what})");
+                say(Msg::FsckMissing {
+                    digest: d.to_string(),
+                    what: what.clone(),
+                });
             }
             for name in &report.corrupt {
-                println!("corrupt: {name}");
+                say(Msg::FsckCorrupt { name: name.clone() });
             }
             for r in &report.dangling_records {
-                println!("inconsistent: {r}");
+                say(Msg::FsckInconsistent { what: r.clone() });
             }
             if report.swept > 0 {
-                println!(
-                    "removed {} temp file(s) left by an interrupted write",
-                    report.swept
-                );
+                say(Msg::FsckSwept {
+                    count: report.swept as i64,
+                });
             }
             if report.unreferenced > 0 {
-                println!("{} unreferenced blob(s) (harmless)", report.unreferenced);
+                say(Msg::FsckUnreferenced {
+                    count: report.unreferenced as i64,
+                });
             }
             if report.is_clean() {
-                println!("store is consistent");
+                say(Msg::FsckClean);
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
             }
         }
         Err(e) => {
-            eprintln!("docklab: {e}");
+            ui.error(&tr(lang, &crate::i18n::engine_error(&e.into())));
             ExitCode::from(1)
         }
     }

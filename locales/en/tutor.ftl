@@ -112,3 +112,21 @@ reset-real-plan = On your real Docker, this lab created { $count } { $count ->
 reset-real-confirm = Remove them? [y/N]
 reset-real-kept = Nothing removed: your Docker engine is left as it is.
 reset-real-unknown = docklab does not know what your Docker engine held when this lab started, so reset removes nothing from it.
+bad-clock = DOCKLAB_CLOCK={ $value } is not an RFC 3339 time (for example 2025-10-29T12:00:00Z).
+bad-lang = --lang { $value }: docklab speaks fr and en.
+fsck-checked = Checked { $blobs } { $blobs ->
+        [one] blob
+       *[other] blobs
+    } in { $path }.
+fsck-missing = missing: { $digest } ({ $what })
+fsck-corrupt = corrupt: { $name } (its content does not hash to its name)
+fsck-inconsistent = inconsistent: { $what }
+fsck-swept = Removed { $count } temporary { $count ->
+        [one] file
+       *[other] files
+    } left by an interrupted write.
+fsck-unreferenced = { $count } unreferenced { $count ->
+        [one] blob
+       *[other] blobs
+    } (harmless).
+fsck-clean = The store is consistent.

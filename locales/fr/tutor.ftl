@@ -126,3 +126,21 @@ reset-real-plan = Sur votre vrai Docker, cet atelier a créé { $count } { $coun
 reset-real-confirm = Les supprimer ? [o/N]
 reset-real-kept = Rien n'a été supprimé : votre moteur Docker reste tel quel.
 reset-real-unknown = docklab ne sait pas ce que contenait votre moteur Docker au début de cet atelier : reset n'y supprime donc rien.
+bad-clock = DOCKLAB_CLOCK={ $value } n'est pas une date RFC 3339 (par exemple 2025-10-29T12:00:00Z).
+bad-lang = --lang { $value } : docklab parle fr et en.
+fsck-checked = { $blobs } { $blobs ->
+        [one] blob vérifié
+       *[other] blobs vérifiés
+    } dans { $path }.
+fsck-missing = manquant : { $digest } ({ $what })
+fsck-corrupt = corrompu : { $name } (son contenu ne correspond pas à son empreinte)
+fsck-inconsistent = incohérent : { $what }
+fsck-swept = { $count } { $count ->
+        [one] fichier temporaire laissé par une écriture interrompue a été supprimé
+       *[other] fichiers temporaires laissés par une écriture interrompue ont été supprimés
+    }.
+fsck-unreferenced = { $count } { $count ->
+        [one] blob non référencé
+       *[other] blobs non référencés
+    } (sans conséquence).
+fsck-clean = Le magasin est cohérent.
