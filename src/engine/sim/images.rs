@@ -123,6 +123,7 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
 
     let refs_by_image = ctx.state.refs_by_image();
     let parents = ctx.state.parents();
+    let tz = jiff::tz::TimeZone::system();
     let mut rows = Vec::new();
     for id in ctx.images_newest_first() {
         let record = &ctx.state.images[id];
@@ -153,21 +154,34 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         if dangling == Some(false) && tags.is_empty() {
             continue;
         }
+        // What every row of this image shares, computed once.
         let size = ctx.state.image_size(record);
         let created = parse_time(&record.created);
+        let created_at = created
+            .map(|t| go_time_string(&t.to_zoned(tz.clone())))
+            .unwrap_or_default();
+        let since = created
+            .map(|t| created_since(t, ctx.now))
+            .unwrap_or_default();
+        let shown_id = if trunc {
+            truncate_id(id.as_str()).to_owned()
+        } else {
+            id.to_string()
+        };
+        let (size3, size4) = (human_size(size as i64), human_size4(size as f64));
         let row = |repo: &str, tag: &str, digest: &str| {
             json!({
                 "Containers": "N/A",
-                "CreatedAt": created.map(|t| go_time_string(&t.to_zoned(jiff::tz::TimeZone::system()))).unwrap_or_default(),
-                "CreatedSince": created.map(|t| created_since(t, ctx.now)).unwrap_or_default(),
+                "CreatedAt": created_at,
+                "CreatedSince": since,
                 "Digest": digest,
-                "ID": if trunc { truncate_id(id.as_str()).to_owned() } else { id.to_string() },
+                "ID": shown_id,
                 "Repository": repo,
                 "SharedSize": "N/A",
-                "Size": human_size(size as i64),
+                "Size": size3,
                 "Tag": tag,
                 "UniqueSize": "N/A",
-                "VirtualSize": human_size4(size as f64),
+                "VirtualSize": size4,
             })
         };
         if untagged {
