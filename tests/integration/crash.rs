@@ -75,7 +75,8 @@ fn killed_writers_leave_a_consistent_store() {
     }
     // Most kills must land while the command is still running, or the test proves nothing.
     assert!(
-        interrupted >= 12,
-        "only {interrupted} of 48 kills interrupted a running command"
+        interrupted >= rounds / 4,
+        "only {interrupted} of {rounds} kills interrupted a running command"
     );
+    println!("crash test: {rounds} kills, {interrupted} of them mid-command; the store was consistent after each");
 }
