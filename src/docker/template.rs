@@ -1524,9 +1524,18 @@ pub fn render(
     header: &Value,
     rows: &[Value],
 ) -> Result<String, TemplateError> {
+    render_each(template, header, rows.iter().map(Ok::<_, TemplateError>))
+}
+
+/// [`render`] over rows made one at a time, so that only the text of the rows is kept.
+fn render_each<R: std::borrow::Borrow<Value>>(
+    template: &Template,
+    header: &Value,
+    rows: impl Iterator<Item = Result<R, TemplateError>>,
+) -> Result<String, TemplateError> {
     let mut body = String::new();
     for row in rows {
-        body.push_str(&template.execute_value(row)?);
+        body.push_str(&template.execute_value(row?.borrow())?);
         body.push('\n');
     }
     if !template.is_table() {
@@ -1546,11 +1555,10 @@ pub fn render_table(
     headers: &serde_json::Value,
     rows: &[serde_json::Value],
 ) -> Result<String, TemplateError> {
-    let rows: Vec<Value> = rows
+    let rows = rows
         .iter()
-        .map(|r| Value::context("*formatter.Context", r))
-        .collect();
-    render(template, &Value::from_json(headers), &rows)
+        .map(|r| Ok(Value::context("*formatter.Context", r)));
+    render_each(template, &Value::from_json(headers), rows)
 }
 
 /// The header line alone, as Docker prints it before any row (see [`render`]).
