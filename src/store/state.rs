@@ -160,19 +160,16 @@ impl State {
 
     /// Layers that an image or a container still needs: every layer of every image, and every
     /// layer under a container's read-write layer.
-    pub fn layers_in_use(&self) -> std::collections::BTreeSet<Digest> {
-        let mut used: std::collections::BTreeSet<Digest> = self
-            .images
-            .values()
-            .flat_map(|i| i.layers.iter().cloned())
-            .collect();
+    pub fn layers_in_use(&self) -> std::collections::BTreeSet<&Digest> {
+        let mut used: std::collections::BTreeSet<&Digest> =
+            self.images.values().flat_map(|i| i.layers.iter()).collect();
         for c in &self.containers {
-            let mut next = c.top_layer.clone();
+            let mut next = c.top_layer.as_ref();
             while let Some(chain) = next {
-                next = self.layers.get(&chain).and_then(|l| l.parent.clone());
                 if !used.insert(chain) {
                     break;
                 }
+                next = self.layers.get(chain).and_then(|l| l.parent.as_ref());
             }
         }
         used

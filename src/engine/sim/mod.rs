@@ -325,14 +325,15 @@ impl Ctx<'_> {
     /// Deletes layers that no image and no container uses any more (after a container is removed),
     /// as the layer store releases them; returns their chain IDs.
     fn release_layers(&mut self) -> Vec<Digest> {
-        let used = self.state.layers_in_use();
-        let orphans: Vec<Digest> = self
-            .state
-            .layers
-            .keys()
-            .filter(|k| !used.contains(*k))
-            .cloned()
-            .collect();
+        let orphans: Vec<Digest> = {
+            let used = self.state.layers_in_use();
+            self.state
+                .layers
+                .keys()
+                .filter(|k| !used.contains(k))
+                .cloned()
+                .collect()
+        };
         for chain in &orphans {
             if let Some(layer) = self.state.layers.remove(chain) {
                 self.freed.push(layer.diff_id);

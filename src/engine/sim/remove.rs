@@ -300,19 +300,22 @@ fn delete_helper(
     }
     ctx.touch();
     records.push(Record::Deleted(id.to_string()));
-    let still_used = ctx.state.layers_in_use();
-    let mut freed_layers = Vec::new();
-    for chain in record.layers.iter().rev() {
-        if still_used.contains(chain) {
-            break;
-        }
-        if let Some(layer) = ctx.state.layers.remove(chain) {
+    // The layers of this image that nothing else uses any more, from the top down.
+    let unused: Vec<Digest> = {
+        let still_used = ctx.state.layers_in_use();
+        record
+            .layers
+            .iter()
+            .rev()
+            .take_while(|c| !still_used.contains(c))
+            .cloned()
+            .collect()
+    };
+    for chain in unused {
+        if let Some(layer) = ctx.state.layers.remove(&chain) {
             ctx.freed.push(layer.diff_id);
-            freed_layers.push(chain.clone());
+            records.push(Record::Deleted(chain.to_string()));
         }
-    }
-    for chain in freed_layers {
-        records.push(Record::Deleted(chain.to_string()));
     }
     match record.parent {
         Some(parent) if prune => delete_helper(ctx, &parent, records, false, true, true),
