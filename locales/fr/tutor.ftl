@@ -74,6 +74,7 @@ progress-step = { "    " }{ $status ->
 outside-workspace = « { $dir } » est hors de votre espace de travail ; cd reste dans ~.
 no-such-dir = cd: { $dir } : pas de tel répertoire
 shell-failed = Impossible d'exécuter la commande : { $error }
+not-simulated = docklab ne simule pas `docker { $command }` : les labs n'utilisent que les commandes d'images. Pour la lancer pour de vrai, démarrez docklab avec --engine docker sur une machine où Docker est installé.
 engine-failed = Le moteur a échoué : { $error }
 bad-quoting = Impossible de découper la ligne en mots : { $error }
 step-not-done = Cette étape n'est pas encore réussie : tapez verifier pour voir ce qui manque, ou passer.

@@ -8,6 +8,7 @@
 
 use std::fmt::Write as _;
 
+use super::api::ClientEnv;
 use super::cli::CommandId;
 
 /// Terminal width Docker assumes when standard input is not a terminal.
@@ -124,6 +125,9 @@ pub struct FlagSpec {
     pub check: Check,
     /// Docker hides the flag unless the daemon has this property, and refuses it when used.
     pub daemon: Option<DaemonOnly>,
+    /// The API version the flag needs (docker/cli's `version` annotation): hidden from help and
+    /// refused when the client speaks an older one (`DOCKER_API_VERSION`).
+    pub since: Option<&'static str>,
 }
 
 /// A daemon property some flags require (docker/cli's `ostype` and `experimental` annotations).
@@ -166,6 +170,7 @@ const fn flag(
         no_opt_default: None,
         check: Check::None,
         daemon: None,
+        since: None,
     }
 }
 
@@ -195,6 +200,10 @@ impl FlagSpec {
     }
     const fn check(mut self, check: Check) -> Self {
         self.check = check;
+        self
+    }
+    const fn since(mut self, api: &'static str) -> Self {
+        self.since = Some(api);
         self
     }
 
@@ -322,7 +331,8 @@ const PULL_FLAGS: &[FlagSpec] = &[
         "platform",
         ValueKind::Str,
         "Set the platform if the server is multi-platform capable",
-    ),
+    )
+    .since("1.32"),
     flag(
         Some('q'),
         "quiet",
@@ -338,21 +348,21 @@ const IMAGES_FLAGS: &[FlagSpec] = &[
     flag(None, "format", ValueKind::Str, "Format the output with a template:\n'table':            Table with column headers (default)\n'table TEMPLATE':   Table whose rows follow the given Go template\n'json':             One JSON object per item\n'TEMPLATE':         Each item through the given Go template.\nSee https://docs.docker.com/go/formatting/ for how templates work"),
     flag(None, "no-trunc", ValueKind::Bool, "Don't truncate output"),
     flag(Some('q'), "quiet", ValueKind::Bool, "Only show image IDs"),
-    flag(None, "tree", ValueKind::Bool, "Show multi-platform images as a tree (EXPERIMENTAL)"),
+    flag(None, "tree", ValueKind::Bool, "Show multi-platform images as a tree (EXPERIMENTAL)").since("1.47"),
 ];
 
 const HISTORY_FLAGS: &[FlagSpec] = &[
     flag(None, "format", ValueKind::Str, "Format the output with a template:\n'table':            Table with column headers (default)\n'table TEMPLATE':   Table whose rows follow the given Go template\n'json':             One JSON object per item\n'TEMPLATE':         Each item through the given Go template.\nSee https://docs.docker.com/go/formatting/ for how templates work"),
     flag(Some('H'), "human", ValueKind::Bool, "Show sizes and dates in a human-readable form").default_shown("true"),
     flag(None, "no-trunc", ValueKind::Bool, "Don't truncate output"),
-    flag(None, "platform", ValueKind::Str, "Show the history of this platform, written as \"os[/arch[/variant]]\" (e.g., \"linux/amd64\")"),
+    flag(None, "platform", ValueKind::Str, "Show the history of this platform, written as \"os[/arch[/variant]]\" (e.g., \"linux/amd64\")").since("1.48"),
     flag(Some('q'), "quiet", ValueKind::Bool, "Only show image IDs"),
 ];
 
 const RMI_FLAGS: &[FlagSpec] = &[
     flag(Some('f'), "force", ValueKind::Bool, "Force removal of the image"),
     flag(None, "no-prune", ValueKind::Bool, "Do not delete untagged parents"),
-    flag(None, "platform", ValueKind::Strings, "Remove only this platform variant, written as \"os[/arch[/variant]]\" (e.g., \"linux/amd64\")"),
+    flag(None, "platform", ValueKind::Strings, "Remove only this platform variant, written as \"os[/arch[/variant]]\" (e.g., \"linux/amd64\")").since("1.50"),
 ];
 
 const IMAGE_PRUNE_FLAGS: &[FlagSpec] = &[
@@ -388,7 +398,8 @@ const SYSTEM_PRUNE_FLAGS: &[FlagSpec] = &[
         "filter",
         ValueKind::Filter,
         "Filter values (e.g. \"label=<key>=<value>\")",
-    ),
+    )
+    .since("1.28"),
     flag(
         Some('f'),
         "force",
@@ -409,23 +420,23 @@ macro_rules! container_flags {
     ($($own:expr),* $(,)?) => {
         &[
         flag(None, "add-host", ValueKind::List, "Add a custom host-to-IP mapping (host:ip)").check(Check::ExtraHost),
-        flag(None, "annotation", ValueKind::Map, "Annotate the container (handed to the OCI runtime)").default_shown("map[]"),
+        flag(None, "annotation", ValueKind::Map, "Annotate the container (handed to the OCI runtime)").default_shown("map[]").since("1.43"),
         flag(Some('a'), "attach", ValueKind::List, "Attach to STDIN, STDOUT or STDERR").check(Check::Attach),
         flag(None, "blkio-weight", ValueKind::Uint16, "Block IO relative weight, 10 to 1000 (0 disables)").default_shown("0"),
         flag(None, "blkio-weight-device", ValueKind::List, "Block IO weight per device (relative)").default_shown("[]"),
         flag(None, "cap-add", ValueKind::List, "Add Linux capabilities"),
         flag(None, "cap-drop", ValueKind::List, "Drop Linux capabilities"),
         flag(None, "cgroup-parent", ValueKind::Str, "Parent cgroup for the container (optional)"),
-        flag(None, "cgroupns", ValueKind::Str, "Cgroup namespace to use: 'host' shares the host's, 'private' gives the container its own, '' follows the daemon's default-cgroupns-mode (default)"),
+        flag(None, "cgroupns", ValueKind::Str, "Cgroup namespace to use: 'host' shares the host's, 'private' gives the container its own, '' follows the daemon's default-cgroupns-mode (default)").since("1.41"),
         flag(None, "cidfile", ValueKind::Str, "Write the container ID to this file"),
         flag(None, "cpu-count", ValueKind::Int, "CPU count (Windows only)").daemon(DaemonOnly::Windows),
         flag(None, "cpu-percent", ValueKind::Int, "CPU percent (Windows only)").daemon(DaemonOnly::Windows),
         flag(None, "cpu-period", ValueKind::Int, "Limit the CPU CFS (Completely Fair Scheduler) period"),
         flag(None, "cpu-quota", ValueKind::Int, "Limit the CPU CFS (Completely Fair Scheduler) quota"),
-        flag(None, "cpu-rt-period", ValueKind::Int, "Limit the CPU real-time period, in microseconds"),
-        flag(None, "cpu-rt-runtime", ValueKind::Int, "Limit the CPU real-time runtime, in microseconds"),
+        flag(None, "cpu-rt-period", ValueKind::Int, "Limit the CPU real-time period, in microseconds").since("1.25"),
+        flag(None, "cpu-rt-runtime", ValueKind::Int, "Limit the CPU real-time runtime, in microseconds").since("1.25"),
         flag(Some('c'), "cpu-shares", ValueKind::Int, "CPU shares (relative weight)"),
-        flag(None, "cpus", ValueKind::Decimal, "Number of CPUs"),
+        flag(None, "cpus", ValueKind::Decimal, "Number of CPUs").since("1.25"),
         flag(None, "cpuset-cpus", ValueKind::Str, "CPUs the container may run on (0-3, 0,1)"),
         flag(None, "cpuset-mems", ValueKind::Str, "Memory nodes the container may use (0-3, 0,1)"),
         flag(None, "device", ValueKind::List, "Give the container a device of the host"),
@@ -444,17 +455,17 @@ macro_rules! container_flags {
         flag(Some('e'), "env", ValueKind::List, "Set environment variables").check(Check::Env),
         flag(None, "env-file", ValueKind::List, "Read environment variables from a file"),
         flag(None, "expose", ValueKind::List, "Expose a port or a range of ports"),
-        flag(None, "gpus", ValueKind::GpuRequest, "GPU devices for the container ('all' for every GPU)"),
+        flag(None, "gpus", ValueKind::GpuRequest, "GPU devices for the container ('all' for every GPU)").since("1.40"),
         flag(None, "group-add", ValueKind::List, "Additional groups to join"),
         flag(None, "health-cmd", ValueKind::Str, "Command that checks health"),
         flag(None, "health-interval", ValueKind::Duration, "Time between two checks (ms|s|m|h)").default_shown("0s"),
         flag(None, "health-retries", ValueKind::Int, "Failures in a row before reporting unhealthy"),
-        flag(None, "health-start-interval", ValueKind::Duration, "Time between two checks during the start period (ms|s|m|h)").default_shown("0s"),
-        flag(None, "health-start-period", ValueKind::Duration, "Time the container has to start before failures count (ms|s|m|h)").default_shown("0s"),
+        flag(None, "health-start-interval", ValueKind::Duration, "Time between two checks during the start period (ms|s|m|h)").default_shown("0s").since("1.44"),
+        flag(None, "health-start-period", ValueKind::Duration, "Time the container has to start before failures count (ms|s|m|h)").default_shown("0s").since("1.29"),
         flag(None, "health-timeout", ValueKind::Duration, "Longest time one check may run (ms|s|m|h)").default_shown("0s"),
         flag(None, "help", ValueKind::Bool, "Print usage"),
         flag(Some('h'), "hostname", ValueKind::Str, "Container host name"),
-        flag(None, "init", ValueKind::Bool, "Run an init process inside the container to forward signals and reap processes"),
+        flag(None, "init", ValueKind::Bool, "Run an init process inside the container to forward signals and reap processes").since("1.25"),
         flag(Some('i'), "interactive", ValueKind::Bool, "Keep STDIN open even if not attached"),
         flag(None, "io-maxbandwidth", ValueKind::Bytes, "IO bandwidth limit for the system drive (Windows only)").daemon(DaemonOnly::Windows),
         flag(None, "io-maxiops", ValueKind::Uint, "IOps limit for the system drive (Windows only)").daemon(DaemonOnly::Windows),
@@ -485,7 +496,7 @@ macro_rules! container_flags {
         flag(None, "oom-score-adj", ValueKind::Int, "Adjust the host's OOM preference (-1000 to 1000)"),
         flag(None, "pid", ValueKind::Str, "PID namespace to use"),
         flag(None, "pids-limit", ValueKind::Int, "Container pids limit (-1 for unlimited)"),
-        flag(None, "platform", ValueKind::Str, "Set the platform if the server is multi-platform capable"),
+        flag(None, "platform", ValueKind::Str, "Set the platform if the server is multi-platform capable").since("1.32"),
         flag(None, "privileged", ValueKind::Bool, "Give this container extended privileges"),
         flag(Some('p'), "publish", ValueKind::List, "Publish a container's port(s) to the host"),
         flag(Some('P'), "publish-all", ValueKind::Bool, "Publish every exposed port to a random port"),
@@ -497,7 +508,7 @@ macro_rules! container_flags {
         flag(None, "security-opt", ValueKind::List, "Security options"),
         flag(None, "shm-size", ValueKind::Bytes, "Size of /dev/shm"),
         flag(None, "stop-signal", ValueKind::Str, "Signal that stops the container"),
-        flag(None, "stop-timeout", ValueKind::Int, "Seconds to wait when stopping the container"),
+        flag(None, "stop-timeout", ValueKind::Int, "Seconds to wait when stopping the container").since("1.25"),
         flag(None, "storage-opt", ValueKind::List, "Storage driver options for the container"),
         flag(None, "sysctl", ValueKind::Map, "Sysctl options").default_shown("map[]"),
         flag(None, "tmpfs", ValueKind::List, "Mount a tmpfs directory"),
@@ -647,7 +658,7 @@ const INSPECT_FLAGS: &[FlagSpec] = &[
 
 const IMAGE_INSPECT_FLAGS: &[FlagSpec] = &[
     flag(Some('f'), "format", ValueKind::Str, "Format the output with a template:\n'json':             JSON output\n'TEMPLATE':         Output through the given Go template.\nSee https://docs.docker.com/go/formatting/ for how templates work"),
-    flag(None, "platform", ValueKind::Str, "Inspect one platform of a multi-platform image.\nIf the image or the server is not multi-platform, the command fails when the platform does not match.\n'os[/arch[/variant]]': the platform (eg. linux/amd64)"),
+    flag(None, "platform", ValueKind::Str, "Inspect one platform of a multi-platform image.\nIf the image or the server is not multi-platform, the command fails when the platform does not match.\n'os[/arch[/variant]]': the platform (eg. linux/amd64)").since("1.49"),
 ];
 
 const CONTAINER_INSPECT_FLAGS: &[FlagSpec] = &[
@@ -665,19 +676,19 @@ const INFO_FLAGS: &[FlagSpec] = &[
 
 const SAVE_FLAGS: &[FlagSpec] = &[
     flag(Some('o'), "output", ValueKind::Str, "Write to this file instead of STDOUT"),
-    flag(None, "platform", ValueKind::Str, "Save only this platform variant, written as \"os[/arch[/variant]]\" (e.g., \"linux/amd64\")"),
+    flag(None, "platform", ValueKind::Str, "Save only this platform variant, written as \"os[/arch[/variant]]\" (e.g., \"linux/amd64\")").since("1.48"),
 ];
 
 const LOAD_FLAGS: &[FlagSpec] = &[
     flag(Some('i'), "input", ValueKind::Str, "Read from this tar archive instead of STDIN"),
-    flag(None, "platform", ValueKind::Str, "Load only this platform variant, written as \"os[/arch[/variant]]\" (e.g., \"linux/amd64\")"),
+    flag(None, "platform", ValueKind::Str, "Load only this platform variant, written as \"os[/arch[/variant]]\" (e.g., \"linux/amd64\")").since("1.48"),
     flag(Some('q'), "quiet", ValueKind::Bool, "Suppress the load output"),
 ];
 
 const PUSH_FLAGS: &[FlagSpec] = &[
     flag(Some('a'), "all-tags", ValueKind::Bool, "Push every tag of an image to the repository"),
     flag(None, "disable-content-trust", ValueKind::Bool, "Skip image signing").default_shown("true"),
-    flag(None, "platform", ValueKind::Str, "Push one platform's manifest as a single-platform image; the image index, other manifests and attestations are not pushed.\n'os[/arch[/variant]]': the platform (eg. linux/amd64)"),
+    flag(None, "platform", ValueKind::Str, "Push one platform's manifest as a single-platform image; the image index, other manifests and attestations are not pushed.\n'os[/arch[/variant]]': the platform (eg. linux/amd64)").since("1.46"),
     flag(Some('q'), "quiet", ValueKind::Bool, "Suppress verbose output"),
 ];
 
@@ -1287,8 +1298,250 @@ pub const GROUPS: &[GroupSpec] = &[
 
 /// "Common Commands:" of `docker --help`, in Docker's order.
 const COMMON_COMMANDS: &[&str] = &[
-    "run", "ps", "build", "pull", "push", "images", "version", "info",
+    "run", "exec", "ps", "build", "pull", "push", "images", "login", "logout", "search", "version",
+    "info",
 ];
+
+/// Where `docker --help` lists a command docklab does not simulate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// "Common Commands:" or "Commands:" (a plain command).
+    Command,
+    /// "Management Commands:" (a group).
+    Management,
+    /// "Swarm Commands:" (a group).
+    Swarm,
+}
+
+/// A Docker 28 command that docklab lists where Docker lists it, but does not simulate: typed,
+/// it is parsed far enough to say so (and to point to the real engine).
+#[derive(Debug, Clone, Copy)]
+pub struct Unsimulated {
+    /// Its path after `docker`: `exec`, `network`, `image import`.
+    pub path: &'static str,
+    pub short: &'static str,
+    pub section: Section,
+}
+
+const fn unsim(path: &'static str, short: &'static str, section: Section) -> Unsimulated {
+    Unsimulated {
+        path,
+        short,
+        section,
+    }
+}
+
+/// Every command of Docker 28's client (without plugins other than buildx) that docklab does
+/// not simulate.
+pub const UNSIMULATED: &[Unsimulated] = &[
+    unsim(
+        "attach",
+        "Attach the terminal to a running container",
+        Section::Command,
+    ),
+    unsim(
+        "commit",
+        "Make a new image of a container's changes",
+        Section::Command,
+    ),
+    unsim(
+        "cp",
+        "Copy files between a container and the host",
+        Section::Command,
+    ),
+    unsim(
+        "diff",
+        "List the files changed in a container's filesystem",
+        Section::Command,
+    ),
+    unsim(
+        "events",
+        "Stream the daemon's events as they happen",
+        Section::Command,
+    ),
+    unsim(
+        "exec",
+        "Run a command inside a running container",
+        Section::Command,
+    ),
+    unsim(
+        "export",
+        "Write a container's filesystem to a tar archive",
+        Section::Command,
+    ),
+    unsim(
+        "import",
+        "Make a filesystem image from a tarball",
+        Section::Command,
+    ),
+    unsim(
+        "kill",
+        "Send a signal to one or more running containers",
+        Section::Command,
+    ),
+    unsim("login", "Sign in to a registry", Section::Command),
+    unsim("logout", "Sign out of a registry", Section::Command),
+    unsim("logs", "Show what a container printed", Section::Command),
+    unsim(
+        "pause",
+        "Freeze every process of one or more containers",
+        Section::Command,
+    ),
+    unsim("port", "Show a container's port mappings", Section::Command),
+    unsim("rename", "Give a container a new name", Section::Command),
+    unsim(
+        "restart",
+        "Stop, then start, one or more containers",
+        Section::Command,
+    ),
+    unsim("search", "Look for images on Docker Hub", Section::Command),
+    unsim(
+        "stats",
+        "Show containers' resource usage, live",
+        Section::Command,
+    ),
+    unsim(
+        "top",
+        "List the processes running in a container",
+        Section::Command,
+    ),
+    unsim(
+        "unpause",
+        "Thaw every process of one or more containers",
+        Section::Command,
+    ),
+    unsim(
+        "update",
+        "Change the resource limits of one or more containers",
+        Section::Command,
+    ),
+    unsim(
+        "wait",
+        "Wait for containers to stop and print their exit codes",
+        Section::Command,
+    ),
+    unsim("context", "Manage contexts", Section::Management),
+    unsim(
+        "manifest",
+        "Manage image manifests and manifest lists",
+        Section::Management,
+    ),
+    unsim("network", "Manage networks", Section::Management),
+    unsim("plugin", "Manage plugins", Section::Management),
+    unsim("trust", "Manage trust on images", Section::Management),
+    unsim("volume", "Manage volumes", Section::Management),
+    unsim("config", "Manage Swarm configs", Section::Swarm),
+    unsim("node", "Manage Swarm nodes", Section::Swarm),
+    unsim("secret", "Manage Swarm secrets", Section::Swarm),
+    unsim("service", "Manage Swarm services", Section::Swarm),
+    unsim("stack", "Manage Swarm stacks", Section::Swarm),
+    unsim("swarm", "Manage Swarm", Section::Swarm),
+    unsim(
+        "container attach",
+        "Attach the terminal to a running container",
+        Section::Command,
+    ),
+    unsim(
+        "container commit",
+        "Make a new image of a container's changes",
+        Section::Command,
+    ),
+    unsim(
+        "container cp",
+        "Copy files between a container and the host",
+        Section::Command,
+    ),
+    unsim(
+        "container diff",
+        "List the files changed in a container's filesystem",
+        Section::Command,
+    ),
+    unsim(
+        "container exec",
+        "Run a command inside a running container",
+        Section::Command,
+    ),
+    unsim(
+        "container export",
+        "Write a container's filesystem to a tar archive",
+        Section::Command,
+    ),
+    unsim(
+        "container kill",
+        "Send a signal to one or more running containers",
+        Section::Command,
+    ),
+    unsim(
+        "container logs",
+        "Show what a container printed",
+        Section::Command,
+    ),
+    unsim(
+        "container pause",
+        "Freeze every process of one or more containers",
+        Section::Command,
+    ),
+    unsim(
+        "container port",
+        "Show a container's port mappings",
+        Section::Command,
+    ),
+    unsim(
+        "container prune",
+        "Remove all stopped containers",
+        Section::Command,
+    ),
+    unsim(
+        "container rename",
+        "Give a container a new name",
+        Section::Command,
+    ),
+    unsim(
+        "container restart",
+        "Stop, then start, one or more containers",
+        Section::Command,
+    ),
+    unsim(
+        "container stats",
+        "Show containers' resource usage, live",
+        Section::Command,
+    ),
+    unsim(
+        "container top",
+        "List the processes running in a container",
+        Section::Command,
+    ),
+    unsim(
+        "container unpause",
+        "Thaw every process of one or more containers",
+        Section::Command,
+    ),
+    unsim(
+        "container update",
+        "Change the resource limits of one or more containers",
+        Section::Command,
+    ),
+    unsim(
+        "container wait",
+        "Wait for containers to stop and print their exit codes",
+        Section::Command,
+    ),
+    unsim(
+        "image import",
+        "Make a filesystem image from a tarball",
+        Section::Command,
+    ),
+    unsim(
+        "system events",
+        "Stream the daemon's events as they happen",
+        Section::Command,
+    ),
+];
+
+/// The command docklab does not simulate at `path` (`"exec"`, `"image import"`).
+pub fn find_unsimulated(path: &str) -> Option<&'static Unsimulated> {
+    UNSIMULATED.iter().find(|u| u.path == path)
+}
 
 /// What `docker build` and `docker image build` show in the root and image help lists.
 const BUILD_SHORT: &str = "Build an image from a Dockerfile";
@@ -1321,6 +1574,12 @@ pub fn group_commands(group: &str) -> Vec<(&'static str, &'static str)> {
     if group == "image" {
         out.push(("build", BUILD_SHORT));
     }
+    let prefix = format!("{group} ");
+    out.extend(
+        UNSIMULATED
+            .iter()
+            .filter_map(|u| Some((u.path.strip_prefix(&prefix)?, u.short))),
+    );
     out.sort_by_key(|(name, _)| *name);
     out
 }
@@ -1383,8 +1642,13 @@ fn wrap(indent: usize, width: usize, s: &str) -> String {
 }
 
 /// The "Options:" block: pflag's `FlagUsagesWrapped(cols)`, hidden flags left out.
-pub fn flag_usages(flags: &[FlagSpec], cols: usize) -> String {
-    let mut sorted: Vec<&FlagSpec> = flags.iter().filter(|f| !f.hidden).collect();
+/// Flags newer than the client's API version are left out too, and `~/.docker` in a default is
+/// the client's configuration directory.
+pub fn flag_usages(flags: &[FlagSpec], cols: usize, env: &ClientEnv) -> String {
+    let mut sorted: Vec<&FlagSpec> = flags
+        .iter()
+        .filter(|f| !f.hidden && env.supports(f.since))
+        .collect();
     sorted.sort_by_key(|f| f.long);
     let mut lines = Vec::with_capacity(sorted.len());
     let mut maxlen = 0;
@@ -1403,7 +1667,11 @@ pub fn flag_usages(flags: &[FlagSpec], cols: usize) -> String {
         let mut usage = f.help.to_string();
         if f.show_default {
             if f.kind == ValueKind::Str {
-                let _ = write!(usage, " (default {})", go_quote(f.default));
+                let default = match f.default.strip_prefix("~/.docker") {
+                    Some(rest) => format!("{}{rest}", env.config_dir),
+                    None => f.default.to_string(),
+                };
+                let _ = write!(usage, " (default {})", go_quote(&default));
             } else {
                 let _ = write!(usage, " (default {})", f.default);
             }
@@ -1423,8 +1691,8 @@ pub fn flag_usages(flags: &[FlagSpec], cols: usize) -> String {
     out
 }
 
-fn options_block(out: &mut String, title: &str, flags: &[FlagSpec], width: usize) {
-    let usages = flag_usages(flags, width.saturating_sub(1));
+fn options_block(out: &mut String, title: &str, flags: &[FlagSpec], env: &ClientEnv) {
+    let usages = flag_usages(flags, env.width.saturating_sub(1), env);
     let usages = usages.trim_end();
     if !usages.is_empty() {
         out.push_str("\n\n");
@@ -1450,13 +1718,13 @@ fn list_block(out: &mut String, title: &str, rows: &[(String, &str)]) {
 }
 
 /// `docker images --help`, laid out by Docker's usage template.
-pub fn command_help(spec: &CommandSpec, width: usize) -> String {
+pub fn command_help(spec: &CommandSpec, env: &ClientEnv) -> String {
     let mut out = format!("Usage:  {}\n\n{}", spec.use_line(), spec.short);
     if let Some(line) = spec.aliases_line {
         out.push_str("\n\nAliases:\n  ");
         out.push_str(line);
     }
-    options_block(&mut out, "Options", spec.flags, width);
+    options_block(&mut out, "Options", spec.flags, env);
     out.push('\n');
     if spec.owner == Owner::Buildx {
         out.push_str(BUILDX_HELP_FOOTER);
@@ -1465,7 +1733,7 @@ pub fn command_help(spec: &CommandSpec, width: usize) -> String {
 }
 
 /// `docker image --help`: the group's usage, its subcommands and the footer.
-pub fn group_help(group: &GroupSpec, width: usize) -> String {
+pub fn group_help(group: &GroupSpec, env: &ClientEnv) -> String {
     // `docker builder …` is handed to buildx when it is installed.
     let (name, group) = if group.owner == Owner::Buildx {
         ("buildx", find_group("buildx").unwrap_or(group))
@@ -1481,7 +1749,7 @@ pub fn group_help(group: &GroupSpec, width: usize) -> String {
         "Usage:  docker {name}{options} COMMAND\n\n{}",
         group.long.unwrap_or(group.short)
     );
-    options_block(&mut out, "Options", group.flags, width);
+    options_block(&mut out, "Options", group.flags, env);
     let rows: Vec<(String, &str)> = group_commands(name)
         .into_iter()
         .map(|(n, s)| (n.to_string(), s))
@@ -1497,8 +1765,8 @@ pub fn group_help(group: &GroupSpec, width: usize) -> String {
     out
 }
 
-/// `docker --help`: Docker's layout, listing the commands docklab implements.
-pub fn root_help(width: usize) -> String {
+/// `docker --help`: Docker's layout and Docker's commands, simulated or not.
+pub fn root_help(env: &ClientEnv) -> String {
     let short_of = |name: &str| -> &'static str {
         if name == "build" {
             return BUILD_SHORT;
@@ -1508,12 +1776,20 @@ pub fn root_help(width: usize) -> String {
     let mut out = String::from(
         "Usage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers",
     );
+    let top_level = |section: Section| {
+        UNSIMULATED
+            .iter()
+            .filter(move |u| u.section == section && !u.path.contains(' '))
+    };
     let common: Vec<(String, &str)> = COMMON_COMMANDS
         .iter()
-        .map(|n| ((*n).to_string(), short_of(n)))
+        .map(|n| {
+            let short = find_unsimulated(n).map_or_else(|| short_of(n), |u| u.short);
+            ((*n).to_string(), short)
+        })
         .collect();
     list_block(&mut out, "Common Commands", &common);
-    let management: Vec<(String, &str)> = GROUPS
+    let mut management: Vec<(String, &str)> = GROUPS
         .iter()
         .map(|g| {
             // Plugins are marked with a star.
@@ -1524,16 +1800,26 @@ pub fn root_help(width: usize) -> String {
             };
             (decorated, g.short)
         })
+        .chain(top_level(Section::Management).map(|u| (u.path.to_string(), u.short)))
         .collect();
+    management.sort();
     list_block(&mut out, "Management Commands", &management);
+    let mut swarm: Vec<(String, &str)> = top_level(Section::Swarm)
+        .map(|u| (u.path.to_string(), u.short))
+        .collect();
+    swarm.sort();
+    list_block(&mut out, "Swarm Commands", &swarm);
     let mut others: Vec<(String, &str)> = COMMANDS
         .iter()
-        .filter(|c| !c.path.contains(' ') && !COMMON_COMMANDS.contains(&c.path))
-        .map(|c| (c.path.to_string(), c.short))
+        .filter(|c| !c.path.contains(' '))
+        .map(|c| (c.path, c.short))
+        .chain(top_level(Section::Command).map(|u| (u.path, u.short)))
+        .filter(|(path, _)| !COMMON_COMMANDS.contains(path))
+        .map(|(path, short)| (path.to_string(), short))
         .collect();
     others.sort();
     list_block(&mut out, "Commands", &others);
-    options_block(&mut out, "Global Options", GLOBAL_FLAGS, width);
+    options_block(&mut out, "Global Options", GLOBAL_FLAGS, env);
     out.push_str("\n\nRun 'docker COMMAND --help' for more information on a command.\n\n");
     out.push_str(
         "For more help on how to use Docker, head to https://docs.docker.com/go/guides/\n",
@@ -1599,7 +1885,7 @@ mod tests {
             ..*find_command("ps").expect("ps")
         };
         assert_eq!(
-            command_help(&spec, DEFAULT_WIDTH),
+            command_help(&spec, &ClientEnv::default()),
             "Usage:  docker ps [OPTIONS]\n\nList containers\n\nAliases:\n  docker container ls, docker container list, docker container ps, docker ps\n\nOptions:\n  -a, --all             Show all containers (default shows just running)\n  -f, --filter filter   Filter output based on conditions provided\n      --format string   Format output using a custom template:\n                        'table':            Print output in table format\n                        with column headers (default)\n                        'table TEMPLATE':   Print output in table format\n                        using the given Go template\n                        'json':             Print in JSON format\n                        'TEMPLATE':         Print output using the given\n                        Go template.\n                        Refer to https://docs.docker.com/go/formatting/\n                        for more information about formatting output with\n                        templates\n  -n, --last int        Show n last created containers (includes all\n                        states) (default -1)\n  -l, --latest          Show the latest created container (includes all\n                        states)\n      --no-trunc        Don't truncate output\n  -q, --quiet           Only display container IDs\n  -s, --size            Display total file sizes\n"
         );
     }
@@ -1617,7 +1903,7 @@ mod tests {
             flag(Some('q'), "quiet", ValueKind::Bool, "Only show image IDs"),
         ];
         assert_eq!(
-            flag_usages(HISTORY, DEFAULT_WIDTH - 1),
+            flag_usages(HISTORY, DEFAULT_WIDTH - 1, &ClientEnv::default()),
             "      --format string     Format output using a custom template:\n                          'table':            Print output in table\n                          format with column headers (default)\n                          'table TEMPLATE':   Print output in table\n                          format using the given Go template\n                          'json':             Print in JSON format\n                          'TEMPLATE':         Print output using the\n                          given Go template.\n                          Refer to https://docs.docker.com/go/formatting/\n                          for more information about formatting output\n                          with templates\n  -H, --human             Print sizes and dates in human readable format\n                          (default true)\n      --no-trunc          Don't truncate output\n      --platform string   Show history for the given platform. Formatted\n                          as \"os[/arch[/variant]]\" (e.g., \"linux/amd64\")\n  -q, --quiet             Only show image IDs\n"
         );
     }

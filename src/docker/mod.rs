@@ -1,6 +1,7 @@
 //! Docker's command-line surface: flag grammar, reference grammar, human units, `--format`
 //! templates and help text. Everything here is pure: no I/O, no engine state.
 
+pub mod api;
 pub mod cli;
 pub mod help;
 pub mod json;

@@ -103,6 +103,9 @@ pub enum EngineError {
     Store(#[from] crate::store::StoreError),
     #[error("{0}")]
     Other(String),
+    /// A Docker command the simulated engine does not simulate (`exec`, `network ls`, `push`).
+    #[error("`docker {command}` is not simulated")]
+    NotSimulated { command: String },
     /// The real engine's CLI program is not there (not installed, not on PATH).
     #[error("cannot find the Docker command `{}`", program.display())]
     DockerNotFound { program: std::path::PathBuf },

@@ -107,6 +107,7 @@ messages! {
     NoSuchDir { dir: String } => "no-such-dir",
     ShellFailed { error: String } => "shell-failed",
     EngineFailed { error: String } => "engine-failed",
+    NotSimulated { command: String } => "not-simulated",
     DockerNotFound { program: String } => "docker-not-found",
     DaemonNotRunning { host: String } => "daemon-not-running",
     DaemonPermissionDenied { socket: String } => "daemon-permission-denied",

@@ -199,6 +199,9 @@ pub fn engine_error(err: &crate::engine::EngineError) -> Msg {
             program: program.display().to_string(),
         },
         E::DaemonNotRunning { host } => Msg::DaemonNotRunning { host: host.clone() },
+        E::NotSimulated { command } => Msg::NotSimulated {
+            command: command.clone(),
+        },
         E::DaemonPermissionDenied { socket } => Msg::DaemonPermissionDenied {
             socket: socket.clone(),
         },

@@ -111,6 +111,82 @@ pub(crate) fn normalise_sizes(text: &str) -> String {
     re.replace_all(text, "<SIZE>").into_owned()
 }
 
+/// A help page reduced to what docklab must reproduce: issue #2 has help "laid out as Docker
+/// lays it out (Usage, Aliases, Options with the same flag names), wording our own", so the
+/// one-line descriptions (of the command, of each flag and subcommand) are dropped while the
+/// usage line, aliases, section titles, flag names, shorthands, value types, defaults, the
+/// commands listed and their order, and the footer stay compared. Text that is not a help page
+/// (no `Options:`, `Commands:` or `Aliases:` section) is returned as it is. Takes text already
+/// through [`normalise`] (padding folded to two spaces).
+pub(crate) fn normalise_help(text: &str) -> String {
+    static DEFAULT: OnceLock<Regex> = OnceLock::new();
+    let default = DEFAULT.get_or_init(|| Regex::new(r"\(default (.*)\)$").expect("regex"));
+    let lines: Vec<&str> = text.split('\n').collect();
+    let Some(usage) = lines.iter().position(|l| l.starts_with("Usage:  docker")) else {
+        return text.to_owned();
+    };
+    let is_section = |l: &str| !l.starts_with(' ') && l.ends_with(':') && !l.is_empty();
+    if !lines.iter().any(|l| {
+        is_section(l) && (l.ends_with("Options:") || l.ends_with("Commands:") || *l == "Aliases:")
+    }) {
+        return text.to_owned();
+    }
+    let mut out: Vec<String> = lines[..=usage].iter().map(|l| (*l).to_owned()).collect();
+    let mut section = "";
+    // The entry being read: its head and its description so far.
+    let mut entry: Option<(String, String)> = None;
+    let flush = |entry: &mut Option<(String, String)>, out: &mut Vec<String>| {
+        if let Some((head, description)) = entry.take() {
+            match default.captures(description.trim()) {
+                Some(c) => out.push(format!("{head}  (default {})", &c[1])),
+                None => out.push(head),
+            }
+        }
+    };
+    for (i, line) in lines.iter().enumerate().skip(usage + 1) {
+        if is_section(line) {
+            flush(&mut entry, &mut out);
+            section = line;
+            out.push((*line).to_owned());
+            continue;
+        }
+        if line.is_empty() {
+            flush(&mut entry, &mut out);
+            section = "";
+            out.push(String::new());
+            continue;
+        }
+        let listing = section.ends_with("Options:") || section.ends_with("Commands:");
+        if !listing {
+            // The command's description, the paragraph between the usage line and the first
+            // section; other text (aliases, footers) is compared.
+            let described = i == usage + 2 && !line.starts_with("Run '");
+            out.push(if described {
+                "<DESCRIPTION>".to_owned()
+            } else {
+                (*line).to_owned()
+            });
+            continue;
+        }
+        let body = line.trim_start();
+        let starts_entry = section.ends_with("Commands:") || body.starts_with('-');
+        match (starts_entry, &mut entry) {
+            (true, _) => {
+                flush(&mut entry, &mut out);
+                let (head, description) = body.split_once("  ").unwrap_or((body, ""));
+                entry = Some((format!("  {head}"), description.to_owned()));
+            }
+            (false, Some((_, description))) => {
+                description.push(' ');
+                description.push_str(body);
+            }
+            (false, None) => out.push((*line).to_owned()),
+        }
+    }
+    flush(&mut entry, &mut out);
+    out.join("\n")
+}
+
 /// What may legitimately differ between two engines, folded away.
 pub(crate) fn normalise(text: &str) -> String {
     static RULES: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();

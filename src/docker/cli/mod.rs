@@ -11,9 +11,10 @@ mod values;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::api::ClientEnv;
 use super::help::{
-    self, command_help, find_command, find_group, group_help, root_help, Arity, CommandSpec,
-    FlagSpec, GroupSpec, Owner, ValueKind, DEFAULT_WIDTH, GLOBAL_FLAGS, GROUPS,
+    self, command_help, find_command, find_group, find_unsimulated, group_help, root_help, Arity,
+    CommandSpec, FlagSpec, GroupSpec, Owner, Unsimulated, ValueKind, GLOBAL_FLAGS, GROUPS,
 };
 
 /// One command docklab's simulated engine implements, by its canonical path.
@@ -52,6 +53,9 @@ pub enum CommandId {
     BuilderPrune,
     /// Parsed so the engine can answer it; docklab has no registry to push to.
     Push,
+    /// A Docker command docklab lists but does not simulate (`exec`, `network ls`, `image
+    /// import`): the engine says so.
+    NotSimulated,
 }
 
 /// The flags given to one command, keyed by their long name.
@@ -152,12 +156,16 @@ pub struct CliError {
 /// `args` are the words after `docker` (e.g. `["image", "ls", "-a"]`); help is laid out for an
 /// 80-column terminal, as Docker does when standard input is not one.
 pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
-    parse_with_width(args, DEFAULT_WIDTH)
+    parse_in(args, &ClientEnv::default())
 }
 
-/// [`parse`], wrapping help for a terminal `width` columns wide.
-pub fn parse_with_width(args: &[String], width: usize) -> Result<Parsed, CliError> {
-    let width = width.max(2);
+/// [`parse`] for a client in `env`: help wrapped to its width, flags newer than its API version
+/// hidden from help and refused, its configuration directory in `docker --help`.
+pub fn parse_in(args: &[String], env: &ClientEnv) -> Result<Parsed, CliError> {
+    let env = &ClientEnv {
+        width: env.width.max(2),
+        ..env.clone()
+    };
     // Global options, up to the command word (docker/cli `HandleGlobalFlags`).
     let mut globals = Flags::new(GLOBAL_FLAGS);
     let mut root = FlagParser::new(GLOBAL_FLAGS, false, false);
@@ -171,10 +179,10 @@ pub fn parse_with_width(args: &[String], width: usize) -> Result<Parsed, CliErro
         return Ok(help_out(help::VERSION_LINE.to_string(), root_notice));
     }
     if globals.bool("help") {
-        return Ok(help_out(root_help(width), root_notice));
+        return Ok(help_out(root_help(env), root_notice));
     }
     let Some(word) = rest.first() else {
-        return Ok(help_out(String::new(), root_notice + &root_help(width)));
+        return Ok(help_out(String::new(), root_notice + &root_help(env)));
     };
     if let Some(level) = globals.value("log-level").filter(|l| !is_log_level(l)) {
         return Err(CliError {
@@ -184,19 +192,12 @@ pub fn parse_with_width(args: &[String], width: usize) -> Result<Parsed, CliErro
         });
     }
     let tail = &rest[1..];
-    let found = match word.as_str() {
-        "build" => Some(Target::Command(buildx("build"), tail.to_vec())),
-        w => match find_group(w) {
-            Some(group) => Some(find_in_group(group, tail)),
-            None => find_command(w)
-                .filter(|c| !c.path.contains(' '))
-                .map(|c| Target::Command(c, tail.to_vec())),
-        },
-    };
-    let mut result = match found {
-        Some(Target::Command(spec, args)) => parse_command(spec, &args, globals, width),
-        Some(Target::Group(group, args)) => parse_group(group, &args, width),
-        None => unknown_root_command(word, &rest, width),
+    let mut result = match find_target(word, tail) {
+        Some(Target::Command(spec, args)) => parse_command(spec, &args, globals, env),
+        Some(Target::Group(group, args)) => parse_group(group, &args, env),
+        Some(Target::Unsimulated(u, args)) => Ok(not_simulated(u, args, globals)),
+        None if word == "help" => help_command(tail, env),
+        None => unknown_root_command(word, &rest, env),
     };
     if !root_notice.is_empty() {
         match &mut result {
@@ -282,7 +283,81 @@ pub fn suggest_command(word: &str) -> Option<String> {
 enum Target {
     Command(&'static CommandSpec, Vec<String>),
     Group(&'static GroupSpec, Vec<String>),
+    /// A Docker command docklab does not simulate, and the words after it.
+    Unsimulated(&'static Unsimulated, Vec<String>),
 }
+
+/// The invocation of a command docklab does not simulate: its words are kept, not checked.
+fn not_simulated(u: &'static Unsimulated, args: Vec<String>, globals: Flags) -> Parsed {
+    Parsed::Run(Invocation {
+        command: CommandId::NotSimulated,
+        flags: Flags::new(&[]),
+        args,
+        display: u.path.to_string(),
+        globals,
+        notices: String::new(),
+    })
+}
+
+/// The command or group a word after `docker` names, with the words that follow it.
+fn find_target(word: &str, tail: &[String]) -> Option<Target> {
+    match word {
+        "build" => Some(Target::Command(buildx("build"), tail.to_vec())),
+        w => match find_group(w) {
+            Some(group) => Some(find_in_group(group, tail)),
+            None => find_command(w)
+                .filter(|c| !c.path.contains(' '))
+                .map(|c| Target::Command(c, tail.to_vec()))
+                .or_else(|| find_unsimulated(w).map(|u| Target::Unsimulated(u, tail.to_vec()))),
+        },
+    }
+}
+
+/// `docker help [COMMAND...]`: the help of that command on stdout (docker/cli's own help
+/// command: words left over after the command are an unknown topic).
+fn help_command(words: &[String], env: &ClientEnv) -> Result<Parsed, CliError> {
+    const USAGE: &str = "Usage:  docker help [command]";
+    let mut flags = Flags::new(HELP_COMMAND_FLAGS);
+    let mut parser = FlagParser::new(HELP_COMMAND_FLAGS, true, false);
+    let words = match parser.run(words, &mut flags) {
+        Ok(words) => words,
+        Err(message) => return Err(flag_error(&message, "docker help [command]", "help")),
+    };
+    if flags.bool("help") {
+        return Ok(help_out(
+            format!("{}{USAGE}\n\nHelp about the command\n", parser.notices),
+            String::new(),
+        ));
+    }
+    let unknown = |rest: &[String]| CliError {
+        stderr: format!("unknown help topic: {}\n", rest.join(" ")),
+        stdout: String::new(),
+        exit_code: 1,
+    };
+    let Some((word, tail)) = words.split_first() else {
+        return Ok(help_out(root_help(env), String::new()));
+    };
+    match find_target(word, tail) {
+        Some(Target::Command(spec, rest)) if rest.is_empty() => {
+            Ok(help_out(command_help(spec, env), String::new()))
+        }
+        Some(Target::Group(group, rest)) if rest.is_empty() => {
+            Ok(help_out(group_help(group, env), String::new()))
+        }
+        Some(Target::Unsimulated(u, rest)) if rest.is_empty() => Ok(not_simulated(
+            u,
+            vec!["--help".to_owned()],
+            Flags::new(GLOBAL_FLAGS),
+        )),
+        Some(Target::Command(_, rest) | Target::Group(_, rest) | Target::Unsimulated(_, rest)) => {
+            Err(unknown(&rest))
+        }
+        None => Err(unknown(&words)),
+    }
+}
+
+/// `docker help` has only its own `--help`.
+const HELP_COMMAND_FLAGS: &[FlagSpec] = &[];
 
 fn buildx(name: &str) -> &'static CommandSpec {
     find_command(&format!("buildx {name}")).expect("buildx build and prune are in the table")
@@ -341,6 +416,11 @@ fn find_in_group(group: &'static GroupSpec, args: &[String]) -> Target {
             rest.remove(i);
             return Target::Command(spec, rest);
         }
+        if let Some(u) = find_unsimulated(&format!("{name} {arg}")) {
+            let mut rest = args.to_vec();
+            rest.remove(i);
+            return Target::Unsimulated(u, rest);
+        }
         break;
     }
     Target::Group(group, args.to_vec())
@@ -349,7 +429,7 @@ fn find_in_group(group: &'static GroupSpec, args: &[String]) -> Target {
 fn parse_group(
     group: &'static GroupSpec,
     args: &[String],
-    width: usize,
+    env: &ClientEnv,
 ) -> Result<Parsed, CliError> {
     let buildx = group.owner == Owner::Buildx;
     let path = if buildx { "buildx" } else { group.name };
@@ -361,7 +441,7 @@ fn parse_group(
             return Err(flag_error(&message, &format!("docker {path}"), path));
         }
     };
-    let help = group_help(group, width);
+    let help = group_help(group, env);
     if flags.bool("help") {
         return Ok(help_out(parser.notices + &help, String::new()));
     }
@@ -383,14 +463,14 @@ fn parse_group(
     }
 }
 
-fn unknown_root_command(word: &str, rest: &[String], width: usize) -> Result<Parsed, CliError> {
+fn unknown_root_command(word: &str, rest: &[String], env: &ClientEnv) -> Result<Parsed, CliError> {
     let mut flags = Flags::new(GLOBAL_FLAGS);
     let mut parser = FlagParser::new(GLOBAL_FLAGS, true, false);
     if let Err(message) = parser.run(rest, &mut flags) {
         return Err(root_flag_error(&message, &parser.notices));
     }
     if flags.bool("help") {
-        return Ok(help_out(parser.notices + &root_help(width), String::new()));
+        return Ok(help_out(parser.notices + &root_help(env), String::new()));
     }
     Err(CliError {
         stderr: format!(
@@ -405,7 +485,7 @@ fn parse_command(
     spec: &'static CommandSpec,
     args: &[String],
     globals: Flags,
-    width: usize,
+    env: &ClientEnv,
 ) -> Result<Parsed, CliError> {
     let mut flags = Flags::new(spec.flags);
     let mut parser = FlagParser::new(spec.flags, spec.interspersed, spec.own_help_flag);
@@ -417,7 +497,7 @@ fn parse_command(
     };
     if flags.bool("help") {
         return Ok(help_out(
-            parser.notices + &command_help(spec, width),
+            parser.notices + &command_help(spec, env),
             String::new(),
         ));
     }
@@ -433,12 +513,20 @@ fn parse_command(
         });
     }
     flags.given.remove("help");
-    // docker/cli `areFlagsSupported`, checked against docklab's Linux, non-experimental daemon.
-    let refusals: Vec<String> = spec
-        .flags
-        .iter()
-        .filter(|f| flags.is_set(f.long))
-        .filter_map(|f| f.daemon.map(|d| d.refusal(f.long)))
+    // docker/cli `areFlagsSupported`, checked against the API version the client speaks and
+    // docklab's Linux, non-experimental daemon, in pflag's (sorted) order.
+    let mut given: Vec<&FlagSpec> = spec.flags.iter().filter(|f| flags.is_set(f.long)).collect();
+    given.sort_by_key(|f| f.long);
+    let refusals: Vec<String> = given
+        .into_iter()
+        .filter_map(|f| match (f.since, f.daemon) {
+            (Some(since), _) if !env.supports(Some(since)) => Some(format!(
+                "\"--{}\" requires API version {since}, but the Docker daemon API version is {}",
+                f.long, env.api
+            )),
+            (_, Some(d)) => Some(d.refusal(f.long)),
+            _ => None,
+        })
         .collect();
     if !refusals.is_empty() {
         return Err(CliError {
@@ -517,6 +605,7 @@ const HELP_FLAG: FlagSpec = FlagSpec {
     no_opt_default: None,
     check: help::Check::None,
     daemon: None,
+    since: None,
 };
 
 /// pflag's `parseArgs` over one command's flags.

@@ -2,6 +2,7 @@
 //! flag errors, unknown commands and help never reach the daemon).
 
 use super::*;
+use crate::docker::api::{ApiVersion, ClientEnv};
 use pretty_assertions::assert_eq;
 
 fn words(line: &str) -> Vec<String> {
@@ -153,7 +154,7 @@ fn flags_the_daemon_does_not_support_are_refused() {
 
 #[test]
 fn help_goes_where_docker_sends_it() {
-    let root = help::root_help(80);
+    let root = help::root_help(&crate::docker::api::ClientEnv::default());
     // Bare `docker` and bare management commands print help on stderr, exit 0.
     assert_eq!(outcome(""), (String::new(), root.clone(), 0));
     assert_eq!(outcome("--debug"), (String::new(), root.clone(), 0));
@@ -226,6 +227,7 @@ Manage images
 Commands:
   build       Build an image from a Dockerfile
   history     Show the history of an image
+  import      Make a filesystem image from a tarball
   inspect     Display detailed information on one or more images
   load        Load an image from a tar archive or STDIN
   ls          List images
@@ -482,4 +484,93 @@ fn typed_values_use_gos_wording() {
     assert_eq!(first("run --health-interval 1 i"), "invalid argument \"1\" for \"--health-interval\" flag: time: missing unit in duration \"1\"");
     assert_eq!(first("run --health-interval 1x i"), "invalid argument \"1x\" for \"--health-interval\" flag: time: unknown unit \"x\" in duration \"1x\"");
     assert_eq!(outcome("run -c 0x10 -m 512m --memory-swap -1 --cpus 1.5 --health-interval 1m30s --ulimit nofile=1024:2048 i").2, 0);
+}
+
+#[test]
+fn help_command_prints_the_help_of_its_topic() {
+    assert_eq!(outcome("help pull"), outcome("pull --help"));
+    assert_eq!(outcome("help image ls"), outcome("image ls --help"));
+    assert_eq!(outcome("help").0, outcome("--help").0);
+    let Err(e) = parse(&words("help image nosuch")) else {
+        panic!("an unknown topic is an error")
+    };
+    assert_eq!(
+        (e.stderr.as_str(), e.exit_code),
+        ("unknown help topic: nosuch\n", 1)
+    );
+    let Err(e) = parse(&words("help nosuch")) else {
+        panic!("an unknown topic is an error")
+    };
+    assert_eq!(e.stderr, "unknown help topic: nosuch\n");
+}
+
+#[test]
+fn an_older_api_version_hides_and_refuses_newer_flags() {
+    let old = ClientEnv {
+        api: ApiVersion::new("1.41"),
+        ..ClientEnv::default()
+    };
+    let help = |env: &ClientEnv, line: &str| match parse_in(&words(line), env) {
+        Ok(Parsed::Help { stdout, .. }) => stdout,
+        other => panic!("{line}: {other:?}"),
+    };
+    assert!(help(&ClientEnv::default(), "images --help").contains("--tree"));
+    assert!(!help(&old, "images --help").contains("--tree"));
+    assert!(help(&old, "pull --help").contains("--platform"));
+    let Err(e) = parse_in(
+        &words("run --annotation a=b --platform linux/amd64 --rm busybox"),
+        &ClientEnv {
+            api: ApiVersion::new("1.30"),
+            ..ClientEnv::default()
+        },
+    ) else {
+        panic!("flags newer than the API are refused")
+    };
+    assert_eq!(
+        e.stderr,
+        "\"--annotation\" requires API version 1.43, but the Docker daemon API version is 1.30\n\"--platform\" requires API version 1.32, but the Docker daemon API version is 1.30\n"
+    );
+    assert_eq!(e.exit_code, 1);
+    assert!(parse_in(&words("images --tree"), &ClientEnv::default()).is_ok());
+}
+
+#[test]
+fn commands_docklab_does_not_simulate_are_listed_and_recognised() {
+    let root = outcome("--help").0;
+    for name in ["exec", "network", "volume", "swarm", "logs"] {
+        assert!(
+            root.lines().any(|l| l.starts_with(&format!("  {name} "))),
+            "{name} missing from docker --help"
+        );
+    }
+    for (line, display) in [
+        ("exec -it web sh", "exec"),
+        ("network ls", "network"),
+        ("image import x.tar", "image import"),
+        ("container logs web", "container logs"),
+    ] {
+        match parse(&words(line)) {
+            Ok(Parsed::Run(inv)) => {
+                assert_eq!(inv.command, CommandId::NotSimulated, "{line}");
+                assert_eq!(inv.display, display, "{line}");
+            }
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn root_help_shows_the_clients_config_directory() {
+    let env = ClientEnv {
+        config_dir: "/home/ana/.docker".into(),
+        ..ClientEnv::default()
+    };
+    let Ok(Parsed::Help { stdout, .. }) = parse_in(&words("--help"), &env) else {
+        panic!("help")
+    };
+    assert!(
+        stdout.contains("(default \"/home/ana/.docker\")"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\"/home/ana/.docker/ca.pem\""), "{stdout}");
 }

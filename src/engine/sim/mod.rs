@@ -16,6 +16,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use super::{Clock, Engine, EngineError, EngineState, Interaction, Outcome};
+use crate::docker::api::{ApiVersion, ClientEnv};
 use crate::docker::cli::{self, CommandId, Invocation, Parsed};
 use crate::docker::reference::Reference;
 use crate::store::{Digest, State, Store, StoreError};
@@ -102,7 +103,8 @@ impl SimEngine {
 
 impl Engine for SimEngine {
     fn exec(&mut self, args: &[String], io: &mut dyn Interaction) -> Result<Outcome, EngineError> {
-        let inv = match cli::parse(args) {
+        let client = ClientEnv::from_vars(|name| lookup_var(&self.env, name));
+        let inv = match cli::parse_in(args, &client) {
             Err(e) => {
                 return Ok(Outcome {
                     stdout: e.stdout,
@@ -122,9 +124,23 @@ impl Engine for SimEngine {
         };
         // Commands that need no store.
         if inv.command == CommandId::Version {
-            let mut out = system::version();
+            let mut out = system::version(&client.api);
             out.stdout.insert_str(0, &inv.notices);
             return Ok(out);
+        }
+        if matches!(inv.command, CommandId::Push | CommandId::NotSimulated) {
+            return Err(EngineError::NotSimulated {
+                command: inv.display,
+            });
+        }
+        // The daemon answers only the API versions it knows (`DOCKER_API_VERSION=1.99`).
+        if let Some(refusal) = client.api.daemon_refusal() {
+            return Ok(Outcome {
+                stdout: inv.notices,
+                stderr: format!("Error response from daemon: {refusal}\n"),
+                exit_code: 1,
+                ..Outcome::default()
+            });
         }
         let mut out = self.with_ctx(|ctx| dispatch(ctx, &inv, io))?;
         out.stdout.insert_str(0, &inv.notices);
@@ -151,7 +167,7 @@ fn dispatch(
     io: &mut dyn Interaction,
 ) -> Result<Outcome, StoreError> {
     use CommandId as C;
-    let result = match inv.command {
+    match inv.command {
         C::Pull => pull::pull(ctx, inv),
         C::ImageLs => images::list(ctx, inv),
         C::Tag => images::tag(ctx, inv),
@@ -170,7 +186,7 @@ fn dispatch(
         C::Start => containers::start(ctx, inv),
         C::Rm => containers::rm(ctx, inv),
         C::Info => system::info(ctx),
-        C::Version => Ok(system::version()),
+        C::Version => Ok(system::version(&ctx.api())),
         C::BuilderPrune => system::builder_prune(ctx, inv, io),
         C::Build => build::build(ctx, inv),
         C::Save => {
@@ -181,15 +197,9 @@ fn dispatch(
             let cwd = ctx.cwd.clone();
             archive::load(ctx, inv, &cwd)
         }
-        C::Push => Ok(Outcome::error(
-            format!(
-                "docklab: 'docker {}' is not simulated yet; use --engine docker to run it on a real Docker\n",
-                inv.display
-            ),
-            1,
-        )),
-    };
-    result
+        // Answered by `exec` before the store is opened.
+        C::Push | C::NotSimulated => Ok(Outcome::default()),
+    }
 }
 
 /// One command's view of the store and its state.
@@ -211,13 +221,23 @@ pub(crate) struct Ctx<'s> {
 impl Ctx<'_> {
     /// A variable as the command sees it: set before `docker`, else docklab's environment.
     fn var(&self, name: &str) -> Option<String> {
-        self.env
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .or_else(|| std::env::var(name).ok())
+        lookup_var(self.env, name)
     }
+
+    /// The API version the client speaks for this command (`DOCKER_API_VERSION`).
+    fn api(&self) -> ApiVersion {
+        ApiVersion::from_env(self.var("DOCKER_API_VERSION").as_deref())
+    }
+}
+
+/// A variable as a command sees it: set before `docker` (the last assignment wins), else
+/// docklab's own environment.
+fn lookup_var(env: &[(String, String)], name: &str) -> Option<String> {
+    env.iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .or_else(|| std::env::var(name).ok())
 }
 
 /// Why an image could not be found or named.

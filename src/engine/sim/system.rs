@@ -5,6 +5,7 @@ use serde_json::json;
 use super::images::render;
 use super::remove::{confirm, prune_images};
 use super::{usage_error, Ctx, Outcome};
+use crate::docker::api::ApiVersion;
 use crate::docker::cli::Invocation;
 use crate::docker::units::{human_size, human_size4};
 use crate::engine::Interaction;
@@ -323,26 +324,45 @@ pub(super) fn builder_prune(
 }
 
 /// `docker version`: the client as Docker 28's, the server as docklab's simulation.
-pub(super) fn version() -> Outcome {
-    Outcome::ok(format!(
+pub(super) fn version(api: &ApiVersion) -> Outcome {
+    // The client shows the version it speaks, and what it was lowered from.
+    let current = ApiVersion::current();
+    let client_api = if *api == current {
+        current.to_string()
+    } else {
+        format!("{api} (downgraded from {current})")
+    };
+    let client = format!(
         "Client:
  Version:           28.2.2
- API version:       1.50
+ API version:       {client_api}
  Go version:        go1.24.3
  Git commit:        e6534b4
- Built:             Fri May 30 12:07:26 2025
+ Built:             Fri May 30 12:07:14 2025
  OS/Arch:           linux/amd64
  Context:           default
-
+"
+    );
+    if let Some(refusal) = api.daemon_refusal() {
+        return Outcome {
+            stdout: client,
+            stderr: format!("Error response from daemon: {refusal}\n"),
+            exit_code: 1,
+            ..Outcome::default()
+        };
+    }
+    Outcome::ok(format!(
+        "{client}
 Server: docklab simulated engine
  Engine:
   Version:          docklab {}
-  API version:      1.50 (simulated)
+  API version:      {current} (minimum version {}, simulated)
   OS/Arch:          linux/amd64
   Experimental:     false
   Notes:            no daemon, no network; images come from docklab's offline catalog
 ",
-        env!("CARGO_PKG_VERSION")
+        env!("CARGO_PKG_VERSION"),
+        ApiVersion::minimum(),
     ))
 }
 
