@@ -81,6 +81,24 @@ pub struct CatalogHistory {
 const EMPTY_LAYER_SOURCE: &str =
     "sha256:4f4fb700ef54461cfa02571ae0db9a0dc1e0cdb5577484a6d75e68dc38e8acc1";
 
+/// The size the catalog gives the layer whose stand-in tar has digest `diff_id` (what `image ls`
+/// shows for it), when it is one of the catalog's: so a catalog image saved and loaded again
+/// keeps the sizes it was pulled with.
+pub fn layer_size(diff_id: &crate::store::Digest) -> Option<u64> {
+    static SIZES: OnceLock<BTreeMap<crate::store::Digest, u64>> = OnceLock::new();
+    SIZES
+        .get_or_init(|| {
+            catalog()
+                .images
+                .iter()
+                .flat_map(|image| &image.layers)
+                .map(|layer| (crate::store::Digest::of(&layer.tar()), layer.size))
+                .collect()
+        })
+        .get(diff_id)
+        .copied()
+}
+
 /// The embedded catalog.
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();

@@ -47,6 +47,18 @@ pub enum TemplateError {
     },
 }
 
+impl TemplateError {
+    /// Go's own error text (`template: :1:2: executing …`), without the
+    /// `template parsing error: ` most commands put before it.
+    pub fn go_error(&self) -> String {
+        let text = self.to_string();
+        match text.strip_prefix("template parsing error: ") {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        }
+    }
+}
+
 /// A Go value as `text/template` sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -1555,9 +1567,17 @@ pub fn render_table(
     headers: &serde_json::Value,
     rows: &[serde_json::Value],
 ) -> Result<String, TemplateError> {
-    let rows = rows
-        .iter()
-        .map(|r| Ok(Value::context("*formatter.Context", r)));
+    render_table_as(template, headers, rows, "*formatter.Context")
+}
+
+/// [`render_table`] with rows named `type_name` in error messages (`*formatter.ContainerContext`).
+pub fn render_table_as(
+    template: &Template,
+    headers: &serde_json::Value,
+    rows: &[serde_json::Value],
+    type_name: &str,
+) -> Result<String, TemplateError> {
+    let rows = rows.iter().map(|r| Ok(Value::context(type_name, r)));
     render_each(template, &Value::from_json(headers), rows)
 }
 

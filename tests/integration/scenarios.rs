@@ -15,11 +15,16 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::support::{normalise, normalise_help, parse_real, parse_scenario, scenarios_dir};
+use crate::support::{
+    normalise, normalise_help, normalise_unordered, parse_real, parse_scenario, scenarios_dir,
+};
 
 /// The instant the simulator's clock is frozen at: the day the scenarios were recorded, so that
 /// "13 months ago" reads the same on both sides.
 const CLOCK: &str = "2026-11-27T18:40:00Z";
+
+/// The working directory the recorder runs commands in (it shows in some error messages).
+const RECORD_WORK: &str = "/tmp/docklab-record-work";
 
 /// The home the recorder gives the real client (its `~/.docker` shows in `docker --help`).
 const RECORD_HOME: &str = "/tmp/docklab-record-home";
@@ -149,9 +154,15 @@ fn simulator_matches_real_docker() {
             assert_eq!(words.first().map(String::as_str), Some("docker"), "{key}");
             let (exit, stdout, stderr) =
                 docklab_in(home.path(), work.path(), &vars, &words[1..], &step.stdin);
+            // The replay's working directory stands for the recorder's.
+            let here = work.path().display().to_string();
+            let (stdout, stderr) = (
+                stdout.replace(&here, RECORD_WORK),
+                stderr.replace(&here, RECORD_WORK),
+            );
             compared += 1;
             let norm = |text: &str| {
-                let text = normalise_help(&normalise(text));
+                let text = normalise_unordered(&normalise_help(&normalise(text)));
                 if sizes_differ {
                     crate::support::normalise_sizes(&text)
                 } else {
@@ -163,7 +174,7 @@ fn simulator_matches_real_docker() {
                 && norm(&stderr) == norm(&want.stderr);
             // The same without folding help descriptions, for the record.
             let plain = |text: &str| {
-                let text = normalise(text);
+                let text = normalise_unordered(&normalise(text));
                 if sizes_differ {
                     crate::support::normalise_sizes(&text)
                 } else {
@@ -239,6 +250,19 @@ fn normalisation_folds_ids_times_and_padding() {
         normalise("nginx   latest   0123456789ab   4 weeks ago   152MB\n"),
     );
     assert_ne!(normalise("nginx latest\n"), normalise("nginx stable\n"));
+}
+
+#[test]
+fn normalisation_ignores_the_order_docker_leaves_to_chance() {
+    let a = "Deleted Images:\nuntagged: b:1\ndeleted: sha256:2\nuntagged: a:1\ndeleted: sha256:1\n\nTotal reclaimed space: 1B\nLoaded image: z:1\nLoaded image: y:1\n";
+    let b = "Deleted Images:\nuntagged: a:1\ndeleted: sha256:1\nuntagged: b:1\ndeleted: sha256:2\n\nTotal reclaimed space: 1B\nLoaded image: y:1\nLoaded image: z:1\n";
+    assert_eq!(normalise_unordered(a), normalise_unordered(b));
+    // Within one image, the order stays compared.
+    let c = "Deleted Images:\ndeleted: sha256:1\nuntagged: a:1\n";
+    assert_ne!(
+        normalise_unordered(c),
+        normalise_unordered("Deleted Images:\nuntagged: a:1\ndeleted: sha256:1\n")
+    );
 }
 
 #[test]

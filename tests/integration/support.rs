@@ -187,6 +187,47 @@ pub(crate) fn normalise_help(text: &str) -> String {
     out.join("\n")
 }
 
+/// Lines whose order real Docker leaves to chance, put in one order: the images of one
+/// `Deleted Images:` block (the daemon prunes them in Go map order; each image's own
+/// `untagged:`/`deleted:` lines stay together and in order) and consecutive `Loaded image:`
+/// lines (`docker save` writes several images in map order).
+pub(crate) fn normalise_unordered(text: &str) -> String {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        out.push(line.to_owned());
+        i += 1;
+        if line == "Deleted Images:" {
+            let mut groups: Vec<Vec<&str>> = Vec::new();
+            while i < lines.len() && !lines[i].is_empty() {
+                let new_group = groups.last().is_none_or(|g: &Vec<&str>| {
+                    lines[i].starts_with("untagged: ")
+                        && g.last().is_some_and(|l| l.starts_with("deleted: "))
+                });
+                if new_group {
+                    groups.push(Vec::new());
+                }
+                groups.last_mut().expect("a group").push(lines[i]);
+                i += 1;
+            }
+            groups.sort();
+            out.extend(groups.into_iter().flatten().map(str::to_owned));
+        } else if line.starts_with("Loaded image: ") {
+            out.pop();
+            let start = i - 1;
+            while i < lines.len() && lines[i].starts_with("Loaded image: ") {
+                i += 1;
+            }
+            let mut run: Vec<&str> = lines[start..i].to_vec();
+            run.sort_unstable();
+            out.extend(run.into_iter().map(str::to_owned));
+        }
+    }
+    out.join("\n")
+}
+
 /// What may legitimately differ between two engines, folded away.
 pub(crate) fn normalise(text: &str) -> String {
     static RULES: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();

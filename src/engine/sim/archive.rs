@@ -36,8 +36,40 @@ pub(super) fn save(ctx: &mut Ctx<'_>, inv: &Invocation, cwd: &Path) -> Result<Ou
     };
     let mut images: Vec<(Digest, Vec<String>)> = Vec::new();
     for name in &inv.args {
+        // A bare repository name saves every tag of it (moby `tarexporter.parseNames`).
+        if let Ok(r) = Reference::parse(name) {
+            if r.tag().is_none() && r.digest().is_none() && !name.starts_with("sha256:") {
+                let prefix = format!("{}:", r.name());
+                let tagged: Vec<(String, Digest)> = ctx
+                    .state
+                    .refs
+                    .iter()
+                    .filter(|(full, _)| full.starts_with(&prefix))
+                    .map(|(full, id)| (full.clone(), id.clone()))
+                    .collect();
+                for (full, id) in tagged {
+                    let familiar = Reference::parse(&full)
+                        .map(|r| r.familiar_string())
+                        .unwrap_or(full);
+                    match images.iter_mut().find(|(i, _)| *i == id) {
+                        Some((_, t)) => t.push(familiar),
+                        None => images.push((id, vec![familiar])),
+                    }
+                }
+                if images.iter().any(|(_, tags)| {
+                    tags.iter()
+                        .any(|t| t.starts_with(&format!("{}:", r.familiar_name())))
+                }) {
+                    continue;
+                }
+            }
+        }
         let id = match ctx.find_image(name) {
             Ok(id) => id,
+            // The daemon names the image as it was given.
+            Err(super::Lookup::NotFound(_)) => {
+                return Ok(Outcome::daemon_error(format!("No such image: {name}")))
+            }
             Err(e) => return Ok(Outcome::daemon_error(e.message())),
         };
         let tags: Vec<String> = match Reference::parse(name) {
@@ -353,7 +385,9 @@ pub(super) fn load(ctx: &mut Ctx<'_>, inv: &Invocation, cwd: &Path) -> Result<Ou
             if &digest != diff {
                 return fail(ctx, &new_blobs, format!("layer {layer} has digest {digest}, its config says {diff} (compressed layers are not supported)"));
             }
-            sizes.push(shown_size(ctx, &digest));
+            sizes.push(
+                crate::catalog::layer_size(&digest).unwrap_or_else(|| shown_size(ctx, &digest)),
+            );
         }
         let id = ctx.store.put_blob(&config_bytes)?;
         loaded.push((
@@ -411,9 +445,7 @@ pub(super) fn load(ctx: &mut Ctx<'_>, inv: &Invocation, cwd: &Path) -> Result<Ou
         }
         ctx.touch();
     }
-    if inv.flags.bool("quiet") {
-        out.stdout.clear();
-    }
+    // `--quiet` hides the progress only: the `Loaded image` lines still come.
     Ok(out)
 }
 

@@ -4,14 +4,17 @@
 
 use serde_json::{json, Value};
 
-use super::images::render;
+use std::collections::BTreeMap;
+
+use super::filters::Filters;
+use super::images::render_as;
 use super::pull::pull_reference;
 use super::{names, parse_time, truncate_id, usage_error, Ctx, Lookup, Outcome};
 use crate::docker::cli::Invocation;
 use crate::docker::reference::Reference;
 use crate::docker::text::ellipsis;
 use crate::docker::units::{go_time_string, human_duration, human_size};
-use crate::store::{ContainerRecord, ContainerStatus, StoreError};
+use crate::store::{ContainerRecord, ContainerStatus, Digest, StoreError};
 
 /// The greeting `hello-world` prints.
 const HELLO: &str = "
@@ -354,36 +357,270 @@ fn image_column(ctx: &Ctx<'_>, c: &ContainerRecord) -> String {
 }
 
 /// `docker ps [OPTIONS]`
+/// The filters `docker ps` accepts (moby `acceptedPsFilterTags`).
+const PS_FILTERS: &[&str] = &[
+    "ancestor",
+    "before",
+    "exited",
+    "id",
+    "isolation",
+    "label",
+    "name",
+    "status",
+    "health",
+    "since",
+    "volume",
+    "network",
+    "is-task",
+    "publish",
+    "expose",
+];
+
+/// Container states the daemon knows (`status=` values), in its order.
+const STATES: &[&str] = &[
+    "created",
+    "running",
+    "paused",
+    "restarting",
+    "removing",
+    "exited",
+    "dead",
+];
+
+pub(super) fn state_name(c: &ContainerRecord) -> &'static str {
+    match c.status {
+        ContainerStatus::Running => "running",
+        ContainerStatus::Exited => "exited",
+        ContainerStatus::Created => "created",
+    }
+}
+
+/// A container's labels: its image's (docklab's `run` adds none of its own).
+fn labels(ctx: &Ctx<'_>, c: &ContainerRecord) -> BTreeMap<String, String> {
+    ctx.config(&c.image)
+        .ok()
+        .and_then(|config| config.config.labels)
+        .unwrap_or_default()
+}
+
+/// The containers `docker ps` lists, newest first: the daemon's `foldFilter` and
+/// `includeContainerInList` (moby daemon/list.go), or its error.
+fn listed(ctx: &Ctx<'_>, inv: &Invocation) -> Result<Vec<usize>, String> {
+    let filters = Filters::parse(inv.flags.values("filter"))?;
+    filters.validate(PS_FILTERS)?;
+    let mut exited = Vec::new();
+    for v in filters.values("exited") {
+        let code: i32 = v.parse().map_err(|_| {
+            format!("invalid filter 'exited={v}': strconv.Atoi: parsing {v:?}: invalid syntax")
+        })?;
+        exited.push(code);
+    }
+    let mut all = inv.flags.bool("all");
+    for v in filters.values("status") {
+        if !STATES.contains(&v.as_str()) {
+            return Err(format!(
+                "invalid filter 'status={v}': invalid value for state ({v}): must be one of {}",
+                STATES.join(", ")
+            ));
+        }
+        all = true;
+    }
+    let is_task = filters.bool_or("is-task", false)?;
+    for v in filters.values("health") {
+        if !["none", "starting", "healthy", "unhealthy"].contains(&v.as_str()) {
+            return Err(format!(
+                "invalid filter 'health={v}': invalid value for health ({v}): must be one of none, starting, healthy, unhealthy"
+            ));
+        }
+    }
+    let by_id_or_name = |value: &str| -> Result<usize, String> {
+        find(ctx, value).ok_or_else(|| format!("No such container: {value}"))
+    };
+    let mut before = None;
+    for v in filters.values("before") {
+        before = Some(by_id_or_name(v)?);
+    }
+    let mut since = None;
+    for v in filters.values("since") {
+        since = Some(by_id_or_name(v)?);
+    }
+    // `ancestor`: the images named and every image built on them.
+    let ancestors: Vec<Digest> = filters
+        .values("ancestor")
+        .iter()
+        .filter_map(|name| ctx.find_image(name).ok())
+        .collect();
+    let descends = |image: &Digest| {
+        let mut at = Some(image.clone());
+        while let Some(id) = at {
+            if ancestors.contains(&id) {
+                return true;
+            }
+            at = ctx.state.images.get(&id).and_then(|r| r.parent.clone());
+        }
+        false
+    };
+    let port_set = |key: &str| -> Result<Vec<String>, String> {
+        let mut ports = Vec::new();
+        for v in filters.values(key) {
+            if v.contains(':') {
+                return Err(format!("filter for '{key}' should not contain ':': {v}"));
+            }
+            let (range, proto) = v.split_once('/').unwrap_or((v, "tcp"));
+            let (start, end) = range.split_once('-').unwrap_or((range, range));
+            let parse = |p: &str| {
+                p.parse::<u16>().map_err(|_| {
+                    format!("error while looking up for {key} {v}: invalid start port '{p}'")
+                })
+            };
+            for port in parse(start)?..=parse(end)? {
+                ports.push(format!("{port}/{proto}"));
+            }
+        }
+        Ok(ports)
+    };
+    let (publish, expose) = (port_set("publish")?, port_set("expose")?);
+    let mut limit: i64 = inv
+        .flags
+        .value("last")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(-1);
+    if inv.flags.bool("latest") && limit == -1 {
+        limit = 1;
+    }
+
+    let mut out = Vec::new();
+    let mut skipping_until_before = before.is_some();
+    for (i, c) in ctx.state.containers.iter().enumerate().rev() {
+        if skipping_until_before {
+            if Some(i) == before {
+                skipping_until_before = false;
+            }
+            continue;
+        }
+        if Some(i) == since {
+            break;
+        }
+        let running = c.status == ContainerStatus::Running;
+        if !running && !all && limit <= 0 {
+            continue;
+        }
+        let slash_name = format!("/{}", c.name);
+        if !filters.matches("name", &slash_name) && !filters.matches("name", &c.name) {
+            continue;
+        }
+        if !filters.matches("id", &c.id) {
+            continue;
+        }
+        if filters.contains("is-task") && is_task {
+            continue;
+        }
+        if !filters.match_labels("label", &labels(ctx, c)) {
+            continue;
+        }
+        if !filters.matches("isolation", "default") {
+            continue;
+        }
+        if limit > 0 && i64::try_from(out.len()).unwrap_or(i64::MAX) == limit {
+            break;
+        }
+        let started = c.started_at.is_some();
+        if !(exited.is_empty() || started && !running && exited.contains(&c.exit_code)) {
+            continue;
+        }
+        if !filters.matches("status", state_name(c)) {
+            continue;
+        }
+        if !filters.exact_match("health", "none") {
+            continue;
+        }
+        // docklab's containers mount no volume.
+        if filters.contains("volume") {
+            continue;
+        }
+        if filters.contains("ancestor") && !descends(&c.image) {
+            continue;
+        }
+        let network = c.network.clone().unwrap_or_else(|| "bridge".to_owned());
+        if filters.contains("network") && !filters.values("network").contains(&network) {
+            continue;
+        }
+        if !publish.is_empty() || !expose.is_empty() {
+            let (published, exposed) = port_pairs(ctx, c);
+            if !published.iter().any(|p| publish.contains(p))
+                && !exposed.iter().any(|p| expose.contains(p))
+            {
+                continue;
+            }
+        }
+        out.push(i);
+    }
+    Ok(out)
+}
+
+/// The ports a running container lists (`ps`' Ports): (host side `8080/tcp`, container side
+/// `80/tcp`), for the `publish` and `expose` filters.
+fn port_pairs(ctx: &Ctx<'_>, c: &ContainerRecord) -> (Vec<String>, Vec<String>) {
+    let (mut published, mut exposed) = (Vec::new(), Vec::new());
+    if c.status != ContainerStatus::Running {
+        return (published, exposed);
+    }
+    for p in &c.ports {
+        let fields: Vec<&str> = p.split(':').collect();
+        let (host, inside) = match fields.as_slice() {
+            [h, c] | [_, h, c] => (*h, *c),
+            [c] => ("", *c),
+            _ => continue,
+        };
+        let (port, proto) = inside.split_once('/').unwrap_or((inside, "tcp"));
+        exposed.push(format!("{port}/{proto}"));
+        if !host.is_empty() {
+            published.push(format!("{host}/{proto}"));
+        }
+    }
+    if let Ok(config) = ctx.config(&c.image) {
+        exposed.extend(config.config.exposed_ports.unwrap_or_default().into_keys());
+    }
+    (published, exposed)
+}
+
+/// `docker ps [OPTIONS]`
 pub(super) fn ps(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
     if !inv.args.is_empty() {
         return Ok(usage_error(inv, "accepts no arguments"));
     }
-    let all = inv.flags.bool("all");
+    let listed = match listed(ctx, inv) {
+        Ok(listed) => listed,
+        Err(e) if e.starts_with("bad format") => return Ok(Outcome::error(format!("{e}\n"), 1)),
+        Err(e) => return Ok(Outcome::daemon_error(e)),
+    };
     let trunc = !inv.flags.bool("no-trunc");
-    let rows: Vec<Value> = ctx
-        .state
-        .containers
-        .iter()
-        .rev()
-        .filter(|c| all || c.status == ContainerStatus::Running)
-        .map(|c| {
+    let rows: Vec<Value> = listed
+        .into_iter()
+        .map(|i| {
+            let c = &ctx.state.containers[i];
             let command = command_line(c);
             let command = if trunc { ellipsis(&command, 20) } else { command };
             let created = parse_time(&c.created).unwrap_or(ctx.now);
+            let labels: Vec<String> = labels(ctx, c)
+                .into_iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             json!({
                 "Command": crate::docker::reference::go_quote(&command),
                 "CreatedAt": go_time_string(&created.to_zoned(jiff::tz::TimeZone::system())),
                 "ID": if trunc { truncate_id(&c.id).to_owned() } else { c.id.clone() },
                 "Image": image_column(ctx, c),
-                "Labels": "",
+                "Labels": labels.join(","),
                 "LocalVolumes": "0",
                 "Mounts": "",
                 "Names": c.name,
                 "Networks": c.network.clone().unwrap_or_else(|| "bridge".to_owned()),
+                "Platform": null,
                 "Ports": ports_text(ctx, c),
                 "RunningFor": format!("{} ago", human_duration(std::time::Duration::try_from(ctx.now.duration_since(created)).unwrap_or_default())),
                 "Size": human_size(0),
-                "State": match c.status { ContainerStatus::Running => "running", ContainerStatus::Exited => "exited", ContainerStatus::Created => "created" },
+                "State": state_name(c),
                 "Status": status_text(ctx, c),
             })
         })
@@ -400,7 +637,14 @@ pub(super) fn ps(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         "Networks": "NETWORKS", "Ports": "PORTS", "RunningFor": "CREATED", "Size": "SIZE",
         "State": "STATE", "Status": "STATUS",
     });
-    Ok(render(format, &headers, &rows))
+    // docker/cli's `ps` words a failed template its own way.
+    Ok(render_as(
+        format,
+        &headers,
+        &rows,
+        "*formatter.ContainerContext",
+        "failed to execute template: ",
+    ))
 }
 
 /// Applies `f` to each named container; prints each name on success, as `stop`/`start`/`rm` do.
@@ -457,7 +701,8 @@ pub(super) fn stop(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
 
 /// `docker start CONTAINER...`
 pub(super) fn start(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
-    Ok(each_container(ctx, inv, |ctx, i| {
+    let mut failed = Vec::new();
+    let mut out = each_container(ctx, inv, |ctx, i| {
         let now = ctx.now_rfc3339();
         let c = &mut ctx.state.containers[i];
         if c.status != ContainerStatus::Running {
@@ -473,7 +718,23 @@ pub(super) fn start(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Stor
             ctx.touch();
         }
         Ok(())
-    }))
+    });
+    // docker/cli's `start` names every container it could not start at the end.
+    if out.exit_code != 0 && !inv.args.is_empty() {
+        failed.extend(
+            inv.args
+                .iter()
+                .filter(|name| find(ctx, name).is_none())
+                .cloned(),
+        );
+        if !failed.is_empty() {
+            out.stderr.push_str(&format!(
+                "Error: failed to start containers: {}\n",
+                failed.join(", ")
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// `docker rm [OPTIONS] CONTAINER...`

@@ -1,12 +1,15 @@
 //! `image ls`, `tag`, `history` and `inspect`.
 
+use jiff::Timestamp;
 use serde_json::{json, Map, Value};
+
+use super::filters::Filters;
 
 use super::{parse_time, truncate_id, usage_error, Ctx, Outcome};
 use crate::docker::cli::Invocation;
 use crate::docker::json;
 use crate::docker::reference::{self, Reference};
-use crate::docker::template::{render_table, Template};
+use crate::docker::template::{render_table, render_table_as, Template};
 use crate::docker::text::ellipsis;
 use crate::docker::units::{created_since, go_time_string, human_size, human_size4, rfc3339_nano};
 use crate::store::{Digest, StoreError};
@@ -21,6 +24,26 @@ pub(super) fn render(format: &str, headers: &Value, rows: &[Value]) -> Outcome {
     match rendered {
         Ok(text) => Outcome::ok(text),
         Err(e) => Outcome::error(format!("{e}\n"), 1),
+    }
+}
+
+/// [`render`] as a command whose rows are Go type `type_name` in error messages, and which
+/// puts `exec_prefix` before a template's execution error (`ps`: `failed to execute template: `;
+/// most: `template parsing error: `).
+pub(super) fn render_as(
+    format: &str,
+    headers: &Value,
+    rows: &[Value],
+    type_name: &str,
+    exec_prefix: &str,
+) -> Outcome {
+    let template = match Template::parse(format) {
+        Ok(t) => t,
+        Err(e) => return Outcome::error(format!("{e}\n"), 1),
+    };
+    match render_table_as(&template, headers, rows, type_name) {
+        Ok(text) => Outcome::ok(text),
+        Err(e) => Outcome::error(format!("{exec_prefix}{}\n", e.go_error()), 1),
     }
 }
 
@@ -102,6 +125,33 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
             _ => return Ok(Outcome::daemon_error(format!("invalid filter '{key}'"))),
         }
     }
+    let filters = match Filters::parse(inv.flags.values("filter")) {
+        Ok(f) => f,
+        Err(e) => return Ok(Outcome::error(format!("{e}\n"), 1)),
+    };
+    // `before`/`since`: the oldest and the newest image named; `until`: an instant.
+    let mut before: Option<Timestamp> = None;
+    let mut since: Option<Timestamp> = None;
+    for (key, bound) in [("before", &mut before), ("since", &mut since)] {
+        for name in filters.values(key) {
+            let id = match ctx.find_image(name) {
+                Ok(id) => id,
+                Err(e) => return Ok(Outcome::daemon_error(e.message())),
+            };
+            let Some(created) = parse_time(&ctx.state.images[&id].created) else {
+                continue;
+            };
+            *bound = Some(match (*bound, key) {
+                (Some(b), "before") => b.min(created),
+                (Some(b), _) => b.max(created),
+                (None, _) => created,
+            });
+        }
+    }
+    let until = match filters.until(ctx.now) {
+        Ok(u) => u,
+        Err(e) => return Ok(Outcome::daemon_error(e)),
+    };
     let all = inv.flags.bool("all");
     let digests_flag = inv.flags.bool("digests");
     let trunc = !inv.flags.bool("no-trunc");
@@ -127,6 +177,23 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
     let mut rows = Vec::new();
     for id in ctx.images_newest_first() {
         let record = &ctx.state.images[id];
+        if before.is_some() || since.is_some() || until.is_some() {
+            let Some(created) = parse_time(&record.created) else {
+                continue;
+            };
+            if before.is_some_and(|b| created >= b)
+                || since.is_some_and(|s| created <= s)
+                || until.is_some_and(|u| created >= u)
+            {
+                continue;
+            }
+        }
+        if filters.contains("label") {
+            let labels = ctx.config(id)?.config.labels.unwrap_or_default();
+            if !filters.match_labels("label", &labels) {
+                continue;
+            }
+        }
         let mut tags: Vec<(String, String)> = Vec::new();
         let mut digests: Vec<(String, String)> = Vec::new();
         for &full in refs_by_image.get(id).into_iter().flatten() {
@@ -232,7 +299,13 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         "Digest": "DIGEST", "ID": "IMAGE ID", "Repository": "REPOSITORY", "SharedSize": "SHARED SIZE",
         "Size": "SIZE", "Tag": "TAG", "UniqueSize": "UNIQUE SIZE", "VirtualSize": "VIRTUAL SIZE",
     });
-    let mut out = render(&format, &headers, &rows);
+    let mut out = render_as(
+        &format,
+        &headers,
+        &rows,
+        "*formatter.imageContext",
+        "template parsing error: ",
+    );
     const HINTS: &[&str] = &[
         "build", "history", "import", "inspect", "list", "load", "ls", "prune", "pull", "push",
         "rm", "save", "tag",
@@ -363,7 +436,13 @@ pub(super) fn history(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, St
         "Comment": "COMMENT", "CreatedAt": "CREATED AT", "CreatedBy": "CREATED BY",
         "CreatedSince": "CREATED", "ID": "IMAGE", "Size": "SIZE",
     });
-    Ok(render(format, &headers, &rows))
+    Ok(render_as(
+        format,
+        &headers,
+        &rows,
+        "*image.historyContext",
+        "template parsing error: ",
+    ))
 }
 
 /// Which objects `inspect` looks for.

@@ -4,6 +4,7 @@
 mod archive;
 mod build;
 mod containers;
+mod filters;
 mod images;
 mod names;
 mod pull;

@@ -1,6 +1,7 @@
 //! `rmi` and `image prune`, following the daemon's `ImageDelete`: untag versus delete, conflicts
 //! with containers and other references, layers freed only when no other image uses them.
 
+use super::filters::PruneFilter;
 use super::{truncate_id, usage_error, Ctx, Lookup, Outcome};
 use crate::docker::cli::Invocation;
 use crate::docker::reference::Reference;
@@ -333,6 +334,14 @@ pub(super) fn image_prune(
         return Ok(usage_error(inv, "accepts no arguments"));
     }
     let all = inv.flags.bool("all");
+    let filter = match PruneFilter::parse(
+        inv.flags.values("filter"),
+        &["dangling", "label", "label!", "until"],
+        ctx.now,
+    ) {
+        Ok(f) => f,
+        Err(e) => return Ok(Outcome::daemon_error(e)),
+    };
     let mut out = Outcome::default();
     if !inv.flags.bool("force") {
         let warning = if all {
@@ -344,7 +353,7 @@ pub(super) fn image_prune(
             return Ok(out);
         }
     }
-    let (reclaimed, text) = prune_images(ctx, all)?;
+    let (reclaimed, text) = prune_images(ctx, all, &filter)?;
     if !text.is_empty() {
         out.stdout.push_str(&text);
         out.stdout.push('\n');
@@ -363,7 +372,11 @@ pub(super) fn confirm(io: &mut dyn Interaction, prompt: &str) -> bool {
 }
 
 /// The daemon's `ImagesPrune` and the CLI's rendering of it: (space reclaimed, `Deleted Images:` text).
-pub(super) fn prune_images(ctx: &mut Ctx<'_>, all: bool) -> Result<(u64, String), StoreError> {
+pub(super) fn prune_images(
+    ctx: &mut Ctx<'_>,
+    all: bool,
+    filter: &PruneFilter,
+) -> Result<(u64, String), StoreError> {
     let layer_sizes: std::collections::BTreeMap<String, u64> = ctx
         .state
         .layers
@@ -376,6 +389,17 @@ pub(super) fn prune_images(ctx: &mut Ctx<'_>, all: bool) -> Result<(u64, String)
         .filter(|id| all || ctx.state.children_of(id).next().is_none())
         .filter(|id| {
             ctx.state.refs_of(id).next().is_some() || ctx.state.children_of(id).next().is_none()
+        })
+        .filter(|id| {
+            let labels = if filter.reads_labels() {
+                ctx.config(id)
+                    .ok()
+                    .and_then(|c| c.config.labels)
+                    .unwrap_or_default()
+            } else {
+                std::collections::BTreeMap::new()
+            };
+            filter.allows(super::parse_time(&ctx.state.images[*id].created), &labels)
         })
         .cloned()
         .collect();

@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::images::render;
+use super::filters::PruneFilter;
+use super::images::{render, render_as};
 use super::remove::{confirm, prune_images};
 use super::{usage_error, Ctx, Outcome};
 use crate::docker::api::ApiVersion;
@@ -87,9 +88,101 @@ pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
     };
     let headers = json!({"Type": "TYPE", "TotalCount": "TOTAL", "Active": "ACTIVE", "Size": "SIZE", "Reclaimable": "RECLAIMABLE"});
     if inv.flags.bool("verbose") {
-        return Ok(df_verbose(ctx));
+        return Ok(match inv.flags.value("format").unwrap_or("") {
+            "" | "table" => df_verbose(ctx),
+            "json" => df_verbose_template(ctx, "{{json .}}"),
+            f => df_verbose_template(ctx, f),
+        });
     }
-    Ok(render(format, &headers, &rows))
+    Ok(render_as(
+        format,
+        &headers,
+        &rows,
+        "*formatter.diskUsageImagesContext",
+        "template parsing error: ",
+    ))
+}
+
+/// `docker system df -v --format TEMPLATE`: the template runs once over the whole usage (docker/cli
+/// `verboseWrite`), each image and container as its `--format json` object; no newline follows.
+fn df_verbose_template(ctx: &Ctx<'_>, format: &str) -> Outcome {
+    use crate::docker::template::{Template, Value as Go};
+    let refs = ctx.state.refs_by_image();
+    let users = ctx.state.layer_users();
+    let tz = jiff::tz::TimeZone::system();
+    let mut images = Vec::new();
+    for id in ctx.images_newest_first() {
+        let record = &ctx.state.images[id];
+        let (tags, _) = super::split_refs(refs.get(id).map_or(&[][..], Vec::as_slice));
+        let size = ctx.state.image_size(record);
+        let shared = ctx.state.shared_size(record, &users);
+        let created = super::parse_time(&record.created);
+        let containers = ctx
+            .state
+            .containers
+            .iter()
+            .filter(|c| &c.image == id)
+            .count();
+        let mut push = |repo: &str, tag: &str| {
+            images.push(json!({
+                "Containers": containers.to_string(),
+                "CreatedAt": created.map(|t| crate::docker::units::go_time_string(&t.to_zoned(tz.clone()))).unwrap_or_default(),
+                "CreatedSince": created.map(|t| crate::docker::units::created_since(t, ctx.now)).unwrap_or_default(),
+                "Digest": "",
+                "ID": id.as_str(),
+                "Repository": repo,
+                "SharedSize": human_size4(shared as f64),
+                "Size": human_size(size as i64),
+                "Tag": tag,
+                "UniqueSize": human_size4((size - shared) as f64),
+                "VirtualSize": human_size4(size as f64),
+            }));
+        };
+        if tags.is_empty() {
+            push("<none>", "<none>");
+        }
+        for t in &tags {
+            let (repo, tag) = t.rsplit_once(':').unwrap_or((t, ""));
+            push(repo, tag);
+        }
+    }
+    let containers: Vec<_> = ctx
+        .state
+        .containers
+        .iter()
+        .rev()
+        .map(|c| {
+            let created = super::parse_time(&c.created).unwrap_or(ctx.now);
+            json!({
+                "Command": crate::docker::text::go_quote(&crate::docker::text::ellipsis(&super::containers::command_line(c), 20)),
+                "CreatedAt": crate::docker::units::go_time_string(&created.to_zoned(tz.clone())),
+                "ID": c.id,
+                "Image": c.image_name,
+                "Labels": "",
+                "LocalVolumes": "0",
+                "Mounts": "",
+                "Names": c.name,
+                "Networks": c.network.clone().unwrap_or_else(|| "bridge".to_owned()),
+                "Platform": null,
+                "Ports": "",
+                "RunningFor": crate::docker::units::created_since(created, ctx.now),
+                "Size": "0B",
+                "State": super::containers::state_name(c),
+                "Status": super::containers::status_text(ctx, c),
+            })
+        })
+        .collect();
+    let usage = json!({
+        "Images": images,
+        "Containers": containers,
+        "Volumes": [],
+        "BuildCache": [],
+    });
+    let value = Go::structure("*formatter.diskUsageContext", &usage);
+    match Template::parse(format).and_then(|t| t.execute_value(&value)) {
+        Ok(text) => Outcome::ok(text),
+        Err(e) => Outcome::error(format!("{}\n", e.go_error()), 1),
+    }
 }
 
 /// `docker system df -v`: one table per kind of object.
@@ -183,12 +276,35 @@ fn df_verbose(ctx: &Ctx<'_>) -> Outcome {
 }
 
 /// Removes stopped containers: (IDs removed).
-fn prune_containers(ctx: &mut Ctx<'_>) -> Vec<String> {
-    let (keep, gone): (Vec<_>, Vec<_>) = ctx
+fn prune_containers(ctx: &mut Ctx<'_>, filter: &PruneFilter) -> Vec<String> {
+    let labels: Vec<_> = ctx
         .state
         .containers
-        .drain(..)
-        .partition(|c| c.status == ContainerStatus::Running);
+        .iter()
+        .map(|c| {
+            if filter.reads_labels() {
+                ctx.config(&c.image)
+                    .ok()
+                    .and_then(|config| config.config.labels)
+                    .unwrap_or_default()
+            } else {
+                std::collections::BTreeMap::new()
+            }
+        })
+        .collect();
+    let (keep, gone): (Vec<_>, Vec<_>) =
+        ctx.state
+            .containers
+            .drain(..)
+            .zip(labels)
+            .partition(|(c, labels)| {
+                c.status == ContainerStatus::Running
+                    || !filter.allows(super::parse_time(&c.created), labels)
+            });
+    let (keep, gone): (Vec<_>, Vec<_>) = (
+        keep.into_iter().map(|(c, _)| c).collect(),
+        gone.into_iter().map(|(c, _)| c).collect(),
+    );
     ctx.state.containers = keep;
     if !gone.is_empty() {
         ctx.release_layers();
@@ -219,6 +335,15 @@ pub(super) fn system_prune(
         return Ok(usage_error(inv, "accepts no arguments"));
     }
     let all = inv.flags.bool("all");
+    // The client prunes containers first: their accepted filters are checked first.
+    let filter = match PruneFilter::parse(
+        inv.flags.values("filter"),
+        &["label", "label!", "until"],
+        ctx.now,
+    ) {
+        Ok(f) => f,
+        Err(e) => return Ok(Outcome::daemon_error(e)),
+    };
     let mut out = Outcome::default();
     if !inv.flags.bool("force") {
         let mut warning = String::from(
@@ -237,7 +362,7 @@ pub(super) fn system_prune(
             return Ok(out);
         }
     }
-    let containers = prune_containers(ctx);
+    let containers = prune_containers(ctx, &filter);
     if !containers.is_empty() {
         out.stdout.push_str("Deleted Containers:\n");
         for id in containers {
@@ -246,7 +371,7 @@ pub(super) fn system_prune(
         }
         out.stdout.push('\n');
     }
-    let (image_space, text) = prune_images(ctx, all)?;
+    let (image_space, text) = prune_images(ctx, all, &filter)?;
     if !text.is_empty() {
         out.stdout.push_str(&text);
         out.stdout.push('\n');
