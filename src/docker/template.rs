@@ -1496,12 +1496,24 @@ impl Template {
 
     /// Runs the template over a Go value.
     pub fn execute_value(&self, data: &Value) -> Result<String, TemplateError> {
+        self.run(data, false)
+    }
+
+    /// [`Template::execute_value`] with Go's `missingkey=error`: looking up a key a map lacks
+    /// fails (`map has no entry for key "Nope"`), as `docker inspect`'s fallback over the raw
+    /// JSON does.
+    pub fn execute_value_strict(&self, data: &Value) -> Result<String, TemplateError> {
+        self.run(data, true)
+    }
+
+    fn run(&self, data: &Value, strict: bool) -> Result<String, TemplateError> {
         let mut state = State {
             text: &self.text,
             vars: vec![("$".to_owned(), data.clone())],
             out: String::new(),
             node: (0, String::new()),
             header: false,
+            strict,
         };
         match state.walk_list(data, &self.nodes) {
             Ok(_) => Ok(state.out),
@@ -1519,6 +1531,7 @@ impl Template {
             out: String::new(),
             node: (0, String::new()),
             header: true,
+            strict: false,
         };
         let _ = state.walk_list(header, &self.nodes);
         state.out
@@ -1643,6 +1656,8 @@ struct State<'t> {
     /// The node Go's `s.at(node)` last pointed at: position and text.
     node: (usize, String),
     header: bool,
+    /// `Option("missingkey=error")`: a missing map key is an error, not `<no value>`.
+    strict: bool,
 }
 
 type ExecResult<T> = Result<T, TemplateError>;
@@ -2039,11 +2054,18 @@ impl State<'_> {
                 if n_args > 0 {
                     return self.fail(format!("{name} is not a method but has arguments"));
                 }
-                Ok(lookup(entries).unwrap_or(Value::NoValue))
+                match lookup(entries) {
+                    Some(v) => Ok(v),
+                    None if self.strict => self.fail(format!("map has no entry for key {name:?}")),
+                    None => Ok(Value::NoValue),
+                }
             }
             Value::NilMap => {
                 if n_args > 0 {
                     return self.fail(format!("{name} is not a method but has arguments"));
+                }
+                if self.strict {
+                    return self.fail(format!("map has no entry for key {name:?}"));
                 }
                 Ok(Value::NoValue)
             }

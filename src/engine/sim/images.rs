@@ -9,7 +9,7 @@ use super::{parse_time, truncate_id, usage_error, Ctx, Outcome};
 use crate::docker::cli::Invocation;
 use crate::docker::json;
 use crate::docker::reference::{self, Reference};
-use crate::docker::template::{render_table, render_table_as, Template};
+use crate::docker::template::{render_table, render_table_as, Template, Value as Go};
 use crate::docker::text::ellipsis;
 use crate::docker::units::{created_since, go_time_string, human_size, human_size4, rfc3339_nano};
 use crate::store::{Digest, StoreError};
@@ -509,16 +509,25 @@ pub(super) fn inspect(
                 Err(e) => return Ok(Outcome::error(format!("{e}\n"), 64)),
             };
             for v in &values {
-                match template.execute_value(&typed(v, "types.ImageInspect")) {
+                // docker/cli's `TemplateInspector`: the typed document first; when that fails,
+                // the raw JSON as maps, a missing key then being an error.
+                let line = template
+                    .execute_value(&typed(v, "types.ImageInspect"))
+                    .or_else(|_| template.execute_value_strict(&Go::from_json(v)));
+                match line {
                     Ok(line) => {
                         out.stdout.push_str(&line);
                         out.stdout.push('\n');
                     }
                     Err(e) => {
+                        // Nothing rendered: the inspector still writes an empty line.
+                        if out.stdout.is_empty() {
+                            out.stdout.push('\n');
+                        }
                         return Ok(Outcome {
                             stdout: out.stdout,
                             ..Outcome::error(format!("{e}\n"), 1)
-                        })
+                        });
                     }
                 }
             }
