@@ -19,8 +19,9 @@ use crate::support::{
     normalise, normalise_help, normalise_unordered, parse_real, parse_scenario, scenarios_dir,
 };
 
-/// The instant the simulator's clock is frozen at: the day the scenarios were recorded, so that
-/// "13 months ago" reads the same on both sides.
+/// The instant the simulator's clock is frozen at for a scenario's first command (each next
+/// command a second later): the day the scenarios were recorded, so that "13 months ago" reads
+/// the same on both sides.
 const CLOCK: &str = "2026-11-27T18:40:00Z";
 
 /// The working directory the recorder runs commands in (it shows in some error messages).
@@ -52,9 +53,9 @@ fn docklab_in(
         .arg("docker")
         .args(args)
         .current_dir(work)
+        .env("DOCKLAB_CLOCK", CLOCK)
         .envs(vars.iter().map(|(k, v)| (k, v)))
         .env("DOCKLAB_HOME", home)
-        .env("DOCKLAB_CLOCK", CLOCK)
         .env("TZ", "UTC")
         .env_remove("NO_COLOR")
         .stdin(Stdio::piped())
@@ -146,7 +147,13 @@ fn simulator_matches_real_docker() {
             let words = shell_words::split(&command).expect("scenario command splits");
             let (step_vars, words) = crate::support::split_assignments(&words);
             // The recording's client environment first; the command's own assignments win.
-            let mut vars = vec![("HOME".to_owned(), RECORD_HOME.to_owned())];
+            // Time moves on by a second per command, as it does between commands typed by hand.
+            let at: jiff::Timestamp = CLOCK.parse().expect("CLOCK is RFC 3339");
+            let at = at + jiff::SignedDuration::from_secs(i64::try_from(i).unwrap_or(0));
+            let mut vars = vec![
+                ("HOME".to_owned(), RECORD_HOME.to_owned()),
+                ("DOCKLAB_CLOCK".to_owned(), at.to_string()),
+            ];
             if let Some(api) = recorded_api(&real_text) {
                 vars.push(("DOCKER_API_VERSION".to_owned(), api.to_owned()));
             }

@@ -234,8 +234,9 @@ pub(crate) fn normalise(text: &str) -> String {
     let rules = RULES.get_or_init(|| {
         [
             (r"sha256:[0-9a-f]{64}", "sha256:<ID>"),
-            // The legacy builder's `COPY file:<hash>`: a digest of the copied files.
-            (r"\bfile:[0-9a-f]{16,64}", "file:<HASH>"),
+            // The legacy builder's `COPY file:<hash>` / `COPY dir:<hash>`: a digest of the
+            // copied files.
+            (r"\b(file|dir):[0-9a-f]{16,64}", "$1:<HASH>"),
             (r"\b[0-9a-f]{64}\b", "<ID64>"),
             (r"\b[0-9a-f]{12}\b", "<ID>"),
             (r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?( [A-Z]{3,4})?", "<DATE>"),

@@ -53,13 +53,18 @@ const SHELLS: &[&str] = &[
     "sh", "bash", "ash", "dash", "zsh", "python", "python3", "node", "irb",
 ];
 
-fn behaviour(c: &ContainerRecord) -> Behaviour {
+fn behaviour(ctx: &Ctx<'_>, c: &ContainerRecord) -> Behaviour {
     let argv: Vec<&str> = c
         .entrypoint
         .iter()
         .chain(&c.cmd)
         .map(String::as_str)
         .collect();
+    program_behaviour(ctx, c, &argv, 0)
+}
+
+/// What `argv` does, `depth` shells deep (`sh -c 'sh -c …'` is not followed forever).
+fn program_behaviour(ctx: &Ctx<'_>, c: &ContainerRecord, argv: &[&str], depth: usize) -> Behaviour {
     let Some(program) = argv.first() else {
         return Behaviour::Exits(String::new(), 0);
     };
@@ -69,6 +74,7 @@ fn behaviour(c: &ContainerRecord) -> Behaviour {
         "echo" => Behaviour::Exits(format!("{}\n", argv[1..].join(" ")), 0),
         "true" => Behaviour::Exits(String::new(), 0),
         "false" => Behaviour::Exits(String::new(), 1),
+        "cat" if argv.len() > 1 => cat(ctx, c, &argv[1..]),
         b if SHELLS.contains(&b) && argv.len() == 1 => {
             if c.interactive {
                 Behaviour::Runs
@@ -76,8 +82,83 @@ fn behaviour(c: &ContainerRecord) -> Behaviour {
                 Behaviour::Exits(String::new(), 0)
             }
         }
+        // `sh -c 'SCRIPT'`: a one-command script is that command.
+        b if SHELLS.contains(&b) && argv.get(1) == Some(&"-c") && depth < 4 => {
+            let script = argv.get(2).copied().unwrap_or("");
+            match shell_words::split(script) {
+                Ok(words) if !words.iter().any(|w| is_shell_operator(w)) => {
+                    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                    program_behaviour(ctx, c, &words, depth + 1)
+                }
+                _ => Behaviour::Runs,
+            }
+        }
         _ => Behaviour::Runs,
     }
+}
+
+fn is_shell_operator(word: &str) -> bool {
+    matches!(word, "&&" | "||" | ";" | "|" | "&" | ">" | ">>" | "<")
+        || word.ends_with(';')
+        || word.contains('$')
+}
+
+/// `cat FILE…` inside the container: the files as the image's layers hold them (the top-most
+/// layer that has the path wins; a whiteout hides it). Only what docklab's layers really
+/// contain can be read — files `COPY` put there; the catalog's base layers are small stand-ins,
+/// so a path only they would hold keeps the old answer (no output).
+fn cat(ctx: &Ctx<'_>, c: &ContainerRecord, files: &[&str]) -> Behaviour {
+    let mut out = String::new();
+    for file in files {
+        match read_image_file(ctx, &c.image, file) {
+            Some(Some(bytes)) => out.push_str(&String::from_utf8_lossy(&bytes)),
+            // Removed by a later layer: the file is not there.
+            Some(None) => {
+                return Behaviour::Exits(
+                    format!("{out}cat: can't open '{file}': No such file or directory\n"),
+                    1,
+                )
+            }
+            None => return Behaviour::Exits(out, 0),
+        }
+    }
+    Behaviour::Exits(out, 0)
+}
+
+/// A regular file of image `image` at absolute `path`: `Some(Some(content))`, `Some(None)` when
+/// a layer deletes it, `None` when no layer has it.
+fn read_image_file(ctx: &Ctx<'_>, image: &Digest, path: &str) -> Option<Option<Vec<u8>>> {
+    use std::io::Read as _;
+    const LIMIT: u64 = 1 << 20;
+    let wanted = path.trim_start_matches('/').trim_end_matches('/');
+    let (dir, name) = wanted.rsplit_once('/').unwrap_or(("", wanted));
+    let whiteout = if dir.is_empty() {
+        format!(".wh.{name}")
+    } else {
+        format!("{dir}/.wh.{name}")
+    };
+    let record = ctx.state.images.get(image)?;
+    for chain in record.layers.iter().rev() {
+        let diff = &ctx.state.layers.get(chain)?.diff_id;
+        let file = ctx.store.blob_file(diff).ok()?;
+        let mut archive = tar::Archive::new(file);
+        for entry in archive.entries().ok()?.flatten() {
+            let Ok(entry_path) = entry.path() else {
+                continue;
+            };
+            let entry_path = entry_path.to_string_lossy();
+            let entry_path = entry_path.trim_start_matches("./").trim_end_matches('/');
+            if entry_path == whiteout {
+                return Some(None);
+            }
+            if entry_path == wanted && entry.header().entry_type().is_file() {
+                let mut bytes = Vec::new();
+                entry.take(LIMIT).read_to_end(&mut bytes).ok()?;
+                return Some(Some(bytes));
+            }
+        }
+    }
+    None
 }
 
 /// The exit code a running container gets from `docker stop`: servers stop cleanly on their stop
@@ -251,7 +332,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>, inv: &Invocation, start: bool) -> Result<Ou
     }
     let detach = inv.flags.bool("detach");
     record.started_at = Some(now.clone());
-    let behaviour = behaviour(&record);
+    let behaviour = behaviour(ctx, &record);
     match &behaviour {
         Behaviour::Exits(text, code) => {
             record.status = ContainerStatus::Exited;
@@ -704,10 +785,11 @@ pub(super) fn start(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Stor
     let mut failed = Vec::new();
     let mut out = each_container(ctx, inv, |ctx, i| {
         let now = ctx.now_rfc3339();
+        let started = behaviour(ctx, &ctx.state.containers[i]);
         let c = &mut ctx.state.containers[i];
         if c.status != ContainerStatus::Running {
             c.started_at = Some(now.clone());
-            match behaviour(c) {
+            match started {
                 Behaviour::Runs => c.status = ContainerStatus::Running,
                 Behaviour::Exits(_, code) => {
                     c.status = ContainerStatus::Exited;
