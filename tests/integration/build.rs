@@ -392,3 +392,32 @@ fn legacy_builder_keeps_intermediate_images_and_its_cache() {
     );
     let _ = Path::new("");
 }
+
+const LEGACY_NOTICE: &str = "DEPRECATED: The legacy builder is deprecated and will be removed in a future release.\n            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0\n            environment-variable.\n\n";
+
+#[test]
+fn legacy_builder_prints_clean_dockerfile_paths() {
+    let lab = Lab::new();
+    let legacy = [("DOCKER_BUILDKIT", "0")];
+    std::fs::remove_file(lab.dir.path().join("Dockerfile")).expect("rm Dockerfile");
+    // Go's filepath.Join and Abs clean what they join: no `/./`, no `..`; symlinks resolved.
+    let dir = std::fs::canonicalize(lab.dir.path()).expect("canonical");
+    let lstat = |name: &str| {
+        format!(
+            "{LEGACY_NOTICE}unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {}: no such file or directory\n",
+            dir.join(name).display()
+        )
+    };
+    let out = lab.docker_env("build -t site .", &legacy);
+    assert_eq!((out.code, out.stdout.as_str()), (1, ""));
+    assert_eq!(out.stderr, lstat("Dockerfile"));
+    let out = lab.docker_env("build -f ./app/../nosuch.Dockerfile -t site ./", &legacy);
+    assert_eq!(out.stderr, lstat("nosuch.Dockerfile"));
+    // Only the missing prefix is named.
+    let out = lab.docker_env("build -f nodir/Dockerfile .", &legacy);
+    assert_eq!(out.stderr, lstat("nodir"));
+    // `dockerfile` stands in for a missing `Dockerfile`.
+    lab.file("dockerfile", "FROM scratch\nLABEL a=b\n");
+    let out = lab.docker_env("build -t lower .", &legacy);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}

@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 
 use super::pull::pull_reference;
 use super::{Ctx, Outcome};
+use crate::build::context;
 use crate::build::dockerfile::{
     self, buildkit_created_by, legacy_created_by, Dockerfile, Instruction, Node, ParseError, Scope,
 };
@@ -208,6 +209,14 @@ pub(super) fn build_with(
         }
         None => (root.join("Dockerfile"), "Dockerfile".to_owned()),
     };
+    let df_path = if legacy {
+        match legacy_dockerfile(cwd, context_arg, file_flag) {
+            Ok(p) => p,
+            Err(e) => return fail(format!("unable to prepare context: {e}\n")),
+        }
+    } else {
+        df_path
+    };
     let mut build_args = Vec::new();
     for a in inv.flags.values("build-arg") {
         match a.split_once('=') {
@@ -239,11 +248,12 @@ pub(super) fn build_with(
     };
     let source = match std::fs::read(&df_path) {
         Ok(bytes) => bytes,
-        Err(_) => {
+        Err(e) => {
             let shown = file_flag.unwrap_or("Dockerfile");
             if legacy {
+                // The client found it (a directory, or unreadable).
                 return fail(format!(
-                    "unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {}: no such file or directory\n",
+                    "docklab: cannot read the Dockerfile {}: {e}\n",
                     df_path.display()
                 ));
             }
@@ -362,6 +372,31 @@ pub(super) fn build_with(
         out.stdout = format!("{id}\n");
     }
     Ok(out)
+}
+
+/// docker/cli `GetContextFromLocalDir`: the Dockerfile the legacy client sends, as an absolute
+/// path with symlinks resolved (Go cleans every path it joins: no `/./`). Without `-f` it is
+/// `Dockerfile` in the context directory, or `dockerfile` when only that one exists; with `-f`
+/// it is relative to the current directory. The error follows `unable to prepare context: `.
+fn legacy_dockerfile(cwd: &Path, context_arg: &str, file: Option<&str>) -> Result<PathBuf, String> {
+    let dir = context::eval_symlinks(&context::absolute(cwd, context_arg))
+        .map_err(|e| format!("unable to evaluate symlinks in context path: {e}"))?;
+    let path = match file {
+        Some(f) => context::absolute(cwd, f),
+        None => {
+            let default = dir.join("Dockerfile");
+            let lower = dir.join("dockerfile");
+            let missing = std::fs::symlink_metadata(&default)
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+            if missing && std::fs::symlink_metadata(&lower).is_ok() {
+                lower
+            } else {
+                default
+            }
+        }
+    };
+    context::eval_symlinks(&path)
+        .map_err(|e| format!("unable to evaluate symlinks in Dockerfile path: {e}"))
 }
 
 /// Writes the image's config and manifest and records it; returns its ID.
