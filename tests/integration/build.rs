@@ -421,3 +421,73 @@ fn legacy_builder_prints_clean_dockerfile_paths() {
     let out = lab.docker_env("build -t lower .", &legacy);
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
+
+#[test]
+fn legacy_builder_sends_the_context_before_the_daemon_parses() {
+    let lab = Lab::new();
+    let legacy = [("DOCKER_BUILDKIT", "0")];
+    lab.file("Dockerfile.bad", "FROM alpine\nRUNN echo hi\n");
+    let error = "Error response from daemon: dockerfile parse error on line 2: unknown instruction: RUNN (did you mean RUN?)\n";
+    let out = lab.docker_env("build -f Dockerfile.bad -t site .", &legacy);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .starts_with("Sending build context to Docker daemon  ")
+            && out.stdout.lines().count() == 1,
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.stderr, format!("{LEGACY_NOTICE}{error}"));
+    // With -q the client prints what it kept back on stderr, before the error.
+    let quiet = lab.docker_env("build -q -f Dockerfile.bad -t site .", &legacy);
+    assert_eq!(quiet.stdout, "");
+    assert_eq!(
+        quiet.stderr,
+        format!("{LEGACY_NOTICE}{}{error}", out.stdout)
+    );
+    // A missing target is the daemon's answer too, in the classic builder's words.
+    let out = lab.docker_env("build --target nosuch .", &legacy);
+    assert_eq!(
+        out.stderr,
+        format!("{LEGACY_NOTICE}Error response from daemon: target stage \"nosuch\" could not be found\n")
+    );
+}
+
+#[test]
+fn legacy_builder_errors_after_a_step_are_printed_bare() {
+    let lab = Lab::new();
+    let legacy = [("DOCKER_BUILDKIT", "0")];
+    lab.file("Dockerfile.base", "FROM 127.0.0.1:5000/library/nosuch\n");
+    let error = "manifest for 127.0.0.1:5000/library/nosuch:latest not found: manifest unknown: manifest unknown\n";
+    let out = lab.docker_env("build -f Dockerfile.base -t site .", &legacy);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .ends_with("\nStep 1/1 : FROM 127.0.0.1:5000/library/nosuch\n"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.stderr, format!("{LEGACY_NOTICE}{error}"));
+    let quiet = lab.docker_env("build -q -f Dockerfile.base -t site .", &legacy);
+    assert_eq!((quiet.code, quiet.stdout.as_str()), (1, ""));
+    assert_eq!(
+        quiet.stderr,
+        format!("{LEGACY_NOTICE}{}{error}", out.stdout)
+    );
+    // COPY names the missing source without its leading `./`.
+    lab.file(
+        "Dockerfile.copy",
+        "FROM scratch\nCOPY index.html ./missing.html /srv/\n",
+    );
+    let out = lab.docker_env("build -f Dockerfile.copy -t site .", &legacy);
+    assert_eq!(
+        out.stderr,
+        format!("{LEGACY_NOTICE}COPY failed: file not found in build context or excluded by .dockerignore: stat missing.html: file does not exist\n")
+    );
+    assert!(
+        out.stdout
+            .ends_with("Step 2/2 : COPY index.html ./missing.html /srv/\n"),
+        "{}",
+        out.stdout
+    );
+}

@@ -29,7 +29,8 @@ use super::pull::pull_reference;
 use super::{Ctx, Outcome};
 use crate::build::context;
 use crate::build::dockerfile::{
-    self, buildkit_created_by, legacy_created_by, Dockerfile, Instruction, Node, ParseError, Scope,
+    self, buildkit_created_by, legacy_created_by, Dockerfile, ErrorKind, Instruction, Node,
+    ParseError, Scope,
 };
 use crate::build::ignore::Matcher;
 use crate::build::layer::{self, Plan};
@@ -37,6 +38,7 @@ use crate::build::progress::{render_plain, render_tty, Trace, Vertex};
 use crate::build::simulate::run_effect;
 use crate::docker::cli::Invocation;
 use crate::docker::reference::Reference;
+use crate::docker::text::go_quote;
 use crate::docker::units::human_size4;
 use crate::store::{
     CacheRecord, ContainerConfig, Descriptor, Digest, EmptyObject, History, ImageConfig,
@@ -272,6 +274,10 @@ pub(super) fn build_with(
         }
     };
     let text = String::from_utf8_lossy(&source).into_owned();
+    if legacy {
+        // The legacy client sends the whole context before the daemon reads the Dockerfile.
+        run.send_context();
+    }
     if !legacy {
         run.trace.push(
             Vertex::new(
@@ -306,15 +312,14 @@ pub(super) fn build_with(
     let mut final_image = match result {
         Ok(image) => image,
         Err(message) => {
-            let mut out = Outcome::error(String::new(), 1);
-            if legacy {
-                out.stdout = std::mem::take(&mut run.legacy_out);
-                out.stderr = format!("{LEGACY_NOTICE}{message}");
-            } else {
-                out.stderr = format!("{}{message}", run.progress_text(progress));
-            }
             ctx.touch();
-            return Ok(out);
+            if legacy {
+                return Ok(run.legacy_failure(&message, progress));
+            }
+            return Ok(Outcome::error(
+                format!("{}{message}", run.progress_text(progress)),
+                1,
+            ));
         }
     };
     // Export.
@@ -512,19 +517,54 @@ impl Run {
 
     fn parse_failure(&mut self, progress: Progress, e: &ParseError, text: &str) -> Outcome {
         if self.legacy() {
-            // The legacy builder words parse errors as the daemon's.
-            return Outcome::error(
-                format!(
-                    "{LEGACY_NOTICE}Error response from daemon: dockerfile parse error on line {}: {}\n",
-                    e.line, e.kind
-                ),
-                1,
-            );
+            // The classic builder's own wording for a missing target (moby
+            // `builder/dockerfile/builder.go`), the parser's for the rest.
+            let message = match &e.kind {
+                ErrorKind::TargetNotFound { target, .. } => {
+                    format!("target stage {} could not be found\n", go_quote(target))
+                }
+                kind => format!("dockerfile parse error on line {}: {kind}\n", e.line),
+            };
+            return self.legacy_failure(&message, progress);
         }
         Outcome::error(
             format!("{}{}", self.progress_text(progress), e.render_cli(text)),
             1,
         )
+    }
+
+    /// The legacy client's "Sending build context to Docker daemon" line: the context is sent
+    /// whole before the daemon reads anything.
+    fn send_context(&mut self) {
+        let size = layer::legacy_context_size(&self.root, &self.ignore);
+        self.legacy_out.push_str(&format!(
+            "Sending build context to Docker daemon  {}\r\r\n",
+            human_size4(size as f64)
+        ));
+    }
+
+    /// A legacy build that failed with the daemon's `message`. Once the daemon has streamed a
+    /// `Step` line, the error travels inside the JSON stream and the client prints it bare;
+    /// before that the daemon answers with an HTTP error, which the client prefixes with
+    /// `Error response from daemon: ` (moby `postBuild`'s `errf`: `output.Flushed()`).
+    /// With `-q` the client kept the progress and the stream to itself: it prints them on
+    /// stderr before the error (docker/cli `runBuild`).
+    fn legacy_failure(&mut self, message: &str, progress: Progress) -> Outcome {
+        let streamed = self.step > 0;
+        let error = if streamed {
+            message.to_owned()
+        } else {
+            format!("Error response from daemon: {message}")
+        };
+        let sent = std::mem::take(&mut self.legacy_out);
+        let mut out = Outcome::error(String::new(), 1);
+        if progress == Progress::Quiet {
+            out.stderr = format!("{LEGACY_NOTICE}{sent}{error}");
+        } else {
+            out.stdout = sent;
+            out.stderr = format!("{LEGACY_NOTICE}{error}");
+        }
+        out
     }
 
     /// Builds the stages the target needs; the target's image, or the error text to print.
@@ -609,11 +649,6 @@ impl Run {
                     0,
                 ));
         } else {
-            let size = layer::legacy_context_size(&self.root, &self.ignore);
-            self.legacy_out.push_str(&format!(
-                "Sending build context to Docker daemon  {}\r\r\n",
-                human_size4(size as f64)
-            ));
             // The legacy builder counts every instruction of every stage it runs.
             self.steps = stages.iter().map(|s| 1 + s.instructions.len()).sum();
         }
@@ -804,7 +839,7 @@ impl Run {
             Ok(r) => r.with_default_tag(),
             Err(e) => {
                 let msg = if legacy {
-                    format!("Error response from daemon: {e}\n")
+                    format!("{e}\n")
                 } else {
                     format!(
                         "{}ERROR: failed to solve: failed to parse stage name {image:?}: {e}\n",
@@ -834,7 +869,7 @@ impl Run {
                 }
                 Err(message) => {
                     if legacy {
-                        return Ok(Err(format!("Error response from daemon: {message}\n")));
+                        return Ok(Err(format!("{message}\n")));
                     }
                     let bk = buildkit_pull_error(&reference);
                     if let Some(v) = self
@@ -1015,18 +1050,10 @@ impl Run {
                     ) {
                         Ok(p) => plan = p,
                         Err(layer::CopyError::Context(e)) => {
-                            let excerpt = dockerfile::error::source_excerpt(
-                                "Dockerfile",
-                                &std::fs::read_to_string(self.root.join("Dockerfile"))
-                                    .unwrap_or_default(),
-                                node.span.start_line,
-                                node.span.end_line,
-                            );
-                            let _ = excerpt;
                             if legacy {
                                 return Ok(Err(format!(
                                     "COPY failed: file not found in build context or excluded by .dockerignore: stat {}: file does not exist\n",
-                                    sources[0].trim_start_matches('/')
+                                    legacy_copy_shown(sources, &e)
                                 )));
                             }
                             return Ok(Err(e.render_cli(&context_ref(ctx))));
@@ -1400,6 +1427,22 @@ enum CachedStep {
     Layer(Digest),
     /// Legacy builder: an intermediate image.
     Image(Digest),
+}
+
+/// The source the classic builder names when COPY/ADD finds nothing: the one that is missing,
+/// as written but for one leading `/` and then one leading `./` (moby
+/// `builder/dockerfile/copy.go`, `calcCopyInfo`; nothing else is cleaned).
+fn legacy_copy_shown<'a>(sources: &'a [String], e: &context::ContextError) -> &'a str {
+    let key = match e {
+        context::ContextError::NotFound { key } | context::ContextError::SymlinkLoop { key } => key,
+    };
+    let source = sources
+        .iter()
+        .find(|s| context::source_key(s) == *key)
+        .or(sources.first())
+        .map_or("", String::as_str);
+    let source = source.strip_prefix('/').unwrap_or(source);
+    source.strip_prefix("./").unwrap_or(source)
 }
 
 fn before_workdir(before: &Scope, ins: &Instruction) -> String {
