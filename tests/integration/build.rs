@@ -491,3 +491,23 @@ fn legacy_builder_errors_after_a_step_are_printed_bare() {
         out.stdout
     );
 }
+
+#[test]
+fn legacy_builder_refuses_a_bad_tag_as_a_flag() {
+    let lab = Lab::new();
+    let legacy = [("DOCKER_BUILDKIT", "0")];
+    let expected = format!("{LEGACY_NOTICE}invalid argument \"Site\" for \"-t, --tag\" flag: invalid reference format: repository name (library/Site) must be lowercase\n\nUsage:  docker build [OPTIONS] PATH | URL | -\n\nRun 'docker build --help' for more information\n");
+    // Flags are parsed before the context is looked at.
+    for line in ["build -t Site .", "build -t Site nosuchdir"] {
+        let out = lab.docker_env(line, &legacy);
+        assert_eq!((out.code, out.stdout.as_str()), (125, ""), "{line}");
+        assert_eq!(out.stderr, expected, "{line}");
+    }
+    // buildx words it its own way.
+    let out = lab.docker("build -t Site .");
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        "ERROR: invalid tag \"Site\": invalid reference format: repository name (library/Site) must be lowercase\n"
+    );
+}

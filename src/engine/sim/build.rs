@@ -58,6 +58,9 @@ pub(super) const LEGACY_NOTICE: &str =
 
 ";
 
+/// The legacy `docker build`'s usage line (docker/cli's own command, not buildx's).
+const LEGACY_USE_LINE: &str = "docker build [OPTIONS] PATH | URL | -";
+
 /// Which builder runs the build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Builder {
@@ -119,6 +122,14 @@ pub(super) fn build_with(
     builder: Builder,
     cwd: &Path,
 ) -> Result<Outcome, StoreError> {
+    let legacy = builder == Builder::Legacy;
+    if legacy {
+        // docker/cli's own `build` checks each `-t` while it parses its flags: before its
+        // argument count and the context.
+        if let Some(out) = legacy_tag_error(inv) {
+            return Ok(out);
+        }
+    }
     let quiet = inv.flags.bool("quiet");
     // `auto`: plain text, which the ui replaces by the compact view on a terminal.
     let auto = !quiet && inv.flags.value("progress").unwrap_or("auto") == "auto";
@@ -136,7 +147,6 @@ pub(super) fn build_with(
     let Some(context_arg) = inv.args.first() else {
         return Ok(super::usage_error(inv, "requires 1 argument"));
     };
-    let legacy = builder == Builder::Legacy;
     let fail = |msg: String| -> Result<Outcome, StoreError> {
         let mut out = Outcome::error(msg, 1);
         if legacy {
@@ -185,13 +195,8 @@ pub(super) fn build_with(
                     "ERROR: invalid tag {t:?}: refusing to create a tag with a digest reference\n"
                 ))
             }
-            Err(e) => {
-                return fail(if legacy {
-                    format!("invalid argument {t:?} for \"-t, --tag\" flag: {e}\n")
-                } else {
-                    format!("ERROR: invalid tag {t:?}: {e}\n")
-                })
-            }
+            // The legacy client refused it above.
+            Err(e) => return fail(format!("ERROR: invalid tag {t:?}: {e}\n")),
         }
     }
     let file_flag = inv.flags.value("file");
@@ -377,6 +382,24 @@ pub(super) fn build_with(
         out.stdout = format!("{id}\n");
     }
     Ok(out)
+}
+
+/// docker/cli's legacy `build` parses `-t` with `reference.ParseNormalizedNamed` as a flag
+/// value: a bad tag is a flag error (usage lines, exit 125), after the deprecation notice the
+/// client printed before parsing.
+fn legacy_tag_error(inv: &Invocation) -> Option<Outcome> {
+    inv.flags.values("tag").iter().find_map(|t| {
+        let e = Reference::parse(t).err()?;
+        let message = format!(
+            "invalid argument {} for \"-t, --tag\" flag: {e}",
+            go_quote(t)
+        );
+        let error = crate::docker::cli::flag_error(&message, LEGACY_USE_LINE, "build");
+        Some(Outcome::error(
+            format!("{LEGACY_NOTICE}{}", error.stderr),
+            error.exit_code,
+        ))
+    })
 }
 
 /// docker/cli `GetContextFromLocalDir`: the Dockerfile the legacy client sends, as an absolute
