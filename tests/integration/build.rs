@@ -511,3 +511,40 @@ fn legacy_builder_refuses_a_bad_tag_as_a_flag() {
         "ERROR: invalid tag \"Site\": invalid reference format: repository name (library/Site) must be lowercase\n"
     );
 }
+
+#[test]
+fn legacy_builder_counts_global_args_and_stages_up_to_the_target() {
+    let lab = Lab::new();
+    let legacy = [("DOCKER_BUILDKIT", "0")];
+    lab.file(
+        "Dockerfile",
+        "ARG BASE=scratch\nFROM ${BASE} AS one\nLABEL stage=one\nFROM one AS two\nLABEL stage=two\n",
+    );
+    let steps = |line: &str| -> Vec<String> {
+        let out = lab.docker_env(line, &legacy);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+            .lines()
+            .filter(|l| l.starts_with("Step "))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(
+        steps("build -t all ."),
+        [
+            "Step 1/5 : ARG BASE=scratch",
+            "Step 2/5 : FROM ${BASE} AS one",
+            "Step 3/5 : LABEL stage=one",
+            "Step 4/5 : FROM one AS two",
+            "Step 5/5 : LABEL stage=two",
+        ]
+    );
+    assert_eq!(
+        steps("build --target one -t first ."),
+        [
+            "Step 1/3 : ARG BASE=scratch",
+            "Step 2/3 : FROM ${BASE} AS one",
+            "Step 3/3 : LABEL stage=one",
+        ]
+    );
+}

@@ -600,15 +600,42 @@ impl Run {
         target: Option<&str>,
         build_args: &[(String, String)],
     ) -> Result<Result<Base, String>, StoreError> {
-        let global = match Scope::global(df, build_args) {
-            Ok(s) => s,
-            Err(e) => return Ok(Err(e.render_cli(text))),
-        };
         let stages = df.stages();
         let target_stage = df
             .target_stage(file, target)
             .expect("checked before the build");
         let target_index = target_stage.index;
+        let global = Scope::global(df, build_args);
+        if self.legacy() {
+            // The classic builder counts the global ARGs and every instruction of the stages up
+            // to the target, and prints each global ARG as a step before evaluating it (moby
+            // `dispatchDockerfileWithCancellation`).
+            let meta: Vec<&Node> = df
+                .meta_args()
+                .iter()
+                .filter(|n| matches!(n.instruction, Instruction::Arg(_)))
+                .collect();
+            self.steps = meta.len()
+                + stages[..=target_index]
+                    .iter()
+                    .map(|s| 1 + s.instructions.len())
+                    .sum::<usize>();
+            let failed_line = global.as_ref().err().map(|e| e.line);
+            for node in meta {
+                if failed_line.is_some_and(|l| node.span.start_line > l) {
+                    break;
+                }
+                self.step += 1;
+                self.legacy_out.push_str(&format!(
+                    "Step {}/{} : {}\n",
+                    self.step, self.steps, node.original
+                ));
+            }
+        }
+        let global = match global {
+            Ok(s) => s,
+            Err(e) => return Ok(Err(e.render_cli(text))),
+        };
         // Stages the target needs, through FROM <stage> and COPY --from=<stage>.
         let mut needed = vec![false; stages.len()];
         let mut todo = vec![target_index];
@@ -671,9 +698,6 @@ impl Run {
                     ),
                     0,
                 ));
-        } else {
-            // The legacy builder counts every instruction of every stage it runs.
-            self.steps = stages.iter().map(|s| 1 + s.instructions.len()).sum();
         }
         let mut result = None;
         for (i, stage) in stages.iter().enumerate() {
