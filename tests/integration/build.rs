@@ -392,3 +392,159 @@ fn legacy_builder_keeps_intermediate_images_and_its_cache() {
     );
     let _ = Path::new("");
 }
+
+const LEGACY_NOTICE: &str = "DEPRECATED: The legacy builder is deprecated and will be removed in a future release.\n            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0\n            environment-variable.\n\n";
+
+#[test]
+fn legacy_builder_prints_clean_dockerfile_paths() {
+    let lab = Lab::new();
+    let legacy = [("DOCKER_BUILDKIT", "0")];
+    std::fs::remove_file(lab.dir.path().join("Dockerfile")).expect("rm Dockerfile");
+    // Go's filepath.Join and Abs clean what they join: no `/./`, no `..`; symlinks resolved.
+    let dir = std::fs::canonicalize(lab.dir.path()).expect("canonical");
+    let lstat = |name: &str| {
+        format!(
+            "{LEGACY_NOTICE}unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {}: no such file or directory\n",
+            dir.join(name).display()
+        )
+    };
+    let out = lab.docker_env("build -t site .", &legacy);
+    assert_eq!((out.code, out.stdout.as_str()), (1, ""));
+    assert_eq!(out.stderr, lstat("Dockerfile"));
+    let out = lab.docker_env("build -f ./app/../nosuch.Dockerfile -t site ./", &legacy);
+    assert_eq!(out.stderr, lstat("nosuch.Dockerfile"));
+    // Only the missing prefix is named.
+    let out = lab.docker_env("build -f nodir/Dockerfile .", &legacy);
+    assert_eq!(out.stderr, lstat("nodir"));
+    // `dockerfile` stands in for a missing `Dockerfile`.
+    lab.file("dockerfile", "FROM scratch\nLABEL a=b\n");
+    let out = lab.docker_env("build -t lower .", &legacy);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn legacy_builder_sends_the_context_before_the_daemon_parses() {
+    let lab = Lab::new();
+    let legacy = [("DOCKER_BUILDKIT", "0")];
+    lab.file("Dockerfile.bad", "FROM alpine\nRUNN echo hi\n");
+    let error = "Error response from daemon: dockerfile parse error on line 2: unknown instruction: RUNN (did you mean RUN?)\n";
+    let out = lab.docker_env("build -f Dockerfile.bad -t site .", &legacy);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .starts_with("Sending build context to Docker daemon  ")
+            && out.stdout.lines().count() == 1,
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.stderr, format!("{LEGACY_NOTICE}{error}"));
+    // With -q the client prints what it kept back on stderr, before the error.
+    let quiet = lab.docker_env("build -q -f Dockerfile.bad -t site .", &legacy);
+    assert_eq!(quiet.stdout, "");
+    assert_eq!(
+        quiet.stderr,
+        format!("{LEGACY_NOTICE}{}{error}", out.stdout)
+    );
+    // A missing target is the daemon's answer too, in the classic builder's words.
+    let out = lab.docker_env("build --target nosuch .", &legacy);
+    assert_eq!(
+        out.stderr,
+        format!("{LEGACY_NOTICE}Error response from daemon: target stage \"nosuch\" could not be found\n")
+    );
+}
+
+#[test]
+fn legacy_builder_errors_after_a_step_are_printed_bare() {
+    let lab = Lab::new();
+    let legacy = [("DOCKER_BUILDKIT", "0")];
+    lab.file("Dockerfile.base", "FROM 127.0.0.1:5000/library/nosuch\n");
+    let error = "manifest for 127.0.0.1:5000/library/nosuch:latest not found: manifest unknown: manifest unknown\n";
+    let out = lab.docker_env("build -f Dockerfile.base -t site .", &legacy);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .ends_with("\nStep 1/1 : FROM 127.0.0.1:5000/library/nosuch\n"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.stderr, format!("{LEGACY_NOTICE}{error}"));
+    let quiet = lab.docker_env("build -q -f Dockerfile.base -t site .", &legacy);
+    assert_eq!((quiet.code, quiet.stdout.as_str()), (1, ""));
+    assert_eq!(
+        quiet.stderr,
+        format!("{LEGACY_NOTICE}{}{error}", out.stdout)
+    );
+    // COPY names the missing source without its leading `./`.
+    lab.file(
+        "Dockerfile.copy",
+        "FROM scratch\nCOPY index.html ./missing.html /srv/\n",
+    );
+    let out = lab.docker_env("build -f Dockerfile.copy -t site .", &legacy);
+    assert_eq!(
+        out.stderr,
+        format!("{LEGACY_NOTICE}COPY failed: file not found in build context or excluded by .dockerignore: stat missing.html: file does not exist\n")
+    );
+    assert!(
+        out.stdout
+            .ends_with("Step 2/2 : COPY index.html ./missing.html /srv/\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn legacy_builder_refuses_a_bad_tag_as_a_flag() {
+    let lab = Lab::new();
+    let legacy = [("DOCKER_BUILDKIT", "0")];
+    let expected = format!("{LEGACY_NOTICE}invalid argument \"Site\" for \"-t, --tag\" flag: invalid reference format: repository name (library/Site) must be lowercase\n\nUsage:  docker build [OPTIONS] PATH | URL | -\n\nRun 'docker build --help' for more information\n");
+    // Flags are parsed before the context is looked at.
+    for line in ["build -t Site .", "build -t Site nosuchdir"] {
+        let out = lab.docker_env(line, &legacy);
+        assert_eq!((out.code, out.stdout.as_str()), (125, ""), "{line}");
+        assert_eq!(out.stderr, expected, "{line}");
+    }
+    // buildx words it its own way.
+    let out = lab.docker("build -t Site .");
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        "ERROR: invalid tag \"Site\": invalid reference format: repository name (library/Site) must be lowercase\n"
+    );
+}
+
+#[test]
+fn legacy_builder_counts_global_args_and_stages_up_to_the_target() {
+    let lab = Lab::new();
+    let legacy = [("DOCKER_BUILDKIT", "0")];
+    lab.file(
+        "Dockerfile",
+        "ARG BASE=scratch\nFROM ${BASE} AS one\nLABEL stage=one\nFROM one AS two\nLABEL stage=two\n",
+    );
+    let steps = |line: &str| -> Vec<String> {
+        let out = lab.docker_env(line, &legacy);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+            .lines()
+            .filter(|l| l.starts_with("Step "))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(
+        steps("build -t all ."),
+        [
+            "Step 1/5 : ARG BASE=scratch",
+            "Step 2/5 : FROM ${BASE} AS one",
+            "Step 3/5 : LABEL stage=one",
+            "Step 4/5 : FROM one AS two",
+            "Step 5/5 : LABEL stage=two",
+        ]
+    );
+    assert_eq!(
+        steps("build --target one -t first ."),
+        [
+            "Step 1/3 : ARG BASE=scratch",
+            "Step 2/3 : FROM ${BASE} AS one",
+            "Step 3/3 : LABEL stage=one",
+        ]
+    );
+}

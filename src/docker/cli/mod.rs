@@ -572,7 +572,7 @@ fn arity_error(spec: &CommandSpec, n: usize) -> Option<String> {
 
 /// docker/cli `FlagErrorFunc`: the message, the usage line, a pointer to help; exit code 125.
 /// Deprecation warnings met before the mistake are not printed (cobra buffers them).
-fn flag_error(message: &str, use_line: &str, path: &str) -> CliError {
+pub(crate) fn flag_error(message: &str, use_line: &str, path: &str) -> CliError {
     CliError {
         stderr: format!(
             "{message}\n\nUsage:  {use_line}\n\nRun 'docker {path} --help' for more information\n"

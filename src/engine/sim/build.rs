@@ -27,8 +27,10 @@ use std::path::{Path, PathBuf};
 
 use super::pull::pull_reference;
 use super::{Ctx, Outcome};
+use crate::build::context;
 use crate::build::dockerfile::{
-    self, buildkit_created_by, legacy_created_by, Dockerfile, Instruction, Node, ParseError, Scope,
+    self, buildkit_created_by, legacy_created_by, Dockerfile, ErrorKind, Instruction, Node,
+    ParseError, Scope,
 };
 use crate::build::ignore::Matcher;
 use crate::build::layer::{self, Plan};
@@ -36,6 +38,7 @@ use crate::build::progress::{render_plain, render_tty, Trace, Vertex};
 use crate::build::simulate::run_effect;
 use crate::docker::cli::Invocation;
 use crate::docker::reference::Reference;
+use crate::docker::text::go_quote;
 use crate::docker::units::human_size4;
 use crate::store::{
     CacheRecord, ContainerConfig, Descriptor, Digest, EmptyObject, History, ImageConfig,
@@ -54,6 +57,9 @@ pub(super) const LEGACY_NOTICE: &str =
             environment-variable.
 
 ";
+
+/// The legacy `docker build`'s usage line (docker/cli's own command, not buildx's).
+const LEGACY_USE_LINE: &str = "docker build [OPTIONS] PATH | URL | -";
 
 /// Which builder runs the build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,6 +122,14 @@ pub(super) fn build_with(
     builder: Builder,
     cwd: &Path,
 ) -> Result<Outcome, StoreError> {
+    let legacy = builder == Builder::Legacy;
+    if legacy {
+        // docker/cli's own `build` checks each `-t` while it parses its flags: before its
+        // argument count and the context.
+        if let Some(out) = legacy_tag_error(inv) {
+            return Ok(out);
+        }
+    }
     let quiet = inv.flags.bool("quiet");
     // `auto`: plain text, which the ui replaces by the compact view on a terminal.
     let auto = !quiet && inv.flags.value("progress").unwrap_or("auto") == "auto";
@@ -133,7 +147,6 @@ pub(super) fn build_with(
     let Some(context_arg) = inv.args.first() else {
         return Ok(super::usage_error(inv, "requires 1 argument"));
     };
-    let legacy = builder == Builder::Legacy;
     let fail = |msg: String| -> Result<Outcome, StoreError> {
         let mut out = Outcome::error(msg, 1);
         if legacy {
@@ -182,13 +195,8 @@ pub(super) fn build_with(
                     "ERROR: invalid tag {t:?}: refusing to create a tag with a digest reference\n"
                 ))
             }
-            Err(e) => {
-                return fail(if legacy {
-                    format!("invalid argument {t:?} for \"-t, --tag\" flag: {e}\n")
-                } else {
-                    format!("ERROR: invalid tag {t:?}: {e}\n")
-                })
-            }
+            // The legacy client refused it above.
+            Err(e) => return fail(format!("ERROR: invalid tag {t:?}: {e}\n")),
         }
     }
     let file_flag = inv.flags.value("file");
@@ -207,6 +215,14 @@ pub(super) fn build_with(
             (p, name)
         }
         None => (root.join("Dockerfile"), "Dockerfile".to_owned()),
+    };
+    let df_path = if legacy {
+        match legacy_dockerfile(cwd, context_arg, file_flag) {
+            Ok(p) => p,
+            Err(e) => return fail(format!("unable to prepare context: {e}\n")),
+        }
+    } else {
+        df_path
     };
     let mut build_args = Vec::new();
     for a in inv.flags.values("build-arg") {
@@ -239,11 +255,12 @@ pub(super) fn build_with(
     };
     let source = match std::fs::read(&df_path) {
         Ok(bytes) => bytes,
-        Err(_) => {
+        Err(e) => {
             let shown = file_flag.unwrap_or("Dockerfile");
             if legacy {
+                // The client found it (a directory, or unreadable).
                 return fail(format!(
-                    "unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {}: no such file or directory\n",
+                    "docklab: cannot read the Dockerfile {}: {e}\n",
                     df_path.display()
                 ));
             }
@@ -262,6 +279,10 @@ pub(super) fn build_with(
         }
     };
     let text = String::from_utf8_lossy(&source).into_owned();
+    if legacy {
+        // The legacy client sends the whole context before the daemon reads the Dockerfile.
+        run.send_context();
+    }
     if !legacy {
         run.trace.push(
             Vertex::new(
@@ -296,15 +317,14 @@ pub(super) fn build_with(
     let mut final_image = match result {
         Ok(image) => image,
         Err(message) => {
-            let mut out = Outcome::error(String::new(), 1);
-            if legacy {
-                out.stdout = std::mem::take(&mut run.legacy_out);
-                out.stderr = format!("{LEGACY_NOTICE}{message}");
-            } else {
-                out.stderr = format!("{}{message}", run.progress_text(progress));
-            }
             ctx.touch();
-            return Ok(out);
+            if legacy {
+                return Ok(run.legacy_failure(&message, progress));
+            }
+            return Ok(Outcome::error(
+                format!("{}{message}", run.progress_text(progress)),
+                1,
+            ));
         }
     };
     // Export.
@@ -362,6 +382,49 @@ pub(super) fn build_with(
         out.stdout = format!("{id}\n");
     }
     Ok(out)
+}
+
+/// docker/cli's legacy `build` parses `-t` with `reference.ParseNormalizedNamed` as a flag
+/// value: a bad tag is a flag error (usage lines, exit 125), after the deprecation notice the
+/// client printed before parsing.
+fn legacy_tag_error(inv: &Invocation) -> Option<Outcome> {
+    inv.flags.values("tag").iter().find_map(|t| {
+        let e = Reference::parse(t).err()?;
+        let message = format!(
+            "invalid argument {} for \"-t, --tag\" flag: {e}",
+            go_quote(t)
+        );
+        let error = crate::docker::cli::flag_error(&message, LEGACY_USE_LINE, "build");
+        Some(Outcome::error(
+            format!("{LEGACY_NOTICE}{}", error.stderr),
+            error.exit_code,
+        ))
+    })
+}
+
+/// docker/cli `GetContextFromLocalDir`: the Dockerfile the legacy client sends, as an absolute
+/// path with symlinks resolved (Go cleans every path it joins: no `/./`). Without `-f` it is
+/// `Dockerfile` in the context directory, or `dockerfile` when only that one exists; with `-f`
+/// it is relative to the current directory. The error follows `unable to prepare context: `.
+fn legacy_dockerfile(cwd: &Path, context_arg: &str, file: Option<&str>) -> Result<PathBuf, String> {
+    let dir = context::eval_symlinks(&context::absolute(cwd, context_arg))
+        .map_err(|e| format!("unable to evaluate symlinks in context path: {e}"))?;
+    let path = match file {
+        Some(f) => context::absolute(cwd, f),
+        None => {
+            let default = dir.join("Dockerfile");
+            let lower = dir.join("dockerfile");
+            let missing = std::fs::symlink_metadata(&default)
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+            if missing && std::fs::symlink_metadata(&lower).is_ok() {
+                lower
+            } else {
+                default
+            }
+        }
+    };
+    context::eval_symlinks(&path)
+        .map_err(|e| format!("unable to evaluate symlinks in Dockerfile path: {e}"))
 }
 
 /// Writes the image's config and manifest and records it; returns its ID.
@@ -477,19 +540,54 @@ impl Run {
 
     fn parse_failure(&mut self, progress: Progress, e: &ParseError, text: &str) -> Outcome {
         if self.legacy() {
-            // The legacy builder words parse errors as the daemon's.
-            return Outcome::error(
-                format!(
-                    "{LEGACY_NOTICE}Error response from daemon: dockerfile parse error on line {}: {}\n",
-                    e.line, e.kind
-                ),
-                1,
-            );
+            // The classic builder's own wording for a missing target (moby
+            // `builder/dockerfile/builder.go`), the parser's for the rest.
+            let message = match &e.kind {
+                ErrorKind::TargetNotFound { target, .. } => {
+                    format!("target stage {} could not be found\n", go_quote(target))
+                }
+                kind => format!("dockerfile parse error on line {}: {kind}\n", e.line),
+            };
+            return self.legacy_failure(&message, progress);
         }
         Outcome::error(
             format!("{}{}", self.progress_text(progress), e.render_cli(text)),
             1,
         )
+    }
+
+    /// The legacy client's "Sending build context to Docker daemon" line: the context is sent
+    /// whole before the daemon reads anything.
+    fn send_context(&mut self) {
+        let size = layer::legacy_context_size(&self.root, &self.ignore);
+        self.legacy_out.push_str(&format!(
+            "Sending build context to Docker daemon  {}\r\r\n",
+            human_size4(size as f64)
+        ));
+    }
+
+    /// A legacy build that failed with the daemon's `message`. Once the daemon has streamed a
+    /// `Step` line, the error travels inside the JSON stream and the client prints it bare;
+    /// before that the daemon answers with an HTTP error, which the client prefixes with
+    /// `Error response from daemon: ` (moby `postBuild`'s `errf`: `output.Flushed()`).
+    /// With `-q` the client kept the progress and the stream to itself: it prints them on
+    /// stderr before the error (docker/cli `runBuild`).
+    fn legacy_failure(&mut self, message: &str, progress: Progress) -> Outcome {
+        let streamed = self.step > 0;
+        let error = if streamed {
+            message.to_owned()
+        } else {
+            format!("Error response from daemon: {message}")
+        };
+        let sent = std::mem::take(&mut self.legacy_out);
+        let mut out = Outcome::error(String::new(), 1);
+        if progress == Progress::Quiet {
+            out.stderr = format!("{LEGACY_NOTICE}{sent}{error}");
+        } else {
+            out.stdout = sent;
+            out.stderr = format!("{LEGACY_NOTICE}{error}");
+        }
+        out
     }
 
     /// Builds the stages the target needs; the target's image, or the error text to print.
@@ -502,15 +600,42 @@ impl Run {
         target: Option<&str>,
         build_args: &[(String, String)],
     ) -> Result<Result<Base, String>, StoreError> {
-        let global = match Scope::global(df, build_args) {
-            Ok(s) => s,
-            Err(e) => return Ok(Err(e.render_cli(text))),
-        };
         let stages = df.stages();
         let target_stage = df
             .target_stage(file, target)
             .expect("checked before the build");
         let target_index = target_stage.index;
+        let global = Scope::global(df, build_args);
+        if self.legacy() {
+            // The classic builder counts the global ARGs and every instruction of the stages up
+            // to the target, and prints each global ARG as a step before evaluating it (moby
+            // `dispatchDockerfileWithCancellation`).
+            let meta: Vec<&Node> = df
+                .meta_args()
+                .iter()
+                .filter(|n| matches!(n.instruction, Instruction::Arg(_)))
+                .collect();
+            self.steps = meta.len()
+                + stages[..=target_index]
+                    .iter()
+                    .map(|s| 1 + s.instructions.len())
+                    .sum::<usize>();
+            let failed_line = global.as_ref().err().map(|e| e.line);
+            for node in meta {
+                if failed_line.is_some_and(|l| node.span.start_line > l) {
+                    break;
+                }
+                self.step += 1;
+                self.legacy_out.push_str(&format!(
+                    "Step {}/{} : {}\n",
+                    self.step, self.steps, node.original
+                ));
+            }
+        }
+        let global = match global {
+            Ok(s) => s,
+            Err(e) => return Ok(Err(e.render_cli(text))),
+        };
         // Stages the target needs, through FROM <stage> and COPY --from=<stage>.
         let mut needed = vec![false; stages.len()];
         let mut todo = vec![target_index];
@@ -573,14 +698,6 @@ impl Run {
                     ),
                     0,
                 ));
-        } else {
-            let size = layer::legacy_context_size(&self.root, &self.ignore);
-            self.legacy_out.push_str(&format!(
-                "Sending build context to Docker daemon  {}\r\r\n",
-                human_size4(size as f64)
-            ));
-            // The legacy builder counts every instruction of every stage it runs.
-            self.steps = stages.iter().map(|s| 1 + s.instructions.len()).sum();
         }
         let mut result = None;
         for (i, stage) in stages.iter().enumerate() {
@@ -769,7 +886,7 @@ impl Run {
             Ok(r) => r.with_default_tag(),
             Err(e) => {
                 let msg = if legacy {
-                    format!("Error response from daemon: {e}\n")
+                    format!("{e}\n")
                 } else {
                     format!(
                         "{}ERROR: failed to solve: failed to parse stage name {image:?}: {e}\n",
@@ -799,7 +916,7 @@ impl Run {
                 }
                 Err(message) => {
                     if legacy {
-                        return Ok(Err(format!("Error response from daemon: {message}\n")));
+                        return Ok(Err(format!("{message}\n")));
                     }
                     let bk = buildkit_pull_error(&reference);
                     if let Some(v) = self
@@ -980,18 +1097,10 @@ impl Run {
                     ) {
                         Ok(p) => plan = p,
                         Err(layer::CopyError::Context(e)) => {
-                            let excerpt = dockerfile::error::source_excerpt(
-                                "Dockerfile",
-                                &std::fs::read_to_string(self.root.join("Dockerfile"))
-                                    .unwrap_or_default(),
-                                node.span.start_line,
-                                node.span.end_line,
-                            );
-                            let _ = excerpt;
                             if legacy {
                                 return Ok(Err(format!(
                                     "COPY failed: file not found in build context or excluded by .dockerignore: stat {}: file does not exist\n",
-                                    sources[0].trim_start_matches('/')
+                                    legacy_copy_shown(sources, &e)
                                 )));
                             }
                             return Ok(Err(e.render_cli(&context_ref(ctx))));
@@ -1365,6 +1474,22 @@ enum CachedStep {
     Layer(Digest),
     /// Legacy builder: an intermediate image.
     Image(Digest),
+}
+
+/// The source the classic builder names when COPY/ADD finds nothing: the one that is missing,
+/// as written but for one leading `/` and then one leading `./` (moby
+/// `builder/dockerfile/copy.go`, `calcCopyInfo`; nothing else is cleaned).
+fn legacy_copy_shown<'a>(sources: &'a [String], e: &context::ContextError) -> &'a str {
+    let key = match e {
+        context::ContextError::NotFound { key } | context::ContextError::SymlinkLoop { key } => key,
+    };
+    let source = sources
+        .iter()
+        .find(|s| context::source_key(s) == *key)
+        .or(sources.first())
+        .map_or("", String::as_str);
+    let source = source.strip_prefix('/').unwrap_or(source);
+    source.strip_prefix("./").unwrap_or(source)
 }
 
 fn before_workdir(before: &Scope, ins: &Instruction) -> String {
