@@ -49,6 +49,47 @@ use crate::store::{
 /// BuildKit's history comment.
 const BUILDKIT_COMMENT: &str = "buildkit.dockerfile.v0";
 
+/// The classic builder's warning for `--build-arg`s no `ARG` declared (moby
+/// `BuildArgs.WarnOnUnusedBuildArgs`; the proxy variables are always allowed), or nothing.
+fn unused_build_args(df: &dockerfile::Dockerfile, given: &[(String, String)]) -> String {
+    const BUILTIN: &[&str] = &[
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "FTP_PROXY",
+        "ftp_proxy",
+        "NO_PROXY",
+        "no_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ];
+    let declared: std::collections::BTreeSet<&str> = df
+        .nodes
+        .iter()
+        .filter_map(|n| match &n.instruction {
+            dockerfile::Instruction::Arg(a) => Some(a.args.iter().map(|d| d.key.as_str())),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let mut unused: Vec<&str> = given
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .filter(|k| !declared.contains(k) && !BUILTIN.contains(k))
+        .collect();
+    unused.sort_unstable();
+    unused.dedup();
+    if unused.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "[Warning] One or more build-args [{}] were not consumed\n",
+            unused.join(" ")
+        )
+    }
+}
+
 /// The notice Docker 28's client prints on stderr when `DOCKER_BUILDKIT=0` selects the legacy
 /// builder (recorded from the real client).
 pub(super) const LEGACY_NOTICE: &str =
@@ -349,6 +390,7 @@ pub(super) fn build_with(
             out.stdout = format!("{id}\n");
         } else {
             out.stdout = std::mem::take(&mut run.legacy_out);
+            out.stdout.push_str(&unused_build_args(&df, &build_args));
             out.stdout.push_str(&format!(
                 "Successfully built {}\n",
                 super::truncate_id(id.as_str())
@@ -1235,6 +1277,17 @@ impl Run {
             None => {}
         }
         let parent = base.chains.last().cloned();
+        if legacy {
+            // The classic builder commits a container's changes: the directories it made or
+            // wrote into carry the time of the build, so a layer made again without the cache
+            // is a new layer, as on Docker.
+            let now = u64::try_from(ctx.now.as_second()).unwrap_or(0);
+            for entry in &mut plan.entries {
+                if matches!(entry.source, layer::Source::Dir) {
+                    entry.mtime = now;
+                }
+            }
+        }
         let (diff, chain) = put_layer(ctx, &plan, parent.as_ref(), shown_size)?;
         self.push_layer_history(
             base,
@@ -1245,7 +1298,8 @@ impl Run {
             legacy,
         );
         if legacy {
-            if matches!(ins, Instruction::Run(_)) {
+            // The classic builder runs RUN, and creates WORKDIR's directory, in a container.
+            if matches!(ins, Instruction::Run(_) | Instruction::Workdir(_)) {
                 let cid = ctx.new_id("container");
                 self.legacy_out.push_str(&format!(
                     " ---> Running in {}\nRemoving intermediate container {}\n",

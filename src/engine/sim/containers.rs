@@ -111,23 +111,36 @@ fn cat(ctx: &Ctx<'_>, c: &ContainerRecord, files: &[&str]) -> Behaviour {
     let mut out = String::new();
     for file in files {
         match read_image_file(ctx, &c.image, file) {
-            Some(Some(bytes)) => out.push_str(&String::from_utf8_lossy(&bytes)),
+            ImageFile::Found(bytes) => out.push_str(&String::from_utf8_lossy(&bytes)),
             // Removed by a later layer: the file is not there.
-            Some(None) => {
+            ImageFile::Deleted => {
                 return Behaviour::Exits(
                     format!("{out}cat: can't open '{file}': No such file or directory\n"),
                     1,
                 )
             }
-            None => return Behaviour::Exits(out, 0),
+            ImageFile::Unknown => return Behaviour::Exits(out, 0),
         }
     }
     Behaviour::Exits(out, 0)
 }
 
-/// A regular file of image `image` at absolute `path`: `Some(Some(content))`, `Some(None)` when
-/// a layer deletes it, `None` when no layer has it.
-fn read_image_file(ctx: &Ctx<'_>, image: &Digest, path: &str) -> Option<Option<Vec<u8>>> {
+/// What an image's layers say of one path.
+enum ImageFile {
+    /// A regular file, with (up to 1 MiB of) its content.
+    Found(Vec<u8>),
+    /// A layer deletes it (a whiteout).
+    Deleted,
+    /// No layer has it, or the layers could not be read.
+    Unknown,
+}
+
+/// The regular file of image `image` at absolute `path`.
+fn read_image_file(ctx: &Ctx<'_>, image: &Digest, path: &str) -> ImageFile {
+    read_layers(ctx, image, path).unwrap_or(ImageFile::Unknown)
+}
+
+fn read_layers(ctx: &Ctx<'_>, image: &Digest, path: &str) -> Option<ImageFile> {
     use std::io::Read as _;
     const LIMIT: u64 = 1 << 20;
     let wanted = path.trim_start_matches('/').trim_end_matches('/');
@@ -149,16 +162,16 @@ fn read_image_file(ctx: &Ctx<'_>, image: &Digest, path: &str) -> Option<Option<V
             let entry_path = entry_path.to_string_lossy();
             let entry_path = entry_path.trim_start_matches("./").trim_end_matches('/');
             if entry_path == whiteout {
-                return Some(None);
+                return Some(ImageFile::Deleted);
             }
             if entry_path == wanted && entry.header().entry_type().is_file() {
                 let mut bytes = Vec::new();
                 entry.take(LIMIT).read_to_end(&mut bytes).ok()?;
-                return Some(Some(bytes));
+                return Some(ImageFile::Found(bytes));
             }
         }
     }
-    None
+    Some(ImageFile::Unknown)
 }
 
 /// The exit code a running container gets from `docker stop`: servers stop cleanly on their stop
