@@ -105,6 +105,15 @@ pub struct ClientEnv {
     /// The client's configuration directory (`DOCKER_CONFIG`, else `$HOME/.docker`), which
     /// `docker --help` shows in the defaults of `--config` and the TLS flags.
     pub config_dir: String,
+    /// Whether `docker build` is `BuildKit`'s (buildx) or, with `DOCKER_BUILDKIT=0`, the
+    /// classic builder's own command.
+    pub buildkit: bool,
+}
+
+/// `DOCKER_BUILDKIT` as docker/cli reads it (Go `strconv.ParseBool`): only a false value turns
+/// `BuildKit` off.
+pub fn buildkit_enabled(value: Option<&str>) -> bool {
+    !matches!(value, Some("0" | "f" | "F" | "false" | "FALSE" | "False"))
 }
 
 impl Default for ClientEnv {
@@ -113,6 +122,7 @@ impl Default for ClientEnv {
             width: super::help::DEFAULT_WIDTH,
             api: ApiVersion::current(),
             config_dir: "~/.docker".to_string(),
+            buildkit: true,
         }
     }
 }
@@ -131,6 +141,7 @@ impl ClientEnv {
             width: super::help::DEFAULT_WIDTH,
             api: ApiVersion::from_env(var("DOCKER_API_VERSION").as_deref()),
             config_dir,
+            buildkit: buildkit_enabled(var("DOCKER_BUILDKIT").as_deref()),
         }
     }
 

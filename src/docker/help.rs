@@ -692,6 +692,215 @@ const PUSH_FLAGS: &[FlagSpec] = &[
     flag(Some('q'), "quiet", ValueKind::Bool, "Suppress verbose output"),
 ];
 
+/// What Docker 28's client prints on stderr whenever `DOCKER_BUILDKIT=0` selects the classic
+/// builder (even for `docker build --help`).
+pub const LEGACY_BUILDER_NOTICE: &str =
+    "DEPRECATED: The legacy builder is deprecated and will be removed in a future release.
+            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
+            environment-variable.
+
+";
+
+/// `docker build` of docker/cli itself, the classic builder's client (`DOCKER_BUILDKIT=0`).
+const LEGACY_BUILD_FLAGS: &[FlagSpec] = &[
+    flag(
+        None,
+        "add-host",
+        ValueKind::List,
+        "Add a custom host-to-IP mapping (\"host:ip\")",
+    ),
+    flag(
+        None,
+        "build-arg",
+        ValueKind::List,
+        "Set a build-time variable",
+    ),
+    flag(
+        None,
+        "cache-from",
+        ValueKind::Strings,
+        "Images whose layers may serve as cache",
+    ),
+    flag(
+        None,
+        "cgroup-parent",
+        ValueKind::Str,
+        "Parent cgroup for the \"RUN\" instructions of the build",
+    ),
+    flag(
+        None,
+        "compress",
+        ValueKind::Bool,
+        "Send the build context gzip-compressed",
+    ),
+    flag(
+        None,
+        "cpu-period",
+        ValueKind::Int,
+        "Limit the CPU CFS (Completely Fair Scheduler) period",
+    ),
+    flag(
+        None,
+        "cpu-quota",
+        ValueKind::Int,
+        "Limit the CPU CFS (Completely Fair Scheduler) quota",
+    ),
+    flag(
+        Some('c'),
+        "cpu-shares",
+        ValueKind::Int,
+        "CPU shares (relative weight)",
+    ),
+    flag(
+        None,
+        "cpuset-cpus",
+        ValueKind::Str,
+        "CPUs the build may run on (0-3, 0,1)",
+    ),
+    flag(
+        None,
+        "cpuset-mems",
+        ValueKind::Str,
+        "Memory nodes the build may use (0-3, 0,1)",
+    ),
+    flag(
+        None,
+        "disable-content-trust",
+        ValueKind::Bool,
+        "Skip image verification",
+    )
+    .default_shown("true"),
+    flag(
+        Some('f'),
+        "file",
+        ValueKind::Str,
+        "Name of the Dockerfile (Default is \"PATH/Dockerfile\")",
+    ),
+    flag(
+        None,
+        "force-rm",
+        ValueKind::Bool,
+        "Always remove intermediate containers",
+    ),
+    flag(
+        None,
+        "iidfile",
+        ValueKind::Str,
+        "Write the image ID to this file",
+    ),
+    flag(
+        None,
+        "isolation",
+        ValueKind::Str,
+        "Container isolation technology",
+    ),
+    flag(None, "label", ValueKind::List, "Set metadata on the image"),
+    flag(Some('m'), "memory", ValueKind::Bytes, "Memory limit"),
+    flag(
+        None,
+        "memory-swap",
+        ValueKind::Bytes,
+        "Swap limit equal to memory plus swap: -1 for unlimited swap",
+    ),
+    flag(
+        None,
+        "network",
+        ValueKind::Str,
+        "Networking mode of the RUN instructions during the build",
+    )
+    .default_shown("default")
+    .since("1.25"),
+    flag(
+        None,
+        "no-cache",
+        ValueKind::Bool,
+        "Build without using the cache",
+    ),
+    flag(
+        None,
+        "platform",
+        ValueKind::Str,
+        "Set the platform if the server is multi-platform capable",
+    )
+    .since("1.38"),
+    flag(
+        None,
+        "pull",
+        ValueKind::Bool,
+        "Always try to pull a newer version of the image",
+    ),
+    flag(
+        Some('q'),
+        "quiet",
+        ValueKind::Bool,
+        "Print only the image ID, once built",
+    ),
+    flag(
+        None,
+        "rm",
+        ValueKind::Bool,
+        "Remove intermediate containers after a successful build",
+    )
+    .default_shown("true"),
+    flag(None, "security-opt", ValueKind::Strings, "Security options"),
+    flag(None, "shm-size", ValueKind::Bytes, "Size of \"/dev/shm\""),
+    flag(
+        None,
+        "squash",
+        ValueKind::Bool,
+        "Squash newly built layers into a single new layer",
+    )
+    .daemon(DaemonOnly::Experimental)
+    .since("1.25"),
+    flag(
+        Some('t'),
+        "tag",
+        ValueKind::List,
+        "Name and optionally a tag in the \"name:tag\" format",
+    ),
+    flag(
+        None,
+        "target",
+        ValueKind::Str,
+        "Set the target build stage to build.",
+    ),
+    flag(None, "ulimit", ValueKind::Ulimit, "Ulimit options").default_shown("[]"),
+];
+
+const LEGACY_BUILD_ALIASES: &str = "docker image build, docker build, docker builder build";
+
+/// `docker build`, `docker image build` and `docker builder build` when `DOCKER_BUILDKIT=0`
+/// makes docker/cli use the classic builder: its own commands, not buildx's.
+pub const LEGACY_BUILDS: [CommandSpec; 3] = [
+    cmd(
+        CommandId::Build,
+        "build",
+        BUILD_USAGE,
+        BUILD_SHORT,
+        LEGACY_BUILD_FLAGS,
+        Arity::Exact(1),
+    )
+    .aka(&[], LEGACY_BUILD_ALIASES),
+    cmd(
+        CommandId::Build,
+        "image build",
+        BUILD_USAGE,
+        BUILD_SHORT,
+        LEGACY_BUILD_FLAGS,
+        Arity::Exact(1),
+    )
+    .aka(&[], LEGACY_BUILD_ALIASES),
+    cmd(
+        CommandId::Build,
+        "builder build",
+        BUILD_USAGE,
+        BUILD_SHORT,
+        LEGACY_BUILD_FLAGS,
+        Arity::Exact(1),
+    )
+    .aka(&[], LEGACY_BUILD_ALIASES),
+];
+
 const BUILD_FLAGS: &[FlagSpec] = &[
     flag(None, "add-host", ValueKind::Strings, "Add a custom host-to-IP mapping (format: \"host:ip\")"),
     flag(None, "allow", ValueKind::StringArray, "Allow an extra privileged entitlement (e.g., \"network.host\", \"security.insecure\")"),

@@ -192,13 +192,26 @@ pub fn parse_in(args: &[String], env: &ClientEnv) -> Result<Parsed, CliError> {
         });
     }
     let tail = &rest[1..];
-    let mut result = match find_target(word, tail) {
+    let target = find_target(word, tail, env);
+    let legacy_build = matches!(
+        &target,
+        Some(Target::Command(spec, _)) if spec.id == CommandId::Build && spec.owner == Owner::Docker
+    );
+    let mut result = match target {
         Some(Target::Command(spec, args)) => parse_command(spec, &args, globals, env),
         Some(Target::Group(group, args)) => parse_group(group, &args, env),
         Some(Target::Unsimulated(u, args)) => Ok(not_simulated(u, args, globals)),
         None if word == "help" => help_command(tail, env),
         None => unknown_root_command(word, &rest, env),
     };
+    if legacy_build {
+        // The client warns about the classic builder before anything else it prints.
+        match &mut result {
+            Ok(Parsed::Help { stderr, .. }) => stderr.insert_str(0, help::LEGACY_BUILDER_NOTICE),
+            Err(e) => e.stderr.insert_str(0, help::LEGACY_BUILDER_NOTICE),
+            Ok(Parsed::Run(_)) => {}
+        }
+    }
     if !root_notice.is_empty() {
         match &mut result {
             Ok(Parsed::Help { stderr, .. }) => stderr.insert_str(0, &root_notice),
@@ -300,11 +313,11 @@ fn not_simulated(u: &'static Unsimulated, args: Vec<String>, globals: Flags) -> 
 }
 
 /// The command or group a word after `docker` names, with the words that follow it.
-fn find_target(word: &str, tail: &[String]) -> Option<Target> {
+fn find_target(word: &str, tail: &[String], env: &ClientEnv) -> Option<Target> {
     match word {
-        "build" => Some(Target::Command(buildx("build"), tail.to_vec())),
+        "build" => Some(Target::Command(build_command(env, 0), tail.to_vec())),
         w => match find_group(w) {
-            Some(group) => Some(find_in_group(group, tail)),
+            Some(group) => Some(find_in_group(group, tail, env)),
             None => find_command(w)
                 .filter(|c| !c.path.contains(' '))
                 .map(|c| Target::Command(c, tail.to_vec()))
@@ -337,7 +350,7 @@ fn help_command(words: &[String], env: &ClientEnv) -> Result<Parsed, CliError> {
     let Some((word, tail)) = words.split_first() else {
         return Ok(help_out(root_help(env), String::new()));
     };
-    match find_target(word, tail) {
+    match find_target(word, tail, env) {
         Some(Target::Command(spec, rest)) if rest.is_empty() => {
             Ok(help_out(command_help(spec, env), String::new()))
         }
@@ -359,6 +372,16 @@ fn help_command(words: &[String], env: &ClientEnv) -> Result<Parsed, CliError> {
 /// `docker help` has only its own `--help`.
 const HELP_COMMAND_FLAGS: &[FlagSpec] = &[];
 
+/// `docker build` (`path` 0), `docker image build` (1), `docker builder build` (2): buildx's,
+/// or docker/cli's own when `DOCKER_BUILDKIT=0`.
+fn build_command(env: &ClientEnv, path: usize) -> &'static CommandSpec {
+    if env.buildkit {
+        buildx("build")
+    } else {
+        &help::LEGACY_BUILDS[path]
+    }
+}
+
 fn buildx(name: &str) -> &'static CommandSpec {
     find_command(&format!("buildx {name}")).expect("buildx build and prune are in the table")
 }
@@ -376,7 +399,7 @@ fn is_log_level(level: &str) -> bool {
 
 /// Finds the subcommand the way cobra does: the first word that is not a flag or the value of
 /// one (an unknown `--flag` is assumed to take the next word as its value).
-fn find_in_group(group: &'static GroupSpec, args: &[String]) -> Target {
+fn find_in_group(group: &'static GroupSpec, args: &[String], env: &ClientEnv) -> Target {
     let flags = group.flags;
     let takes_value = |arg: &str| -> bool {
         if arg.contains('=') {
@@ -408,7 +431,8 @@ fn find_in_group(group: &'static GroupSpec, args: &[String]) -> Target {
             group.name
         };
         let spec = match (name, arg) {
-            ("image", "build") => Some(buildx("build")),
+            ("image", "build") => Some(build_command(env, 1)),
+            ("buildx", "build") if group.name == "builder" => Some(build_command(env, 2)),
             _ => find_command(&format!("{name} {arg}")),
         };
         if let Some(spec) = spec {

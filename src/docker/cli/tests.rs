@@ -574,3 +574,33 @@ fn root_help_shows_the_clients_config_directory() {
     );
     assert!(stdout.contains("\"/home/ana/.docker/ca.pem\""), "{stdout}");
 }
+
+#[test]
+fn docker_buildkit_0_makes_build_docker_clis_own_command() {
+    let classic = ClientEnv {
+        buildkit: false,
+        ..ClientEnv::default()
+    };
+    let Err(e) = parse_in(&words("image build"), &classic) else {
+        panic!("build needs a path")
+    };
+    assert!(
+        e.stderr.starts_with(help::LEGACY_BUILDER_NOTICE),
+        "{}",
+        e.stderr
+    );
+    assert!(e
+        .stderr
+        .contains("Usage:  docker image build [OPTIONS] PATH | URL | -"));
+    // buildx's flags are not the classic builder's.
+    let Err(e) = parse_in(&words("build --progress=plain ."), &classic) else {
+        panic!("--progress is buildx's")
+    };
+    assert_eq!(e.exit_code, 125);
+    assert!(e.stderr.contains("unknown flag: --progress"));
+    assert!(parse_in(&words("build --progress=plain ."), &ClientEnv::default()).is_ok());
+    match parse_in(&words("build -t site ."), &classic) {
+        Ok(Parsed::Run(inv)) => assert_eq!(inv.command, CommandId::Build),
+        other => panic!("{other:?}"),
+    }
+}

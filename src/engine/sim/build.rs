@@ -92,15 +92,7 @@ fn unused_build_args(df: &dockerfile::Dockerfile, given: &[(String, String)]) ->
 
 /// The notice Docker 28's client prints on stderr when `DOCKER_BUILDKIT=0` selects the legacy
 /// builder (recorded from the real client).
-pub(super) const LEGACY_NOTICE: &str =
-    "DEPRECATED: The legacy builder is deprecated and will be removed in a future release.
-            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
-            environment-variable.
-
-";
-
-/// The legacy `docker build`'s usage line (docker/cli's own command, not buildx's).
-const LEGACY_USE_LINE: &str = "docker build [OPTIONS] PATH | URL | -";
+pub(super) use crate::docker::help::LEGACY_BUILDER_NOTICE as LEGACY_NOTICE;
 
 /// Which builder runs the build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,9 +105,10 @@ impl Builder {
     /// `DOCKER_BUILDKIT=0` (or `false`) in docklab's environment selects the legacy builder,
     /// as with Docker 28's client; BuildKit otherwise.
     pub(super) fn from_var(value: Option<&str>) -> Builder {
-        match value {
-            Some("0" | "false" | "FALSE" | "False") => Builder::Legacy,
-            _ => Builder::BuildKit,
+        if crate::docker::api::buildkit_enabled(value) {
+            Builder::BuildKit
+        } else {
+            Builder::Legacy
         }
     }
 }
@@ -436,7 +429,14 @@ fn legacy_tag_error(inv: &Invocation) -> Option<Outcome> {
             "invalid argument {} for \"-t, --tag\" flag: {e}",
             go_quote(t)
         );
-        let error = crate::docker::cli::flag_error(&message, LEGACY_USE_LINE, "build");
+        // docker/cli's own build command, under the path it was typed as (`image build`).
+        let path = if inv.display.ends_with("build") && !inv.display.starts_with("buildx") {
+            inv.display.as_str()
+        } else {
+            "build"
+        };
+        let use_line = format!("docker {path} [OPTIONS] PATH | URL | -");
+        let error = crate::docker::cli::flag_error(&message, &use_line, path);
         Some(Outcome::error(
             format!("{LEGACY_NOTICE}{}", error.stderr),
             error.exit_code,
