@@ -872,34 +872,22 @@ const LEGACY_BUILD_ALIASES: &str = "docker image build, docker build, docker bui
 /// `docker build`, `docker image build` and `docker builder build` when `DOCKER_BUILDKIT=0`
 /// makes docker/cli use the classic builder: its own commands, not buildx's.
 pub const LEGACY_BUILDS: [CommandSpec; 3] = [
-    cmd(
-        CommandId::Build,
-        "build",
-        BUILD_USAGE,
-        BUILD_SHORT,
-        LEGACY_BUILD_FLAGS,
-        Arity::Exact(1),
-    )
-    .aka(&[], LEGACY_BUILD_ALIASES),
-    cmd(
-        CommandId::Build,
-        "image build",
-        BUILD_USAGE,
-        BUILD_SHORT,
-        LEGACY_BUILD_FLAGS,
-        Arity::Exact(1),
-    )
-    .aka(&[], LEGACY_BUILD_ALIASES),
-    cmd(
-        CommandId::Build,
-        "builder build",
-        BUILD_USAGE,
-        BUILD_SHORT,
-        LEGACY_BUILD_FLAGS,
-        Arity::Exact(1),
-    )
-    .aka(&[], LEGACY_BUILD_ALIASES),
+    legacy_build("build"),
+    legacy_build("image build"),
+    legacy_build("builder build"),
 ];
+
+const fn legacy_build(path: &'static str) -> CommandSpec {
+    cmd(
+        CommandId::Build,
+        path,
+        BUILD_USAGE,
+        BUILD_SHORT,
+        LEGACY_BUILD_FLAGS,
+        Arity::Exact(1),
+    )
+    .aka(&[], LEGACY_BUILD_ALIASES)
+}
 
 const BUILD_FLAGS: &[FlagSpec] = &[
     flag(None, "add-host", ValueKind::Strings, "Add a custom host-to-IP mapping (format: \"host:ip\")"),

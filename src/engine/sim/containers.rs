@@ -409,18 +409,22 @@ pub(super) fn status_text(ctx: &Ctx<'_>, c: &ContainerRecord) -> String {
 }
 
 /// The ports column: published ports while running, else exposed ones.
+/// A `-p` value as (host port, container port): `8080:80`, `127.0.0.1:8080:80`, `80` (no host).
+fn port_mapping(p: &str) -> Option<(&str, &str)> {
+    let fields: Vec<&str> = p.split(':').collect();
+    match fields.as_slice() {
+        [h, c] | [_, h, c] => Some((*h, *c)),
+        [c] => Some(("", *c)),
+        _ => None,
+    }
+}
+
 fn ports_text(ctx: &Ctx<'_>, c: &ContainerRecord) -> String {
     if c.status != ContainerStatus::Running {
         return String::new();
     }
     let mut parts = Vec::new();
-    for p in &c.ports {
-        let fields: Vec<&str> = p.split(':').collect();
-        let (host, container) = match fields.as_slice() {
-            [h, c] | [_, h, c] => (*h, *c),
-            [c] => ("", *c),
-            _ => continue,
-        };
+    for (host, container) in c.ports.iter().filter_map(|p| port_mapping(p)) {
         let container = if container.contains('/') {
             container.to_owned()
         } else {
@@ -659,13 +663,7 @@ fn port_pairs(ctx: &Ctx<'_>, c: &ContainerRecord) -> (Vec<String>, Vec<String>) 
     if c.status != ContainerStatus::Running {
         return (published, exposed);
     }
-    for p in &c.ports {
-        let fields: Vec<&str> = p.split(':').collect();
-        let (host, inside) = match fields.as_slice() {
-            [h, c] | [_, h, c] => (*h, *c),
-            [c] => ("", *c),
-            _ => continue,
-        };
+    for (host, inside) in c.ports.iter().filter_map(|p| port_mapping(p)) {
         let (port, proto) = inside.split_once('/').unwrap_or((inside, "tcp"));
         exposed.push(format!("{port}/{proto}"));
         if !host.is_empty() {

@@ -103,14 +103,13 @@ pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
     ))
 }
 
-/// `docker system df -v --format TEMPLATE`: the template runs once over the whole usage (docker/cli
-/// `verboseWrite`), each image and container as its `--format json` object; no newline follows.
-fn df_verbose_template(ctx: &Ctx<'_>, format: &str) -> Outcome {
-    use crate::docker::template::{Template, Value as Go};
+/// One row per image name (`<none>` for an untagged image) of `system df -v`, with every field
+/// of its `--format json` object; `truncate` shortens the ID as the table does.
+fn image_usage(ctx: &Ctx<'_>, truncate: bool) -> Vec<serde_json::Value> {
     let refs = ctx.state.refs_by_image();
     let users = ctx.state.layer_users();
     let tz = jiff::tz::TimeZone::system();
-    let mut images = Vec::new();
+    let mut rows = Vec::new();
     for id in ctx.images_newest_first() {
         let record = &ctx.state.images[id];
         let (tags, _) = super::split_refs(refs.get(id).map_or(&[][..], Vec::as_slice));
@@ -124,12 +123,12 @@ fn df_verbose_template(ctx: &Ctx<'_>, format: &str) -> Outcome {
             .filter(|c| &c.image == id)
             .count();
         let mut push = |repo: &str, tag: &str| {
-            images.push(json!({
+            rows.push(json!({
                 "Containers": containers.to_string(),
                 "CreatedAt": created.map(|t| crate::docker::units::go_time_string(&t.to_zoned(tz.clone()))).unwrap_or_default(),
                 "CreatedSince": created.map(|t| crate::docker::units::created_since(t, ctx.now)).unwrap_or_default(),
                 "Digest": "",
-                "ID": id.as_str(),
+                "ID": if truncate { super::truncate_id(id.as_str()) } else { id.as_str() },
                 "Repository": repo,
                 "SharedSize": human_size4(shared as f64),
                 "Size": human_size(size as i64),
@@ -146,6 +145,15 @@ fn df_verbose_template(ctx: &Ctx<'_>, format: &str) -> Outcome {
             push(repo, tag);
         }
     }
+    rows
+}
+
+/// `docker system df -v --format TEMPLATE`: the template runs once over the whole usage (docker/cli
+/// `verboseWrite`), each image and container as its `--format json` object; no newline follows.
+fn df_verbose_template(ctx: &Ctx<'_>, format: &str) -> Outcome {
+    use crate::docker::template::{Template, Value as Go};
+    let tz = jiff::tz::TimeZone::system();
+    let images = image_usage(ctx, false);
     let containers: Vec<_> = ctx
         .state
         .containers
@@ -187,38 +195,8 @@ fn df_verbose_template(ctx: &Ctx<'_>, format: &str) -> Outcome {
 
 /// `docker system df -v`: one table per kind of object.
 fn df_verbose(ctx: &Ctx<'_>) -> Outcome {
-    let users = ctx.state.layer_users();
-    let refs = ctx.state.refs_by_image();
     let layers_size: u64 = ctx.state.layers.values().map(|l| l.size).sum();
-    let mut rows = Vec::new();
-    for id in ctx.images_newest_first() {
-        let record = &ctx.state.images[id];
-        let (tags, _) = super::split_refs(refs.get(id).map_or(&[][..], Vec::as_slice));
-        let size = ctx.state.image_size(record);
-        let shared = ctx.state.shared_size(record, &users);
-        let created = super::parse_time(&record.created);
-        let containers = ctx
-            .state
-            .containers
-            .iter()
-            .filter(|c| &c.image == id)
-            .count();
-        let mut push = |repo: &str, tag: &str| {
-            rows.push(json!({
-                "Repository": repo, "Tag": tag, "ID": super::truncate_id(id.as_str()),
-                "CreatedSince": created.map(|t| crate::docker::units::created_since(t, ctx.now)).unwrap_or_default(),
-                "Size": human_size(size as i64), "SharedSize": human_size4(shared as f64),
-                "UniqueSize": human_size4((size - shared) as f64), "Containers": containers.to_string(),
-            }));
-        };
-        if tags.is_empty() {
-            push("<none>", "<none>");
-        }
-        for t in &tags {
-            let (repo, tag) = t.rsplit_once(':').unwrap_or((t, ""));
-            push(repo, tag);
-        }
-    }
+    let rows = image_usage(ctx, true);
     let images = render(
         "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}",
         &json!({"Repository": "REPOSITORY", "Tag": "TAG", "ID": "IMAGE ID", "CreatedSince": "CREATED",
