@@ -588,6 +588,10 @@ impl Run {
                 ErrorKind::TargetNotFound { target, .. } => {
                     format!("target stage {} could not be found\n", go_quote(target))
                 }
+                // moby `remotecontext.readAndParseDockerfile`, before any parsing.
+                ErrorKind::EmptyDockerfile => {
+                    format!("the Dockerfile ({}) cannot be empty\n", e.file)
+                }
                 kind => format!("dockerfile parse error on line {}: {kind}\n", e.line),
             };
             return self.legacy_failure(&message, progress);
