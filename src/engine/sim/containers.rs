@@ -566,9 +566,15 @@ fn listed(ctx: &Ctx<'_>, inv: &Invocation) -> Result<Vec<usize>, String> {
             }
             let (range, proto) = v.split_once('/').unwrap_or((v, "tcp"));
             let (start, end) = range.split_once('-').unwrap_or((range, range));
+            // go-connections `nat.ParsePortRange`: Go's `strconv.ParseUint(p, 10, 16)`.
             let parse = |p: &str| {
                 p.parse::<u16>().map_err(|_| {
-                    format!("error while looking up for {key} {v}: invalid start port '{p}'")
+                    let why = if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) {
+                        "value out of range"
+                    } else {
+                        "invalid syntax"
+                    };
+                    format!("error while looking up for {key} {v}: strconv.ParseUint: parsing {p:?}: {why}")
                 })
             };
             for port in parse(start)?..=parse(end)? {
