@@ -5,6 +5,9 @@
 //! commands in the workspace, tutor commands), checked against the current [`lab`] step and
 //! answered with [`feedback::Feedback`]; only [`ui`] and the application layer print.
 
+// `serde_json::json!` documents as long as Docker's `container inspect` expand deeply.
+#![recursion_limit = "256"]
+
 pub mod app;
 pub mod build;
 pub mod catalog;

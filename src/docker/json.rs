@@ -6,14 +6,22 @@ use serde_json::Value;
 /// Compact, as `json.Marshal`.
 pub fn compact(value: &Value) -> String {
     let mut out = String::new();
-    write(&mut out, value, None, 0);
+    write(&mut out, value, None, 0, true);
     out
 }
 
 /// Indented with four spaces, as `docker inspect` prints (`json.Indent(…, "", "    ")`).
 pub fn indented(value: &Value) -> String {
+    indented_with(value, true)
+}
+
+/// [`indented`], with `<`, `>`, `&` escaped or not: `json.Indent` keeps the daemon's bytes, and
+/// the daemon escapes them only where a `MarshalJSON` of its own went through `json.Marshal`
+/// (`image inspect`), not in what its encoder writes with `SetEscapeHTML(false)` (`container
+/// inspect`).
+pub fn indented_with(value: &Value, escape_html: bool) -> String {
     let mut out = String::new();
-    write(&mut out, value, Some("    "), 0);
+    write(&mut out, value, Some("    "), 0, escape_html);
     out
 }
 
@@ -26,12 +34,12 @@ fn newline(out: &mut String, indent: Option<&str>, depth: usize) {
     }
 }
 
-fn write(out: &mut String, value: &Value, indent: Option<&str>, depth: usize) {
+fn write(out: &mut String, value: &Value, indent: Option<&str>, depth: usize, escape_html: bool) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => out.push_str(&n.to_string()),
-        Value::String(s) => string(out, s),
+        Value::String(s) => string_with(out, s, escape_html),
         Value::Array(items) => {
             if items.is_empty() {
                 out.push_str("[]");
@@ -43,7 +51,7 @@ fn write(out: &mut String, value: &Value, indent: Option<&str>, depth: usize) {
                     out.push(',');
                 }
                 newline(out, indent, depth + 1);
-                write(out, item, indent, depth + 1);
+                write(out, item, indent, depth + 1, escape_html);
             }
             newline(out, indent, depth);
             out.push(']');
@@ -59,12 +67,12 @@ fn write(out: &mut String, value: &Value, indent: Option<&str>, depth: usize) {
                     out.push(',');
                 }
                 newline(out, indent, depth + 1);
-                string(out, k);
+                string_with(out, k, escape_html);
                 out.push(':');
                 if indent.is_some() {
                     out.push(' ');
                 }
-                write(out, v, indent, depth + 1);
+                write(out, v, indent, depth + 1, escape_html);
             }
             newline(out, indent, depth);
             out.push('}');

@@ -548,3 +548,37 @@ fn legacy_builder_counts_global_args_and_stages_up_to_the_target() {
         ]
     );
 }
+
+/// A container prints the files its image's layers hold (`cat`, also through `sh -c`), and its
+/// inspect document gives it a bridge address while it runs.
+#[test]
+fn containers_read_their_image_files_and_get_an_address() {
+    let lab = Lab::new();
+    lab.file("Dockerfile", "FROM alpine\nCOPY index.html /srv/\n");
+    lab.ok("build -q -t site .");
+    let out = lab.ok("run --rm site cat /srv/index.html");
+    assert_eq!(out.stdout, "<h1>Mon serveur Nginx</h1>\n");
+    let out = lab.ok("run --rm site sh -c 'cat /srv/index.html'");
+    assert_eq!(out.stdout, "<h1>Mon serveur Nginx</h1>\n");
+    // Nothing left behind by --rm.
+    assert_eq!(lab.ok("ps -aq").stdout, "");
+
+    lab.ok("run -d --name web -p 8080:80 nginx");
+    lab.ok("create --name idle nginx");
+    let out = lab.ok(
+        "inspect -f '{{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}} {{json .NetworkSettings.Ports}} {{.HostConfig.PortBindings}}' web idle",
+    );
+    assert_eq!(
+        out.stdout,
+        "172.17.0.2 172.17.0.1 {\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"8080\"},{\"HostIp\":\"::\",\"HostPort\":\"8080\"}]} map[80/tcp:[{ 8080}]]\n  {} map[]\n"
+    );
+    // The container document keeps `<` as the daemon sends it; the image document escapes it.
+    assert!(lab
+        .ok("container inspect web")
+        .stdout
+        .contains("<docker-maint@nginx.com>"));
+    assert!(lab
+        .ok("image inspect nginx")
+        .stdout
+        .contains("\\u003cdocker-maint@nginx.com\\u003e"));
+}

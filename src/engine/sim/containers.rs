@@ -863,43 +863,264 @@ pub(super) fn inspect_json(ctx: &Ctx<'_>, i: usize) -> Result<Value, StoreError>
     let mut env = config.env.clone().unwrap_or_default();
     env.extend(c.env.iter().cloned());
     let argv: Vec<&String> = c.entrypoint.iter().chain(&c.cmd).collect();
+    let running = c.status == ContainerStatus::Running;
+    let started = c.started_at.is_some();
+    // docklab does not record `-d`: a container still running was (almost always) started
+    // detached; `create` and a `run` that returned are attached.
+    let attached = !running;
+    let dir = format!("/var/lib/docker/containers/{}", c.id);
+    let file = |name: &str| {
+        if started {
+            format!("{dir}/{name}")
+        } else {
+            String::new()
+        }
+    };
+    let network = c.network.clone().unwrap_or_else(|| "bridge".to_owned());
+    let net = simulated_network(ctx, i);
+    // Published ports (`-p`), and every exposed port (null when not published), as Docker's
+    // `NetworkSettings.Ports` of a running container.
+    let mut bindings = serde_json::Map::new();
+    for (host, inside) in c.ports.iter().filter_map(|p| port_mapping(p)) {
+        let (port, proto) = inside.split_once('/').unwrap_or((inside, "tcp"));
+        if !host.is_empty() {
+            bindings.insert(
+                format!("{port}/{proto}"),
+                json!([{"HostIp": "", "HostPort": host}]),
+            );
+        }
+    }
+    let mut ports = serde_json::Map::new();
+    if running {
+        for p in config.exposed_ports.clone().unwrap_or_default().into_keys() {
+            ports.insert(p, Value::Null);
+        }
+        for (key, b) in &bindings {
+            let host = b[0]["HostPort"].clone();
+            ports.insert(
+                key.clone(),
+                json!([{"HostIp": "0.0.0.0", "HostPort": host}, {"HostIp": "::", "HostPort": host}]),
+            );
+        }
+    }
+    let layers: Vec<String> = ctx
+        .state
+        .images
+        .get(&c.image)
+        .map(|r| r.layers.iter().rev().map(|l| l.hex().to_owned()).collect())
+        .unwrap_or_default();
+    let rw = &net.endpoint[..];
+    let mut lower = vec![format!("/var/lib/docker/overlay2/{rw}-init/diff")];
+    lower.extend(
+        layers
+            .iter()
+            .map(|l| format!("/var/lib/docker/overlay2/{l}/diff")),
+    );
+    let host_config = json!({
+        "Binds": null,
+        "ContainerIDFile": "",
+        "LogConfig": {"Type": "json-file", "Config": {}},
+        "NetworkMode": network,
+        "PortBindings": bindings,
+        "RestartPolicy": {"Name": "no", "MaximumRetryCount": 0},
+        "AutoRemove": c.auto_remove,
+        "VolumeDriver": "",
+        "VolumesFrom": null,
+        "ConsoleSize": [0, 0],
+        "CapAdd": null,
+        "CapDrop": null,
+        "CgroupnsMode": "private",
+        "Dns": [],
+        "DnsOptions": [],
+        "DnsSearch": [],
+        "ExtraHosts": null,
+        "GroupAdd": null,
+        "IpcMode": "private",
+        "Cgroup": "",
+        "Links": null,
+        "OomScoreAdj": 0,
+        "PidMode": "",
+        "Privileged": false,
+        "PublishAllPorts": false,
+        "ReadonlyRootfs": false,
+        "SecurityOpt": null,
+        "UTSMode": "",
+        "UsernsMode": "",
+        "ShmSize": 67_108_864,
+        "Runtime": "runc",
+        "Isolation": "",
+        "CpuShares": 0,
+        "Memory": 0,
+        "NanoCpus": 0,
+        "CgroupParent": "",
+        "BlkioWeight": 0,
+        "BlkioWeightDevice": [],
+        "BlkioDeviceReadBps": [],
+        "BlkioDeviceWriteBps": [],
+        "BlkioDeviceReadIOps": [],
+        "BlkioDeviceWriteIOps": [],
+        "CpuPeriod": 0,
+        "CpuQuota": 0,
+        "CpuRealtimePeriod": 0,
+        "CpuRealtimeRuntime": 0,
+        "CpusetCpus": "",
+        "CpusetMems": "",
+        "Devices": [],
+        "DeviceCgroupRules": null,
+        "DeviceRequests": null,
+        "MemoryReservation": 0,
+        "MemorySwap": 0,
+        "MemorySwappiness": null,
+        "OomKillDisable": false,
+        "PidsLimit": null,
+        "Ulimits": [],
+        "CpuCount": 0,
+        "CpuPercent": 0,
+        "IOMaximumIOps": 0,
+        "IOMaximumBandwidth": 0,
+        "MaskedPaths": [
+            "/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys",
+            "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+            "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap",
+        ],
+        "ReadonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"],
+    });
+    let network_settings = json!({
+        "Bridge": "",
+        "SandboxID": if running { net.sandbox.clone() } else { String::new() },
+        "SandboxKey": if running { format!("/var/run/docker/netns/{}", &net.sandbox[..12]) } else { String::new() },
+        "Ports": ports,
+        "HairpinMode": false,
+        "LinkLocalIPv6Address": "",
+        "LinkLocalIPv6PrefixLen": 0,
+        "SecondaryIPAddresses": null,
+        "SecondaryIPv6Addresses": null,
+        "EndpointID": if running && network == "bridge" { net.endpoint.clone() } else { String::new() },
+        "Gateway": if running && network == "bridge" { "172.17.0.1" } else { "" },
+        "GlobalIPv6Address": "",
+        "GlobalIPv6PrefixLen": 0,
+        "IPAddress": if running && network == "bridge" { net.ip.clone() } else { String::new() },
+        "IPPrefixLen": if running && network == "bridge" { 16 } else { 0 },
+        "IPv6Gateway": "",
+        "MacAddress": if running && network == "bridge" { net.mac.clone() } else { String::new() },
+        "Networks": {
+            network.clone(): {
+                "IPAMConfig": null,
+                "Links": null,
+                "Aliases": null,
+                "MacAddress": if running { net.mac.clone() } else { String::new() },
+                "DriverOpts": null,
+                "GwPriority": 0,
+                "NetworkID": if running { net.network.clone() } else { String::new() },
+                "EndpointID": if running { net.endpoint.clone() } else { String::new() },
+                "Gateway": if running { "172.17.0.1" } else { "" },
+                "IPAddress": if running { net.ip.clone() } else { String::new() },
+                "IPPrefixLen": if running { 16 } else { 0 },
+                "IPv6Gateway": "",
+                "GlobalIPv6Address": "",
+                "GlobalIPv6PrefixLen": 0,
+                "DNSNames": null,
+            },
+        },
+    });
     Ok(json!({
         "Id": c.id,
         "Created": c.created,
         "Path": argv.first().map_or("", |s| s.as_str()),
         "Args": argv.iter().skip(1).collect::<Vec<_>>(),
         "State": {
-            "Status": match c.status { ContainerStatus::Running => "running", ContainerStatus::Exited => "exited", ContainerStatus::Created => "created" },
-            "Running": c.status == ContainerStatus::Running,
+            "Status": state_name(c),
+            "Running": running,
             "Paused": false,
             "Restarting": false,
             "OOMKilled": false,
             "Dead": false,
-            "Pid": 0,
+            "Pid": if running { net.pid } else { 0 },
             "ExitCode": c.exit_code,
             "Error": "",
             "StartedAt": c.started_at.clone().unwrap_or_else(|| zero.clone()),
             "FinishedAt": c.finished_at.clone().unwrap_or(zero),
         },
         "Image": c.image.to_string(),
+        "ResolvConfPath": file("resolv.conf"),
+        "HostnamePath": file("hostname"),
+        "HostsPath": file("hosts"),
+        "LogPath": file(&format!("{}-json.log", c.id)),
         "Name": format!("/{}", c.name),
         "RestartCount": 0,
         "Driver": "overlay2",
         "Platform": "linux",
+        "MountLabel": "",
+        "ProcessLabel": "",
+        "AppArmorProfile": "",
+        "ExecIDs": null,
+        "HostConfig": host_config,
+        "GraphDriver": {
+            "Data": {
+                "LowerDir": lower.join(":"),
+                "MergedDir": format!("/var/lib/docker/overlay2/{rw}/merged"),
+                "UpperDir": format!("/var/lib/docker/overlay2/{rw}/diff"),
+                "WorkDir": format!("/var/lib/docker/overlay2/{rw}/work"),
+            },
+            "Name": "overlay2",
+        },
+        "Mounts": [],
         "Config": {
             "Hostname": truncate_id(&c.id),
+            "Domainname": "",
+            "User": config.user.clone().unwrap_or_default(),
+            "AttachStdin": c.interactive && attached,
+            "AttachStdout": attached,
+            "AttachStderr": attached,
+            "ExposedPorts": config.exposed_ports.clone().map(|p| json!(p)),
             "Tty": c.tty,
             "OpenStdin": c.interactive,
+            "StdinOnce": c.interactive && attached,
             "Env": env,
-            "Cmd": c.cmd,
+            "Cmd": if c.cmd.is_empty() { Value::Null } else { json!(c.cmd) },
             "Image": c.image_name,
+            "Volumes": config.volumes.clone().map(|v| json!(v)),
             "WorkingDir": config.working_dir.unwrap_or_default(),
             "Entrypoint": if c.entrypoint.is_empty() { Value::Null } else { json!(c.entrypoint) },
+            "OnBuild": null,
             "Labels": config.labels.unwrap_or_default(),
+            "StopSignal": config.stop_signal,
         },
-        "HostConfig": {
-            "AutoRemove": c.auto_remove,
-            "NetworkMode": c.network.clone().unwrap_or_else(|| "bridge".to_owned()),
-        },
+        "NetworkSettings": network_settings,
     }))
+}
+
+/// The network identity docklab gives a container on the default bridge: an address in
+/// 172.17.0.0/16 (the running containers numbered from .2 in the order they were created), its
+/// MAC address, and stable IDs derived from the container's.
+struct SimulatedNetwork {
+    ip: String,
+    mac: String,
+    endpoint: String,
+    sandbox: String,
+    network: String,
+    pid: u32,
+}
+
+fn simulated_network(ctx: &Ctx<'_>, i: usize) -> SimulatedNetwork {
+    let c = &ctx.state.containers[i];
+    let host = 2 + ctx.state.containers[..i]
+        .iter()
+        .filter(|o| o.status == ContainerStatus::Running)
+        .count();
+    let derive = |what: &str| {
+        Digest::of(format!("{what}:{}", c.id).as_bytes())
+            .hex()
+            .to_owned()
+    };
+    let (hi, lo) = (host / 256, host % 256);
+    SimulatedNetwork {
+        ip: format!("172.17.{hi}.{lo}"),
+        mac: format!("02:42:ac:11:{hi:02x}:{lo:02x}"),
+        endpoint: derive("endpoint"),
+        sandbox: derive("sandbox"),
+        // One bridge network for every container.
+        network: Digest::of(b"docklab bridge network").hex().to_owned(),
+        pid: 1000 + u32::try_from(host).unwrap_or(0) * 7,
+    }
 }

@@ -463,6 +463,8 @@ pub(super) fn inspect(
         return Ok(usage_error(inv, "requires at least 1 argument"));
     }
     let mut values = Vec::new();
+    // Whether the daemon's document escapes `<`, `>`, `&` (image: yes; container: no).
+    let mut escaped = Vec::new();
     let mut errors = Vec::new();
     for name in &inv.args {
         let container = if kind == InspectKind::Image {
@@ -472,12 +474,14 @@ pub(super) fn inspect(
         };
         if let Some(i) = container {
             values.push(super::containers::inspect_json(ctx, i)?);
+            escaped.push(false);
             continue;
         }
         if kind != InspectKind::Container {
             match ctx.find_image(name) {
                 Ok(id) => {
                     values.push(image_json(ctx, &id)?);
+                    escaped.push(true);
                     continue;
                 }
                 Err(e) => {
@@ -499,7 +503,23 @@ pub(super) fn inspect(
     let mut out = Outcome::default();
     match inv.flags.value("format") {
         None | Some("" | "json") => {
-            out.stdout = json::indented(&Value::Array(values));
+            // `json.Indent` over the daemon's documents, each escaped as the daemon wrote it.
+            if values.is_empty() {
+                "[]".clone_into(&mut out.stdout);
+            } else {
+                let items: Vec<String> = values
+                    .iter()
+                    .zip(&escaped)
+                    .map(|(v, &esc)| {
+                        json::indented_with(v, esc)
+                            .lines()
+                            .map(|l| format!("    {l}"))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    })
+                    .collect();
+                out.stdout = format!("[\n{}\n]", items.join(",\n"));
+            }
             out.stdout.push('\n');
         }
         Some(f) => {
@@ -545,10 +565,29 @@ pub(super) fn inspect(
 /// ports, volumes, graph driver data) stay maps.
 fn typed(v: &Value, type_name: &str) -> crate::docker::template::Value {
     use crate::docker::template::Value as Go;
-    const MAPS: &[&str] = &["Labels", "ExposedPorts", "Volumes", "Data", "Options"];
+    const MAPS: &[&str] = &[
+        "Labels",
+        "ExposedPorts",
+        "Volumes",
+        "Data",
+        "Options",
+        "PortBindings",
+        "Ports",
+        "Networks",
+        "DriverOpts",
+    ];
     fn convert(v: &Value, name: &str, type_name: &str) -> Go {
         match v {
-            Value::Object(map) if !MAPS.contains(&name) => Go::Struct {
+            // A Go map: sorted keys, its values (port bindings, endpoint settings) structs.
+            Value::Object(map) if MAPS.contains(&name) => {
+                let mut entries: Vec<(String, Go)> = map
+                    .iter()
+                    .map(|(k, v)| (k.clone(), convert(v, "", "")))
+                    .collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                Go::Map(entries)
+            }
+            Value::Object(map) => Go::Struct {
                 type_name: type_name.to_owned(),
                 fields: map
                     .iter()
