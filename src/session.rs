@@ -1068,7 +1068,11 @@ impl Session {
 
     /// The picture of the store's layers, whole or around one image.
     pub fn layers_picture(&mut self, image: Option<&str>) -> Vec<Feedback> {
-        let state = self.facts_state();
+        // A store that cannot be read is said so, not drawn as an empty one.
+        let state = match self.engine.state() {
+            Ok(s) => s,
+            Err(e) => return vec![self.say(Tone::Error, &crate::i18n::engine_error(&e))],
+        };
         let focus = match image {
             None => None,
             Some(name) => match find_image(&state, name) {
@@ -1090,6 +1094,10 @@ impl Session {
     fn check(&mut self) -> Vec<Feedback> {
         if self.run.is_none() {
             return vec![self.say(Tone::Hint, &Msg::NoLabStarted)];
+        }
+        // A store that cannot be read is said so, rather than "still missing" everything.
+        if let Err(e) = self.engine.state() {
+            return vec![self.say(Tone::Error, &crate::i18n::engine_error(&e))];
         }
         let Some(verdict) = self.step_verdict() else {
             return vec![self.say(Tone::Info, &Msg::LabFinished), self.score()];
