@@ -1,5 +1,6 @@
-//! `docker load` input: any bytes are loaded or refused with a message, never a panic, and a
-//! refused archive leaves the store as it was (here: empty, no blob, no image).
+//! `docker load` input: any bytes are loaded or refused with a message, never a panic; a refused
+//! archive leaves the store as it was (here: empty, no blob, no image) and an accepted one leaves
+//! it consistent (`store fsck`).
 #![no_main]
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -32,13 +33,24 @@ fuzz_target!(|data: &[u8]| {
         .to_vec();
     let out = engine.exec(&args, &mut NoInput).expect("the store works");
     if out.exit_code == 0 {
+        // What was accepted left a consistent store: every blob the state names is there and
+        // hashes to its name, every config reads back.
+        let report = docklab::store::Store::open(&store, std::time::Duration::from_secs(1))
+            .and_then(|s| s.fsck())
+            .expect("fsck runs");
+        assert!(
+            report.is_clean(),
+            "an accepted archive broke the store: {report:?}"
+        );
         // Start the next input from an empty store again.
         let _ = std::fs::remove_dir_all(&store);
         return;
     }
     assert!(
         out.stderr.starts_with("docklab refused the archive: ")
-            || out.stderr.starts_with("Error response from daemon: docklab refused the archive: "),
+            || out
+                .stderr
+                .starts_with("Error response from daemon: docklab refused the archive: "),
         "unclear refusal: {}",
         out.stderr
     );

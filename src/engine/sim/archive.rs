@@ -482,9 +482,7 @@ mod tests {
         );
         let args = ["load", "-i", input.to_str().expect("UTF-8")].map(str::to_owned);
         let out = engine.exec(&args, &mut NoInput).expect("the store works");
-        let blobs = std::fs::read_dir(store.join("blobs/sha256"))
-            .map(Iterator::count)
-            .unwrap_or(0);
+        let blobs = std::fs::read_dir(store.join("blobs/sha256")).map_or(0, Iterator::count);
         (out.exit_code, out.stderr, blobs)
     }
 
