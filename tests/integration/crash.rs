@@ -135,6 +135,8 @@ fn killed_writers_leave_a_consistent_store_and_whole_commands() {
         .unwrap_or(48);
     let mut interrupted = 0;
     let mut undone = 0;
+    // (build rounds, builds killed mid-command)
+    let mut builds = (0, 0);
     let mut before = snapshot(home.path(), "start");
     for round in 0..rounds {
         let args = commands[round % commands.len()];
@@ -158,8 +160,13 @@ fn killed_writers_leave_a_consistent_store_and_whole_commands() {
             .spawn()
             .expect("spawn");
         std::thread::sleep(delay);
-        if matches!(child.try_wait(), Ok(None)) {
+        let running = matches!(child.try_wait(), Ok(None));
+        if running {
             interrupted += 1;
+        }
+        if args[0] == "build" {
+            builds.0 += 1;
+            builds.1 += usize::from(running);
         }
         let _ = child.kill();
         let _ = child.wait();
@@ -202,8 +209,15 @@ fn killed_writers_leave_a_consistent_store_and_whole_commands() {
         interrupted >= rounds / 4,
         "only {interrupted} of {rounds} kills interrupted a running command"
     );
+    assert!(
+        builds.1 * 4 >= builds.0,
+        "only {} of {} kills interrupted a build",
+        builds.1,
+        builds.0
+    );
     println!(
-        "crash test: {rounds} kills, {interrupted} of them mid-command, {undone} left the store as \
-         before the command; each command happened completely or not at all"
+        "crash test: {rounds} kills, {interrupted} of them mid-command ({} of {} builds), {undone} \
+         left the store as before the command; each command happened completely or not at all",
+        builds.1, builds.0
     );
 }
