@@ -844,17 +844,48 @@ impl Session {
         self.save();
         let home = self.opts.home.clone();
         let dir = progress::run_dir(&home, &lab.id);
+        let mut fb = Vec::new();
+        // A progress file that is there but unreadable is no reason to delete the student's work:
+        // the whole run is kept aside and the lab starts over.
+        let mut wipe = true;
         let existing = if fresh {
             None
         } else {
-            progress::load(&home, &lab.id).filter(|p| !p.completed(lab.steps.len()))
+            match progress::load_checked(&home, &lab.id) {
+                Ok(p) => p.filter(|p| !p.completed(lab.steps.len())),
+                Err(error) => {
+                    match progress::set_aside(&home, &lab.id) {
+                        Ok(kept) => fb.push(self.say(
+                            Tone::Warning,
+                            &Msg::ProgressUnreadable {
+                                id: lab.id.clone(),
+                                error,
+                                kept: kept.display().to_string(),
+                            },
+                        )),
+                        Err(e) => {
+                            wipe = false;
+                            fb.push(self.say(
+                                Tone::Warning,
+                                &Msg::ProgressUnreadable {
+                                    id: lab.id.clone(),
+                                    error: format!("{error}; {e}"),
+                                    kept: dir.display().to_string(),
+                                },
+                            ));
+                        }
+                    }
+                    None
+                }
+            }
         };
-        let mut fb = Vec::new();
         let resumed = existing.is_some();
         let progress = if let Some(p) = existing {
             p
         } else {
-            let _ = std::fs::remove_dir_all(&dir);
+            if wipe {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
             LabProgress::new(&lab.id)
         };
         self.workspace = dir.join("home");

@@ -75,6 +75,7 @@ bad-quoting = Could not split the line into words: { $error }
 step-not-done = This step is not met yet: type check to see what is missing, or skip.
 interrupt-hint = (Ctrl-C cancels the line; Ctrl-D or quit leaves.)
 line-not-text = That line is not UTF-8 text (a byte docklab cannot read as a character), so it was not run. Type it again.
+progress-unreadable = The progress of lab { $id } could not be read ({ $error }). Your earlier work (progress, images, files) is kept in { $kept }; the lab starts over.
 start-state-failed = Could not prepare { $reference } for the lab: { $error }
 lab-load-failed = A lab file could not be loaded: { $error }
 lab-summary = { $id } — { $title } ({ $steps } { $steps ->

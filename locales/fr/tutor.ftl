@@ -79,6 +79,7 @@ bad-quoting = Impossible de découper la ligne en mots : { $error }
 step-not-done = Cette étape n'est pas encore réussie : tapez verifier pour voir ce qui manque, ou passer.
 interrupt-hint = (Ctrl-C annule la ligne ; Ctrl-D ou quitter pour sortir.)
 line-not-text = Cette ligne n'est pas du texte UTF-8 (un octet que docklab ne peut pas lire comme un caractère) : elle n'a pas été exécutée. Retapez-la.
+progress-unreadable = La progression de l'atelier { $id } n'a pas pu être lue ({ $error }). Votre travail précédent (progression, images, fichiers) est conservé dans { $kept } ; l'atelier recommence.
 start-state-failed = Impossible de préparer { $reference } pour l'atelier : { $error }
 lab-load-failed = Un fichier d'atelier n'a pas pu être chargé : { $error }
 lab-summary = { $id } — { $title } ({ $steps } { $steps ->

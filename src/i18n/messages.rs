@@ -127,6 +127,7 @@ messages! {
     StepNotDone => "step-not-done",
     InterruptHint => "interrupt-hint",
     LineNotText => "line-not-text",
+    ProgressUnreadable { id: String, error: String, kept: String } => "progress-unreadable",
     StartStateFailed { reference: String, error: String } => "start-state-failed",
     LabLoadFailed { error: String } => "lab-load-failed",
     LabSummary { id: String, title: String, steps: i64 } => "lab-summary",

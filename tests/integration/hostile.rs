@@ -653,3 +653,45 @@ fn bytes_that_are_not_text_and_control_characters_are_refused_clearly() {
     assert_eq!(env.store(), before);
     env.fsck_clean();
 }
+
+#[test]
+fn an_unreadable_progress_file_keeps_the_students_work() {
+    let env = Env::new();
+    let o = env.shell(
+        &[],
+        b"start images\ndocker pull nginx\necho mine > Dockerfile\n",
+    );
+    assert_eq!(o.code, 1, "the lab is not completed: {}", o.all());
+    let run = env.home.path().join("runs/images");
+    assert_eq!(
+        std::fs::read_to_string(run.join("home/Dockerfile")).expect("the student's file"),
+        "mine\n"
+    );
+    std::fs::write(run.join("progress.json"), "{\"lab\": \"images\", \"curr").expect("write");
+    let o = env.shell(&[], b"start images\n");
+    let kept = env.home.path().join("runs/images.broken-1");
+    assert!(
+        o.stdout.contains(&format!(
+            "The progress of lab images could not be read (EOF while parsing a string at line 1 column 23). Your earlier work (progress, images, files) is kept in {}; the lab starts over.",
+            kept.display()
+        )),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("Step 1/16"), "{}", o.stdout);
+    assert_eq!(
+        std::fs::read_to_string(kept.join("home/Dockerfile")).expect("kept"),
+        "mine\n"
+    );
+    assert!(kept.join("store/state.json").is_file());
+    // In French too, and a second broken run is kept beside the first.
+    std::fs::write(run.join("progress.json"), "\u{0}").expect("write");
+    let o = env.shell(&["--lang", "fr"], b"start images\n");
+    assert!(
+        o.stdout
+            .contains("Votre travail précédent (progression, images, fichiers) est conservé dans"),
+        "{}",
+        o.stdout
+    );
+    assert!(env.home.path().join("runs/images.broken-2").is_dir());
+}
