@@ -122,12 +122,7 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
     let load_catalog = || {
         let catalog = Catalog::load(&dirs);
         for e in &catalog.errors {
-            ui.error(&tr(
-                lang,
-                &Msg::LabLoadFailed {
-                    error: e.to_string(),
-                },
-            ));
+            ui.error(&tr(lang, &e.msg(lang)));
         }
         catalog
     };
@@ -338,17 +333,11 @@ fn lab_test(paths: &[PathBuf], engine: &EngineChoice, lang: Lang, ui: Ui) -> Exi
     for f in files {
         tested += 1;
         let shown = f.display().to_string();
-        let text = match std::fs::read_to_string(&f) {
+        let text = match lab::read_file(&f) {
             Ok(t) => t,
             Err(e) => {
                 failed += 1;
-                ui.line(&tr(
-                    lang,
-                    &Msg::LintUnreadable {
-                        path: shown,
-                        error: e.to_string(),
-                    },
-                ));
+                ui.line(&tr(lang, &e.msg(&shown)));
                 continue;
             }
         };
@@ -511,7 +500,7 @@ fn lab_show(catalog: &Catalog, id: &str, lang: Lang, ui: Ui) -> ExitCode {
     let from_file = Path::new(id)
         .extension()
         .is_some_and(|x| x == "toml")
-        .then(|| std::fs::read_to_string(id).map(|t| Lab::parse(id, &t)));
+        .then(|| lab::read_file(Path::new(id)).map(|t| Lab::parse(id, &t)));
     let from_file = match from_file {
         None => None,
         Some(Ok(Ok(lab))) => Some(Catalog::of(lab, lab::Origin::File(id.into()))),
@@ -520,13 +509,7 @@ fn lab_show(catalog: &Catalog, id: &str, lang: Lang, ui: Ui) -> ExitCode {
             return ExitCode::from(1);
         }
         Some(Err(e)) => {
-            ui.error(&tr(
-                lang,
-                &Msg::LintUnreadable {
-                    path: id.to_owned(),
-                    error: e.to_string(),
-                },
-            ));
+            ui.error(&tr(lang, &e.msg(id)));
             return ExitCode::from(1);
         }
     };

@@ -844,17 +844,48 @@ impl Session {
         self.save();
         let home = self.opts.home.clone();
         let dir = progress::run_dir(&home, &lab.id);
+        let mut fb = Vec::new();
+        // A progress file that is there but unreadable is no reason to delete the student's work:
+        // the whole run is kept aside and the lab starts over.
+        let mut wipe = true;
         let existing = if fresh {
             None
         } else {
-            progress::load(&home, &lab.id).filter(|p| !p.completed(lab.steps.len()))
+            match progress::load_checked(&home, &lab.id) {
+                Ok(p) => p.filter(|p| !p.completed(lab.steps.len())),
+                Err(error) => {
+                    match progress::set_aside(&home, &lab.id) {
+                        Ok(kept) => fb.push(self.say(
+                            Tone::Warning,
+                            &Msg::ProgressUnreadable {
+                                id: lab.id.clone(),
+                                error,
+                                kept: kept.display().to_string(),
+                            },
+                        )),
+                        Err(e) => {
+                            wipe = false;
+                            fb.push(self.say(
+                                Tone::Warning,
+                                &Msg::ProgressUnreadable {
+                                    id: lab.id.clone(),
+                                    error: format!("{error}; {e}"),
+                                    kept: dir.display().to_string(),
+                                },
+                            ));
+                        }
+                    }
+                    None
+                }
+            }
         };
-        let mut fb = Vec::new();
         let resumed = existing.is_some();
         let progress = if let Some(p) = existing {
             p
         } else {
-            let _ = std::fs::remove_dir_all(&dir);
+            if wipe {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
             LabProgress::new(&lab.id)
         };
         self.workspace = dir.join("home");
@@ -1068,7 +1099,11 @@ impl Session {
 
     /// The picture of the store's layers, whole or around one image.
     pub fn layers_picture(&mut self, image: Option<&str>) -> Vec<Feedback> {
-        let state = self.facts_state();
+        // A store that cannot be read is said so, not drawn as an empty one.
+        let state = match self.engine.state() {
+            Ok(s) => s,
+            Err(e) => return vec![self.say(Tone::Error, &crate::i18n::engine_error(&e))],
+        };
         let focus = match image {
             None => None,
             Some(name) => match find_image(&state, name) {
@@ -1090,6 +1125,10 @@ impl Session {
     fn check(&mut self) -> Vec<Feedback> {
         if self.run.is_none() {
             return vec![self.say(Tone::Hint, &Msg::NoLabStarted)];
+        }
+        // A store that cannot be read is said so, rather than "still missing" everything.
+        if let Err(e) = self.engine.state() {
+            return vec![self.say(Tone::Error, &crate::i18n::engine_error(&e))];
         }
         let Some(verdict) = self.step_verdict() else {
             return vec![self.say(Tone::Info, &Msg::LabFinished), self.score()];

@@ -59,6 +59,7 @@ lint-bad-lab-id = The lab id “{ $id }” must be lowercase letters, digits and
 lint-schema = The lab does not load: { $error }
 lint-duplicate-lab = The lab id “{ $id }” is also used by { $other }; the one loaded last replaces the other.
 lint-unreadable = Cannot read { $path }: { $error }
+lab-too-large = { $path }: this lab file is too large ({ $size } bytes; a lab file may have at most { $limit } bytes), so it was not read.
 lint-no-files = { $path }: no lab file (*.toml) here.
 lint-summary = { $errors ->
         [0] { $files } { $files ->

@@ -75,6 +75,8 @@ engine-failed = The engine failed: { $error }
 bad-quoting = Could not split the line into words: { $error }
 step-not-done = This step is not met yet: type check to see what is missing, or skip.
 interrupt-hint = (Ctrl-C cancels the line; Ctrl-D or quit leaves.)
+line-not-text = That line is not UTF-8 text (a byte docklab cannot read as a character), so it was not run. Type it again.
+progress-unreadable = The progress of lab { $id } could not be read ({ $error }). Your earlier work (progress, images, files) is kept in { $kept }; the lab starts over.
 start-state-failed = Could not prepare { $reference } for the lab: { $error }
 lab-load-failed = A lab file could not be loaded: { $error }
 lab-summary = { $id } — { $title } ({ $steps } { $steps ->
@@ -106,6 +108,8 @@ daemon-not-running = The Docker daemon is not running{ $host ->
 daemon-permission-denied = You are not allowed to use the Docker daemon ({ $socket }). Add your user to the docker group (sudo usermod -aG docker $USER, then log in again), or use the simulated engine: docklab without --engine docker.
 store-locked = Another docklab is using the store { $path } (waited { $seconds } s). Finish or close the other docklab, then try again.
 store-corrupt = The store is damaged: { $error }. Run docklab store fsck to see what is wrong.
+store-future = The store { $path } was written by a newer docklab (state version { $found }; this docklab reads version { $supported }). It was left untouched: use that newer docklab, or another data directory (--home).
+store-disk-full = The disk is full: docklab could not write in { $path }. The command was not completed and the images already there are untouched. Free some space, then try again.
 reset-real-plan = On your real Docker, this lab created { $count } { $count ->
         [one] thing
        *[other] things

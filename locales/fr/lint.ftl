@@ -62,6 +62,7 @@ lint-bad-lab-id = L'identifiant d'atelier « { $id } » ne doit contenir que des
 lint-schema = L'atelier ne se charge pas : { $error }
 lint-duplicate-lab = L'identifiant d'atelier « { $id } » est aussi celui de { $other } ; le dernier chargé remplace l'autre.
 lint-unreadable = Impossible de lire { $path } : { $error }
+lab-too-large = { $path } : ce fichier d'atelier est trop gros ({ $size } octets ; un fichier d'atelier fait au plus { $limit } octets), il n'a donc pas été lu.
 lint-no-files = { $path } : aucun fichier d'atelier (*.toml) ici.
 lint-summary = { $errors ->
         [0] { $files } { $files ->

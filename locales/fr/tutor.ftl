@@ -79,6 +79,8 @@ engine-failed = Le moteur a échoué : { $error }
 bad-quoting = Impossible de découper la ligne en mots : { $error }
 step-not-done = Cette étape n'est pas encore réussie : tapez verifier pour voir ce qui manque, ou passer.
 interrupt-hint = (Ctrl-C annule la ligne ; Ctrl-D ou quitter pour sortir.)
+line-not-text = Cette ligne n'est pas du texte UTF-8 (un octet que docklab ne peut pas lire comme un caractère) : elle n'a pas été exécutée. Retapez-la.
+progress-unreadable = La progression de l'atelier { $id } n'a pas pu être lue ({ $error }). Votre travail précédent (progression, images, fichiers) est conservé dans { $kept } ; l'atelier recommence.
 start-state-failed = Impossible de préparer { $reference } pour l'atelier : { $error }
 lab-load-failed = Un fichier d'atelier n'a pas pu être chargé : { $error }
 lab-summary = { $id } — { $title } ({ $steps } { $steps ->
@@ -120,6 +122,8 @@ daemon-not-running = Le démon Docker ne tourne pas{ $host ->
 daemon-permission-denied = Vous n'avez pas le droit d'utiliser le démon Docker ({ $socket }). Ajoutez votre utilisateur au groupe docker (sudo usermod -aG docker $USER, puis reconnectez-vous), ou utilisez le moteur simulé : docklab sans --engine docker.
 store-locked = Un autre docklab utilise le magasin { $path } (attente : { $seconds } s). Terminez ou fermez l'autre docklab, puis réessayez.
 store-corrupt = Le magasin est endommagé : { $error }. Lancez docklab store fsck pour voir ce qui ne va pas.
+store-future = Le magasin { $path } a été écrit par un docklab plus récent (état en version { $found } ; ce docklab lit la version { $supported }). Il n'a pas été modifié : utilisez ce docklab plus récent, ou un autre répertoire de données (--home).
+store-disk-full = Le disque est plein : docklab n'a pas pu écrire dans { $path }. La commande n'a pas été faite et les images déjà là sont intactes. Libérez de la place, puis réessayez.
 reset-real-plan = Sur votre vrai Docker, cet atelier a créé { $count } { $count ->
         [one] élément
        *[other] éléments

@@ -256,14 +256,16 @@ fn walk(
         .collect::<Result<_, _>>()
         .map_err(io_err(dir))?;
     names.sort();
-    for name in names {
-        let name = name.to_string_lossy().into_owned();
+    for os_name in names {
+        // The file is read by its real name; a name that is not UTF-8 goes into the image with
+        // U+FFFD for its odd bytes (layer paths are text here).
+        let path = dir.join(&os_name);
+        let name = os_name.to_string_lossy().into_owned();
         let child_key = if key == "/" {
             format!("/{name}")
         } else {
             format!("{key}/{name}")
         };
-        let path = dir.join(&name);
         let target = join(dest, &name);
         let meta = fs::symlink_metadata(&path).map_err(io_err(&path))?;
         if ignore.is_ignored(&child_key) {

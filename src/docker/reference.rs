@@ -55,8 +55,10 @@ pub enum ReferenceError {
     #[error("repository name must be canonical")]
     NameNotCanonical,
     /// `ParseNormalizedNamed`: the remote name (after the domain, before the first `:`) has
-    /// upper case. `remote` is what Docker shows, e.g. `library/NGINX`.
-    #[error("invalid reference format: repository name ({remote}) must be lowercase")]
+    /// upper case. `remote` is what Docker shows, e.g. `library/NGINX`. Docker prints it raw;
+    /// docklab shows its control characters as escapes (`\x1b`), so a name cannot drive the
+    /// student's terminal.
+    #[error("invalid reference format: repository name ({}) must be lowercase", escape_controls(.remote))]
     RemoteNameUppercase { remote: String },
     /// `ParseNormalizedNamed`: the whole string is 64 lower-case hex digits (an image ID).
     #[error("invalid repository name ({name}), cannot specify 64-byte hexadecimal strings")]
@@ -244,6 +246,32 @@ impl std::str::FromStr for Reference {
 pub fn is_short_id_candidate(s: &str) -> bool {
     let hex = s.strip_prefix("sha256:").unwrap_or(s);
     (1..=64).contains(&hex.len()) && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// `text` with its control characters written as Go's `%q` writes them (`\n`, `\x1b`,
+/// `\u0085`), everything else as it is.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\x07' => out.push_str("\\a"),
+            '\x08' => out.push_str("\\b"),
+            '\x0c' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\x0b' => out.push_str("\\v"),
+            c if c.is_control() && (c as u32) < 0x80 => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.into()
 }
 
 /// `docker tag SOURCE TARGET` (and `docker image tag`): the client wraps a parse error of
@@ -752,6 +780,20 @@ mod tests {
             assert_eq!(r.digest(), digest, "{input}");
             assert_eq!(r.familiar_string(), familiar, "{input}");
         }
+    }
+
+    #[test]
+    fn control_characters_in_names_are_shown_escaped() {
+        assert_eq!(escape_controls("nginx"), "nginx");
+        assert_eq!(
+            escape_controls("a\x1b[2J\x07\n\t\u{85}é"),
+            "a\\x1b[2J\\a\\n\\t\\u0085é"
+        );
+        let err = Reference::parse("zz\x1b[2Jzz").expect_err("upper case and an escape");
+        assert_eq!(
+            err.to_string(),
+            "invalid reference format: repository name (library/zz\\x1b[2Jzz) must be lowercase"
+        );
     }
 
     /// Each message checked with `docker pull ARG` on the real 28.2.2 client.

@@ -209,9 +209,32 @@ pub fn engine_error(err: &crate::engine::EngineError) -> Msg {
             path: path.display().to_string(),
             seconds: i64::try_from(waited_ms / 1000).unwrap_or(i64::MAX),
         },
+        E::Store(S::FutureState {
+            path,
+            found,
+            supported,
+        }) => Msg::StoreFuture {
+            // The state file's directory: the store the student knows.
+            path: path.parent().unwrap_or(path).display().to_string(),
+            found: i64::from(*found),
+            supported: i64::from(*supported),
+        },
+        E::Store(S::Io { path, source }) if crate::store::is_disk_full(source) => {
+            // The failing path is a temp file; its directory is what the student can look at.
+            let shown = if path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(crate::store::TEMP_PREFIX))
+            {
+                path.parent().unwrap_or(path)
+            } else {
+                path
+            };
+            Msg::StoreDiskFull {
+                path: shown.display().to_string(),
+            }
+        }
         E::Store(
             e @ (S::CorruptState { .. }
-            | S::FutureState { .. }
             | S::CorruptBlob { .. }
             | S::MissingBlob { .. }
             | S::BadDocument { .. }),

@@ -1041,17 +1041,14 @@ pub fn lint_paths(paths: &[PathBuf]) -> LintRun {
     let mut run_files = 0;
     for f in files {
         let shown = f.display().to_string();
-        let text = match std::fs::read_to_string(&f) {
+        let text = match super::read_file(&f) {
             Ok(t) => t,
             Err(e) => {
-                diagnostics.push(file_error(
-                    &shown,
-                    "unreadable",
-                    Msg::LintUnreadable {
-                        path: shown.clone(),
-                        error: e.to_string(),
-                    },
-                ));
+                let code = match e {
+                    super::ReadError::TooLarge { .. } => "too-large",
+                    super::ReadError::Unreadable { .. } => "unreadable",
+                };
+                diagnostics.push(file_error(&shown, code, e.msg(&shown)));
                 continue;
             }
         };

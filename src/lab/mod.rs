@@ -8,13 +8,14 @@ pub mod scaffold;
 pub mod solve;
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 pub use check::Check;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
 
 /// The lab format this build reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -201,6 +202,88 @@ impl Lab {
     }
 }
 
+/// The largest lab file docklab reads. The shipped labs are under 16 kB; a file of megabytes is a
+/// mistake (or hostile) and would take seconds and hundreds of MB to parse.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// Why a lab file could not be read (before any parsing).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    /// Larger than [`MAX_FILE_BYTES`]; `size` is at least `limit + 1` (a device or a growing file
+    /// is read no further than that).
+    #[error("{size} bytes, more than the {limit} bytes a lab file may have")]
+    TooLarge { size: u64, limit: u64 },
+    /// Missing, unreadable, or not UTF-8.
+    #[error("{message}")]
+    Unreadable { message: String },
+}
+
+impl ReadError {
+    /// What to tell the instructor about the file `path`.
+    pub fn msg(&self, path: &str) -> Msg {
+        match self {
+            ReadError::TooLarge { size, limit } => Msg::LabTooLarge {
+                path: path.to_owned(),
+                size: i64::try_from(*size).unwrap_or(i64::MAX),
+                limit: i64::try_from(*limit).unwrap_or(i64::MAX),
+            },
+            ReadError::Unreadable { message } => Msg::LintUnreadable {
+                path: path.to_owned(),
+                error: message.clone(),
+            },
+        }
+    }
+}
+
+/// Reads a lab file, refusing one larger than [`MAX_FILE_BYTES`] without reading it all.
+pub fn read_file(path: &Path) -> Result<String, ReadError> {
+    let unreadable = |e: std::io::Error| ReadError::Unreadable {
+        message: e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let too_large = |size: u64| ReadError::TooLarge {
+        size,
+        limit: MAX_FILE_BYTES,
+    };
+    let len = file.metadata().map_err(unreadable)?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(too_large(len));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| ReadError::Unreadable {
+        message: format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
+    })
+}
+
+/// Why one lab file of a lab directory was left out of the catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    /// It was read but is not a valid lab.
+    Invalid(LabError),
+    /// It could not be read.
+    Unreadable { file: String, error: ReadError },
+}
+
+impl LoadError {
+    /// The message about it, wrapped in "a lab file could not be loaded".
+    pub fn msg(&self, lang: Lang) -> Msg {
+        let error = match self {
+            LoadError::Invalid(e) => e.to_string(),
+            LoadError::Unreadable { file, error } => crate::i18n::tr(lang, &error.msg(file)),
+        };
+        Msg::LabLoadFailed { error }
+    }
+}
+
 /// The labs shipped in the binary: (file name, text).
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("images.toml", include_str!("../../labs/images.toml")),
@@ -231,7 +314,7 @@ pub struct Catalog {
     /// Where each lab of `labs` comes from, index for index.
     origins: Vec<Origin>,
     /// Files that did not load, with why.
-    pub errors: Vec<LabError>,
+    pub errors: Vec<LoadError>,
 }
 
 impl Catalog {
@@ -252,13 +335,11 @@ impl Catalog {
                 .collect();
             files.sort();
             for f in files {
-                match std::fs::read_to_string(&f) {
+                match read_file(&f) {
                     Ok(text) => cat.add(&f.display().to_string(), &text, Origin::File(f.clone())),
-                    Err(e) => cat.errors.push(LabError {
+                    Err(error) => cat.errors.push(LoadError::Unreadable {
                         file: f.display().to_string(),
-                        line: 0,
-                        column: 0,
-                        message: e.to_string(),
+                        error,
                     }),
                 }
             }
@@ -269,7 +350,7 @@ impl Catalog {
     fn add(&mut self, file: &str, text: &str, origin: Origin) {
         match Lab::parse(file, text) {
             Ok(lab) => self.insert(lab, origin),
-            Err(e) => self.errors.push(e),
+            Err(e) => self.errors.push(LoadError::Invalid(e)),
         }
     }
 

@@ -62,6 +62,36 @@ pub fn load(home: &Path, lab: &str) -> Option<LabProgress> {
     serde_json::from_str(&text).ok()
 }
 
+/// Loads a lab's progress, telling a missing file (`Ok(None)`) from one that is there but cannot
+/// be read (`Err` with why): the latter must not be taken for a fresh start and wiped.
+pub fn load_checked(home: &Path, lab: &str) -> Result<Option<LabProgress>, String> {
+    let bytes = match std::fs::read(progress_file(home, lab)) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
+/// Moves a lab's run directory (progress, store, workspace) aside to `<lab>.broken-N` beside
+/// it, and returns where it went: nothing the student made is deleted.
+pub fn set_aside(home: &Path, lab: &str) -> std::io::Result<PathBuf> {
+    let dir = run_dir(home, lab);
+    for n in 1..1000 {
+        let to = dir.with_file_name(format!("{lab}.broken-{n}"));
+        if !to.exists() {
+            std::fs::rename(&dir, &to)?;
+            return Ok(to);
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "999 broken runs are already kept",
+    ))
+}
+
 /// Saves atomically (temp file in the same directory, then rename).
 pub fn save(home: &Path, p: &LabProgress) -> std::io::Result<()> {
     let file = progress_file(home, &p.lab);

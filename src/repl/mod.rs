@@ -24,6 +24,8 @@ use crate::ui::Ui;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Line(String),
+    /// A line that is not UTF-8 text: refused, and the shell goes on.
+    NotText,
     Interrupted,
     Eof,
 }
@@ -91,17 +93,32 @@ impl Interaction for EditorIo<'_> {
     }
 }
 
+/// A scripted line: its text, or its bytes when it is not UTF-8.
+type ScriptLine = Result<String, Vec<u8>>;
+
 /// Docker's confirmation prompts answered by the next scripted line.
 struct ScriptIo<'a> {
-    lines: &'a mut VecDeque<String>,
+    lines: &'a mut VecDeque<ScriptLine>,
     ui: Ui,
 }
 
 impl Interaction for ScriptIo<'_> {
     fn read_line(&mut self, prompt: &str) -> Option<String> {
-        let answer = self.lines.pop_front();
+        // An answer that is not text is no answer Docker accepts: shown, then read as "no".
+        let answer = self
+            .lines
+            .pop_front()
+            .map(|l| l.unwrap_or_else(|b| String::from_utf8_lossy(&b).into_owned()));
         self.ui.echo(prompt, answer.as_deref().unwrap_or(""));
         answer
+    }
+}
+
+/// The tutor's answer to a line that is not UTF-8 text.
+fn not_text(session: &Session) -> Feedback {
+    Feedback::Tutor {
+        tone: crate::feedback::Tone::Hint,
+        text: crate::i18n::tr(session.lang(), &Msg::LineNotText),
     }
 }
 
@@ -128,6 +145,9 @@ pub fn interactive(session: &mut Session, ui: Ui, history: Option<&std::path::Pa
         let input = match editor.readline(&prompt) {
             Ok(l) => Input::Line(l),
             Err(ReadlineError::Interrupted) => Input::Interrupted,
+            Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
+                Input::NotText
+            }
             Err(_) => Input::Eof,
         };
         match input {
@@ -143,6 +163,7 @@ pub fn interactive(session: &mut Session, ui: Ui, history: Option<&std::path::Pa
                     break;
                 }
             }
+            Input::NotText => ui.print(&[not_text(session)]),
             Input::Interrupted => {
                 ui.print(&[Feedback::Tutor {
                     tone: crate::feedback::Tone::Hint,
@@ -170,8 +191,28 @@ pub fn interactive(session: &mut Session, ui: Ui, history: Option<&std::path::Pa
 /// Scripted use: every line of `input` in turn, echoed after its prompt. Returns whether the
 /// current lab (if any) is completed.
 pub fn script<R: BufRead>(session: &mut Session, ui: Ui, input: R) -> bool {
-    let mut lines: VecDeque<String> = input.lines().map_while(Result::ok).collect();
+    let mut lines: VecDeque<ScriptLine> = input
+        .split(b'\n')
+        .map_while(Result::ok)
+        .map(|mut bytes| {
+            if bytes.last() == Some(&b'\r') {
+                bytes.pop();
+            }
+            String::from_utf8(bytes).map_err(std::string::FromUtf8Error::into_bytes)
+        })
+        .collect();
     while let Some(line) = lines.pop_front() {
+        let line = match line {
+            Ok(line) => line,
+            Err(bytes) => {
+                ui.echo(
+                    &ui.prompt(&session.prompt()),
+                    &String::from_utf8_lossy(&bytes),
+                );
+                ui.print(&[not_text(session)]);
+                continue;
+            }
+        };
         ui.echo(&ui.prompt(&session.prompt()), &line);
         let fb = session.handle(
             &line,

@@ -105,8 +105,8 @@ pub(super) fn run(store: &Store) -> Result<FsckReport, StoreError> {
     }
     report.unreferenced = present.difference(&referenced).count();
     // The index is derived from the state; a process killed between writing the two leaves it
-    // stale, so fsck rewrites it.
-    store.save_state(&state)?;
+    // stale, so fsck rewrites it, and only then: fsck must work on a full disk.
+    store.refresh_index(&state)?;
     Ok(report)
 }
 

@@ -20,7 +20,16 @@ pub use fsck::FsckReport;
 pub use state::*;
 
 /// The prefix of temp files, so that stale ones can be recognised and swept.
-const TEMP_PREFIX: &str = ".tmp-";
+pub const TEMP_PREFIX: &str = ".tmp-";
+
+/// Whether a write failed because the disk (or the process's file size limit, or a quota) has no
+/// room left: the student is told to free space rather than shown the OS error.
+pub fn is_disk_full(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::FileTooLarge | io::ErrorKind::QuotaExceeded
+    )
+}
 
 /// What can go wrong with the store. Carries paths and values; the ui words it.
 #[derive(Debug, thiserror::Error)]
@@ -275,6 +284,19 @@ impl Store {
         let index =
             serde_json::to_vec_pretty(&oci_index(state)).expect("the index always serialises");
         self.write_atomic(&self.root.join("index.json"), &index)
+    }
+
+    /// Rewrites the OCI index when it is not the one derived from `state` (a process killed
+    /// between writing the state and the index leaves it stale); says whether it did.
+    pub fn refresh_index(&self, state: &State) -> Result<bool, StoreError> {
+        let path = self.root.join("index.json");
+        let index =
+            serde_json::to_vec_pretty(&oci_index(state)).expect("the index always serialises");
+        if fs::read(&path).is_ok_and(|b| b == index) {
+            return Ok(false);
+        }
+        self.write_atomic(&path, &index)?;
+        Ok(true)
     }
 
     /// Re-hashes every blob and checks the state against them; sweeps stale temp files.

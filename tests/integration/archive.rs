@@ -78,6 +78,36 @@ fn crafted_archives_are_refused_and_leave_the_store_alone() {
             "a metadata header of",
         ),
         ("truncated", file("manifest.json", &[b'x'; 2000])[..700].to_vec(), "truncated"),
+        (
+            "huge-entry",
+            end(header("manifest.json", b'0', (1 << 33) - 1, "")),
+            "truncated",
+        ),
+        (
+            "huge-longname",
+            end(header("././@LongLink", b'L', (1 << 33) - 1, "")),
+            "a metadata header of",
+        ),
+        (
+            "link-loop",
+            end([
+                header("a", b'2', 0, "b"),
+                header("b", b'2', 0, "a"),
+                header("manifest.json", b'2', 0, "a"),
+            ]
+            .concat()),
+            "no manifest.json",
+        ),
+        (
+            "symlinked-manifest",
+            end(header("manifest.json", b'2', 0, "../../../../etc/passwd")),
+            "points outside the archive",
+        ),
+        (
+            "device",
+            end([header("dev", b'3', 0, ""), file("manifest.json", manifest)].concat()),
+            "is not a file, directory or link",
+        ),
         ("not-tar", b"this is not a tar archive at all".repeat(40), "tar archive"),
         ("empty", Vec::new(), "tar archive"),
         (

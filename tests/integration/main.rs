@@ -5,6 +5,7 @@ mod archive;
 mod build;
 mod concurrency;
 mod crash;
+mod hostile;
 mod labtools;
 mod layers;
 mod pty;

@@ -389,7 +389,13 @@ pub(super) fn load(ctx: &mut Ctx<'_>, inv: &Invocation, cwd: &Path) -> Result<Ou
                 crate::catalog::layer_size(&digest).unwrap_or_else(|| shown_size(ctx, &digest)),
             );
         }
+        // The config is a blob too: a later entry that fails must take it away with the rest.
+        let config_digest = Digest::of(&config_bytes);
+        let existed = ctx.store.has_blob(&config_digest);
         let id = ctx.store.put_blob(&config_bytes)?;
+        if !existed && !new_blobs.contains(&id) {
+            new_blobs.push(id.clone());
+        }
         loaded.push((
             id,
             e.repo_tags.clone().unwrap_or_default(),
@@ -476,6 +482,74 @@ fn shown_size(ctx: &Ctx<'_>, diff: &Digest) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::sim::SimEngine;
+    use crate::engine::{Clock, Engine, NoInput};
+
+    /// A tar of `(name, bytes)` files.
+    fn tar_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        for (name, bytes) in files {
+            let mut h = tar::Header::new_ustar();
+            h.set_size(bytes.len() as u64);
+            h.set_mode(0o644);
+            h.set_entry_type(tar::EntryType::Regular);
+            b.append_data(&mut h, name, *bytes).expect("in memory");
+        }
+        b.into_inner().expect("in memory")
+    }
+
+    fn config(diff: &str) -> Vec<u8> {
+        format!(r#"{{"architecture":"amd64","config":{{}},"created":"2025-01-01T00:00:00Z","history":[],"os":"linux","rootfs":{{"type":"layers","diff_ids":["{diff}"]}}}}"#).into_bytes()
+    }
+
+    /// `docker load -i ARCHIVE` on a fresh store: (exit code, stderr, blobs left).
+    fn load_into_empty_store(archive: &[u8]) -> (i32, String, usize) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let input = dir.path().join("in.tar");
+        std::fs::write(&input, archive).expect("write");
+        let store = dir.path().join("store");
+        let mut engine = SimEngine::new(
+            store.clone(),
+            Clock::frozen("2025-10-29T12:00:00Z".parse().expect("a time")),
+        );
+        let args = ["load", "-i", input.to_str().expect("UTF-8")].map(str::to_owned);
+        let out = engine.exec(&args, &mut NoInput).expect("the store works");
+        let blobs = std::fs::read_dir(store.join("blobs/sha256")).map_or(0, Iterator::count);
+        (out.exit_code, out.stderr, blobs)
+    }
+
+    /// Found by `scripts/fuzz 300 archive`: when the second image of an archive was refused,
+    /// the first one's config blob stayed in the store.
+    #[test]
+    fn a_refused_archive_takes_away_every_blob_it_wrote() {
+        let layer = tar_of(&[("hello", b"hi\n")]);
+        let good = config(&Digest::of(&layer).to_string());
+        let bad = config(&format!("sha256:{}", "0".repeat(64)));
+        let manifest = br#"[{"Config":"c1.json","RepoTags":["a:1"],"Layers":["l.tar"]},
+            {"Config":"c2.json","RepoTags":["b:1"],"Layers":["l.tar"]}]"#;
+        let archive = tar_of(&[
+            ("manifest.json", manifest),
+            ("c1.json", &good),
+            ("c2.json", &bad),
+            ("l.tar", &layer),
+        ]);
+        let (code, stderr, blobs) = load_into_empty_store(&archive);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(
+            stderr.contains("layer l.tar has digest sha256:"),
+            "{stderr}"
+        );
+        assert_eq!(blobs, 0, "blobs left behind");
+        // The first image alone loads.
+        let manifest = br#"[{"Config":"c1.json","RepoTags":["a:1"],"Layers":["l.tar"]}]"#;
+        let archive = tar_of(&[
+            ("manifest.json", manifest),
+            ("c1.json", &good),
+            ("l.tar", &layer),
+        ]);
+        let (code, stderr, blobs) = load_into_empty_store(&archive);
+        assert_eq!((code, blobs), (0, 2), "{stderr}");
+    }
 
     #[test]
     fn names_and_links_stay_inside() {
