@@ -1,0 +1,463 @@
+//! The state file's line format (version 2): one record per line, fields separated by one space,
+//! digests as their 64 hex digits. Loading 10,000 images takes a few milliseconds where the JSON
+//! of version 1 took ~45: no JSON parsing, no allocation per digest, maps built from sorted lines.
+//!
+//! ```text
+//! docklab-state 2
+//! seq <n>
+//! i <id> <seq> <created> <manifest|-> <manifest size> <parent|-> <last tag time: -|+text> <chain>…
+//! r <id> <reference>
+//! l <chain> <diff id> <parent|-> <size>
+//! c <container as JSON>
+//! b <build cache record as JSON>
+//! ```
+//!
+//! Images, references and layers are written in their maps' order, so reading builds each map
+//! from already sorted entries. Free text (times, references) escapes `%`, space, CR and LF as
+//! `%25`, `%20`, `%0D`, `%0A`.
+
+use std::collections::BTreeMap;
+
+use super::{Digest, ImageRecord, InvalidDigest, LayerRecord, State};
+
+/// The first line of a version 2 state file.
+pub(super) const HEADER: &str = "docklab-state 2";
+
+/// The state as the lines above.
+pub(super) fn encode(state: &State) -> Vec<u8> {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(64 + state.images.len() * 400 + state.layers.len() * 220);
+    out.push_str(HEADER);
+    let _ = write!(out, "\nseq {}\n", state.seq);
+    for (id, image) in &state.images {
+        out.push_str("i ");
+        out.push_str(id.hex());
+        let _ = write!(out, " {} ", image.seq);
+        escape_into(&mut out, &image.created);
+        out.push(' ');
+        push_digest(&mut out, image.manifest.as_ref());
+        let _ = write!(out, " {} ", image.manifest_size);
+        push_digest(&mut out, image.parent.as_ref());
+        out.push(' ');
+        match &image.last_tag_time {
+            None => out.push('-'),
+            Some(t) => {
+                out.push('+');
+                escape_into(&mut out, t);
+            }
+        }
+        for chain in &image.layers {
+            out.push(' ');
+            out.push_str(chain.hex());
+        }
+        out.push('\n');
+    }
+    for (name, id) in &state.refs {
+        out.push_str("r ");
+        out.push_str(id.hex());
+        out.push(' ');
+        escape_into(&mut out, name);
+        out.push('\n');
+    }
+    for (chain, layer) in &state.layers {
+        out.push_str("l ");
+        out.push_str(chain.hex());
+        out.push(' ');
+        out.push_str(layer.diff_id.hex());
+        out.push(' ');
+        push_digest(&mut out, layer.parent.as_ref());
+        let _ = writeln!(out, " {}", layer.size);
+    }
+    for c in &state.containers {
+        out.push_str("c ");
+        out.push_str(&serde_json::to_string(c).expect("a container always serialises"));
+        out.push('\n');
+    }
+    for b in &state.build_cache {
+        out.push_str("b ");
+        out.push_str(&serde_json::to_string(b).expect("a cache record always serialises"));
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+/// Reads the lines back; the error says which line is wrong and why.
+pub(super) fn decode(bytes: &[u8]) -> Result<State, String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
+    let Some(body) = text
+        .strip_prefix(HEADER)
+        .and_then(|rest| rest.strip_prefix('\n'))
+    else {
+        return Err(format!("the first line is not {HEADER:?}"));
+    };
+    // Every record ends with a newline: a file cut short is refused, not half read (the atomic
+    // rename makes that impossible, but the check costs nothing).
+    if !body.is_empty() && !body.ends_with('\n') {
+        return Err("the last line is cut short".to_owned());
+    }
+    let mut state = State::new();
+    let mut images = Vec::new();
+    let mut refs = Vec::new();
+    let mut layers = Vec::new();
+    let mut line = Fields { rest: body };
+    let mut n = 1;
+    while !line.rest.is_empty() {
+        n += 1;
+        let at = |message: String| format!("line {n}: {message}");
+        match line.word() {
+            ("seq", b' ') => state.seq = number(line.word_at_end().map_err(at)?).map_err(at)?,
+            ("i", b' ') => images.push(line.image().map_err(at)?),
+            ("r", b' ') => {
+                let id = line.digest().map_err(at)?;
+                refs.push((unescape(line.word_at_end().map_err(at)?).map_err(at)?, id));
+            }
+            ("l", b' ') => layers.push(line.layer().map_err(at)?),
+            ("c", b' ') => state
+                .containers
+                .push(serde_json::from_str(line.rest_of_line()).map_err(|e| at(e.to_string()))?),
+            ("b", b' ') => state
+                .build_cache
+                .push(serde_json::from_str(line.rest_of_line()).map_err(|e| at(e.to_string()))?),
+            (kind, _) => return Err(at(format!("unknown record {kind:?}"))),
+        }
+    }
+    state.images = sorted_map(images).map_err(|d| format!("image {d} appears twice"))?;
+    state.refs = sorted_map(refs).map_err(|r| format!("reference {r} appears twice"))?;
+    state.layers = sorted_map(layers).map_err(|d| format!("layer {d} appears twice"))?;
+    Ok(state)
+}
+
+/// A cursor over the records: fields end with a space, records with a newline. Scans bytes by
+/// hand and takes digests by their fixed length, which is several times faster than splitting.
+struct Fields<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Fields<'a> {
+    /// The next field and the byte that ended it (`b' '`, `b'\n'`; 0 at the end of the text).
+    fn word(&mut self) -> (&'a str, u8) {
+        let bytes = self.rest.as_bytes();
+        let end = bytes
+            .iter()
+            .position(|&b| b == b' ' || b == b'\n')
+            .unwrap_or(bytes.len());
+        let word = &self.rest[..end];
+        let sep = bytes.get(end).copied().unwrap_or(0);
+        self.rest = &self.rest[(end + 1).min(bytes.len())..];
+        (word, sep)
+    }
+
+    /// A field that must be a record's last one.
+    fn word_at_end(&mut self) -> Result<&'a str, String> {
+        match self.word() {
+            (w, b'\n') => Ok(w),
+            (w, _) => Err(format!("unexpected field after {w:?}")),
+        }
+    }
+
+    /// A field that must not be a record's last one.
+    fn word_inside(&mut self, what: &str) -> Result<&'a str, String> {
+        match self.word() {
+            (w, b' ') => Ok(w),
+            _ => Err(format!("the record ends before its {what}")),
+        }
+    }
+
+    /// A digest's 64 hex digits; the separator after it is consumed and returned.
+    fn digest_then(&mut self) -> Result<(Digest, u8), String> {
+        let bytes = self.rest.as_bytes();
+        if let Some(&sep @ (b' ' | b'\n')) = bytes.get(64) {
+            let d = digest(&self.rest[..64])?;
+            self.rest = &self.rest[65..];
+            return Ok((d, sep));
+        }
+        let (word, _) = self.word();
+        Err(InvalidDigest(format!("sha256:{word}")).to_string())
+    }
+
+    /// A digest followed by more fields.
+    fn digest(&mut self) -> Result<Digest, String> {
+        match self.digest_then()? {
+            (d, b' ') => Ok(d),
+            _ => Err("the record ends too early".to_owned()),
+        }
+    }
+
+    fn optional_digest(&mut self) -> Result<Option<Digest>, String> {
+        if let Some(rest) = self.rest.strip_prefix("- ") {
+            self.rest = rest;
+            return Ok(None);
+        }
+        self.digest().map(Some)
+    }
+
+    /// The rest of the record, newline consumed.
+    fn rest_of_line(&mut self) -> &'a str {
+        let (line, rest) = self.rest.split_once('\n').unwrap_or((self.rest, ""));
+        self.rest = rest;
+        line
+    }
+
+    fn image(&mut self) -> Result<(Digest, ImageRecord), String> {
+        let id = self.digest()?;
+        let seq = number(self.word_inside("seq")?)?;
+        let created = unescape(self.word_inside("created time")?)?;
+        let manifest = self.optional_digest()?;
+        let manifest_size = number(self.word_inside("manifest size")?)?;
+        let parent = self.optional_digest()?;
+        let (last_tag, mut sep) = self.word();
+        let last_tag_time = match last_tag {
+            "-" => None,
+            t => Some(unescape(
+                t.strip_prefix('+')
+                    .ok_or_else(|| format!("bad last tag time {t:?}"))?,
+            )?),
+        };
+        let mut layers = Vec::with_capacity(4);
+        while sep == b' ' {
+            let (chain, next) = self.digest_then()?;
+            layers.push(chain);
+            sep = next;
+        }
+        if sep != b'\n' {
+            return Err("the record ends too early".to_owned());
+        }
+        Ok((
+            id,
+            ImageRecord {
+                created,
+                layers,
+                manifest,
+                manifest_size,
+                parent,
+                last_tag_time,
+                seq,
+            },
+        ))
+    }
+
+    fn layer(&mut self) -> Result<(Digest, LayerRecord), String> {
+        let chain = self.digest()?;
+        let diff_id = self.digest()?;
+        let parent = self.optional_digest()?;
+        let size = number(self.word_at_end()?)?;
+        Ok((
+            chain,
+            LayerRecord {
+                diff_id,
+                parent,
+                size,
+            },
+        ))
+    }
+}
+
+/// A map from entries that should already be in order (checked: the map's own order is what
+/// the file promises); a repeated key is an error, not silently dropped.
+fn sorted_map<K: Ord + Clone, V>(entries: Vec<(K, V)>) -> Result<BTreeMap<K, V>, K> {
+    if let Some(w) = entries.windows(2).find(|w| w[0].0 >= w[1].0) {
+        if w[0].0 == w[1].0 {
+            return Err(w[0].0.clone());
+        }
+        // Out of order (a hand-edited file): sort, then look for repeats again.
+        let mut entries = entries;
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(w[0].0.clone());
+        }
+        return Ok(entries.into_iter().collect());
+    }
+    Ok(entries.into_iter().collect())
+}
+
+fn digest(hex: &str) -> Result<Digest, String> {
+    Digest::from_hex(hex).map_err(|e| e.to_string())
+}
+
+fn number(field: &str) -> Result<u64, String> {
+    field.parse().map_err(|_| format!("bad number {field:?}"))
+}
+
+fn push_digest(out: &mut String, d: Option<&Digest>) {
+    match d {
+        None => out.push('-'),
+        Some(d) => out.push_str(d.hex()),
+    }
+}
+
+fn escape_into(out: &mut String, s: &str) {
+    if !s.bytes().any(|b| matches!(b, b'%' | b' ' | b'\n' | b'\r')) {
+        out.push_str(s);
+        return;
+    }
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            ' ' => out.push_str("%20"),
+            '\n' => out.push_str("%0A"),
+            '\r' => out.push_str("%0D"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn unescape(s: &str) -> Result<String, String> {
+    if !s.bytes().any(|b| b == b'%') {
+        return Ok(s.to_owned());
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('%') {
+        out.push_str(&rest[..i]);
+        let code = rest.get(i + 1..i + 3);
+        out.push(match code {
+            Some("25") => '%',
+            Some("20") => ' ',
+            Some("0A") => '\n',
+            Some("0D") => '\r',
+            _ => return Err(format!("bad escape in {s:?}")),
+        });
+        rest = &rest[i + 3..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{CacheRecord, ContainerRecord, ContainerStatus};
+
+    fn d(s: &str) -> Digest {
+        Digest::of(s.as_bytes())
+    }
+
+    fn sample() -> State {
+        let mut state = State::new();
+        state.seq = 42;
+        for (i, name) in ["a", "b", "c"].iter().enumerate() {
+            state.images.insert(
+                d(name),
+                ImageRecord {
+                    created: format!("2025-01-0{}T00:00:00Z", i + 1),
+                    layers: vec![d("l0"), d(&format!("l{name}"))],
+                    manifest: (i == 0).then(|| d("m")),
+                    manifest_size: if i == 0 { 123 } else { 0 },
+                    parent: (i == 2).then(|| d("a")),
+                    // Free text that needs every escape.
+                    last_tag_time: (i == 1).then(|| "odd % time\nwith\r spaces - ".to_owned()),
+                    seq: i as u64 + 1,
+                },
+            );
+        }
+        // An image without layers and with an empty created time.
+        state.images.insert(
+            d("empty"),
+            ImageRecord {
+                created: String::new(),
+                layers: vec![],
+                manifest: None,
+                manifest_size: 0,
+                parent: None,
+                last_tag_time: Some(String::new()),
+                seq: 0,
+            },
+        );
+        state
+            .refs
+            .insert("docker.io/library/nginx:latest".into(), d("a"));
+        state.refs.insert("localhost:5000/x y:%z".into(), d("b"));
+        state.layers.insert(
+            d("l0"),
+            LayerRecord {
+                diff_id: d("diff0"),
+                parent: None,
+                size: 5,
+            },
+        );
+        state.layers.insert(
+            d("la"),
+            LayerRecord {
+                diff_id: d("diffa"),
+                parent: Some(d("l0")),
+                size: u64::MAX,
+            },
+        );
+        state.containers.push(ContainerRecord {
+            id: "f".repeat(64),
+            name: "web\nname".into(),
+            image: d("a"),
+            top_layer: Some(d("la")),
+            image_name: "nginx".into(),
+            entrypoint: vec!["/docker-entrypoint.sh".into()],
+            cmd: vec!["nginx".into(), "-g".into(), "daemon off;".into()],
+            created: "2025-01-01T00:00:00Z".into(),
+            status: ContainerStatus::Running,
+            started_at: None,
+            finished_at: None,
+            exit_code: 0,
+            ports: vec!["8080:80".into()],
+            env: vec![],
+            tty: false,
+            interactive: false,
+            auto_remove: false,
+            network: None,
+        });
+        state.build_cache.push(CacheRecord {
+            id: "abc".into(),
+            key: "k".into(),
+            kind: "regular".into(),
+            description: "COPY . /".into(),
+            size: 7,
+            created: "t".into(),
+            last_used: "t".into(),
+            usage_count: 1,
+            layer: None,
+            shared: false,
+            in_use: false,
+        });
+        state
+    }
+
+    #[test]
+    fn the_state_round_trips() {
+        let state = sample();
+        let bytes = encode(&state);
+        assert_eq!(decode(&bytes).expect("decodes"), state);
+        assert_eq!(decode(&encode(&State::new())).expect("empty"), State::new());
+    }
+
+    #[test]
+    fn damaged_files_are_refused_with_the_line() {
+        let good = String::from_utf8(encode(&sample())).expect("utf-8");
+        let cases: Vec<(String, &str)> = vec![
+            (String::new(), "first line"),
+            ("docklab-state 3\n".into(), "first line"),
+            (good.trim_end().to_owned(), "cut short"),
+            (good.replace("\nl ", "\nl zz"), "invalid digest"),
+            (good.replacen("\ni ", "\nx ", 1), "unknown record"),
+            (good.replacen("%0A", "%0B", 1), "bad escape"),
+            (format!("{good}seq x\n"), "bad number"),
+            (
+                {
+                    let line = good.lines().find(|l| l.starts_with("r ")).expect("a ref");
+                    format!("{good}{line}\n")
+                },
+                "appears twice",
+            ),
+        ];
+        for (text, wanted) in cases {
+            let err = decode(text.as_bytes()).expect_err(wanted);
+            assert!(err.contains(wanted), "{err:?} lacks {wanted:?}");
+        }
+    }
+
+    #[test]
+    fn lines_out_of_order_are_sorted() {
+        let good = String::from_utf8(encode(&sample())).expect("utf-8");
+        let mut lines: Vec<&str> = good.lines().collect();
+        lines[2..].reverse();
+        let text = lines.join("\n") + "\n";
+        assert_eq!(decode(text.as_bytes()).expect("decodes"), sample());
+    }
+}
