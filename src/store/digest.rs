@@ -8,9 +8,17 @@ use sha2::{Digest as _, Sha256};
 
 /// A validated `sha256:` digest with 64 lowercase hex digits, kept inline (no allocation: a store
 /// of 10,000 images holds ~100,000 of them, and cloning or comparing one is a plain copy).
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Digest([u8; DIGEST_LEN]);
+
+/// Hashes 16 hex digits (64 bits of a sha256) rather than all 71 bytes: equal digests still
+/// hash equally, and hash maps of digests (the usage index of `rmi` and `prune`) get 3× cheaper.
+impl std::hash::Hash for Digest {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write(&self.0[PREFIX.len()..PREFIX.len() + 16]);
+    }
+}
 
 const PREFIX: &str = "sha256:";
 const DIGEST_LEN: usize = PREFIX.len() + 64;
@@ -62,6 +70,11 @@ impl Digest {
     /// The first 12 hex digits, as Docker shows IDs.
     pub fn short(&self) -> &str {
         &self.hex()[..12]
+    }
+
+    /// The 64 hex digits as bytes (no UTF-8 check: for writers of large files).
+    pub fn hex_bytes(&self) -> &[u8] {
+        &self.0[PREFIX.len()..]
     }
 
     pub fn as_str(&self) -> &str {

@@ -25,60 +25,60 @@ pub(super) const HEADER: &str = "docklab-state 2";
 
 /// The state as the lines above.
 pub(super) fn encode(state: &State) -> Vec<u8> {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(64 + state.images.len() * 400 + state.layers.len() * 220);
-    out.push_str(HEADER);
-    let _ = write!(out, "\nseq {}\n", state.seq);
+    use std::io::Write as _;
+    // Writing to a Vec cannot fail.
+    let mut out = Vec::with_capacity(64 + state.images.len() * 400 + state.layers.len() * 220);
+    let _ = write!(out, "{HEADER}\nseq {}\n", state.seq);
     for (id, image) in &state.images {
-        out.push_str("i ");
-        out.push_str(id.hex());
+        out.extend_from_slice(b"i ");
+        out.extend_from_slice(id.hex_bytes());
         let _ = write!(out, " {} ", image.seq);
         escape_into(&mut out, &image.created);
-        out.push(' ');
+        out.push(b' ');
         push_digest(&mut out, image.manifest.as_ref());
         let _ = write!(out, " {} ", image.manifest_size);
         push_digest(&mut out, image.parent.as_ref());
-        out.push(' ');
+        out.push(b' ');
         match &image.last_tag_time {
-            None => out.push('-'),
+            None => out.push(b'-'),
             Some(t) => {
-                out.push('+');
+                out.push(b'+');
                 escape_into(&mut out, t);
             }
         }
         for chain in &image.layers {
-            out.push(' ');
-            out.push_str(chain.hex());
+            out.push(b' ');
+            out.extend_from_slice(chain.hex_bytes());
         }
-        out.push('\n');
+        out.push(b'\n');
     }
     for (name, id) in &state.refs {
-        out.push_str("r ");
-        out.push_str(id.hex());
-        out.push(' ');
+        out.extend_from_slice(b"r ");
+        out.extend_from_slice(id.hex_bytes());
+        out.push(b' ');
         escape_into(&mut out, name);
-        out.push('\n');
+        out.push(b'\n');
     }
     for (chain, layer) in &state.layers {
-        out.push_str("l ");
-        out.push_str(chain.hex());
-        out.push(' ');
-        out.push_str(layer.diff_id.hex());
-        out.push(' ');
+        out.extend_from_slice(b"l ");
+        out.extend_from_slice(chain.hex_bytes());
+        out.push(b' ');
+        out.extend_from_slice(layer.diff_id.hex_bytes());
+        out.push(b' ');
         push_digest(&mut out, layer.parent.as_ref());
         let _ = writeln!(out, " {}", layer.size);
     }
     for c in &state.containers {
-        out.push_str("c ");
-        out.push_str(&serde_json::to_string(c).expect("a container always serialises"));
-        out.push('\n');
+        out.extend_from_slice(b"c ");
+        serde_json::to_writer(&mut out, c).expect("a container always serialises");
+        out.push(b'\n');
     }
     for b in &state.build_cache {
-        out.push_str("b ");
-        out.push_str(&serde_json::to_string(b).expect("a cache record always serialises"));
-        out.push('\n');
+        out.extend_from_slice(b"b ");
+        serde_json::to_writer(&mut out, b).expect("a cache record always serialises");
+        out.push(b'\n');
     }
-    out.into_bytes()
+    out
 }
 
 /// Reads the lines back; the error says which line is wrong and why.
@@ -278,25 +278,21 @@ fn number(field: &str) -> Result<u64, String> {
     field.parse().map_err(|_| format!("bad number {field:?}"))
 }
 
-fn push_digest(out: &mut String, d: Option<&Digest>) {
+fn push_digest(out: &mut Vec<u8>, d: Option<&Digest>) {
     match d {
-        None => out.push('-'),
-        Some(d) => out.push_str(d.hex()),
+        None => out.push(b'-'),
+        Some(d) => out.extend_from_slice(d.hex_bytes()),
     }
 }
 
-fn escape_into(out: &mut String, s: &str) {
-    if !s.bytes().any(|b| matches!(b, b'%' | b' ' | b'\n' | b'\r')) {
-        out.push_str(s);
-        return;
-    }
-    for c in s.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            ' ' => out.push_str("%20"),
-            '\n' => out.push_str("%0A"),
-            '\r' => out.push_str("%0D"),
-            c => out.push(c),
+fn escape_into(out: &mut Vec<u8>, s: &str) {
+    for &b in s.as_bytes() {
+        match b {
+            b'%' => out.extend_from_slice(b"%25"),
+            b' ' => out.extend_from_slice(b"%20"),
+            b'\n' => out.extend_from_slice(b"%0A"),
+            b'\r' => out.extend_from_slice(b"%0D"),
+            b => out.push(b),
         }
     }
 }

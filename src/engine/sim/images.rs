@@ -73,6 +73,52 @@ fn familiar_match(pattern: &str, full_ref: &str) -> bool {
         .is_some_and(|t| glob_match(pattern.as_bytes(), format!("{name}:{t}").as_bytes()))
 }
 
+/// A stored reference in the canonical form `Reference::full_string` writes
+/// (`docker.io/library/nginx:latest`, `localhost:5000/app@sha256:…`) as (familiar name, tag,
+/// digest), without the whole grammar of `Reference::parse`, which was a fifth of `image ls` at
+/// 10,000 images. `None` for anything else (the caller then parses).
+fn split_stored(full: &str) -> Option<(String, Option<String>, Option<String>)> {
+    let (rest, digest) = match full.split_once('@') {
+        Some((rest, d)) => (rest, Some(d)),
+        None => (full, None),
+    };
+    let (domain, path_tag) = rest.split_once('/')?;
+    let is_domain = domain == "localhost" || domain.contains(['.', ':']);
+    if !is_domain || domain == "index.docker.io" || domain.bytes().any(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let (path, tag) = match path_tag.rsplit_once(':') {
+        Some((p, t)) => (p, Some(t)),
+        None => (path_tag, None),
+    };
+    let path_ok = path.split('/').all(|c| {
+        c.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+            && c.bytes().last().is_some_and(|b| b.is_ascii_alphanumeric())
+            && c.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+    });
+    let tag_ok = tag.is_none_or(|t| {
+        (1..=128).contains(&t.len())
+            && t.bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+    });
+    if !path_ok || !tag_ok || digest.is_some_and(|d| d.parse::<Digest>().is_err()) {
+        return None;
+    }
+    let name = if domain == reference::DEFAULT_DOMAIN {
+        match path.strip_prefix("library/") {
+            Some(official) if !official.contains('/') => official.to_owned(),
+            _ => path.to_owned(),
+        }
+    } else {
+        format!("{domain}/{path}")
+    };
+    Some((name, tag.map(str::to_owned), digest.map(str::to_owned)))
+}
+
 /// `docker image ls [OPTIONS] [REPOSITORY[:TAG]]`
 pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
     if inv.args.len() > 1 {
@@ -134,12 +180,17 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
             if !patterns.is_empty() && !patterns.iter().any(|p| familiar_match(p, full)) {
                 continue;
             }
-            let Ok(r) = Reference::parse(full) else {
+            let Some((name, tag, digest)) = split_stored(full).or_else(|| {
+                Reference::parse(full).ok().map(|r| {
+                    let (t, d) = (r.tag().map(str::to_owned), r.digest().map(str::to_owned));
+                    (r.familiar_name(), t, d)
+                })
+            }) else {
                 continue;
             };
-            match (r.tag(), r.digest()) {
-                (_, Some(d)) => digests.push((r.familiar_name(), d.to_owned())),
-                (Some(t), None) => tags.push((r.familiar_name(), t.to_owned())),
+            match (tag, digest) {
+                (_, Some(d)) => digests.push((name, d)),
+                (Some(t), None) => tags.push((name, t)),
                 (None, None) => {}
             }
         }
@@ -680,6 +731,42 @@ mod tests {
                 render(format, &headers, &[]).stdout,
                 "{format}, no rows"
             );
+        }
+    }
+
+    #[test]
+    fn stored_references_split_as_the_parser_reads_them() {
+        let h = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        for full in [
+            "docker.io/library/nginx:latest".to_owned(),
+            "docker.io/library/nginx:1.27-alpine".to_owned(),
+            "docker.io/user/app:v1".to_owned(),
+            "docker.io/library/foo/bar:x".to_owned(),
+            "docker.io/nginx:1".to_owned(),
+            format!("docker.io/library/nginx@sha256:{h}"),
+            format!("docker.io/library/nginx:1@sha256:{h}"),
+            "localhost:5000/a/b:c".to_owned(),
+            "localhost/x:y".to_owned(),
+            "127.0.0.1:5000/library/alpine:3".to_owned(),
+            "ghcr.io/o/r.e_p-o:T_ag.1".to_owned(),
+            "registry.example.com/x__y/z:_t".to_owned(),
+        ] {
+            let r = Reference::parse(&full).expect("valid");
+            let expected = (
+                r.familiar_name(),
+                r.tag().map(str::to_owned),
+                r.digest().map(str::to_owned),
+            );
+            assert_eq!(split_stored(&full), Some(expected), "{full}");
+        }
+        // Not in the stored form: left to the parser.
+        for other in [
+            "nginx:latest",
+            "user/app:1",
+            "library/nginx",
+            "index.docker.io/x:y",
+        ] {
+            assert_eq!(split_stored(other), None, "{other}");
         }
     }
 }

@@ -8,7 +8,7 @@ use super::{usage_error, Ctx, Outcome};
 use crate::docker::cli::Invocation;
 use crate::docker::units::{human_size, human_size4};
 use crate::engine::Interaction;
-use crate::store::{ContainerStatus, StoreError};
+use crate::store::{ContainerStatus, Digest, StoreError};
 
 /// "12MB (50%)", or "0B" when there is nothing.
 fn reclaimable(reclaimable: u64, total: u64) -> String {
@@ -23,17 +23,22 @@ pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
     if !inv.args.is_empty() {
         return Ok(usage_error(inv, "accepts no arguments"));
     }
-    let users = ctx.state.layer_users();
-    let refs = ctx.state.refs_by_image();
+    let referenced: std::collections::HashSet<&Digest> = ctx.state.refs.values().collect();
     let parents = ctx.state.parents();
     let in_use: std::collections::BTreeSet<_> =
         ctx.state.containers.iter().map(|c| &c.image).collect();
+    // Only images in use need the layer users (for their shared size).
+    let users = if in_use.is_empty() {
+        std::collections::BTreeMap::new()
+    } else {
+        ctx.state.layer_users()
+    };
     // Images as `image ls` lists them without -a: intermediate images are left out.
     let listed: Vec<_> = ctx
         .state
         .images
         .iter()
-        .filter(|(id, _)| refs.contains_key(id) || !parents.contains(id))
+        .filter(|(id, _)| referenced.contains(id) || !parents.contains(id))
         .collect();
     let layers_size: u64 = ctx.state.layers.values().map(|l| l.size).sum();
     let mut active = 0;
