@@ -377,7 +377,47 @@ fn render_default(
         text.push_str(size.as_ref().map_or("", |(_, s)| s));
         text.push('\n');
     }
-    tabulate(&text)
+    align_uniform(&text).unwrap_or_else(|| tabulate(&text))
+}
+
+/// [`tabulate`] for the common case, several times faster: every line has the same number of
+/// cells and the text is plain ASCII (no escape sequences), so a column is as wide as its
+/// widest cell or 7, plus 3 spaces, and a line's last cell is not padded. `None` otherwise.
+fn align_uniform(text: &str) -> Option<String> {
+    if !text.bytes().all(|b| b.is_ascii() && b != 0x1b) || !text.ends_with('\n') {
+        return None;
+    }
+    // Bytes, not chars: splitting on a byte is several times faster, and the text is ASCII.
+    let body = &text.as_bytes()[..text.len() - 1];
+    let lines = || body.split(|&b| b == b'\n');
+    let cells = lines().next()?.split(|&b| b == b'\t').count() - 1;
+    let mut widths = vec![7usize; cells];
+    let mut count = 0;
+    for line in lines() {
+        count += 1;
+        let mut n = 0;
+        for (i, cell) in line.split(|&b| b == b'\t').enumerate() {
+            if i < cells {
+                widths[i] = widths[i].max(cell.len());
+            }
+            n = i;
+        }
+        if n != cells {
+            return None;
+        }
+    }
+    let line_width: usize = widths.iter().map(|w| w + 3).sum();
+    let mut out = Vec::with_capacity(text.len() + count * line_width);
+    for line in lines() {
+        for (i, cell) in line.split(|&b| b == b'\t').enumerate() {
+            out.extend_from_slice(cell);
+            if let Some(w) = widths.get(i) {
+                out.resize(out.len() + w + 3 - cell.len(), b' ');
+            }
+        }
+        out.push(b'\n');
+    }
+    String::from_utf8(out).ok()
 }
 
 /// `docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]`
@@ -720,6 +760,16 @@ mod tests {
                        "CreatedSince": images[*i].since, "Size": human_size(images[*i].size as i64)})
             })
             .collect();
+        for text in [
+            "A\tB\tC\nlonger cell\t\tx\n",
+            "only\none\n",
+            "\t\t\n\t\t\n",
+            "a\tb\n\tc   \n",
+        ] {
+            assert_eq!(align_uniform(text), Some(tabulate(text)), "{text:?}");
+        }
+        assert_eq!(align_uniform("a\tb\nc\n"), None);
+        assert_eq!(align_uniform("é\tb\n"), None);
         for format in [DEFAULT_TABLE, DEFAULT_TABLE_DIGEST, "{{.ID}}"] {
             assert_eq!(
                 render_default(format, &images, &rows),
