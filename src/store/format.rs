@@ -14,9 +14,11 @@
 //!
 //! Images, references and layers are written in their maps' order, so reading builds each map
 //! from already sorted entries. Free text (times, references) escapes `%`, space, CR and LF as
-//! `%25`, `%20`, `%0D`, `%0A`.
+//! `%25`, `%20`, `%0D`, `%0A`; a record's last field (a reference, a cache description) keeps
+//! its spaces, as it runs to the end of the line.
 
 use std::collections::BTreeMap;
+use std::io::Write as _;
 
 use super::{CacheRecord, Digest, ImageRecord, InvalidDigest, LayerRecord, State};
 
@@ -25,7 +27,6 @@ pub(super) const HEADER: &str = "docklab-state 2";
 
 /// The state as the lines above.
 pub(super) fn encode(state: &State) -> Vec<u8> {
-    use std::io::Write as _;
     // Writing to a Vec cannot fail.
     let mut out = Vec::with_capacity(64 + state.images.len() * 400 + state.layers.len() * 220);
     let _ = write!(out, "{HEADER}\nseq {}\n", state.seq);
@@ -56,7 +57,7 @@ pub(super) fn encode(state: &State) -> Vec<u8> {
         out.extend_from_slice(b"r ");
         out.extend_from_slice(id.hex_bytes());
         out.push(b' ');
-        escape_into(&mut out, name);
+        escape_last_into(&mut out, name);
         out.push(b'\n');
     }
     for (chain, layer) in &state.layers {
@@ -91,7 +92,7 @@ pub(super) fn encode(state: &State) -> Vec<u8> {
         let _ = write!(out, " {} {} ", u8::from(b.shared), u8::from(b.in_use));
         escape_into(&mut out, &b.key);
         out.push(b' ');
-        escape_into(&mut out, &b.description);
+        escape_last_into(&mut out, &b.description);
         out.push(b'\n');
     }
     out
@@ -125,7 +126,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<State, String> {
             ("i", b' ') => images.push(line.image().map_err(at)?),
             ("r", b' ') => {
                 let id = line.digest().map_err(at)?;
-                refs.push((unescape(line.word_at_end().map_err(at)?).map_err(at)?, id));
+                refs.push((unescape(line.rest_of_line()).map_err(at)?, id));
             }
             ("l", b' ') => layers.push(line.layer().map_err(at)?),
             ("c", b' ') => state
@@ -270,7 +271,7 @@ impl<'a> Fields<'a> {
         let shared = flag("shared flag")?;
         let in_use = flag("in-use flag")?;
         let key = unescape(self.word_inside("key")?)?;
-        let description = unescape(self.word_at_end()?)?;
+        let description = unescape(self.rest_of_line())?;
         Ok(CacheRecord {
             id,
             key,
@@ -336,37 +337,51 @@ fn push_digest(out: &mut Vec<u8>, d: Option<&Digest>) {
 }
 
 fn escape_into(out: &mut Vec<u8>, s: &str) {
-    for &b in s.as_bytes() {
-        match b {
-            b'%' => out.extend_from_slice(b"%25"),
-            b' ' => out.extend_from_slice(b"%20"),
-            b'\n' => out.extend_from_slice(b"%0A"),
-            b'\r' => out.extend_from_slice(b"%0D"),
-            b => out.push(b),
-        }
-    }
+    escape_bytes(out, s, |b| matches!(b, b'%' | b' ' | b'\n' | b'\r'));
 }
 
-fn unescape(s: &str) -> Result<String, String> {
-    if !s.bytes().any(|b| b == b'%') {
-        return Ok(s.to_owned());
+/// A record's last field runs to the end of the line: spaces stay as they are (descriptions
+/// have many), so that reading it rarely needs to unescape anything.
+fn escape_last_into(out: &mut Vec<u8>, s: &str) {
+    escape_bytes(out, s, |b| matches!(b, b'%' | b'\n' | b'\r'));
+}
+
+/// Copies `s`, writing the bytes `special` picks as `%XX`; runs between them go in one copy.
+fn escape_bytes(out: &mut Vec<u8>, s: &str, special: impl Fn(u8) -> bool) {
+    let mut rest = s.as_bytes();
+    while let Some(i) = rest.iter().position(|&b| special(b)) {
+        out.extend_from_slice(&rest[..i]);
+        let _ = write!(out, "%{:02X}", rest[i]);
+        rest = &rest[i + 1..];
     }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('%') {
-        out.push_str(&rest[..i]);
-        let code = rest.get(i + 1..i + 3);
-        out.push(match code {
-            Some("25") => '%',
-            Some("20") => ' ',
-            Some("0A") => '\n',
-            Some("0D") => '\r',
+    out.extend_from_slice(rest);
+}
+
+/// Undoes the escapes above (any `%XX` of those four bytes).
+fn unescape(s: &str) -> Result<String, String> {
+    let bytes = s.as_bytes();
+    let Some(first) = bytes.iter().position(|&b| b == b'%') else {
+        return Ok(s.to_owned());
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..first]);
+    let mut i = first;
+    while i < bytes.len() {
+        if bytes[i] != b'%' {
+            out.push(bytes[i]);
+            i += 1;
+            continue;
+        }
+        out.push(match bytes.get(i + 1..i + 3) {
+            Some(b"25") => b'%',
+            Some(b"20") => b' ',
+            Some(b"0A") => b'\n',
+            Some(b"0D") => b'\r',
             _ => return Err(format!("bad escape in {s:?}")),
         });
-        rest = &rest[i + 3..];
+        i += 3;
     }
-    out.push_str(rest);
-    Ok(out)
+    String::from_utf8(out).map_err(|_| format!("bad escape in {s:?}"))
 }
 
 #[cfg(test)]
