@@ -8,7 +8,9 @@ use crate::docker::json;
 use crate::docker::reference::{self, Reference};
 use crate::docker::template::{render_table, tabulate, Template};
 use crate::docker::text::ellipsis;
-use crate::docker::units::{created_since, go_time_string, human_size, human_size4, rfc3339_nano};
+use crate::docker::units::{
+    created_since, go_time_string, human_size, human_size4, local_time_zone, rfc3339_nano,
+};
 use crate::store::{Digest, StoreError};
 
 const DEFAULT_TABLE: &str = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}";
@@ -279,7 +281,7 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         }
         _ => {
             // Any other format gets every field, through the template engine.
-            let tz = jiff::tz::TimeZone::system();
+            let tz = local_time_zone();
             let rows: Vec<Value> = rows
                 .iter()
                 .map(|(image, repo, tag, digest)| {
@@ -490,6 +492,7 @@ pub(super) fn history(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, St
         ids.push(p.to_string());
         parent = ctx.state.images.get(&p).and_then(|r| r.parent.clone());
     }
+    let tz = local_time_zone();
     let rows: Vec<Value> = entries
         .iter()
         .enumerate()
@@ -501,7 +504,7 @@ pub(super) fn history(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, St
             let created = h.created.as_deref().and_then(parse_time);
             let created_at = created
                 .map(|t| {
-                    t.to_zoned(jiff::tz::TimeZone::system())
+                    t.to_zoned(tz.clone())
                         .strftime("%Y-%m-%dT%H:%M:%S%:z")
                         .to_string()
                         .replace("+00:00", "Z")
