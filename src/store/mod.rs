@@ -309,8 +309,8 @@ impl Store {
         let index =
             serde_json::to_vec_pretty(&oci_index(state)).expect("the index always serialises");
         let index_path = self.root.join("index.json");
-        // Most commands (rmi of an image without a manifest, tag of a built image…) leave the
-        // index as it was: skip the write and its fsync.
+        // Many commands (run, rm, builder prune, tag or rmi of an image without a manifest…)
+        // leave the index as it was: skip the write and its fsyncs.
         if fs::read(&index_path).is_ok_and(|old| old == index) {
             return Ok(());
         }
