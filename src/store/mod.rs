@@ -285,9 +285,10 @@ impl Store {
             }
             2 => {
                 let path = self.state_v2_path();
-                let bytes = fs::read(&path).map_err(StoreError::io(&path))?;
+                let file = File::open(&path).map_err(StoreError::io(&path))?;
                 self.v2_marked.set(true);
-                format::decode(&bytes).map_err(|message| StoreError::CorruptState { path, message })
+                format::decode_from(io::BufReader::with_capacity(1 << 16, file))
+                    .map_err(|message| StoreError::CorruptState { path, message })
             }
             found => Err(StoreError::CorruptState {
                 path,
