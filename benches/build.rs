@@ -1,9 +1,10 @@
 //! `docker build` of a big context on the simulated engine, against the floor of reading and
 //! hashing the same bytes once (`tar -cf - . | sha256sum`) and, with `DOCKLAB_BENCH_DOCKER=1`,
-//! the real `docker build`; then a cached rebuild.
+//! the real `docker build` (legacy builder and `BuildKit`); then a cached rebuild.
 //!
 //! `DOCKLAB_BENCH_BYTES` (default 1 GiB) and `DOCKLAB_BENCH_FILES` (default 10,000) size the
-//! context. Targets: first build within 1.5× the floor; cached rebuild under a tenth of the first.
+//! context. Targets (issue #8): first build within 1.2× the floor; cached rebuild under 5% of the
+//! first.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -88,25 +89,66 @@ fn main() {
         "docklab build (cached)",
         &mut docklab(&["build", "-q", "-t", "bench", "."]),
     );
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    let over_floor = first.as_secs_f64() / floor.as_secs_f64();
+    let rebuild = cached.as_secs_f64() / first.as_secs_f64();
     println!(
-        "first / floor = {:.2} (target ≤ 1.5); cached / first = {:.3} (target < 0.1)",
-        first.as_secs_f64() / floor.as_secs_f64(),
-        cached.as_secs_f64() / first.as_secs_f64()
+        "first build / floor = {over_floor:.2}; target ≤ 1.2: {}",
+        verdict(over_floor <= 1.2)
+    );
+    println!(
+        "cached rebuild / first build = {:.1}%; target < 5%: {}",
+        rebuild * 100.0,
+        verdict(rebuild < 0.05)
     );
     if std::env::var("DOCKLAB_BENCH_DOCKER").as_deref() == Ok("1") {
-        let real = time(
-            "docker build (real, legacy)",
-            Command::new("docker")
-                .args(["build", "-q", "-t", "docklab-bench", "."])
-                .current_dir(ctx.path()),
-        );
-        println!(
-            "docklab / real docker = {:.2}",
-            first.as_secs_f64() / real.as_secs_f64()
-        );
-        let _ = Command::new("docker")
-            .args(["rmi", "docklab-bench"])
-            .output();
+        // BuildKit needs a client that has it built in or the buildx plugin: the test bed's
+        // 28.x client has no buildx, its Debian 20.10 client (/usr/bin/docker) has BuildKit
+        // built in. `DOCKLAB_BENCH_BUILDKIT_CLIENT` overrides.
+        let buildkit_client = std::env::var("DOCKLAB_BENCH_BUILDKIT_CLIENT").unwrap_or_else(|_| {
+            if Path::new("/usr/bin/docker").exists() {
+                "/usr/bin/docker".to_owned()
+            } else {
+                "docker".to_owned()
+            }
+        });
+        // The real engine gets the same context; no network (the Dockerfile needs none).
+        for (what, client, buildkit) in [
+            ("docker build (legacy)", "docker", "0"),
+            ("docker build (BuildKit)", buildkit_client.as_str(), "1"),
+        ] {
+            let mut cmd = Command::new(client);
+            cmd.env("DOCKER_BUILDKIT", buildkit)
+                .args(["build", "--network=none", "-q", "-t", "docklab-bench"])
+                .current_dir(ctx.path());
+            if buildkit == "1" {
+                cmd.arg("--progress=plain");
+            }
+            cmd.arg(".");
+            let start = Instant::now();
+            let out = cmd.output().expect("runs");
+            let real = start.elapsed();
+            if out.status.success() {
+                println!("{what:<28} {:>8.3}s", real.as_secs_f64());
+                println!(
+                    "  {what} / floor = {:.2}; docklab first build is {:.1}× faster",
+                    real.as_secs_f64() / floor.as_secs_f64(),
+                    real.as_secs_f64() / first.as_secs_f64()
+                );
+            } else {
+                println!(
+                    "{what:<28} failed ({client}): {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                );
+            }
+            let _ = Command::new("docker")
+                .args(["rmi", "docklab-bench"])
+                .output();
+            let _ = Command::new(client)
+                .env("DOCKER_BUILDKIT", "1")
+                .args(["builder", "prune", "-af"])
+                .output();
+        }
     } else {
         println!("(set DOCKLAB_BENCH_DOCKER=1 to time the real docker build too)");
     }

@@ -6,6 +6,7 @@
 
 mod config;
 mod digest;
+mod format;
 mod fsck;
 mod state;
 
@@ -49,7 +50,8 @@ pub enum StoreError {
     #[error("blob {digest} is missing from the store")]
     MissingBlob { digest: Digest },
     #[error("blob {digest} is corrupt: its content hashes to {actual}")]
-    CorruptBlob { digest: Digest, actual: Digest },
+    // Boxed: two inline digests would make every `Result<_, StoreError>` large.
+    CorruptBlob { digest: Digest, actual: Box<Digest> },
     #[error("blob {digest} is not valid JSON: {message}")]
     BadDocument { digest: Digest, message: String },
 }
@@ -69,6 +71,8 @@ pub struct Store {
     root: PathBuf,
     /// Held for the life of the `Store`: the advisory lock is released when the file is closed.
     _lock: File,
+    /// `state.json` is known to hold the version 2 mark (read or written by this `Store`).
+    v2_marked: std::cell::Cell<bool>,
 }
 
 impl Store {
@@ -102,6 +106,7 @@ impl Store {
         let store = Store {
             root: root.to_owned(),
             _lock: lock,
+            v2_marked: std::cell::Cell::new(false),
         };
         let layout = root.join("oci-layout");
         if !layout.exists() {
@@ -118,8 +123,15 @@ impl Store {
         self.root.join("blobs").join("sha256").join(digest.hex())
     }
 
+    /// `state.json`: the whole state in version 1; since version 2, only `{"version":2}`, so that
+    /// an older docklab refuses the store clearly instead of taking it for empty.
     fn state_path(&self) -> PathBuf {
         self.root.join("state.json")
+    }
+
+    /// The version 2 state, in the line format of [`format`].
+    fn state_v2_path(&self) -> PathBuf {
+        self.root.join("state.v2")
     }
 
     /// Writes `bytes` to `path` atomically: temp file beside it, fsync, rename, fsync the directory.
@@ -199,7 +211,7 @@ impl Store {
         if &actual != digest {
             return Err(StoreError::CorruptBlob {
                 digest: digest.clone(),
-                actual,
+                actual: Box::new(actual),
             });
         }
         Ok(bytes)
@@ -247,7 +259,8 @@ impl Store {
         Ok(())
     }
 
-    /// Loads the state file; a store without one is empty.
+    /// Loads the state; a store without one is empty. A version 1 store (the whole state as JSON
+    /// in `state.json`) is read as it is and written in version 2 by the next save.
     pub fn load_state(&self) -> Result<State, StoreError> {
         let path = self.state_path();
         let bytes = match fs::read(&path) {
@@ -264,26 +277,54 @@ impl Store {
                 path: path.clone(),
                 message: e.to_string(),
             })?;
-        if version.version > STATE_VERSION {
-            return Err(StoreError::FutureState {
+        match version.version {
+            found if found > STATE_VERSION => Err(StoreError::FutureState {
                 path,
-                found: version.version,
+                found,
                 supported: STATE_VERSION,
-            });
+            }),
+            1 => {
+                let mut state: State =
+                    serde_json::from_slice(&bytes).map_err(|e| StoreError::CorruptState {
+                        path,
+                        message: e.to_string(),
+                    })?;
+                state.version = STATE_VERSION;
+                Ok(state)
+            }
+            2 => {
+                let path = self.state_v2_path();
+                let file = File::open(&path).map_err(StoreError::io(&path))?;
+                self.v2_marked.set(true);
+                format::decode_from(io::BufReader::with_capacity(1 << 16, file))
+                    .map_err(|message| StoreError::CorruptState { path, message })
+            }
+            found => Err(StoreError::CorruptState {
+                path,
+                message: format!("unknown version {found}"),
+            }),
         }
-        serde_json::from_slice(&bytes).map_err(|e| StoreError::CorruptState {
-            path,
-            message: e.to_string(),
-        })
     }
 
-    /// Writes the state file atomically, then the OCI index derived from it.
+    /// Writes the state atomically (`state.v2`, then the version mark in `state.json` if it is
+    /// not there yet: a crash in between leaves the old version 1 state, whole), then the OCI
+    /// index derived from it when that changed.
     pub fn save_state(&self, state: &State) -> Result<(), StoreError> {
-        let bytes = serde_json::to_vec(state).expect("the state always serialises");
-        self.write_atomic(&self.state_path(), &bytes)?;
+        self.write_atomic(&self.state_v2_path(), &format::encode(state))?;
+        if !self.v2_marked.get() {
+            let mark = format!("{{\"version\":{STATE_VERSION}}}");
+            self.write_atomic(&self.state_path(), mark.as_bytes())?;
+            self.v2_marked.set(true);
+        }
         let index =
             serde_json::to_vec_pretty(&oci_index(state)).expect("the index always serialises");
-        self.write_atomic(&self.root.join("index.json"), &index)
+        let index_path = self.root.join("index.json");
+        // Many commands (run, rm, builder prune, tag or rmi of an image without a manifest…)
+        // leave the index as it was: skip the write and its fsyncs.
+        if fs::read(&index_path).is_ok_and(|old| old == index) {
+            return Ok(());
+        }
+        self.write_atomic(&index_path, &index)
     }
 
     /// Rewrites the OCI index when it is not the one derived from `state` (a process killed
@@ -309,11 +350,17 @@ impl Store {
 /// a name for images that have none (dangling), so every image stays reachable in the layout.
 fn oci_index(state: &State) -> Index {
     let mut manifests = Vec::new();
+    let refs_by_image = state.refs_by_image();
     for (id, image) in &state.images {
         let Some(manifest) = &image.manifest else {
             continue;
         };
-        let mut refs = state.refs_of(id).peekable();
+        let mut refs = refs_by_image
+            .get(id)
+            .into_iter()
+            .flatten()
+            .copied()
+            .peekable();
         let descriptor = |name: Option<&str>| Descriptor {
             media_type: MEDIA_MANIFEST.to_owned(),
             digest: manifest.clone(),
@@ -410,6 +457,32 @@ mod tests {
         assert!(err
             .to_string()
             .contains("in use by another docklab process"));
+    }
+
+    #[test]
+    fn a_version_1_store_is_read_and_migrated_by_the_next_save() {
+        let (dir, store) = store();
+        let id = Digest::of(b"config");
+        let v1 = format!(
+            r#"{{"version":1,"images":{{"{id}":{{"created":"2025-01-01T00:00:00Z","layers":[],"seq":3}}}},"refs":{{"docker.io/library/a:latest":"{id}"}},"layers":{{}},"containers":[],"seq":3}}"#
+        );
+        fs::write(dir.path().join("state.json"), &v1).expect("write");
+        let state = store.load_state().expect("reads version 1");
+        assert_eq!(state.version, STATE_VERSION);
+        assert_eq!(state.images[&id].seq, 3);
+        assert_eq!(state.refs["docker.io/library/a:latest"], id);
+        store.save_state(&state).expect("save");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("state.json")).expect("mark"),
+            r#"{"version":2}"#
+        );
+        assert!(dir.path().join("state.v2").is_file());
+        drop(store);
+        let again = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
+        assert_eq!(again.load_state().expect("reads version 2"), state);
+        // A version 2 mark without its file is an error, not an empty store.
+        fs::remove_file(dir.path().join("state.v2")).expect("remove");
+        assert!(again.load_state().is_err());
     }
 
     #[test]

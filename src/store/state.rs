@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::Digest;
 
 /// The version this build writes and reads. A newer file is refused, not overwritten.
-pub const STATE_VERSION: u32 = 1;
+pub const STATE_VERSION: u32 = 2;
 
 /// Everything the simulated daemon knows besides blob contents.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -371,8 +371,8 @@ fn damaged_or_future_state_files_are_reported_and_left_untouched() {
     for (bytes, en, fr) in [
         (
             &br#"{"version": 99, "images": {}}"#[..],
-            format!("The store {} was written by a newer docklab (state version 99; this docklab reads version 1). It was left untouched: use that newer docklab, or another data directory (--home).", env.home.path().join("store").display()),
-            "a été écrit par un docklab plus récent (état en version 99 ; ce docklab lit la version 1)",
+            format!("The store {} was written by a newer docklab (state version 99; this docklab reads version 2). It was left untouched: use that newer docklab, or another data directory (--home).", env.home.path().join("store").display()),
+            "a été écrit par un docklab plus récent (état en version 99 ; ce docklab lit la version 2)",
         ),
         (
             &b"{\"version\": 1, \"images\": {\"sha"[..],
@@ -406,6 +406,47 @@ fn damaged_or_future_state_files_are_reported_and_left_untouched() {
         now.sort();
         assert_eq!(now, blobs, "blobs changed");
     }
+}
+
+/// The version-2 state (`state.v2`, lines) damaged: a clear error, nothing rewritten.
+#[test]
+fn a_damaged_line_state_is_reported_and_left_untouched() {
+    let env = Env::new();
+    env.ok("pull alpine");
+    env.ok("tag alpine mine:1");
+    let state = env.home.path().join("store/state.v2");
+    let good = std::fs::read(&state).expect("a version 2 store has state.v2");
+    for bytes in [
+        good[..good.len() / 2].to_vec(),
+        // Cut at a line boundary.
+        good[..=good[..good.len() - 1]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .expect("lines")]
+            .to_vec(),
+        b"image zz not-a-record\n".to_vec(),
+        b"\xff\xfe\0\0".to_vec(),
+    ] {
+        std::fs::write(&state, &bytes).expect("write");
+        for line in ["images", "pull nginx", "tag alpine b:1", "rmi alpine"] {
+            let o = env.docker(line);
+            assert_eq!(o.code, 1, "{line}: {}", o.all());
+            assert!(
+                o.stderr.contains("The store is damaged"),
+                "{line}: {}",
+                o.stderr
+            );
+        }
+        let o = env.run(&["store", "fsck"]);
+        assert_eq!(o.code, 1, "{}", o.all());
+        assert_eq!(
+            std::fs::read(&state).expect("read"),
+            bytes,
+            "the state was rewritten"
+        );
+    }
+    std::fs::write(&state, &good).expect("restore");
+    assert!(env.ok("images").stdout.contains("mine"));
 }
 
 /// Unmounts the tmpfs when the test ends, however it ends.

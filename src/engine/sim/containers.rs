@@ -13,7 +13,7 @@ use super::{names, parse_time, truncate_id, usage_error, Ctx, Lookup, Outcome};
 use crate::docker::cli::Invocation;
 use crate::docker::reference::Reference;
 use crate::docker::text::ellipsis;
-use crate::docker::units::{go_time_string, human_duration, human_size};
+use crate::docker::units::{go_time_string, human_duration, human_size, local_time_zone};
 use crate::store::{ContainerRecord, ContainerStatus, Digest, StoreError};
 
 /// The greeting `hello-world` prints.
@@ -693,6 +693,7 @@ pub(super) fn ps(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         Err(e) => return Ok(Outcome::daemon_error(e)),
     };
     let trunc = !inv.flags.bool("no-trunc");
+    let tz = local_time_zone();
     let rows: Vec<Value> = listed
         .into_iter()
         .map(|i| {
@@ -706,7 +707,7 @@ pub(super) fn ps(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
                 .collect();
             json!({
                 "Command": crate::docker::reference::go_quote(&command),
-                "CreatedAt": go_time_string(&created.to_zoned(jiff::tz::TimeZone::system())),
+                "CreatedAt": go_time_string(&created.to_zoned(tz.clone())),
                 "ID": if trunc { truncate_id(&c.id).to_owned() } else { c.id.clone() },
                 "Image": image_column(ctx, c),
                 "Labels": labels.join(","),

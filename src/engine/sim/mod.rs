@@ -95,8 +95,10 @@ impl SimEngine {
         if ctx.changed {
             ctx.state.number_new_images();
             store.save_state(&ctx.state)?;
-            let live = ctx.live_blobs();
-            store.remove_blobs(ctx.freed.iter().filter(|d| !live.contains(*d)))?;
+            if !ctx.freed.is_empty() {
+                let live = ctx.live_blobs();
+                store.remove_blobs(ctx.freed.iter().filter(|d| !live.contains(*d)))?;
+            }
         }
         Ok(out)
     }
@@ -367,16 +369,18 @@ impl Ctx<'_> {
     }
 
     /// Every blob the state still references.
-    fn live_blobs(&self) -> std::collections::BTreeSet<Digest> {
-        let mut live = std::collections::BTreeSet::new();
+    fn live_blobs(&self) -> std::collections::HashSet<&Digest> {
+        let mut live = std::collections::HashSet::with_capacity(
+            self.state.images.len() * 2 + self.state.layers.len(),
+        );
         for (id, image) in &self.state.images {
-            live.insert(id.clone());
+            live.insert(id);
             if let Some(m) = &image.manifest {
-                live.insert(m.clone());
+                live.insert(m);
             }
         }
         for layer in self.state.layers.values() {
-            live.insert(layer.diff_id.clone());
+            live.insert(&layer.diff_id);
         }
         live
     }

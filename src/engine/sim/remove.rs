@@ -7,7 +7,80 @@ use crate::docker::cli::Invocation;
 use crate::docker::reference::Reference;
 use crate::docker::units::human_size4;
 use crate::engine::Interaction;
-use crate::store::{ContainerStatus, Digest, StoreError};
+use crate::store::{ContainerStatus, Digest, State, StoreError};
+
+use std::collections::{HashMap, HashSet};
+
+/// Who uses what: built once per command that deletes images and kept in step with the
+/// deletions of this module, the only code that changes the state while it lives. Without it,
+/// each deletion re-scanned every image and reference (and rebuilt the set of layers in use):
+/// `image prune -a` of 10,000 images took 21 s.
+pub(super) struct Usage {
+    /// Each image's references, in lexical order.
+    refs: HashMap<Digest, Vec<String>>,
+    /// How many images have the key as their parent.
+    children: HashMap<Digest, usize>,
+    /// How many images use each layer (chain ID).
+    layer_users: HashMap<Digest, usize>,
+    /// Layers under containers' read-write layers (containers do not change while deleting).
+    container_layers: HashSet<Digest>,
+}
+
+impl Usage {
+    pub(super) fn new(state: &State) -> Usage {
+        let mut refs: HashMap<Digest, Vec<String>> = HashMap::new();
+        for (name, id) in &state.refs {
+            refs.entry(id.clone()).or_default().push(name.clone());
+        }
+        let mut children: HashMap<Digest, usize> = HashMap::new();
+        let mut layer_users: HashMap<Digest, usize> = HashMap::new();
+        for image in state.images.values() {
+            if let Some(p) = &image.parent {
+                *children.entry(p.clone()).or_default() += 1;
+            }
+            for l in &image.layers {
+                *layer_users.entry(l.clone()).or_default() += 1;
+            }
+        }
+        let mut container_layers = HashSet::new();
+        for c in &state.containers {
+            let mut next = c.top_layer.as_ref();
+            while let Some(chain) = next {
+                if !container_layers.insert(chain.clone()) {
+                    break;
+                }
+                next = state.layers.get(chain).and_then(|l| l.parent.as_ref());
+            }
+        }
+        Usage {
+            refs,
+            children,
+            layer_users,
+            container_layers,
+        }
+    }
+
+    fn has_refs(&self, id: &Digest) -> bool {
+        self.refs.get(id).is_some_and(|r| !r.is_empty())
+    }
+
+    fn has_children(&self, id: &Digest) -> bool {
+        self.children.get(id).is_some_and(|&n| n > 0)
+    }
+
+    fn layer_in_use(&self, chain: &Digest) -> bool {
+        self.layer_users.get(chain).is_some_and(|&n| n > 0) || self.container_layers.contains(chain)
+    }
+
+    /// Removes a reference from the state and from the index.
+    fn remove_ref(&mut self, state: &mut State, full: &str) -> Option<Digest> {
+        let id = state.refs.remove(full)?;
+        if let Some(refs) = self.refs.get_mut(&id) {
+            refs.retain(|r| r != full);
+        }
+        Some(id)
+    }
+}
 
 /// One line of a delete response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,8 +144,9 @@ pub(super) fn rmi(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreE
     let mut out = Outcome::default();
     let mut errors = Vec::new();
     let mut fatal = false;
+    let mut usage = Usage::new(&ctx.state);
     for name in &inv.args {
-        match image_delete(ctx, name, force, prune)? {
+        match image_delete(ctx, &mut usage, name, force, prune)? {
             Ok(records) => {
                 for r in records {
                     match r {
@@ -99,6 +173,7 @@ pub(super) fn rmi(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreE
 /// The daemon's `ImageDelete`.
 pub(super) fn image_delete(
     ctx: &mut Ctx<'_>,
+    usage: &mut Usage,
     name: &str,
     force: bool,
     prune: bool,
@@ -109,7 +184,7 @@ pub(super) fn image_delete(
         Err(e) => return Ok(Err(DeleteError::Other(e.message()))),
     };
     let mut records = Vec::new();
-    let mut repo_refs = refs(ctx, &id);
+    let mut repo_refs = refs(usage, &id);
     let is_id_prefix = id
         .hex()
         .starts_with(name.strip_prefix("sha256:").unwrap_or(name))
@@ -121,11 +196,11 @@ pub(super) fn image_delete(
             if !force {
                 mask |= SOFT & !ACTIVE_REF;
             }
-            if let Some(c) = check_conflict(ctx, &id, mask) {
+            if let Some(c) = check_conflict(ctx, usage, &id, mask) {
                 return Ok(Err(DeleteError::Other(c.text())));
             }
             for r in &repo_refs {
-                ctx.state.refs.remove(&r.full_string());
+                usage.remove_ref(&mut ctx.state, &r.full_string());
                 records.push(Record::Untagged(r.familiar_string()));
             }
             ctx.touch();
@@ -144,7 +219,10 @@ pub(super) fn image_delete(
             Ok(r) => r.with_default_tag(),
             Err(e) => return Ok(Err(DeleteError::Other(e.to_string()))),
         };
-        if ctx.state.refs.remove(&parsed.full_string()).is_none() {
+        if usage
+            .remove_ref(&mut ctx.state, &parsed.full_string())
+            .is_none()
+        {
             return Ok(Err(DeleteError::NotFound(format!(
                 "No such image: {}",
                 parsed.familiar_string()
@@ -152,7 +230,7 @@ pub(super) fn image_delete(
         }
         ctx.touch();
         records.push(Record::Untagged(parsed.familiar_string()));
-        repo_refs = refs(ctx, &id);
+        repo_refs = refs(usage, &id);
         if parsed.digest().is_none() {
             let same_repo_tag = repo_refs
                 .iter()
@@ -161,7 +239,7 @@ pub(super) fn image_delete(
                 let mut remaining = Vec::new();
                 for r in repo_refs {
                     if r.digest().is_some() && r.name() == parsed.name() {
-                        ctx.state.refs.remove(&r.full_string());
+                        usage.remove_ref(&mut ctx.state, &r.full_string());
                         records.push(Record::Untagged(r.familiar_string()));
                     } else {
                         remaining.push(r);
@@ -175,16 +253,27 @@ pub(super) fn image_delete(
         }
         removed_repository_ref = true;
     }
-    match delete_helper(ctx, &id, &mut records, force, prune, removed_repository_ref) {
+    match delete_helper(
+        ctx,
+        usage,
+        &id,
+        &mut records,
+        force,
+        prune,
+        removed_repository_ref,
+    ) {
         Ok(()) => Ok(Ok(records)),
         Err(c) => Ok(Err(DeleteError::Other(c.text()))),
     }
 }
 
 /// The references of an image, parsed, in lexical order.
-fn refs(ctx: &Ctx<'_>, id: &Digest) -> Vec<Reference> {
-    ctx.state
-        .refs_of(id)
+fn refs(usage: &Usage, id: &Digest) -> Vec<Reference> {
+    usage
+        .refs
+        .get(id)
+        .into_iter()
+        .flatten()
         .filter_map(|r| Reference::parse(r).ok())
         .collect()
 }
@@ -209,7 +298,7 @@ fn is_single_reference(refs: &[Reference]) -> bool {
     canonical.len() == 1 && canonical.contains(&single.name())
 }
 
-fn check_conflict(ctx: &Ctx<'_>, id: &Digest, mask: u8) -> Option<Conflict> {
+fn check_conflict(ctx: &Ctx<'_>, usage: &Usage, id: &Digest, mask: u8) -> Option<Conflict> {
     let conflict = |hard, used, message: String| {
         Some(Conflict {
             hard,
@@ -218,7 +307,7 @@ fn check_conflict(ctx: &Ctx<'_>, id: &Digest, mask: u8) -> Option<Conflict> {
             message,
         })
     };
-    if mask & CHILD != 0 && ctx.state.children_of(id).next().is_some() {
+    if mask & CHILD != 0 && usage.has_children(id) {
         return conflict(true, false, "image has dependent child images".to_owned());
     }
     if mask & RUNNING != 0 {
@@ -238,7 +327,7 @@ fn check_conflict(ctx: &Ctx<'_>, id: &Digest, mask: u8) -> Option<Conflict> {
             );
         }
     }
-    if mask & ACTIVE_REF != 0 && ctx.state.refs_of(id).next().is_some() {
+    if mask & ACTIVE_REF != 0 && usage.has_refs(id) {
         return conflict(
             false,
             false,
@@ -269,6 +358,7 @@ fn check_conflict(ctx: &Ctx<'_>, id: &Digest, mask: u8) -> Option<Conflict> {
 /// else uses, then (with `prune`) its untagged legacy-builder parents.
 fn delete_helper(
     ctx: &mut Ctx<'_>,
+    usage: &mut Usage,
     id: &Digest,
     records: &mut Vec<Record>,
     force: bool,
@@ -279,9 +369,8 @@ fn delete_helper(
     if !force {
         mask |= SOFT;
     }
-    if let Some(c) = check_conflict(ctx, id, mask) {
-        let dangling =
-            ctx.state.refs_of(id).next().is_none() && ctx.state.children_of(id).next().is_none();
+    if let Some(c) = check_conflict(ctx, usage, id, mask) {
+        let dangling = !usage.has_refs(id) && !usage.has_children(id);
         if quiet && (!dangling || c.used) {
             return Ok(());
         }
@@ -290,11 +379,21 @@ fn delete_helper(
     let Some(record) = ctx.state.images.get(id).cloned() else {
         return Ok(());
     };
-    for r in refs(ctx, id) {
-        ctx.state.refs.remove(&r.full_string());
+    for r in refs(usage, id) {
+        usage.remove_ref(&mut ctx.state, &r.full_string());
         records.push(Record::Untagged(r.familiar_string()));
     }
     ctx.state.images.remove(id);
+    if let Some(p) = &record.parent {
+        if let Some(n) = usage.children.get_mut(p) {
+            *n = n.saturating_sub(1);
+        }
+    }
+    for l in &record.layers {
+        if let Some(n) = usage.layer_users.get_mut(l) {
+            *n = n.saturating_sub(1);
+        }
+    }
     ctx.freed.push(id.clone());
     if let Some(m) = &record.manifest {
         ctx.freed.push(m.clone());
@@ -302,16 +401,13 @@ fn delete_helper(
     ctx.touch();
     records.push(Record::Deleted(id.to_string()));
     // The layers of this image that nothing else uses any more, from the top down.
-    let unused: Vec<Digest> = {
-        let still_used = ctx.state.layers_in_use();
-        record
-            .layers
-            .iter()
-            .rev()
-            .take_while(|c| !still_used.contains(c))
-            .cloned()
-            .collect()
-    };
+    let unused: Vec<Digest> = record
+        .layers
+        .iter()
+        .rev()
+        .take_while(|c| !usage.layer_in_use(c))
+        .cloned()
+        .collect();
     for chain in unused {
         if let Some(layer) = ctx.state.layers.remove(&chain) {
             ctx.freed.push(layer.diff_id);
@@ -319,7 +415,7 @@ fn delete_helper(
         }
     }
     match record.parent {
-        Some(parent) if prune => delete_helper(ctx, &parent, records, false, true, true),
+        Some(parent) if prune => delete_helper(ctx, usage, &parent, records, false, true, true),
         _ => Ok(()),
     }
 }
@@ -383,13 +479,12 @@ pub(super) fn prune_images(
         .iter()
         .map(|(k, v)| (k.to_string(), v.size))
         .collect();
+    let mut usage = Usage::new(&ctx.state);
     let candidates: Vec<Digest> = ctx
         .images_newest_first()
         .into_iter()
-        .filter(|id| all || ctx.state.children_of(id).next().is_none())
-        .filter(|id| {
-            ctx.state.refs_of(id).next().is_some() || ctx.state.children_of(id).next().is_none()
-        })
+        .filter(|id| all || !usage.has_children(id))
+        .filter(|id| usage.has_refs(id) || !usage.has_children(id))
         .filter(|id| {
             let labels = if filter.reads_labels() {
                 ctx.config(id)
@@ -408,9 +503,9 @@ pub(super) fn prune_images(
         if !ctx.state.images.contains_key(&id) {
             continue;
         }
-        let image_refs = refs(ctx, &id);
+        let image_refs = refs(&usage, &id);
         if image_refs.is_empty() {
-            if let Ok(records) = image_delete(ctx, id.hex(), false, true)? {
+            if let Ok(records) = image_delete(ctx, &mut usage, id.hex(), false, true)? {
                 deleted.extend(records);
             }
             continue;
@@ -418,7 +513,7 @@ pub(super) fn prune_images(
         let has_tag = image_refs.iter().any(|r| r.digest().is_none());
         if all || !has_tag {
             for r in image_refs {
-                if let Ok(records) = image_delete(ctx, &r.full_string(), false, true)? {
+                if let Ok(records) = image_delete(ctx, &mut usage, &r.full_string(), false, true)? {
                     deleted.extend(records);
                 }
             }

@@ -10,7 +10,7 @@ use crate::docker::api::ApiVersion;
 use crate::docker::cli::Invocation;
 use crate::docker::units::{human_size, human_size4};
 use crate::engine::Interaction;
-use crate::store::{ContainerStatus, StoreError};
+use crate::store::{ContainerStatus, Digest, StoreError};
 
 /// "12MB (50%)", or "0B" when there is nothing.
 fn reclaimable(reclaimable: u64, total: u64) -> String {
@@ -25,17 +25,22 @@ pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
     if !inv.args.is_empty() {
         return Ok(usage_error(inv, "accepts no arguments"));
     }
-    let users = ctx.state.layer_users();
-    let refs = ctx.state.refs_by_image();
+    let referenced: std::collections::HashSet<&Digest> = ctx.state.refs.values().collect();
     let parents = ctx.state.parents();
     let in_use: std::collections::BTreeSet<_> =
         ctx.state.containers.iter().map(|c| &c.image).collect();
+    // Only images in use need the layer users (for their shared size).
+    let users = if in_use.is_empty() {
+        std::collections::BTreeMap::new()
+    } else {
+        ctx.state.layer_users()
+    };
     // Images as `image ls` lists them without -a: intermediate images are left out.
     let listed: Vec<_> = ctx
         .state
         .images
         .iter()
-        .filter(|(id, _)| refs.contains_key(id) || !parents.contains(id))
+        .filter(|(id, _)| referenced.contains(id) || !parents.contains(id))
         .collect();
     let layers_size: u64 = ctx.state.layers.values().map(|l| l.size).sum();
     let mut active = 0;
@@ -108,7 +113,7 @@ pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
 fn image_usage(ctx: &Ctx<'_>, truncate: bool) -> Vec<serde_json::Value> {
     let refs = ctx.state.refs_by_image();
     let users = ctx.state.layer_users();
-    let tz = jiff::tz::TimeZone::system();
+    let tz = crate::docker::units::local_time_zone();
     let mut rows = Vec::new();
     for id in ctx.images_newest_first() {
         let record = &ctx.state.images[id];
@@ -152,7 +157,7 @@ fn image_usage(ctx: &Ctx<'_>, truncate: bool) -> Vec<serde_json::Value> {
 /// `verboseWrite`), each image and container as its `--format json` object; no newline follows.
 fn df_verbose_template(ctx: &Ctx<'_>, format: &str) -> Outcome {
     use crate::docker::template::{Template, Value as Go};
-    let tz = jiff::tz::TimeZone::system();
+    let tz = crate::docker::units::local_time_zone();
     let images = image_usage(ctx, false);
     let containers: Vec<_> = ctx
         .state
