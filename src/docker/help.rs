@@ -1634,110 +1634,38 @@ pub const UNSIMULATED: &[Unsimulated] = &[
     unsim("stack", "Manage Swarm stacks", Section::Swarm),
     unsim("swarm", "Manage Swarm", Section::Swarm),
     unsim(
-        "container attach",
-        "Attach the terminal to a running container",
-        Section::Command,
-    ),
-    unsim(
-        "container commit",
-        "Make a new image of a container's changes",
-        Section::Command,
-    ),
-    unsim(
-        "container cp",
-        "Copy files between a container and the host",
-        Section::Command,
-    ),
-    unsim(
-        "container diff",
-        "List the files changed in a container's filesystem",
-        Section::Command,
-    ),
-    unsim(
-        "container exec",
-        "Run a command inside a running container",
-        Section::Command,
-    ),
-    unsim(
-        "container export",
-        "Write a container's filesystem to a tar archive",
-        Section::Command,
-    ),
-    unsim(
-        "container kill",
-        "Send a signal to one or more running containers",
-        Section::Command,
-    ),
-    unsim(
-        "container logs",
-        "Show what a container printed",
-        Section::Command,
-    ),
-    unsim(
-        "container pause",
-        "Freeze every process of one or more containers",
-        Section::Command,
-    ),
-    unsim(
-        "container port",
-        "Show a container's port mappings",
-        Section::Command,
-    ),
-    unsim(
         "container prune",
         "Remove all stopped containers",
         Section::Command,
     ),
-    unsim(
-        "container rename",
-        "Give a container a new name",
-        Section::Command,
-    ),
-    unsim(
-        "container restart",
-        "Stop, then start, one or more containers",
-        Section::Command,
-    ),
-    unsim(
-        "container stats",
-        "Show containers' resource usage, live",
-        Section::Command,
-    ),
-    unsim(
-        "container top",
-        "List the processes running in a container",
-        Section::Command,
-    ),
-    unsim(
-        "container unpause",
-        "Thaw every process of one or more containers",
-        Section::Command,
-    ),
-    unsim(
-        "container update",
-        "Change the resource limits of one or more containers",
-        Section::Command,
-    ),
-    unsim(
-        "container wait",
-        "Wait for containers to stop and print their exit codes",
-        Section::Command,
-    ),
-    unsim(
-        "image import",
-        "Make a filesystem image from a tarball",
-        Section::Command,
-    ),
-    unsim(
-        "system events",
-        "Stream the daemon's events as they happen",
-        Section::Command,
-    ),
 ];
 
-/// The command docklab does not simulate at `path` (`"exec"`, `"image import"`).
+/// Docker's subcommands of a group that are its top-level commands under another name
+/// (`docker container logs` is `docker logs`).
+const GROUPED: &[(&str, &[&str])] = &[
+    (
+        "container",
+        &[
+            "attach", "commit", "cp", "diff", "exec", "export", "kill", "logs", "pause", "port",
+            "rename", "restart", "stats", "top", "unpause", "update", "wait",
+        ],
+    ),
+    ("image", &["import"]),
+    ("system", &["events"]),
+];
+
+/// The command docklab does not simulate at `path` (`"exec"`, `"image import"`); for a
+/// group's subcommand, the top-level command it is.
 pub fn find_unsimulated(path: &str) -> Option<&'static Unsimulated> {
-    UNSIMULATED.iter().find(|u| u.path == path)
+    if let Some(u) = UNSIMULATED.iter().find(|u| u.path == path) {
+        return Some(u);
+    }
+    let (group, name) = path.split_once(' ')?;
+    GROUPED
+        .iter()
+        .any(|(g, names)| *g == group && names.contains(&name))
+        .then(|| UNSIMULATED.iter().find(|u| u.path == name))
+        .flatten()
 }
 
 /// What `docker build` and `docker image build` show in the root and image help lists.
@@ -1777,6 +1705,13 @@ pub fn group_commands(group: &str) -> Vec<(&'static str, &'static str)> {
             .iter()
             .filter_map(|u| Some((u.path.strip_prefix(&prefix)?, u.short))),
     );
+    for (_, names) in GROUPED.iter().filter(|(g, _)| *g == group) {
+        out.extend(
+            names
+                .iter()
+                .filter_map(|n| find_unsimulated(n).map(|u| (*n, u.short))),
+        );
+    }
     out.sort_by_key(|(name, _)| *name);
     out
 }

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use super::api::ClientEnv;
 use super::help::{
     self, command_help, find_command, find_group, find_unsimulated, group_help, root_help, Arity,
-    CommandSpec, FlagSpec, GroupSpec, Owner, Unsimulated, ValueKind, GLOBAL_FLAGS, GROUPS,
+    CommandSpec, FlagSpec, GroupSpec, Owner, ValueKind, GLOBAL_FLAGS, GROUPS,
 };
 
 /// One command docklab's simulated engine implements, by its canonical path.
@@ -296,17 +296,18 @@ pub fn suggest_command(word: &str) -> Option<String> {
 enum Target {
     Command(&'static CommandSpec, Vec<String>),
     Group(&'static GroupSpec, Vec<String>),
-    /// A Docker command docklab does not simulate, and the words after it.
-    Unsimulated(&'static Unsimulated, Vec<String>),
+    /// A Docker command docklab does not simulate (as typed: `container logs`), and the words
+    /// after it.
+    Unsimulated(String, Vec<String>),
 }
 
 /// The invocation of a command docklab does not simulate: its words are kept, not checked.
-fn not_simulated(u: &'static Unsimulated, args: Vec<String>, globals: Flags) -> Parsed {
+fn not_simulated(path: String, args: Vec<String>, globals: Flags) -> Parsed {
     Parsed::Run(Invocation {
         command: CommandId::NotSimulated,
         flags: Flags::new(&[]),
         args,
-        display: u.path.to_string(),
+        display: path,
         globals,
         notices: String::new(),
     })
@@ -321,7 +322,10 @@ fn find_target(word: &str, tail: &[String], env: &ClientEnv) -> Option<Target> {
             None => find_command(w)
                 .filter(|c| !c.path.contains(' '))
                 .map(|c| Target::Command(c, tail.to_vec()))
-                .or_else(|| find_unsimulated(w).map(|u| Target::Unsimulated(u, tail.to_vec()))),
+                .or_else(|| {
+                    find_unsimulated(w)
+                        .map(|u| Target::Unsimulated(u.path.to_owned(), tail.to_vec()))
+                }),
         },
     }
 }
@@ -440,10 +444,11 @@ fn find_in_group(group: &'static GroupSpec, args: &[String], env: &ClientEnv) ->
             rest.remove(i);
             return Target::Command(spec, rest);
         }
-        if let Some(u) = find_unsimulated(&format!("{name} {arg}")) {
+        let path = format!("{name} {arg}");
+        if find_unsimulated(&path).is_some() {
             let mut rest = args.to_vec();
             rest.remove(i);
-            return Target::Unsimulated(u, rest);
+            return Target::Unsimulated(path, rest);
         }
         break;
     }
