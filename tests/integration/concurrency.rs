@@ -91,3 +91,65 @@ fn a_writer_that_waits_too_long_is_told_why_in_its_language() {
     }
     drop(store);
 }
+
+/// A shell (the REPL, fed on its standard input) and `docklab docker …` processes write the same
+/// store at once: every tag of both survives.
+#[test]
+fn a_shell_and_one_shot_commands_share_the_store_safely() {
+    use std::io::Write as _;
+    let home = tempfile::tempdir().expect("temp home");
+    let pulled = docklab(home.path())
+        .args(["docker", "pull", "alpine"])
+        .output()
+        .expect("pull");
+    assert!(pulled.status.success());
+    let mut shell = docklab(home.path())
+        .args(["--lang", "en"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the shell starts");
+    let script: String = (0..12)
+        .map(|t| format!("docker tag alpine fromshell:t{t}\ndocker images -q\n"))
+        .chain(std::iter::once("quit\n".to_owned()))
+        .collect();
+    let mut input = shell.stdin.take().expect("stdin");
+    let feeder = std::thread::spawn(move || {
+        let _ = input.write_all(script.as_bytes());
+    });
+    for t in 0..12 {
+        let out = docklab(home.path())
+            .args(["docker", "tag", "alpine", &format!("fromcli:t{t}")])
+            .output()
+            .expect("tag");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    feeder.join().expect("feeder");
+    let shell = shell.wait_with_output().expect("the shell ends");
+    assert!(shell.status.success());
+    let shell_out = String::from_utf8_lossy(&shell.stdout);
+    assert!(!shell_out.contains("Error"), "{shell_out}");
+    let out = docklab(home.path())
+        .args(["docker", "images", "--format", "{{.Repository}}:{{.Tag}}"])
+        .output()
+        .expect("images");
+    let names = String::from_utf8_lossy(&out.stdout);
+    for t in 0..12 {
+        assert!(names.contains(&format!("fromshell:t{t}\n")), "{names}");
+        assert!(names.contains(&format!("fromcli:t{t}\n")), "{names}");
+    }
+    let fsck = docklab(home.path())
+        .args(["store", "fsck"])
+        .output()
+        .expect("fsck");
+    assert!(
+        fsck.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fsck.stdout)
+    );
+}
