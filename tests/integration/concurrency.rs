@@ -10,14 +10,30 @@ fn docklab(home: &std::path::Path) -> Command {
     c
 }
 
-#[test]
-fn concurrent_writers_lose_nothing() {
-    let home = tempfile::tempdir().expect("temp home");
-    let pulled = docklab(home.path())
+fn pull_alpine(home: &std::path::Path) {
+    let pulled = docklab(home)
         .args(["docker", "pull", "alpine"])
         .output()
         .expect("pull");
     assert!(pulled.status.success());
+}
+
+fn assert_fsck_clean(home: &std::path::Path) {
+    let fsck = docklab(home)
+        .args(["store", "fsck"])
+        .output()
+        .expect("fsck");
+    assert!(
+        fsck.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fsck.stdout)
+    );
+}
+
+#[test]
+fn concurrent_writers_lose_nothing() {
+    let home = tempfile::tempdir().expect("temp home");
+    pull_alpine(home.path());
     // 4 writers × 8 tags each, all at once, plus readers in between.
     let writers: Vec<_> = (0..4)
         .map(|w| {
@@ -56,15 +72,7 @@ fn concurrent_writers_lose_nothing() {
         .map(str::to_owned)
         .collect();
     assert_eq!(tags.len(), 33, "every tag survived: {tags:?}");
-    let fsck = docklab(home.path())
-        .args(["store", "fsck"])
-        .output()
-        .expect("fsck");
-    assert!(
-        fsck.status.success(),
-        "{}",
-        String::from_utf8_lossy(&fsck.stdout)
-    );
+    assert_fsck_clean(home.path());
 }
 
 #[test]
@@ -98,11 +106,7 @@ fn a_writer_that_waits_too_long_is_told_why_in_its_language() {
 fn a_shell_and_one_shot_commands_share_the_store_safely() {
     use std::io::Write as _;
     let home = tempfile::tempdir().expect("temp home");
-    let pulled = docklab(home.path())
-        .args(["docker", "pull", "alpine"])
-        .output()
-        .expect("pull");
-    assert!(pulled.status.success());
+    pull_alpine(home.path());
     let mut shell = docklab(home.path())
         .args(["--lang", "en"])
         .stdin(Stdio::piped())
@@ -143,13 +147,5 @@ fn a_shell_and_one_shot_commands_share_the_store_safely() {
         assert!(names.contains(&format!("fromshell:t{t}\n")), "{names}");
         assert!(names.contains(&format!("fromcli:t{t}\n")), "{names}");
     }
-    let fsck = docklab(home.path())
-        .args(["store", "fsck"])
-        .output()
-        .expect("fsck");
-    assert!(
-        fsck.status.success(),
-        "{}",
-        String::from_utf8_lossy(&fsck.stdout)
-    );
+    assert_fsck_clean(home.path());
 }
