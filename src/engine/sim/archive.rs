@@ -47,6 +47,7 @@ pub(super) fn save(ctx: &mut Ctx<'_>, inv: &Invocation, cwd: &Path) -> Result<Ou
                     .filter(|(full, _)| full.starts_with(&prefix))
                     .map(|(full, id)| (full.clone(), id.clone()))
                     .collect();
+                let found = !tagged.is_empty();
                 for (full, id) in tagged {
                     let familiar = Reference::parse(&full)
                         .map(|r| r.familiar_string())
@@ -56,10 +57,7 @@ pub(super) fn save(ctx: &mut Ctx<'_>, inv: &Invocation, cwd: &Path) -> Result<Ou
                         None => images.push((id, vec![familiar])),
                     }
                 }
-                if images.iter().any(|(_, tags)| {
-                    tags.iter()
-                        .any(|t| t.starts_with(&format!("{}:", r.familiar_name())))
-                }) {
+                if found {
                     continue;
                 }
             }

@@ -454,7 +454,44 @@ fn image_column(ctx: &Ctx<'_>, c: &ContainerRecord) -> String {
     }
 }
 
-/// `docker ps [OPTIONS]`
+/// One container as docker/cli's `ContainerContext` shows it (`ps`, `system df -v`); `trunc`
+/// shortens the ID and the command.
+pub(super) fn row(
+    ctx: &Ctx<'_>,
+    c: &ContainerRecord,
+    trunc: bool,
+    tz: &jiff::tz::TimeZone,
+) -> Value {
+    let command = command_line(c);
+    let command = if trunc {
+        ellipsis(&command, 20)
+    } else {
+        command
+    };
+    let created = parse_time(&c.created).unwrap_or(ctx.now);
+    let labels: Vec<String> = labels(ctx, c)
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    json!({
+        "Command": crate::docker::reference::go_quote(&command),
+        "CreatedAt": go_time_string(&created.to_zoned(tz.clone())),
+        "ID": if trunc { truncate_id(&c.id).to_owned() } else { c.id.clone() },
+        "Image": image_column(ctx, c),
+        "Labels": labels.join(","),
+        "LocalVolumes": "0",
+        "Mounts": "",
+        "Names": c.name,
+        "Networks": c.network.clone().unwrap_or_else(|| "bridge".to_owned()),
+        "Platform": null,
+        "Ports": ports_text(ctx, c),
+        "RunningFor": format!("{} ago", human_duration(std::time::Duration::try_from(ctx.now.duration_since(created)).unwrap_or_default())),
+        "Size": human_size(0),
+        "State": state_name(c),
+        "Status": status_text(ctx, c),
+    })
+}
+
 /// The filters `docker ps` accepts (moby `acceptedPsFilterTags`).
 const PS_FILTERS: &[&str] = &[
     "ancestor",
@@ -495,10 +532,7 @@ pub(super) fn state_name(c: &ContainerRecord) -> &'static str {
 
 /// A container's labels: its image's (docklab's `run` adds none of its own).
 fn labels(ctx: &Ctx<'_>, c: &ContainerRecord) -> BTreeMap<String, String> {
-    ctx.config(&c.image)
-        .ok()
-        .and_then(|config| config.config.labels)
-        .unwrap_or_default()
+    ctx.image_labels(&c.image).unwrap_or_default()
 }
 
 /// The containers `docker ps` lists, newest first: the daemon's `foldFilter` and
@@ -619,7 +653,7 @@ fn listed(ctx: &Ctx<'_>, inv: &Invocation) -> Result<Vec<usize>, String> {
         if filters.contains("is-task") && is_task {
             continue;
         }
-        if !filters.match_labels("label", &labels(ctx, c)) {
+        if filters.contains("label") && !filters.match_labels("label", &labels(ctx, c)) {
             continue;
         }
         if !filters.matches("isolation", "default") {
@@ -696,33 +730,7 @@ pub(super) fn ps(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
     let tz = local_time_zone();
     let rows: Vec<Value> = listed
         .into_iter()
-        .map(|i| {
-            let c = &ctx.state.containers[i];
-            let command = command_line(c);
-            let command = if trunc { ellipsis(&command, 20) } else { command };
-            let created = parse_time(&c.created).unwrap_or(ctx.now);
-            let labels: Vec<String> = labels(ctx, c)
-                .into_iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            json!({
-                "Command": crate::docker::reference::go_quote(&command),
-                "CreatedAt": go_time_string(&created.to_zoned(tz.clone())),
-                "ID": if trunc { truncate_id(&c.id).to_owned() } else { c.id.clone() },
-                "Image": image_column(ctx, c),
-                "Labels": labels.join(","),
-                "LocalVolumes": "0",
-                "Mounts": "",
-                "Names": c.name,
-                "Networks": c.network.clone().unwrap_or_else(|| "bridge".to_owned()),
-                "Platform": null,
-                "Ports": ports_text(ctx, c),
-                "RunningFor": format!("{} ago", human_duration(std::time::Duration::try_from(ctx.now.duration_since(created)).unwrap_or_default())),
-                "Size": human_size(0),
-                "State": state_name(c),
-                "Status": status_text(ctx, c),
-            })
-        })
+        .map(|i| row(ctx, &ctx.state.containers[i], trunc, &tz))
         .collect();
     let format = match inv.flags.value("format").unwrap_or("") {
         "" | "table" if inv.flags.bool("quiet") => "{{.ID}}",
@@ -800,7 +808,6 @@ pub(super) fn stop(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
 
 /// `docker start CONTAINER...`
 pub(super) fn start(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
-    let mut failed = Vec::new();
     let mut out = each_container(ctx, inv, |ctx, i| {
         let now = ctx.now_rfc3339();
         let started = behaviour(ctx, &ctx.state.containers[i]);
@@ -821,12 +828,12 @@ pub(super) fn start(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Stor
     });
     // docker/cli's `start` names every container it could not start at the end.
     if out.exit_code != 0 && !inv.args.is_empty() {
-        failed.extend(
-            inv.args
-                .iter()
-                .filter(|name| find(ctx, name).is_none())
-                .cloned(),
-        );
+        let failed: Vec<&str> = inv
+            .args
+            .iter()
+            .filter(|name| find(ctx, name).is_none())
+            .map(String::as_str)
+            .collect();
         if !failed.is_empty() {
             out.stderr.push_str(&format!(
                 "Error: failed to start containers: {}\n",

@@ -134,25 +134,25 @@ impl PruneFilter {
 
     /// Whether an object created at `created` with `labels` may be pruned (moby
     /// `matchLabels` and the `until` check: objects newer than `until` stay).
+    /// `labels` is read only when a label filter is given.
     pub(super) fn allows(
         &self,
         created: Option<Timestamp>,
-        labels: &BTreeMap<String, String>,
+        labels: impl FnOnce() -> BTreeMap<String, String>,
     ) -> bool {
         if let (Some(until), Some(created)) = (self.until, created) {
             if created > until {
                 return false;
             }
         }
-        if !self.filters.match_labels("label", labels) {
+        if !(self.filters.contains("label") || self.filters.contains("label!")) {
+            return true;
+        }
+        let labels = labels();
+        if !self.filters.match_labels("label", &labels) {
             return false;
         }
-        !(self.filters.contains("label!") && self.filters.match_labels("label!", labels))
-    }
-
-    /// Whether any label filter is given (then objects must be read for their labels).
-    pub(super) fn reads_labels(&self) -> bool {
-        self.filters.contains("label") || self.filters.contains("label!")
+        !(self.filters.contains("label!") && self.filters.match_labels("label!", &labels))
     }
 }
 

@@ -238,7 +238,7 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
             }
         }
         if filters.contains("label") {
-            let labels = ctx.config(id)?.config.labels.unwrap_or_default();
+            let labels = ctx.image_labels(id)?;
             if !filters.match_labels("label", &labels) {
                 continue;
             }

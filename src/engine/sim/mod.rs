@@ -390,6 +390,15 @@ impl Ctx<'_> {
         self.store.read_json(id)
     }
 
+    /// An image's labels (its containers' too: docklab's `run` adds none of its own), what the
+    /// `label` filters match.
+    fn image_labels(
+        &self,
+        id: &Digest,
+    ) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+        Ok(self.config(id)?.config.labels.unwrap_or_default())
+    }
+
     /// Images sorted as the daemon lists them: newest `created` first.
     fn images_newest_first(&self) -> Vec<&Digest> {
         // Docker sorts by `Created` in whole seconds; within one second, docklab lists the image

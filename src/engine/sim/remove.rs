@@ -486,15 +486,9 @@ pub(super) fn prune_images(
         .filter(|id| all || !usage.has_children(id))
         .filter(|id| usage.has_refs(id) || !usage.has_children(id))
         .filter(|id| {
-            let labels = if filter.reads_labels() {
-                ctx.config(id)
-                    .ok()
-                    .and_then(|c| c.config.labels)
-                    .unwrap_or_default()
-            } else {
-                std::collections::BTreeMap::new()
-            };
-            filter.allows(super::parse_time(&ctx.state.images[*id].created), &labels)
+            filter.allows(super::parse_time(&ctx.state.images[*id].created), || {
+                ctx.image_labels(id).unwrap_or_default()
+            })
         })
         .cloned()
         .collect();

@@ -159,31 +159,13 @@ fn df_verbose_template(ctx: &Ctx<'_>, format: &str) -> Outcome {
     use crate::docker::template::{Template, Value as Go};
     let tz = crate::docker::units::local_time_zone();
     let images = image_usage(ctx, false);
+    // docker/cli shows them untruncated here.
     let containers: Vec<_> = ctx
         .state
         .containers
         .iter()
         .rev()
-        .map(|c| {
-            let created = super::parse_time(&c.created).unwrap_or(ctx.now);
-            json!({
-                "Command": crate::docker::text::go_quote(&crate::docker::text::ellipsis(&super::containers::command_line(c), 20)),
-                "CreatedAt": crate::docker::units::go_time_string(&created.to_zoned(tz.clone())),
-                "ID": c.id,
-                "Image": c.image_name,
-                "Labels": "",
-                "LocalVolumes": "0",
-                "Mounts": "",
-                "Names": c.name,
-                "Networks": c.network.clone().unwrap_or_else(|| "bridge".to_owned()),
-                "Platform": null,
-                "Ports": "",
-                "RunningFor": crate::docker::units::created_since(created, ctx.now),
-                "Size": "0B",
-                "State": super::containers::state_name(c),
-                "Status": super::containers::status_text(ctx, c),
-            })
-        })
+        .map(|c| super::containers::row(ctx, c, false, &tz))
         .collect();
     let usage = json!({
         "Images": images,
@@ -260,30 +242,23 @@ fn df_verbose(ctx: &Ctx<'_>) -> Outcome {
 
 /// Removes stopped containers: (IDs removed).
 fn prune_containers(ctx: &mut Ctx<'_>, filter: &PruneFilter) -> Vec<String> {
-    let labels: Vec<_> = ctx
+    let prunable: Vec<bool> = ctx
         .state
         .containers
         .iter()
         .map(|c| {
-            if filter.reads_labels() {
-                ctx.config(&c.image)
-                    .ok()
-                    .and_then(|config| config.config.labels)
-                    .unwrap_or_default()
-            } else {
-                std::collections::BTreeMap::new()
-            }
+            c.status != ContainerStatus::Running
+                && filter.allows(super::parse_time(&c.created), || {
+                    ctx.image_labels(&c.image).unwrap_or_default()
+                })
         })
         .collect();
-    let (keep, gone): (Vec<_>, Vec<_>) =
-        ctx.state
-            .containers
-            .drain(..)
-            .zip(labels)
-            .partition(|(c, labels)| {
-                c.status == ContainerStatus::Running
-                    || !filter.allows(super::parse_time(&c.created), labels)
-            });
+    let (gone, keep): (Vec<_>, Vec<_>) = ctx
+        .state
+        .containers
+        .drain(..)
+        .zip(prunable)
+        .partition(|(_, prunable)| *prunable);
     let (keep, gone): (Vec<_>, Vec<_>) = (
         keep.into_iter().map(|(c, _)| c).collect(),
         gone.into_iter().map(|(c, _)| c).collect(),
