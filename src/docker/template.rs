@@ -30,6 +30,12 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+mod budget;
+mod printf;
+
+use budget::{too_long, weight, Budget, MAX_OUTPUT, MAX_STRING};
+use printf::{go_exp, go_sprintf};
+
 /// Docker's `--format` error: `Display` is the whole text the CLI prints.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
@@ -1514,6 +1520,7 @@ impl Template {
             node: (0, String::new()),
             header: false,
             strict,
+            budget: Budget::default(),
         };
         match state.walk_list(data, &self.nodes) {
             Ok(_) => Ok(state.out),
@@ -1532,6 +1539,7 @@ impl Template {
             node: (0, String::new()),
             header: true,
             strict: false,
+            budget: Budget::default(),
         };
         let _ = state.walk_list(header, &self.nodes);
         state.out
@@ -1658,6 +1666,8 @@ struct State<'t> {
     header: bool,
     /// `Option("missingkey=error")`: a missing map key is an error, not `<no value>`.
     strict: bool,
+    /// What this execution has used of docklab's limits (see [`budget`]).
+    budget: Budget,
 }
 
 type ExecResult<T> = Result<T, TemplateError>;
@@ -1683,6 +1693,24 @@ impl State<'_> {
         })
     }
 
+    /// Counts `bytes` of values produced or copied against the execution's budget.
+    fn spend(&mut self, bytes: usize) -> ExecResult<()> {
+        match self.budget.spend(bytes) {
+            Ok(()) => Ok(()),
+            Err(message) => self.fail(message),
+        }
+    }
+
+    /// Appends to the output, which may not pass [`MAX_OUTPUT`].
+    fn emit(&mut self, text: &str) -> ExecResult<()> {
+        if self.out.len().saturating_add(text.len()) > MAX_OUTPUT {
+            return self.fail(budget::output_too_long());
+        }
+        self.spend(text.len())?;
+        self.out.push_str(text);
+        Ok(())
+    }
+
     fn walk_list(&mut self, dot: &Value, nodes: &[Node]) -> ExecResult<Flow> {
         for node in nodes {
             match self.walk(dot, node)? {
@@ -1695,13 +1723,13 @@ impl State<'_> {
 
     fn walk(&mut self, dot: &Value, node: &Node) -> ExecResult<Flow> {
         match node {
-            Node::Text(t) => self.out.push_str(t),
+            Node::Text(t) => self.emit(t)?,
             Node::Action { pos, pipe } => {
                 let v = self.eval_pipeline(dot, pipe)?;
                 if pipe.decl.is_empty() {
                     self.at(*pos, format!("{{{{{pipe}}}}}"));
                     let text = print_top(&v);
-                    self.out.push_str(&text);
+                    self.emit(&text)?;
                 }
             }
             Node::If {
@@ -1735,19 +1763,17 @@ impl State<'_> {
             } => {
                 let mark = self.vars.len();
                 let v = self.eval_pipeline_no_decl(dot, pipe)?;
-                let items: Vec<(Value, Value)> = match &v {
-                    Value::List(items) => items
-                        .iter()
-                        .enumerate()
-                        .map(|(i, e)| (Value::Int(i as i64), e.clone()))
-                        .collect(),
-                    Value::Map(entries) => {
-                        let mut entries = entries.clone();
-                        entries.sort_by(|a, b| a.0.cmp(&b.0));
-                        entries
+                // Lazy: `range N` allocates nothing, however large N is.
+                let items: Box<dyn Iterator<Item = (Value, Value)>> = match v {
+                    Value::List(items) => Box::new(
+                        items
                             .into_iter()
-                            .map(|(k, e)| (Value::String(k), e))
-                            .collect()
+                            .enumerate()
+                            .map(|(i, e)| (Value::Int(i as i64), e)),
+                    ),
+                    Value::Map(mut entries) => {
+                        entries.sort_by(|a, b| a.0.cmp(&b.0));
+                        Box::new(entries.into_iter().map(|(k, e)| (Value::String(k), e)))
                     }
                     Value::Int(n) => {
                         if pipe.decl.len() > 1 {
@@ -1755,22 +1781,33 @@ impl State<'_> {
                                 "can't use {n} to iterate over more than one variable"
                             ));
                         }
-                        (0..*n).map(|i| (Value::Int(i), Value::Int(i))).collect()
+                        Box::new((0..n).map(|i| (Value::Int(i), Value::Int(i))))
                     }
-                    Value::NoValue | Value::Nil | Value::NilSlice | Value::NilMap => Vec::new(),
+                    Value::NoValue | Value::Nil | Value::NilSlice | Value::NilMap => {
+                        Box::new(std::iter::empty())
+                    }
                     other => {
                         return self.fail(format!(
                             "range can't iterate over {}",
-                            fmt_value(other, 'v')
+                            fmt_value(&other, 'v')
                         ));
                     }
                 };
-                if items.is_empty() {
+                let mut items = items.peekable();
+                if items.peek().is_none() {
                     let flow = self.walk_list(dot, else_list)?;
                     self.vars.truncate(mark);
                     return Ok(flow);
                 }
+                let range_node = self.node.clone();
                 for (key, elem) in items {
+                    self.node.clone_from(&range_node);
+                    if let Err(message) = self.budget.iterate() {
+                        return self.fail(message);
+                    }
+                    if !pipe.decl.is_empty() {
+                        self.spend(weight(&elem))?;
+                    }
                     let inner = self.vars.len();
                     match pipe.decl.as_slice() {
                         [] => {}
@@ -1844,7 +1881,8 @@ impl State<'_> {
         match first {
             Arg::Field(pos, names) => {
                 self.at(*pos, first);
-                self.eval_field_chain(dot, dot.clone(), names, &cmd.args, last.as_ref())
+                let receiver = self.copy(dot)?;
+                self.eval_field_chain(dot, receiver, names, &cmd.args, last.as_ref())
             }
             Arg::Chain(pos, node, names) => {
                 let receiver = self.eval_arg_value(dot, node)?;
@@ -1853,7 +1891,7 @@ impl State<'_> {
             }
             Arg::Variable(pos, name, names) => {
                 self.at(*pos, first);
-                let v = self.var(name);
+                let v = self.var(name)?;
                 if names.is_empty() {
                     self.not_a_function(&cmd.args, last.as_ref())?;
                     return Ok(v);
@@ -1878,6 +1916,9 @@ impl State<'_> {
             Arg::Dot(pos) | Arg::Bool(pos, _) | Arg::Number(pos, _) | Arg::Str(pos, _, _) => {
                 self.at(*pos, first);
                 self.not_a_function(&cmd.args, last.as_ref())?;
+                if matches!(first, Arg::Dot(_)) {
+                    return self.copy(dot);
+                }
                 Ok(Self::literal(dot, first))
             }
         }
@@ -1900,21 +1941,35 @@ impl State<'_> {
         }
     }
 
-    fn var(&self, name: &str) -> Value {
-        self.vars
+    /// A copy of `v`, counted against the budget.
+    fn copy(&mut self, v: &Value) -> ExecResult<Value> {
+        self.spend(weight(v))?;
+        Ok(v.clone())
+    }
+
+    /// A variable's value: a copy, counted against the budget.
+    fn var(&mut self, name: &str) -> ExecResult<Value> {
+        let v = self
+            .vars
             .iter()
             .rev()
             .find(|(n, _)| n == name)
-            .map_or(Value::NoValue, |(_, v)| v.clone())
+            .map_or(Value::NoValue, |(_, v)| v.clone());
+        self.spend(weight(&v))?;
+        Ok(v)
     }
 
     /// An argument's value, whatever its kind (`evalEmptyInterface`).
     fn eval_arg_value(&mut self, dot: &Value, arg: &Arg) -> ExecResult<Value> {
         self.at(arg.pos(), arg);
         match arg {
-            Arg::Field(_, names) => self.eval_field_chain(dot, dot.clone(), names, &[], None),
+            Arg::Field(_, names) => {
+                let receiver = self.copy(dot)?;
+                self.eval_field_chain(dot, receiver, names, &[], None)
+            }
+            Arg::Dot(_) => self.copy(dot),
             Arg::Variable(_, name, names) => {
-                let v = self.var(name);
+                let v = self.var(name)?;
                 if names.is_empty() {
                     Ok(v)
                 } else {
@@ -2018,6 +2073,7 @@ impl State<'_> {
                 0
             };
             receiver = self.eval_field(&receiver, name, n_args)?;
+            self.spend(weight(&receiver))?;
         }
         Ok(receiver)
     }
@@ -2145,13 +2201,20 @@ impl State<'_> {
             values.push(v);
         }
         self.at(cmd.pos, cmd);
-        match self.builtin(name, &values) {
-            Ok(v) => Ok(v),
+        let result = self.builtin(name, &values).and_then(|v| match &v {
+            Value::String(s) if s.len() > MAX_STRING => Err(too_long(s.len())),
+            _ => Ok(v),
+        });
+        match result {
+            Ok(v) => {
+                self.spend(weight(&v))?;
+                Ok(v)
+            }
             Err(message) => self.fail(format!("error calling {name}: {message}")),
         }
     }
 
-    fn builtin(&self, name: &str, a: &[Value]) -> Result<Value, String> {
+    fn builtin(&mut self, name: &str, a: &[Value]) -> Result<Value, String> {
         let s = |i: usize| match a.get(i) {
             Some(Value::String(s)) => s.clone(),
             _ => String::new(),
@@ -2172,6 +2235,14 @@ impl State<'_> {
             "json" => Value::String(json_encode(a.first().unwrap_or(&Value::NoValue), false)?),
             "split" => {
                 let (text, sep) = (s(0), s(1));
+                // Counted before the parts exist: one character per part can be many values.
+                let count = if sep.is_empty() {
+                    text.chars().count()
+                } else {
+                    text.matches(sep.as_str()).count() + 1
+                };
+                self.budget
+                    .spend(count.saturating_mul(std::mem::size_of::<Value>()))?;
                 let parts: Vec<Value> = if sep.is_empty() {
                     text.chars().map(|c| Value::String(c.to_string())).collect()
                 } else {
@@ -2182,6 +2253,7 @@ impl State<'_> {
                 Value::List(parts)
             }
             "join" => {
+                let sep = s(1);
                 let items: Vec<String> = match a.first() {
                     Some(Value::List(items)) => items
                         .iter()
@@ -2192,7 +2264,14 @@ impl State<'_> {
                         .collect(),
                     _ => Vec::new(),
                 };
-                Value::String(items.join(&s(1)))
+                let len = items.iter().fold(
+                    sep.len().saturating_mul(items.len().saturating_sub(1)),
+                    |acc, i| acc.saturating_add(i.len()),
+                );
+                if len > MAX_STRING {
+                    return Err(too_long(len));
+                }
+                Value::String(items.join(&sep))
             }
             "title" => Value::String(go_title(&s(0))),
             "lower" => Value::String(go_lower(&s(0))),
@@ -2205,6 +2284,12 @@ impl State<'_> {
                     let (pre, suf) = (int(1), int(2));
                     if pre < 0 || suf < 0 {
                         return Err("strings: negative Repeat count".into());
+                    }
+                    let len = usize::try_from(pre.saturating_add(suf))
+                        .unwrap_or(usize::MAX)
+                        .saturating_add(text.len());
+                    if len > MAX_STRING {
+                        return Err(too_long(len));
                     }
                     let spaces = |n: i64| " ".repeat(usize::try_from(n).unwrap_or(0));
                     Value::String(format!("{}{text}{}", spaces(pre), spaces(suf)))
@@ -2263,7 +2348,7 @@ impl State<'_> {
             }
             "print" => Value::String(go_sprint(a)),
             "println" => Value::String(go_sprintln(a)),
-            "printf" => Value::String(go_sprintf(&s(0), &a[1..])),
+            "printf" => Value::String(go_sprintf(&s(0), &a[1..])?),
             "html" => Value::String(html_escape(&go_eval_args(a))),
             "js" => Value::String(js_escape(&go_eval_args(a))),
             "urlquery" => Value::String(url_query_escape(&go_eval_args(a))),
@@ -2555,18 +2640,6 @@ fn fmt_scalar(v: &Value, verb: char) -> String {
     }
 }
 
-/// `%e` with `prec` digits: `1.500000e+00`.
-fn go_exp(f: f64, prec: usize) -> String {
-    let s = format!("{f:.prec$e}");
-    match s.split_once('e') {
-        Some((m, e)) => {
-            let exp: i32 = e.parse().unwrap_or(0);
-            format!("{m}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
-        }
-        None => s,
-    }
-}
-
 /// `fmt.Sprint`: a space between operands when neither is a string.
 fn go_sprint(a: &[Value]) -> String {
     let mut out = String::new();
@@ -2645,97 +2718,6 @@ fn url_query_escape(s: &str) -> String {
                 let _ = write!(out, "%{b:02X}");
             }
         }
-    }
-    out
-}
-
-/// A small `fmt.Sprintf`: flags `-`, `+`, `0`, space, `#`; width; precision; verbs
-/// `v s q d t x X c f F e g %`; Go's `%!v(MISSING)` and `%!(EXTRA …)` markers.
-fn go_sprintf(format: &str, args: &[Value]) -> String {
-    let mut out = String::new();
-    let mut chars = format.chars().peekable();
-    let mut next_arg = 0;
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        let (mut minus, mut zero, mut plus) = (false, false, false);
-        while let Some(&f) = chars.peek() {
-            match f {
-                '-' => minus = true,
-                '0' => zero = true,
-                '+' => plus = true,
-                ' ' | '#' => {}
-                _ => break,
-            }
-            chars.next();
-        }
-        let mut width = String::new();
-        while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-            width.push(d);
-            chars.next();
-        }
-        let mut precision: Option<usize> = None;
-        if chars.peek() == Some(&'.') {
-            chars.next();
-            let mut p = String::new();
-            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-                p.push(d);
-                chars.next();
-            }
-            precision = Some(p.parse().unwrap_or(0));
-        }
-        let Some(verb) = chars.next() else {
-            out.push_str("%!(NOVERB)");
-            break;
-        };
-        if verb == '%' {
-            out.push('%');
-            continue;
-        }
-        let Some(arg) = args.get(next_arg) else {
-            let _ = write!(out, "%!{verb}(MISSING)");
-            continue;
-        };
-        next_arg += 1;
-        let mut text = match (arg, verb, precision) {
-            (Value::Float(f), 'f' | 'F', p) => format!("{f:.*}", p.unwrap_or(6)),
-            (Value::Float(f), 'e', p) => go_exp(*f, p.unwrap_or(6)),
-            (Value::Float(f), 'g', p) => super::units::go_format_g(*f, p),
-            (Value::String(s), 's' | 'v', Some(p)) => s.chars().take(p).collect(),
-            _ => fmt_value(arg, verb),
-        };
-        if plus && matches!(arg, Value::Int(_) | Value::Float(_)) && !text.starts_with('-') {
-            text.insert(0, '+');
-        }
-        let width: usize = width.parse().unwrap_or(0);
-        let len = text.chars().count();
-        if len < width {
-            let pad = width - len;
-            if minus {
-                text.push_str(&" ".repeat(pad));
-            } else if zero && matches!(arg, Value::Int(_) | Value::Uint(_) | Value::Float(_)) {
-                let sign = if text.starts_with(['-', '+']) {
-                    text.remove(0).to_string()
-                } else {
-                    String::new()
-                };
-                text = format!("{sign}{}{text}", "0".repeat(pad));
-            } else {
-                text = format!("{}{text}", " ".repeat(pad));
-            }
-        }
-        out.push_str(&text);
-    }
-    if next_arg < args.len() {
-        out.push_str("%!(EXTRA ");
-        let extra: Vec<String> = args[next_arg..]
-            .iter()
-            .map(|a| format!("{}={}", a.type_name(), fmt_value(a, 'v')))
-            .collect();
-        out.push_str(&extra.join(", "));
-        out.push(')');
     }
     out
 }
@@ -3304,6 +3286,63 @@ dl-bk        latest    19c4f98f27c7   2 minutes ago        3B
                 .as_deref(),
             Ok("x")
         );
+    }
+
+    #[test]
+    fn hostile_formats_end_with_errors_in_bounded_time() {
+        let data = Value::from_json(&json!({"S": "x"}));
+        let run = |text: &str| {
+            Template::parse(text)
+                .and_then(|t| t.execute_value(&data))
+                .map_err(|e| e.go_error())
+        };
+        let cases: &[(&str, &str)] = &[
+            (
+                "{{printf \"%.999999999f\" 1.0}}",
+                "ok:%!(NOVERB)%!(EXTRA float64=1)",
+            ),
+            (
+                "{{printf \"%999999999d\" 1}}",
+                "ok:%!(NOVERB)%!(EXTRA int=1)",
+            ),
+            (
+                "{{range 3000000000}}{{end}}",
+                "template: :1:8: executing \"\" at <3000000000>: range runs more than \
+                 docklab's limit of 1000000 iterations",
+            ),
+            (
+                "{{pad .S 999999999 0}}",
+                "template: :1:2: executing \"\" at <pad .S 999999999 0>: error calling pad: \
+                 result of 1000000000 bytes exceeds docklab's limit of 16777216 bytes",
+            ),
+            (
+                "{{range 100}}{{printf \"%9999999d\" 1}}{{end}}",
+                "template: :1:15: executing \"\" at <{{printf \"%9999999d\" 1}}>: output \
+                 exceeds docklab's limit of 16777216 bytes",
+            ),
+            (
+                "{{$x := printf \"%9999999d\" 1}}{{range 1000}}{{$y := $x}}{{end}}",
+                "template: :1:52: executing \"\" at <$x>: template copies more than \
+                 docklab's limit of 268435456 bytes of values",
+            ),
+            (
+                "{{$x := printf \"%9999999d\" 1}}{{join (split $x \"\") $x}}",
+                "template: :1:38: executing \"\" at <split $x \"\">: error calling split: \
+                 template copies more than docklab's limit of 268435456 bytes of values",
+            ),
+            (
+                "{{$x := printf \"%99999d\" 1}}{{join (split $x \" \") $x}}",
+                "template: :1:30: executing \"\" at <join (split $x \" \") $x>: error calling \
+                 join: result of 9999700003 bytes exceeds docklab's limit of 16777216 bytes",
+            ),
+        ];
+        for (text, want) in cases {
+            let got = match run(text) {
+                Ok(out) => format!("ok:{out}"),
+                Err(e) => e,
+            };
+            assert_eq!(&got, want, "{text}");
+        }
     }
 
     #[test]

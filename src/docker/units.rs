@@ -109,7 +109,9 @@ fn decimal_digits(v: f64, precision: Option<usize>) -> (Vec<u8>, i64) {
     }
     // Rust's `{:e}` yields exactly rounded (or shortest round-trip) digits, as strconv does.
     let s = match precision {
-        Some(p) => format!("{:.*e}", p.max(1) - 1, v),
+        // A double has at most 767 significant decimal digits: asking for more only adds
+        // zeros (trimmed below), and Rust's formatter panics past `u16::MAX`.
+        Some(p) => format!("{:.*e}", p.clamp(1, 800) - 1, v),
         None => format!("{v:e}"),
     };
     let (mantissa, exponent) = s.split_once('e').unwrap_or((s.as_str(), "0"));

@@ -11,6 +11,8 @@ use std::process::{Command, Stdio};
 
 use pretty_assertions::assert_eq;
 
+mod bounds;
+
 /// A data directory and a working directory, each a fresh temp directory.
 struct Env {
     home: tempfile::TempDir,

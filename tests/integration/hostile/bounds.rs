@@ -1,0 +1,179 @@
+//! Hostile input that must stay bounded: `--format` templates that ask for huge widths,
+//! ranges and copies, `reference=` globs that backtrack, Dockerfiles whose values double,
+//! FIFOs and devices where files are expected, lab files that are not regular files, and
+//! archive strings that carry escape sequences. Each run has a time limit (a regression fails
+//! instead of hanging the suite) and, where the item is about memory, an address-space limit.
+
+use super::{out, Env, Out};
+use pretty_assertions::assert_eq;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Address space given to docklab where memory is what a test is about: far below what the
+/// unbounded versions took (3.9 GB to 12.6 GB), far above what docklab needs.
+const MEMORY_LIMIT_KB: u64 = 1 << 20;
+/// Each command must end within this: the bounded versions take well under a second.
+const TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// Runs `command` (its output piped) under [`TIME_LIMIT`]: on timeout the child is killed and
+/// the test fails.
+fn bounded(mut command: Command) -> Out {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("docklab runs");
+    // The output is read on threads so that a chatty child cannot block on a full pipe.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let read_out = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stdout, &mut v);
+        v
+    });
+    let read_err = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stderr, &mut v);
+        v
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > TIME_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("docklab did not finish within {TIME_LIMIT:?}: {command:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    out(&std::process::Output {
+        status,
+        stdout: read_out.join().expect("stdout reader"),
+        stderr: read_err.join().expect("stderr reader"),
+    })
+}
+
+impl Env {
+    /// `docklab docker ARGS` under the time limit, and under `ulimit -v` when `memory` is set.
+    fn docker_bounded(&self, args: &[&str], memory: bool) -> Out {
+        let mut command = if memory {
+            let mut c = self.command(self.home.path());
+            c.env("DOCKLAB_BIN", env!("CARGO_BIN_EXE_docklab"));
+            let mut sh = Command::new("sh");
+            sh.arg("-c")
+                .arg(format!(
+                    "ulimit -v {MEMORY_LIMIT_KB} && exec \"$DOCKLAB_BIN\" docker \"$@\""
+                ))
+                .arg("sh")
+                .args(args);
+            for (k, v) in c.get_envs() {
+                match v {
+                    Some(v) => sh.env(k, v),
+                    None => sh.env_remove(k),
+                };
+            }
+            sh.current_dir(self.dir.path());
+            sh
+        } else {
+            let mut c = self.command(self.home.path());
+            c.arg("docker").args(args);
+            c
+        };
+        bounded(std::mem::replace(&mut command, Command::new("true")))
+    }
+}
+
+#[test]
+fn hostile_templates_end_with_go_shaped_errors_in_bounded_memory() {
+    let env = Env::new();
+    env.ok("pull alpine");
+    // Go's fmt stops reading a width or precision past 10^6: Docker prints these markers.
+    let o = env.docker_bounded(
+        &[
+            "image",
+            "ls",
+            "--format",
+            r#"{{printf "%.999999999f" 1.0}}"#,
+        ],
+        true,
+    );
+    assert_eq!(
+        (o.code, o.stdout.as_str()),
+        (0, "%!(NOVERB)%!(EXTRA float64=1)\n")
+    );
+    let o = env.docker_bounded(
+        &["image", "ls", "--format", r#"{{printf "%999999999d" 1}}"#],
+        true,
+    );
+    assert_eq!(
+        (o.code, o.stdout.as_str()),
+        (0, "%!(NOVERB)%!(EXTRA int=1)\n")
+    );
+    // Widths Go still honours are honoured, within docklab's output limit.
+    let o = env.docker_bounded(
+        &["image", "ls", "--format", r#"{{printf "%9999999d" 1}}"#],
+        true,
+    );
+    assert_eq!((o.code, o.stdout.len()), (0, 10_000_000));
+
+    let cases = [
+        (
+            "{{range 3000000000}}{{end}}",
+            "template: :1:8: executing \"\" at <3000000000>: range runs more than docklab's \
+             limit of 1000000 iterations",
+        ),
+        (
+            "{{pad .Repository 999999999 0}}",
+            "template: :1:2: executing \"\" at <pad .Repository 999999999 0>: error calling \
+             pad: result of 1000000005 bytes exceeds docklab's limit of 16777216 bytes",
+        ),
+        (
+            "{{range 100}}{{printf \"%9999999d\" 1}}{{end}}",
+            "template: :1:15: executing \"\" at <{{printf \"%9999999d\" 1}}>: output exceeds \
+             docklab's limit of 16777216 bytes",
+        ),
+        (
+            "{{$x := printf \"%9999999d\" 1}}{{range 1000000}}{{$y := $x}}{{end}}",
+            "template: :1:55: executing \"\" at <$x>: template copies more than docklab's \
+             limit of 268435456 bytes of values",
+        ),
+    ];
+    for (format, want) in cases {
+        let o = env.docker_bounded(&["image", "ls", "--format", format], true);
+        assert_eq!(o.code, 1, "{format}: {}", o.all());
+        assert_eq!(o.stdout, "", "{format}");
+        // docker/cli words execution errors of `image ls` as parsing errors too.
+        assert_eq!(
+            o.stderr,
+            format!("template parsing error: {want}\n"),
+            "{format}"
+        );
+    }
+    // `ps`, `inspect` and `history` share the same engine: one of each is enough.
+    let o = env.docker_bounded(
+        &[
+            "inspect",
+            "--format",
+            "{{range 3000000000}}{{end}}",
+            "alpine",
+        ],
+        true,
+    );
+    assert_eq!(o.code, 1, "{}", o.all());
+    assert!(
+        o.stderr.contains("range runs more than docklab's limit"),
+        "{}",
+        o.stderr
+    );
+}
+
+/// Makes a FIFO at `path`; false where `mkfifo` is missing or fails.
+fn mkfifo(path: &Path) -> bool {
+    Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success())
+}
