@@ -4,6 +4,7 @@ use jiff::Timestamp;
 use serde_json::{json, Map, Value};
 
 use super::filters::Filters;
+use super::glob::{path_match, BadPattern};
 
 use super::{parse_time, truncate_id, usage_error, Ctx, Outcome};
 use crate::docker::cli::Invocation;
@@ -49,53 +50,16 @@ pub(super) fn render_as(
     }
 }
 
-/// Go's `path.Match` for the `reference` filter: `*`, `?`, `[…]` within one path segment.
-fn glob_match(pattern: &[u8], text: &[u8]) -> bool {
-    match (pattern.first(), text.first()) {
-        (None, None) => true,
-        (Some(b'*'), _) => {
-            glob_match(&pattern[1..], text)
-                || (text.first().is_some_and(|&c| c != b'/') && glob_match(pattern, &text[1..]))
-        }
-        (Some(b'?'), Some(&c)) if c != b'/' => glob_match(&pattern[1..], &text[1..]),
-        (Some(b'['), Some(&c)) => {
-            let Some(end) = pattern.iter().position(|&b| b == b']') else {
-                return false;
-            };
-            let class = &pattern[1..end];
-            let (negate, class) = match class.first() {
-                Some(b'^') => (true, &class[1..]),
-                _ => (false, class),
-            };
-            let mut matched = false;
-            let mut i = 0;
-            while i < class.len() {
-                if i + 2 < class.len() && class[i + 1] == b'-' {
-                    matched |= class[i] <= c && c <= class[i + 2];
-                    i += 3;
-                } else {
-                    matched |= class[i] == c;
-                    i += 1;
-                }
-            }
-            matched != negate && glob_match(&pattern[end + 1..], &text[1..])
-        }
-        (Some(&p), Some(&c)) if p == c => glob_match(&pattern[1..], &text[1..]),
-        _ => false,
-    }
-}
-
-/// `reference.FamiliarMatch`: the pattern against the familiar name, then against name:tag.
-fn familiar_match(pattern: &str, full_ref: &str) -> bool {
+/// distribution's `reference.FamiliarMatch`: the pattern against the familiar string
+/// (`nginx:latest`, `app@sha256:…`), then against the familiar name. A malformed pattern is
+/// Go's `path.ErrBadPattern`, which moby returns as the daemon's error.
+fn familiar_match(pattern: &str, full_ref: &str) -> Result<bool, BadPattern> {
     let Ok(r) = Reference::parse(full_ref) else {
-        return false;
+        return Ok(false);
     };
-    let name = r.familiar_name();
-    if glob_match(pattern.as_bytes(), name.as_bytes()) {
-        return true;
-    }
-    r.tag()
-        .is_some_and(|t| glob_match(pattern.as_bytes(), format!("{name}:{t}").as_bytes()))
+    // Go keeps the first match's error and ignores the second's.
+    Ok(path_match(pattern, &r.familiar_string())?
+        || path_match(pattern, &r.familiar_name()).unwrap_or(false))
 }
 
 /// A stored reference in the canonical form `Reference::full_string` writes
@@ -246,8 +210,21 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         let mut tags: Vec<(String, String)> = Vec::new();
         let mut digests: Vec<(String, String)> = Vec::new();
         for &full in refs_by_image.get(id).into_iter().flatten() {
-            if !patterns.is_empty() && !patterns.iter().any(|p| familiar_match(p, full)) {
-                continue;
+            if !patterns.is_empty() {
+                let mut found = false;
+                for pattern in &patterns {
+                    match familiar_match(pattern, full) {
+                        Ok(true) => {
+                            found = true;
+                            break;
+                        }
+                        Ok(false) => {}
+                        Err(e) => return Ok(Outcome::daemon_error(e)),
+                    }
+                }
+                if !found {
+                    continue;
+                }
             }
             let Some((name, tag, digest)) = split_stored(full).or_else(|| {
                 Reference::parse(full).ok().map(|r| {
@@ -840,19 +817,23 @@ mod tests {
 
     #[test]
     fn reference_filter_matches_like_docker() {
-        assert!(familiar_match("ngi*", "docker.io/library/nginx:latest"));
-        assert!(familiar_match(
-            "nginx:lat*",
-            "docker.io/library/nginx:latest"
-        ));
-        assert!(!familiar_match("ngi", "docker.io/library/nginx:latest"));
-        assert!(familiar_match(
-            "nginx",
-            "docker.io/library/nginx:monblog_prod"
-        ));
-        assert!(!familiar_match("*", "docker.io/user/app:1"));
-        assert!(familiar_match("*/*", "docker.io/user/app:1"));
-        assert!(familiar_match("[mn]ginx", "docker.io/library/nginx:1"));
+        let m = |p: &str, r: &str| familiar_match(p, r);
+        assert_eq!(m("ngi*", "docker.io/library/nginx:latest"), Ok(true));
+        assert_eq!(m("nginx:lat*", "docker.io/library/nginx:latest"), Ok(true));
+        assert_eq!(m("ngi", "docker.io/library/nginx:latest"), Ok(false));
+        assert_eq!(m("nginx", "docker.io/library/nginx:monblog_prod"), Ok(true));
+        assert_eq!(m("*", "docker.io/user/app:1"), Ok(false));
+        assert_eq!(m("*/*", "docker.io/user/app:1"), Ok(true));
+        assert_eq!(m("[mn]ginx", "docker.io/library/nginx:1"), Ok(true));
+        assert_eq!(m("nginx[", "docker.io/library/nginx:1"), Err(BadPattern));
+        assert_eq!(m("[", "docker.io/library/nginx:1"), Err(BadPattern));
+        assert_eq!(
+            m(
+                "app@sha256:*",
+                &format!("docker.io/library/app@sha256:{}", "a".repeat(64))
+            ),
+            Ok(true)
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod archive;
 mod build;
 mod containers;
 mod filters;
+mod glob;
 mod images;
 mod names;
 mod pull;

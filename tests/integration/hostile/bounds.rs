@@ -177,3 +177,43 @@ fn mkfifo(path: &Path) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+#[test]
+fn reference_globs_match_in_linear_time_with_gos_syntax_errors() {
+    let env = Env::new();
+    env.ok("pull alpine");
+    env.ok(&format!("tag alpine {}", "a".repeat(120)));
+    let start = Instant::now();
+    let o = env.docker_bounded(
+        &[
+            "image",
+            "ls",
+            "--format",
+            "{{.Repository}}",
+            "--filter",
+            &format!("reference={}b", "*a".repeat(8)),
+        ],
+        false,
+    );
+    assert_eq!((o.code, o.all().as_str()), (0, ""));
+    let o = env.docker_bounded(
+        &["images", "--format", "{{.Repository}}", "a*a*a*a*a*a*a*a*a"],
+        false,
+    );
+    assert_eq!((o.code, o.stdout), (0, format!("{}\n", "a".repeat(120))));
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+    // A malformed pattern is Go's path.ErrBadPattern, returned by the daemon.
+    let o = env.docker_bounded(&["image", "ls", "--filter", "reference=alp[ine"], false);
+    assert_eq!(
+        (o.code, o.stdout.as_str(), o.stderr.as_str()),
+        (
+            1,
+            "",
+            "Error response from daemon: syntax error in pattern\n"
+        )
+    );
+}
