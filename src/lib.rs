@@ -19,6 +19,7 @@ pub mod feedback;
 pub mod i18n;
 pub mod lab;
 pub mod layers;
+pub mod regular_file;
 pub mod repl;
 pub mod report;
 pub mod session;

@@ -60,6 +60,14 @@ lint-schema = The lab does not load: { $error }
 lint-duplicate-lab = The lab id “{ $id }” is also used by { $other }; the one loaded last replaces the other.
 lint-unreadable = Cannot read { $path }: { $error }
 lab-too-large = { $path }: this lab file is too large ({ $size } bytes; a lab file may have at most { $limit } bytes), so it was not read.
+lab-not-regular = { $path }: this is not a regular file but { $kind ->
+        [directory] a directory
+        [fifo] a FIFO (named pipe)
+        [socket] a socket
+        [character-device] a character device
+        [block-device] a block device
+       *[other] a special file
+    }, so it was skipped without being read.
 lint-no-files = { $path }: no lab file (*.toml) here.
 lint-summary = { $errors ->
         [0] { $files } { $files ->

@@ -63,6 +63,14 @@ lint-schema = L'atelier ne se charge pas : { $error }
 lint-duplicate-lab = L'identifiant d'atelier « { $id } » est aussi celui de { $other } ; le dernier chargé remplace l'autre.
 lint-unreadable = Impossible de lire { $path } : { $error }
 lab-too-large = { $path } : ce fichier d'atelier est trop gros ({ $size } octets ; un fichier d'atelier fait au plus { $limit } octets), il n'a donc pas été lu.
+lab-not-regular = { $path } : ce n'est pas un fichier ordinaire mais { $kind ->
+        [directory] un répertoire
+        [fifo] un tube nommé (FIFO)
+        [socket] une socket
+        [character-device] un périphérique en mode caractère
+        [block-device] un périphérique en mode bloc
+       *[other] un fichier spécial
+    }, il a donc été ignoré sans être lu.
 lint-no-files = { $path } : aucun fichier d'atelier (*.toml) ici.
 lint-summary = { $errors ->
         [0] { $files } { $files ->

@@ -228,6 +228,7 @@ messages! {
     LintDuplicateLab { id: String, other: String } => "lint-duplicate-lab",
     LintUnreadable { path: String, error: String } => "lint-unreadable",
     LabTooLarge { path: String, size: i64, limit: i64 } => "lab-too-large",
+    LabNotRegular { path: String, kind: String } => "lab-not-regular",
     LintNoFiles { path: String } => "lint-no-files",
     LintSummary { files: i64, errors: i64 } => "lint-summary",
     TestLab { id: String, file: String } => "test-lab",

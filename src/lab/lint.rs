@@ -1046,6 +1046,7 @@ pub fn lint_paths(paths: &[PathBuf]) -> LintRun {
             Err(e) => {
                 let code = match e {
                     super::ReadError::TooLarge { .. } => "too-large",
+                    super::ReadError::NotRegular { .. } => "not-regular",
                     super::ReadError::Unreadable { .. } => "unreadable",
                 };
                 diagnostics.push(file_error(&shown, code, e.msg(&shown)));

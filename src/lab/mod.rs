@@ -8,7 +8,6 @@ pub mod scaffold;
 pub mod solve;
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -213,6 +212,10 @@ pub enum ReadError {
     /// is read no further than that).
     #[error("{size} bytes, more than the {limit} bytes a lab file may have")]
     TooLarge { size: u64, limit: u64 },
+    /// A directory, FIFO, socket or device named like a lab file: never opened for reading
+    /// (a FIFO would block every start). `kind` is [`crate::regular_file::kind_name`]'s word.
+    #[error("not a regular file but a {kind}")]
+    NotRegular { kind: &'static str },
     /// Missing, unreadable, or not UTF-8.
     #[error("{message}")]
     Unreadable { message: String },
@@ -221,11 +224,19 @@ pub enum ReadError {
 impl ReadError {
     /// What to tell the instructor about the file `path`.
     pub fn msg(&self, path: &str) -> Msg {
+        // A file name is whatever the directory holds: its control characters are shown
+        // escaped, never sent to the terminal.
+        let path = &*crate::docker::reference::escape_controls(path);
         match self {
             ReadError::TooLarge { size, limit } => Msg::LabTooLarge {
                 path: path.to_owned(),
                 size: i64::try_from(*size).unwrap_or(i64::MAX),
                 limit: i64::try_from(*limit).unwrap_or(i64::MAX),
+            },
+            ReadError::NotRegular { kind } => Msg::LabNotRegular {
+                path: path.to_owned(),
+                // A Fluent selector key: `character device` → `character-device`.
+                kind: kind.to_ascii_lowercase().replace(' ', "-"),
             },
             ReadError::Unreadable { message } => Msg::LintUnreadable {
                 path: path.to_owned(),
@@ -235,27 +246,17 @@ impl ReadError {
     }
 }
 
-/// Reads a lab file, refusing one larger than [`MAX_FILE_BYTES`] without reading it all.
+/// Reads a lab file, refusing one larger than [`MAX_FILE_BYTES`] without reading it all, and
+/// anything but a regular file without opening it for reading.
 pub fn read_file(path: &Path) -> Result<String, ReadError> {
-    let unreadable = |e: std::io::Error| ReadError::Unreadable {
-        message: e.to_string(),
-    };
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let too_large = |size: u64| ReadError::TooLarge {
-        size,
-        limit: MAX_FILE_BYTES,
-    };
-    let len = file.metadata().map_err(unreadable)?.len();
-    if len > MAX_FILE_BYTES {
-        return Err(too_large(len));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(bytes.len() as u64));
-    }
+    use crate::regular_file::{self, ReadError as Bounded};
+    let bytes = regular_file::read(path, MAX_FILE_BYTES).map_err(|e| match e {
+        Bounded::NotRegular { kind } => ReadError::NotRegular { kind },
+        Bounded::TooLarge { size, limit } => ReadError::TooLarge { size, limit },
+        Bounded::Io(e) => ReadError::Unreadable {
+            message: e.to_string(),
+        },
+    })?;
     String::from_utf8(bytes).map_err(|e| ReadError::Unreadable {
         message: format!(
             "not UTF-8 text (invalid byte at offset {})",

@@ -107,7 +107,23 @@ pub enum ErrorKind {
     },
     /// `COPY --from` / `FROM` naming a stage that is defined later or is the current one.
     CircularStage(String),
+    /// More instructions than [`MAX_INSTRUCTIONS`]: docklab's limit (BuildKit has none).
+    TooManyInstructions(usize),
+    /// A stage's ENV, ARG and LABEL values and history past [`MAX_CONFIG_BYTES`]: docklab's
+    /// limit on an image config, as a registry's on a manifest.
+    ConfigTooLarge,
 }
+
+/// Instructions one Dockerfile may have. Each instruction copies its stage's scope and, with
+/// the legacy builder, commits an image config: the limit keeps a hostile Dockerfile's time
+/// and disk bounded (`MAX_INSTRUCTIONS × MAX_CONFIG_BYTES`). Real Dockerfiles have tens.
+pub const MAX_INSTRUCTIONS: usize = 1000;
+
+/// The largest image config a build may produce, counted as the bytes of its ENV, ARG and
+/// LABEL values and of its history. containerd refuses manifests over about 4 MB from a
+/// registry (`MaxManifestSize`); an image config of a megabyte is already far past any real
+/// one.
+pub const MAX_CONFIG_BYTES: usize = 1 << 20;
 
 impl ErrorKind {
     /// Whether BuildKit reports this from its instruction checks, which prefix
@@ -129,6 +145,8 @@ impl ErrorKind {
                 | Self::Expand(_)
                 | Self::TargetNotFound { .. }
                 | Self::CircularStage(_)
+                | Self::TooManyInstructions(_)
+                | Self::ConfigTooLarge
         )
     }
 }
@@ -208,6 +226,16 @@ impl fmt::Display for ErrorKind {
                 suggest(f, suggestion.as_deref())
             }
             Self::CircularStage(name) => write!(f, "circular dependency detected on stage: {name}"),
+            Self::TooManyInstructions(n) => write!(
+                f,
+                "the Dockerfile has {n} instructions, more than docklab's limit of \
+                 {MAX_INSTRUCTIONS}"
+            ),
+            Self::ConfigTooLarge => write!(
+                f,
+                "the image config (ENV, ARG and LABEL values, history) would exceed docklab's \
+                 limit of {MAX_CONFIG_BYTES} bytes"
+            ),
         }
     }
 }

@@ -51,6 +51,15 @@ pub fn parse(file: &str, source: &str) -> Result<Dockerfile, ParseError> {
         )));
     }
     let lexed = lex(source).map_err(with_file)?;
+    if lexed.nodes.len() > super::error::MAX_INSTRUCTIONS {
+        let line = lexed.nodes[super::error::MAX_INSTRUCTIONS].span.start_line;
+        return Err(with_file(ParseError::new(
+            ErrorKind::TooManyInstructions(lexed.nodes.len()),
+            line,
+            line,
+            0,
+        )));
+    }
     let mut nodes = Vec::with_capacity(lexed.nodes.len());
     let mut seen_from = false;
     for raw in lexed.nodes {

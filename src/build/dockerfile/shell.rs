@@ -58,7 +58,17 @@ pub enum ExpandErrorKind {
     UnsupportedModifier(String),
     /// `${A?message}` with A unset (or empty with `:?`).
     Required { name: String, message: String },
+    /// The expansion grew past [`MAX_EXPANDED`] (`ENV A=$A$A` line after line): docklab's
+    /// limit, where BuildKit would go on until memory runs out.
+    TooLong,
+    /// A `${A%…}`, `${A#…}` or `${A/…}` over a value too long for its pattern: docklab's
+    /// limit on the matcher's work.
+    PatternTooCostly,
 }
+
+/// The longest word an expansion may produce: far above any real ENV, LABEL or ARG value,
+/// and the image config that holds them is bounded anyway (`MAX_CONFIG_BYTES`).
+pub const MAX_EXPANDED: usize = 1 << 20;
 
 impl fmt::Display for ExpandErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -80,6 +90,15 @@ impl fmt::Display for ExpandErrorKind {
             Self::MissingSlash => f.write_str("syntax error: missing '/' in ${}"),
             Self::UnsupportedModifier(m) => write!(f, "unsupported modifier ({m}) in substitution"),
             Self::Required { name, message } => write!(f, "{name}: {message}"),
+            Self::PatternTooCostly => write!(
+                f,
+                "pattern substitution needs more than docklab's limit of {MAX_PATTERN_STEPS} \
+                 matching steps"
+            ),
+            Self::TooLong => write!(
+                f,
+                "expanded value is longer than docklab's limit of {MAX_EXPANDED} bytes"
+            ),
         }
     }
 }
@@ -246,6 +265,9 @@ impl Word<'_> {
             match ch {
                 '$' => {
                     let tmp = self.process_dollar()?;
+                    if result.len().saturating_add(tmp.len()) > MAX_EXPANDED {
+                        return Err(ExpandErrorKind::TooLong);
+                    }
                     result.push_str(&tmp);
                     words.add_string(&tmp);
                 }
@@ -261,6 +283,9 @@ impl Word<'_> {
                 }
                 '"' => {
                     let tmp = self.process_double_quote()?;
+                    if result.len().saturating_add(tmp.len()) > MAX_EXPANDED {
+                        return Err(ExpandErrorKind::TooLong);
+                    }
                     result.push_str(&tmp);
                     words.add_raw_string(&tmp);
                 }
@@ -328,7 +353,13 @@ impl Word<'_> {
                     }
                     return Ok(result);
                 }
-                Some('$') => result.push_str(&self.process_dollar()?),
+                Some('$') => {
+                    let tmp = self.process_dollar()?;
+                    if result.len().saturating_add(tmp.len()) > MAX_EXPANDED {
+                        return Err(ExpandErrorKind::TooLong);
+                    }
+                    result.push_str(&tmp);
+                }
                 Some(mut ch) => {
                     self.next();
                     if ch == self.lex.escape {
@@ -501,11 +532,15 @@ impl Word<'_> {
                             None => (false, word),
                         };
                         let pat = Pattern::parse(&pattern);
-                        Ok(if ch == '%' {
+                        let trimmed = if ch == '%' {
                             pat.trim_suffix(&value, greedy)
                         } else {
                             pat.trim_prefix(&value, greedy)
-                        })
+                        };
+                        if pat.exhausted() {
+                            return Err(ExpandErrorKind::PatternTooCostly);
+                        }
+                        Ok(trimmed)
                     }
                     _ => Err(ExpandErrorKind::UnsupportedModifier(chs)),
                 }
@@ -541,7 +576,12 @@ impl Word<'_> {
                     }
                     return Ok(String::new());
                 };
-                Ok(Pattern::parse(&pattern).replace(&value, &replacement, all))
+                let pat = Pattern::parse(&pattern);
+                match pat.replace(&value, &replacement, all) {
+                    Some(out) => Ok(out),
+                    None if pat.exhausted() => Err(ExpandErrorKind::PatternTooCostly),
+                    None => Err(ExpandErrorKind::TooLong),
+                }
             }
             _ => Err(ExpandErrorKind::UnsupportedModifier(chs)),
         }
@@ -549,8 +589,14 @@ impl Word<'_> {
 }
 
 /// A shell pattern of `${A%pat}`, `${A#pat}`, `${A/pat/rep}`: `*`, `?`, `\x`, literals.
+/// Trimming and replacing try the pattern at every position and length, which is cubic in the
+/// value's length: `steps` counts the matcher's work so that a long value ends with an error
+/// ([`MAX_PATTERN_STEPS`]) instead of running for hours.
 #[derive(Debug)]
-struct Pattern(Vec<Tok>);
+struct Pattern(Vec<Tok>, std::cell::Cell<u64>);
+
+/// Matcher steps one `${A%…}`, `${A#…}` or `${A/…}` may take (about a second).
+const MAX_PATTERN_STEPS: u64 = 50_000_000;
 
 #[derive(Debug, Clone, Copy)]
 enum Tok {
@@ -571,7 +617,12 @@ impl Pattern {
                 c => Tok::Lit(c),
             });
         }
-        Self(out)
+        Self(out, std::cell::Cell::new(0))
+    }
+
+    /// Whether the matcher ran out of steps (its answers are then meaningless).
+    fn exhausted(&self) -> bool {
+        self.1.get() > MAX_PATTERN_STEPS
     }
 
     /// Whether the whole of `s` matches.
@@ -581,6 +632,11 @@ impl Pattern {
         let (mut pi, mut si) = (0, 0);
         let mut star: Option<(usize, usize)> = None;
         while si < s.len() {
+            let steps = self.1.get() + 1;
+            self.1.set(steps);
+            if steps > MAX_PATTERN_STEPS {
+                return false;
+            }
             match p.get(pi) {
                 Some(Tok::Star) => {
                     star = Some((pi, si));
@@ -615,6 +671,9 @@ impl Pattern {
             Box::new(0..=chars.len())
         };
         for n in lens {
+            if self.exhausted() {
+                break;
+            }
             if self.matches(&chars[..n]) {
                 return chars[n..].iter().collect();
             }
@@ -630,6 +689,9 @@ impl Pattern {
             Box::new((0..=chars.len()).rev())
         };
         for i in starts {
+            if self.exhausted() {
+                break;
+            }
             if self.matches(&chars[i..]) {
                 return chars[..i].iter().collect();
             }
@@ -637,12 +699,16 @@ impl Pattern {
         value.to_owned()
     }
 
-    fn replace(&self, value: &str, replacement: &str, all: bool) -> String {
+    /// `None` when the result would pass [`MAX_EXPANDED`] (`${A//?/$A}` squares A's length).
+    fn replace(&self, value: &str, replacement: &str, all: bool) -> Option<String> {
         let chars: Vec<char> = value.chars().collect();
         let mut out = String::new();
         let mut i = 0;
         let mut replaced = false;
         while i <= chars.len() {
+            if self.exhausted() {
+                return None;
+            }
             let found = if replaced && !all {
                 None
             } else {
@@ -652,6 +718,9 @@ impl Pattern {
                     .find(|&end| self.matches(&chars[i..end]))
             };
             if let Some(end) = found {
+                if out.len().saturating_add(replacement.len()) > MAX_EXPANDED {
+                    return None;
+                }
                 out.push_str(replacement);
                 i = end;
                 replaced = true;
@@ -662,7 +731,7 @@ impl Pattern {
                 i += 1;
             }
         }
-        out
+        Some(out)
     }
 }
 
@@ -680,6 +749,34 @@ mod tests {
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect()
+    }
+
+    #[test]
+    fn expansions_that_grow_or_backtrack_without_bound_are_errors() {
+        let lexer = Lexer::new('\\');
+        let half = "x".repeat(MAX_EXPANDED / 2 + 1);
+        let env: Vec<(String, String)> =
+            vec![("A".into(), half.clone()), ("X".into(), "xx".into())];
+        let err = |w: &str| lexer.process_word(w, &env).map_err(|e| e.kind);
+        assert_eq!(err("$A").map(|s| s.len()), Ok(half.len()));
+        assert_eq!(err("$A$A"), Err(ExpandErrorKind::TooLong));
+        assert_eq!(err("\"$A$A\""), Err(ExpandErrorKind::TooLong));
+        assert_eq!(err("${X//x/$A}"), Err(ExpandErrorKind::TooLong));
+        let env: Vec<(String, String)> = vec![("A".into(), "a".repeat(60_000))];
+        let err = |w: &str| lexer.process_word(w, &env).map_err(|e| e.kind);
+        let start = std::time::Instant::now();
+        assert_eq!(err("${A//*b/c}"), Err(ExpandErrorKind::PatternTooCostly));
+        assert_eq!(err("${A%%*b}"), Err(ExpandErrorKind::PatternTooCostly));
+        assert!(start.elapsed() < std::time::Duration::from_secs(30));
+        let message = lexer
+            .process_word("$A$A", &vec![("A".to_owned(), half)])
+            .expect_err("too long")
+            .to_string();
+        assert_eq!(
+            message,
+            "failed to process \"$A$A\": expanded value is longer than docklab's limit of \
+             1048576 bytes"
+        );
     }
 
     macro_rules! word {

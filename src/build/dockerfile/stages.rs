@@ -227,6 +227,17 @@ impl Scope {
             .map(|(_, v)| v.clone())
     }
 
+    /// Bytes of this stage's ENV and ARG names and values, for the image config's limit.
+    pub fn bytes(&self) -> usize {
+        let env: usize = self.env.iter().map(|(k, v)| k.len() + v.len()).sum();
+        let args: usize = self
+            .args
+            .iter()
+            .map(|(k, v)| k.len() + v.as_ref().map_or(0, String::len))
+            .sum();
+        env + args
+    }
+
     /// The environment words are expanded against: ARG values, then ENV over them.
     pub fn environment(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = self

@@ -882,6 +882,15 @@ impl Run {
             };
             let created = crate::docker::units::rfc3339_nano(ctx.now);
             apply_config(&mut base.config.config, &ins, &scope, &mut cmd_set);
+            if config_bytes(&base.config, &scope) > dockerfile::error::MAX_CONFIG_BYTES {
+                let e = dockerfile::ParseError::new(
+                    dockerfile::error::ErrorKind::ConfigTooLarge,
+                    node.span.start_line,
+                    node.span.end_line,
+                    node.span.column,
+                );
+                return Ok(Err(e.render_cli(text)));
+            }
             if legacy {
                 self.step += 1;
                 self.legacy_out.push_str(&format!(
@@ -1609,6 +1618,24 @@ fn empty_config() -> ImageConfig {
         },
         parent: None,
     }
+}
+
+/// What an image config holds that a Dockerfile can grow: ENV and ARG values, labels and
+/// history lines (a RUN's history line repeats the stage's ARGs).
+fn config_bytes(config: &ImageConfig, scope: &dockerfile::Scope) -> usize {
+    let labels: usize = config
+        .config
+        .labels
+        .iter()
+        .flatten()
+        .map(|(k, v)| k.len() + v.len())
+        .sum();
+    let history: usize = config
+        .history
+        .iter()
+        .map(|h| h.created_by.as_ref().map_or(0, String::len))
+        .sum();
+    scope.bytes() + labels + history
 }
 
 /// What an instruction changes in the image config.

@@ -217,3 +217,62 @@ fn reference_globs_match_in_linear_time_with_gos_syntax_errors() {
         )
     );
 }
+
+#[test]
+fn special_files_named_like_labs_are_skipped_without_blocking() {
+    let env = Env::new();
+    let labs = env.dir.path().join("labs");
+    std::fs::create_dir_all(labs.join("dir.toml")).expect("mkdir");
+    let fifo = labs.join("fifo.toml");
+    let has_fifo = mkfifo(&fifo);
+    std::os::unix::fs::symlink("/dev/zero", labs.join("zero.toml")).expect("symlink");
+    let _socket = std::os::unix::net::UnixListener::bind(labs.join("socket.toml")).expect("bind");
+    let mut c = env.command(env.home.path());
+    c.args(["--labs", labs.to_str().expect("utf-8"), "labs"]);
+    let o = bounded(c);
+    assert_eq!(o.code, 0, "{}", o.all());
+    assert!(o.stdout.contains("tags-et-ids"), "{}", o.stdout);
+    let shown = |name: &str| labs.join(name).display().to_string();
+    let mut want = vec![
+        format!(
+            "{}: this is not a regular file but a directory, so it was skipped without being read.",
+            shown("dir.toml")
+        ),
+        format!(
+            "{}: this is not a regular file but a socket, so it was skipped without being read.",
+            shown("socket.toml")
+        ),
+        format!(
+            "{}: this is not a regular file but a character device, so it was skipped without being read.",
+            shown("zero.toml")
+        ),
+    ];
+    if has_fifo {
+        want.push(format!(
+            "{}: this is not a regular file but a FIFO (named pipe), so it was skipped without being read.",
+            shown("fifo.toml")
+        ));
+    }
+    for line in &want {
+        assert!(
+            o.stderr.contains(line),
+            "missing {line:?} in:\n{}",
+            o.stderr
+        );
+    }
+    // The same through $DOCKLAB_LABS, in French, in the tutor.
+    let mut c = env.command(env.home.path());
+    c.env("DOCKLAB_LABS", &labs).args(["--lang", "fr", "labs"]);
+    let o = bounded(c);
+    assert_eq!(o.code, 0, "{}", o.all());
+    if has_fifo {
+        assert!(
+            o.stderr.contains(&format!(
+                "{}\u{202f}: ce n'est pas un fichier ordinaire mais un tube nommé (FIFO), il a donc été ignoré sans être lu.",
+                shown("fifo.toml")
+            )),
+            "{}",
+            o.stderr
+        );
+    }
+}
