@@ -30,6 +30,40 @@ pub enum Source {
     Bytes(Vec<u8>),
     Dir,
     Symlink(String),
+    /// A FIFO or a device of the context: archived as a tar entry of its type (with the
+    /// device numbers), never opened, as BuildKit's and the legacy builder's archivers do
+    /// (fsutil `tarwriter.go` reads only `TypeReg` entries; moby `pkg/archive` likewise).
+    Special(Special),
+}
+
+/// The kinds of special file a layer can hold. Sockets are not among them: moby's and
+/// containerd's archivers skip them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Special {
+    Fifo,
+    Char { major: u32, minor: u32 },
+    Block { major: u32, minor: u32 },
+}
+
+impl Special {
+    /// The special file `meta` describes, if it is one a layer holds.
+    fn of(meta: &fs::Metadata) -> Option<Special> {
+        use std::os::unix::fs::FileTypeExt as _;
+        let t = meta.file_type();
+        let rdev = meta.rdev();
+        // glibc's `major`/`minor` for a 64-bit dev_t.
+        let major = u32::try_from(((rdev >> 32) & 0xffff_f000) | ((rdev >> 8) & 0xfff)).ok()?;
+        let minor = u32::try_from(((rdev >> 12) & 0xffff_ff00) | (rdev & 0xff)).ok()?;
+        if t.is_fifo() {
+            Some(Special::Fifo)
+        } else if t.is_char_device() {
+            Some(Special::Char { major, minor })
+        } else if t.is_block_device() {
+            Some(Special::Block { major, minor })
+        } else {
+            None
+        }
+    }
 }
 
 /// One entry of a layer.
@@ -146,6 +180,17 @@ pub fn plan_copy(
             walk(
                 root, &path, &key, &dest_rel, ignore, chmod, &mut plan, &mut keyer,
             )?;
+        } else if !meta.is_file() {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let target = if dest_is_dir {
+                join(&dest_rel, &name)
+            } else {
+                dest_rel.clone()
+            };
+            push_special(&meta, target, chmod, &mut plan, &mut keyer, &key);
         } else {
             let name = path
                 .file_name()
@@ -301,9 +346,35 @@ fn walk(
             walk(root, &path, &child_key, &target, ignore, chmod, plan, keyer)?;
         } else if meta.is_file() {
             push_file(&path, &meta, target, chmod, plan, keyer, &child_key);
+        } else {
+            push_special(&meta, target, chmod, plan, keyer, &child_key);
         }
     }
     Ok(())
+}
+
+/// Adds a FIFO or device as an entry of its own type (sockets are skipped), never reading it.
+fn push_special(
+    meta: &fs::Metadata,
+    target: String,
+    chmod: Option<u32>,
+    plan: &mut Plan,
+    keyer: &mut sha2::Sha256,
+    key: &str,
+) {
+    use sha2::Digest as _;
+    let Some(special) = Special::of(meta) else {
+        return;
+    };
+    keyer.update(format!("{key}\0{target}\0{special:?}\0{}\n", meta.mode()).as_bytes());
+    plan.transfer_size += key.len() as u64 + 26;
+    plan.entries.push(Entry {
+        path: target,
+        source: Source::Special(special),
+        mode: chmod.unwrap_or(meta.permissions().mode() & 0o7777),
+        mtime: mtime(meta),
+        size: 0,
+    });
 }
 
 /// Context paths matching a COPY wildcard (`*.html`, `src/*.rs`), sorted, ignored ones left out.
@@ -388,8 +459,29 @@ pub fn write_tar(entries: &[Entry], out: impl Write) -> io::Result<()> {
                 header.set_size(b.len() as u64);
                 builder.append_data(&mut header, &e.path, b.as_slice())?;
             }
+            Source::Special(special) => {
+                let (kind, device) = match *special {
+                    Special::Fifo => (tar::EntryType::Fifo, None),
+                    Special::Char { major, minor } => (tar::EntryType::Char, Some((major, minor))),
+                    Special::Block { major, minor } => {
+                        (tar::EntryType::Block, Some((major, minor)))
+                    }
+                };
+                header.set_entry_type(kind);
+                header.set_size(0);
+                if let Some((major, minor)) = device {
+                    header.set_device_major(major)?;
+                    header.set_device_minor(minor)?;
+                }
+                builder.append_data(&mut header, &e.path, io::empty())?;
+            }
             Source::File(p) => {
-                let f = fs::File::open(p)?;
+                // Opened only if it is still a regular file: one swapped for a FIFO since it
+                // was planned must not block the build (and the store lock) forever.
+                let f = crate::regular_file::open(p).map_err(|e| match e {
+                    crate::regular_file::ReadError::Io(e) => e,
+                    other => io::Error::other(format!("{}: {other}", p.display())),
+                })?;
                 // The size planned is the size written: a file that grew or shrank since is
                 // cut or padded rather than producing a corrupt archive.
                 header.set_entry_type(tar::EntryType::Regular);
@@ -464,6 +556,79 @@ mod tests {
 
     fn paths(plan: &Plan) -> Vec<&str> {
         plan.entries.iter().map(|e| e.path.as_str()).collect()
+    }
+
+    #[test]
+    fn fifos_and_devices_become_entries_of_their_type_and_are_never_opened() {
+        let dir = ctx();
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.path().join("site/pipe"))
+            .arg(dir.path().join("pipe"))
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            return; // no mkfifo here
+        }
+        let _socket =
+            std::os::unix::net::UnixListener::bind(dir.path().join("site/sock")).expect("bind");
+        let none = Matcher::default();
+        let whole =
+            plan_copy(dir.path(), &["site".into()], "/s/", "/", &none, None).expect("plans");
+        assert_eq!(
+            paths(&whole),
+            [
+                "s",
+                "s/a.html",
+                "s/css",
+                "s/css/b.css",
+                "s/pipe",
+                "s/secret.key"
+            ]
+        );
+        let one = plan_copy(dir.path(), &["pipe".into()], "/p", "/", &none, None).expect("plans");
+        assert_eq!(paths(&one), ["p"]);
+        assert_eq!(one.entries[0].source, Source::Special(Special::Fifo));
+        assert_eq!(one.shown_size, 0);
+        // Writing the tar must not block on the FIFOs.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let entries = [whole.entries, one.entries].concat();
+        std::thread::spawn(move || {
+            let mut tar = Vec::new();
+            let r = write_tar(&entries, &mut tar).map(|()| tar);
+            let _ = tx.send(r);
+        });
+        let tar = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("the tar is written without blocking")
+            .expect("writes");
+        let mut archive = tar::Archive::new(tar.as_slice());
+        let kinds: Vec<(String, tar::EntryType)> = archive
+            .entries()
+            .expect("entries")
+            .map(|e| {
+                let e = e.expect("entry");
+                (
+                    e.path().expect("path").display().to_string(),
+                    e.header().entry_type(),
+                )
+            })
+            .filter(|(p, _)| p.ends_with("pipe") || p == "p")
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("s/pipe".to_owned(), tar::EntryType::Fifo),
+                ("p".to_owned(), tar::EntryType::Fifo)
+            ]
+        );
+        // A device is described, not read: /dev/null is character device 1:3 on Linux.
+        if cfg!(target_os = "linux") {
+            let meta = fs::metadata("/dev/null").expect("/dev/null");
+            assert_eq!(
+                Special::of(&meta),
+                Some(Special::Char { major: 1, minor: 3 })
+            );
+        }
     }
 
     #[test]

@@ -33,6 +33,16 @@ use crate::build::dockerfile::{
     ParseError, Scope,
 };
 use crate::build::ignore::Matcher;
+use crate::docker::reference::escape_controls;
+use crate::regular_file;
+
+/// The largest Dockerfile docklab reads. BuildKit sets no limit of its own; lines are
+/// limited to 64 KiB, instructions to [`dockerfile::error::MAX_INSTRUCTIONS`], and a
+/// megabyte is far past any real Dockerfile (a FIFO or `/dev/zero` would otherwise be read
+/// forever).
+pub(crate) const MAX_DOCKERFILE_BYTES: u64 = 1 << 20;
+/// The largest `.dockerignore` docklab reads, for the same reasons.
+pub(crate) const MAX_DOCKERIGNORE_BYTES: u64 = 1 << 20;
 use crate::build::layer::{self, Plan};
 use crate::build::progress::{render_plain, render_tty, Trace, Vertex};
 use crate::build::simulate::run_effect;
@@ -269,7 +279,19 @@ pub(super) fn build_with(
             }
         }
     }
-    let ignore_text = std::fs::read_to_string(root.join(".dockerignore")).unwrap_or_default();
+    let ignore_path = root.join(".dockerignore");
+    let ignore_text = match regular_file::read(&ignore_path, MAX_DOCKERIGNORE_BYTES) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(regular_file::ReadError::Io(_)) => String::new(),
+        Err(e) => {
+            let shown = escape_controls(&ignore_path.to_string_lossy()).into_owned();
+            return fail(if legacy {
+                format!("docklab: cannot read {shown}: {e}\n")
+            } else {
+                format!("ERROR: failed to solve: failed to read .dockerignore: {shown}: {e}\n")
+            });
+        }
+    };
     let ignore = Matcher::from_dockerignore(&ignore_text).unwrap_or_default();
 
     let mut run = Run {
@@ -287,8 +309,19 @@ pub(super) fn build_with(
         records: Vec::new(),
         context_transfer: 0,
     };
-    let source = match std::fs::read(&df_path) {
+    let source = match regular_file::read(&df_path, MAX_DOCKERFILE_BYTES) {
         Ok(bytes) => bytes,
+        Err(
+            e @ (regular_file::ReadError::NotRegular { .. }
+            | regular_file::ReadError::TooLarge { .. }),
+        ) => {
+            let shown = escape_controls(file_flag.unwrap_or("Dockerfile")).into_owned();
+            return fail(if legacy {
+                format!("docklab: cannot read the Dockerfile {shown}: {e}\n")
+            } else {
+                format!("ERROR: failed to solve: failed to read dockerfile: {shown}: {e}\n")
+            });
+        }
         Err(e) => {
             let shown = file_flag.unwrap_or("Dockerfile");
             if legacy {
@@ -1213,24 +1246,30 @@ impl Run {
             self.steps,
             node.original
         );
-        let legacy_copy_source = if legacy
-            && matches!(ins, Instruction::Copy(_) | Instruction::Add(_))
-        {
-            let kind = if plan
-                .entries
-                .iter()
-                .filter(|e| matches!(e.source, layer::Source::File(_) | layer::Source::Bytes(_)))
-                .count()
-                == 1
-            {
-                "file"
+        let legacy_copy_source =
+            if legacy && matches!(ins, Instruction::Copy(_) | Instruction::Add(_)) {
+                let kind = if plan
+                    .entries
+                    .iter()
+                    .filter(|e| {
+                        matches!(
+                            e.source,
+                            layer::Source::File(_)
+                                | layer::Source::Bytes(_)
+                                | layer::Source::Special(_)
+                        )
+                    })
+                    .count()
+                    == 1
+                {
+                    "file"
+                } else {
+                    "dir"
+                };
+                Some(format!("{kind}:{}", key_of(&[&plan.sources_key])))
             } else {
-                "dir"
+                None
             };
-            Some(format!("{kind}:{}", key_of(&[&plan.sources_key])))
-        } else {
-            None
-        };
         let history_by = if legacy {
             legacy_created_by(
                 ins,

@@ -276,3 +276,140 @@ fn special_files_named_like_labs_are_skipped_without_blocking() {
         );
     }
 }
+
+#[test]
+fn copy_of_a_fifo_archives_it_and_special_dockerfiles_are_refused() {
+    let env = Env::new();
+    env.ok("pull alpine");
+    if !mkfifo(&env.dir.path().join("pipe")) {
+        return; // no mkfifo on this machine
+    }
+    std::fs::create_dir_all(env.dir.path().join("d")).expect("mkdir");
+    assert!(mkfifo(&env.dir.path().join("d/inner")));
+    env.file("Dockerfile", "FROM alpine\nCOPY pipe /p\nCOPY d /d/\n");
+    // BuildKit and the legacy builder both archive a FIFO as a FIFO entry.
+    for builder in ["0", "1"] {
+        let mut c = env.command(env.home.path());
+        c.env("DOCKER_BUILDKIT", builder)
+            .args(["docker", "build", "-q", "-t", "fifo", "."]);
+        let o = bounded(c);
+        assert_eq!(o.code, 0, "DOCKER_BUILDKIT={builder}: {}", o.all());
+    }
+    let history = env.ok("history --format '{{.CreatedBy}} {{.Size}}' fifo");
+    assert!(
+        history.stdout.contains("COPY pipe /p # buildkit 0B"),
+        "{}",
+        history.stdout
+    );
+
+    // A Dockerfile or .dockerignore that is not a regular file is never opened.
+    let cases = [
+        (
+            vec!["build", "-f", "pipe", "."],
+            "ERROR: failed to solve: failed to read dockerfile: pipe: not a regular file but a FIFO\n",
+        ),
+        (
+            vec!["build", "-f", "/dev/zero", "."],
+            "ERROR: failed to solve: failed to read dockerfile: /dev/zero: not a regular file but a character device\n",
+        ),
+        (
+            vec!["build", "-f", "d", "."],
+            "ERROR: failed to solve: failed to read dockerfile: d: not a regular file but a directory\n",
+        ),
+    ];
+    for (args, want) in cases {
+        let o = env.docker_bounded(&args, true);
+        assert_eq!((o.code, o.stderr.as_str()), (1, want), "{args:?}");
+    }
+    let big = env.file(
+        "Big.Dockerfile",
+        format!("FROM alpine\n#{}\n", "x".repeat(2 << 20)),
+    );
+    let o = env.docker_bounded(&["build", "-f", big.to_str().expect("utf-8"), "."], true);
+    assert_eq!(o.code, 1, "{}", o.all());
+    assert!(
+        o.stderr
+            .ends_with("bytes, more than the limit of 1048576 bytes\n"),
+        "{}",
+        o.stderr
+    );
+    assert!(mkfifo(&env.dir.path().join(".dockerignore")));
+    let o = env.docker_bounded(&["build", "."], true);
+    assert_eq!(o.code, 1, "{}", o.all());
+    assert!(
+        o.stderr
+            .ends_with(".dockerignore: not a regular file but a FIFO\n"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn dockerfiles_that_grow_their_values_fail_in_bounded_memory() {
+    let env = Env::new();
+    env.ok("pull alpine");
+    let mut doubling = String::from("FROM alpine\nENV A=0123456789abcdef\n");
+    for _ in 0..40 {
+        doubling.push_str("ENV A=$A$A\n");
+    }
+    env.file("Dockerfile", &doubling);
+    let o = env.docker_bounded(&["build", "-t", "big", "."], true);
+    assert_eq!(o.code, 1, "{}", o.all());
+    assert!(
+        o.stderr.contains(
+            "ERROR: failed to solve: the image config (ENV, ARG and LABEL values, history) would \
+             exceed docklab's limit of 1048576 bytes\n"
+        ),
+        "{}",
+        o.stderr
+    );
+    // One word past the limit, the config still under it.
+    let mut word = String::from("FROM alpine\nENV A=0123456789abcdef\n");
+    for _ in 0..14 {
+        word.push_str("ENV A=$A$A\n");
+    }
+    word.push_str("LABEL x=$A$A$A$A$A\n");
+    env.file("Dockerfile", &word);
+    let o = env.docker_bounded(&["build", "-t", "big", "."], true);
+    assert_eq!(o.code, 1, "{}", o.all());
+    assert!(
+        o.stderr.contains(
+            "ERROR: failed to solve: failed to process \"$A$A$A$A$A\": expanded value is \
+             longer than docklab's limit of 1048576 bytes\n"
+        ),
+        "{}",
+        o.stderr
+    );
+    // ARG values repeated in every RUN's history line.
+    let mut runs = String::from("FROM alpine\nARG A=0123456789abcdef\n");
+    for _ in 0..14 {
+        runs.push_str("ARG A=$A$A\n");
+    }
+    for i in 0..100 {
+        runs.push_str(&format!("RUN echo {i}\n"));
+    }
+    env.file("Dockerfile", &runs);
+    let o = env.docker_bounded(&["build", "-t", "big", "."], true);
+    assert_eq!(o.code, 1, "{}", o.all());
+    assert!(
+        o.stderr.contains("would exceed docklab's limit"),
+        "{}",
+        o.stderr
+    );
+    // Too many instructions.
+    env.file(
+        "Dockerfile",
+        format!("FROM alpine\n{}", "LABEL a=b\n".repeat(1000)),
+    );
+    let o = env.docker_bounded(&["build", "-t", "big", "."], true);
+    assert_eq!(o.code, 1, "{}", o.all());
+    assert!(
+        o.stderr.contains(
+            "ERROR: failed to solve: the Dockerfile has 1001 instructions, more than docklab's \
+             limit of 1000\n"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(env.docker("image ls -q big").stdout, "");
+}
