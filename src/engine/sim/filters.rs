@@ -10,6 +10,23 @@ use jiff::{Timestamp, ToSpan};
 #[derive(Debug, Default)]
 pub(super) struct Filters {
     fields: BTreeMap<String, Vec<String>>,
+    /// Each value read as a regular expression, compiled once per command (not once per
+    /// container): `None` for a value that is no valid expression, or one too large.
+    regexes: BTreeMap<String, Vec<Option<regex::Regex>>>,
+}
+
+/// The compiled size allowed to one filter expression (the regex crate's default is 10 MiB;
+/// a filter is a name pattern, and `(a{1000}){1000}` must fail fast rather than build a huge
+/// automaton).
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// A filter value as a regular expression, within [`REGEX_SIZE_LIMIT`].
+fn compile(value: &str) -> Option<regex::Regex> {
+    regex::RegexBuilder::new(value)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .ok()
 }
 
 impl Filters {
@@ -26,7 +43,11 @@ impl Filters {
                 values.push(value.to_owned());
             }
         }
-        Ok(Filters { fields })
+        let regexes = fields
+            .iter()
+            .map(|(k, values)| (k.clone(), values.iter().map(|v| compile(v)).collect()))
+            .collect();
+        Ok(Filters { fields, regexes })
     }
 
     /// moby `Args.Validate`: every key must be one the command accepts (`invalid filter 'foo'`).
@@ -57,9 +78,9 @@ impl Filters {
     pub(super) fn matches(&self, key: &str, source: &str) -> bool {
         self.exact_match(key, source)
             || self
-                .values(key)
-                .iter()
-                .any(|v| regex::Regex::new(v).is_ok_and(|re| re.is_match(source)))
+                .regexes
+                .get(key)
+                .is_some_and(|res| res.iter().flatten().any(|re| re.is_match(source)))
     }
 
     /// `Args.MatchKVList`: every `k` or `k=v` value of `key` is among `labels`.
@@ -272,6 +293,12 @@ mod tests {
         assert!(Filters::parse(&["noequals".into()]).is_err());
         // An invalid expression matches nothing, and is no error.
         assert!(!filters(&["name=("]).matches("name", "web"));
+        // So does one whose automaton would be huge; compiling it fails fast.
+        let start = std::time::Instant::now();
+        let huge = filters(&["name=((a{100}){100}){100}", "name=w.b"]);
+        assert!(huge.matches("name", "web"));
+        assert!(!huge.matches("name", "idle"));
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

@@ -413,3 +413,30 @@ fn dockerfiles_that_grow_their_values_fail_in_bounded_memory() {
     );
     assert_eq!(env.docker("image ls -q big").stdout, "");
 }
+
+#[test]
+fn ps_name_filters_compile_once_and_huge_expressions_match_nothing() {
+    let env = Env::new();
+    env.ok("pull alpine");
+    for i in 0..20 {
+        env.ok(&format!("create --name web{i} alpine"));
+    }
+    let o = env.docker_bounded(
+        &[
+            "ps",
+            "-a",
+            "--format",
+            "{{.Names}}",
+            "--filter",
+            "name=((a{100}){100}){100}",
+            "--filter",
+            "name=web1[0-9]",
+        ],
+        true,
+    );
+    assert_eq!(o.code, 0, "{}", o.all());
+    let mut names: Vec<&str> = o.stdout.lines().collect();
+    names.sort_unstable();
+    let want: Vec<String> = (10..20).map(|i| format!("web{i}")).collect();
+    assert_eq!(names, want);
+}
