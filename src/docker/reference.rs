@@ -274,6 +274,27 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// [`escape_controls`] for a message of several lines: newlines and tabs are kept, every other
+/// control character (an escape sequence from a Dockerfile or an archive) is escaped.
+pub fn escape_controls_in_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut buf = [0u8; 4];
+    for c in text.chars() {
+        if c == '\n' || c == '\t' {
+            out.push(c);
+        } else {
+            out.push_str(&escape_controls(c.encode_utf8(&mut buf)));
+        }
+    }
+    out.into()
+}
+
 /// `docker tag SOURCE TARGET` (and `docker image tag`): the client wraps a parse error of
 /// either argument as
 /// `Error parsing reference: "Bad" is not a valid repository/tag: invalid reference format: repository name (library/Bad) must be lowercase`,
@@ -785,6 +806,10 @@ mod tests {
     #[test]
     fn control_characters_in_names_are_shown_escaped() {
         assert_eq!(escape_controls("nginx"), "nginx");
+        assert_eq!(
+            escape_controls_in_lines("a\tb\nc\x1b[2J\r"),
+            "a\tb\nc\\x1b[2J\\r"
+        );
         assert_eq!(
             escape_controls("a\x1b[2J\x07\n\t\u{85}é"),
             "a\\x1b[2J\\a\\n\\t\\u0085é"

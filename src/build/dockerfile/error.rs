@@ -285,8 +285,11 @@ impl ParseError {
     /// failed build: the excerpt, then `ERROR: failed to solve: …`.
     ///
     /// buildx 0.25 and later wrap once more: `ERROR: failed to build: failed to solve: …`.
+    /// A Dockerfile's control characters (escape sequences) are shown escaped, never sent to
+    /// the terminal; BuildKit prints them raw.
     pub fn render_cli(&self, source: &str) -> String {
-        format!("{}ERROR: failed to solve: {self}\n", self.excerpt(source))
+        let text = format!("{}ERROR: failed to solve: {self}\n", self.excerpt(source));
+        crate::docker::reference::escape_controls_in_lines(&text).into_owned()
     }
 }
 

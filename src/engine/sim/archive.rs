@@ -160,9 +160,14 @@ pub(super) fn save(ctx: &mut Ctx<'_>, inv: &Invocation, cwd: &Path) -> Result<Ou
     Ok(Outcome::default())
 }
 
-/// Why an archive is refused.
+/// Why an archive is refused. The message may quote the archive's own strings (entry names,
+/// manifest paths, tags): their control characters are escaped, never sent to the terminal.
 fn refuse(message: impl std::fmt::Display) -> Outcome {
-    Outcome::daemon_error(format!("docklab refused the archive: {message}"))
+    let message = message.to_string();
+    Outcome::daemon_error(format!(
+        "docklab refused the archive: {}",
+        crate::docker::reference::escape_controls(&message)
+    ))
 }
 
 /// One entry of the archive, from the first pass.
@@ -217,11 +222,21 @@ pub(super) fn load(ctx: &mut Ctx<'_>, inv: &Invocation, cwd: &Path) -> Result<Ou
         ));
     };
     let path = cwd.join(input);
-    let Ok(mut file) = File::open(&path) else {
-        return Ok(Outcome::error(
-            format!("open {input}: no such file or directory\n"),
-            1,
-        ));
+    // A FIFO or a device would block or never end: only a regular file is opened.
+    let mut file = match crate::regular_file::open(&path) {
+        Ok(f) => f,
+        Err(e @ crate::regular_file::ReadError::NotRegular { .. }) => {
+            return Ok(refuse(format!("{input}: {e}")));
+        }
+        Err(_) => {
+            return Ok(Outcome::error(
+                format!(
+                    "open {}: no such file or directory\n",
+                    crate::docker::reference::escape_controls(input)
+                ),
+                1,
+            ));
+        }
     };
     // Pass 1: headers only.
     let mut nodes: BTreeMap<String, Node> = BTreeMap::new();

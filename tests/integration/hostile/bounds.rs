@@ -440,3 +440,77 @@ fn ps_name_filters_compile_once_and_huge_expressions_match_nothing() {
     let want: Vec<String> = (10..20).map(|i| format!("web{i}")).collect();
     assert_eq!(names, want);
 }
+
+/// An archive of `files` (name, bytes), as `docker save` would lay it out.
+fn archive(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, body) in files {
+        let mut header = tar::Header::new_ustar();
+        header.set_size(body.len() as u64);
+        header.set_mode(0o644);
+        header.set_entry_type(tar::EntryType::Regular);
+        builder
+            .append_data(&mut header, name, *body)
+            .expect("append");
+    }
+    builder.into_inner().expect("tar")
+}
+
+#[test]
+fn archive_strings_in_load_errors_are_escaped_and_special_inputs_refused() {
+    let env = Env::new();
+    let manifest = br#"[{"Config":"\u001b]0;pwned\u0007c.json","RepoTags":["a:1"],"Layers":[]}]"#;
+    env.file("evil.tar", archive(&[("manifest.json", manifest)]));
+    let o = env.docker_bounded(&["load", "-i", "evil.tar"], false);
+    assert_eq!(
+        (o.code, o.stderr.as_str()),
+        (
+            1,
+            "Error response from daemon: docklab refused the archive: missing config \\x1b]0;pwned\\ac.json\n"
+        )
+    );
+    let config = br#"{"architecture":"amd64","os":"linux","config":{},"created":"2025-01-01T00:00:00Z","history":[],"rootfs":{"type":"layers","diff_ids":["sha256:0000000000000000000000000000000000000000000000000000000000000000"]}}"#;
+    let manifest = br#"[{"Config":"c.json","Layers":["\u001b[2Jlayer.tar"]}]"#;
+    env.file(
+        "evil2.tar",
+        archive(&[("manifest.json", manifest), ("c.json", config)]),
+    );
+    let o = env.docker_bounded(&["load", "-i", "evil2.tar"], false);
+    assert_eq!(o.code, 1, "{}", o.all());
+    assert!(!o.all().contains('\x1b'), "{:?}", o.all());
+    assert!(
+        o.stderr.contains("missing layer \\x1b[2Jlayer.tar"),
+        "{}",
+        o.stderr
+    );
+
+    let o = env.docker_bounded(&["load", "-i", "/dev/zero"], true);
+    assert_eq!(
+        (o.code, o.stderr.as_str()),
+        (
+            1,
+            "Error response from daemon: docklab refused the archive: /dev/zero: not a regular file but a character device\n"
+        )
+    );
+    if mkfifo(&env.dir.path().join("pipe.tar")) {
+        let o = env.docker_bounded(&["load", "-i", "pipe.tar"], false);
+        assert_eq!(o.code, 1, "{}", o.all());
+        assert!(
+            o.stderr
+                .ends_with("pipe.tar: not a regular file but a FIFO\n"),
+            "{}",
+            o.stderr
+        );
+    }
+}
+
+#[test]
+fn dockerfile_escape_sequences_are_escaped_in_build_errors() {
+    let env = Env::new();
+    env.ok("pull alpine");
+    env.file("Dockerfile", "FROM alpine\nRUNN \x1b]0;pwned\x07 x\n");
+    let o = env.docker_bounded(&["build", "."], false);
+    assert_eq!(o.code, 1, "{}", o.all());
+    assert!(!o.all().contains('\x1b'), "{:?}", o.all());
+    assert!(o.stderr.contains("RUNN \\x1b]0;pwned\\a x"), "{}", o.stderr);
+}
