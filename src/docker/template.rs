@@ -26,6 +26,9 @@
 //!   private fields (or, for contexts with an `Error` method, that method's result).
 //! - `table` alone or an empty format: each command substitutes its default format first
 //!   (docker/cli does it per command), not this module.
+//! - One execution is bounded ([`budget`]: output, string results, copies, range
+//!   iterations), where Go would go on until memory runs out; past a limit it fails with a
+//!   Go-shaped execution error worded by docklab.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
