@@ -32,7 +32,7 @@ pub enum Source {
     Symlink(String),
     /// A FIFO or a device of the context: archived as a tar entry of its type (with the
     /// device numbers), never opened, as BuildKit's and the legacy builder's archivers do
-    /// (fsutil `tarwriter.go` reads only `TypeReg` entries; moby `pkg/archive` likewise).
+    /// (fsutil `tarwriter.go` reads only `TypeReg` entries; `moby/go-archive` likewise).
     Special(Special),
 }
 

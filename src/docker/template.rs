@@ -1884,13 +1884,12 @@ impl State<'_> {
         match first {
             Arg::Field(pos, names) => {
                 self.at(*pos, first);
-                let receiver = self.copy(dot)?;
-                self.eval_field_chain(dot, receiver, names, &cmd.args, last.as_ref())
+                self.eval_field_chain(dot, dot, names, &cmd.args, last.as_ref())
             }
             Arg::Chain(pos, node, names) => {
                 let receiver = self.eval_arg_value(dot, node)?;
                 self.at(*pos, first);
-                self.eval_field_chain(dot, receiver, names, &cmd.args, last.as_ref())
+                self.eval_field_chain(dot, &receiver, names, &cmd.args, last.as_ref())
             }
             Arg::Variable(pos, name, names) => {
                 self.at(*pos, first);
@@ -1899,7 +1898,7 @@ impl State<'_> {
                     self.not_a_function(&cmd.args, last.as_ref())?;
                     return Ok(v);
                 }
-                self.eval_field_chain(dot, v, names, &cmd.args, last.as_ref())
+                self.eval_field_chain(dot, &v, names, &cmd.args, last.as_ref())
             }
             Arg::Identifier(pos, name) => {
                 self.at(*pos, first);
@@ -1966,23 +1965,20 @@ impl State<'_> {
     fn eval_arg_value(&mut self, dot: &Value, arg: &Arg) -> ExecResult<Value> {
         self.at(arg.pos(), arg);
         match arg {
-            Arg::Field(_, names) => {
-                let receiver = self.copy(dot)?;
-                self.eval_field_chain(dot, receiver, names, &[], None)
-            }
+            Arg::Field(_, names) => self.eval_field_chain(dot, dot, names, &[], None),
             Arg::Dot(_) => self.copy(dot),
             Arg::Variable(_, name, names) => {
                 let v = self.var(name)?;
                 if names.is_empty() {
                     Ok(v)
                 } else {
-                    self.eval_field_chain(dot, v, names, &[], None)
+                    self.eval_field_chain(dot, &v, names, &[], None)
                 }
             }
             Arg::Chain(_, node, names) => {
                 let receiver = self.eval_arg_value(dot, node)?;
                 self.at(arg.pos(), arg);
-                self.eval_field_chain(dot, receiver, names, &[], None)
+                self.eval_field_chain(dot, &receiver, names, &[], None)
             }
             Arg::Pipe(_, pipe) => {
                 let mark = self.vars.len();
@@ -2059,15 +2055,17 @@ impl State<'_> {
         }
     }
 
+    /// Looks `names` up in turn from `receiver` (borrowed: only the values found are
+    /// copied, and counted).
     fn eval_field_chain(
         &mut self,
         _dot: &Value,
-        receiver: Value,
+        receiver: &Value,
         names: &[String],
         args: &[Arg],
         last: Option<&Value>,
     ) -> ExecResult<Value> {
-        let mut receiver = receiver;
+        let mut found: Option<Value> = None;
         for (i, name) in names.iter().enumerate() {
             let is_last = i + 1 == names.len();
             let n_args = if is_last {
@@ -2075,10 +2073,14 @@ impl State<'_> {
             } else {
                 0
             };
-            receiver = self.eval_field(&receiver, name, n_args)?;
-            self.spend(weight(&receiver))?;
+            let next = self.eval_field(found.as_ref().unwrap_or(receiver), name, n_args)?;
+            self.spend(weight(&next))?;
+            found = Some(next);
         }
-        Ok(receiver)
+        match found {
+            Some(v) => Ok(v),
+            None => self.copy(receiver),
+        }
     }
 
     fn eval_field(&self, receiver: &Value, name: &str, n_args: usize) -> ExecResult<Value> {
