@@ -112,6 +112,8 @@ pub enum ErrorKind {
     /// A stage's ENV, ARG and LABEL values and history past [`MAX_CONFIG_BYTES`]: docklab's
     /// limit on an image config, as a registry's on a manifest.
     ConfigTooLarge,
+    /// The legacy builder's intermediate image configs past this many bytes in total.
+    IntermediateImagesTooLarge(usize),
 }
 
 /// Instructions one Dockerfile may have. Each instruction copies its stage's scope and, with
@@ -147,6 +149,7 @@ impl ErrorKind {
                 | Self::CircularStage(_)
                 | Self::TooManyInstructions(_)
                 | Self::ConfigTooLarge
+                | Self::IntermediateImagesTooLarge(_)
         )
     }
 }
@@ -230,6 +233,11 @@ impl fmt::Display for ErrorKind {
                 f,
                 "the Dockerfile has {n} instructions, more than docklab's limit of \
                  {MAX_INSTRUCTIONS}"
+            ),
+            Self::IntermediateImagesTooLarge(limit) => write!(
+                f,
+                "the intermediate images of this build would hold more than docklab's limit of \
+                 {limit} bytes of image configs"
             ),
             Self::ConfigTooLarge => write!(
                 f,

@@ -41,6 +41,10 @@ use crate::regular_file;
 /// megabyte is far past any real Dockerfile (a FIFO or `/dev/zero` would otherwise be read
 /// forever).
 pub(crate) const MAX_DOCKERFILE_BYTES: u64 = 1 << 20;
+/// The image configs one legacy build may commit in total (one per instruction, each up to
+/// [`dockerfile::error::MAX_CONFIG_BYTES`]): a thousand steps of large configs would
+/// otherwise fill the store with a gigabyte of intermediate images.
+pub(crate) const MAX_LEGACY_COMMITTED_BYTES: usize = 64 << 20;
 /// The largest `.dockerignore` docklab reads, for the same reasons.
 pub(crate) const MAX_DOCKERIGNORE_BYTES: u64 = 1 << 20;
 use crate::build::layer::{self, Plan};
@@ -308,6 +312,7 @@ pub(super) fn build_with(
         steps: 0,
         records: Vec::new(),
         context_transfer: 0,
+        committed_config_bytes: 0,
     };
     let source = match regular_file::read(&df_path, MAX_DOCKERFILE_BYTES) {
         Ok(bytes) => bytes,
@@ -584,6 +589,9 @@ struct Run {
     steps: usize,
     records: Vec<CacheRecord>,
     context_transfer: u64,
+    /// The legacy builder commits an image per instruction: the config bytes committed so far,
+    /// against [`MAX_LEGACY_COMMITTED_BYTES`].
+    committed_config_bytes: usize,
 }
 
 /// Instructions that produce a layer (and a BuildKit vertex).
@@ -915,9 +923,22 @@ impl Run {
             };
             let created = crate::docker::units::rfc3339_nano(ctx.now);
             apply_config(&mut base.config.config, &ins, &scope, &mut cmd_set);
-            if config_bytes(&base.config, &scope) > dockerfile::error::MAX_CONFIG_BYTES {
+            let size = config_bytes(&base.config, &scope);
+            if legacy {
+                self.committed_config_bytes = self.committed_config_bytes.saturating_add(size);
+            }
+            let too_large = if size > dockerfile::error::MAX_CONFIG_BYTES {
+                Some(dockerfile::error::ErrorKind::ConfigTooLarge)
+            } else if self.committed_config_bytes > MAX_LEGACY_COMMITTED_BYTES {
+                Some(dockerfile::error::ErrorKind::IntermediateImagesTooLarge(
+                    MAX_LEGACY_COMMITTED_BYTES,
+                ))
+            } else {
+                None
+            };
+            if let Some(kind) = too_large {
                 let e = dockerfile::ParseError::new(
-                    dockerfile::error::ErrorKind::ConfigTooLarge,
+                    kind,
                     node.span.start_line,
                     node.span.end_line,
                     node.span.column,

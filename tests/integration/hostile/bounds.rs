@@ -396,6 +396,30 @@ fn dockerfiles_that_grow_their_values_fail_in_bounded_memory() {
         "{}",
         o.stderr
     );
+    // The legacy builder commits an image per instruction: their configs are bounded in total.
+    let mut steps = String::from("FROM alpine\nENV A=0123456789abcdef\n");
+    for _ in 0..14 {
+        steps.push_str("ENV A=$A$A\n");
+    }
+    for i in 0..200 {
+        steps.push_str(&format!("LABEL l{i}=b\n"));
+    }
+    env.file("Dockerfile", &steps);
+    let mut c = env.command(env.home.path());
+    c.env("DOCKER_BUILDKIT", "0")
+        .args(["docker", "build", "-q", "-t", "big", "."]);
+    let o = bounded(c);
+    assert_eq!(o.code, 1, "{}", o.all());
+    assert!(
+        o.stderr.contains(
+            "the intermediate images of this build would hold more than docklab's limit of \
+             67108864 bytes of image configs"
+        ),
+        "{}",
+        o.stderr
+    );
+    let store = walk_size(&env.home.path().join("store"));
+    assert!(store < 100 << 20, "the store holds {store} bytes");
     // Too many instructions.
     env.file(
         "Dockerfile",
@@ -513,4 +537,19 @@ fn dockerfile_escape_sequences_are_escaped_in_build_errors() {
     assert_eq!(o.code, 1, "{}", o.all());
     assert!(!o.all().contains('\x1b'), "{:?}", o.all());
     assert!(o.stderr.contains("RUNN \\x1b]0;pwned\\a x"), "{}", o.stderr);
+}
+
+/// Bytes of the files under `dir`.
+fn walk_size(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => walk_size(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
 }
