@@ -380,6 +380,24 @@ fn dockerfiles_that_grow_their_values_fail_in_bounded_memory() {
         "{}",
         o.stderr
     );
+    // Many labels, each under the word limit: the image config's limit.
+    let mut wide = String::from("FROM alpine\nENV A=0123456789abcdef\n");
+    for _ in 0..13 {
+        wide.push_str("ENV A=$A$A\n");
+    }
+    for i in 0..40 {
+        wide.push_str(&format!("LABEL l{i}=$A\n"));
+    }
+    env.file("Dockerfile", &wide);
+    let o = env.docker_bounded(&["build", "-t", "big", "."], true);
+    assert_eq!(o.code, 1, "{}", o.all());
+    assert!(o.stderr.contains(" | >>> LABEL l"), "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("would exceed docklab's limit of 1048576 bytes\n"),
+        "{}",
+        o.stderr
+    );
     // ARG values repeated in every RUN's history line.
     let mut runs = String::from("FROM alpine\nARG A=0123456789abcdef\n");
     for _ in 0..14 {
@@ -396,6 +414,7 @@ fn dockerfiles_that_grow_their_values_fail_in_bounded_memory() {
         "{}",
         o.stderr
     );
+    assert!(o.stderr.contains(" | >>> RUN echo"), "{}", o.stderr);
     // The legacy builder commits an image per instruction: their configs are bounded in total.
     let mut steps = String::from("FROM alpine\nENV A=0123456789abcdef\n");
     for _ in 0..14 {
