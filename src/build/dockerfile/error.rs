@@ -114,6 +114,8 @@ pub enum ErrorKind {
     ConfigTooLarge,
     /// The legacy builder's intermediate image configs past this many bytes in total.
     IntermediateImagesTooLarge(usize),
+    /// COPY/ADD heredocs expanding to more than this many bytes in total.
+    HeredocsTooLarge(usize),
 }
 
 /// Instructions one Dockerfile may have. Each instruction copies its stage's scope and, with
@@ -150,6 +152,7 @@ impl ErrorKind {
                 | Self::TooManyInstructions(_)
                 | Self::ConfigTooLarge
                 | Self::IntermediateImagesTooLarge(_)
+                | Self::HeredocsTooLarge(_)
         )
     }
 }
@@ -238,6 +241,10 @@ impl fmt::Display for ErrorKind {
                 f,
                 "the intermediate images of this build would hold more than docklab's limit of \
                  {limit} bytes of image configs"
+            ),
+            Self::HeredocsTooLarge(limit) => write!(
+                f,
+                "the heredocs of this build would hold more than docklab's limit of {limit} bytes"
             ),
             Self::ConfigTooLarge => write!(
                 f,

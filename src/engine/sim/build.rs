@@ -45,6 +45,10 @@ pub(crate) const MAX_DOCKERFILE_BYTES: u64 = 1 << 20;
 /// [`dockerfile::error::MAX_CONFIG_BYTES`]): a thousand steps of large configs would
 /// otherwise fill the store with a gigabyte of intermediate images.
 pub(crate) const MAX_LEGACY_COMMITTED_BYTES: usize = 64 << 20;
+/// The heredoc content (`COPY <<EOF`) one build may expand into layers: each heredoc's
+/// expansion is bounded by the word limit, and this bounds their sum (a megabyte Dockerfile
+/// could otherwise write a gigabyte of layers).
+pub(crate) const MAX_HEREDOC_BYTES: usize = 64 << 20;
 /// The largest `.dockerignore` docklab reads, for the same reasons.
 pub(crate) const MAX_DOCKERIGNORE_BYTES: u64 = 1 << 20;
 use crate::build::layer::{self, Plan};
@@ -313,6 +317,7 @@ pub(super) fn build_with(
         records: Vec::new(),
         context_transfer: 0,
         committed_config_bytes: 0,
+        heredoc_bytes: 0,
     };
     let source = match regular_file::read(&df_path, MAX_DOCKERFILE_BYTES) {
         Ok(bytes) => bytes,
@@ -592,6 +597,8 @@ struct Run {
     /// The legacy builder commits an image per instruction: the config bytes committed so far,
     /// against [`MAX_LEGACY_COMMITTED_BYTES`].
     committed_config_bytes: usize,
+    /// Bytes of COPY/ADD heredoc content after expansion, against [`MAX_HEREDOC_BYTES`].
+    heredoc_bytes: usize,
 }
 
 /// Instructions that produce a layer (and a BuildKit vertex).
@@ -927,8 +934,20 @@ impl Run {
             if legacy {
                 self.committed_config_bytes = self.committed_config_bytes.saturating_add(size);
             }
+            let inline = match &ins {
+                Instruction::Copy(c) => c.inline.as_slice(),
+                Instruction::Add(a) => a.inline.as_slice(),
+                _ => &[],
+            };
+            self.heredoc_bytes = inline
+                .iter()
+                .fold(self.heredoc_bytes, |n, s| n.saturating_add(s.content.len()));
             let too_large = if size > dockerfile::error::MAX_CONFIG_BYTES {
                 Some(dockerfile::error::ErrorKind::ConfigTooLarge)
+            } else if self.heredoc_bytes > MAX_HEREDOC_BYTES {
+                Some(dockerfile::error::ErrorKind::HeredocsTooLarge(
+                    MAX_HEREDOC_BYTES,
+                ))
             } else if self.committed_config_bytes > MAX_LEGACY_COMMITTED_BYTES {
                 Some(dockerfile::error::ErrorKind::IntermediateImagesTooLarge(
                     MAX_LEGACY_COMMITTED_BYTES,

@@ -415,6 +415,25 @@ fn dockerfiles_that_grow_their_values_fail_in_bounded_memory() {
         o.stderr
     );
     assert!(o.stderr.contains(" | >>> RUN echo"), "{}", o.stderr);
+    // Heredocs expanded into layers: bounded in total.
+    let mut heredocs = String::from("FROM alpine\nENV A=0123456789abcdef\n");
+    for _ in 0..13 {
+        heredocs.push_str("ENV A=$A$A\n");
+    }
+    for i in 0..100 {
+        heredocs.push_str(&format!("COPY <<EOF /f{i}\n$A$A$A$A$A$A$A\nEOF\n"));
+    }
+    env.file("Dockerfile", &heredocs);
+    let o = env.docker_bounded(&["build", "-t", "big", "."], true);
+    assert_eq!(o.code, 1, "{}", o.all());
+    assert!(
+        o.stderr.contains(
+            "ERROR: failed to solve: the heredocs of this build would hold more than docklab's \
+             limit of 67108864 bytes\n"
+        ),
+        "{}",
+        o.stderr
+    );
     // The legacy builder commits an image per instruction: their configs are bounded in total.
     let mut steps = String::from("FROM alpine\nENV A=0123456789abcdef\n");
     for _ in 0..14 {
@@ -424,6 +443,7 @@ fn dockerfiles_that_grow_their_values_fail_in_bounded_memory() {
         steps.push_str(&format!("LABEL l{i}=b\n"));
     }
     env.file("Dockerfile", &steps);
+    let store_before = walk_size(&env.home.path().join("store"));
     let mut c = env.command(env.home.path());
     c.env("DOCKER_BUILDKIT", "0")
         .args(["docker", "build", "-q", "-t", "big", "."]);
@@ -437,8 +457,8 @@ fn dockerfiles_that_grow_their_values_fail_in_bounded_memory() {
         "{}",
         o.stderr
     );
-    let store = walk_size(&env.home.path().join("store"));
-    assert!(store < 100 << 20, "the store holds {store} bytes");
+    let grown = walk_size(&env.home.path().join("store")) - store_before;
+    assert!(grown < 100 << 20, "the store grew by {grown} bytes");
     // Too many instructions.
     env.file(
         "Dockerfile",
