@@ -274,19 +274,18 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// [`escape_controls`] for a message of several lines: newlines and tabs are kept, every other
-/// control character (an escape sequence from a Dockerfile or an archive) is escaped.
+/// [`escape_controls`] for output of several lines: line breaks (`\n`, and the `\r` of
+/// Docker's own progress lines) and tabs are kept, every other control character (an escape
+/// sequence from a Dockerfile or an archive) is escaped.
 pub fn escape_controls_in_lines(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
+    let kept = |c: char| matches!(c, '\n' | '\r' | '\t');
+    if !text.chars().any(|c| c.is_control() && !kept(c)) {
         return text.into();
     }
     let mut out = String::with_capacity(text.len() + 8);
     let mut buf = [0u8; 4];
     for c in text.chars() {
-        if c == '\n' || c == '\t' {
+        if kept(c) {
             out.push(c);
         } else {
             out.push_str(&escape_controls(c.encode_utf8(&mut buf)));
@@ -807,8 +806,8 @@ mod tests {
     fn control_characters_in_names_are_shown_escaped() {
         assert_eq!(escape_controls("nginx"), "nginx");
         assert_eq!(
-            escape_controls_in_lines("a\tb\nc\x1b[2J\r"),
-            "a\tb\nc\\x1b[2J\\r"
+            escape_controls_in_lines("a\tb\nc\x1b[2J\r\x07"),
+            "a\tb\nc\\x1b[2J\r\\a"
         );
         assert_eq!(
             escape_controls("a\x1b[2J\x07\n\t\u{85}é"),

@@ -164,7 +164,26 @@ fn key_of(parts: &[&str]) -> String {
 pub(super) fn build(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
     let builder = Builder::from_var(ctx.var("DOCKER_BUILDKIT").as_deref());
     let cwd = ctx.cwd.clone();
-    build_with(ctx, inv, builder, &cwd)
+    let mut out = build_with(ctx, inv, builder, &cwd)?;
+    // A build's output quotes the Dockerfile (step lines, excerpts, errors) and names from the
+    // context: their control characters are shown escaped, never sent to the terminal
+    // (newlines and tabs kept). Docker prints them raw.
+    let escape = |text: &mut String| {
+        if let std::borrow::Cow::Owned(escaped) =
+            crate::docker::reference::escape_controls_in_lines(text)
+        {
+            *text = escaped;
+        }
+    };
+    escape(&mut out.stdout);
+    escape(&mut out.stderr);
+    // The terminal's compact view is drawn from the trace, not from the text.
+    for v in out.build.iter_mut().flat_map(|t| t.vertices.iter_mut()) {
+        escape(&mut v.name);
+        v.statuses.iter_mut().for_each(|s| escape(&mut s.id));
+        v.error.iter_mut().for_each(escape);
+    }
+    Ok(out)
 }
 
 /// The build, with the builder and the directory relative paths start from given.

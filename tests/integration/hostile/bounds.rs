@@ -576,6 +576,26 @@ fn dockerfile_escape_sequences_are_escaped_in_build_errors() {
     assert_eq!(o.code, 1, "{}", o.all());
     assert!(!o.all().contains('\x1b'), "{:?}", o.all());
     assert!(o.stderr.contains("RUNN \\x1b]0;pwned\\a x"), "{}", o.stderr);
+    // A build that succeeds prints its steps: escaped too, with both builders.
+    env.file("Dockerfile", "FROM alpine\nRUN echo \"\x1b]0;pwned\x07\"\n");
+    for (builder, args) in [
+        (
+            "1",
+            &["docker", "build", "--progress=plain", "-t", "esc", "."][..],
+        ),
+        ("0", &["docker", "build", "-t", "esc", "."][..]),
+    ] {
+        let mut c = env.command(env.home.path());
+        c.env("DOCKER_BUILDKIT", builder).args(args);
+        let o = bounded(c);
+        assert_eq!(o.code, 0, "{}", o.all());
+        assert!(!o.all().contains('\x1b'), "{:?}", o.all());
+        assert!(
+            o.all().contains("RUN echo \"\\x1b]0;pwned\\a\""),
+            "{}",
+            o.all()
+        );
+    }
 }
 
 /// Bytes of the files under `dir`.
