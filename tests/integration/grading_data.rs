@@ -119,7 +119,9 @@ fn a_failed_save_or_report_leaves_the_old_file_whole() {
     assert_eq!(names_in(dir.path()), ["alpine.tar"], "a temp file was left");
     // With room, the archive replaces the old file, whole: it loads back.
     assert!(d(&["save", "-o", "alpine.tar", "alpine"])
+        .output()
         .expect("save")
+        .status
         .success());
     assert_eq!(names_in(dir.path()), ["alpine.tar"]);
     assert!(d(&["rmi", "alpine"])
