@@ -657,7 +657,7 @@ fn verify(catalog: &Catalog, file: &Path, lang: Lang, ui: Ui) -> ExitCode {
         .map_err(|e| e.to_string())
         .and_then(|t| serde_json::from_str::<report::Report>(&t).map_err(|e| e.to_string()));
     let r = match parsed {
-        Ok(r) if r.format == report::FORMAT => r,
+        Ok(r) if report::readable(&r.format) => r,
         Ok(r) => {
             ui.error(&tr(
                 lang,

@@ -173,3 +173,162 @@ fn a_failed_save_or_report_leaves_the_old_file_whole() {
         serde_json::from_slice(&std::fs::read(&report).expect("read")).expect("a whole report");
     assert_eq!(written["labs"][0]["lab"], "images");
 }
+
+/// 150 appends to an 800 KB file once made a 121 MB progress file: each line stored the whole
+/// file again. Now each append records its bytes, the files replay byte for byte (binary ones
+/// too) and the report verifies.
+#[test]
+fn progress_and_reports_grow_with_the_work_and_replay_byte_for_byte() {
+    let home = tempfile::tempdir().expect("home");
+    let dir = tempfile::tempdir().expect("cwd");
+    let mut script = String::from("head -c 800000 /dev/zero | tr '\\000' x > big.txt\n");
+    for _ in 0..150 {
+        script.push_str("echo line >> big.txt\n");
+    }
+    script.push_str("printf '\\377\\376\\000bin\\200' > bin.dat\n");
+    script.push_str("printf 'caf\\303\\251\\n' >> big.txt\n");
+    script.push_str("printf 'x\\377' >> bin.dat\n");
+    let mut c = docklab(home.path(), dir.path());
+    c.args(["--lab", "couches"]);
+    let o = with_stdin(c, script.as_bytes());
+    text(&o);
+    let run = home.path().join("runs/couches");
+    let big = std::fs::read(run.join("home/big.txt")).expect("big.txt");
+    assert_eq!(big.len(), 800_000 + 150 * 5 + 6);
+    let bin = std::fs::read(run.join("home/bin.dat")).expect("bin.dat");
+    assert_eq!(bin, b"\xff\xfe\x00bin\x80x\xff");
+    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    let progress = size(&run.join("progress.json")) + size(&run.join("progress.journal"));
+    assert!(
+        progress < 900_000,
+        "{progress} bytes of progress for an 800 KB file and 150 lines"
+    );
+    let report = dir.path().join("report.json");
+    let mut r = docklab(home.path(), dir.path());
+    r.args(["report", "--lab", "couches", "-o"]).arg(&report);
+    assert!(r.output().expect("report").status.success());
+    assert!(
+        size(&report) < 1_000_000,
+        "{} bytes of report",
+        size(&report)
+    );
+    let started = std::time::Instant::now();
+    let mut v = docklab(home.path(), dir.path());
+    v.arg("verify").arg(&report);
+    let o = v.output().expect("verify");
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "verify took {:?}",
+        started.elapsed()
+    );
+
+    // The replay restores both files exactly.
+    let parsed: docklab::report::Report =
+        serde_json::from_slice(&std::fs::read(&report).expect("read")).expect("a report");
+    assert_eq!(parsed.format, "docklab-report/2");
+    let catalog = docklab::lab::Catalog::load(&[]);
+    let sandbox = tempfile::tempdir().expect("sandbox");
+    let clock = docklab::engine::Clock::frozen(CLOCK.parse().expect("a time"));
+    docklab::report::replay(&catalog, &parsed.labs[0], sandbox.path(), clock).expect("replays");
+    let replayed = sandbox.path().join("runs/couches/home");
+    assert_eq!(std::fs::read(replayed.join("big.txt")).expect("big"), big);
+    assert_eq!(std::fs::read(replayed.join("bin.dat")).expect("bin"), bin);
+}
+
+/// A report written by docklab before edits were recorded (`docklab-report/1`, whole file
+/// contents; made by the previous version) still verifies, chain and replay.
+#[test]
+fn a_version_1_report_with_whole_files_still_verifies() {
+    let home = tempfile::tempdir().expect("home");
+    let dir = tempfile::tempdir().expect("cwd");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report-v1.json");
+    let json = std::fs::read_to_string(&fixture).expect("fixture");
+    assert!(json.contains("\"format\": \"docklab-report/1\""));
+    assert!(
+        json.contains("\"notes.txt\": \"caf\u{e9}\\nmore\\n\""),
+        "{json}"
+    );
+    let mut v = docklab(home.path(), dir.path());
+    v.arg("verify").arg(&fixture);
+    let o = v.output().expect("verify");
+    let (stdout, stderr) = text(&o);
+    assert!(o.status.success(), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("couches: Hash chain intact (5 entries).")
+            && stdout.contains("confirms the results: 1 passed, 1 skipped."),
+        "{stdout}"
+    );
+}
+
+/// Progress that cannot be written is said (where and why), once, and the session goes on.
+#[test]
+fn progress_that_cannot_be_saved_is_said_once_and_the_session_goes_on() {
+    let home = tempfile::tempdir().expect("home");
+    let dir = tempfile::tempdir().expect("cwd");
+    let mut c = docklab(home.path(), dir.path());
+    c.args(["--lab", "couches"]);
+    text(&with_stdin(c, b"echo hi\n"));
+    // 2 KB: the progress so far fits, a 3 KB file's record does not.
+    let mut c = docklab(home.path(), dir.path());
+    c.args(["--lab", "couches"]);
+    let o = with_stdin(
+        limited(&c, 4),
+        b"head -c 3000 /dev/zero | tr '\\000' a > big.txt\necho one\necho two\ndocker pull debian:trixie-slim\ndocker images --format '{{.Repository}}'\n",
+    );
+    let (stdout, stderr) = text(&o);
+    let run = home.path().join("runs/couches");
+    let warning = format!(
+        "Your progress in lab couches could not be saved to {} (the disk is full). You can go on",
+        run.display()
+    );
+    assert_eq!(stdout.matches(&warning).count(), 1, "{stdout}{stderr}");
+    assert!(stdout.contains("debian\n"), "the session went on: {stdout}");
+    // What was saved before the failure is intact.
+    let p = docklab::lab::progress::load_checked(home.path(), "couches")
+        .expect("readable")
+        .expect("there");
+    assert_eq!(p.entries[0].line, "echo hi");
+}
+
+/// Saving works again after a failure: the student is told, and nothing typed meanwhile is lost.
+#[test]
+fn progress_saved_again_after_a_failure_loses_nothing() {
+    use docklab::session::{Session, SessionOptions, ShellMode};
+    let home = tempfile::tempdir().expect("home");
+    let mut s = Session::new(SessionOptions {
+        home: home.path().to_owned(),
+        clock: docklab::engine::Clock::frozen(CLOCK.parse().expect("a time")),
+        lang: docklab::i18n::Lang::Fr,
+        catalog: docklab::lab::Catalog::load(&[]),
+        shell: ShellMode::Detached,
+        engine: docklab::session::EngineChoice::Sim,
+    });
+    s.start_lab("couches", false);
+    // A directory where the journal goes: appending to it fails.
+    let journal = home.path().join("runs/couches/progress.journal");
+    std::fs::create_dir_all(journal.join("x")).expect("mkdir");
+    let said = |fb: &[docklab::feedback::Feedback]| format!("{fb:?}");
+    let fb = said(&s.handle("echo un > a.txt", &mut docklab::engine::NoInput));
+    assert!(
+        fb.contains("Votre progression dans l'atelier couches n'a pas pu être enregistrée dans"),
+        "{fb}"
+    );
+    let fb = said(&s.handle("echo deux > b.txt", &mut docklab::engine::NoInput));
+    assert!(
+        !fb.contains("n'a pas pu être enregistrée"),
+        "said twice: {fb}"
+    );
+    std::fs::remove_dir_all(&journal).expect("rmdir");
+    let fb = said(&s.handle("echo trois", &mut docklab::engine::NoInput));
+    assert!(
+        fb.contains("Votre progression dans l'atelier couches est de nouveau enregistrée."),
+        "{fb}"
+    );
+    let p = docklab::lab::progress::load(home.path(), "couches").expect("saved");
+    let lines: Vec<&str> = p.entries.iter().map(|e| e.line.as_str()).collect();
+    assert_eq!(
+        lines,
+        ["echo un > a.txt", "echo deux > b.txt", "echo trois"]
+    );
+}
