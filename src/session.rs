@@ -95,6 +95,8 @@ struct Run {
     /// The kind of the save failure the student was last told about; `None` while saves work.
     /// A failure is said once per kind, not on every line, and its end is said too.
     unsaved: Option<std::io::ErrorKind>,
+    /// This process's hold on the lab run (`None` when the lock file could not be made).
+    lock: Option<progress::RunLock>,
 }
 
 /// The tutor's session.
@@ -882,6 +884,35 @@ impl Session {
         let mut fb: Vec<Feedback> = self.save().into_iter().collect();
         let home = self.opts.home.clone();
         let dir = progress::run_dir(&home, &lab.id);
+        // The lab's lock before anything of it is read or changed: a lab another shell holds is
+        // left alone, and this session stays where it was. The current lab's lock is kept.
+        let held = self
+            .run
+            .as_mut()
+            .filter(|r| r.lab.id == lab.id)
+            .and_then(|r| r.lock.take());
+        let lock = match held.map_or_else(|| progress::lock_run(&home, &lab.id), Ok) {
+            Ok(lock) => Some(lock),
+            Err(progress::LockError::Held { path, pid }) => {
+                let path = path.display().to_string();
+                let id = lab.id.clone();
+                fb.push(self.say(
+                    Tone::Error,
+                    &match pid {
+                        Some(pid) => Msg::LabInUse {
+                            id,
+                            pid: pid.to_string(),
+                            path,
+                        },
+                        None => Msg::LabInUseUnknown { id, path },
+                    },
+                ));
+                return fb;
+            }
+            // No lock file can be made (a read-only or full home): the lab still starts, and
+            // saving its progress will say what is wrong.
+            Err(progress::LockError::Io { .. }) => None,
+        };
         // A progress file that is there but unreadable is no reason to delete the student's work:
         // the whole run is kept aside and the lab starts over.
         let mut wipe = true;
@@ -921,7 +952,7 @@ impl Session {
             p
         } else {
             if wipe {
-                let _ = std::fs::remove_dir_all(&dir);
+                let _ = progress::clear_run(&home, &lab.id);
             }
             LabProgress::new(&lab.id)
         };
@@ -997,6 +1028,7 @@ impl Session {
             progress,
             shown: BTreeSet::new(),
             unsaved: None,
+            lock,
         });
         fb.extend(self.show_step());
         fb.extend(self.save());

@@ -170,16 +170,107 @@ pub fn load_checked(home: &Path, lab: &str) -> Result<Option<LabProgress>, Strin
     Ok(Some(progress))
 }
 
-/// Moves a lab's run directory (progress, store, workspace) aside to `<lab>.broken-N` beside
-/// it, and returns where it went: nothing the student made is deleted.
+/// The lock file of a lab run; it stays in place when the run is wiped or set aside.
+const LOCK: &str = "lock";
+
+/// A lab run held by this process: an exclusive advisory lock on `<run>/lock`, released when
+/// this is dropped or the process ends. Two shells on one lab would each append to the progress
+/// as they saw it and lose the other's transcript, so the second one is refused.
+#[derive(Debug)]
+pub struct RunLock {
+    _file: std::fs::File,
+}
+
+/// Why a lab run could not be locked.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// Another process holds it; its process ID when it wrote it.
+    #[error("{path}: lab run in use by another docklab process")]
+    Held { path: PathBuf, pid: Option<u32> },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Takes the lock of `lab`'s run (creating its directory), without waiting.
+pub fn lock_run(home: &Path, lab: &str) -> Result<RunLock, LockError> {
+    use std::io::{Read as _, Seek as _};
+    let dir = run_dir(home, lab);
+    let path = dir.join(LOCK);
+    let io = |source| LockError::Io {
+        path: path.clone(),
+        source,
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let mut file = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(io)?;
+    match file.try_lock() {
+        Ok(()) => {
+            // Who holds it, for the message the next one gets.
+            file.set_len(0).map_err(io)?;
+            file.rewind().map_err(io)?;
+            file.write_all(format!("{}\n", std::process::id()).as_bytes())
+                .map_err(io)?;
+            Ok(RunLock { _file: file })
+        }
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let mut text = String::new();
+            let pid = file
+                .read_to_string(&mut text)
+                .ok()
+                .and_then(|_| text.trim().parse().ok());
+            Err(LockError::Held { path, pid })
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+    }
+}
+
+/// Removes everything of a lab run but its lock (a fresh start).
+pub fn clear_run(home: &Path, lab: &str) -> std::io::Result<()> {
+    let dir = run_dir(home, lab);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for e in entries {
+        let e = e?;
+        if e.file_name() == LOCK {
+            continue;
+        }
+        if e.file_type()?.is_dir() {
+            std::fs::remove_dir_all(e.path())?;
+        } else {
+            std::fs::remove_file(e.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Moves a lab run's content (progress, store, workspace; not its lock) aside to
+/// `<lab>.broken-N` beside it, and returns where it went: nothing the student made is deleted.
 pub fn set_aside(home: &Path, lab: &str) -> std::io::Result<PathBuf> {
     let dir = run_dir(home, lab);
     for n in 1..1000 {
         let to = dir.with_file_name(format!("{lab}.broken-{n}"));
-        if !to.exists() {
-            std::fs::rename(&dir, &to)?;
-            return Ok(to);
+        if to.exists() {
+            continue;
         }
+        std::fs::create_dir(&to)?;
+        for e in std::fs::read_dir(&dir)? {
+            let e = e?;
+            if e.file_name() != LOCK {
+                std::fs::rename(e.path(), to.join(e.file_name()))?;
+            }
+        }
+        return Ok(to);
     }
     Err(std::io::Error::new(
         std::io::ErrorKind::AlreadyExists,

@@ -332,3 +332,97 @@ fn progress_saved_again_after_a_failure_loses_nothing() {
         ["echo un > a.txt", "echo deux > b.txt", "echo trois"]
     );
 }
+
+/// Two shells on one lab: the second is refused (in its language, naming the first), touches
+/// nothing, and once the first quits it resumes with the first one's transcript whole.
+#[test]
+fn a_second_shell_on_the_same_lab_is_refused_and_loses_nothing() {
+    let home = tempfile::tempdir().expect("home");
+    let dir = tempfile::tempdir().expect("cwd");
+    let mut first = docklab(home.path(), dir.path())
+        .args(["--lab", "couches"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("first shell");
+    let mut stdin = first.stdin.take().expect("stdin");
+    stdin
+        .write_all(b"echo first > one.txt\ndocker pull debian:trixie-slim\n")
+        .expect("write");
+    stdin.flush().expect("flush");
+    let run = home.path().join("runs/couches");
+    // The first shell holds the lab once it wrote its process ID in the lock and saved the lab's
+    // start; it runs its lines when its input ends (a script reads it all first).
+    let pid = first.id().to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while docklab::lab::progress::load(home.path(), "couches").is_none()
+        || std::fs::read_to_string(run.join("lock")).map_or(true, |t| t.trim() != pid)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first shell never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let progress = || {
+        (
+            std::fs::read(run.join("progress.json")).ok(),
+            std::fs::read(run.join("progress.journal")).ok(),
+        )
+    };
+    let before = progress();
+
+    // `docklab --lab couches`: refused, exit status 2.
+    let mut c = docklab(home.path(), dir.path());
+    c.args(["--lab", "couches"]);
+    let o = with_stdin(c, b"echo second > two.txt\n");
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(
+        format!("{stdout}{stderr}").contains(&format!(
+            "Lab couches is already open in another docklab (process {pid}); two shells on one lab would overwrite each other's transcript. Quit that shell (quit or Ctrl-D), then start the lab here. Nothing was changed. (Lock: {})",
+            run.join("lock").display()
+        )),
+        "{stdout}{stderr}"
+    );
+    // `start couches` in a French shell on another lab: refused, that shell stays on its lab.
+    let mut c = docklab(home.path(), dir.path());
+    c.args(["--lang", "fr", "--lab", "a-vous-de-jouer"]);
+    let o = with_stdin(c, b"start couches\necho here > two.txt\n");
+    let (stdout, stderr) = text(&o);
+    assert!(
+        stdout.contains(&format!(
+            "L'atelier couches est déjà ouvert dans un autre docklab (processus {pid})\u{202f};"
+        )),
+        "{stdout}{stderr}"
+    );
+    assert!(!run.join("home/two.txt").exists());
+    assert!(home
+        .path()
+        .join("runs/a-vous-de-jouer/home/two.txt")
+        .is_file());
+    assert_eq!(progress(), before, "the refused shells changed the lab");
+
+    // The first shell goes on, quits, and the lab then opens here with its whole transcript.
+    stdin.write_all(b"echo again >> one.txt\n").expect("write");
+    drop(stdin);
+    let o = first.wait_with_output().expect("first shell ends");
+    text(&o);
+    let mut c = docklab(home.path(), dir.path());
+    c.args(["--lab", "couches"]);
+    let o = with_stdin(c, b"echo second > two.txt\n");
+    let (stdout, stderr) = text(&o);
+    assert!(stdout.contains("Back to lab couches"), "{stdout}{stderr}");
+    let p = docklab::lab::progress::load(home.path(), "couches").expect("progress");
+    let lines: Vec<&str> = p.entries.iter().map(|e| e.line.as_str()).collect();
+    assert_eq!(
+        lines,
+        [
+            "echo first > one.txt",
+            "docker pull debian:trixie-slim",
+            "echo again >> one.txt",
+            "echo second > two.txt"
+        ]
+    );
+}
