@@ -426,3 +426,82 @@ fn a_second_shell_on_the_same_lab_is_refused_and_loses_nothing() {
         ]
     );
 }
+
+/// A store whose version mark (`state.json`) is gone is read as version 2, not taken for empty;
+/// with no state file at all but an index listing images, it is refused; and fsck never calls a
+/// store consistent whose index lists images its state lacks.
+#[test]
+fn a_lost_version_mark_or_an_emptied_state_loses_no_image() {
+    let home = tempfile::tempdir().expect("home");
+    let dir = tempfile::tempdir().expect("cwd");
+    let run = |home: &Path, args: &[&str]| {
+        let o = docklab(home, dir.path()).args(args).output().expect("runs");
+        let (stdout, stderr) = text(&o);
+        (o.status.code(), stdout, stderr)
+    };
+    let store = home.path().join("store");
+    assert_eq!(run(home.path(), &["docker", "pull", "alpine"]).0, Some(0));
+    std::fs::remove_file(store.join("state.json")).expect("remove the mark");
+    let listed = |home: &Path| {
+        run(
+            home,
+            &["docker", "images", "--format", "{{.Repository}}:{{.Tag}}"],
+        )
+    };
+    assert_eq!(listed(home.path()).1, "alpine:latest\n");
+    assert_eq!(
+        run(home.path(), &["docker", "tag", "alpine", "alpine:v2"]).0,
+        Some(0)
+    );
+    assert_eq!(listed(home.path()).1, "alpine:latest\nalpine:v2\n");
+    assert_eq!(
+        std::fs::read_to_string(store.join("state.json")).expect("the mark is back"),
+        r#"{"version":2}"#
+    );
+    let (code, stdout, _) = run(home.path(), &["store", "fsck"]);
+    assert_eq!(code, Some(0), "{stdout}");
+
+    // Both state files gone: refused, and nothing is written over what is left.
+    let v2 = std::fs::read(store.join("state.v2")).expect("state");
+    std::fs::remove_file(store.join("state.json")).expect("remove");
+    std::fs::remove_file(store.join("state.v2")).expect("remove");
+    for args in [
+        &["docker", "images"][..],
+        &["docker", "pull", "hello-world"],
+        &["store", "fsck"],
+    ] {
+        let (code, _, stderr) = run(home.path(), args);
+        assert_eq!(code, Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("it is missing, but index.json lists 3 image references"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(!store.join("state.v2").exists() && !store.join("state.json").exists());
+
+    // A state emptied behind docklab's back (another store's, without images): fsck says the
+    // index lists images the state lacks, and leaves the index alone.
+    let other = tempfile::tempdir().expect("other home");
+    assert_eq!(run(other.path(), &["docker", "pull", "alpine"]).0, Some(0));
+    assert_eq!(run(other.path(), &["docker", "rmi", "alpine"]).0, Some(0));
+    let empty = std::fs::read(other.path().join("store/state.v2")).expect("empty state");
+    std::fs::write(store.join("state.v2"), &empty).expect("write");
+    std::fs::write(store.join("state.json"), r#"{"version":2}"#).expect("write");
+    let index = std::fs::read(store.join("index.json")).expect("index");
+    let (code, stdout, _) = run(home.path(), &["store", "fsck"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("index.json lists docker.io/library/alpine:v2 (manifest sha256:")
+            && stdout.contains("which the state does not have"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("The store is consistent."), "{stdout}");
+    assert_eq!(
+        std::fs::read(store.join("index.json")).expect("index"),
+        index
+    );
+    // With the state back, all is well again.
+    std::fs::write(store.join("state.v2"), &v2).expect("restore");
+    assert_eq!(run(home.path(), &["store", "fsck"]).0, Some(0));
+    assert_eq!(listed(home.path()).1, "alpine:latest\nalpine:v2\n");
+}
