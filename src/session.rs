@@ -971,9 +971,10 @@ impl Session {
         if matches!(self.opts.engine, EngineChoice::Real(_)) && !resumed {
             if let Ok(state) = self.engine.state() {
                 let _ = std::fs::create_dir_all(&dir);
-                let _ = std::fs::write(
+                let _ = crate::atomic::write(
                     &baseline_file,
-                    serde_json::to_vec(&state).unwrap_or_default(),
+                    &serde_json::to_vec(&state).unwrap_or_default(),
+                    None,
                 );
             }
         }
