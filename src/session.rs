@@ -916,8 +916,16 @@ impl Session {
         // A progress file that is there but unreadable is no reason to delete the student's work:
         // the whole run is kept aside and the lab starts over.
         let mut wipe = true;
+        // The lab already running here resumes from memory: what could not be saved is there.
+        let current = self
+            .run
+            .as_ref()
+            .filter(|r| r.lab.id == lab.id)
+            .map(|r| r.progress.clone());
         let existing = if fresh {
             None
+        } else if let Some(p) = current {
+            Some(p).filter(|p| !p.completed(lab.steps.len()))
         } else {
             match progress::load_checked(&home, &lab.id) {
                 Ok(p) => p.filter(|p| !p.completed(lab.steps.len())),

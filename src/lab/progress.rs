@@ -296,9 +296,9 @@ pub struct ProgressWriter {
     snapshot_bytes: u64,
     journal_bytes: u64,
     /// Bytes written so far (what the tests measure).
-    pub written: u64,
+    pub(crate) written: u64,
     /// Snapshots written so far.
-    pub snapshots: u64,
+    pub(crate) snapshots: u64,
     /// The journal is compacted when it is larger than this and than the snapshot.
     journal_min: u64,
 }

@@ -323,6 +323,9 @@ fn progress_saved_again_after_a_failure_loses_nothing() {
         !fb.contains("n'a pas pu être enregistrée"),
         "said twice: {fb}"
     );
+    // Starting the same lab again resumes from memory, not from what the disk has.
+    let fb = said(&s.start_lab("couches", false));
+    assert!(fb.contains("Retour à l'atelier couches"), "{fb}");
     std::fs::remove_dir_all(&journal).expect("rmdir");
     let fb = said(&s.handle("echo trois", &mut docklab::engine::NoInput));
     assert!(
