@@ -631,8 +631,15 @@ fn write_report(
         labs: sections,
     };
     let text = serde_json::to_string_pretty(&r).unwrap_or_default();
-    if let Err(e) = std::fs::write(out, text + "\n") {
-        ui.error(&format!("docklab: {}: {e}", out.display()));
+    // A temp file renamed over `out`: a failure leaves an earlier report whole.
+    if let Err(e) = crate::atomic::write(out, (text + "\n").as_bytes(), Some(0o644)) {
+        ui.error(&tr(
+            lang,
+            &Msg::ReportWriteFailed {
+                path: out.display().to_string(),
+                error: crate::i18n::io_reason(lang, &e),
+            },
+        ));
         return ExitCode::from(1);
     }
     ui.line(&tr(
@@ -650,7 +657,7 @@ fn verify(catalog: &Catalog, file: &Path, lang: Lang, ui: Ui) -> ExitCode {
         .map_err(|e| e.to_string())
         .and_then(|t| serde_json::from_str::<report::Report>(&t).map_err(|e| e.to_string()));
     let r = match parsed {
-        Ok(r) if r.format == report::FORMAT => r,
+        Ok(r) if report::readable(&r.format) => r,
         Ok(r) => {
             ui.error(&tr(
                 lang,

@@ -9,6 +9,7 @@
 #![recursion_limit = "256"]
 
 pub mod app;
+mod atomic;
 pub mod build;
 pub mod catalog;
 pub mod cli;

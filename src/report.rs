@@ -15,7 +15,21 @@ use crate::lab::{Catalog, Lab};
 use crate::session::{Session, SessionOptions, ShellMode};
 use crate::transcript::{Entry, EntryKind};
 
-pub const FORMAT: &str = "docklab-report/1";
+/// The format written. Version 2 records file changes as edits (`edits`) rather than whole
+/// contents (`files`); an older docklab refuses it by name instead of finding a broken chain.
+pub const FORMAT: &str = "docklab-report/2";
+
+/// The formats `verify` reads.
+pub const READABLE: &[&str] = &["docklab-report/1", FORMAT];
+
+/// Whether `verify` reads reports of this format.
+pub fn readable(format: &str) -> bool {
+    READABLE.contains(&format)
+}
+
+/// The chain's first link names the first format, whatever the report's: the chain of a version
+/// 1 report verifies unchanged, and entries are hashed the same way in both.
+const CHAIN: &str = "docklab-report/1";
 
 /// A report: one section per lab.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +97,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn genesis(lab: &str) -> String {
-    hex(&Sha256::digest(format!("{FORMAT}\n{lab}").as_bytes()))
+    hex(&Sha256::digest(format!("{CHAIN}\n{lab}").as_bytes()))
 }
 
 fn link(prev: &str, json: &str) -> String {

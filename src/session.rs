@@ -90,6 +90,13 @@ struct Run {
     progress: LabProgress,
     /// Mistakes already explained in the current step.
     shown: BTreeSet<String>,
+    /// Saves the progress after each line (a journal record, now and then a snapshot).
+    writer: progress::ProgressWriter,
+    /// The kind of the save failure the student was last told about; `None` while saves work.
+    /// A failure is said once per kind, not on every line, and its end is said too.
+    unsaved: Option<std::io::ErrorKind>,
+    /// This process's hold on the lab run (`None` when the lock file could not be made).
+    lock: Option<progress::RunLock>,
 }
 
 /// The tutor's session.
@@ -337,7 +344,7 @@ impl Session {
                 self.evaluate(&mut fb);
             }
         }
-        self.save();
+        fb.extend(self.save());
         fb
     }
 
@@ -358,15 +365,54 @@ impl Session {
         }
     }
 
-    fn save(&self) {
-        if let Some(r) = &self.run {
-            let mut p = r.progress.clone();
-            p.cwd = self
-                .cwd
-                .strip_prefix(&self.workspace)
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let _ = progress::save(&self.opts.home, &p);
+    /// Saves the current lab's progress. A failure never stops the session (the progress stays
+    /// in memory and the next line tries again) and is never silent: the student is told where
+    /// and why, once per kind of failure, and told again when saving works again.
+    fn save(&mut self) -> Option<Feedback> {
+        let cwd = self
+            .cwd
+            .strip_prefix(&self.workspace)
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let lang = self.lang;
+        let r = self.run.as_mut()?;
+        r.progress.cwd = cwd;
+        match r.writer.save(&r.progress) {
+            Ok(()) => r.unsaved.take().map(|_| {
+                tutor(
+                    Tone::Info,
+                    tr(
+                        lang,
+                        &Msg::ProgressSavedAgain {
+                            id: r.lab.id.clone(),
+                        },
+                    ),
+                )
+            }),
+            Err(e) => {
+                let kind = if crate::store::is_disk_full(&e) {
+                    std::io::ErrorKind::StorageFull
+                } else {
+                    e.kind()
+                };
+                if r.unsaved == Some(kind) {
+                    return None;
+                }
+                r.unsaved = Some(kind);
+                Some(tutor(
+                    Tone::Warning,
+                    tr(
+                        lang,
+                        &Msg::ProgressNotSaved {
+                            id: r.lab.id.clone(),
+                            path: progress::run_dir(&self.opts.home, &r.lab.id)
+                                .display()
+                                .to_string(),
+                            error: crate::i18n::io_reason(lang, &e),
+                        },
+                    ),
+                ))
+            }
         }
     }
 
@@ -440,21 +486,12 @@ impl Session {
         if self.opts.shell == ShellMode::Replay {
             // Restore what the command wrote, inside the workspace only.
             if let Some(rec) = replay {
-                for d in &rec.dirs {
-                    if let Some(p) = crate::lab::check::workspace_path(&self.workspace, d) {
-                        let _ = std::fs::create_dir_all(p);
-                    }
-                }
-                for (f, content) in &rec.files {
-                    if let Some(p) = crate::lab::check::workspace_path(&self.workspace, f) {
-                        if let Some(parent) = p.parent() {
-                            let _ = std::fs::create_dir_all(parent);
-                        }
-                        let _ = std::fs::write(p, content);
-                    }
-                }
+                // A file that cannot be restored stays as it was: the checks that read it then
+                // disagree with the report, which is how verify says so.
+                let _ = rec.restore(&|p| crate::lab::check::workspace_path(&self.workspace, p));
                 entry.exit_code = rec.exit_code;
                 entry.files.clone_from(&rec.files);
+                entry.edits.clone_from(&rec.edits);
                 entry.dirs.clone_from(&rec.dirs);
             }
             return entry;
@@ -486,10 +523,13 @@ impl Session {
         }
         let (files_after, dirs_after) = snapshot(&self.workspace);
         for (f, content) in files_after {
-            if files_before.get(&f) != Some(&content) {
+            let before = files_before.get(&f).map(Vec::as_slice);
+            if before != Some(content.as_slice()) {
+                // What changed, not the whole file: 150 appends to a large file must not store
+                // it 150 times.
                 entry
-                    .files
-                    .insert(f, String::from_utf8_lossy(&content).into_owned());
+                    .edits
+                    .insert(f, crate::transcript::FileEdit::diff(before, &content));
             }
         }
         entry.dirs = dirs_after.difference(&dirs_before).cloned().collect();
@@ -841,15 +881,51 @@ impl Session {
             }
             return fb;
         };
-        self.save();
+        let mut fb: Vec<Feedback> = self.save().into_iter().collect();
         let home = self.opts.home.clone();
         let dir = progress::run_dir(&home, &lab.id);
-        let mut fb = Vec::new();
+        // The lab's lock before anything of it is read or changed: a lab another shell holds is
+        // left alone, and this session stays where it was. The current lab's lock is kept.
+        let held = self
+            .run
+            .as_mut()
+            .filter(|r| r.lab.id == lab.id)
+            .and_then(|r| r.lock.take());
+        let lock = match held.map_or_else(|| progress::lock_run(&home, &lab.id), Ok) {
+            Ok(lock) => Some(lock),
+            Err(progress::LockError::Held { path, pid }) => {
+                let path = path.display().to_string();
+                let id = lab.id.clone();
+                fb.push(self.say(
+                    Tone::Error,
+                    &match pid {
+                        Some(pid) => Msg::LabInUse {
+                            id,
+                            pid: pid.to_string(),
+                            path,
+                        },
+                        None => Msg::LabInUseUnknown { id, path },
+                    },
+                ));
+                return fb;
+            }
+            // No lock file can be made (a read-only or full home): the lab still starts, and
+            // saving its progress will say what is wrong.
+            Err(progress::LockError::Io { .. }) => None,
+        };
         // A progress file that is there but unreadable is no reason to delete the student's work:
         // the whole run is kept aside and the lab starts over.
         let mut wipe = true;
+        // The lab already running here resumes from memory: what could not be saved is there.
+        let current = self
+            .run
+            .as_ref()
+            .filter(|r| r.lab.id == lab.id)
+            .map(|r| r.progress.clone());
         let existing = if fresh {
             None
+        } else if let Some(p) = current {
+            Some(p).filter(|p| !p.completed(lab.steps.len()))
         } else {
             match progress::load_checked(&home, &lab.id) {
                 Ok(p) => p.filter(|p| !p.completed(lab.steps.len())),
@@ -884,7 +960,7 @@ impl Session {
             p
         } else {
             if wipe {
-                let _ = std::fs::remove_dir_all(&dir);
+                let _ = progress::clear_run(&home, &lab.id);
             }
             LabProgress::new(&lab.id)
         };
@@ -903,9 +979,10 @@ impl Session {
         if matches!(self.opts.engine, EngineChoice::Real(_)) && !resumed {
             if let Ok(state) = self.engine.state() {
                 let _ = std::fs::create_dir_all(&dir);
-                let _ = std::fs::write(
+                let _ = crate::atomic::write(
                     &baseline_file,
-                    serde_json::to_vec(&state).unwrap_or_default(),
+                    &serde_json::to_vec(&state).unwrap_or_default(),
+                    None,
                 );
             }
         }
@@ -955,12 +1032,15 @@ impl Session {
             ));
         }
         self.run = Some(Run {
+            writer: progress::ProgressWriter::new(&home, &lab.id),
             lab,
             progress,
             shown: BTreeSet::new(),
+            unsaved: None,
+            lock,
         });
         fb.extend(self.show_step());
-        self.save();
+        fb.extend(self.save());
         fb
     }
 

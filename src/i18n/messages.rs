@@ -249,5 +249,12 @@ messages! {
     NewBadId { id: String } => "new-bad-id",
     LabsLine { id: String, title: String, steps: i64, origin: String } => "labs-line",
     LabsDir { dir: String, files: i64 } => "labs-dir",
+    ReportWriteFailed { path: String, error: String } => "report-write-failed",
+    /// The reason for a write that failed on a full disk (or a file size limit, or a quota).
+    WhyDiskFull => "why-disk-full",
+    ProgressNotSaved { id: String, path: String, error: String } => "progress-not-saved",
+    ProgressSavedAgain { id: String } => "progress-saved-again",
+    LabInUse { id: String, pid: String, path: String } => "lab-in-use",
+    LabInUseUnknown { id: String, path: String } => "lab-in-use-unknown",
 
 }

@@ -171,6 +171,16 @@ pub fn tr(lang: Lang, msg: &Msg) -> String {
     try_tr(lang, msg).0
 }
 
+/// Why a file could not be written, for a tutor message: "the disk is full" in `lang` when it
+/// is (or a file size limit or quota says so), else the system's own words.
+pub fn io_reason(lang: Lang, e: &std::io::Error) -> String {
+    if crate::store::is_disk_full(e) {
+        tr(lang, &Msg::WhyDiskFull)
+    } else {
+        e.to_string()
+    }
+}
+
 /// A value a message argument can take.
 pub trait IntoArg {
     fn into_arg(self) -> FluentValue<'static>;

@@ -106,7 +106,15 @@ pub struct Index {
     pub schema_version: u32,
     pub media_type: String,
     pub manifests: Vec<Descriptor>,
+    /// docklab's store notes here which manifests the index replaced (see `Store::save_state`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
 }
+
+/// The annotation on the store's index naming the sha256 of the manifest list it replaced: an
+/// index one write ahead of the state (a process killed between the two) is told from one that
+/// disagrees with it for another reason (a state emptied or replaced).
+pub const ANNOTATION_PREVIOUS: &str = "io.docklab.index.previous";
 
 pub const MEDIA_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 pub const MEDIA_INDEX: &str = "application/vnd.oci.image.index.v1+json";

@@ -7,7 +7,7 @@ use std::io::{self, Read};
 
 use sha2::Digest as _;
 
-use super::{Digest, ImageConfig, Store, StoreError, TEMP_PREFIX};
+use super::{Digest, ImageConfig, IndexStatus, Store, StoreError, TEMP_PREFIX};
 
 /// What fsck found. An empty `missing` and `corrupt` means the store is consistent.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -104,9 +104,30 @@ pub(super) fn run(store: &Store) -> Result<FsckReport, StoreError> {
         }
     }
     report.unreferenced = present.difference(&referenced).count();
-    // The index is derived from the state; a process killed between writing the two leaves it
-    // stale, so fsck rewrites it, and only then: fsck must work on a full disk.
-    store.refresh_index(&state)?;
+    // The index is derived from the state. One write ahead of it (a process killed between the
+    // two) it is rewritten, and only then: fsck must work on a full disk. Disagreeing for another
+    // reason (a state emptied or replaced) it is reported and left for a person to look at.
+    match store.index_status(&state) {
+        IndexStatus::Current => {}
+        IndexStatus::Stale => {
+            store.refresh_index(&state)?;
+        }
+        IndexStatus::Inconsistent {
+            only_index,
+            only_state,
+        } => {
+            for r in only_index {
+                report.dangling_records.push(format!(
+                    "index.json lists {r}, which the state does not have"
+                ));
+            }
+            for r in only_state {
+                report
+                    .dangling_records
+                    .push(format!("the state has {r}, which index.json does not list"));
+            }
+        }
+    }
     Ok(report)
 }
 

@@ -73,6 +73,24 @@ pub struct Store {
     _lock: File,
     /// `state.json` is known to hold the version 2 mark (read or written by this `Store`).
     v2_marked: std::cell::Cell<bool>,
+    /// The digest of the manifest list derived from the state last loaded or saved.
+    state_manifests: std::cell::RefCell<Option<Digest>>,
+}
+
+/// How `index.json` stands against the state it is derived from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexStatus {
+    /// It lists what the state says (or there is none yet and the state has no manifest).
+    Current,
+    /// It is missing, or one write ahead of the state (a process killed between writing the
+    /// index and the state): rewriting it from the state is safe.
+    Stale,
+    /// It disagrees with the state for no reason a crash explains (a state emptied, replaced or
+    /// edited): references it lists that the state lacks, and the reverse.
+    Inconsistent {
+        only_index: Vec<String>,
+        only_state: Vec<String>,
+    },
 }
 
 impl Store {
@@ -107,6 +125,7 @@ impl Store {
             root: root.to_owned(),
             _lock: lock,
             v2_marked: std::cell::Cell::new(false),
+            state_manifests: std::cell::RefCell::new(None),
         };
         let layout = root.join("oci-layout");
         if !layout.exists() {
@@ -260,12 +279,35 @@ impl Store {
     }
 
     /// Loads the state; a store without one is empty. A version 1 store (the whole state as JSON
-    /// in `state.json`) is read as it is and written in version 2 by the next save.
+    /// in `state.json`) is read as it is and written in version 2 by the next save. Without the
+    /// version mark, a `state.v2` is read as version 2 (the mark is written again by the next
+    /// save); a store with neither but an index that lists images is refused: taking it for empty
+    /// would let the next write forget those images.
     pub fn load_state(&self) -> Result<State, StoreError> {
+        let state = self.read_state()?;
+        *self.state_manifests.borrow_mut() = Some(manifests_digest(&oci_index(&state).manifests));
+        Ok(state)
+    }
+
+    fn read_state(&self) -> Result<State, StoreError> {
         let path = self.state_path();
         let bytes = match fs::read(&path) {
             Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(State::new()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if self.state_v2_path().exists() {
+                    return self.read_v2();
+                }
+                let listed = self.read_index().map_or(0, |i| i.manifests.len());
+                if listed > 0 {
+                    return Err(StoreError::CorruptState {
+                        path,
+                        message: format!(
+                            "it is missing, but index.json lists {listed} image references"
+                        ),
+                    });
+                }
+                return Ok(State::new());
+            }
             Err(e) => return Err(StoreError::io(&path)(e)),
         };
         #[derive(serde::Deserialize)]
@@ -293,11 +335,9 @@ impl Store {
                 Ok(state)
             }
             2 => {
-                let path = self.state_v2_path();
-                let file = File::open(&path).map_err(StoreError::io(&path))?;
+                let state = self.read_v2()?;
                 self.v2_marked.set(true);
-                format::decode_from(io::BufReader::with_capacity(1 << 16, file))
-                    .map_err(|message| StoreError::CorruptState { path, message })
+                Ok(state)
             }
             found => Err(StoreError::CorruptState {
                 path,
@@ -306,37 +346,121 @@ impl Store {
         }
     }
 
-    /// Writes the state atomically (`state.v2`, then the version mark in `state.json` if it is
-    /// not there yet: a crash in between leaves the old version 1 state, whole), then the OCI
-    /// index derived from it when that changed.
+    fn read_v2(&self) -> Result<State, StoreError> {
+        let path = self.state_v2_path();
+        let file = File::open(&path).map_err(StoreError::io(&path))?;
+        format::decode_from(io::BufReader::with_capacity(1 << 16, file))
+            .map_err(|message| StoreError::CorruptState { path, message })
+    }
+
+    fn index_path(&self) -> PathBuf {
+        self.root.join("index.json")
+    }
+
+    /// The index on disk, when there is one that parses.
+    fn read_index(&self) -> Option<Index> {
+        serde_json::from_slice(&fs::read(self.index_path()).ok()?).ok()
+    }
+
+    /// Writes the state atomically: the OCI index derived from it first when that changed
+    /// (noting which manifest list it replaces), then `state.v2`, then the version mark in
+    /// `state.json` if it is not there yet (a crash before leaves the old version 1 state,
+    /// whole). A crash between the index and the state leaves an index one write ahead, which
+    /// fsck recognises by that note and rewrites. A new store's first state comes first.
     pub fn save_state(&self, state: &State) -> Result<(), StoreError> {
+        let derived = oci_index(state);
+        let derived_digest = manifests_digest(&derived.manifests);
+        let on_disk = self.read_index();
+        // Many commands (run, rm, builder prune, tag or rmi of an image without a manifest…)
+        // leave the index as it was: skip the write and its fsyncs.
+        let index =
+            (on_disk.as_ref().map(|i| &i.manifests) != Some(&derived.manifests)).then(|| {
+                let previous = self
+                    .state_manifests
+                    .borrow()
+                    .clone()
+                    .or_else(|| on_disk.as_ref().map(|i| manifests_digest(&i.manifests)))
+                    .unwrap_or_else(|| manifests_digest(&[]));
+                (derived, previous)
+            });
+        // Without a state yet (a new store), the state goes first: an index listing images with
+        // no state beside it is then never the trace of a crash, and is refused.
+        // An index already there lists nothing (with images, the state-less store is refused):
+        // it goes, so that a crash before the new index leaves none, which is merely stale.
+        let index_first = self.state_v2_path().exists() || self.state_path().exists();
+        if index_first {
+            if let Some((index, previous)) = &index {
+                self.write_index(index.clone(), previous)?;
+            }
+        } else if on_disk.is_some() && index.is_some() {
+            let path = self.index_path();
+            fs::remove_file(&path).map_err(StoreError::io(&path))?;
+        }
         self.write_atomic(&self.state_v2_path(), &format::encode(state))?;
+        *self.state_manifests.borrow_mut() = Some(derived_digest);
         if !self.v2_marked.get() {
             let mark = format!("{{\"version\":{STATE_VERSION}}}");
             self.write_atomic(&self.state_path(), mark.as_bytes())?;
             self.v2_marked.set(true);
         }
-        let index =
-            serde_json::to_vec_pretty(&oci_index(state)).expect("the index always serialises");
-        let index_path = self.root.join("index.json");
-        // Many commands (run, rm, builder prune, tag or rmi of an image without a manifest…)
-        // leave the index as it was: skip the write and its fsyncs.
-        if fs::read(&index_path).is_ok_and(|old| old == index) {
-            return Ok(());
+        if !index_first {
+            if let Some((index, previous)) = index {
+                self.write_index(index, &previous)?;
+            }
         }
-        self.write_atomic(&index_path, &index)
+        Ok(())
     }
 
-    /// Rewrites the OCI index when it is not the one derived from `state` (a process killed
-    /// between writing the state and the index leaves it stale); says whether it did.
+    fn write_index(&self, mut index: Index, previous: &Digest) -> Result<(), StoreError> {
+        index
+            .annotations
+            .insert(ANNOTATION_PREVIOUS.to_owned(), previous.to_string());
+        let bytes = serde_json::to_vec_pretty(&index).expect("the index always serialises");
+        self.write_atomic(&self.index_path(), &bytes)
+    }
+
+    /// How the index on disk stands against `state`.
+    pub fn index_status(&self, state: &State) -> IndexStatus {
+        let derived = oci_index(state).manifests;
+        let Some(index) = self.read_index() else {
+            return IndexStatus::Stale;
+        };
+        if index.manifests == derived {
+            return IndexStatus::Current;
+        }
+        let digest = manifests_digest(&derived);
+        if index
+            .annotations
+            .get(ANNOTATION_PREVIOUS)
+            .is_some_and(|p| *p == digest.to_string())
+        {
+            return IndexStatus::Stale;
+        }
+        let name = |d: &Descriptor| {
+            let reference = d
+                .annotations
+                .get(ANNOTATION_REF_NAME)
+                .map_or_else(|| "<none>".to_owned(), Clone::clone);
+            format!("{reference} (manifest {})", d.digest)
+        };
+        let only = |a: &[Descriptor], b: &[Descriptor]| -> Vec<String> {
+            a.iter().filter(|d| !b.contains(d)).map(name).collect()
+        };
+        IndexStatus::Inconsistent {
+            only_index: only(&index.manifests, &derived),
+            only_state: only(&derived, &index.manifests),
+        }
+    }
+
+    /// Rewrites the OCI index from `state` when it is [`IndexStatus::Stale`]; says whether it
+    /// did. An inconsistent index is left as it is, for a person to look at.
     pub fn refresh_index(&self, state: &State) -> Result<bool, StoreError> {
-        let path = self.root.join("index.json");
-        let index =
-            serde_json::to_vec_pretty(&oci_index(state)).expect("the index always serialises");
-        if fs::read(&path).is_ok_and(|b| b == index) {
+        if self.index_status(state) != IndexStatus::Stale {
             return Ok(false);
         }
-        self.write_atomic(&path, &index)?;
+        let derived = oci_index(state);
+        let digest = manifests_digest(&derived.manifests);
+        self.write_index(derived, &digest)?;
         Ok(true)
     }
 
@@ -380,7 +504,13 @@ fn oci_index(state: &State) -> Index {
         schema_version: 2,
         media_type: MEDIA_INDEX.to_owned(),
         manifests,
+        annotations: std::collections::BTreeMap::new(),
     }
+}
+
+/// The sha256 of a manifest list, as the index's JSON writes it.
+fn manifests_digest(manifests: &[Descriptor]) -> Digest {
+    Digest::of(&serde_json::to_vec(manifests).expect("descriptors always serialise"))
 }
 
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
@@ -504,5 +634,109 @@ mod tests {
             store.load_state(),
             Err(StoreError::CorruptState { .. })
         ));
+    }
+
+    /// A state with one image that has a manifest, named `name`.
+    fn one_image(name: &str) -> State {
+        let mut state = State::new();
+        let id = Digest::of(name.as_bytes());
+        state.images.insert(
+            id.clone(),
+            ImageRecord {
+                created: "2025-01-01T00:00:00Z".into(),
+                layers: vec![],
+                manifest: Some(Digest::of(format!("manifest of {name}").as_bytes())),
+                manifest_size: 10,
+                parent: None,
+                last_tag_time: None,
+                seq: 0,
+            },
+        );
+        state
+            .refs
+            .insert(format!("docker.io/library/{name}:latest"), id);
+        state
+    }
+
+    #[test]
+    fn a_missing_version_mark_is_not_an_empty_store() {
+        let (dir, store) = store();
+        let state = one_image("a");
+        store.save_state(&state).expect("save");
+        drop(store);
+        fs::remove_file(dir.path().join("state.json")).expect("remove the mark");
+        let store = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
+        assert_eq!(store.load_state().expect("reads state.v2"), state);
+        // The next save writes the mark again and keeps the images.
+        let mut more = state.clone();
+        more.refs
+            .insert("docker.io/library/a:v2".into(), Digest::of(b"a"));
+        store.save_state(&more).expect("save");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("state.json")).expect("mark"),
+            r#"{"version":2}"#
+        );
+        assert_eq!(store.load_state().expect("load"), more);
+        assert_eq!(
+            store.fsck().expect("fsck").dangling_records,
+            Vec::<String>::new()
+        );
+        // Neither state file, but an index that lists images: refused, not taken for empty.
+        fs::remove_file(dir.path().join("state.json")).expect("remove");
+        fs::remove_file(dir.path().join("state.v2")).expect("remove");
+        let err = store.load_state().expect_err("refused");
+        assert!(
+            err.to_string()
+                .contains("it is missing, but index.json lists 2 image references"),
+            "{err}"
+        );
+        assert!(store.fsck().is_err());
+    }
+
+    #[test]
+    fn an_index_one_write_ahead_is_rewritten_and_a_disagreeing_one_reported() {
+        let (dir, store) = store();
+        let a = one_image("a");
+        store.save_state(&a).expect("save");
+        assert_eq!(store.index_status(&a), IndexStatus::Current);
+        let old_state = fs::read(dir.path().join("state.v2")).expect("state");
+        // Killed between the index and the state of the next write: the state is the old one.
+        let b = one_image("b");
+        store.save_state(&b).expect("save");
+        fs::write(dir.path().join("state.v2"), &old_state).expect("roll back");
+        drop(store);
+        let store = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
+        let loaded = store.load_state().expect("load");
+        assert_eq!(loaded, a);
+        assert_eq!(store.index_status(&loaded), IndexStatus::Stale);
+        assert!(store.fsck().expect("fsck").dangling_records.is_empty());
+        assert_eq!(store.index_status(&loaded), IndexStatus::Current);
+
+        // A state emptied behind docklab's back: the index lists what it lacks.
+        fs::write(dir.path().join("state.v2"), format::encode(&State::new())).expect("empty");
+        let report = store.fsck().expect("fsck");
+        assert_eq!(
+            report.dangling_records,
+            vec![format!(
+                "index.json lists docker.io/library/a:latest (manifest {}), which the state does not have",
+                Digest::of(b"manifest of a")
+            )]
+        );
+        assert!(!report.is_clean());
+        // …and the index is left as it was.
+        assert!(fs::read_to_string(dir.path().join("index.json"))
+            .expect("index")
+            .contains("manifest"));
+
+        // The reverse: an index emptied while the state has an image.
+        fs::write(dir.path().join("state.v2"), &old_state).expect("restore");
+        fs::write(
+            dir.path().join("index.json"),
+            br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#,
+        )
+        .expect("empty index");
+        let report = store.fsck().expect("fsck");
+        assert_eq!(report.dangling_records.len(), 1, "{report:?}");
+        assert!(report.dangling_records[0].ends_with("which index.json does not list"));
     }
 }

@@ -176,12 +176,14 @@ fn killed_writers_leave_a_consistent_store_and_whole_commands() {
         let fsck = docklab(home.path())
             .args(["store", "fsck"])
             .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .output()
             .expect("fsck runs");
         assert!(
             fsck.status.success(),
-            "round {round}: store inconsistent after killing `docker {shown}` at {delay:?}:\n{}",
-            String::from_utf8_lossy(&fsck.stdout)
+            "round {round}: store inconsistent after killing `docker {shown}` at {delay:?}:\n{}{}",
+            String::from_utf8_lossy(&fsck.stdout),
+            String::from_utf8_lossy(&fsck.stderr)
         );
         let after = snapshot(home.path(), &format!("round {round} (`docker {shown}`)"));
         assert!(

@@ -92,13 +92,15 @@ pub(super) fn save(ctx: &mut Ctx<'_>, inv: &Invocation, cwd: &Path) -> Result<Ou
         path: path.clone(),
         source: e,
     };
-    let file = File::create(&path).map_err(io_err)?;
-    let mut tar = tar::Builder::new(file);
+    // Written beside the target and renamed over it at the end, as docker/cli's `CopyToFile`:
+    // a failure midway (full disk) leaves an existing file whole.
+    let mut out = crate::atomic::AtomicFile::create(&path).map_err(io_err)?;
+    let mut tar = tar::Builder::new(out.file());
     tar.mode(tar::HeaderMode::Deterministic);
     let mut written = BTreeSet::new();
     let mut manifest_json = Vec::new();
     let mut index_manifests = Vec::new();
-    let mut add_blob = |tar: &mut tar::Builder<File>, d: &Digest| -> Result<(), StoreError> {
+    let mut add_blob = |tar: &mut tar::Builder<&mut File>, d: &Digest| -> Result<(), StoreError> {
         if !written.insert(d.clone()) {
             return Ok(());
         }
@@ -157,6 +159,7 @@ pub(super) fn save(ctx: &mut Ctx<'_>, inv: &Invocation, cwd: &Path) -> Result<Ou
     )?;
     small("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#)?;
     tar.into_inner().map_err(io_err)?;
+    out.commit().map_err(io_err)?;
     Ok(Outcome::default())
 }
 
