@@ -14,3 +14,4 @@ mod real_engine;
 mod scenarios;
 mod support;
 mod tutor;
+mod verify;
