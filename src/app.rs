@@ -722,10 +722,10 @@ fn rejection_msg(why: &Rejection) -> Vec<Msg> {
             seconds: *seconds as i64,
         }],
         Rejection::SizeLimit { bytes } => vec![Msg::VerifySizeLimit {
-            mib: (*bytes >> 20) as i64,
+            size: crate::docker::units::human_size4(*bytes as f64),
         }],
         Rejection::MemoryLimit { bytes } => vec![Msg::VerifyMemoryLimit {
-            mib: (*bytes >> 20) as i64,
+            size: crate::docker::units::human_size4(*bytes as f64),
         }],
         Rejection::ReplayFailed { error } => vec![Msg::VerifyReplayFailed {
             error: shown(error),

@@ -109,8 +109,8 @@ path-refused = Refused in the replay's sandbox: { $path } { $reason ->
        *[other] cannot be mapped into the sandbox.
     }
 verify-time-limit = Rejected: the replay did not finish within { $seconds } s (DOCKLAB_REPLAY_TIMEOUT sets the limit).
-verify-size-limit = Rejected: the replay wrote more than { $mib } MiB in its sandbox (DOCKLAB_REPLAY_MAX_BYTES sets the limit).
-verify-memory-limit = Rejected: the replay used more than { $mib } MiB of memory (DOCKLAB_REPLAY_MAX_MEMORY sets the limit).
+verify-size-limit = Rejected: the replay wrote more than { $size } in its sandbox (DOCKLAB_REPLAY_MAX_BYTES sets the limit).
+verify-memory-limit = Rejected: the replay used more than { $size } of memory (DOCKLAB_REPLAY_MAX_MEMORY sets the limit).
 verify-replay-failed = Rejected: the replay could not run to its end: { $error }
 verify-result-differs = Replay disagrees on the result (score, total or completion), though on no step.
 gradebook-progress = Verified { $done }/{ $total } { $total ->

@@ -123,8 +123,8 @@ path-refused = Refusé dans le bac à sable du rejeu : { $path } { $reason ->
        *[other] ne peut pas être placé dans le bac à sable.
     }
 verify-time-limit = Rejeté : le rejeu ne s'est pas terminé en { $seconds } s (DOCKLAB_REPLAY_TIMEOUT fixe la limite).
-verify-size-limit = Rejeté : le rejeu a écrit plus de { $mib } Mio dans son bac à sable (DOCKLAB_REPLAY_MAX_BYTES fixe la limite).
-verify-memory-limit = Rejeté : le rejeu a utilisé plus de { $mib } Mio de mémoire (DOCKLAB_REPLAY_MAX_MEMORY fixe la limite).
+verify-size-limit = Rejeté : le rejeu a écrit plus de { $size } dans son bac à sable (DOCKLAB_REPLAY_MAX_BYTES fixe la limite).
+verify-memory-limit = Rejeté : le rejeu a utilisé plus de { $size } de mémoire (DOCKLAB_REPLAY_MAX_MEMORY fixe la limite).
 verify-replay-failed = Rejeté : le rejeu n'a pas pu aller jusqu'au bout : { $error }
 verify-result-differs = Le rejeu ne confirme pas le résultat (score, total ou achèvement), sans désaccord sur une étape.
 gradebook-progress = { $done }/{ $total } { $total ->

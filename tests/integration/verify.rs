@@ -181,8 +181,22 @@ fn a_save_over_a_planted_host_file_leaves_it_untouched_and_still_verifies() {
     assert!(text.contains("\"loaded\""), "{text}");
     // The grader's file at that path, after the student's session.
     std::fs::write(&planted, b"the grader's own bytes\n").expect("plant");
-    let (code, stdout, stderr, _) = c.verify(&report);
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = c
+        .docklab()
+        .env("TMPDIR", tmp.path())
+        .arg("verify")
+        .arg(&report)
+        .output()
+        .expect("verify runs");
+    let (code, stdout, stderr) = (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
     assert_eq!(code, Some(0), "{stdout}{stderr}");
+    // The sandbox was made there, and removed.
+    assert_eq!(std::fs::read_dir(tmp.path()).expect("dir").count(), 0);
     assert!(
         stdout.contains("confirms the results: 3 passed"),
         "{stdout}"
@@ -429,8 +443,10 @@ fn a_replay_past_its_time_limit_is_rejected() {
     let report = c.host("report.json");
     c.report(&full_script(&c, &c.host("a.tar")), &report, None);
     let start = Instant::now();
+    let tmp = tempfile::tempdir().expect("temp dir");
     let out = c
         .docklab()
+        .env("TMPDIR", tmp.path())
         .env("DOCKLAB_REPLAY_TIMEOUT", "0")
         .arg("verify")
         .arg(&report)
@@ -443,4 +459,26 @@ fn a_replay_past_its_time_limit_is_rejected() {
         "{stderr}"
     );
     assert!(start.elapsed() < Duration::from_secs(30));
+    // The stopped replay's sandbox is removed too.
+    assert_eq!(std::fs::read_dir(tmp.path()).expect("dir").count(), 0);
+}
+
+#[test]
+fn a_replay_that_writes_too_much_is_rejected() {
+    let c = Class::new();
+    let report = c.host("report.json");
+    c.report(&full_script(&c, &c.host("a.tar")), &report, None);
+    let out = c
+        .docklab()
+        .env("DOCKLAB_REPLAY_MAX_BYTES", "1000")
+        .arg("verify")
+        .arg(&report)
+        .output()
+        .expect("verify runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("Rejected: the replay wrote more than 1kB in its sandbox"),
+        "{stderr}"
+    );
 }
