@@ -370,6 +370,11 @@ fn the_gradebook_writes_one_exact_row_per_report_and_lab() {
         entries.insert(1, Entry::new("start images", EntryKind::Tutor));
     });
     std::fs::write(dir.path().join("notes.txt"), "not a report\n").expect("write");
+    // A FIFO is not opened (it would block): a row like any unreadable file.
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe.json"))
+        .status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
     std::fs::create_dir(dir.path().join("subdir")).expect("mkdir");
 
     let grades = dir.path().join("grades.csv");
@@ -386,7 +391,7 @@ fn the_gradebook_writes_one_exact_row_per_report_and_lab() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
-        stdout.contains("5 rows, 1 verified, 4 rejected"),
+        stdout.contains("6 rows, 1 verified, 5 rejected"),
         "{stdout}"
     );
     let csv = std::fs::read_to_string(&grades).expect("csv");
@@ -397,6 +402,7 @@ fn the_gradebook_writes_one_exact_row_per_report_and_lab() {
             "file,student,lab,passed,total,score,skipped,completed,status\r\n\
              good.json,{name},sandbox,3,3,100,,yes,verified\r\n\
              notes.txt,,,,,,,,rejected: unreadable report\r\n\
+             pipe.json,,,,,,,,rejected: unreadable report\r\n\
              switched.json,{name},sandbox,,3,,,,rejected: lab switched to images\r\n\
              tampered.json,{name},sandbox,,3,,,,rejected: tampered chain at entry 1\r\n\
              unsafe.json,{name},sandbox,,3,,,,rejected: unsafe path /dev/zero\r\n"
@@ -414,6 +420,7 @@ fn the_gradebook_writes_one_exact_row_per_report_and_lab() {
             "good.json",
             "grades.csv",
             "notes.txt",
+            "pipe.json",
             "subdir",
             "switched.json",
             "tampered.json",
