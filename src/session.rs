@@ -117,7 +117,7 @@ pub struct Session {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReplayFailure {
-    /// A `start` or `reset` switched to another lab inside the section of `from`.
+    /// A `start` of another lab inside the section of `from` (a `reset` restarts the same lab).
     LabSwitched { from: String, to: String },
     /// A command named a path that cannot be mapped into the sandbox.
     UnsafePath(PathRefused),
