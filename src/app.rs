@@ -19,6 +19,7 @@ use crate::report;
 use crate::session::{EngineChoice, Session, SessionOptions, ShellMode};
 use crate::store::Store;
 use crate::ui::Ui;
+use crate::verify::{self, Rejection, Verifier};
 
 /// Reads confirmations from standard input, as the `docker` CLI does.
 struct StdinInteraction;
@@ -210,10 +211,38 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
         Some(Command::Grade { lab, json }) => {
             grade(&load_catalog(), &home, lab.as_deref(), json, lang, ui)
         }
-        Some(Command::Report { output, lab }) => {
-            write_report(&load_catalog(), &home, lab.as_deref(), &output, lang, ui)
+        Some(Command::Report { output, lab, name }) => write_report(
+            &load_catalog(),
+            &home,
+            ReportRequest {
+                lab: lab.as_deref(),
+                out: &output,
+                name,
+            },
+            lang,
+            ui,
+        ),
+        Some(Command::Verify { file }) => {
+            let catalog = load_catalog();
+            verify(&verifier(&catalog, dirs), &file, lang, ui)
         }
-        Some(Command::Verify { file }) => verify(&load_catalog(), &file, lang, ui),
+        Some(Command::Gradebook { dir, output }) => {
+            let catalog = load_catalog();
+            gradebook(&verifier(&catalog, dirs), &dir, &output, lang, ui)
+        }
+        Some(Command::Replay { dir, lab_dirs }) => {
+            // The replay child: its answer is data for the parent, on standard output.
+            match verify::replay_child(&dir, &Catalog::load(&lab_dirs)) {
+                Ok(answer) => {
+                    println!("{answer}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("docklab: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         None => {
             let interactive = io::stdin().is_terminal();
             let mut session = Session::new(SessionOptions {
@@ -605,14 +634,21 @@ fn grade(
     ExitCode::SUCCESS
 }
 
+/// What `docklab report` was asked for.
+struct ReportRequest<'a> {
+    lab: Option<&'a str>,
+    out: &'a Path,
+    name: Option<String>,
+}
+
 fn write_report(
     catalog: &Catalog,
     home: &Path,
-    lab: Option<&str>,
-    out: &Path,
+    req: ReportRequest<'_>,
     lang: Lang,
     ui: Ui,
 ) -> ExitCode {
+    let ReportRequest { lab, out, name } = req;
     let labs = match selected(catalog, lab) {
         Ok(l) => l,
         Err(id) => {
@@ -620,14 +656,24 @@ fn write_report(
             return ExitCode::from(1);
         }
     };
+    // Where the workspaces were, so that `verify` replays absolute paths into them.
+    let abs_home = std::path::absolute(home).unwrap_or_else(|_| home.to_path_buf());
     let sections: Vec<report::LabReport> = labs
         .into_iter()
-        .filter_map(|l| progress::load(home, &l.id).map(|p| report::lab_report(l, &p)))
+        .filter_map(|l| {
+            progress::load(home, &l.id).map(|p| {
+                let mut section = report::lab_report(l, &p);
+                let ws = progress::run_dir(&abs_home, &l.id).join("home");
+                section.workspace = Some(ws.to_string_lossy().into_owned());
+                section
+            })
+        })
         .collect();
     let entries: usize = sections.iter().map(|s| s.entries.len()).sum();
     let r = report::Report {
         format: report::FORMAT.to_owned(),
         docklab: env!("CARGO_PKG_VERSION").to_owned(),
+        student: name,
         labs: sections,
     };
     let text = serde_json::to_string_pretty(&r).unwrap_or_default();
@@ -652,111 +698,166 @@ fn write_report(
     ExitCode::SUCCESS
 }
 
-fn verify(catalog: &Catalog, file: &Path, lang: Lang, ui: Ui) -> ExitCode {
-    let parsed = std::fs::read_to_string(file)
-        .map_err(|e| e.to_string())
-        .and_then(|t| serde_json::from_str::<report::Report>(&t).map_err(|e| e.to_string()));
-    let r = match parsed {
-        Ok(r) if report::readable(&r.format) => r,
-        Ok(r) => {
+/// How `verify` and `gradebook` run replays: this docklab, the labs it found, the limits.
+fn verifier(catalog: &Catalog, lab_dirs: Vec<PathBuf>) -> Verifier<'_> {
+    Verifier {
+        catalog,
+        lab_dirs,
+        program: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("docklab")),
+        limits: verify::Limits::from_env(),
+    }
+}
+
+/// Untrusted text from a report, safe to print: control characters written as escapes.
+fn shown(text: &str) -> String {
+    crate::docker::reference::escape_controls(text).into_owned()
+}
+
+/// What to say about a rejected section.
+fn rejection_msg(why: &Rejection) -> Vec<Msg> {
+    match why {
+        Rejection::Tampered { entry } => vec![Msg::VerifyChainBroken {
+            entry: *entry as i64,
+        }],
+        Rejection::UnknownLab => Vec::new(),
+        Rejection::LabSwitched { to } => vec![Msg::VerifyLabSwitched { to: shown(to) }],
+        Rejection::UnsafePath { path, reason } => vec![Msg::PathRefused {
+            path: shown(path),
+            reason: reason.as_str().to_owned(),
+        }],
+        Rejection::TimeLimit { seconds } => vec![Msg::VerifyTimeLimit {
+            seconds: *seconds as i64,
+        }],
+        Rejection::SizeLimit { bytes } => vec![Msg::VerifySizeLimit {
+            size: crate::docker::units::human_size4(*bytes as f64),
+        }],
+        Rejection::MemoryLimit { bytes } => vec![Msg::VerifyMemoryLimit {
+            size: crate::docker::units::human_size4(*bytes as f64),
+        }],
+        Rejection::ReplayFailed { error } => vec![Msg::VerifyReplayFailed {
+            error: shown(error),
+        }],
+        Rejection::Differs { steps } if steps.is_empty() => vec![Msg::VerifyResultDiffers],
+        Rejection::Differs { steps } => steps
+            .iter()
+            .map(|(step, claimed, replayed)| Msg::VerifyMismatch {
+                step: shown(step),
+                claimed: claimed.clone(),
+                replayed: replayed.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn verify(verifier: &Verifier<'_>, file: &Path, lang: Lang, ui: Ui) -> ExitCode {
+    let r = match verify::read_report(file) {
+        Ok(r) => r,
+        Err(error) => {
             ui.error(&tr(
                 lang,
                 &Msg::VerifyUnreadable {
-                    error: format!("format {}", r.format),
+                    error: shown(&error),
                 },
             ));
-            return ExitCode::from(2);
-        }
-        Err(error) => {
-            ui.error(&tr(lang, &Msg::VerifyUnreadable { error }));
             return ExitCode::from(2);
         }
     };
+    if let Some(name) = &r.student {
+        ui.line(&tr(lang, &Msg::VerifyStudent { name: shown(name) }));
+    }
     let mut ok = true;
-    // The replay's clock is frozen whatever the environment says, so IDs are reproducible.
-    let clock = Clock::frozen(
-        "2025-10-29T12:00:00Z"
-            .parse()
-            .expect("a valid RFC 3339 time"),
-    );
-    for section in &r.labs {
-        match report::check_chain(section) {
-            Ok(()) => ui.line(&format!(
-                "{}: {}",
-                section.lab,
-                tr(
-                    lang,
-                    &Msg::VerifyChainOk {
-                        entries: section.entries.len() as i64
-                    }
-                )
-            )),
-            Err(entry) => {
-                ok = false;
-                ui.error(&format!(
-                    "{}: {}",
-                    section.lab,
-                    tr(
-                        lang,
-                        &Msg::VerifyChainBroken {
-                            entry: entry as i64
-                        }
-                    )
-                ));
-                continue;
-            }
+    for v in verifier.report(&r) {
+        let lab = shown(&v.lab);
+        let say = |msg: &Msg| format!("{lab}: {}", tr(lang, msg));
+        if !matches!(v.outcome, Err(Rejection::Tampered { .. })) {
+            ui.line(&say(&Msg::VerifyChainOk {
+                entries: v.entries as i64,
+            }));
         }
-        let Some(lab) = catalog.get(&section.lab) else {
-            ok = false;
-            ui.error(&tr(
-                lang,
-                &Msg::UnknownLab {
-                    id: section.lab.clone(),
-                },
-            ));
-            continue;
-        };
-        let Ok(tmp) = tempfile::tempdir() else {
-            ok = false;
-            continue;
-        };
-        let Some(replayed) = report::replay(catalog, section, tmp.path(), clock) else {
-            ok = false;
-            continue;
-        };
-        let diffs = report::compare(lab, &section.result, &replayed);
-        if diffs.is_empty() && replayed == section.result {
-            ui.line(&format!(
-                "{}: {}",
-                section.lab,
-                tr(
-                    lang,
-                    &Msg::VerifyReplayOk {
-                        passed: replayed.passed.len() as i64,
-                        skipped: replayed.skipped.len() as i64,
-                    }
-                )
-            ));
-        } else {
-            ok = false;
-            for (step, claimed, replayed) in diffs {
-                ui.error(&format!(
-                    "{}: {}",
-                    section.lab,
-                    tr(
-                        lang,
-                        &Msg::VerifyMismatch {
-                            step,
-                            claimed,
-                            replayed
-                        }
-                    )
-                ));
+        match &v.outcome {
+            Ok(replayed) => ui.line(&say(&Msg::VerifyReplayOk {
+                passed: replayed.passed.len() as i64,
+                skipped: replayed.skipped.len() as i64,
+            })),
+            Err(Rejection::UnknownLab) => {
+                ok = false;
+                ui.error(&tr(lang, &Msg::UnknownLab { id: lab.clone() }));
+            }
+            Err(why) => {
+                ok = false;
+                for msg in rejection_msg(why) {
+                    ui.error(&say(&msg));
+                }
             }
         }
     }
     ui.line(&tr(lang, &Msg::VerifyDisclaimer));
     if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// `docklab gradebook DIR -o FILE`: every report verified, one CSV row per report and lab.
+/// Exit status 0 when every row is verified, 1 when one is not, 2 when the directory cannot be
+/// read or the gradebook cannot be written.
+fn gradebook(verifier: &Verifier<'_>, dir: &Path, out: &Path, lang: Lang, ui: Ui) -> ExitCode {
+    let files = match verify::report_files(dir, Some(out)) {
+        Ok(f) => f,
+        Err(e) => {
+            ui.error(&tr(
+                lang,
+                &Msg::GradebookNoDir {
+                    path: dir.display().to_string(),
+                    error: e.to_string(),
+                },
+            ));
+            return ExitCode::from(2);
+        }
+    };
+    let total = files.len() as i64;
+    let terminal = io::stderr().is_terminal();
+    let progress = |done: usize| {
+        if terminal {
+            let line = tr(
+                lang,
+                &Msg::GradebookProgress {
+                    done: done as i64,
+                    total,
+                },
+            );
+            let mut err = io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K{line}");
+            let _ = err.flush();
+        }
+    };
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let rows = verify::gradebook(verifier, &files, workers, &progress);
+    if terminal && total > 0 {
+        eprintln!();
+    }
+    if let Err(e) = verify::write_atomically(out, &verify::csv(&rows)) {
+        ui.error(&tr(
+            lang,
+            &Msg::GradebookWriteFailed {
+                path: out.display().to_string(),
+                error: e.to_string(),
+            },
+        ));
+        return ExitCode::from(2);
+    }
+    let confirmed = rows.iter().filter(|r| r.verified()).count();
+    ui.line(&tr(
+        lang,
+        &Msg::GradebookWritten {
+            path: out.display().to_string(),
+            rows: rows.len() as i64,
+            verified: confirmed as i64,
+            rejected: (rows.len() - confirmed) as i64,
+        },
+    ));
+    if confirmed == rows.len() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

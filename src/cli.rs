@@ -88,11 +88,32 @@ pub enum Command {
         /// Only this lab.
         #[arg(long, value_name = "ID")]
         lab: Option<String>,
+        /// Your name, written in the report as you give it (not authenticated).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
     },
-    /// Check a report's hash chain and replay it on a fresh simulated engine.
+    /// Check a report's hash chain and replay it on a fresh simulated engine, in a temporary
+    /// sandbox that no replayed path can leave. Exit status 0 when every lab is confirmed.
     Verify {
         /// The report file.
         file: PathBuf,
+    },
+    /// Verify every report in a directory (each in its own sandbox, in parallel) and write one
+    /// CSV row per report and lab. Exit status 0 when every report is verified.
+    Gradebook {
+        /// The directory of reports (every file in it, not its subdirectories).
+        dir: PathBuf,
+        /// The CSV file to write (replaced atomically).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Internal: one replay for `verify` and `gradebook`, inside the sandbox DIR/root.
+    #[command(name = "__replay", hide = true)]
+    Replay {
+        dir: PathBuf,
+        /// Where the labs come from (as the verifying docklab found them).
+        #[arg(long = "lab-dir", value_name = "DIR")]
+        lab_dirs: Vec<PathBuf>,
     },
 }
 

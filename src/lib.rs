@@ -27,5 +27,6 @@ pub mod session;
 pub mod store;
 pub mod transcript;
 pub mod ui;
+pub mod verify;
 
 pub use app::run;

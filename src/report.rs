@@ -3,16 +3,17 @@
 //! with a frozen clock). Tamper-evident and reproducible; not forgery-proof.
 
 use std::collections::VecDeque;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
+use crate::engine::fsroot::FsRoot;
 use crate::engine::{Clock, Interaction};
 use crate::i18n::Lang;
 use crate::lab::progress::LabProgress;
 use crate::lab::{Catalog, Lab};
-use crate::session::{Session, SessionOptions, ShellMode};
+use crate::session::{ReplayFailure, Session, SessionOptions, ShellMode};
 use crate::transcript::{Entry, EntryKind};
 
 /// The format written. Version 2 records file changes as edits (`edits`) rather than whole
@@ -36,6 +37,10 @@ const CHAIN: &str = "docklab-report/1";
 pub struct Report {
     pub format: String,
     pub docklab: String,
+    /// The name the student gave (`docklab report --name`). Outside the hash chain and not
+    /// authenticated in any way: anyone can write any name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub student: Option<String>,
     pub labs: Vec<LabReport>,
 }
 
@@ -43,6 +48,11 @@ pub struct Report {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabReport {
     pub lab: String,
+    /// Where the student's workspace was (absolute), so that `verify` puts the replay's
+    /// workspace at the same place inside its sandbox and absolute paths into it replay.
+    /// Outside the hash chain: it only chooses a directory inside the sandbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
     pub entries: Vec<Chained>,
     pub result: LabResult,
     /// sha256 over the last entry hash and the result.
@@ -134,6 +144,7 @@ pub fn lab_report(lab: &Lab, p: &LabProgress) -> LabReport {
     let result_hash = link(&prev, &result_json(&result));
     LabReport {
         lab: lab.id.clone(),
+        workspace: None,
         entries,
         result,
         result_hash,
@@ -163,17 +174,60 @@ impl Interaction for Answers {
     }
 }
 
-/// Replays a lab's transcript on a fresh simulated engine in `home`; returns the result.
-pub fn replay(catalog: &Catalog, r: &LabReport, home: &Path, clock: Clock) -> Option<LabResult> {
-    let lab = catalog.get(&r.lab)?.clone();
-    let mut session = Session::new(SessionOptions {
-        home: home.to_path_buf(),
-        clock,
-        lang: Lang::En,
-        catalog: catalog.clone(),
-        shell: ShellMode::Replay,
-        engine: crate::session::EngineChoice::Sim,
+/// Where the replay's docklab home goes inside the sandbox when the report does not say where
+/// the student's workspace was.
+pub const REPLAY_HOME: &str = "/docklab";
+
+/// The replay's docklab home, as a path from the sandbox's `/`: the student's own when the
+/// report recorded their workspace (`<home>/runs/<lab>/home`, an absolute clean path outside
+/// `/dev`, `/proc`, `/sys`), so absolute paths into it replay; [`REPLAY_HOME`] otherwise.
+pub fn replay_home(r: &LabReport) -> PathBuf {
+    use std::path::Component;
+    let recorded = r.workspace.as_deref().map(Path::new).filter(|w| {
+        let mut parts = w.components();
+        parts.next() == Some(Component::RootDir)
+            && parts.clone().all(|c| matches!(c, Component::Normal(_)))
+            && !w.starts_with("/dev")
+            && !w.starts_with("/proc")
+            && !w.starts_with("/sys")
     });
+    recorded
+        .and_then(|w| {
+            let lab_dir = w.parent()?;
+            let runs = lab_dir.parent()?;
+            let home = runs.parent()?;
+            (w.file_name()? == "home"
+                && lab_dir.file_name()? == r.lab.as_str()
+                && runs.file_name()? == "runs")
+                .then(|| home.to_path_buf())
+        })
+        .unwrap_or_else(|| PathBuf::from(REPLAY_HOME))
+}
+
+/// Replays a lab's transcript on a fresh simulated engine whose whole file system is the
+/// directory `root` (a jail: no replayed path leaves it); returns the result, or why the replay
+/// had to stop.
+pub fn replay(
+    catalog: &Catalog,
+    r: &LabReport,
+    root: &Path,
+    clock: Clock,
+) -> Result<LabResult, ReplayFailure> {
+    let unknown = || ReplayFailure::UnknownLab { lab: r.lab.clone() };
+    let lab = catalog.get(&r.lab).ok_or_else(unknown)?.clone();
+    let home = replay_home(r);
+    let home = root.join(home.strip_prefix("/").unwrap_or(&home));
+    let mut session = Session::with_fs(
+        SessionOptions {
+            home,
+            clock,
+            lang: Lang::En,
+            catalog: catalog.clone(),
+            shell: ShellMode::Replay,
+            engine: crate::session::EngineChoice::Sim,
+        },
+        FsRoot::jail(root.to_path_buf()),
+    );
     session.start_lab(&lab.id, true);
     let entries: Vec<&Entry> = r.entries.iter().map(|c| &c.entry).collect();
     let mut i = 0;
@@ -189,8 +243,20 @@ pub fn replay(catalog: &Catalog, r: &LabReport, home: &Path, clock: Clock) -> Op
             i += 1;
         }
         session.replay(e, &mut Answers(answers));
+        if let Some(failure) = session.replay_failure() {
+            return Err(failure.clone());
+        }
     }
-    Some(LabResult::of(&lab, session.progress()?))
+    match session.lab() {
+        Some(l) if l.id == lab.id => {}
+        other => {
+            return Err(ReplayFailure::LabSwitched {
+                from: lab.id.clone(),
+                to: other.map(|l| l.id.clone()).unwrap_or_default(),
+            })
+        }
+    }
+    Ok(LabResult::of(&lab, session.progress().ok_or_else(unknown)?))
 }
 
 /// Per-step disagreements between a report's claim and a replay: (step, claimed, replayed).

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 
 use crate::command::{self, Command, Tutor};
+use crate::engine::fsroot::{FsRoot, PathRefused};
 use crate::engine::sim::SimEngine;
 use crate::engine::{Clock, Engine, EngineState, ImageState, Interaction, NoInput, Outcome};
 use crate::feedback::{Feedback, Tone};
@@ -49,10 +50,11 @@ pub enum EngineChoice {
 }
 
 impl SessionOptions {
-    /// The engine for a store directory: the simulator's store there, or the one real daemon.
-    fn engine(&self, store: PathBuf) -> Box<dyn Engine> {
+    /// The engine for a store directory: the simulator's store there (the paths its commands
+    /// name mapped by `fs`), or the one real daemon.
+    fn engine(&self, store: PathBuf, fs: FsRoot) -> Box<dyn Engine> {
         match &self.engine {
-            EngineChoice::Sim => Box::new(SimEngine::new(store, self.clock)),
+            EngineChoice::Sim => Box::new(SimEngine::new(store, self.clock).with_fs(fs)),
             EngineChoice::Real(program) => {
                 use std::io::IsTerminal as _;
                 let mode = if self.shell == ShellMode::Attached && std::io::stdout().is_terminal() {
@@ -112,6 +114,22 @@ pub struct Session {
     /// Whether each Docker command is followed by an account of what it changed.
     explain: bool,
     after: Option<EngineState>,
+    /// Where the paths of Docker commands land: the student's files, or `verify`'s sandbox.
+    fs: FsRoot,
+    /// Why a replay cannot go on (`verify`): it then stops, and the section is rejected.
+    replay_failure: Option<ReplayFailure>,
+}
+
+/// Why replaying a report's section failed, whatever its result would have been.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReplayFailure {
+    /// A `start` of another lab inside the section of `from` (a `reset` restarts the same lab).
+    LabSwitched { from: String, to: String },
+    /// A command named a path that cannot be mapped into the sandbox.
+    UnsafePath(PathRefused),
+    /// The section names a lab this docklab does not have.
+    UnknownLab { lab: String },
 }
 
 /// Answers Docker's prompts from a queue of lines and records them.
@@ -182,9 +200,14 @@ fn snapshot(root: &Path) -> (BTreeMap<String, Vec<u8>>, BTreeSet<String>) {
 
 impl Session {
     pub fn new(opts: SessionOptions) -> Session {
+        Session::with_fs(opts, FsRoot::host())
+    }
+
+    /// A session whose Docker commands see the file system through `fs` (`verify`'s sandbox).
+    pub fn with_fs(opts: SessionOptions, fs: FsRoot) -> Session {
         let workspace = opts.home.join("workspace");
         let _ = std::fs::create_dir_all(&workspace);
-        let engine = opts.engine(opts.home.join("store"));
+        let engine = opts.engine(opts.home.join("store"), fs.with_home(&workspace));
         Session {
             lang: opts.lang,
             engine,
@@ -194,7 +217,27 @@ impl Session {
             before: None,
             after: None,
             explain: true,
+            fs,
+            replay_failure: None,
             opts,
+        }
+    }
+
+    /// Why the replay stopped, if it did.
+    pub fn replay_failure(&self) -> Option<&ReplayFailure> {
+        self.replay_failure.as_ref()
+    }
+
+    fn replaying(&self) -> bool {
+        self.opts.shell == ShellMode::Replay
+    }
+
+    /// In a replay, an engine error that means the sandbox was asked to do what it cannot.
+    fn note_engine_error(&mut self, e: &crate::engine::EngineError) {
+        if let crate::engine::EngineError::PathRefused(refused) = e {
+            if self.replaying() && self.replay_failure.is_none() {
+                self.replay_failure = Some(ReplayFailure::UnsafePath(refused.clone()));
+            }
         }
     }
 
@@ -328,6 +371,9 @@ impl Session {
     ) -> Vec<Feedback> {
         let line = line.trim();
         let mut fb = Vec::new();
+        if let Some(rec) = replay {
+            self.fs.set_replayed_success(rec.exit_code == 0);
+        }
         match command::parse(line) {
             Command::Empty => {}
             Command::Tutor(t) => {
@@ -344,7 +390,11 @@ impl Session {
                 self.evaluate(&mut fb);
             }
         }
-        fb.extend(self.save());
+        // A replay keeps its progress in memory: writing the whole transcript after each of its
+        // lines made `verify` quadratic in the report's size.
+        if !self.replaying() {
+            fb.extend(self.save());
+        }
         fb
     }
 
@@ -459,6 +509,17 @@ impl Session {
             },
         };
         let shown = dir.unwrap_or("~").to_owned();
+        // In `verify`'s sandbox the directory is looked up inside it, never on the grader's disk.
+        let target = if let (Some(_), Some(d)) = (self.fs.jail_root(), dir) {
+            let Ok(p) = self.fs.with_home(&self.workspace).resolve(&self.cwd, d) else {
+                entry.exit_code = 1;
+                fb.push(self.say(Tone::Warning, &Msg::OutsideWorkspace { dir: shown }));
+                return entry;
+            };
+            p
+        } else {
+            target
+        };
         match target.canonicalize() {
             Ok(real) if real.is_dir() => {
                 let ws = self
@@ -574,6 +635,7 @@ impl Session {
                         o.stdout
                     }
                     Err(e) => {
+                        self.note_engine_error(&e);
                         fb.push(self.say(Tone::Error, &crate::i18n::engine_error(&e)));
                         return None;
                     }
@@ -652,7 +714,13 @@ impl Session {
                 return vec![entry];
             }
         }
-        self.before = self.engine.state().ok();
+        // The states around the command are for explanations, which a replay does not give.
+        let explaining = self.explain && !self.replaying();
+        self.before = if explaining {
+            self.engine.state().ok()
+        } else {
+            None
+        };
         self.engine.set_workdir(&self.cwd);
         self.engine.set_env(&vars);
         let mut rec = Recording {
@@ -662,13 +730,18 @@ impl Session {
         let outcome = match self.engine.exec(&args, &mut rec) {
             Ok(o) => o,
             Err(e) => {
+                self.note_engine_error(&e);
                 fb.push(self.say(Tone::Error, &crate::i18n::engine_error(&e)));
                 Outcome::error(String::new(), 1)
             }
         };
         self.engine.set_env(&[]);
         let answers = rec.answers;
-        self.after = self.engine.state().ok();
+        self.after = if explaining {
+            self.engine.state().ok()
+        } else {
+            None
+        };
         entry.exit_code = outcome.exit_code;
         if !outcome.stdout.is_empty() || !outcome.stderr.is_empty() {
             fb.push(Feedback::Docker {
@@ -709,10 +782,15 @@ impl Session {
     /// The current step's verdict, or `None` without a current step.
     fn step_verdict(&mut self) -> Option<Verdict> {
         let state = self.facts_state();
+        self.verdict_in(&state)
+    }
+
+    /// The current step's verdict over an engine state already read.
+    fn verdict_in(&self, state: &EngineState) -> Option<Verdict> {
         let r = self.run.as_ref()?;
         let step = r.lab.steps.get(r.progress.current)?;
         let facts = Facts {
-            state: &state,
+            state,
             entries: &r.progress.entries,
             step_start: r.progress.step_start,
             workspace: &self.workspace,
@@ -733,14 +811,15 @@ impl Session {
 
     /// After a command: the step passes, or a known mistake is explained.
     fn evaluate(&mut self, fb: &mut Vec<Feedback>) {
-        let Some(verdict) = self.step_verdict() else {
+        // One read of the engine's state for the step's checks and its mistakes.
+        let state = self.facts_state();
+        let Some(verdict) = self.verdict_in(&state) else {
             return;
         };
         if verdict.ok {
             self.pass_step(fb, false);
             return;
         }
-        let state = self.facts_state();
         let lang = self.lang;
         let Some(r) = self.run.as_mut() else { return };
         let Some(step) = r.lab.steps.get(r.progress.current) else {
@@ -966,7 +1045,9 @@ impl Session {
         };
         self.workspace = dir.join("home");
         let _ = std::fs::create_dir_all(&self.workspace);
-        self.engine = self.opts.engine(dir.join("store"));
+        self.engine = self
+            .opts
+            .engine(dir.join("store"), self.fs.with_home(&self.workspace));
         self.cwd = self.workspace.join(&progress.cwd);
         if !self.cwd.is_dir() {
             self.cwd = self.workspace.clone();
@@ -1052,6 +1133,9 @@ impl Session {
             Tutor::Start(None) => vec![self.say(Tone::Hint, &Msg::StartUsage)],
             Tutor::Start(Some(id)) => {
                 entry.line.clear();
+                if let Some(fb) = self.refuse_lab_switch(&id) {
+                    return fb;
+                }
                 self.start_lab(&id, false)
             }
             Tutor::Reset => {
@@ -1108,6 +1192,24 @@ impl Session {
                 vec![self.say(Tone::Info, &Msg::Bye), Feedback::Quit]
             }
         }
+    }
+
+    /// In a replay, a `start` of another lab than the one being replayed: a section is bound to
+    /// its lab, so the replay stops there (and `verify` rejects the section).
+    fn refuse_lab_switch(&mut self, id: &str) -> Option<Vec<Feedback>> {
+        if !self.replaying() {
+            return None;
+        }
+        let from = self.run.as_ref().map(|r| r.lab.id.clone())?;
+        if from == id || self.opts.catalog.get(id).is_none() {
+            return None;
+        }
+        self.replay_failure
+            .get_or_insert(ReplayFailure::LabSwitched {
+                from,
+                to: id.to_owned(),
+            });
+        Some(Vec::new())
     }
 
     /// On a real engine, `reset` first offers to remove what the lab created (containers, images,

@@ -100,6 +100,29 @@ verify-replay-ok = Replay on a fresh simulated engine confirms the results: { $p
 verify-mismatch = Replay disagrees on step { $step }: the report says { $claimed }, the replay gives { $replayed }.
 verify-unreadable = Cannot read the report: { $error }
 verify-disclaimer = Note: a report is tamper-evident and reproducible, not forgery-proof.
+verify-student = Student: { $name } (as written in the report: a name is not authenticated).
+verify-lab-switched = Rejected: the transcript switches to lab { $to } inside this lab's section; a section is graded on its own lab only.
+path-refused = Refused in the replay's sandbox: { $path } { $reason ->
+        [device] is a device or kernel file (/dev, /proc, /sys).
+        [special-file] is a FIFO, socket or device.
+        [symlink-loop] goes through too many symbolic links.
+       *[other] cannot be mapped into the sandbox.
+    }
+verify-time-limit = Rejected: the replay did not finish within { $seconds } s (DOCKLAB_REPLAY_TIMEOUT sets the limit).
+verify-size-limit = Rejected: the replay wrote more than { $size } in its sandbox (DOCKLAB_REPLAY_MAX_BYTES sets the limit).
+verify-memory-limit = Rejected: the replay used more than { $size } of memory (DOCKLAB_REPLAY_MAX_MEMORY sets the limit).
+verify-replay-failed = Rejected: the replay could not run to its end: { $error }
+verify-result-differs = Replay disagrees on the result (score, total or completion), though on no step.
+gradebook-progress = Verified { $done }/{ $total } { $total ->
+        [one] report
+       *[other] reports
+    }
+gradebook-written = Gradebook written to { $path }: { $rows } { $rows ->
+        [one] row
+       *[other] rows
+    }, { $verified } verified, { $rejected } rejected.
+gradebook-no-dir = Cannot read the directory of reports { $path }: { $error }
+gradebook-write-failed = Cannot write the gradebook { $path }: { $error }
 docker-not-found = docklab cannot find the Docker command { $program }. Install Docker, give its path with --docker-bin, or use the simulated engine (docklab without --engine docker).
 daemon-not-running = The Docker daemon is not running{ $host ->
         [none] {""}

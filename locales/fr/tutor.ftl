@@ -114,6 +114,35 @@ verify-replay-ok = Le rejeu sur un moteur simulé neuf confirme les résultats :
 verify-mismatch = Le rejeu ne confirme pas l'étape { $step } : le rapport dit { $claimed }, le rejeu donne { $replayed }.
 verify-unreadable = Impossible de lire le rapport : { $error }
 verify-disclaimer = Remarque : un rapport est infalsifiable sans que cela se voie et reproductible, mais pas impossible à contrefaire.
+verify-student = Élève : { $name } (tel qu'écrit dans le rapport : un nom n'est pas authentifié).
+verify-lab-switched = Rejeté : la transcription passe à l'atelier { $to } dans la section de cet atelier ; une section n'est notée que sur son propre atelier.
+path-refused = Refusé dans le bac à sable du rejeu : { $path } { $reason ->
+        [device] est un périphérique ou un fichier du noyau (/dev, /proc, /sys).
+        [special-file] est un tube nommé (FIFO), une socket ou un périphérique.
+        [symlink-loop] passe par trop de liens symboliques.
+       *[other] ne peut pas être placé dans le bac à sable.
+    }
+verify-time-limit = Rejeté : le rejeu ne s'est pas terminé en { $seconds } s (DOCKLAB_REPLAY_TIMEOUT fixe la limite).
+verify-size-limit = Rejeté : le rejeu a écrit plus de { $size } dans son bac à sable (DOCKLAB_REPLAY_MAX_BYTES fixe la limite).
+verify-memory-limit = Rejeté : le rejeu a utilisé plus de { $size } de mémoire (DOCKLAB_REPLAY_MAX_MEMORY fixe la limite).
+verify-replay-failed = Rejeté : le rejeu n'a pas pu aller jusqu'au bout : { $error }
+verify-result-differs = Le rejeu ne confirme pas le résultat (score, total ou achèvement), sans désaccord sur une étape.
+gradebook-progress = { $done }/{ $total } { $total ->
+        [one] rapport vérifié
+       *[other] rapports vérifiés
+    }
+gradebook-written = Carnet de notes écrit dans { $path } : { $rows } { $rows ->
+        [one] ligne
+       *[other] lignes
+    }, { $verified } { $verified ->
+        [one] vérifiée
+       *[other] vérifiées
+    }, { $rejected } { $rejected ->
+        [one] rejetée
+       *[other] rejetées
+    }.
+gradebook-no-dir = Impossible de lire le répertoire de rapports { $path } : { $error }
+gradebook-write-failed = Impossible d'écrire le carnet de notes { $path } : { $error }
 docker-not-found = docklab ne trouve pas la commande Docker { $program }. Installez Docker, donnez son chemin avec --docker-bin, ou utilisez le moteur simulé (docklab sans --engine docker).
 daemon-not-running = Le démon Docker ne tourne pas{ $host ->
         [none] {""}

@@ -2,6 +2,7 @@
 //! lab checks read. Engines never print; they return an [`Outcome`].
 
 pub mod clock;
+pub mod fsroot;
 pub mod real;
 pub mod sim;
 mod state;
@@ -131,6 +132,9 @@ pub enum EngineError {
     /// A query's output was not what the CLI's JSON format promises.
     #[error("unexpected output from `docker {}`: {detail}", args.join(" "))]
     UnexpectedOutput { args: Vec<String>, detail: String },
+    /// A path the command named cannot be mapped into the replay's sandbox (`docklab verify`).
+    #[error("the path {} cannot be used in a replay", .0.path)]
+    PathRefused(fsroot::PathRefused),
     /// A captured command ran longer than the engine's time limit and was stopped.
     #[error("`docker {}` did not finish within {}s and was stopped", args.join(" "), after.as_secs())]
     DockerTimedOut {

@@ -209,6 +209,10 @@ pub fn engine_error(err: &crate::engine::EngineError) -> Msg {
             program: program.display().to_string(),
         },
         E::DaemonNotRunning { host } => Msg::DaemonNotRunning { host: host.clone() },
+        E::PathRefused(refused) => Msg::PathRefused {
+            path: crate::docker::reference::escape_controls(&refused.path).into_owned(),
+            reason: refused.reason.as_str().to_owned(),
+        },
         E::NotSimulated { command } => Msg::NotSimulated {
             command: command.clone(),
         },

@@ -15,3 +15,4 @@ mod real_engine;
 mod scenarios;
 mod support;
 mod tutor;
+mod verify;

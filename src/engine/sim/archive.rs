@@ -11,7 +11,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
 
 use super::{Ctx, Outcome};
 use crate::docker::cli::Invocation;
@@ -24,7 +23,7 @@ const MAX_NAME: usize = 4096;
 const MAX_METADATA: u64 = 8 << 20;
 
 /// `docker save [OPTIONS] IMAGE [IMAGE...]`
-pub(super) fn save(ctx: &mut Ctx<'_>, inv: &Invocation, cwd: &Path) -> Result<Outcome, StoreError> {
+pub(super) fn save(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
     if inv.args.is_empty() {
         return Ok(super::usage_error(inv, "requires at least 1 argument"));
     }
@@ -87,7 +86,9 @@ pub(super) fn save(ctx: &mut Ctx<'_>, inv: &Invocation, cwd: &Path) -> Result<Ou
             None => images.push((id, tags)),
         }
     }
-    let path = cwd.join(output);
+    let Ok(path) = ctx.path_for_write(output) else {
+        return Ok(Outcome::error(String::new(), 1));
+    };
     let io_err = |e: std::io::Error| StoreError::Io {
         path: path.clone(),
         source: e,
@@ -217,14 +218,16 @@ fn resolve_link(link: &str, target: &str) -> Option<String> {
 }
 
 /// `docker load [OPTIONS]`
-pub(super) fn load(ctx: &mut Ctx<'_>, inv: &Invocation, cwd: &Path) -> Result<Outcome, StoreError> {
+pub(super) fn load(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
     let Some(input) = inv.flags.value("input") else {
         return Ok(Outcome::error(
             "docklab: reading the archive from standard input is not simulated; use -i FILE\n",
             1,
         ));
     };
-    let path = cwd.join(input);
+    let Ok(path) = ctx.path(input) else {
+        return Ok(Outcome::error(String::new(), 1));
+    };
     // A FIFO or a device would block or never end: only a regular file is opened.
     let mut file = match crate::regular_file::open(&path) {
         Ok(f) => f,

@@ -236,7 +236,9 @@ pub(super) fn build_with(
                 .to_owned(),
         );
     }
-    let root = cwd.join(context_arg);
+    let Ok(root) = ctx.path(context_arg) else {
+        return fail(String::new());
+    };
     if !root.is_dir() {
         return fail(if legacy {
             format!("unable to prepare context: path {context_arg:?} not found\n")
@@ -279,16 +281,26 @@ pub(super) fn build_with(
             )
         }
         Some(f) => {
-            let p = cwd.join(f);
+            let Ok(p) = ctx.path(f) else {
+                return fail(String::new());
+            };
             let name = Path::new(f)
                 .file_name()
                 .map_or_else(|| f.to_owned(), |n| n.to_string_lossy().into_owned());
             (p, name)
         }
-        None => (root.join("Dockerfile"), "Dockerfile".to_owned()),
+        None => {
+            let Ok(p) = ctx.path_in(&root, "Dockerfile") else {
+                return fail(String::new());
+            };
+            (p, "Dockerfile".to_owned())
+        }
     };
     let df_path = if legacy {
-        match legacy_dockerfile(cwd, context_arg, file_flag) {
+        // The client's own lookup, over the paths already mapped (the same ones for a student;
+        // inside the sandbox for `verify`).
+        let mapped_file = file_flag.map(|_| df_path.to_string_lossy().into_owned());
+        match legacy_dockerfile(cwd, &root.to_string_lossy(), mapped_file.as_deref()) {
             Ok(p) => p,
             Err(e) => return fail(format!("unable to prepare context: {e}\n")),
         }
@@ -306,7 +318,9 @@ pub(super) fn build_with(
             }
         }
     }
-    let ignore_path = root.join(".dockerignore");
+    let Ok(ignore_path) = ctx.path_in(&root, ".dockerignore") else {
+        return fail(String::new());
+    };
     let ignore_text = match regular_file::read(&ignore_path, MAX_DOCKERIGNORE_BYTES) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(regular_file::ReadError::Io(_)) => String::new(),

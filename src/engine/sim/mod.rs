@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+use super::fsroot::{FsRoot, PathRefused};
 use super::{Clock, Engine, EngineError, EngineState, Interaction, Outcome};
 use crate::docker::api::{ApiVersion, ClientEnv};
 use crate::docker::cli::{self, CommandId, Invocation, Parsed};
@@ -35,6 +36,10 @@ pub struct SimEngine {
     workdir: Option<PathBuf>,
     /// Variables set before `docker` (`DOCKER_BUILDKIT=0`), over docklab's own environment.
     env: Vec<(String, String)>,
+    /// Where the paths commands name land on disk (the identity, or `verify`'s sandbox).
+    fs: FsRoot,
+    /// The path the last command could not map, if any (set inside `with_ctx`).
+    refused: std::cell::RefCell<Option<PathRefused>>,
 }
 
 impl SimEngine {
@@ -58,7 +63,16 @@ impl SimEngine {
             seed,
             workdir: None,
             env: Vec::new(),
+            fs: FsRoot::host(),
+            refused: std::cell::RefCell::new(None),
         }
+    }
+
+    /// The same engine with the paths of commands mapped by `fs`.
+    #[must_use]
+    pub fn with_fs(mut self, fs: FsRoot) -> SimEngine {
+        self.fs = fs;
+        self
     }
 
     /// How long to wait for another process's lock before giving up.
@@ -69,7 +83,13 @@ impl SimEngine {
     }
 
     fn open(&self) -> Result<Store, StoreError> {
-        Store::open(&self.root, self.lock_wait)
+        let store = Store::open(&self.root, self.lock_wait)?;
+        // A sandbox's store is removed after the replay: syncing it to the disk buys nothing.
+        Ok(if self.fs.jail_root().is_some() {
+            store.without_fsync()
+        } else {
+            store
+        })
     }
 
     /// Runs `f` over the loaded state; saves it when `f` changed it.
@@ -91,8 +111,15 @@ impl SimEngine {
                 .clone()
                 .unwrap_or_else(|| std::env::current_dir().unwrap_or_default()),
             env: &self.env,
+            fs: &self.fs,
+            refused: None,
         };
         let out = f(&mut ctx)?;
+        if let Some(refused) = ctx.refused.take() {
+            // The command failed as a whole: nothing it may have changed is kept.
+            *self.refused.borrow_mut() = Some(refused);
+            return Ok(out);
+        }
         if ctx.changed {
             ctx.state.number_new_images();
             store.save_state(&ctx.state)?;
@@ -147,6 +174,9 @@ impl Engine for SimEngine {
             });
         }
         let mut out = self.with_ctx(|ctx| dispatch(ctx, &inv, io))?;
+        if let Some(refused) = self.refused.borrow_mut().take() {
+            return Err(EngineError::PathRefused(refused));
+        }
         out.stdout.insert_str(0, &inv.notices);
         Ok(out)
     }
@@ -193,14 +223,8 @@ fn dispatch(
         C::Version => Ok(system::version(&ctx.api())),
         C::BuilderPrune => system::builder_prune(ctx, inv, io),
         C::Build => build::build(ctx, inv),
-        C::Save => {
-            let cwd = ctx.cwd.clone();
-            archive::save(ctx, inv, &cwd)
-        }
-        C::Load => {
-            let cwd = ctx.cwd.clone();
-            archive::load(ctx, inv, &cwd)
-        }
+        C::Save => archive::save(ctx, inv),
+        C::Load => archive::load(ctx, inv),
         // Answered by `exec` before the store is opened.
         C::Push | C::NotSimulated => Ok(Outcome::default()),
     }
@@ -220,12 +244,37 @@ pub(crate) struct Ctx<'s> {
     cwd: PathBuf,
     /// Variables set before `docker` for this engine.
     env: &'s [(String, String)],
+    /// Where the paths the command names land on disk.
+    fs: &'s FsRoot,
+    /// A path that could not be mapped: the command fails and nothing it changed is saved.
+    refused: Option<PathRefused>,
 }
 
 impl Ctx<'_> {
     /// A variable as the command sees it: set before `docker`, else docklab's environment.
     fn var(&self, name: &str) -> Option<String> {
         lookup_var(self.env, name)
+    }
+
+    /// The file on disk a path named in the command stands for. A refusal is remembered (the
+    /// whole command then fails with it) and also returned, for the command to stop at.
+    fn path(&mut self, name: &str) -> Result<PathBuf, PathRefused> {
+        let cwd = self.cwd.clone();
+        self.path_in(&cwd, name)
+    }
+
+    /// [`Ctx::path`] relative to `dir` (on disk) rather than the working directory.
+    fn path_in(&mut self, dir: &std::path::Path, name: &str) -> Result<PathBuf, PathRefused> {
+        self.fs.resolve(dir, name).inspect_err(|e| {
+            self.refused = Some(e.clone());
+        })
+    }
+
+    /// [`Ctx::path`] for a file the command creates ([`FsRoot::resolve_for_write`]).
+    fn path_for_write(&mut self, name: &str) -> Result<PathBuf, PathRefused> {
+        self.fs.resolve_for_write(&self.cwd, name).inspect_err(|e| {
+            self.refused = Some(e.clone());
+        })
     }
 
     /// The API version the client speaks for this command (`DOCKER_API_VERSION`).
