@@ -7,8 +7,10 @@ use std::thread::sleep;
 use std::time::Duration;
 
 use crate::docker::units::human_size4;
-use crate::engine::{Outcome, PullEvent};
-use crate::feedback::{Feedback, Tone};
+use crate::engine::{EngineState, ImageState, Outcome, PullEvent};
+use crate::feedback::{CommandRole, Feedback, Tone};
+use crate::i18n::{tr, Lang, Msg};
+use crate::lab::check::Why;
 use crate::session::PromptInfo;
 
 /// Prints an outcome: stdout then stderr, animating pulls when that stream is a terminal.
@@ -228,38 +230,33 @@ impl Ui {
         paint(self.colour, code, text)
     }
 
-    pub fn print(&self, feedback: &[Feedback]) {
+    /// Prints the session's answer, translated into `lang`.
+    pub fn print(&self, lang: Lang, feedback: &[Feedback]) {
         let mut out = std::io::stdout().lock();
         for f in feedback {
             match f {
-                Feedback::Docker {
-                    stdout,
-                    stderr,
-                    pulls,
-                    build,
-                } => {
+                Feedback::Docker(outcome) => {
                     drop(out);
-                    let outcome = Outcome {
-                        stdout: stdout.clone(),
-                        stderr: stderr.clone(),
-                        exit_code: 0,
-                        pulls: pulls.clone(),
-                        build: build.clone(),
-                    };
                     print_outcome(
-                        &outcome,
+                        outcome,
                         io::stdout().is_terminal(),
                         io::stderr().is_terminal(),
                     );
                     out = std::io::stdout().lock();
                 }
-                Feedback::Picture { plain, rich } => {
+                Feedback::Layers(p) => {
+                    let focus = p
+                        .focus
+                        .as_deref()
+                        .and_then(|id| p.state.images.iter().find(|i| i.id == id));
+                    let (plain, rich) = picture(lang, &p.state, focus);
                     let _ = out.write_all(if self.colour { rich } else { plain }.as_bytes());
                 }
-                Feedback::Tutor { tone, text } => {
-                    let _ = writeln!(out, "{}", self.render(*tone, text));
+                other => {
+                    for (tone, text) in lines(lang, other) {
+                        let _ = writeln!(out, "{}", self.render(tone, &text));
+                    }
                 }
-                Feedback::Quit => {}
             }
         }
         let _ = out.flush();
@@ -282,6 +279,96 @@ impl Ui {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{}", paint(self.colour, "1;31", text));
     }
+}
+
+/// The lines one feedback prints, translated into `lang`, each with its tone. Docker's output
+/// and the layer picture are not tutor lines: they give none.
+pub fn lines(lang: Lang, feedback: &Feedback) -> Vec<(Tone, String)> {
+    match feedback {
+        Feedback::Tutor { tone, msg } => vec![(*tone, tr(lang, msg))],
+        Feedback::Lab { tone, text } => vec![(*tone, text.clone())],
+        Feedback::Command { role, line } => vec![match role {
+            CommandRole::Solution => (Tone::Plain, format!("    {line}")),
+            CommandRole::Skipped => (Tone::Hint, format!("$ {line}")),
+            CommandRole::Cleanup => (Tone::Plain, format!("  {line}")),
+        }],
+        Feedback::Missing(why) => why_lines(lang, why)
+            .into_iter()
+            .map(|l| (Tone::Warning, format!("  - {l}")))
+            .collect(),
+        Feedback::Engine(e) => vec![(Tone::Error, tr(lang, &crate::i18n::engine_error(e)))],
+        Feedback::Docker(_) | Feedback::Layers(_) | Feedback::Quit => Vec::new(),
+    }
+}
+
+/// What unmet checks say, one line each, in `lang`: every failing check of an `all`, the
+/// alternatives of an `any` indented under its header.
+pub fn why_lines(lang: Lang, why: &Why) -> Vec<String> {
+    let mut out = Vec::new();
+    push_why(lang, why, &mut out);
+    out
+}
+
+fn push_why(lang: Lang, why: &Why, out: &mut Vec<String>) {
+    match why {
+        Why::Msg(m) => out.push(tr(lang, m)),
+        Why::All(ws) => {
+            for w in ws {
+                push_why(lang, w, out);
+            }
+        }
+        Why::Any(ws) => {
+            out.push(tr(lang, &Msg::AnyFail));
+            for w in ws {
+                out.extend(why_lines(lang, w).into_iter().map(|l| format!("  · {l}")));
+            }
+        }
+        Why::Not(w) => {
+            let inner = why_lines(lang, w);
+            out.push(tr(
+                lang,
+                &Msg::NotFail {
+                    inner: inner.join(" "),
+                },
+            ));
+        }
+    }
+}
+
+/// The layer picture in `lang`, plain and rich; 80 columns unless `COLUMNS` says otherwise.
+pub fn picture(lang: Lang, state: &EngineState, focus: Option<&ImageState>) -> (String, String) {
+    use crate::layers::picture::{render, summary, Labels, Style};
+    let s = summary(state, focus);
+    let running = |n: usize| tr(lang, &Msg::LayersRunning { n: n as i64 });
+    let stopped = |n: usize| tr(lang, &Msg::LayersStopped { n: n as i64 });
+    let labels = Labels {
+        heading: vec![
+            tr(
+                lang,
+                &Msg::LayersSummary {
+                    images: s.images as i64,
+                    layers: s.layers as i64,
+                    shared: s.shared as i64,
+                },
+            ),
+            tr(
+                lang,
+                &Msg::LayersDisk {
+                    size: human_size4(s.disk as f64),
+                    naive: human_size4(s.naive as f64),
+                },
+            ),
+        ],
+        dangling: tr(lang, &Msg::LayersDangling),
+        running: &running,
+        stopped: &stopped,
+        empty: tr(lang, &Msg::LayersEmpty),
+    };
+    let width = width();
+    (
+        render(state, focus, &labels, Style::PLAIN, width),
+        render(state, focus, &labels, Style::RICH, width),
+    )
 }
 
 #[cfg(test)]

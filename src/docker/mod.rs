@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod cli;
+pub(crate) mod errors;
 pub mod help;
 pub mod json;
 pub mod reference;
