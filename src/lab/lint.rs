@@ -101,50 +101,20 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// The top-level keys of a lab (serde: [`Lab`]).
-pub const LAB_KEYS: &[&str] = &["format_version", "id", "title", "intro", "start", "step"];
-/// The keys of `[start]` (serde: [`super::Start`]).
-pub const START_KEYS: &[&str] = &["images"];
-/// The keys of a `[[step]]` (serde: [`super::Step`]).
-pub const STEP_KEYS: &[&str] = &[
-    "id", "title", "text", "hints", "solution", "check", "mistake", "forbid",
-];
-/// The keys of a `[[step.mistake]]`.
-pub const MISTAKE_KEYS: &[&str] = &["id", "when", "explain"];
-/// The keys of a `[[step.forbid]]`.
-pub const FORBID_KEYS: &[&str] = &["command", "explain"];
-/// The languages of a text.
-pub const TEXT_KEYS: &[&str] = &["fr", "en"];
-/// Every check kind (serde: [`super::Check`]).
-pub const CHECK_KINDS: &[&str] = &[
-    "image_present",
-    "image_absent",
-    "same_image",
-    "image_count",
-    "layer_count",
-    "shared_layers",
-    "image_config",
-    "base_image",
-    "container_running",
-    "container_exists",
-    "file_exists",
-    "file_contains",
-    "command_ran",
-    "build_cache_empty",
-    "all",
-    "any",
-    "not",
-];
-const BOUNDS: &[&str] = &["equals", "at_least", "at_most"];
-const IMAGE_COUNT_KEYS: &[&str] = &["dangling", "equals", "at_least", "at_most"];
-const LAYER_COUNT_KEYS: &[&str] = &["image", "equals", "at_least", "at_most"];
-const SHARED_LAYERS_KEYS: &[&str] = &["images", "equals", "at_least", "at_most"];
-const IMAGE_CONFIG_KEYS: &[&str] = &["image", "cmd", "env", "exposes", "label", "label_value"];
-const BASE_IMAGE_KEYS: &[&str] = &["image", "base"];
-const FILE_CONTAINS_KEYS: &[&str] = &["path", "text"];
-const COMMAND_RAN_KEYS: &[&str] = &["command", "status", "scope"];
-const STATUSES: &[&str] = &["success", "failure", "any"];
-const SCOPES: &[&str] = &["step", "lab", "last"];
+// The key names come from the serde types themselves (see `keys`): one schema, no copy here.
+use super::check::{
+    BaseImage, Bounds, CommandRan, FileContains, ImageConfig, ImageCount, LayerCount, Scope,
+    SharedLayers, Status,
+};
+use super::{Check, Forbid, Mistake, Start, Step, Text};
+use keys::names;
+
+mod keys;
+
+/// Every check kind, as a lab spells it (serde: [`super::Check`]).
+pub fn check_kinds() -> &'static [&'static str] {
+    names::<Check>()
+}
 
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
@@ -368,7 +338,7 @@ impl Linter<'_> {
         let Some(keys) = self.table_for_text(v, path) else {
             return;
         };
-        for lang in TEXT_KEYS {
+        for lang in names::<Text>() {
             let p = join(path, lang);
             match keys.get(lang) {
                 None => self.error(
@@ -406,7 +376,7 @@ impl Linter<'_> {
             self.wrong_type(v, path, "text");
             return None;
         };
-        Some(self.keys(t, v.span(), path, TEXT_KEYS, &[]))
+        Some(self.keys(t, v.span(), path, names::<Text>(), &[]))
     }
 
     fn texts(&mut self, v: &Value<'_>, path: &str) {
@@ -472,7 +442,7 @@ impl Linter<'_> {
 
     fn bounds(&mut self, v: &Value<'_>, keys: &BTreeMap<&'static str, &Value<'_>>, path: &str) {
         let mut any = false;
-        for b in BOUNDS {
+        for b in names::<Bounds>() {
             if let Some(n) = keys.get(b) {
                 any = true;
                 self.count(n, &join(path, b));
@@ -514,7 +484,7 @@ impl Linter<'_> {
                         keys: t.len() as i64,
                     },
                     Msg::LintExpected {
-                        list: quoted(CHECK_KINDS),
+                        list: quoted(check_kinds()),
                     },
                 ],
             );
@@ -547,7 +517,7 @@ impl Linter<'_> {
                     }
                 }
                 "image_count" => {
-                    if let Some(keys) = self.table(arg, &p, IMAGE_COUNT_KEYS, &[]) {
+                    if let Some(keys) = self.table(arg, &p, names::<ImageCount>(), &[]) {
                         if let Some(d) = keys.get("dangling") {
                             self.boolean(d, &join(&p, "dangling"));
                         }
@@ -555,7 +525,7 @@ impl Linter<'_> {
                     }
                 }
                 "layer_count" => {
-                    if let Some(keys) = self.table(arg, &p, LAYER_COUNT_KEYS, &["image"]) {
+                    if let Some(keys) = self.table(arg, &p, names::<LayerCount>(), &["image"]) {
                         if let Some(i) = keys.get("image") {
                             self.reference(i, &join(&p, "image"));
                         }
@@ -563,7 +533,7 @@ impl Linter<'_> {
                     }
                 }
                 "shared_layers" => {
-                    if let Some(keys) = self.table(arg, &p, SHARED_LAYERS_KEYS, &["images"]) {
+                    if let Some(keys) = self.table(arg, &p, names::<SharedLayers>(), &["images"]) {
                         if let Some(images) = keys.get("images") {
                             let ip = join(&p, "images");
                             if let Some(items) = self.array(images, &ip) {
@@ -586,7 +556,7 @@ impl Linter<'_> {
                     }
                 }
                 "image_config" => {
-                    if let Some(keys) = self.table(arg, &p, IMAGE_CONFIG_KEYS, &["image"]) {
+                    if let Some(keys) = self.table(arg, &p, names::<ImageConfig>(), &["image"]) {
                         for (key, val) in &keys {
                             let kp = join(&p, key);
                             match *key {
@@ -608,7 +578,9 @@ impl Linter<'_> {
                     }
                 }
                 "base_image" => {
-                    if let Some(keys) = self.table(arg, &p, BASE_IMAGE_KEYS, BASE_IMAGE_KEYS) {
+                    if let Some(keys) =
+                        self.table(arg, &p, names::<BaseImage>(), names::<BaseImage>())
+                    {
                         for (key, val) in keys {
                             self.reference(val, &join(&p, key));
                         }
@@ -618,7 +590,8 @@ impl Linter<'_> {
                     self.workspace_path(arg, &p);
                 }
                 "file_contains" => {
-                    if let Some(keys) = self.table(arg, &p, FILE_CONTAINS_KEYS, FILE_CONTAINS_KEYS)
+                    if let Some(keys) =
+                        self.table(arg, &p, names::<FileContains>(), names::<FileContains>())
                     {
                         if let Some(path_v) = keys.get("path") {
                             self.workspace_path(path_v, &join(&p, "path"));
@@ -629,15 +602,15 @@ impl Linter<'_> {
                     }
                 }
                 "command_ran" => {
-                    if let Some(keys) = self.table(arg, &p, COMMAND_RAN_KEYS, &["command"]) {
+                    if let Some(keys) = self.table(arg, &p, names::<CommandRan>(), &["command"]) {
                         if let Some(c) = keys.get("command") {
                             self.pattern(c, &join(&p, "command"));
                         }
                         if let Some(s) = keys.get("status") {
-                            self.one_of(s, &join(&p, "status"), STATUSES);
+                            self.one_of(s, &join(&p, "status"), names::<Status>());
                         }
                         if let Some(s) = keys.get("scope") {
-                            self.one_of(s, &join(&p, "scope"), SCOPES);
+                            self.one_of(s, &join(&p, "scope"), names::<Scope>());
                         }
                     }
                 }
@@ -659,7 +632,7 @@ impl Linter<'_> {
                         kind: other.to_owned(),
                     },
                     other,
-                    CHECK_KINDS,
+                    check_kinds(),
                 ),
             }
         }
@@ -713,7 +686,7 @@ impl Linter<'_> {
     }
 
     fn start(&mut self, v: &Value<'_>) {
-        let Some(keys) = self.table(v, "start", START_KEYS, &[]) else {
+        let Some(keys) = self.table(v, "start", names::<Start>(), &[]) else {
             return;
         };
         let Some(images) = keys.get("images") else {
@@ -763,7 +736,7 @@ impl Linter<'_> {
         let Some(keys) = self.table(
             v,
             &path,
-            STEP_KEYS,
+            names::<Step>(),
             &["id", "title", "text", "solution", "check"],
         ) else {
             return;
@@ -826,7 +799,8 @@ impl Linter<'_> {
             if let Some(items) = self.array(m, &p) {
                 for (j, item) in items.iter().enumerate() {
                     let mp = format!("{p}[{j}]");
-                    if let Some(mk) = self.table(item, &mp, MISTAKE_KEYS, MISTAKE_KEYS) {
+                    if let Some(mk) = self.table(item, &mp, names::<Mistake>(), names::<Mistake>())
+                    {
                         if let Some(id) = mk.get("id") {
                             self.string(id, &join(&mp, "id"));
                         }
@@ -845,7 +819,7 @@ impl Linter<'_> {
             if let Some(items) = self.array(f, &p) {
                 for (j, item) in items.iter().enumerate() {
                     let fp = format!("{p}[{j}]");
-                    if let Some(fk) = self.table(item, &fp, FORBID_KEYS, FORBID_KEYS) {
+                    if let Some(fk) = self.table(item, &fp, names::<Forbid>(), names::<Forbid>()) {
                         if let Some(c) = fk.get("command") {
                             self.pattern(c, &join(&fp, "command"));
                         }
@@ -863,7 +837,7 @@ impl Linter<'_> {
             root.get_ref(),
             0..0,
             "",
-            LAB_KEYS,
+            names::<Lab>(),
             &["format_version", "id", "title", "intro", "step"],
         );
         if let Some(v) = keys.get("format_version") {

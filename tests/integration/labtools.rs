@@ -322,7 +322,7 @@ fn guide_blocks() -> Vec<(usize, String)> {
 #[test]
 fn every_toml_example_of_the_guide_lints_and_complete_labs_are_solvable() {
     let blocks = guide_blocks();
-    for kind in docklab::lab::lint::CHECK_KINDS {
+    for kind in docklab::lab::lint::check_kinds() {
         let n = blocks
             .iter()
             .filter(|(_, b)| b.contains(&format!("{{ {kind} = ")))
