@@ -1221,32 +1221,6 @@ impl Session {
     }
 }
 
-/// Docker's subcommands, for did-you-mean and completion.
-pub const DOCKER_COMMANDS: &[&str] = &[
-    "build",
-    "builder",
-    "container",
-    "create",
-    "history",
-    "image",
-    "images",
-    "info",
-    "inspect",
-    "load",
-    "ps",
-    "pull",
-    "push",
-    "rm",
-    "rmi",
-    "run",
-    "save",
-    "start",
-    "stop",
-    "system",
-    "tag",
-    "version",
-];
-
 /// A suggestion for a failed Docker command: a mistyped subcommand or image name.
 fn did_you_mean(args: &[String], outcome: &Outcome) -> Option<String> {
     use crate::docker::errors::DockerError;
@@ -1254,8 +1228,9 @@ fn did_you_mean(args: &[String], outcome: &Outcome) -> Option<String> {
     let unknown_command = DockerError::recognise(&outcome.stderr)
         .iter()
         .any(|e| matches!(e, DockerError::UnknownCommand { group: None, word } if word == first));
-    if unknown_command && !DOCKER_COMMANDS.contains(&first.as_str()) {
-        let s = crate::lab::closest(first, DOCKER_COMMANDS.iter().copied())?;
+    let commands = crate::docker::help::simulated_words();
+    if unknown_command && !commands.contains(&first.as_str()) {
+        let s = crate::lab::closest(first, commands.iter().copied())?;
         let mut fixed = args.to_vec();
         s.clone_into(&mut fixed[0]);
         return Some(format!("docker {}", fixed.join(" ")));
