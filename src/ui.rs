@@ -14,7 +14,7 @@ use crate::lab::check::Why;
 use crate::session::PromptInfo;
 
 /// Prints an outcome: stdout then stderr, animating pulls when that stream is a terminal.
-pub fn print_outcome(outcome: &Outcome, stdout_tty: bool, stderr_tty: bool) {
+pub(crate) fn print_outcome(outcome: &Outcome, stdout_tty: bool, stderr_tty: bool) {
     if let (Some(trace), true) = (&outcome.build, stderr_tty) {
         let width = width();
         let mut err = io::stderr().lock();
@@ -61,7 +61,7 @@ fn is_layer_line(line: &str) -> bool {
 
 /// Writes `text`, replacing each pull's layer lines by an animation that ends as Docker's
 /// terminal output ends: one line per layer, `Already exists` or `Pull complete`.
-pub fn animate(
+pub(crate) fn animate(
     out: &mut dyn Write,
     text: &str,
     pulls: &[PullEvent],
@@ -135,7 +135,7 @@ fn draw_layers(out: &mut dyn Write, pull: &PullEvent, width: usize) -> io::Resul
 
 /// `BuildKit`'s compact terminal view, redrawn as the steps complete one after the other and ending
 /// on buildx's final screen (`[+] Building 9.7s (10/10) FINISHED`).
-pub fn animate_build(
+pub(crate) fn animate_build(
     out: &mut dyn Write,
     trace: &crate::build::progress::Trace,
     width: usize,
@@ -186,7 +186,7 @@ pub struct Ui {
 }
 
 /// Colour only on a terminal and without `NO_COLOR` (any non-empty value).
-pub fn colour_enabled() -> bool {
+pub(crate) fn colour_enabled() -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     !no_color && std::io::stdout().is_terminal()
 }
@@ -303,7 +303,7 @@ pub fn lines(lang: Lang, feedback: &Feedback) -> Vec<(Tone, String)> {
 
 /// What unmet checks say, one line each, in `lang`: every failing check of an `all`, the
 /// alternatives of an `any` indented under its header.
-pub fn why_lines(lang: Lang, why: &Why) -> Vec<String> {
+pub(crate) fn why_lines(lang: Lang, why: &Why) -> Vec<String> {
     let mut out = Vec::new();
     push_why(lang, why, &mut out);
     out

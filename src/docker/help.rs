@@ -294,10 +294,6 @@ impl CommandSpec {
             None => "",
         }
     }
-
-    pub fn find_flag(&self, long: &str) -> Option<&'static FlagSpec> {
-        self.flags.iter().find(|f| f.long == long)
-    }
 }
 
 /// A command that only groups others (`docker image`); bare, it prints its help on stderr.

@@ -17,7 +17,7 @@ use crate::transcript::EntryKind;
 
 /// A solution line that exited with a non-zero status.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FailedLine {
+pub(crate) struct FailedLine {
     pub line: String,
     pub exit_code: i32,
     /// What was said about the failure, if anything.
@@ -27,14 +27,14 @@ pub struct FailedLine {
 /// What a failed line said: Docker's own first line of standard error (English, as Docker
 /// prints it), or the tutor's message (translated when printed).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Said {
+pub(crate) enum Said {
     Docker(String),
     Tutor(Msg),
 }
 
 /// The result of one step.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StepResult {
+pub(crate) enum StepResult {
     /// Fails before its solution, passes after its last line.
     Ok,
     /// Its checks already pass before its solution runs.
@@ -55,7 +55,7 @@ pub enum StepResult {
 
 /// The result of one lab.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LabTrial {
+pub(crate) struct LabTrial {
     /// What went wrong while preparing the start state.
     pub start_errors: Vec<Msg>,
     /// Step id → result, in order.
@@ -84,7 +84,13 @@ impl Interaction for Queue {
 }
 
 /// Runs `lab` on a fresh engine whose data lives in `home` (empty, temporary).
-pub fn run(lab: &Lab, home: &Path, clock: Clock, lang: Lang, engine: EngineChoice) -> LabTrial {
+pub(crate) fn run(
+    lab: &Lab,
+    home: &Path,
+    clock: Clock,
+    lang: Lang,
+    engine: EngineChoice,
+) -> LabTrial {
     let mut session = Session::new(SessionOptions {
         home: home.to_path_buf(),
         clock,
