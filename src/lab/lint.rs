@@ -101,13 +101,14 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-// The key names come from the serde types themselves (see `keys`): one schema, no copy here.
+// The key names, and which are required, come from the serde types themselves (see `keys`):
+// one schema, no copy here.
 use super::check::{
     BaseImage, Bounds, CommandRan, FileContains, ImageConfig, ImageCount, LayerCount, Scope,
     SharedLayers, Status,
 };
 use super::{Check, Forbid, Mistake, Start, Step, Text};
-use keys::names;
+use keys::{names, required};
 
 mod keys;
 
@@ -376,6 +377,7 @@ impl Linter<'_> {
             self.wrong_type(v, path, "text");
             return None;
         };
+        // A missing language is said by `text` (missing-translation), not as a missing key.
         Some(self.keys(t, v.span(), path, names::<Text>(), &[]))
     }
 
@@ -517,7 +519,9 @@ impl Linter<'_> {
                     }
                 }
                 "image_count" => {
-                    if let Some(keys) = self.table(arg, &p, names::<ImageCount>(), &[]) {
+                    if let Some(keys) =
+                        self.table(arg, &p, names::<ImageCount>(), &required::<ImageCount>())
+                    {
                         if let Some(d) = keys.get("dangling") {
                             self.boolean(d, &join(&p, "dangling"));
                         }
@@ -525,7 +529,9 @@ impl Linter<'_> {
                     }
                 }
                 "layer_count" => {
-                    if let Some(keys) = self.table(arg, &p, names::<LayerCount>(), &["image"]) {
+                    if let Some(keys) =
+                        self.table(arg, &p, names::<LayerCount>(), &required::<LayerCount>())
+                    {
                         if let Some(i) = keys.get("image") {
                             self.reference(i, &join(&p, "image"));
                         }
@@ -533,7 +539,12 @@ impl Linter<'_> {
                     }
                 }
                 "shared_layers" => {
-                    if let Some(keys) = self.table(arg, &p, names::<SharedLayers>(), &["images"]) {
+                    if let Some(keys) = self.table(
+                        arg,
+                        &p,
+                        names::<SharedLayers>(),
+                        &required::<SharedLayers>(),
+                    ) {
                         if let Some(images) = keys.get("images") {
                             let ip = join(&p, "images");
                             if let Some(items) = self.array(images, &ip) {
@@ -556,7 +567,9 @@ impl Linter<'_> {
                     }
                 }
                 "image_config" => {
-                    if let Some(keys) = self.table(arg, &p, names::<ImageConfig>(), &["image"]) {
+                    if let Some(keys) =
+                        self.table(arg, &p, names::<ImageConfig>(), &required::<ImageConfig>())
+                    {
                         for (key, val) in &keys {
                             let kp = join(&p, key);
                             match *key {
@@ -579,7 +592,7 @@ impl Linter<'_> {
                 }
                 "base_image" => {
                     if let Some(keys) =
-                        self.table(arg, &p, names::<BaseImage>(), names::<BaseImage>())
+                        self.table(arg, &p, names::<BaseImage>(), &required::<BaseImage>())
                     {
                         for (key, val) in keys {
                             self.reference(val, &join(&p, key));
@@ -590,9 +603,12 @@ impl Linter<'_> {
                     self.workspace_path(arg, &p);
                 }
                 "file_contains" => {
-                    if let Some(keys) =
-                        self.table(arg, &p, names::<FileContains>(), names::<FileContains>())
-                    {
+                    if let Some(keys) = self.table(
+                        arg,
+                        &p,
+                        names::<FileContains>(),
+                        &required::<FileContains>(),
+                    ) {
                         if let Some(path_v) = keys.get("path") {
                             self.workspace_path(path_v, &join(&p, "path"));
                         }
@@ -602,7 +618,9 @@ impl Linter<'_> {
                     }
                 }
                 "command_ran" => {
-                    if let Some(keys) = self.table(arg, &p, names::<CommandRan>(), &["command"]) {
+                    if let Some(keys) =
+                        self.table(arg, &p, names::<CommandRan>(), &required::<CommandRan>())
+                    {
                         if let Some(c) = keys.get("command") {
                             self.pattern(c, &join(&p, "command"));
                         }
@@ -686,7 +704,7 @@ impl Linter<'_> {
     }
 
     fn start(&mut self, v: &Value<'_>) {
-        let Some(keys) = self.table(v, "start", names::<Start>(), &[]) else {
+        let Some(keys) = self.table(v, "start", names::<Start>(), &required::<Start>()) else {
             return;
         };
         let Some(images) = keys.get("images") else {
@@ -733,12 +751,7 @@ impl Linter<'_> {
 
     fn step(&mut self, v: &Value<'_>, i: usize, ids: &mut BTreeMap<String, usize>) {
         let path = format!("step[{i}]");
-        let Some(keys) = self.table(
-            v,
-            &path,
-            names::<Step>(),
-            &["id", "title", "text", "solution", "check"],
-        ) else {
+        let Some(keys) = self.table(v, &path, names::<Step>(), &required::<Step>()) else {
             return;
         };
         if let Some(id) = keys.get("id") {
@@ -799,7 +812,8 @@ impl Linter<'_> {
             if let Some(items) = self.array(m, &p) {
                 for (j, item) in items.iter().enumerate() {
                     let mp = format!("{p}[{j}]");
-                    if let Some(mk) = self.table(item, &mp, names::<Mistake>(), names::<Mistake>())
+                    if let Some(mk) =
+                        self.table(item, &mp, names::<Mistake>(), &required::<Mistake>())
                     {
                         if let Some(id) = mk.get("id") {
                             self.string(id, &join(&mp, "id"));
@@ -819,7 +833,9 @@ impl Linter<'_> {
             if let Some(items) = self.array(f, &p) {
                 for (j, item) in items.iter().enumerate() {
                     let fp = format!("{p}[{j}]");
-                    if let Some(fk) = self.table(item, &fp, names::<Forbid>(), names::<Forbid>()) {
+                    if let Some(fk) =
+                        self.table(item, &fp, names::<Forbid>(), &required::<Forbid>())
+                    {
                         if let Some(c) = fk.get("command") {
                             self.pattern(c, &join(&fp, "command"));
                         }
@@ -833,13 +849,7 @@ impl Linter<'_> {
     }
 
     fn lab(&mut self, root: &Spanned<DeTable<'_>>) {
-        let keys = self.keys(
-            root.get_ref(),
-            0..0,
-            "",
-            names::<Lab>(),
-            &["format_version", "id", "title", "intro", "step"],
-        );
+        let keys = self.keys(root.get_ref(), 0..0, "", names::<Lab>(), &required::<Lab>());
         if let Some(v) = keys.get("format_version") {
             match v.get_ref() {
                 DeValue::Integer(i)
