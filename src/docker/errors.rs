@@ -397,6 +397,11 @@ mod tests {
             "Error response from daemon: conflict: unable to delete x (cannot be forced) - image is referenced in multiple repositories\n",
             "Error response from daemon: pull access denied for nosuch\n",
             "ERROR: unknown command: \"nosuch\"\n",
+            "Error response from daemon: conflict: unable to remove repository reference \"unterminated\n",
+            "Error response from daemon: conflict: unable to remove repository reference \"a\\",
+            "Error response from daemon: conflict: unable to remove repository reference \"é\" (must force) - container \n",
+            "Error response from daemon: conflict: unable to delete\n",
+            "Error response from daemon: No such container: web\n",
         ] {
             assert_eq!(DockerError::recognise(text), vec![], "{text:?}");
         }
