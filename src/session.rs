@@ -680,7 +680,7 @@ impl Session {
     }
 
     /// The current step's checks, evaluated without passing the step (`lab test`): whether they
-    /// all hold and, when they do not, what is missing, in the session's language.
+    /// all hold and, when they do not, what is missing.
     pub fn probe_step(&mut self) -> Option<Verdict> {
         self.step_verdict()
     }
@@ -1041,12 +1041,7 @@ impl Session {
         let mut fb = Vec::new();
         for step in plan {
             match self.engine.exec(&step.docker_args(), &mut NoInput) {
-                Ok(o) => fb.push(Feedback::Docker(Outcome {
-                    stdout: o.stdout,
-                    stderr: o.stderr,
-                    exit_code: o.exit_code,
-                    ..Outcome::default()
-                })),
+                Ok(o) => fb.push(Feedback::Docker(o)),
                 Err(e) => fb.push(Feedback::Engine(e)),
             }
         }
