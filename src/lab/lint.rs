@@ -26,13 +26,13 @@ type Value<'i> = Spanned<DeValue<'i>>;
 /// not clean is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     Error,
 }
 
 /// One mistake in a lab file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
+pub(crate) struct Diagnostic {
     pub file: String,
     /// Byte range in the file.
     pub span: Range<usize>,
@@ -90,7 +90,7 @@ impl Diagnostic {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -909,7 +909,7 @@ impl Linter<'_> {
 }
 
 /// Every mistake in one lab file's text, in the order they appear; empty when the lab is clean.
-pub fn lint(file: &str, text: &str) -> Vec<Diagnostic> {
+pub(crate) fn lint(file: &str, text: &str) -> Vec<Diagnostic> {
     let mut l = Linter {
         file,
         text,
@@ -969,7 +969,7 @@ fn file_error(file: &str, code: &'static str, msg: Msg) -> Diagnostic {
 
 /// The lab files named by `paths`: files as given, directories' `*.toml` (sorted, not
 /// recursive); paths that cannot be read or hold no lab are diagnostics.
-pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+pub(crate) fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     for p in paths {
@@ -1012,14 +1012,14 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 
 /// What `lab lint` found over several paths.
 #[derive(Debug, Clone, Default)]
-pub struct LintRun {
+pub(crate) struct LintRun {
     /// How many lab files were read.
     pub files: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Lints every lab file named by `paths`; two files with the same lab id are an error too.
-pub fn lint_paths(paths: &[PathBuf]) -> LintRun {
+pub(crate) fn lint_paths(paths: &[PathBuf]) -> LintRun {
     let (files, mut diagnostics) = collect(paths);
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
     let mut run_files = 0;
