@@ -431,6 +431,75 @@ mod tests {
         );
     }
 
+    /// The layout the session's feedback used to carry pre-formatted, now laid out here: unmet
+    /// checks as `  - ` lines (alternatives indented under their header), command lines by role,
+    /// engine errors in the error tone.
+    #[test]
+    fn feedback_lines_are_laid_out_by_kind() {
+        let absent = |r: &str| {
+            Why::Msg(Msg::ImagePresentFail {
+                reference: r.to_owned(),
+            })
+        };
+        let why = Why::All(vec![
+            absent("nginx:latest"),
+            Why::Any(vec![absent("a:1"), absent("b:1")]),
+        ]);
+        let text = |f: &Feedback| -> Vec<(Tone, String)> { lines(Lang::En, f) };
+        assert_eq!(
+            text(&Feedback::Missing(why)),
+            [
+                (
+                    Tone::Warning,
+                    "  - The image nginx:latest is not there.".to_owned()
+                ),
+                (Tone::Warning, "  - None of these holds:".to_owned()),
+                (
+                    Tone::Warning,
+                    "  -   · The image a:1 is not there.".to_owned()
+                ),
+                (
+                    Tone::Warning,
+                    "  -   · The image b:1 is not there.".to_owned()
+                ),
+            ]
+        );
+        let command = |role| Feedback::Command {
+            role,
+            line: "docker rmi x".to_owned(),
+        };
+        assert_eq!(
+            text(&command(CommandRole::Solution)),
+            [(Tone::Plain, "    docker rmi x".to_owned())]
+        );
+        assert_eq!(
+            text(&command(CommandRole::Skipped)),
+            [(Tone::Hint, "$ docker rmi x".to_owned())]
+        );
+        assert_eq!(
+            text(&command(CommandRole::Cleanup)),
+            [(Tone::Plain, "  docker rmi x".to_owned())]
+        );
+        let engine = text(&Feedback::Engine(
+            crate::engine::EngineError::NotSimulated {
+                command: "exec".to_owned(),
+            },
+        ));
+        assert_eq!(engine.len(), 1);
+        assert_eq!(engine[0].0, Tone::Error);
+        assert_eq!(
+            engine[0].1,
+            tr(
+                Lang::En,
+                &Msg::NotSimulated {
+                    command: "exec".to_owned()
+                }
+            )
+        );
+        assert!(text(&Feedback::Quit).is_empty());
+        assert!(text(&Feedback::Docker(Outcome::ok("x\n"))).is_empty());
+    }
+
     #[test]
     fn progress_matches_docker_layout() {
         assert_eq!(progress(0, 29_780_000, 80), "      0B/29.78MB");
