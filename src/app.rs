@@ -185,7 +185,7 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
-            let (plain, rich) = crate::session::picture(lang, &state, focus);
+            let (plain, rich) = crate::ui::picture(lang, &state, focus);
             print!("{}", if ui.colour { rich } else { plain });
             ExitCode::SUCCESS
         }
@@ -260,12 +260,12 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
             match &cli.lab {
                 Some(id) => {
                     let fb = session.start_lab(id, false);
-                    ui.print(&fb);
+                    ui.print(session.lang(), &fb);
                     if session.lab().is_none() {
                         return ExitCode::from(2);
                     }
                 }
-                None => ui.print(&session.greeting()),
+                None => ui.print(session.lang(), &session.greeting()),
             }
             let completed = if interactive {
                 repl::interactive(&mut session, ui, Some(&home.join("history")))
@@ -422,7 +422,7 @@ fn default_clock() -> Clock {
 
 fn print_trial(lab: &Lab, trial: &solve::LabTrial, lang: Lang, ui: Ui) {
     for e in &trial.start_errors {
-        ui.line(&format!("  ✘ {e}"));
+        ui.line(&format!("  ✘ {}", tr(lang, e)));
     }
     for (i, (id, result)) in trial.steps.iter().enumerate() {
         let n = i as i64 + 1;
@@ -449,7 +449,10 @@ fn print_trial(lab: &Lab, trial: &solve::LabTrial, lang: Lang, ui: Ui) {
             StepResult::NotRun => ui.line(&tr(lang, &Msg::TestStepNotRun { n, id })),
             StepResult::NotMet { missing, failed } => {
                 ui.line(&tr(lang, &Msg::TestStepNotMet { n, id }));
-                for m in missing {
+                for m in missing
+                    .iter()
+                    .flat_map(|why| crate::ui::why_lines(lang, why))
+                {
                     ui.line(&format!("      - {m}"));
                 }
                 for f in failed {
@@ -458,10 +461,10 @@ fn print_trial(lab: &Lab, trial: &solve::LabTrial, lang: Lang, ui: Ui) {
                         &Msg::TestLineFailed {
                             line: f.line.clone(),
                             code: i64::from(f.exit_code),
-                            error: if f.error.is_empty() {
-                                "none".to_owned()
-                            } else {
-                                f.error.clone()
+                            error: match &f.error {
+                                None => "none".to_owned(),
+                                Some(solve::Said::Docker(line)) => line.clone(),
+                                Some(solve::Said::Tutor(msg)) => tr(lang, msg),
                             },
                         },
                     ));

@@ -1,5 +1,11 @@
-//! What the session answers to a line: Docker's output (printed unchanged) and the tutor's text
-//! (already in the student's language), each with a tone the ui may colour.
+//! What the session answers to a line, as data: Docker's output, tutor messages (typed, not yet
+//! translated), the lab author's text, engine errors, the layer picture. Only [`crate::ui`]
+//! translates and colours it, so no code decides anything from a sentence: `lab test`,
+//! did-you-mean and the tests match on these variants.
+
+use crate::engine::{EngineError, EngineState, Outcome};
+use crate::i18n::Msg;
+use crate::lab::check::Why;
 
 /// How the ui should present a tutor text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,31 +26,59 @@ pub enum Tone {
     Step,
 }
 
+/// Why a command line is shown as typed; the ui lays each kind out its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandRole {
+    /// A line of the step's solution, shown when the hints run out.
+    Solution,
+    /// A solution line `skip` runs for the student.
+    Skipped,
+    /// A command the real engine's clean-up would run (asked before `reset`).
+    Cleanup,
+}
+
+/// The store's layers to draw, whole or around one image; drawn (and its labels translated) by
+/// the ui.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picture {
+    pub state: EngineState,
+    /// The image ID the picture is centred on.
+    pub focus: Option<String>,
+}
+
 /// One piece of the answer to a line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Feedback {
-    /// Docker's own output, printed as is (pulls animated on a terminal, see [`crate::ui`]).
-    Docker {
-        stdout: String,
-        stderr: String,
-        pulls: Vec<crate::engine::PullEvent>,
-        /// A `BuildKit` build's steps, for the compact terminal view.
-        build: Option<crate::build::progress::Trace>,
-    },
-    /// The layer picture, drawn plain (ASCII) and rich (box drawing, colour); the ui picks.
-    Picture { plain: String, rich: String },
+    /// Docker's own output, printed as is (pulls and builds animated on a terminal, see
+    /// [`crate::ui`]).
+    Docker(Outcome),
     /// The tutor speaking.
-    Tutor { tone: Tone, text: String },
+    Tutor { tone: Tone, msg: Msg },
+    /// Text the lab's author wrote, already in the student's language (introduction, step text,
+    /// hints, explanations of mistakes and forbidden commands).
+    Lab { tone: Tone, text: String },
+    /// A command line shown as typed.
+    Command { role: CommandRole, line: String },
+    /// What the current step still misses (`check`), one line per unmet check.
+    Missing(Why),
+    /// The engine could not answer (not Docker's own errors, which come as [`Feedback::Docker`]).
+    Engine(EngineError),
+    /// The layer picture.
+    Layers(Picture),
     /// The student asked to leave.
     Quit,
 }
 
 impl Feedback {
-    /// The text of a tutor feedback, or `None`.
-    pub fn tutor_text(&self) -> Option<&str> {
+    /// The tutor's message, or `None` for other feedback.
+    pub fn msg(&self) -> Option<&Msg> {
         match self {
-            Feedback::Tutor { text, .. } => Some(text),
+            Feedback::Tutor { msg, .. } => Some(msg),
             _ => None,
         }
+    }
+
+    pub fn is_quit(&self) -> bool {
+        matches!(self, Feedback::Quit)
     }
 }

@@ -3,7 +3,8 @@
 //! The data flow (see docs and ../shared/DESIGN.md): a typed line is classified by [`command`],
 //! handled by the [`session::Session`] (Docker commands through an [`engine::Engine`], shell
 //! commands in the workspace, tutor commands), checked against the current [`lab`] step and
-//! answered with [`feedback::Feedback`]; only [`ui`] and the application layer print.
+//! answered with [`feedback::Feedback`], typed data that only [`ui`] translates and colours; only
+//! [`ui`] and the application layer print.
 
 // `serde_json::json!` documents as long as Docker's `container inspect` expand deeply.
 #![recursion_limit = "256"]

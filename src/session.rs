@@ -10,9 +10,9 @@ use crate::command::{self, Command, Tutor};
 use crate::engine::fsroot::{FsRoot, PathRefused};
 use crate::engine::sim::SimEngine;
 use crate::engine::{Clock, Engine, EngineState, ImageState, Interaction, NoInput, Outcome};
-use crate::feedback::{Feedback, Tone};
+use crate::feedback::{CommandRole, Feedback, Picture, Tone};
 use crate::i18n::{tr, Lang, Msg};
-use crate::lab::check::{command_matches, Facts, Verdict, Why};
+use crate::lab::check::{command_matches, Facts, Verdict};
 use crate::lab::progress::{self, LabProgress};
 use crate::lab::{Catalog, Check, Lab};
 use crate::transcript::{Entry, EntryKind};
@@ -160,8 +160,13 @@ impl Interaction for Recording<'_> {
     }
 }
 
-fn tutor(tone: Tone, text: String) -> Feedback {
-    Feedback::Tutor { tone, text }
+fn tutor(tone: Tone, msg: Msg) -> Feedback {
+    Feedback::Tutor { tone, msg }
+}
+
+/// Text the lab's author wrote, already in the student's language.
+fn lab_text(tone: Tone, text: String) -> Feedback {
+    Feedback::Lab { tone, text }
 }
 
 /// Files (≤ 1 MiB) and directories under `root`, relative paths → content.
@@ -253,8 +258,11 @@ impl Session {
         tr(self.lang, msg)
     }
 
+    /// The tutor says `msg` (translated by the ui). A method, though it needs nothing of the
+    /// session, so that the many call sites read `self.say(…)` as the rest of the session does.
+    #[allow(clippy::unused_self)]
     fn say(&self, tone: Tone, msg: &Msg) -> Feedback {
-        tutor(tone, self.t(msg))
+        tutor(tone, msg.clone())
     }
 
     /// The engine state before and after the last Docker command.
@@ -431,12 +439,9 @@ impl Session {
             Ok(()) => r.unsaved.take().map(|_| {
                 tutor(
                     Tone::Info,
-                    tr(
-                        lang,
-                        &Msg::ProgressSavedAgain {
-                            id: r.lab.id.clone(),
-                        },
-                    ),
+                    Msg::ProgressSavedAgain {
+                        id: r.lab.id.clone(),
+                    },
                 )
             }),
             Err(e) => {
@@ -451,16 +456,13 @@ impl Session {
                 r.unsaved = Some(kind);
                 Some(tutor(
                     Tone::Warning,
-                    tr(
-                        lang,
-                        &Msg::ProgressNotSaved {
-                            id: r.lab.id.clone(),
-                            path: progress::run_dir(&self.opts.home, &r.lab.id)
-                                .display()
-                                .to_string(),
-                            error: crate::i18n::io_reason(lang, &e),
-                        },
-                    ),
+                    Msg::ProgressNotSaved {
+                        id: r.lab.id.clone(),
+                        path: progress::run_dir(&self.opts.home, &r.lab.id)
+                            .display()
+                            .to_string(),
+                        error: crate::i18n::io_reason(lang, &e),
+                    },
                 ))
             }
         }
@@ -482,12 +484,10 @@ impl Session {
             Command::Docker => self.docker(line, io, fb, check_forbidden),
             Command::Cd(dir) => vec![self.cd(line, dir.as_deref(), fb)],
             Command::Pwd => {
-                fb.push(Feedback::Docker {
-                    stdout: format!("{}\n", self.cwd.display()),
-                    stderr: String::new(),
-                    pulls: Vec::new(),
-                    build: None,
-                });
+                fb.push(Feedback::Docker(Outcome::ok(format!(
+                    "{}\n",
+                    self.cwd.display()
+                ))));
                 vec![Entry::new(line, EntryKind::Shell)]
             }
             Command::Shell => vec![self.shell(line, replay, fb)],
@@ -625,18 +625,16 @@ impl Session {
                 match self.engine.exec(&inner_words[1..], &mut NoInput) {
                     Ok(o) => {
                         if !o.stderr.is_empty() {
-                            fb.push(Feedback::Docker {
-                                stdout: String::new(),
+                            fb.push(Feedback::Docker(Outcome {
                                 stderr: o.stderr,
-                                pulls: Vec::new(),
-                                build: None,
-                            });
+                                ..Outcome::default()
+                            }));
                         }
                         o.stdout
                     }
                     Err(e) => {
                         self.note_engine_error(&e);
-                        fb.push(self.say(Tone::Error, &crate::i18n::engine_error(&e)));
+                        fb.push(Feedback::Engine(e));
                         return None;
                     }
                 }
@@ -708,7 +706,7 @@ impl Session {
                         command: line.to_owned(),
                     },
                 ));
-                fb.push(tutor(Tone::Hint, text));
+                fb.push(lab_text(Tone::Hint, text));
                 entry.kind = EntryKind::Tutor;
                 entry.exit_code = 126;
                 return vec![entry];
@@ -731,7 +729,7 @@ impl Session {
             Ok(o) => o,
             Err(e) => {
                 self.note_engine_error(&e);
-                fb.push(self.say(Tone::Error, &crate::i18n::engine_error(&e)));
+                fb.push(Feedback::Engine(e));
                 Outcome::error(String::new(), 1)
             }
         };
@@ -744,12 +742,7 @@ impl Session {
         };
         entry.exit_code = outcome.exit_code;
         if !outcome.stdout.is_empty() || !outcome.stderr.is_empty() {
-            fb.push(Feedback::Docker {
-                stdout: outcome.stdout.clone(),
-                stderr: outcome.stderr.clone(),
-                pulls: outcome.pulls.clone(),
-                build: outcome.build.clone(),
-            });
+            fb.push(Feedback::Docker(outcome.clone()));
         }
         if self.explain {
             if let (Some(before), Some(after)) = (&self.before, &self.after) {
@@ -799,14 +792,9 @@ impl Session {
     }
 
     /// The current step's checks, evaluated without passing the step (`lab test`): whether they
-    /// all hold and, when they do not, what is missing, in the session's language.
-    pub fn probe_step(&mut self) -> Option<(bool, Vec<String>)> {
-        let verdict = self.step_verdict()?;
-        let mut lines = Vec::new();
-        if !verdict.ok {
-            self.render_why(&verdict.why, &mut lines);
-        }
-        Some((verdict.ok, lines))
+    /// all hold and, when they do not, what is missing.
+    pub fn probe_step(&mut self) -> Option<Verdict> {
+        self.step_verdict()
     }
 
     /// After a command: the step passes, or a known mistake is explained.
@@ -839,8 +827,8 @@ impl Session {
         }
         for (id, text) in explained {
             r.shown.insert(id);
-            fb.push(tutor(Tone::Warning, tr(lang, &Msg::Mistake)));
-            fb.push(tutor(Tone::Hint, text));
+            fb.push(tutor(Tone::Warning, Msg::Mistake));
+            fb.push(lab_text(Tone::Hint, text));
         }
     }
 
@@ -858,19 +846,13 @@ impl Session {
             if let Some(e) = r.progress.entries.last_mut() {
                 e.skipped.push(id);
             }
-            fb.push(tutor(
-                Tone::Warning,
-                tr(lang, &Msg::StepSkipped { n, title }),
-            ));
+            fb.push(tutor(Tone::Warning, Msg::StepSkipped { n, title }));
         } else {
             r.progress.passed.push(id.clone());
             if let Some(e) = r.progress.entries.last_mut() {
                 e.passed.push(id);
             }
-            fb.push(tutor(
-                Tone::Success,
-                tr(lang, &Msg::StepPassed { n, title }),
-            ));
+            fb.push(tutor(Tone::Success, Msg::StepPassed { n, title }));
         }
         r.progress.current += 1;
         r.progress.step_start = r.progress.entries.len();
@@ -878,12 +860,9 @@ impl Session {
         if r.progress.completed(r.lab.steps.len()) {
             fb.push(tutor(
                 Tone::Success,
-                tr(
-                    lang,
-                    &Msg::LabCompleted {
-                        title: r.lab.title.get(lang).to_owned(),
-                    },
-                ),
+                Msg::LabCompleted {
+                    title: r.lab.title.get(lang).to_owned(),
+                },
             ));
             fb.push(self.score());
         } else {
@@ -921,34 +900,8 @@ impl Session {
                     title: step.title.get(self.lang).to_owned(),
                 },
             ),
-            tutor(Tone::Plain, step.text.get(self.lang).trim_end().to_owned()),
+            lab_text(Tone::Plain, step.text.get(self.lang).trim_end().to_owned()),
         ]
-    }
-
-    fn render_why(&self, why: &Why, out: &mut Vec<String>) {
-        match why {
-            Why::Msg(m) => out.push(self.t(m)),
-            Why::All(ws) => {
-                for w in ws {
-                    self.render_why(w, out);
-                }
-            }
-            Why::Any(ws) => {
-                out.push(self.t(&Msg::AnyFail));
-                for w in ws {
-                    let mut inner = Vec::new();
-                    self.render_why(w, &mut inner);
-                    out.extend(inner.into_iter().map(|l| format!("  · {l}")));
-                }
-            }
-            Why::Not(w) => {
-                let mut inner = Vec::new();
-                self.render_why(w, &mut inner);
-                out.push(self.t(&Msg::NotFail {
-                    inner: inner.join(" "),
-                }));
-            }
-        }
     }
 
     /// Starts (or resumes) a lab; `fresh` starts over.
@@ -1107,7 +1060,7 @@ impl Session {
                     steps,
                 },
             ));
-            fb.push(tutor(
+            fb.push(lab_text(
                 Tone::Plain,
                 lab.intro.get(self.lang).trim_end().to_owned(),
             ));
@@ -1225,19 +1178,16 @@ impl Session {
         if plan.is_empty() {
             return Vec::new();
         }
-        let commands: Vec<String> = plan
-            .iter()
-            .map(|c| format!("  docker {}", c.docker_args().join(" ")))
-            .collect();
-        let mut fb = vec![
-            self.say(
-                Tone::Warning,
-                &Msg::ResetRealPlan {
-                    count: plan.len() as i64,
-                },
-            ),
-            tutor(Tone::Plain, commands.join("\n")),
-        ];
+        let mut fb = vec![self.say(
+            Tone::Warning,
+            &Msg::ResetRealPlan {
+                count: plan.len() as i64,
+            },
+        )];
+        fb.extend(plan.iter().map(|c| Feedback::Command {
+            role: CommandRole::Cleanup,
+            line: format!("docker {}", c.docker_args().join(" ")),
+        }));
         let question = format!("{} ", self.t(&Msg::ResetRealConfirm));
         let yes = io
             .read_line(&question)
@@ -1267,13 +1217,8 @@ impl Session {
         let mut fb = Vec::new();
         for step in plan {
             match self.engine.exec(&step.docker_args(), &mut NoInput) {
-                Ok(o) => fb.push(Feedback::Docker {
-                    stdout: o.stdout,
-                    stderr: o.stderr,
-                    pulls: Vec::new(),
-                    build: None,
-                }),
-                Err(e) => fb.push(self.say(Tone::Error, &crate::i18n::engine_error(&e))),
+                Ok(o) => fb.push(Feedback::Docker(o)),
+                Err(e) => fb.push(Feedback::Engine(e)),
             }
         }
         fb
@@ -1284,7 +1229,7 @@ impl Session {
         // A store that cannot be read is said so, not drawn as an empty one.
         let state = match self.engine.state() {
             Ok(s) => s,
-            Err(e) => return vec![self.say(Tone::Error, &crate::i18n::engine_error(&e))],
+            Err(e) => return vec![Feedback::Engine(e)],
         };
         let focus = match image {
             None => None,
@@ -1300,8 +1245,8 @@ impl Session {
                 }
             },
         };
-        let (plain, rich) = picture(self.lang, &state, focus);
-        vec![Feedback::Picture { plain, rich }]
+        let focus = focus.map(|i| i.id.clone());
+        vec![Feedback::Layers(Picture { state, focus })]
     }
 
     fn check(&mut self) -> Vec<Feedback> {
@@ -1310,7 +1255,7 @@ impl Session {
         }
         // A store that cannot be read is said so, rather than "still missing" everything.
         if let Err(e) = self.engine.state() {
-            return vec![self.say(Tone::Error, &crate::i18n::engine_error(&e))];
+            return vec![Feedback::Engine(e)];
         }
         let Some(verdict) = self.step_verdict() else {
             return vec![self.say(Tone::Info, &Msg::LabFinished), self.score()];
@@ -1321,11 +1266,7 @@ impl Session {
             self.pass_step(&mut fb, false);
         } else {
             fb.push(self.say(Tone::Warning, &Msg::StillMissing));
-            let mut lines = Vec::new();
-            self.render_why(&verdict.why, &mut lines);
-            for l in lines {
-                fb.push(tutor(Tone::Warning, format!("  - {l}")));
-            }
+            fb.push(Feedback::Missing(verdict.why));
         }
         fb
     }
@@ -1336,7 +1277,7 @@ impl Session {
             return vec![self.say(Tone::Hint, &Msg::NoLabStarted)];
         };
         let Some(step) = r.lab.steps.get(r.progress.current) else {
-            return vec![tutor(Tone::Info, tr(lang, &Msg::LabFinished))];
+            return vec![tutor(Tone::Info, Msg::LabFinished)];
         };
         let used = r.progress.hints.entry(step.id.clone()).or_insert(0);
         if let Some(h) = step.hints.get(*used) {
@@ -1345,26 +1286,26 @@ impl Session {
             return vec![
                 tutor(
                     Tone::Hint,
-                    tr(
-                        lang,
-                        &Msg::HintHeader {
-                            n,
-                            total: step.hints.len() as i64,
-                        },
-                    ),
+                    Msg::HintHeader {
+                        n,
+                        total: step.hints.len() as i64,
+                    },
                 ),
-                tutor(Tone::Plain, h.get(lang).trim_end().to_owned()),
+                lab_text(Tone::Plain, h.get(lang).trim_end().to_owned()),
             ];
         }
         let mut fb = Vec::new();
         if !step.hints.is_empty() {
-            fb.push(tutor(Tone::Hint, tr(lang, &Msg::NoMoreHints)));
+            fb.push(tutor(Tone::Hint, Msg::NoMoreHints));
         }
-        fb.push(tutor(Tone::Hint, tr(lang, &Msg::SolutionHeader)));
+        fb.push(tutor(Tone::Hint, Msg::SolutionHeader));
         for l in &step.solution {
-            fb.push(tutor(Tone::Plain, format!("    {l}")));
+            fb.push(Feedback::Command {
+                role: CommandRole::Solution,
+                line: l.clone(),
+            });
         }
-        fb.push(tutor(Tone::Hint, tr(lang, &Msg::SkipOffer)));
+        fb.push(tutor(Tone::Hint, Msg::SkipOffer));
         fb
     }
 
@@ -1383,7 +1324,10 @@ impl Session {
             if matches!(cmd, Command::Empty | Command::Tutor(_)) {
                 continue;
             }
-            fb.push(tutor(Tone::Hint, format!("$ {line}")));
+            fb.push(Feedback::Command {
+                role: CommandRole::Skipped,
+                line: line.clone(),
+            });
             let mut io = QueueIo { queue: &mut queue };
             let mut entries = self.exec_line(&line, &cmd, &mut io, None, &mut fb, false);
             for e in &mut entries {
@@ -1448,37 +1392,16 @@ impl Session {
     }
 }
 
-/// Docker's subcommands, for did-you-mean and completion.
-pub const DOCKER_COMMANDS: &[&str] = &[
-    "build",
-    "builder",
-    "container",
-    "create",
-    "history",
-    "image",
-    "images",
-    "info",
-    "inspect",
-    "load",
-    "ps",
-    "pull",
-    "push",
-    "rm",
-    "rmi",
-    "run",
-    "save",
-    "start",
-    "stop",
-    "system",
-    "tag",
-    "version",
-];
-
 /// A suggestion for a failed Docker command: a mistyped subcommand or image name.
 fn did_you_mean(args: &[String], outcome: &Outcome) -> Option<String> {
+    use crate::docker::errors::DockerError;
     let first = args.first()?;
-    if outcome.stderr.contains("unknown command") && !DOCKER_COMMANDS.contains(&first.as_str()) {
-        let s = crate::lab::closest(first, DOCKER_COMMANDS.iter().copied())?;
+    let unknown_command = DockerError::recognise(&outcome.stderr)
+        .iter()
+        .any(|e| matches!(e, DockerError::UnknownCommand { group: None, word } if word == first));
+    let commands = crate::docker::help::simulated_words();
+    if unknown_command && !commands.contains(&first.as_str()) {
+        let s = crate::lab::closest(first, commands.iter().copied())?;
         let mut fixed = args.to_vec();
         s.clone_into(&mut fixed[0]);
         return Some(format!("docker {}", fixed.join(" ")));
@@ -1515,46 +1438,6 @@ pub fn find_image<'s>(state: &'s EngineState, name: &str) -> Option<&'s ImageSta
             })
             .flatten()
     })
-}
-
-/// The layer picture in `lang`, plain and rich; 80 columns unless `COLUMNS` says otherwise.
-pub fn picture(lang: Lang, state: &EngineState, focus: Option<&ImageState>) -> (String, String) {
-    use crate::docker::units::human_size4;
-    use crate::layers::picture::{render, summary, Labels, Style};
-    let s = summary(state, focus);
-    let running = |n: usize| tr(lang, &Msg::LayersRunning { n: n as i64 });
-    let stopped = |n: usize| tr(lang, &Msg::LayersStopped { n: n as i64 });
-    let labels = Labels {
-        heading: vec![
-            tr(
-                lang,
-                &Msg::LayersSummary {
-                    images: s.images as i64,
-                    layers: s.layers as i64,
-                    shared: s.shared as i64,
-                },
-            ),
-            tr(
-                lang,
-                &Msg::LayersDisk {
-                    size: human_size4(s.disk as f64),
-                    naive: human_size4(s.naive as f64),
-                },
-            ),
-        ],
-        dangling: tr(lang, &Msg::LayersDangling),
-        running: &running,
-        stopped: &stopped,
-        empty: tr(lang, &Msg::LayersEmpty),
-    };
-    let width = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(80);
-    (
-        render(state, focus, &labels, Style::PLAIN, width),
-        render(state, focus, &labels, Style::RICH, width),
-    )
 }
 
 /// One change, as the tutor says it.

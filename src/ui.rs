@@ -7,12 +7,14 @@ use std::thread::sleep;
 use std::time::Duration;
 
 use crate::docker::units::human_size4;
-use crate::engine::{Outcome, PullEvent};
-use crate::feedback::{Feedback, Tone};
+use crate::engine::{EngineState, ImageState, Outcome, PullEvent};
+use crate::feedback::{CommandRole, Feedback, Tone};
+use crate::i18n::{tr, Lang, Msg};
+use crate::lab::check::Why;
 use crate::session::PromptInfo;
 
 /// Prints an outcome: stdout then stderr, animating pulls when that stream is a terminal.
-pub fn print_outcome(outcome: &Outcome, stdout_tty: bool, stderr_tty: bool) {
+pub(crate) fn print_outcome(outcome: &Outcome, stdout_tty: bool, stderr_tty: bool) {
     if let (Some(trace), true) = (&outcome.build, stderr_tty) {
         let width = width();
         let mut err = io::stderr().lock();
@@ -59,7 +61,7 @@ fn is_layer_line(line: &str) -> bool {
 
 /// Writes `text`, replacing each pull's layer lines by an animation that ends as Docker's
 /// terminal output ends: one line per layer, `Already exists` or `Pull complete`.
-pub fn animate(
+pub(crate) fn animate(
     out: &mut dyn Write,
     text: &str,
     pulls: &[PullEvent],
@@ -133,7 +135,7 @@ fn draw_layers(out: &mut dyn Write, pull: &PullEvent, width: usize) -> io::Resul
 
 /// `BuildKit`'s compact terminal view, redrawn as the steps complete one after the other and ending
 /// on buildx's final screen (`[+] Building 9.7s (10/10) FINISHED`).
-pub fn animate_build(
+pub(crate) fn animate_build(
     out: &mut dyn Write,
     trace: &crate::build::progress::Trace,
     width: usize,
@@ -184,7 +186,7 @@ pub struct Ui {
 }
 
 /// Colour only on a terminal and without `NO_COLOR` (any non-empty value).
-pub fn colour_enabled() -> bool {
+pub(crate) fn colour_enabled() -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     !no_color && std::io::stdout().is_terminal()
 }
@@ -228,38 +230,33 @@ impl Ui {
         paint(self.colour, code, text)
     }
 
-    pub fn print(&self, feedback: &[Feedback]) {
+    /// Prints the session's answer, translated into `lang`.
+    pub fn print(&self, lang: Lang, feedback: &[Feedback]) {
         let mut out = std::io::stdout().lock();
         for f in feedback {
             match f {
-                Feedback::Docker {
-                    stdout,
-                    stderr,
-                    pulls,
-                    build,
-                } => {
+                Feedback::Docker(outcome) => {
                     drop(out);
-                    let outcome = Outcome {
-                        stdout: stdout.clone(),
-                        stderr: stderr.clone(),
-                        exit_code: 0,
-                        pulls: pulls.clone(),
-                        build: build.clone(),
-                    };
                     print_outcome(
-                        &outcome,
+                        outcome,
                         io::stdout().is_terminal(),
                         io::stderr().is_terminal(),
                     );
                     out = std::io::stdout().lock();
                 }
-                Feedback::Picture { plain, rich } => {
+                Feedback::Layers(p) => {
+                    let focus = p
+                        .focus
+                        .as_deref()
+                        .and_then(|id| p.state.images.iter().find(|i| i.id == id));
+                    let (plain, rich) = picture(lang, &p.state, focus);
                     let _ = out.write_all(if self.colour { rich } else { plain }.as_bytes());
                 }
-                Feedback::Tutor { tone, text } => {
-                    let _ = writeln!(out, "{}", self.render(*tone, text));
+                other => {
+                    for (tone, text) in lines(lang, other) {
+                        let _ = writeln!(out, "{}", self.render(tone, &text));
+                    }
                 }
-                Feedback::Quit => {}
             }
         }
         let _ = out.flush();
@@ -282,6 +279,96 @@ impl Ui {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{}", paint(self.colour, "1;31", text));
     }
+}
+
+/// The lines one feedback prints, translated into `lang`, each with its tone. Docker's output
+/// and the layer picture are not tutor lines: they give none.
+pub fn lines(lang: Lang, feedback: &Feedback) -> Vec<(Tone, String)> {
+    match feedback {
+        Feedback::Tutor { tone, msg } => vec![(*tone, tr(lang, msg))],
+        Feedback::Lab { tone, text } => vec![(*tone, text.clone())],
+        Feedback::Command { role, line } => vec![match role {
+            CommandRole::Solution => (Tone::Plain, format!("    {line}")),
+            CommandRole::Skipped => (Tone::Hint, format!("$ {line}")),
+            CommandRole::Cleanup => (Tone::Plain, format!("  {line}")),
+        }],
+        Feedback::Missing(why) => why_lines(lang, why)
+            .into_iter()
+            .map(|l| (Tone::Warning, format!("  - {l}")))
+            .collect(),
+        Feedback::Engine(e) => vec![(Tone::Error, tr(lang, &crate::i18n::engine_error(e)))],
+        Feedback::Docker(_) | Feedback::Layers(_) | Feedback::Quit => Vec::new(),
+    }
+}
+
+/// What unmet checks say, one line each, in `lang`: every failing check of an `all`, the
+/// alternatives of an `any` indented under its header.
+pub(crate) fn why_lines(lang: Lang, why: &Why) -> Vec<String> {
+    let mut out = Vec::new();
+    push_why(lang, why, &mut out);
+    out
+}
+
+fn push_why(lang: Lang, why: &Why, out: &mut Vec<String>) {
+    match why {
+        Why::Msg(m) => out.push(tr(lang, m)),
+        Why::All(ws) => {
+            for w in ws {
+                push_why(lang, w, out);
+            }
+        }
+        Why::Any(ws) => {
+            out.push(tr(lang, &Msg::AnyFail));
+            for w in ws {
+                out.extend(why_lines(lang, w).into_iter().map(|l| format!("  · {l}")));
+            }
+        }
+        Why::Not(w) => {
+            let inner = why_lines(lang, w);
+            out.push(tr(
+                lang,
+                &Msg::NotFail {
+                    inner: inner.join(" "),
+                },
+            ));
+        }
+    }
+}
+
+/// The layer picture in `lang`, plain and rich; 80 columns unless `COLUMNS` says otherwise.
+pub fn picture(lang: Lang, state: &EngineState, focus: Option<&ImageState>) -> (String, String) {
+    use crate::layers::picture::{render, summary, Labels, Style};
+    let s = summary(state, focus);
+    let running = |n: usize| tr(lang, &Msg::LayersRunning { n: n as i64 });
+    let stopped = |n: usize| tr(lang, &Msg::LayersStopped { n: n as i64 });
+    let labels = Labels {
+        heading: vec![
+            tr(
+                lang,
+                &Msg::LayersSummary {
+                    images: s.images as i64,
+                    layers: s.layers as i64,
+                    shared: s.shared as i64,
+                },
+            ),
+            tr(
+                lang,
+                &Msg::LayersDisk {
+                    size: human_size4(s.disk as f64),
+                    naive: human_size4(s.naive as f64),
+                },
+            ),
+        ],
+        dangling: tr(lang, &Msg::LayersDangling),
+        running: &running,
+        stopped: &stopped,
+        empty: tr(lang, &Msg::LayersEmpty),
+    };
+    let width = width();
+    (
+        render(state, focus, &labels, Style::PLAIN, width),
+        render(state, focus, &labels, Style::RICH, width),
+    )
 }
 
 #[cfg(test)]
@@ -342,6 +429,75 @@ mod tests {
             screen.contains("(1/1)"),
             "starts with the first step: {screen}"
         );
+    }
+
+    /// The layout the session's feedback used to carry pre-formatted, now laid out here: unmet
+    /// checks as `  - ` lines (alternatives indented under their header), command lines by role,
+    /// engine errors in the error tone.
+    #[test]
+    fn feedback_lines_are_laid_out_by_kind() {
+        let absent = |r: &str| {
+            Why::Msg(Msg::ImagePresentFail {
+                reference: r.to_owned(),
+            })
+        };
+        let why = Why::All(vec![
+            absent("nginx:latest"),
+            Why::Any(vec![absent("a:1"), absent("b:1")]),
+        ]);
+        let text = |f: &Feedback| -> Vec<(Tone, String)> { lines(Lang::En, f) };
+        assert_eq!(
+            text(&Feedback::Missing(why)),
+            [
+                (
+                    Tone::Warning,
+                    "  - The image nginx:latest is not there.".to_owned()
+                ),
+                (Tone::Warning, "  - None of these holds:".to_owned()),
+                (
+                    Tone::Warning,
+                    "  -   · The image a:1 is not there.".to_owned()
+                ),
+                (
+                    Tone::Warning,
+                    "  -   · The image b:1 is not there.".to_owned()
+                ),
+            ]
+        );
+        let command = |role| Feedback::Command {
+            role,
+            line: "docker rmi x".to_owned(),
+        };
+        assert_eq!(
+            text(&command(CommandRole::Solution)),
+            [(Tone::Plain, "    docker rmi x".to_owned())]
+        );
+        assert_eq!(
+            text(&command(CommandRole::Skipped)),
+            [(Tone::Hint, "$ docker rmi x".to_owned())]
+        );
+        assert_eq!(
+            text(&command(CommandRole::Cleanup)),
+            [(Tone::Plain, "  docker rmi x".to_owned())]
+        );
+        let engine = text(&Feedback::Engine(
+            crate::engine::EngineError::NotSimulated {
+                command: "exec".to_owned(),
+            },
+        ));
+        assert_eq!(engine.len(), 1);
+        assert_eq!(engine[0].0, Tone::Error);
+        assert_eq!(
+            engine[0].1,
+            tr(
+                Lang::En,
+                &Msg::NotSimulated {
+                    command: "exec".to_owned()
+                }
+            )
+        );
+        assert!(text(&Feedback::Quit).is_empty());
+        assert!(text(&Feedback::Docker(Outcome::ok("x\n"))).is_empty());
     }
 
     #[test]

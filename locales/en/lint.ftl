@@ -93,7 +93,6 @@ test-line-failed = { "      " }$ { $line } → exit { $code }{ $error ->
         [none] {""}
        *[other] : { $error }
     }
-test-start-failed = { "  " }✘ the start state: { $reference } could not be pulled: { $error }
 test-lab-passed = { "  " }Lab { $id } is solvable: { $steps } { $steps ->
         [one] step
        *[other] steps

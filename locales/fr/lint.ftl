@@ -96,7 +96,6 @@ test-line-failed = { "      " }$ { $line } → code de sortie { $code }{ $error 
         [none] {""}
        *[other] {" "}: { $error }
     }
-test-start-failed = { "  " }✘ l'état de départ : { $reference } n'a pas pu être téléchargée : { $error }
 test-lab-passed = { "  " }L'atelier { $id } peut être réussi : { $steps } { $steps ->
         [one] étape testée
        *[other] étapes testées

@@ -294,10 +294,6 @@ impl CommandSpec {
             None => "",
         }
     }
-
-    pub fn find_flag(&self, long: &str) -> Option<&'static FlagSpec> {
-        self.flags.iter().find(|f| f.long == long)
-    }
 }
 
 /// A command that only groups others (`docker image`); bare, it prints its help on stderr.
@@ -1713,6 +1709,42 @@ pub fn group_commands(group: &str) -> Vec<(&'static str, &'static str)> {
         );
     }
     out.sort_by_key(|(name, _)| *name);
+    out
+}
+
+/// The words after `docker` that name a command or group docklab runs, from the tables above:
+/// what completion offers and did-you-mean picks from. `buildx` is left out: it is the plugin's
+/// own name, and the labs teach `docker build` and `docker builder`.
+pub(crate) fn simulated_words() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = COMMANDS
+        .iter()
+        .filter(|c| c.parent().is_empty())
+        .map(CommandSpec::name)
+        .chain(std::iter::once("build"))
+        .chain(GROUPS.iter().map(|g| g.name).filter(|g| *g != "buildx"))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The subcommands docklab runs in a group (`image` → `build`, `history`, `inspect`, …),
+/// sorted; empty for a word that is no group among [`simulated_words`].
+pub(crate) fn simulated_group_words(group: &str) -> Vec<&'static str> {
+    // `docker builder …` is buildx's commands under another name.
+    let parent = if group == "builder" { "buildx" } else { group };
+    if group == "buildx" || find_group(group).is_none() {
+        return Vec::new();
+    }
+    let mut out: Vec<&'static str> = COMMANDS
+        .iter()
+        .filter(|c| c.parent() == parent)
+        .map(CommandSpec::name)
+        .collect();
+    if group == "image" {
+        out.push("build");
+    }
+    out.sort_unstable();
     out
 }
 

@@ -35,12 +35,6 @@ pub enum ReferenceError {
     /// `ErrReferenceInvalidFormat`: the string does not match the grammar.
     #[error("invalid reference format")]
     InvalidFormat,
-    /// `ErrTagInvalidFormat` (only from `WithTag`; never from [`Reference::parse`]).
-    #[error("invalid tag format")]
-    TagInvalidFormat,
-    /// `ErrDigestInvalidFormat` (only from `WithDigest`; never from [`Reference::parse`]).
-    #[error("invalid digest format")]
-    DigestInvalidFormat,
     /// `ErrNameContainsUppercase`: upper case somewhere `ParseNormalizedNamed`'s own check
     /// does not look (it only looks before the first `:`).
     #[error("repository name must be lowercase")]
@@ -51,9 +45,6 @@ pub enum ReferenceError {
     /// `ErrNameTooLong`: the path (without domain) is longer than 255 bytes.
     #[error("repository name must not be more than {NAME_TOTAL_LENGTH_MAX} characters")]
     NameTooLong,
-    /// `ErrNameNotCanonical` (from `ParseNamed`).
-    #[error("repository name must be canonical")]
-    NameNotCanonical,
     /// `ParseNormalizedNamed`: the remote name (after the domain, before the first `:`) has
     /// upper case. `remote` is what Docker shows, e.g. `library/NGINX`. Docker prints it raw;
     /// docklab shows its control characters as escapes (`\x1b`), so a name cannot drive the
@@ -84,16 +75,6 @@ pub struct Reference {
     digest: Option<String>,
 }
 
-/// What `ParseAnyReference` yields: an image ID (as a digest) or a named reference.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AnyReference {
-    /// A digest: either `sha256:<64 hex>` written out, or 64 bare hex digits taken as
-    /// `sha256:<hex>` (an image ID).
-    Digest(String),
-    /// Anything else that parses as a normalized name.
-    Named(Reference),
-}
-
 impl Reference {
     /// `ParseNormalizedNamed`: `nginx` → `docker.io/library/nginx`; `user/app:1` →
     /// `docker.io/user/app:1`; `localhost:5000/x` keeps its domain.
@@ -111,18 +92,6 @@ impl Reference {
             });
         }
         parse_canonical(&format!("{domain}/{remainder}"))
-    }
-
-    /// `ParseAnyReference`: what `docker tag` accepts as its source. 64 hex digits are an image
-    /// ID; a full digest (`sha256:…`) is one too; anything else is parsed as a name.
-    pub fn parse_any(s: &str) -> Result<AnyReference, ReferenceError> {
-        if is_identifier(s) {
-            return Ok(AnyReference::Digest(format!("sha256:{s}")));
-        }
-        if validate_digest(s).is_ok() {
-            return Ok(AnyReference::Digest(s.to_owned()));
-        }
-        Reference::parse(s).map(AnyReference::Named)
     }
 
     /// The registry host, with its port if any: `docker.io`, `localhost:5000`.
@@ -157,17 +126,6 @@ impl Reference {
             self.tag = Some(DEFAULT_TAG.to_owned());
         }
         self
-    }
-
-    /// The same repository with another tag (the digest, if any, is kept as `WithTag` does).
-    pub fn with_tag(&self, tag: &str) -> Result<Reference, ReferenceError> {
-        if !is_tag(tag) {
-            return Err(ReferenceError::TagInvalidFormat);
-        }
-        Ok(Reference {
-            tag: Some(tag.to_owned()),
-            ..self.clone()
-        })
     }
 
     /// The repository alone (`TrimNamed`): no tag, no digest.
@@ -240,14 +198,6 @@ impl std::str::FromStr for Reference {
     }
 }
 
-/// Whether `s` could name an image by ID or ID prefix: 1 to 64 lower-case hex digits,
-/// optionally after `sha256:`. The daemon looks a prefix up after the name lookup fails
-/// (moby's digest set accepts any such prefix, ambiguity aside), so `docker rmi 1b44` works.
-pub fn is_short_id_candidate(s: &str) -> bool {
-    let hex = s.strip_prefix("sha256:").unwrap_or(s);
-    (1..=64).contains(&hex.len()) && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
-
 /// `text` with its control characters written as Go's `%q` writes them (`\n`, `\x1b`,
 /// `\u0085`), everything else as it is.
 pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
@@ -305,9 +255,6 @@ pub fn tag_parse_error(arg: &str, err: &ReferenceError) -> String {
         go_quote(arg)
     )
 }
-
-/// `docker tag SOURCE nginx@sha256:…`: a target with a digest, on standard error, exit 1.
-pub const TAG_WITH_DIGEST_ERROR: &str = "refusing to create a tag with a digest reference";
 
 /// `docker pull NAME`: a reference error is printed as is (no prefix) on standard error, exit
 /// status 1, e.g. `invalid reference format: repository name (library/NGINX) must be
@@ -875,37 +822,6 @@ mod tests {
             r,
             "a digest means no default tag"
         );
-        assert_eq!(
-            Reference::parse("a").expect("valid").with_tag("-x"),
-            Err(ReferenceError::TagInvalidFormat)
-        );
-    }
-
-    #[test]
-    fn any_reference() {
-        assert_eq!(
-            Reference::parse_any(H64),
-            Ok(AnyReference::Digest(format!("sha256:{H64}")))
-        );
-        let d = format!("sha256:{H64}");
-        assert_eq!(
-            Reference::parse_any(&d),
-            Ok(AnyReference::Digest(d.clone()))
-        );
-        assert!(matches!(
-            Reference::parse_any("nginx"),
-            Ok(AnyReference::Named(_))
-        ));
-    }
-
-    #[test]
-    fn short_ids() {
-        for s in ["1b44", "b849892fb693", H64, "sha256:1b44", "a"] {
-            assert!(is_short_id_candidate(s), "{s}");
-        }
-        for s in ["", "1B44", "nginx", "sha256:", &format!("{H64}0"), "12 3"] {
-            assert!(!is_short_id_candidate(s), "{s}");
-        }
     }
 
     /// Wrappings checked with the real client: `docker tag Bad good`, `docker tag a 'b c'`.
@@ -932,7 +848,6 @@ mod tests {
             "x:5000/",
         ] {
             let _ = Reference::parse(s);
-            let _ = Reference::parse_any(s);
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Human units as the Docker CLI prints them: sizes (`github.com/docker/go-units` v0.5
-//! `HumanSizeWithPrecision`, `BytesSize`), durations (`HumanDuration`, and the CLI's
+//! `HumanSizeWithPrecision`), durations (`HumanDuration`, and the CLI's
 //! `CreatedSince` = duration + " ago"), and Go's two time layouts Docker shows
 //! (`time.Time.String()` for `{{.CreatedAt}}`, RFC 3339 with nanoseconds for `inspect`).
 //!
@@ -11,7 +11,6 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 const DECIMAL_UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
-const BINARY_UNITS: [&str; 9] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"];
 
 /// Sizes in `docker image ls` (`SIZE`), `docker history`, `docker system df`:
 /// `HumanSizeWithPrecision(size, 3)`. `160MB`, `8.32MB`, `10.1kB`, `389B`, `0B`, `1e+03kB`.
@@ -30,13 +29,6 @@ pub fn human_size_precision(bytes: f64, precision: usize) -> String {
 /// `HumanSize`: precision 4, as in the pull progress bar (moby `jsonmessage.JSONProgress`).
 pub fn human_size4(bytes: f64) -> String {
     human_size_precision(bytes, 4)
-}
-
-/// `BytesSize`: binary units with `%.4g` (`1.5KiB`, `64MiB`). Docker uses it for memory
-/// (`docker stats`, `docker info`'s "Total Memory"), not for pull progress.
-pub fn bytes_size(bytes: f64) -> String {
-    let (size, unit) = scale(bytes, 1024.0, &BINARY_UNITS);
-    format!("{}{unit}", go_format_g(size, Some(4)))
 }
 
 /// go-units `getSizeAndUnit`.
@@ -348,9 +340,6 @@ mod tests {
         assert_eq!(human_size4(999_950_000.0), "1000MB");
         assert_eq!(human_size4(999_999_999.0), "1000MB");
         assert_eq!(human_size4(9_999_999_999.0), "10GB");
-        assert_eq!(bytes_size(1536.0), "1.5KiB");
-        assert_eq!(bytes_size(67_108_864.0), "64MiB");
-        assert_eq!(bytes_size(1023.0), "1023B");
     }
 
     /// Expected values are Go's `fmt.Sprintf` output.

@@ -26,13 +26,13 @@ type Value<'i> = Spanned<DeValue<'i>>;
 /// not clean is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     Error,
 }
 
 /// One mistake in a lab file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
+pub(crate) struct Diagnostic {
     pub file: String,
     /// Byte range in the file.
     pub span: Range<usize>,
@@ -90,7 +90,7 @@ impl Diagnostic {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -101,50 +101,21 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// The top-level keys of a lab (serde: [`Lab`]).
-pub const LAB_KEYS: &[&str] = &["format_version", "id", "title", "intro", "start", "step"];
-/// The keys of `[start]` (serde: [`super::Start`]).
-pub const START_KEYS: &[&str] = &["images"];
-/// The keys of a `[[step]]` (serde: [`super::Step`]).
-pub const STEP_KEYS: &[&str] = &[
-    "id", "title", "text", "hints", "solution", "check", "mistake", "forbid",
-];
-/// The keys of a `[[step.mistake]]`.
-pub const MISTAKE_KEYS: &[&str] = &["id", "when", "explain"];
-/// The keys of a `[[step.forbid]]`.
-pub const FORBID_KEYS: &[&str] = &["command", "explain"];
-/// The languages of a text.
-pub const TEXT_KEYS: &[&str] = &["fr", "en"];
-/// Every check kind (serde: [`super::Check`]).
-pub const CHECK_KINDS: &[&str] = &[
-    "image_present",
-    "image_absent",
-    "same_image",
-    "image_count",
-    "layer_count",
-    "shared_layers",
-    "image_config",
-    "base_image",
-    "container_running",
-    "container_exists",
-    "file_exists",
-    "file_contains",
-    "command_ran",
-    "build_cache_empty",
-    "all",
-    "any",
-    "not",
-];
-const BOUNDS: &[&str] = &["equals", "at_least", "at_most"];
-const IMAGE_COUNT_KEYS: &[&str] = &["dangling", "equals", "at_least", "at_most"];
-const LAYER_COUNT_KEYS: &[&str] = &["image", "equals", "at_least", "at_most"];
-const SHARED_LAYERS_KEYS: &[&str] = &["images", "equals", "at_least", "at_most"];
-const IMAGE_CONFIG_KEYS: &[&str] = &["image", "cmd", "env", "exposes", "label", "label_value"];
-const BASE_IMAGE_KEYS: &[&str] = &["image", "base"];
-const FILE_CONTAINS_KEYS: &[&str] = &["path", "text"];
-const COMMAND_RAN_KEYS: &[&str] = &["command", "status", "scope"];
-const STATUSES: &[&str] = &["success", "failure", "any"];
-const SCOPES: &[&str] = &["step", "lab", "last"];
+// The key names, and which are required, come from the serde types themselves (see `keys`):
+// one schema, no copy here.
+use super::check::{
+    BaseImage, Bounds, CommandRan, FileContains, ImageConfig, ImageCount, LayerCount, Scope,
+    SharedLayers, Status,
+};
+use super::{Check, Forbid, Mistake, Start, Step, Text};
+use keys::{names, required};
+
+mod keys;
+
+/// Every check kind, as a lab spells it (serde: [`super::Check`]).
+pub fn check_kinds() -> &'static [&'static str] {
+    names::<Check>()
+}
 
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
@@ -368,7 +339,7 @@ impl Linter<'_> {
         let Some(keys) = self.table_for_text(v, path) else {
             return;
         };
-        for lang in TEXT_KEYS {
+        for lang in names::<Text>() {
             let p = join(path, lang);
             match keys.get(lang) {
                 None => self.error(
@@ -406,7 +377,8 @@ impl Linter<'_> {
             self.wrong_type(v, path, "text");
             return None;
         };
-        Some(self.keys(t, v.span(), path, TEXT_KEYS, &[]))
+        // A missing language is said by `text` (missing-translation), not as a missing key.
+        Some(self.keys(t, v.span(), path, names::<Text>(), &[]))
     }
 
     fn texts(&mut self, v: &Value<'_>, path: &str) {
@@ -472,7 +444,7 @@ impl Linter<'_> {
 
     fn bounds(&mut self, v: &Value<'_>, keys: &BTreeMap<&'static str, &Value<'_>>, path: &str) {
         let mut any = false;
-        for b in BOUNDS {
+        for b in names::<Bounds>() {
             if let Some(n) = keys.get(b) {
                 any = true;
                 self.count(n, &join(path, b));
@@ -514,7 +486,7 @@ impl Linter<'_> {
                         keys: t.len() as i64,
                     },
                     Msg::LintExpected {
-                        list: quoted(CHECK_KINDS),
+                        list: quoted(check_kinds()),
                     },
                 ],
             );
@@ -547,7 +519,9 @@ impl Linter<'_> {
                     }
                 }
                 "image_count" => {
-                    if let Some(keys) = self.table(arg, &p, IMAGE_COUNT_KEYS, &[]) {
+                    if let Some(keys) =
+                        self.table(arg, &p, names::<ImageCount>(), &required::<ImageCount>())
+                    {
                         if let Some(d) = keys.get("dangling") {
                             self.boolean(d, &join(&p, "dangling"));
                         }
@@ -555,7 +529,9 @@ impl Linter<'_> {
                     }
                 }
                 "layer_count" => {
-                    if let Some(keys) = self.table(arg, &p, LAYER_COUNT_KEYS, &["image"]) {
+                    if let Some(keys) =
+                        self.table(arg, &p, names::<LayerCount>(), &required::<LayerCount>())
+                    {
                         if let Some(i) = keys.get("image") {
                             self.reference(i, &join(&p, "image"));
                         }
@@ -563,7 +539,12 @@ impl Linter<'_> {
                     }
                 }
                 "shared_layers" => {
-                    if let Some(keys) = self.table(arg, &p, SHARED_LAYERS_KEYS, &["images"]) {
+                    if let Some(keys) = self.table(
+                        arg,
+                        &p,
+                        names::<SharedLayers>(),
+                        &required::<SharedLayers>(),
+                    ) {
                         if let Some(images) = keys.get("images") {
                             let ip = join(&p, "images");
                             if let Some(items) = self.array(images, &ip) {
@@ -586,7 +567,9 @@ impl Linter<'_> {
                     }
                 }
                 "image_config" => {
-                    if let Some(keys) = self.table(arg, &p, IMAGE_CONFIG_KEYS, &["image"]) {
+                    if let Some(keys) =
+                        self.table(arg, &p, names::<ImageConfig>(), &required::<ImageConfig>())
+                    {
                         for (key, val) in &keys {
                             let kp = join(&p, key);
                             match *key {
@@ -608,7 +591,9 @@ impl Linter<'_> {
                     }
                 }
                 "base_image" => {
-                    if let Some(keys) = self.table(arg, &p, BASE_IMAGE_KEYS, BASE_IMAGE_KEYS) {
+                    if let Some(keys) =
+                        self.table(arg, &p, names::<BaseImage>(), &required::<BaseImage>())
+                    {
                         for (key, val) in keys {
                             self.reference(val, &join(&p, key));
                         }
@@ -618,8 +603,12 @@ impl Linter<'_> {
                     self.workspace_path(arg, &p);
                 }
                 "file_contains" => {
-                    if let Some(keys) = self.table(arg, &p, FILE_CONTAINS_KEYS, FILE_CONTAINS_KEYS)
-                    {
+                    if let Some(keys) = self.table(
+                        arg,
+                        &p,
+                        names::<FileContains>(),
+                        &required::<FileContains>(),
+                    ) {
                         if let Some(path_v) = keys.get("path") {
                             self.workspace_path(path_v, &join(&p, "path"));
                         }
@@ -629,15 +618,17 @@ impl Linter<'_> {
                     }
                 }
                 "command_ran" => {
-                    if let Some(keys) = self.table(arg, &p, COMMAND_RAN_KEYS, &["command"]) {
+                    if let Some(keys) =
+                        self.table(arg, &p, names::<CommandRan>(), &required::<CommandRan>())
+                    {
                         if let Some(c) = keys.get("command") {
                             self.pattern(c, &join(&p, "command"));
                         }
                         if let Some(s) = keys.get("status") {
-                            self.one_of(s, &join(&p, "status"), STATUSES);
+                            self.one_of(s, &join(&p, "status"), names::<Status>());
                         }
                         if let Some(s) = keys.get("scope") {
-                            self.one_of(s, &join(&p, "scope"), SCOPES);
+                            self.one_of(s, &join(&p, "scope"), names::<Scope>());
                         }
                     }
                 }
@@ -659,7 +650,7 @@ impl Linter<'_> {
                         kind: other.to_owned(),
                     },
                     other,
-                    CHECK_KINDS,
+                    check_kinds(),
                 ),
             }
         }
@@ -713,7 +704,7 @@ impl Linter<'_> {
     }
 
     fn start(&mut self, v: &Value<'_>) {
-        let Some(keys) = self.table(v, "start", START_KEYS, &[]) else {
+        let Some(keys) = self.table(v, "start", names::<Start>(), &required::<Start>()) else {
             return;
         };
         let Some(images) = keys.get("images") else {
@@ -760,12 +751,7 @@ impl Linter<'_> {
 
     fn step(&mut self, v: &Value<'_>, i: usize, ids: &mut BTreeMap<String, usize>) {
         let path = format!("step[{i}]");
-        let Some(keys) = self.table(
-            v,
-            &path,
-            STEP_KEYS,
-            &["id", "title", "text", "solution", "check"],
-        ) else {
+        let Some(keys) = self.table(v, &path, names::<Step>(), &required::<Step>()) else {
             return;
         };
         if let Some(id) = keys.get("id") {
@@ -826,7 +812,9 @@ impl Linter<'_> {
             if let Some(items) = self.array(m, &p) {
                 for (j, item) in items.iter().enumerate() {
                     let mp = format!("{p}[{j}]");
-                    if let Some(mk) = self.table(item, &mp, MISTAKE_KEYS, MISTAKE_KEYS) {
+                    if let Some(mk) =
+                        self.table(item, &mp, names::<Mistake>(), &required::<Mistake>())
+                    {
                         if let Some(id) = mk.get("id") {
                             self.string(id, &join(&mp, "id"));
                         }
@@ -845,7 +833,9 @@ impl Linter<'_> {
             if let Some(items) = self.array(f, &p) {
                 for (j, item) in items.iter().enumerate() {
                     let fp = format!("{p}[{j}]");
-                    if let Some(fk) = self.table(item, &fp, FORBID_KEYS, FORBID_KEYS) {
+                    if let Some(fk) =
+                        self.table(item, &fp, names::<Forbid>(), &required::<Forbid>())
+                    {
                         if let Some(c) = fk.get("command") {
                             self.pattern(c, &join(&fp, "command"));
                         }
@@ -859,13 +849,7 @@ impl Linter<'_> {
     }
 
     fn lab(&mut self, root: &Spanned<DeTable<'_>>) {
-        let keys = self.keys(
-            root.get_ref(),
-            0..0,
-            "",
-            LAB_KEYS,
-            &["format_version", "id", "title", "intro", "step"],
-        );
+        let keys = self.keys(root.get_ref(), 0..0, "", names::<Lab>(), &required::<Lab>());
         if let Some(v) = keys.get("format_version") {
             match v.get_ref() {
                 DeValue::Integer(i)
@@ -925,7 +909,7 @@ impl Linter<'_> {
 }
 
 /// Every mistake in one lab file's text, in the order they appear; empty when the lab is clean.
-pub fn lint(file: &str, text: &str) -> Vec<Diagnostic> {
+pub(crate) fn lint(file: &str, text: &str) -> Vec<Diagnostic> {
     let mut l = Linter {
         file,
         text,
@@ -985,7 +969,7 @@ fn file_error(file: &str, code: &'static str, msg: Msg) -> Diagnostic {
 
 /// The lab files named by `paths`: files as given, directories' `*.toml` (sorted, not
 /// recursive); paths that cannot be read or hold no lab are diagnostics.
-pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+pub(crate) fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     for p in paths {
@@ -1028,14 +1012,14 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 
 /// What `lab lint` found over several paths.
 #[derive(Debug, Clone, Default)]
-pub struct LintRun {
+pub(crate) struct LintRun {
     /// How many lab files were read.
     pub files: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Lints every lab file named by `paths`; two files with the same lab id are an error too.
-pub fn lint_paths(paths: &[PathBuf]) -> LintRun {
+pub(crate) fn lint_paths(paths: &[PathBuf]) -> LintRun {
     let (files, mut diagnostics) = collect(paths);
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
     let mut run_files = 0;

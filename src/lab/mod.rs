@@ -7,7 +7,6 @@ pub mod progress;
 pub mod scaffold;
 pub mod solve;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -193,11 +192,6 @@ impl Lab {
             }
         }
         Ok(lab)
-    }
-
-    /// The step with this id.
-    pub fn step_index(&self, id: &str) -> Option<usize> {
-        self.steps.iter().position(|s| s.id == id)
     }
 }
 
@@ -411,15 +405,6 @@ pub fn lab_dirs(home: &Path, env: Option<&str>, cli: Option<&Path>) -> Vec<PathB
         dirs.push(c.to_path_buf());
     }
     dirs
-}
-
-/// Step ids to their index, for progress files.
-pub fn step_ids(lab: &Lab) -> BTreeMap<&str, usize> {
-    lab.steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect()
 }
 
 #[cfg(test)]

@@ -7,42 +7,47 @@
 use std::collections::VecDeque;
 use std::path::Path;
 
-use crate::engine::{Clock, Interaction};
+use crate::engine::{Clock, EngineError, Interaction};
 use crate::feedback::{Feedback, Tone};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
+use crate::lab::check::Why;
 use crate::lab::{Catalog, Lab, Origin};
 use crate::session::{EngineChoice, Session, SessionOptions, ShellMode};
 use crate::transcript::EntryKind;
 
-/// What the simulator answers for a command it does not implement (its wording, in
-/// `engine/sim`).
-const NOT_SIMULATED: &str = "is not simulated yet";
-
 /// A solution line that exited with a non-zero status.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FailedLine {
+pub(crate) struct FailedLine {
     pub line: String,
     pub exit_code: i32,
-    /// The first line of what Docker (or docklab) said on standard error.
-    pub error: String,
+    /// What was said about the failure, if anything.
+    pub error: Option<Said>,
+}
+
+/// What a failed line said: Docker's own first line of standard error (English, as Docker
+/// prints it), or the tutor's message (translated when printed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Said {
+    Docker(String),
+    Tutor(Msg),
 }
 
 /// The result of one step.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StepResult {
+pub(crate) enum StepResult {
     /// Fails before its solution, passes after its last line.
     Ok,
     /// Its checks already pass before its solution runs.
     Vacuous,
-    /// Its checks still fail after its solution: what is missing (in the instructor's language)
-    /// and the solution lines that failed.
+    /// Its checks still fail after its solution: what is missing and the solution lines that
+    /// failed.
     NotMet {
-        missing: Vec<String>,
+        missing: Option<Why>,
         failed: Vec<FailedLine>,
     },
     /// It passed before this solution line, which would run in the next step.
     Early { line: String },
-    /// The engine cannot run this solution line.
+    /// The engine cannot run this solution line (the simulator does not simulate its command).
     Unsupported { line: String },
     /// Not tested: an earlier step failed.
     NotRun,
@@ -50,9 +55,9 @@ pub enum StepResult {
 
 /// The result of one lab.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LabTrial {
-    /// What went wrong while preparing the start state (tutor text, instructor's language).
-    pub start_errors: Vec<String>,
+pub(crate) struct LabTrial {
+    /// What went wrong while preparing the start state.
+    pub start_errors: Vec<Msg>,
     /// Step id → result, in order.
     pub steps: Vec<(String, StepResult)>,
 }
@@ -79,7 +84,13 @@ impl Interaction for Queue {
 }
 
 /// Runs `lab` on a fresh engine whose data lives in `home` (empty, temporary).
-pub fn run(lab: &Lab, home: &Path, clock: Clock, lang: Lang, engine: EngineChoice) -> LabTrial {
+pub(crate) fn run(
+    lab: &Lab,
+    home: &Path,
+    clock: Clock,
+    lang: Lang,
+    engine: EngineChoice,
+) -> LabTrial {
     let mut session = Session::new(SessionOptions {
         home: home.to_path_buf(),
         clock,
@@ -88,16 +99,10 @@ pub fn run(lab: &Lab, home: &Path, clock: Clock, lang: Lang, engine: EngineChoic
         shell: ShellMode::Detached,
         engine,
     });
-    let start_errors: Vec<String> = session
+    let start_errors: Vec<Msg> = session
         .start_lab(&lab.id, true)
-        .into_iter()
-        .filter_map(|f| match f {
-            Feedback::Tutor {
-                tone: Tone::Error,
-                text,
-            } => Some(text),
-            _ => None,
-        })
+        .iter()
+        .filter_map(error_msg)
         .collect();
     let mut steps = Vec::new();
     let mut failed = !start_errors.is_empty();
@@ -125,10 +130,22 @@ fn current(session: &Session) -> usize {
     session.progress().map_or(usize::MAX, |p| p.current)
 }
 
+/// An error the tutor or the engine reported, as a message.
+fn error_msg(f: &Feedback) -> Option<Msg> {
+    match f {
+        Feedback::Tutor {
+            tone: Tone::Error,
+            msg,
+        } => Some(msg.clone()),
+        Feedback::Engine(e) => Some(crate::i18n::engine_error(e)),
+        _ => None,
+    }
+}
+
 fn run_step(session: &mut Session, index: usize, solution: &[String]) -> StepResult {
     match session.probe_step() {
-        Some((true, _)) => return StepResult::Vacuous,
-        Some((false, _)) => {}
+        Some(v) if v.ok => return StepResult::Vacuous,
+        Some(_) => {}
         None => return StepResult::NotRun,
     }
     let mut queue: VecDeque<String> = solution.iter().cloned().collect();
@@ -141,19 +158,10 @@ fn run_step(session: &mut Session, index: usize, solution: &[String]) -> StepRes
         let mut io = Queue(std::mem::take(&mut queue));
         let feedback = session.handle(&line, &mut io);
         queue = io.0;
-        let stderr: String = feedback
+        if feedback
             .iter()
-            .filter_map(|f| match f {
-                Feedback::Docker { stderr, .. } => Some(stderr.as_str()),
-                Feedback::Tutor {
-                    tone: Tone::Error,
-                    text,
-                } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-        if stderr.contains(NOT_SIMULATED) {
+            .any(|f| matches!(f, Feedback::Engine(EngineError::NotSimulated { .. })))
+        {
             return StepResult::Unsupported { line };
         }
         let entries = session
@@ -167,18 +175,27 @@ fn run_step(session: &mut Session, index: usize, solution: &[String]) -> StepRes
             failed.push(FailedLine {
                 line: line.clone(),
                 exit_code: e.exit_code,
-                error: stderr
-                    .lines()
-                    .map(str::trim)
-                    .find(|l| !l.is_empty())
-                    .unwrap_or_default()
-                    .to_owned(),
+                error: first_error(&feedback),
             });
         }
     }
     if current(session) == index + 1 {
         return StepResult::Ok;
     }
-    let missing = session.probe_step().map(|(_, m)| m).unwrap_or_default();
+    let missing = session.probe_step().filter(|v| !v.ok).map(|v| v.why);
     StepResult::NotMet { missing, failed }
+}
+
+/// The first thing said about an error: Docker's first non-empty line of standard error, or
+/// the tutor's or engine's message.
+fn first_error(feedback: &[Feedback]) -> Option<Said> {
+    feedback.iter().find_map(|f| match f {
+        Feedback::Docker(o) => o
+            .stderr
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .map(|l| Said::Docker(l.to_owned())),
+        other => error_msg(other).map(Said::Tutor),
+    })
 }

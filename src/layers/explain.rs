@@ -270,64 +270,45 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
     changes
 }
 
-/// Reads `rmi`'s conflict errors (Docker 28's wording).
+/// Reads `rmi`'s refusals from what Docker said (its wording lives in
+/// [`crate::docker::errors`]).
 fn refusals(state: &EngineState, stderr: &str) -> Vec<Change> {
-    let mut out = Vec::new();
-    for line in stderr.lines() {
-        let Some(rest) = line.split("conflict: ").nth(1) else {
-            continue;
-        };
-        if let Some(tail) = rest
-            .split("container ")
-            .nth(1)
-            .filter(|_| rest.contains("is using its referenced image"))
-        {
-            // unable to remove repository reference "nginx" (must force) - container 1a2b… is using its referenced image 657f…
-            let container = tail.split_whitespace().next().unwrap_or_default();
-            let image = rest.split('"').nth(1).unwrap_or_default().to_owned();
-            let running = state
-                .containers
-                .iter()
-                .any(|c| c.id.starts_with(container) && c.running);
-            out.push(Change::RefusedContainer {
-                image,
-                container: container_name(state, container),
-                running,
+    use crate::docker::errors::{Conflict, DockerError};
+    DockerError::recognise(stderr)
+        .into_iter()
+        .filter_map(|e| match e {
+            DockerError::ReferenceInUse {
+                reference,
+                container,
+                ..
+            } => Some(Change::RefusedContainer {
+                image: reference,
+                running: state
+                    .containers
+                    .iter()
+                    .any(|c| c.id.starts_with(&container) && c.running),
+                container: container_name(state, &container),
                 by_name: true,
-            });
-        } else if let Some(tail) = rest.split("used by running container ").nth(1) {
-            out.push(Change::RefusedContainer {
-                image: image_of(rest),
-                container: container_name(state, tail.trim()),
-                running: true,
-                by_name: false,
-            });
-        } else if let Some(tail) = rest.split("used by stopped container ").nth(1) {
-            out.push(Change::RefusedContainer {
-                image: image_of(rest),
-                container: container_name(state, tail.trim()),
-                running: false,
-                by_name: false,
-            });
-        } else if rest.contains("referenced in multiple repositories") {
-            out.push(Change::RefusedManyTags {
-                image: image_of(rest),
-            });
-        } else if rest.contains("dependent child images") {
-            out.push(Change::RefusedChildren {
-                image: image_of(rest),
-            });
-        }
-    }
-    out
-}
-
-/// `unable to delete 657fdcd1c365 (must be forced) - …` → `657fdcd1c365`
-fn image_of(rest: &str) -> String {
-    rest.strip_prefix("unable to delete ")
-        .and_then(|r| r.split_whitespace().next())
-        .unwrap_or_default()
-        .to_owned()
+            }),
+            DockerError::DeleteConflict { image, reason } => Some(match reason {
+                Conflict::Running(c) => Change::RefusedContainer {
+                    image,
+                    container: container_name(state, &c),
+                    running: true,
+                    by_name: false,
+                },
+                Conflict::Stopped(c) => Change::RefusedContainer {
+                    image,
+                    container: container_name(state, &c),
+                    running: false,
+                    by_name: false,
+                },
+                Conflict::ManyRepositories => Change::RefusedManyTags { image },
+                Conflict::Children => Change::RefusedChildren { image },
+            }),
+            DockerError::NoSuchImage { .. } | DockerError::UnknownCommand { .. } => None,
+        })
+        .collect()
 }
 
 fn container_name(state: &EngineState, id: &str) -> String {

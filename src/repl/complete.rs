@@ -1,23 +1,22 @@
 //! Tab completion as a pure function of the line, the cursor and what the session knows.
 
 use crate::command::TUTOR_WORDS;
-use crate::session::{CompletionData, DOCKER_COMMANDS};
+use crate::docker::help::{simulated_group_words, simulated_words};
+use crate::session::CompletionData;
+
+/// The subcommands offered after a group: what docklab runs there, from Docker's command table
+/// (docker/help.rs), except `load` and `save`, left out so that `docker image l` still completes
+/// to `ls` as it always has.
+fn subcommands(group: &str) -> Vec<&'static str> {
+    simulated_group_words(group)
+        .into_iter()
+        .filter(|s| !matches!(*s, "load" | "save"))
+        .collect()
+}
 
 const SHELL_WORDS: &[&str] = &[
     "cat", "cd", "echo", "ls", "mkdir", "nano", "pwd", "rm", "touch",
 ];
-
-fn subcommands(group: &str) -> &'static [&'static str] {
-    match group {
-        "image" => &[
-            "build", "history", "inspect", "ls", "prune", "pull", "push", "rm", "tag",
-        ],
-        "system" => &["df", "info", "prune"],
-        "container" => &["ls", "rm", "run", "start", "stop", "inspect", "create"],
-        "builder" => &["build", "prune"],
-        _ => &[],
-    }
-}
 
 fn flags(sub: &str) -> &'static [&'static str] {
     match sub {
@@ -65,9 +64,9 @@ pub fn complete(line: &str, pos: usize, data: &CompletionData) -> (usize, Vec<St
             .chain(SHELL_WORDS.iter().copied())
             .map(str::to_owned)
             .collect(),
-        ["docker"] => DOCKER_COMMANDS.iter().map(|s| (*s).to_owned()).collect(),
+        ["docker"] => simulated_words().into_iter().map(str::to_owned).collect(),
         ["docker", group] if !subcommands(group).is_empty() => {
-            subcommands(group).iter().map(|s| (*s).to_owned()).collect()
+            subcommands(group).into_iter().map(str::to_owned).collect()
         }
         ["docker", rest @ ..] => {
             let sub = match rest {
@@ -165,5 +164,57 @@ mod tests {
             vec!["quirky_bohr".to_owned()]
         );
         let _ = complete("é", 1, &d);
+    }
+
+    /// The commands and groups come from Docker's command table (docker/help.rs): what
+    /// docklab runs, nothing it does not.
+    #[test]
+    fn commands_and_subcommands_are_the_tables() {
+        let d = data();
+        assert_eq!(
+            complete("docker ", 7, &d).1,
+            [
+                "build",
+                "builder",
+                "container",
+                "create",
+                "history",
+                "image",
+                "images",
+                "info",
+                "inspect",
+                "load",
+                "ps",
+                "pull",
+                "push",
+                "rm",
+                "rmi",
+                "run",
+                "save",
+                "start",
+                "stop",
+                "system",
+                "tag",
+                "version"
+            ]
+        );
+        assert_eq!(
+            complete("docker image ", 13, &d).1,
+            ["build", "history", "inspect", "ls", "prune", "pull", "push", "rm", "tag"]
+        );
+        assert_eq!(complete("docker builder ", 15, &d).1, ["build", "prune"]);
+        assert_eq!(
+            complete("docker system ", 14, &d).1,
+            ["df", "info", "prune"]
+        );
+        assert_eq!(
+            complete("docker container ", 17, &d).1,
+            ["create", "inspect", "ls", "rm", "run", "start", "stop"]
+        );
+        // Not a group: images are offered.
+        assert_eq!(
+            complete("docker nosuch ", 14, &d).1,
+            ["alpine:latest", "nginx:latest"]
+        );
     }
 }

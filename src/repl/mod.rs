@@ -115,10 +115,10 @@ impl Interaction for ScriptIo<'_> {
 }
 
 /// The tutor's answer to a line that is not UTF-8 text.
-fn not_text(session: &Session) -> Feedback {
+fn not_text() -> Feedback {
     Feedback::Tutor {
         tone: crate::feedback::Tone::Hint,
-        text: crate::i18n::tr(session.lang(), &Msg::LineNotText),
+        msg: Msg::LineNotText,
     }
 }
 
@@ -158,23 +158,29 @@ pub fn interactive(session: &mut Session, ui: Ui, history: Option<&std::path::Pa
                         editor: &mut editor,
                     },
                 );
-                ui.print(&fb);
-                if fb.contains(&Feedback::Quit) {
+                ui.print(session.lang(), &fb);
+                if fb.iter().any(Feedback::is_quit) {
                     break;
                 }
             }
-            Input::NotText => ui.print(&[not_text(session)]),
+            Input::NotText => ui.print(session.lang(), &[not_text()]),
             Input::Interrupted => {
-                ui.print(&[Feedback::Tutor {
-                    tone: crate::feedback::Tone::Hint,
-                    text: crate::i18n::tr(session.lang(), &Msg::InterruptHint),
-                }]);
+                ui.print(
+                    session.lang(),
+                    &[Feedback::Tutor {
+                        tone: crate::feedback::Tone::Hint,
+                        msg: Msg::InterruptHint,
+                    }],
+                );
             }
             Input::Eof => {
-                ui.print(&[Feedback::Tutor {
-                    tone: crate::feedback::Tone::Info,
-                    text: crate::i18n::tr(session.lang(), &Msg::Bye),
-                }]);
+                ui.print(
+                    session.lang(),
+                    &[Feedback::Tutor {
+                        tone: crate::feedback::Tone::Info,
+                        msg: Msg::Bye,
+                    }],
+                );
                 break;
             }
         }
@@ -209,7 +215,7 @@ pub fn script<R: BufRead>(session: &mut Session, ui: Ui, input: R) -> bool {
                     &ui.prompt(&session.prompt()),
                     &String::from_utf8_lossy(&bytes),
                 );
-                ui.print(&[not_text(session)]);
+                ui.print(session.lang(), &[not_text()]);
                 continue;
             }
         };
@@ -221,8 +227,8 @@ pub fn script<R: BufRead>(session: &mut Session, ui: Ui, input: R) -> bool {
                 ui,
             },
         );
-        ui.print(&fb);
-        if fb.contains(&Feedback::Quit) {
+        ui.print(session.lang(), &fb);
+        if fb.iter().any(Feedback::is_quit) {
             break;
         }
     }

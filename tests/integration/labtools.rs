@@ -189,6 +189,27 @@ fn lab_test_says_what_a_solution_misses() {
     );
 }
 
+/// A solution line the simulator cannot run fails the lab (it used to be called solvable when
+/// its check was loose enough), naming the step and the command, in English and French.
+#[test]
+fn lab_test_fails_a_solution_the_simulator_cannot_run() {
+    let out = run(&["lab", "test", "tests/labs/unsimulated.toml"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (
+            1,
+            "Lab unsimulated (tests/labs/unsimulated.toml)\n  ✔ step 1 run: fails before its solution, passes after.\n  ✘ step 2 look-inside: the simulator cannot run “docker exec web ls” yet (test this lab with --engine docker --yes).\n  · step 3 list: not tested (an earlier step failed).\n  Lab unsimulated fails: 1 problem.\n1 lab tested: 1 failed.\n"
+        )
+    );
+    let fr = run(&["lab", "test", "tests/labs/unsimulated.toml", "--lang", "fr"]);
+    assert_eq!(fr.code, 1);
+    assert!(
+        fr.stdout.contains("  ✘ étape 2 look-inside : le simulateur ne sait pas encore exécuter « docker exec web ls » (testez cet atelier avec --engine docker --yes).\n"),
+        "{}",
+        fr.stdout
+    );
+}
+
 #[test]
 fn lab_test_on_the_real_engine_needs_yes() {
     let out = run(&["lab", "test", "--engine", "docker", "tests/labs/ok"]);
@@ -301,7 +322,7 @@ fn guide_blocks() -> Vec<(usize, String)> {
 #[test]
 fn every_toml_example_of_the_guide_lints_and_complete_labs_are_solvable() {
     let blocks = guide_blocks();
-    for kind in docklab::lab::lint::CHECK_KINDS {
+    for kind in docklab::lab::lint::check_kinds() {
         let n = blocks
             .iter()
             .filter(|(_, b)| b.contains(&format!("{{ {kind} = ")))

@@ -54,7 +54,7 @@ fn seed_lab_states_are_drawn_legibly() {
         }
         let state = engine.state().expect("state");
         for lang in [Lang::En, Lang::Fr] {
-            let (plain, rich) = docklab::session::picture(lang, &state, None);
+            let (plain, rich) = docklab::ui::picture(lang, &state, None);
             for line in plain.lines() {
                 assert!(
                     line.chars().count() <= 80,

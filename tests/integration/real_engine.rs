@@ -267,8 +267,8 @@ fn real_state_agrees_with_the_simulator() {
     // The layer picture is the same on both engines, IDs apart, in both languages.
     let ids = Regex::new(r"\b[0-9a-f]{12}\b").expect("regex");
     for lang in [docklab::i18n::Lang::En, docklab::i18n::Lang::Fr] {
-        let (real_picture, _) = docklab::session::picture(lang, &r, None);
-        let (sim_picture, _) = docklab::session::picture(lang, &s, None);
+        let (real_picture, _) = docklab::ui::picture(lang, &r, None);
+        let (sim_picture, _) = docklab::ui::picture(lang, &s, None);
         pretty_assertions::assert_eq!(
             ids.replace_all(&real_picture, "<id>"),
             ids.replace_all(&sim_picture, "<id>"),

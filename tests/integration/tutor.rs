@@ -7,7 +7,9 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use docklab::engine::{Clock, Interaction};
-use docklab::i18n::Lang;
+use docklab::feedback::{Feedback, Tone};
+use docklab::i18n::{Lang, Msg};
+use docklab::lab::check::Why;
 use docklab::lab::Catalog;
 use docklab::session::{Session, SessionOptions, ShellMode};
 
@@ -38,12 +40,6 @@ fn solution(lab: &str) -> String {
     s
 }
 
-/// `docker build` is written by another part of the project; until it lands, labs that need it
-/// are skipped (and turn on by themselves when it works).
-fn build_missing(output: &str) -> bool {
-    output.contains("not simulated yet") || output.contains("unknown command: docker build")
-}
-
 fn completes(lab: &str, lang: &str, done: &str) {
     let home = tempfile::tempdir().expect("temp dir");
     let out = docklab(home.path())
@@ -53,10 +49,6 @@ fn completes(lab: &str, lang: &str, done: &str) {
         .expect("docklab runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    if build_missing(&format!("{stdout}{stderr}")) {
-        eprintln!("SKIPPED {lab} ({lang}): docker build is not simulated yet");
-        return;
-    }
     assert!(
         out.status.success(),
         "{lab} {lang} did not complete:\n{stdout}\n{stderr}"
@@ -91,24 +83,31 @@ fn session(home: &Path, lang: Lang) -> Session {
     })
 }
 
-/// Runs a step's solution lines, answers to prompts taken from the following lines.
-fn apply(s: &mut Session, lines: &[String]) -> Vec<String> {
+/// Runs a step's solution lines, answers to prompts taken from the following lines; the
+/// session's answers, in order.
+fn apply(s: &mut Session, lines: &[String]) -> Vec<Feedback> {
     let mut q: VecDeque<String> = lines.iter().cloned().collect();
-    let mut texts = Vec::new();
+    let mut feedback = Vec::new();
     while let Some(l) = q.pop_front() {
         let mut io = Queue(std::mem::take(&mut q));
-        for f in s.handle(&l, &mut io) {
-            match f {
-                docklab::feedback::Feedback::Docker { stdout, stderr, .. } => {
-                    texts.push(stdout);
-                    texts.push(stderr);
-                }
-                other => texts.extend(other.tutor_text().map(str::to_owned)),
-            }
-        }
+        feedback.extend(s.handle(&l, &mut io));
         q = io.0;
     }
-    texts
+    feedback
+}
+
+/// The tutor's messages among the feedback.
+fn msgs(fb: &[Feedback]) -> Vec<&Msg> {
+    fb.iter().filter_map(Feedback::msg).collect()
+}
+
+/// Whether a check's explanation says `msg` (at any depth).
+fn says(why: &Why, msg: &Msg) -> bool {
+    match why {
+        Why::Msg(m) => m == msg,
+        Why::All(ws) | Why::Any(ws) => ws.iter().any(|w| says(w, msg)),
+        Why::Not(w) => says(w, msg),
+    }
 }
 
 #[test]
@@ -126,18 +125,11 @@ fn each_step_fails_before_its_solution_and_passes_after() {
                 "{}/{}: passed before its solution: {before:?}",
                 lab.id, step.id
             );
-            let out = apply(&mut s, &step.solution).join("\n");
-            if build_missing(&out) {
-                eprintln!(
-                    "SKIPPED {} from step {}: docker build is not simulated yet",
-                    lab.id, step.id
-                );
-                break;
-            }
+            let out = apply(&mut s, &step.solution);
             let p = s.progress().expect("a lab is running");
             assert!(
                 p.passed.contains(&step.id),
-                "{}/{}: not passed after its solution:\n{out}\n{:?}",
+                "{}/{}: not passed after its solution:\n{out:?}\n{:?}",
                 lab.id,
                 step.id,
                 s.handle("check", &mut Queue(VecDeque::new()))
@@ -160,21 +152,38 @@ fn check_explains_what_is_missing_in_french() {
             "docker system df".into(),
         ],
     );
+    let still_there = Msg::ImageAbsentFail {
+        reference: "memcached:latest".into(),
+    };
+    let missing = |fb: &[Feedback]| {
+        fb.iter()
+            .any(|f| matches!(f, Feedback::Missing(why) if says(why, &still_there)))
+    };
     let fb = s.handle("verifier", &mut Queue(VecDeque::new()));
-    let text: Vec<&str> = fb.iter().filter_map(|f| f.tutor_text()).collect();
+    assert_eq!(msgs(&fb).first(), Some(&&Msg::StillMissing), "{fb:?}");
+    assert!(missing(&fb), "{fb:?}");
+    // The ui says it in the session's language.
+    let lines = |fb: &[Feedback], lang| -> Vec<String> {
+        fb.iter()
+            .flat_map(|f| docklab::ui::lines(lang, f))
+            .map(|(_, text)| text)
+            .collect()
+    };
     assert!(
-        text.iter()
-            .any(|t| t.contains("L'image memcached:latest est toujours présente.")),
-        "{text:?}"
+        lines(&fb, s.lang())
+            .contains(&"  - L'image memcached:latest est toujours présente.".into()),
+        "{:?}",
+        lines(&fb, s.lang())
     );
     let fb = s.handle("lang en", &mut Queue(VecDeque::new()));
-    assert!(fb[0].tutor_text().is_some_and(|t| t.contains("English")));
+    assert_eq!(msgs(&fb), vec![&Msg::LangSwitched]);
+    assert_eq!(s.lang(), Lang::En);
     let fb = s.handle("check", &mut Queue(VecDeque::new()));
+    assert!(missing(&fb), "{fb:?}");
     assert!(
-        fb.iter()
-            .filter_map(|f| f.tutor_text())
-            .any(|t| t.contains("The image memcached:latest is still there.")),
-        "{fb:?}"
+        lines(&fb, s.lang()).contains(&"  - The image memcached:latest is still there.".into()),
+        "{:?}",
+        lines(&fb, s.lang())
     );
 }
 
@@ -183,8 +192,25 @@ fn mistakes_and_forbidden_commands_are_explained() {
     let home = tempfile::tempdir().expect("temp dir");
     let mut s = session(home.path(), Lang::En);
     s.start_lab("tags-et-ids", true);
-    let out = apply(&mut s, &["skip".into(), "docker rmi alpine".into()]).join("\n");
-    assert!(out.contains("You removed alpine:latest"), "{out}");
+    let lab = s.lab().expect("a lab is running").clone();
+    let explain = |step: &str, id: &str| -> String {
+        let step = lab.steps.iter().find(|s| s.id == step).expect("the step");
+        let m = step
+            .mistakes
+            .iter()
+            .find(|m| m.id == id)
+            .expect("the mistake");
+        m.explain.get(Lang::En).to_owned()
+    };
+    let out = apply(&mut s, &["skip".into(), "docker rmi alpine".into()]);
+    let at = out
+        .iter()
+        .position(|f| f.msg() == Some(&Msg::Mistake))
+        .unwrap_or_else(|| panic!("a mistake is explained: {out:?}"));
+    assert!(
+        matches!(&out[at + 1], Feedback::Lab { tone: Tone::Hint, text } if *text == explain("untag", "removed-latest")),
+        "{out:?}"
+    );
     let out = apply(
         &mut s,
         &[
@@ -193,10 +219,14 @@ fn mistakes_and_forbidden_commands_are_explained() {
             "skip".into(),
             "docker rmi -f busybox".into(),
         ],
-    )
-    .join("\n");
-    assert!(out.contains("refused"), "{out}");
-    assert!(s.progress().is_some_and(|p| p.current == 3), "{out}");
+    );
+    assert!(
+        msgs(&out).contains(&&Msg::Forbidden {
+            command: "docker rmi -f busybox".into()
+        }),
+        "{out:?}"
+    );
+    assert!(s.progress().is_some_and(|p| p.current == 3), "{out:?}");
 }
 
 #[test]

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::api::ClientEnv;
+use super::errors::DockerError;
 use super::help::{
     self, command_help, find_command, find_group, find_unsimulated, group_help, root_help, Arity,
     CommandSpec, FlagSpec, GroupSpec, Owner, ValueKind, GLOBAL_FLAGS, GROUPS,
@@ -478,9 +479,11 @@ fn parse_group(
         (None, false) => Ok(help_out(parser.notices, help)),
         (None, true) => Ok(help_out(parser.notices + &help, String::new())),
         (Some(word), false) => Err(CliError {
-            stderr: format!(
-                "docker: unknown command: docker {path} {word}\n\nUsage:  docker {path}\n\nRun 'docker {path} --help' for more information\n"
-            ),
+            stderr: DockerError::UnknownCommand {
+                group: Some(path.to_owned()),
+                word: word.clone(),
+            }
+            .stderr(),
             stdout: parser.notices,
             exit_code: 1,
         }),
@@ -502,9 +505,11 @@ fn unknown_root_command(word: &str, rest: &[String], env: &ClientEnv) -> Result<
         return Ok(help_out(parser.notices + &root_help(env), String::new()));
     }
     Err(CliError {
-        stderr: format!(
-            "docker: unknown command: docker {word}\n\nRun 'docker --help' for more information\n"
-        ),
+        stderr: DockerError::UnknownCommand {
+            group: None,
+            word: word.to_owned(),
+        }
+        .stderr(),
         stdout: parser.notices,
         exit_code: 1,
     })

@@ -65,7 +65,12 @@ pub(super) fn save(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
             Ok(id) => id,
             // The daemon names the image as it was given.
             Err(super::Lookup::NotFound(_)) => {
-                return Ok(Outcome::daemon_error(format!("No such image: {name}")))
+                return Ok(Outcome::daemon_error(
+                    crate::docker::errors::DockerError::NoSuchImage {
+                        reference: name.clone(),
+                    }
+                    .message(),
+                ))
             }
             Err(e) => return Ok(Outcome::daemon_error(e.message())),
         };

@@ -646,7 +646,12 @@ pub(super) fn inspect(
             }
         }
         errors.push(match kind {
-            InspectKind::Image => format!("Error response from daemon: No such image: {name}"),
+            InspectKind::Image => crate::docker::errors::DockerError::NoSuchImage {
+                reference: name.clone(),
+            }
+            .stderr()
+            .trim_end()
+            .to_owned(),
             InspectKind::Container => {
                 format!("Error response from daemon: No such container: {name}")
             }

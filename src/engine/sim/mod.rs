@@ -304,7 +304,10 @@ pub(crate) enum Lookup {
 impl Lookup {
     fn message(&self) -> String {
         match self {
-            Lookup::NotFound(r) => format!("No such image: {r}"),
+            Lookup::NotFound(r) => crate::docker::errors::DockerError::NoSuchImage {
+                reference: r.clone(),
+            }
+            .message(),
             Lookup::Invalid(m) => m.clone(),
         }
     }

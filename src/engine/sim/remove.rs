@@ -4,6 +4,7 @@
 use super::filters::PruneFilter;
 use super::{truncate_id, usage_error, Ctx, Lookup, Outcome};
 use crate::docker::cli::Invocation;
+use crate::docker::errors::{self, DockerError};
 use crate::docker::reference::Reference;
 use crate::docker::units::human_size4;
 use crate::engine::Interaction;
@@ -113,24 +114,25 @@ const HARD: u8 = CHILD | RUNNING;
 const SOFT: u8 = ACTIVE_REF | STOPPED;
 
 struct Conflict {
-    hard: bool,
-    used: bool,
     id: Digest,
-    message: String,
+    reason: errors::Conflict,
 }
 
 impl Conflict {
-    fn text(&self) -> String {
-        let force = if self.hard {
-            "cannot be forced"
-        } else {
-            "must be forced"
-        };
-        format!(
-            "conflict: unable to delete {} ({force}) - {}",
-            self.id.short(),
-            self.message
+    /// Whether a container uses the image (rather than other references or child images).
+    fn used(&self) -> bool {
+        matches!(
+            self.reason,
+            errors::Conflict::Running(_) | errors::Conflict::Stopped(_)
         )
+    }
+
+    fn text(&self) -> String {
+        DockerError::DeleteConflict {
+            image: self.id.short().to_owned(),
+            reason: self.reason.clone(),
+        }
+        .message()
     }
 }
 
@@ -208,11 +210,14 @@ pub(super) fn image_delete(
     } else {
         if !force && is_single_reference(&repo_refs) {
             if let Some(c) = ctx.state.containers.iter().find(|c| c.image == id) {
-                return Ok(Err(DeleteError::Other(format!(
-                    "conflict: unable to remove repository reference {name:?} (must force) - container {} is using its referenced image {}",
-                    truncate_id(&c.id),
-                    id.short()
-                ))));
+                return Ok(Err(DeleteError::Other(
+                    DockerError::ReferenceInUse {
+                        reference: name.to_owned(),
+                        container: truncate_id(&c.id).to_owned(),
+                        image: id.short().to_owned(),
+                    }
+                    .message(),
+                )));
             }
         }
         let parsed = match Reference::parse(name) {
@@ -223,10 +228,12 @@ pub(super) fn image_delete(
             .remove_ref(&mut ctx.state, &parsed.full_string())
             .is_none()
         {
-            return Ok(Err(DeleteError::NotFound(format!(
-                "No such image: {}",
-                parsed.familiar_string()
-            ))));
+            return Ok(Err(DeleteError::NotFound(
+                DockerError::NoSuchImage {
+                    reference: parsed.familiar_string(),
+                }
+                .message(),
+            )));
         }
         ctx.touch();
         records.push(Record::Untagged(parsed.familiar_string()));
@@ -299,16 +306,14 @@ fn is_single_reference(refs: &[Reference]) -> bool {
 }
 
 fn check_conflict(ctx: &Ctx<'_>, usage: &Usage, id: &Digest, mask: u8) -> Option<Conflict> {
-    let conflict = |hard, used, message: String| {
+    let conflict = |reason| {
         Some(Conflict {
-            hard,
-            used,
             id: id.clone(),
-            message,
+            reason,
         })
     };
     if mask & CHILD != 0 && usage.has_children(id) {
-        return conflict(true, false, "image has dependent child images".to_owned());
+        return conflict(errors::Conflict::Children);
     }
     if mask & RUNNING != 0 {
         if let Some(c) = ctx
@@ -317,22 +322,11 @@ fn check_conflict(ctx: &Ctx<'_>, usage: &Usage, id: &Digest, mask: u8) -> Option
             .iter()
             .find(|c| &c.image == id && c.status == ContainerStatus::Running)
         {
-            return conflict(
-                true,
-                true,
-                format!(
-                    "image is being used by running container {}",
-                    truncate_id(&c.id)
-                ),
-            );
+            return conflict(errors::Conflict::Running(truncate_id(&c.id).to_owned()));
         }
     }
     if mask & ACTIVE_REF != 0 && usage.has_refs(id) {
-        return conflict(
-            false,
-            false,
-            "image is referenced in multiple repositories".to_owned(),
-        );
+        return conflict(errors::Conflict::ManyRepositories);
     }
     if mask & STOPPED != 0 {
         if let Some(c) = ctx
@@ -341,14 +335,7 @@ fn check_conflict(ctx: &Ctx<'_>, usage: &Usage, id: &Digest, mask: u8) -> Option
             .iter()
             .find(|c| &c.image == id && c.status != ContainerStatus::Running)
         {
-            return conflict(
-                false,
-                true,
-                format!(
-                    "image is being used by stopped container {}",
-                    truncate_id(&c.id)
-                ),
-            );
+            return conflict(errors::Conflict::Stopped(truncate_id(&c.id).to_owned()));
         }
     }
     None
@@ -371,7 +358,7 @@ fn delete_helper(
     }
     if let Some(c) = check_conflict(ctx, usage, id, mask) {
         let dangling = !usage.has_refs(id) && !usage.has_children(id);
-        if quiet && (!dangling || c.used) {
+        if quiet && (!dangling || c.used()) {
             return Ok(());
         }
         return Err(c);

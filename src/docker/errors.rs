@@ -1,0 +1,409 @@
+//! Docker's own wording for the errors docklab's tutor explains, in one place that both writes
+//! them (the simulated engine prints them) and recognises them (the tutor reads the standard
+//! error of either engine to explain a refusal or suggest a command). The wording is Docker 28's,
+//! as recorded from the real engine in `tests/scenarios/*.real`; it stays in English.
+
+/// The prefix the CLI puts before an error the daemon answered.
+pub(crate) const FROM_DAEMON: &str = "Error response from daemon: ";
+
+/// One error Docker prints, with its values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DockerError {
+    /// `rmi NAME`, NAME an image's only reference, and a container uses that image:
+    /// `conflict: unable to remove repository reference "nginx" (must force) - container
+    /// df00873359f6 is using its referenced image d32c4eea642c`.
+    ReferenceInUse {
+        /// The reference as the student typed it.
+        reference: String,
+        /// The container's short ID.
+        container: String,
+        /// The image's short ID.
+        image: String,
+    },
+    /// `rmi` refuses to delete an image: `conflict: unable to delete d32c4eea642c (cannot be
+    /// forced) - image is being used by running container df00873359f6`.
+    DeleteConflict {
+        /// The image's short ID.
+        image: String,
+        reason: Conflict,
+    },
+    /// `No such image: nosuch:latest`.
+    NoSuchImage { reference: String },
+    /// `docker: unknown command: docker image nosuch`, from the CLI itself.
+    UnknownCommand {
+        /// The command group the word was looked up in (`image`), `None` at the top level.
+        group: Option<String>,
+        /// The word that is no command.
+        word: String,
+    },
+}
+
+/// Why the daemon refuses to delete an image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Conflict {
+    /// Images were built on it (the legacy builder's parent chain).
+    Children,
+    /// A running container (short ID) uses it.
+    Running(String),
+    /// A stopped container (short ID) uses it.
+    Stopped(String),
+    /// Several tags name it and none was named.
+    ManyRepositories,
+}
+
+impl Conflict {
+    /// Whether `--force` gets past it (a running container or child images cannot be forced).
+    pub(crate) fn forceable(&self) -> bool {
+        matches!(self, Conflict::Stopped(_) | Conflict::ManyRepositories)
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Conflict::Children => "image has dependent child images".to_owned(),
+            Conflict::Running(c) => format!("image is being used by running container {c}"),
+            Conflict::Stopped(c) => format!("image is being used by stopped container {c}"),
+            Conflict::ManyRepositories => "image is referenced in multiple repositories".to_owned(),
+        }
+    }
+
+    fn parse(text: &str) -> Option<Conflict> {
+        if text == "image has dependent child images" {
+            return Some(Conflict::Children);
+        }
+        if text == "image is referenced in multiple repositories" {
+            return Some(Conflict::ManyRepositories);
+        }
+        if let Some(c) = text.strip_prefix("image is being used by running container ") {
+            return Some(Conflict::Running(c.to_owned()));
+        }
+        text.strip_prefix("image is being used by stopped container ")
+            .map(|c| Conflict::Stopped(c.to_owned()))
+    }
+}
+
+impl DockerError {
+    /// The error's line as Docker words it (for a daemon error, what follows
+    /// [`FROM_DAEMON`]).
+    pub(crate) fn message(&self) -> String {
+        match self {
+            DockerError::ReferenceInUse {
+                reference,
+                container,
+                image,
+            } => format!(
+                "conflict: unable to remove repository reference {} (must force) - container {container} is using its referenced image {image}",
+                super::text::go_quote(reference)
+            ),
+            DockerError::DeleteConflict { image, reason } => {
+                let force = if reason.forceable() {
+                    "must be forced"
+                } else {
+                    "cannot be forced"
+                };
+                format!(
+                    "conflict: unable to delete {image} ({force}) - {}",
+                    reason.text()
+                )
+            }
+            DockerError::NoSuchImage { reference } => format!("No such image: {reference}"),
+            DockerError::UnknownCommand { group, word } => match group {
+                Some(g) => format!("docker: unknown command: docker {g} {word}"),
+                None => format!("docker: unknown command: docker {word}"),
+            },
+        }
+    }
+
+    /// Everything the CLI prints on standard error for this error.
+    pub(crate) fn stderr(&self) -> String {
+        match self {
+            DockerError::UnknownCommand { group: Some(g), .. } => format!(
+                "{}\n\nUsage:  docker {g}\n\nRun 'docker {g} --help' for more information\n",
+                self.message()
+            ),
+            DockerError::UnknownCommand { group: None, .. } => format!(
+                "{}\n\nRun 'docker --help' for more information\n",
+                self.message()
+            ),
+            _ => format!("{FROM_DAEMON}{}\n", self.message()),
+        }
+    }
+
+    /// The errors of this kind in a command's standard error, from either engine, in order.
+    pub(crate) fn recognise(stderr: &str) -> Vec<DockerError> {
+        let lines: Vec<&str> = stderr.lines().collect();
+        let mut found = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            if let Some(rest) = line.strip_prefix("docker: unknown command: docker ") {
+                // Which group the word was looked up in is told by the `Run 'docker … --help'`
+                // line that follows, so a word with spaces in it is read back whole.
+                let group = lines[i + 1..]
+                    .iter()
+                    .find_map(|l| l.strip_prefix("Run 'docker "))
+                    .and_then(|l| l.strip_suffix(" --help' for more information"));
+                let (group, word) = match group {
+                    Some(g) => match rest.strip_prefix(&format!("{g} ")) {
+                        Some(word) => (Some(g.to_owned()), word.to_owned()),
+                        None => (None, rest.to_owned()),
+                    },
+                    _ => (None, rest.to_owned()),
+                };
+                found.push(DockerError::UnknownCommand { group, word });
+                continue;
+            }
+            // `docker: Error response from daemon: …` when `run` writes it; a daemon message may
+            // also be wrapped (`no such image: nosuch: No such image: nosuch:latest`).
+            let Some(message) = line.split(FROM_DAEMON).nth(1) else {
+                continue;
+            };
+            if let Some(e) = Self::parse_daemon(message) {
+                found.push(e);
+            }
+        }
+        found
+    }
+
+    /// One daemon message, as [`DockerError::message`] writes it.
+    fn parse_daemon(message: &str) -> Option<DockerError> {
+        if let Some(rest) = message.strip_prefix("conflict: unable to remove repository reference ")
+        {
+            let (reference, tail) = split_go_quoted(rest)?;
+            let tail = tail.strip_prefix(" (must force) - container ")?;
+            let (container, image) = tail.split_once(" is using its referenced image ")?;
+            return Some(DockerError::ReferenceInUse {
+                reference,
+                container: container.to_owned(),
+                image: image.to_owned(),
+            });
+        }
+        if let Some(rest) = message.strip_prefix("conflict: unable to delete ") {
+            let (image, tail) = rest.split_once(' ')?;
+            let (force, text) = tail.split_once(" - ")?;
+            let reason = Conflict::parse(text)?;
+            let expected = if reason.forceable() {
+                "(must be forced)"
+            } else {
+                "(cannot be forced)"
+            };
+            return (force == expected).then(|| DockerError::DeleteConflict {
+                image: image.to_owned(),
+                reason,
+            });
+        }
+        // The last `No such image: ` holds the reference when the daemon wrapped its message.
+        let at = message.rfind("No such image: ")?;
+        Some(DockerError::NoSuchImage {
+            reference: message[at + "No such image: ".len()..].to_owned(),
+        })
+    }
+}
+
+/// Reads a Go `%q` string at the start of `s`: its value and what follows it.
+fn split_go_quoted(s: &str) -> Option<(String, &str)> {
+    let body = s.strip_prefix('"')?;
+    let mut value = String::new();
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((value, &body[i + 1..])),
+            '\\' => match chars.next()?.1 {
+                'n' => value.push('\n'),
+                't' => value.push('\t'),
+                other => value.push(other),
+            },
+            _ => value.push(c),
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> String {
+        v.to_owned()
+    }
+
+    /// Each message as the real Docker 28 printed it (tests/scenarios/*.real), the values it
+    /// carries, and back: writing the values gives the recorded line, reading the line gives the
+    /// values.
+    #[test]
+    fn each_message_round_trips_with_dockers_recorded_wording() {
+        let cases = [
+            (
+                "Error response from daemon: conflict: unable to remove repository reference \"nginx\" (must force) - container df00873359f6 is using its referenced image d32c4eea642c\n",
+                DockerError::ReferenceInUse {
+                    reference: s("nginx"),
+                    container: s("df00873359f6"),
+                    image: s("d32c4eea642c"),
+                },
+            ),
+            (
+                "Error response from daemon: conflict: unable to delete d20075e723d4 (must be forced) - image is being used by stopped container 1862bfaf26ec\n",
+                DockerError::DeleteConflict {
+                    image: s("d20075e723d4"),
+                    reason: Conflict::Stopped(s("1862bfaf26ec")),
+                },
+            ),
+            (
+                "Error response from daemon: conflict: unable to delete d32c4eea642c (cannot be forced) - image is being used by running container df00873359f6\n",
+                DockerError::DeleteConflict {
+                    image: s("d32c4eea642c"),
+                    reason: Conflict::Running(s("df00873359f6")),
+                },
+            ),
+            (
+                "Error response from daemon: conflict: unable to delete 83a487e9b6c2 (must be forced) - image is referenced in multiple repositories\n",
+                DockerError::DeleteConflict {
+                    image: s("83a487e9b6c2"),
+                    reason: Conflict::ManyRepositories,
+                },
+            ),
+            // Not in the recordings: moby's `imageDeleteHelper` wording for the legacy builder's
+            // parent chain (daemon/images/image_delete.go).
+            (
+                "Error response from daemon: conflict: unable to delete 83a487e9b6c2 (cannot be forced) - image has dependent child images\n",
+                DockerError::DeleteConflict {
+                    image: s("83a487e9b6c2"),
+                    reason: Conflict::Children,
+                },
+            ),
+            (
+                "Error response from daemon: No such image: nosuch:latest\n",
+                DockerError::NoSuchImage {
+                    reference: s("nosuch:latest"),
+                },
+            ),
+            (
+                "docker: unknown command: docker nosuchcmd\n\nRun 'docker --help' for more information\n",
+                DockerError::UnknownCommand {
+                    group: None,
+                    word: s("nosuchcmd"),
+                },
+            ),
+            (
+                "docker: unknown command: docker image nosuch\n\nUsage:  docker image\n\nRun 'docker image --help' for more information\n",
+                DockerError::UnknownCommand {
+                    group: Some(s("image")),
+                    word: s("nosuch"),
+                },
+            ),
+        ];
+        for (recorded, value) in cases {
+            assert_eq!(
+                value.stderr(),
+                recorded,
+                "{value:?} is written as Docker wrote it"
+            );
+            assert_eq!(
+                DockerError::recognise(recorded),
+                vec![value.clone()],
+                "{recorded:?} reads back"
+            );
+            assert_eq!(
+                DockerError::recognise(&value.stderr()),
+                vec![value],
+                "write then read"
+            );
+        }
+    }
+
+    /// The recordings hold these lines verbatim (so the cases above are not invented).
+    #[test]
+    fn the_wording_is_the_recorded_one() {
+        let recorded: String =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios"))
+                .expect("the scenarios are in the repository")
+                .filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "real"))
+                .map(|e| std::fs::read_to_string(e.path()).expect("a recording is text"))
+                .collect();
+        for line in [
+            "conflict: unable to remove repository reference \"nginx\" (must force) - container df00873359f6 is using its referenced image d32c4eea642c",
+            "conflict: unable to delete d20075e723d4 (must be forced) - image is being used by stopped container 1862bfaf26ec",
+            "conflict: unable to delete d32c4eea642c (cannot be forced) - image is being used by running container df00873359f6",
+            "conflict: unable to delete 83a487e9b6c2 (must be forced) - image is referenced in multiple repositories",
+            "Error response from daemon: No such image: nosuch:latest",
+            "docker: unknown command: docker nosuchcmd",
+            "docker: unknown command: docker image nosuch",
+        ] {
+            assert!(recorded.contains(line), "{line:?} is not in tests/scenarios/*.real");
+        }
+    }
+
+    #[test]
+    fn wrapped_and_prefixed_messages_are_recognised() {
+        // `image inspect` wraps the message; `run` puts `docker: ` before the daemon's answer.
+        assert_eq!(
+            DockerError::recognise(
+                "Error response from daemon: no such image: nosuch: No such image: nosuch:latest\n"
+            ),
+            vec![DockerError::NoSuchImage {
+                reference: s("nosuch:latest")
+            }]
+        );
+        assert_eq!(
+            DockerError::recognise("docker: Error response from daemon: No such image: x:1\n"),
+            vec![DockerError::NoSuchImage {
+                reference: s("x:1")
+            }]
+        );
+        // Several `rmi` errors, one per line, each recognised.
+        let both = format!(
+            "{}{}",
+            DockerError::NoSuchImage {
+                reference: s("a:latest")
+            }
+            .stderr(),
+            DockerError::DeleteConflict {
+                image: s("657fdcd1c365"),
+                reason: Conflict::ManyRepositories
+            }
+            .stderr()
+        );
+        assert_eq!(DockerError::recognise(&both).len(), 2);
+    }
+
+    #[test]
+    fn odd_values_round_trip() {
+        for value in [
+            DockerError::UnknownCommand {
+                group: None,
+                word: s(""),
+            },
+            DockerError::UnknownCommand {
+                group: None,
+                word: s("a b"),
+            },
+            DockerError::UnknownCommand {
+                group: Some(s("image")),
+                word: s("a b"),
+            },
+            DockerError::ReferenceInUse {
+                reference: s("we\"ird"),
+                container: s("1a2b3c4d5e6f"),
+                image: s("657fdcd1c365"),
+            },
+        ] {
+            assert_eq!(DockerError::recognise(&value.stderr()), vec![value]);
+        }
+    }
+
+    #[test]
+    fn other_text_is_not_recognised() {
+        for text in [
+            "",
+            "Error response from daemon: conflict: unable to delete x (must be forced) - something else\n",
+            "Error response from daemon: conflict: unable to delete x (cannot be forced) - image is referenced in multiple repositories\n",
+            "Error response from daemon: pull access denied for nosuch\n",
+            "ERROR: unknown command: \"nosuch\"\n",
+            "Error response from daemon: conflict: unable to remove repository reference \"unterminated\n",
+            "Error response from daemon: conflict: unable to remove repository reference \"a\\",
+            "Error response from daemon: conflict: unable to remove repository reference \"é\" (must force) - container \n",
+            "Error response from daemon: conflict: unable to delete\n",
+            "Error response from daemon: No such container: web\n",
+        ] {
+            assert_eq!(DockerError::recognise(text), vec![], "{text:?}");
+        }
+    }
+}
