@@ -13,6 +13,10 @@ use crate::session::PromptInfo;
 
 /// Prints an outcome: stdout then stderr, animating pulls when that stream is a terminal.
 pub fn print_outcome(outcome: &Outcome, stdout_tty: bool, stderr_tty: bool) {
+    // The real engine attached to the terminal: docker printed it all itself.
+    if outcome.shown {
+        return;
+    }
     if let (Some(trace), true) = (&outcome.build, stderr_tty) {
         let width = width();
         let mut err = io::stderr().lock();
@@ -245,6 +249,7 @@ impl Ui {
                         exit_code: 0,
                         pulls: pulls.clone(),
                         build: build.clone(),
+                        ..Outcome::default()
                     };
                     print_outcome(
                         &outcome,

@@ -205,6 +205,30 @@ pub fn engine_error(err: &crate::engine::EngineError) -> Msg {
         E::DaemonPermissionDenied { socket } => Msg::DaemonPermissionDenied {
             socket: socket.clone(),
         },
+        E::ApiTimedOut { host, after, .. } => Msg::ApiTimedOut {
+            host: host.clone(),
+            seconds: i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+        },
+        E::ApiFailed {
+            host,
+            request,
+            status,
+            message,
+        } => Msg::ApiFailed {
+            host: host.clone(),
+            request: request.clone(),
+            status: i64::from(*status),
+            message: message.clone(),
+        },
+        E::ApiUnexpected {
+            host,
+            request,
+            detail,
+        } => Msg::ApiUnexpected {
+            host: host.clone(),
+            request: request.clone(),
+            detail: detail.clone(),
+        },
         E::Store(S::Locked { path, waited_ms }) => Msg::StoreLocked {
             path: path.display().to_string(),
             seconds: i64::try_from(waited_ms / 1000).unwrap_or(i64::MAX),
