@@ -93,7 +93,7 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
         Ok(c) => c,
         Err(bad) => {
             let msg = Msg::BadClock { value: bad };
-            Ui::new(crate::ui::colour_enabled()).error(&tr(Lang::from_env(), &msg));
+            Ui::detect().error(&tr(Lang::from_env(), &msg));
             return ExitCode::from(2);
         }
     };
@@ -105,14 +105,14 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
                 let msg = Msg::BadLang {
                     value: l.to_owned(),
                 };
-                Ui::new(crate::ui::colour_enabled()).error(&tr(Lang::from_env(), &msg));
+                Ui::detect().error(&tr(Lang::from_env(), &msg));
                 return ExitCode::from(2);
             };
             l
         }
         None => Lang::from_env(),
     };
-    let ui = Ui::new(crate::ui::colour_enabled());
+    let ui = Ui::detect();
     let dirs = lab::lab_dirs(
         &home,
         std::env::var("DOCKLAB_LABS").ok().as_deref(),

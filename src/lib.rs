@@ -12,6 +12,7 @@ pub mod app;
 pub mod build;
 pub mod catalog;
 pub mod cli;
+pub mod colour;
 pub mod command;
 pub mod docker;
 pub mod engine;
