@@ -253,7 +253,13 @@ impl Session {
 
     /// After a Docker command: whether the state read before may be stale.
     fn after_exec(&mut self, result: &Result<Outcome, EngineError>) {
-        if !matches!(result, Ok(o) if !o.effect.may_have_changed()) {
+        let unchanged = match result {
+            Ok(o) => !o.effect.may_have_changed(),
+            // Refused before anything ran.
+            Err(EngineError::NotSimulated { .. }) => true,
+            Err(_) => false,
+        };
+        if !unchanged {
             self.invalidate();
         }
     }
@@ -1874,6 +1880,7 @@ mod state_reads {
         assert_eq!(typed(&mut session, c, "docker pull nginx"), (1, 1));
         // Refused by the daemon: the simulator saved nothing, nothing is read again.
         assert_eq!(typed(&mut session, c, "docker rmi nosuch"), (0, 0));
+        assert_eq!(typed(&mut session, c, "docker exec web ls"), (0, 0));
         // The tutor's own commands read the cached state; `check` reads afresh, once.
         assert_eq!(typed(&mut session, c, "hint"), (0, 0));
         assert_eq!(typed(&mut session, c, "layers"), (0, 0));
