@@ -9,7 +9,7 @@ use clap::Parser;
 use crate::cli::{Cli, Command, EngineKind, LabCommand, LintFormat, StoreCommand};
 use crate::engine::real::{self, RealEngine, RealMode};
 use crate::engine::sim::SimEngine;
-use crate::engine::{Clock, Engine, Interaction, Outcome};
+use crate::engine::{Clock, Engine, ExecContext, Interaction, Outcome};
 use crate::i18n::{tr, Lang, Msg};
 use crate::lab::progress::{self, LabProgress};
 use crate::lab::solve::{self, StepResult};
@@ -94,7 +94,7 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
         Ok(c) => c,
         Err(bad) => {
             let msg = Msg::BadClock { value: bad };
-            Ui::new(crate::ui::colour_enabled()).error(&tr(Lang::from_env(), &msg));
+            Ui::detect().error(&tr(Lang::from_env(), &msg));
             return ExitCode::from(2);
         }
     };
@@ -106,14 +106,14 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
                 let msg = Msg::BadLang {
                     value: l.to_owned(),
                 };
-                Ui::new(crate::ui::colour_enabled()).error(&tr(Lang::from_env(), &msg));
+                Ui::detect().error(&tr(Lang::from_env(), &msg));
                 return ExitCode::from(2);
             };
             l
         }
         None => Lang::from_env(),
     };
-    let ui = Ui::new(crate::ui::colour_enabled());
+    let ui = Ui::detect();
     let dirs = lab::lab_dirs(
         &home,
         std::env::var("DOCKLAB_LABS").ok().as_deref(),
@@ -142,7 +142,7 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
                 EngineKind::Sim => Box::new(SimEngine::new(store_dir, clock)),
                 EngineKind::Docker => Box::new(real),
             };
-            match engine.exec(&args, &mut StdinInteraction) {
+            match engine.exec(&ExecContext::new(&args), &mut StdinInteraction) {
                 Ok(outcome) => emit(&outcome),
                 Err(e) => {
                     ui.error(&tr(lang, &crate::i18n::engine_error(&e)));
@@ -164,7 +164,10 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
                 EngineKind::Sim => Box::new(SimEngine::new(store_dir, clock)),
                 EngineKind::Docker => Box::new(real),
             };
-            let state = match engine.state() {
+            let state = match engine.state().and_then(|mut s| {
+                engine.load_history(&mut s)?;
+                Ok(s)
+            }) {
                 Ok(s) => s,
                 Err(e) => {
                     ui.error(&tr(lang, &crate::i18n::engine_error(&e)));

@@ -16,7 +16,8 @@ pub struct Cli {
     #[arg(long, global = true, env = "DOCKLAB_ENGINE", value_enum, default_value_t = EngineKind::Sim)]
     pub engine: EngineKind,
 
-    /// The tutor's language (default: from `LC_ALL`, `LC_MESSAGES`, `LANG`; English otherwise).
+    /// The tutor's language (default: from `LANGUAGE`, then `LC_ALL`, `LC_MESSAGES`, `LANG`, as
+    /// gettext reads them; else the system's; English otherwise).
     #[arg(long, global = true, value_name = "fr|en")]
     pub lang: Option<String>,
 

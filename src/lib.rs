@@ -14,6 +14,7 @@ mod atomic;
 pub mod build;
 pub mod catalog;
 pub mod cli;
+pub mod colour;
 pub mod command;
 pub mod docker;
 pub mod engine;

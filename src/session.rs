@@ -5,11 +5,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use crate::command::{self, Command, Tutor};
 use crate::engine::fsroot::{FsRoot, PathRefused};
 use crate::engine::sim::SimEngine;
-use crate::engine::{Clock, Engine, EngineState, ImageState, Interaction, NoInput, Outcome};
+use crate::engine::{
+    Clock, Engine, EngineError, EngineState, ExecContext, ImageState, Interaction, NoInput, Outcome,
+};
 use crate::feedback::{CommandRole, Feedback, Picture, Tone};
 use crate::i18n::{tr, Lang, Msg};
 use crate::lab::check::{command_matches, Facts, Verdict};
@@ -109,11 +112,16 @@ pub struct Session {
     workspace: PathBuf,
     cwd: PathBuf,
     run: Option<Run>,
+    /// The engine's state as last read, shared by every question until a command may have
+    /// changed it (one read per change, not one per question).
+    cache: Option<Rc<EngineState>>,
+    /// Whether `cache` carries its layers' history (sizes, `created_by`).
+    cache_history: bool,
     /// The engine state before and after the last Docker command (for explanations to come).
-    before: Option<EngineState>,
+    before: Option<Rc<EngineState>>,
     /// Whether each Docker command is followed by an account of what it changed.
     explain: bool,
-    after: Option<EngineState>,
+    after: Option<Rc<EngineState>>,
     /// Where the paths of Docker commands land: the student's files, or `verify`'s sandbox.
     fs: FsRoot,
     /// Why a replay cannot go on (`verify`): it then stops, and the section is rejected.
@@ -219,6 +227,8 @@ impl Session {
             cwd: workspace.clone(),
             workspace,
             run: None,
+            cache: None,
+            cache_history: false,
             before: None,
             after: None,
             explain: true,
@@ -267,7 +277,49 @@ impl Session {
 
     /// The engine state before and after the last Docker command.
     pub fn last_states(&self) -> (Option<&EngineState>, Option<&EngineState>) {
-        (self.before.as_ref(), self.after.as_ref())
+        (self.before.as_deref(), self.after.as_deref())
+    }
+
+    /// The engine's state: the one read since the last change, else read now and kept.
+    fn state(&mut self) -> Result<Rc<EngineState>, EngineError> {
+        if let Some(s) = &self.cache {
+            return Ok(Rc::clone(s));
+        }
+        let s = Rc::new(self.engine.state()?);
+        self.cache = Some(Rc::clone(&s));
+        self.cache_history = false;
+        Ok(s)
+    }
+
+    /// The state with its layers' history, for the layer picture and the explanations. The
+    /// engine asks for the history of an image only once (an ID's history never changes).
+    fn state_with_history(&mut self) -> Result<Rc<EngineState>, EngineError> {
+        let mut s = self.state()?;
+        if !self.cache_history {
+            self.cache = None;
+            self.engine.load_history(Rc::make_mut(&mut s))?;
+            self.cache = Some(Rc::clone(&s));
+            self.cache_history = true;
+        }
+        Ok(s)
+    }
+
+    /// Forgets the state read: a command may have changed it.
+    fn invalidate(&mut self) {
+        self.cache = None;
+    }
+
+    /// After a Docker command: whether the state read before may be stale.
+    fn after_exec(&mut self, result: &Result<Outcome, EngineError>) {
+        let unchanged = match result {
+            Ok(o) => !o.effect.may_have_changed(),
+            // Refused before anything ran.
+            Err(EngineError::NotSimulated { .. }) => true,
+            Err(_) => false,
+        };
+        if !unchanged {
+            self.invalidate();
+        }
     }
 
     /// The current lab's progress.
@@ -309,7 +361,7 @@ impl Session {
     }
 
     pub fn completion_data(&mut self) -> CompletionData {
-        let state = self.engine.state().unwrap_or_default();
+        let state = self.state().unwrap_or_default();
         CompletionData {
             images: state.images.iter().flat_map(|i| i.tags.clone()).collect(),
             containers: state.containers.iter().map(|c| c.name.clone()).collect(),
@@ -490,7 +542,12 @@ impl Session {
                 ))));
                 vec![Entry::new(line, EntryKind::Shell)]
             }
-            Command::Shell => vec![self.shell(line, replay, fb)],
+            Command::Shell => {
+                // Any shell line may run `docker` itself (on the real engine, the real one).
+                let entry = self.shell(line, replay, fb);
+                self.invalidate();
+                vec![entry]
+            }
             Command::Empty | Command::Tutor(_) => Vec::new(),
         };
         for e in &mut entries {
@@ -620,9 +677,10 @@ impl Session {
                 }
             };
             let stdout = if inner_words.first().is_some_and(|w| w == "docker") {
-                self.engine.set_workdir(&self.cwd);
-                self.engine.set_env(&[]);
-                match self.engine.exec(&inner_words[1..], &mut NoInput) {
+                let ctx = ExecContext::new(&inner_words[1..]).in_dir(&self.cwd);
+                let result = self.engine.exec(&ctx, &mut NoInput);
+                self.after_exec(&result);
+                match result {
                     Ok(o) => {
                         if !o.stderr.is_empty() {
                             fb.push(Feedback::Docker(Outcome {
@@ -712,20 +770,26 @@ impl Session {
                 return vec![entry];
             }
         }
-        // The states around the command are for explanations, which a replay does not give.
+        // The states around the command are for explanations, which a replay does not give. The
+        // explanations compare layer sizes: the history of the images about to change is read
+        // now, while they are still there (once per image, then kept).
         let explaining = self.explain && !self.replaying();
         self.before = if explaining {
-            self.engine.state().ok()
-        } else {
+            self.state_with_history().ok()
+        } else if self.replaying() {
             None
+        } else {
+            self.state().ok()
         };
-        self.engine.set_workdir(&self.cwd);
-        self.engine.set_env(&vars);
         let mut rec = Recording {
             inner: io,
             answers: Vec::new(),
         };
-        let outcome = match self.engine.exec(&args, &mut rec) {
+        let ctx = ExecContext::new(&args).with_env(&vars).in_dir(&self.cwd);
+        let result = self.engine.exec(&ctx, &mut rec);
+        let answers = rec.answers;
+        self.after_exec(&result);
+        let outcome = match result {
             Ok(o) => o,
             Err(e) => {
                 self.note_engine_error(&e);
@@ -733,15 +797,16 @@ impl Session {
                 Outcome::error(String::new(), 1)
             }
         };
-        self.engine.set_env(&[]);
-        let answers = rec.answers;
         self.after = if explaining {
-            self.engine.state().ok()
-        } else {
+            self.state_with_history().ok()
+        } else if self.replaying() {
             None
+        } else {
+            self.state().ok()
         };
         entry.exit_code = outcome.exit_code;
-        if !outcome.stdout.is_empty() || !outcome.stderr.is_empty() {
+        // Attached to the terminal, docker has shown its output itself.
+        if !outcome.shown && (!outcome.stdout.is_empty() || !outcome.stderr.is_empty()) {
             fb.push(Feedback::Docker(outcome.clone()));
         }
         if self.explain {
@@ -759,17 +824,11 @@ impl Session {
                 fb.push(self.say(Tone::Hint, &Msg::DidYouMean { suggestion: s }));
             }
         }
-        let mut entries = vec![entry];
-        entries.extend(
-            answers
-                .into_iter()
-                .map(|a| Entry::new(&a, EntryKind::Answer)),
-        );
-        entries
+        with_answers(entry, answers)
     }
 
-    fn facts_state(&mut self) -> EngineState {
-        self.engine.state().unwrap_or_default()
+    fn facts_state(&mut self) -> Rc<EngineState> {
+        self.state().unwrap_or_default()
     }
 
     /// The current step's verdict, or `None` without a current step.
@@ -1001,6 +1060,7 @@ impl Session {
         self.engine = self
             .opts
             .engine(dir.join("store"), self.fs.with_home(&self.workspace));
+        self.invalidate();
         self.cwd = self.workspace.join(&progress.cwd);
         if !self.cwd.is_dir() {
             self.cwd = self.workspace.clone();
@@ -1011,19 +1071,29 @@ impl Session {
         // what came after.
         let baseline_file = dir.join("baseline.json");
         if matches!(self.opts.engine, EngineChoice::Real(_)) && !resumed {
-            if let Ok(state) = self.engine.state() {
+            if let Ok(state) = self.state() {
                 let _ = std::fs::create_dir_all(&dir);
                 let _ = crate::atomic::write(
                     &baseline_file,
-                    &serde_json::to_vec(&state).unwrap_or_default(),
+                    &serde_json::to_vec(&*state).unwrap_or_default(),
                     None,
                 );
             }
         }
         if !resumed {
+            // Already there (a real engine, a lab started again): nothing to pull.
+            let present = self.state().ok();
             for reference in &lab.start.images {
+                if present
+                    .as_ref()
+                    .is_some_and(|s| s.image(reference).is_some())
+                {
+                    continue;
+                }
                 let args = vec!["pull".to_owned(), reference.clone()];
-                let failed = match self.engine.exec(&args, &mut NoInput) {
+                let result = self.engine.exec(&ExecContext::new(&args), &mut NoInput);
+                self.after_exec(&result);
+                let failed = match result {
                     Ok(o) if o.exit_code == 0 => None,
                     Ok(o) => Some(o.stderr.trim().to_owned()),
                     Err(e) => Some(e.to_string()),
@@ -1208,7 +1278,7 @@ impl Session {
         }
         let file = progress::run_dir(&self.opts.home, lab).join("baseline.json");
         let baseline: EngineState = serde_json::from_slice(&std::fs::read(file).ok()?).ok()?;
-        let now = self.engine.state().ok()?;
+        let now = self.state().ok()?;
         Some(crate::engine::real::cleanup_plan(&baseline, &now))
     }
 
@@ -1216,7 +1286,11 @@ impl Session {
     pub fn apply_cleanup(&mut self, plan: &[crate::engine::real::Cleanup]) -> Vec<Feedback> {
         let mut fb = Vec::new();
         for step in plan {
-            match self.engine.exec(&step.docker_args(), &mut NoInput) {
+            let args = step.docker_args();
+            let result = self.engine.exec(&ExecContext::new(&args), &mut NoInput);
+            self.after_exec(&result);
+            match result {
+                Ok(o) if o.shown => {}
                 Ok(o) => fb.push(Feedback::Docker(o)),
                 Err(e) => fb.push(Feedback::Engine(e)),
             }
@@ -1227,7 +1301,7 @@ impl Session {
     /// The picture of the store's layers, whole or around one image.
     pub fn layers_picture(&mut self, image: Option<&str>) -> Vec<Feedback> {
         // A store that cannot be read is said so, not drawn as an empty one.
-        let state = match self.engine.state() {
+        let state = match self.state_with_history() {
             Ok(s) => s,
             Err(e) => return vec![Feedback::Engine(e)],
         };
@@ -1246,15 +1320,21 @@ impl Session {
             },
         };
         let focus = focus.map(|i| i.id.clone());
-        vec![Feedback::Layers(Picture { state, focus })]
+        vec![Feedback::Layers(Picture {
+            state: (*state).clone(),
+            focus,
+        })]
     }
 
     fn check(&mut self) -> Vec<Feedback> {
         if self.run.is_none() {
             return vec![self.say(Tone::Hint, &Msg::NoLabStarted)];
         }
-        // A store that cannot be read is said so, rather than "still missing" everything.
-        if let Err(e) = self.engine.state() {
+        // Asked for explicitly: read afresh (on a real engine, another terminal may have
+        // changed it). A store that cannot be read is said so, rather than "still missing"
+        // everything.
+        self.invalidate();
+        if let Err(e) = self.state() {
             return vec![Feedback::Engine(e)];
         }
         let Some(verdict) = self.step_verdict() else {
@@ -1390,6 +1470,17 @@ impl Session {
         }
         fb
     }
+}
+
+/// A Docker command's transcript entries: the command, then the answers it read.
+fn with_answers(entry: Entry, answers: Vec<String>) -> Vec<Entry> {
+    let mut entries = vec![entry];
+    entries.extend(
+        answers
+            .into_iter()
+            .map(|a| Entry::new(&a, EntryKind::Answer)),
+    );
+    entries
 }
 
 /// A suggestion for a failed Docker command: a mistyped subcommand or image name.
@@ -1763,5 +1854,106 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+/// How many times one typed line reads the engine's state.
+#[cfg(test)]
+mod state_reads {
+    use super::*;
+    use std::cell::Cell;
+
+    #[derive(Default)]
+    struct Counts {
+        states: Cell<usize>,
+        histories: Cell<usize>,
+    }
+
+    /// The simulator, counting the state and history reads asked of it.
+    struct Counting {
+        inner: SimEngine,
+        counts: Rc<Counts>,
+    }
+
+    impl Engine for Counting {
+        fn exec(
+            &mut self,
+            ctx: &ExecContext<'_>,
+            io: &mut dyn Interaction,
+        ) -> Result<Outcome, EngineError> {
+            self.inner.exec(ctx, io)
+        }
+
+        fn state(&mut self) -> Result<EngineState, EngineError> {
+            self.counts.states.set(self.counts.states.get() + 1);
+            self.inner.state()
+        }
+
+        fn load_history(&mut self, state: &mut EngineState) -> Result<(), EngineError> {
+            self.counts.histories.set(self.counts.histories.get() + 1);
+            self.inner.load_history(state)
+        }
+    }
+
+    /// A session in the `images` lab whose engine counts its reads.
+    fn session(home: &Path) -> (Session, Rc<Counts>) {
+        let clock = Clock::frozen("2025-10-29T12:00:00Z".parse().expect("a time"));
+        let mut session = Session::new(SessionOptions {
+            home: home.to_owned(),
+            clock,
+            lang: Lang::En,
+            catalog: Catalog::load(&[]),
+            shell: ShellMode::Detached,
+            engine: EngineChoice::Sim,
+        });
+        session.start_lab("images", true);
+        let counts = Rc::new(Counts::default());
+        session.engine = Box::new(Counting {
+            inner: SimEngine::new(progress::run_dir(home, "images").join("store"), clock),
+            counts: Rc::clone(&counts),
+        });
+        session.invalidate();
+        (session, counts)
+    }
+
+    /// Runs `line` as the REPL does (the line, then the completion words for the next prompt)
+    /// and returns (state reads, history loads) it cost.
+    fn typed(session: &mut Session, counts: &Counts, line: &str) -> (usize, usize) {
+        let before = (counts.states.get(), counts.histories.get());
+        session.handle(line, &mut NoInput);
+        session.completion_data();
+        (
+            counts.states.get() - before.0,
+            counts.histories.get() - before.1,
+        )
+    }
+
+    // Before the cache, one Docker line read the state 4 times (before, after, the step's
+    // checks, the mistakes) and the REPL a fifth for its completion words.
+    #[test]
+    fn one_typed_line_reads_the_state_at_most_once() {
+        let home = tempfile::tempdir().expect("temp home");
+        let (mut session, counts) = session(home.path());
+        let c = &*counts;
+        // The first line reads the state once; a query changes nothing, so the next line
+        // reads nothing at all.
+        assert_eq!(typed(&mut session, c, "docker images"), (1, 1));
+        assert_eq!(typed(&mut session, c, "docker images"), (0, 0));
+        assert_eq!(typed(&mut session, c, "docker image ls -q"), (0, 0));
+        // A command that changed the store: one read, its history for the explanations.
+        assert_eq!(typed(&mut session, c, "docker pull nginx"), (1, 1));
+        // Refused by the daemon: the simulator saved nothing, nothing is read again.
+        assert_eq!(typed(&mut session, c, "docker rmi nosuch"), (0, 0));
+        assert_eq!(typed(&mut session, c, "docker exec web ls"), (0, 0));
+        // The tutor's own commands read the cached state; `check` reads afresh, once.
+        assert_eq!(typed(&mut session, c, "hint"), (0, 0));
+        assert_eq!(typed(&mut session, c, "layers"), (0, 0));
+        assert_eq!(typed(&mut session, c, "check"), (1, 0));
+        // A shell line may run anything: the next question reads again.
+        assert_eq!(typed(&mut session, c, "true"), (1, 0));
+        // Without explanations, no history is needed.
+        typed(&mut session, c, "explain off");
+        assert_eq!(typed(&mut session, c, "docker tag nginx mine"), (1, 0));
+        assert_eq!(typed(&mut session, c, "layers"), (0, 1));
     }
 }

@@ -6,6 +6,7 @@ use std::io::{self, IsTerminal as _, Write};
 use std::thread::sleep;
 use std::time::Duration;
 
+use crate::colour::{paint, style};
 use crate::docker::units::human_size4;
 use crate::engine::{EngineState, ImageState, Outcome, PullEvent};
 use crate::feedback::{CommandRole, Feedback, Tone};
@@ -15,6 +16,10 @@ use crate::session::PromptInfo;
 
 /// Prints an outcome: stdout then stderr, animating pulls when that stream is a terminal.
 pub(crate) fn print_outcome(outcome: &Outcome, stdout_tty: bool, stderr_tty: bool) {
+    // The real engine attached to the terminal: docker printed it all itself.
+    if outcome.shown {
+        return;
+    }
     if let (Some(trace), true) = (&outcome.build, stderr_tty) {
         let width = width();
         let mut err = io::stderr().lock();
@@ -182,52 +187,63 @@ fn progress(current: u64, total: u64, width: usize) -> String {
 /// Prints feedback and builds prompts.
 #[derive(Debug, Clone, Copy)]
 pub struct Ui {
+    /// Colour on standard output.
     pub colour: bool,
+    /// Colour on standard error (decided apart: one may be redirected, not the other).
+    pub err_colour: bool,
 }
 
-/// Colour only on a terminal and without `NO_COLOR` (any non-empty value).
+/// Whether standard output gets colour ([`crate::colour::decide`]).
 pub(crate) fn colour_enabled() -> bool {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    !no_color && std::io::stdout().is_terminal()
-}
-
-fn paint(colour: bool, code: &str, text: &str) -> String {
-    if colour && !code.is_empty() {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_owned()
-    }
+    crate::colour::enabled(crate::colour::Stream::Stdout)
 }
 
 impl Ui {
+    /// The same choice for both streams.
     pub fn new(colour: bool) -> Ui {
-        Ui { colour }
+        Ui {
+            colour,
+            err_colour: colour,
+        }
+    }
+
+    /// Each stream's colour from the environment and whether it is a terminal.
+    pub fn detect() -> Ui {
+        use crate::colour::{enabled, Stream};
+        Ui {
+            colour: enabled(Stream::Stdout),
+            err_colour: enabled(Stream::Stderr),
+        }
     }
 
     /// The prompt: `[images 3/16] ~/Test $ `.
     pub fn prompt(&self, p: &PromptInfo) -> String {
         let mut s = String::new();
         if let Some((id, n, total)) = &p.lab {
-            s.push_str(&paint(self.colour, "1;36", &format!("[{id} {n}/{total}]")));
+            s.push_str(&paint(
+                self.colour,
+                style::PROMPT_LAB,
+                &format!("[{id} {n}/{total}]"),
+            ));
             s.push(' ');
         }
-        s.push_str(&paint(self.colour, "1;34", &p.cwd));
+        s.push_str(&paint(self.colour, style::PROMPT_CWD, &p.cwd));
         s.push_str(" $ ");
         s
     }
 
     /// A tutor text as it will be printed.
     pub fn render(&self, tone: Tone, text: &str) -> String {
-        let code = match tone {
-            Tone::Plain => "",
-            Tone::Info => "1",
-            Tone::Success => "1;32",
-            Tone::Warning => "33",
-            Tone::Error => "1;31",
-            Tone::Hint => "36",
-            Tone::Step => "1;35",
+        let style = match tone {
+            Tone::Plain => style::PLAIN,
+            Tone::Info => style::INFO,
+            Tone::Success => style::SUCCESS,
+            Tone::Warning => style::WARNING,
+            Tone::Error => style::ERROR,
+            Tone::Hint => style::HINT,
+            Tone::Step => style::STEP,
         };
-        paint(self.colour, code, text)
+        paint(self.colour, style, text)
     }
 
     /// Prints the session's answer, translated into `lang`.
@@ -277,7 +293,7 @@ impl Ui {
 
     pub fn error(&self, text: &str) {
         let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{}", paint(self.colour, "1;31", text));
+        let _ = writeln!(err, "{}", paint(self.err_colour, style::ERROR, text));
     }
 }
 

@@ -127,6 +127,9 @@ daemon-not-running = The Docker daemon is not running{ $host ->
        *[other] {""} ({ $host })
     }. Start it (for instance sudo systemctl start docker), or use the simulated engine: docklab without --engine docker.
 daemon-permission-denied = You are not allowed to use the Docker daemon ({ $socket }). Add your user to the docker group (sudo usermod -aG docker $USER, then log in again), or use the simulated engine: docklab without --engine docker.
+api-timed-out = The Docker daemon ({ $host }) did not answer docklab within { $seconds } s. It may be busy: try again, or use the simulated engine: docklab without --engine docker.
+api-failed = The Docker daemon ({ $host }) refused docklab's question { $request } (HTTP { $status }): { $message }
+api-unexpected = docklab did not understand the answer of the Docker daemon ({ $host }) to { $request }: { $detail }
 store-locked = Another docklab is using the store { $path } (waited { $seconds } s). Finish or close the other docklab, then try again.
 store-corrupt = The store is damaged: { $error }. Run docklab store fsck to see what is wrong.
 store-future = The store { $path } was written by a newer docklab (state version { $found }; this docklab reads version { $supported }). It was left untouched: use that newer docklab, or another data directory (--home).

@@ -147,6 +147,9 @@ daemon-not-running = Le démon Docker ne tourne pas{ $host ->
        *[other] {""} ({ $host })
     }. Démarrez-le (par exemple sudo systemctl start docker), ou utilisez le moteur simulé : docklab sans --engine docker.
 daemon-permission-denied = Vous n'avez pas le droit d'utiliser le démon Docker ({ $socket }). Ajoutez votre utilisateur au groupe docker (sudo usermod -aG docker $USER, puis reconnectez-vous), ou utilisez le moteur simulé : docklab sans --engine docker.
+api-timed-out = Le démon Docker ({ $host }) n'a pas répondu à docklab en { $seconds } s. Il est peut-être occupé : réessayez, ou utilisez le moteur simulé : docklab sans --engine docker.
+api-failed = Le démon Docker ({ $host }) a refusé la question de docklab { $request } (HTTP { $status }) : { $message }
+api-unexpected = docklab n'a pas compris la réponse du démon Docker ({ $host }) à { $request } : { $detail }
 store-locked = Un autre docklab utilise le magasin { $path } (attente : { $seconds } s). Terminez ou fermez l'autre docklab, puis réessayez.
 store-corrupt = Le magasin est endommagé : { $error }. Lancez docklab store fsck pour voir ce qui ne va pas.
 store-future = Le magasin { $path } a été écrit par un docklab plus récent (état en version { $found } ; ce docklab lit la version { $supported }). Il n'a pas été modifié : utilisez ce docklab plus récent, ou un autre répertoire de données (--home).

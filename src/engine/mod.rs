@@ -21,6 +21,33 @@ pub struct Outcome {
     /// A `BuildKit` build with `--progress=auto`: its steps, so that a terminal shows `BuildKit`'s
     /// compact view instead of the plain text in `stderr`.
     pub build: Option<crate::build::progress::Trace>,
+    /// Whether the command may have changed the engine's state: the session reads the state
+    /// again only when it did.
+    pub effect: StateEffect,
+    /// The output already reached the terminal as the command ran (the real engine, attached):
+    /// `stderr` is kept for the tutor's reading (explanations, did-you-mean) and must not be
+    /// printed again.
+    pub shown: bool,
+}
+
+/// What a command did to the engine's state, as far as the engine knows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StateEffect {
+    /// Not known: the state must be read again (the real engine, for any command that is not
+    /// a known query).
+    #[default]
+    Unknown,
+    /// Known untouched: the simulator saved nothing, or a read-only query on the real engine.
+    Unchanged,
+    /// Known changed: the simulator saved its state.
+    Changed,
+}
+
+impl StateEffect {
+    /// Whether a cached state may be stale after the command.
+    pub fn may_have_changed(self) -> bool {
+        self != StateEffect::Unchanged
+    }
 }
 
 /// One image pull, for the ui's animation: the layers and whether each was already there.
@@ -67,6 +94,45 @@ impl Outcome {
     }
 }
 
+/// Everything one Docker command runs with: its words, the variables set before `docker`, and
+/// the directory relative paths mean. Passed whole to each call, so no setting of one command
+/// leaks into the next.
+#[derive(Debug, Clone, Copy)]
+pub struct ExecContext<'a> {
+    /// The words after `docker`.
+    pub args: &'a [String],
+    /// Variables the student put before `docker` (`DOCKER_BUILDKIT=0 docker build .`), over
+    /// docklab's own environment.
+    pub env: &'a [(String, String)],
+    /// The directory relative paths in the command mean (the build context `.`): the tutor's
+    /// workspace directory, since docklab's own working directory is elsewhere. `None`: docklab's
+    /// own working directory (one-shot `docklab docker`).
+    pub workdir: Option<&'a std::path::Path>,
+}
+
+impl<'a> ExecContext<'a> {
+    /// `docker ARGS…` with no variables, in docklab's working directory.
+    pub fn new(args: &'a [String]) -> ExecContext<'a> {
+        ExecContext {
+            args,
+            env: &[],
+            workdir: None,
+        }
+    }
+
+    #[must_use]
+    pub fn in_dir(mut self, dir: &'a std::path::Path) -> ExecContext<'a> {
+        self.workdir = Some(dir);
+        self
+    }
+
+    #[must_use]
+    pub fn with_env(mut self, env: &'a [(String, String)]) -> ExecContext<'a> {
+        self.env = env;
+        self
+    }
+}
+
 /// What a command may ask of the person at the terminal while it runs.
 pub trait Interaction {
     /// Shows `prompt` (already on standard output for Docker's confirmations) and reads one line.
@@ -85,16 +151,20 @@ impl Interaction for NoInput {
 
 /// An engine runs Docker commands and reports its state.
 pub trait Engine {
-    /// Runs `docker ARGS…` (`args` without the leading `docker`).
-    fn exec(&mut self, args: &[String], io: &mut dyn Interaction) -> Result<Outcome, EngineError>;
-    /// The state the checks read.
+    /// Runs `docker ARGS…` in its context (`ctx.args` without the leading `docker`).
+    fn exec(
+        &mut self,
+        ctx: &ExecContext<'_>,
+        io: &mut dyn Interaction,
+    ) -> Result<Outcome, EngineError>;
+    /// The state the checks read. Layer sizes and `created_by` may be left empty (the real
+    /// engine reads an image's history only when asked): see [`Engine::load_history`].
     fn state(&mut self) -> Result<EngineState, EngineError>;
-    /// The directory relative paths in commands mean (the build context `.` of `docker build`):
-    /// the tutor's workspace directory, since docklab's own working directory is elsewhere.
-    fn set_workdir(&mut self, _dir: &std::path::Path) {}
-    /// Environment variables the student put before `docker` (`DOCKER_BUILDKIT=0 docker build .`),
-    /// for the next commands until changed.
-    fn set_env(&mut self, _vars: &[(String, String)]) {}
+    /// Fills in the layers' sizes and `created_by` from each image's history, for the layer
+    /// picture and the explanations. The simulator's state has them already.
+    fn load_history(&mut self, _state: &mut EngineState) -> Result<(), EngineError> {
+        Ok(())
+    }
 }
 
 /// Why an engine could not answer.
@@ -135,6 +205,28 @@ pub enum EngineError {
     /// A path the command named cannot be mapped into the replay's sandbox (`docklab verify`).
     #[error("the path {} cannot be used in a replay", .0.path)]
     PathRefused(fsroot::PathRefused),
+    /// docklab's own question to the daemon's Engine API got no answer in time.
+    #[error("the Docker daemon at {host} did not answer {request} within {}s", after.as_secs())]
+    ApiTimedOut {
+        host: String,
+        request: String,
+        after: std::time::Duration,
+    },
+    /// The Engine API answered one of docklab's questions with an error status.
+    #[error("the Docker daemon at {host} answered {request} with {status}: {message}")]
+    ApiFailed {
+        host: String,
+        request: String,
+        status: u16,
+        message: String,
+    },
+    /// The Engine API's answer was not what its documentation promises (or not HTTP at all).
+    #[error("unexpected answer from the Docker daemon at {host} to {request}: {detail}")]
+    ApiUnexpected {
+        host: String,
+        request: String,
+        detail: String,
+    },
     /// A captured command ran longer than the engine's time limit and was stopped.
     #[error("`docker {}` did not finish within {}s and was stopped", args.join(" "), after.as_secs())]
     DockerTimedOut {

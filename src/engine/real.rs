@@ -1,13 +1,19 @@
 //! The real engine: runs the `docker` CLI found on PATH (or any CLI that speaks its language, such
-//! as Podman's) with the student's own words, and reads the engine's state back through the CLI's
-//! JSON output into the same [`EngineState`] the simulator produces, so a lab's checks work on
-//! both.
+//! as Podman's) with the student's own words, and reads the engine's state through Docker's Engine
+//! API on the daemon's socket ([`api`], found as the CLI finds it: [`endpoint`]) into the same
+//! [`EngineState`] the simulator produces, so a lab's checks work on both. A daemon that only the
+//! CLI can reach (`ssh://`, TLS) is read through the CLI's JSON output instead.
 //!
-//! Safety: the only commands this module runs on its own are read-only queries (`image ls`,
-//! `image inspect`, `history`, `ps`, `container inspect`, `system df`, `version`). Anything that
-//! changes the engine is either typed by the student and passed through [`Engine::exec`], or
-//! proposed by [`RealEngine::cleanup_plan`] for the tutor to show and confirm; it is never run
-//! from here.
+//! Safety: the only questions this module asks on its own are read-only (`GET` requests; on the
+//! CLI path `image ls`, `image inspect`, `history`, `ps`, `container inspect`, `system df`,
+//! `version`). Anything that changes the engine is either typed by the student and passed through
+//! [`Engine::exec`], or proposed by [`RealEngine::cleanup_plan`] for the tutor to show and
+//! confirm; it is never run from here.
+//!
+//! Attached mode: the student's command has the terminal (docker's own progress bars and
+//! prompts), but its standard error goes through a pipe that docklab copies to the terminal
+//! chunk by chunk as it comes and keeps, so refusals are explained as in captured mode. The
+//! exception is `build`, whose `BuildKit` view needs standard error to be the terminal itself.
 //!
 //! Standard input, in captured mode: real `docker` prints its own confirmation prompt
 //! (`Are you sure you want to continue? [y/N] `) and then reads a line. Captured output would hide
@@ -22,7 +28,7 @@
 //! which is then closed (end of input reads as "no"). In attached mode the terminal is inherited
 //! whole and docker asks the person itself.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -32,9 +38,16 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
+mod api;
+mod endpoint;
+mod http;
+
+use api::{Api, ById, InspectImage};
+use endpoint::Endpoint;
+
 use super::{
-    ConfigState, ContainerState, Engine, EngineError, EngineState, ImageState, Interaction,
-    LayerState, Outcome,
+    ConfigState, ContainerState, Engine, EngineError, EngineState, ExecContext, ImageState,
+    Interaction, LayerState, Outcome, StateEffect,
 };
 use crate::store::{chain_ids, Digest};
 
@@ -44,8 +57,8 @@ pub enum RealMode {
     /// Standard output and error are captured into the [`Outcome`] (tests, `lab test`, docklab's
     /// standard output not a terminal). No progress bars: docker prints its non-terminal lines.
     Captured,
-    /// The terminal is inherited, so docker shows its own progress bars and prompts; the
-    /// [`Outcome`] then carries only the exit code.
+    /// The terminal is inherited, so docker shows its own progress bars and prompts; standard
+    /// error is also kept in the [`Outcome`] (already shown: [`Outcome::shown`]).
     Attached,
 }
 
@@ -92,33 +105,65 @@ pub struct RealEngine {
     program: PathBuf,
     mode: RealMode,
     timeout: Option<Duration>,
-    /// Where the student's commands run (relative paths, the build context).
-    workdir: Option<PathBuf>,
-    /// Variables the student set before `docker` (`DOCKER_BUILDKIT=0`).
-    env: Vec<(String, String)>,
+    /// The daemon's Engine API for state reads; `None`: only the CLI reaches it (`host`).
+    api: Option<Api>,
+    /// The daemon as the CLI names it.
+    host: String,
+    /// What never changes for an image or container ID, asked once.
+    by_id: ById,
 }
+
+/// How long a state question may take when no time limit was set.
+const API_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The program used when none is named: `docker`, looked up on PATH.
 pub const DEFAULT_PROGRAM: &str = "docker";
 
 impl RealEngine {
     /// An engine running `program` (a path, or a name looked up on PATH) in `mode`.
+    /// The daemon is the one the CLI would use under docklab's environment (`DOCKER_HOST`,
+    /// the current `docker context`, the default socket; Podman's for a Podman CLI).
     pub fn new(program: impl Into<PathBuf>, mode: RealMode) -> RealEngine {
+        let program = program.into();
+        let endpoint = endpoint::resolve(&program, &|name| std::env::var(name).ok());
+        let (api, host) = match endpoint {
+            Endpoint::Api { transport, host } => {
+                (Some(Api::new(transport, host.clone(), API_TIMEOUT)), host)
+            }
+            Endpoint::CliOnly { host } => (None, host),
+        };
         RealEngine {
-            program: program.into(),
+            program,
             mode,
             timeout: None,
-            workdir: None,
-            env: Vec::new(),
+            api,
+            host,
+            by_id: ById::default(),
         }
     }
 
     /// Kills a captured command (and a state query) that runs longer than `timeout` and reports
-    /// [`EngineError::DockerTimedOut`]. Attached commands are the person's to interrupt.
+    /// [`EngineError::DockerTimedOut`] (or [`EngineError::ApiTimedOut`]). Attached commands are
+    /// the person's to interrupt.
     #[must_use]
     pub fn with_timeout(mut self, timeout: Duration) -> RealEngine {
         self.timeout = Some(timeout);
+        if let Some(api) = &self.api {
+            let (transport, host) = (api.transport().clone(), api.host().to_owned());
+            self.api = Some(Api::new(transport, host, timeout));
+        }
         self
+    }
+
+    /// Where the state is read from: `unix:///var/run/docker.sock` (the Engine API), or the
+    /// daemon that only the CLI reaches.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// Whether the state is read through the Engine API (else through the CLI).
+    pub fn reads_through_api(&self) -> bool {
+        self.api.is_some()
     }
 
     pub fn program(&self) -> &std::path::Path {
@@ -129,8 +174,11 @@ impl RealEngine {
         self.mode
     }
 
-    /// Checks that the program runs and its daemon answers; returns the server's version.
-    pub fn probe(&self) -> Result<String, EngineError> {
+    /// Checks that the daemon answers; returns the server's version.
+    pub fn probe(&mut self) -> Result<String, EngineError> {
+        if let Some(api) = &mut self.api {
+            return api.server_version();
+        }
         let out = self.query(&["version", "--format", "{{.Server.Version}}"])?;
         Ok(out.trim().to_owned())
     }
@@ -145,7 +193,7 @@ impl RealEngine {
     /// Runs a read-only query, captured, with no standard input; an error unless it exits 0.
     fn query(&self, args: &[&str]) -> Result<String, EngineError> {
         let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
-        let run = self.run_captured(&args, None)?;
+        let run = self.run_captured(&ExecContext::new(&args), None)?;
         if run.exit_code != 0 {
             return Err(classify(&run.stderr).unwrap_or(EngineError::DockerFailed {
                 args,
@@ -156,13 +204,13 @@ impl RealEngine {
         Ok(run.stdout)
     }
 
-    fn command(&self, args: &[String]) -> Command {
+    fn command(&self, ctx: &ExecContext<'_>) -> Command {
         let mut cmd = Command::new(&self.program);
-        cmd.args(args);
-        if let Some(dir) = &self.workdir {
+        cmd.args(ctx.args);
+        if let Some(dir) = ctx.workdir {
             cmd.current_dir(dir);
         }
-        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
+        cmd.envs(ctx.env.iter().map(|(k, v)| (k, v)));
         cmd
     }
 
@@ -182,14 +230,15 @@ impl RealEngine {
         }
     }
 
-    /// Runs `args` with output captured; `io` answers confirmation prompts (none: `/dev/null`).
+    /// Runs `ctx` with output captured; `io` answers confirmation prompts (none: `/dev/null`).
     fn run_captured(
         &self,
-        args: &[String],
+        ctx: &ExecContext<'_>,
         io: Option<&mut dyn Interaction>,
     ) -> Result<Outcome, EngineError> {
+        let args = ctx.args;
         let answers = io.filter(|_| may_prompt(args));
-        let mut cmd = self.command(args);
+        let mut cmd = self.command(ctx);
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         cmd.stdin(if answers.is_some() {
             Stdio::piped()
@@ -258,28 +307,73 @@ impl RealEngine {
         })
     }
 
-    fn run_attached(&self, args: &[String]) -> Result<Outcome, EngineError> {
-        let mut child = self.spawn(self.command(args))?;
+    /// Runs `ctx` on the terminal; standard error is copied to the terminal as it comes and
+    /// kept (but for `build`: see the module's documentation).
+    fn run_attached(&self, ctx: &ExecContext<'_>) -> Result<Outcome, EngineError> {
+        use std::io::IsTerminal as _;
+        let mut cmd = self.command(ctx);
+        let tee = !(is_build(ctx.args) && io::stderr().is_terminal());
+        if tee {
+            cmd.stderr(Stdio::piped());
+        }
+        let mut child = self.spawn(cmd)?;
+        let copier = child
+            .stderr
+            .take()
+            .map(|from| thread::spawn(move || tee_stderr(from)));
         let status = child.wait().map_err(|e| self.spawn_error(e))?;
+        let stderr = copier
+            .and_then(|c| c.join().ok())
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .unwrap_or_default();
         let outcome = Outcome {
+            stderr,
             exit_code: exit_code(status),
+            shown: true,
             ..Outcome::default()
         };
         if outcome.exit_code != 0 {
             // docker already told the terminal; a daemon that is down or refused becomes an
             // error docklab words in the student's language too.
-            if let Err(
-                e @ (EngineError::DaemonNotRunning { .. }
-                | EngineError::DaemonPermissionDenied { .. }),
-            ) = self.probe()
-            {
+            if let Some(e) = classify(&outcome.stderr) {
                 return Err(e);
             }
         }
         Ok(outcome)
     }
 
-    fn image_states(&self) -> Result<Vec<ImageState>, EngineError> {
+    /// Images with their names, layers and config; layer sizes and `created_by` stay empty
+    /// until [`Engine::load_history`].
+    fn image_states(&mut self) -> Result<Vec<ImageState>, EngineError> {
+        let Some(api) = &mut self.api else {
+            return self.image_states_cli();
+        };
+        let listed = api.images()?;
+        let mut images = Vec::new();
+        for item in listed {
+            let details = if let Some(d) = self.by_id.images.get(&item.id) {
+                d.clone()
+            } else {
+                // Gone between the listing and the inspection: it is not there any more.
+                let Some(d) = api.inspect_image(&item.id)? else {
+                    continue;
+                };
+                self.by_id.images.insert(item.id.clone(), d.clone());
+                d
+            };
+            // Names change for an ID: those of the listing, which is current.
+            let named = InspectImage {
+                repo_tags: item.repo_tags,
+                repo_digests: item.repo_digests,
+                size: u64::try_from(item.size).unwrap_or(details.size),
+                ..details
+            };
+            images.push(image_state(named)?);
+        }
+        Ok(images)
+    }
+
+    fn image_states_cli(&self) -> Result<Vec<ImageState>, EngineError> {
         let listed = self.query(&["image", "ls", "--all", "--no-trunc", "--quiet"])?;
         let mut ids: Vec<String> = Vec::new();
         for id in listed.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -301,8 +395,7 @@ impl RealEngine {
             let Some(image) = by_id.remove(id) else {
                 continue;
             };
-            let history = self.history(id)?;
-            images.push(image_state(image, &history)?);
+            images.push(image_state(image)?);
         }
         Ok(images)
     }
@@ -313,7 +406,7 @@ impl RealEngine {
         &self,
         args: Vec<String>,
     ) -> Result<Vec<T>, EngineError> {
-        let run = self.run_captured(&args, None)?;
+        let run = self.run_captured(&ExecContext::new(&args), None)?;
         if let Ok(items) = serde_json::from_str::<Vec<T>>(&run.stdout) {
             if run.exit_code == 0 || run.stderr.contains("No such") {
                 return Ok(items);
@@ -332,8 +425,21 @@ impl RealEngine {
         })
     }
 
-    /// The image's history, oldest first: (`created_by`, size in bytes).
-    fn history(&self, id: &str) -> Result<Vec<(String, u64)>, EngineError> {
+    /// The image's history, oldest first: (`created_by`, size in bytes); `None` when the image
+    /// is gone.
+    fn history(&mut self, id: &str) -> Result<Option<Vec<(String, u64)>>, EngineError> {
+        match &mut self.api {
+            Some(api) => api.history(id),
+            None => match self.history_cli(id) {
+                Err(EngineError::DockerFailed { stderr, .. }) if stderr.contains("No such") => {
+                    Ok(None)
+                }
+                other => other.map(Some),
+            },
+        }
+    }
+
+    fn history_cli(&self, id: &str) -> Result<Vec<(String, u64)>, EngineError> {
         let args = [
             "history",
             "--no-trunc",
@@ -356,8 +462,42 @@ impl RealEngine {
         Ok(rows)
     }
 
-    fn container_states(&self) -> Result<Vec<ContainerState>, EngineError> {
+    fn container_states(&mut self) -> Result<Vec<ContainerState>, EngineError> {
+        let Some(api) = &mut self.api else {
+            return self.container_states_cli();
+        };
+        let mut containers = Vec::new();
+        for c in api.containers()? {
+            let image = if let Some(i) = self.by_id.container_images.get(&c.id) {
+                i.clone()
+            } else {
+                let Some(i) = api.container_image(&c.id)? else {
+                    continue;
+                };
+                self.by_id.container_images.insert(c.id.clone(), i.clone());
+                i
+            };
+            // As `container inspect` says it: a paused or restarting container is running.
+            let running = matches!(c.state.as_str(), "running" | "paused" | "restarting");
+            containers.push(ContainerState {
+                name: c
+                    .names
+                    .first()
+                    .map(|n| n.trim_start_matches('/').to_owned())
+                    .unwrap_or_default(),
+                id: c.id,
+                image,
+                image_id: c.image_id,
+                running,
+                status: c.state,
+            });
+        }
+        Ok(containers)
+    }
+
+    fn container_states_cli(&self) -> Result<Vec<ContainerState>, EngineError> {
         let listed = self.query(&["ps", "--all", "--no-trunc", "--quiet"])?;
+
         let ids: Vec<String> = listed
             .lines()
             .map(str::trim)
@@ -385,7 +525,10 @@ impl RealEngine {
 
     /// Build cache (count, size) from `system df`. The CLI prints the size rounded to four
     /// significant digits (`1.983MB`): the byte count is that rounding, not the exact total.
-    fn build_cache(&self) -> Result<(usize, u64), EngineError> {
+    fn build_cache(&mut self) -> Result<(usize, u64), EngineError> {
+        if let Some(api) = &mut self.api {
+            return api.build_cache();
+        }
         let text = self.query(&["system", "df", "--format", "{{json .}}"])?;
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let Ok(row) = serde_json::from_str::<DfRow>(line) else {
@@ -403,27 +546,25 @@ impl RealEngine {
 }
 
 impl Engine for RealEngine {
-    fn exec(&mut self, args: &[String], io: &mut dyn Interaction) -> Result<Outcome, EngineError> {
-        match self.mode {
-            RealMode::Attached => self.run_attached(args),
+    fn exec(
+        &mut self,
+        ctx: &ExecContext<'_>,
+        io: &mut dyn Interaction,
+    ) -> Result<Outcome, EngineError> {
+        let mut outcome = match self.mode {
+            RealMode::Attached => self.run_attached(ctx)?,
             RealMode::Captured => {
-                let outcome = self.run_captured(args, Some(io))?;
+                let outcome = self.run_captured(ctx, Some(io))?;
                 if outcome.exit_code != 0 {
                     if let Some(e) = classify(&outcome.stderr) {
                         return Err(e);
                     }
                 }
-                Ok(outcome)
+                outcome
             }
-        }
-    }
-
-    fn set_workdir(&mut self, dir: &std::path::Path) {
-        self.workdir = Some(dir.to_owned());
-    }
-
-    fn set_env(&mut self, vars: &[(String, String)]) {
-        vars.clone_into(&mut self.env);
+        };
+        outcome.effect = effect_of(ctx.args);
+        Ok(outcome)
     }
 
     fn state(&mut self) -> Result<EngineState, EngineError> {
@@ -436,6 +577,99 @@ impl Engine for RealEngine {
             build_cache_count,
             build_cache_size,
         })
+    }
+
+    fn load_history(&mut self, state: &mut EngineState) -> Result<(), EngineError> {
+        for image in &mut state.images {
+            if !self.by_id.history.contains_key(&image.id) {
+                // An image removed since the state was read has no history to give: its layers
+                // keep unknown sizes.
+                let Some(history) = self.history(&image.id)? else {
+                    continue;
+                };
+                self.by_id.history.insert(image.id.clone(), history);
+            }
+            apply_history(image, &self.by_id.history[&image.id]);
+        }
+        Ok(())
+    }
+}
+
+/// Copies a child's standard error to ours as it comes, and keeps it.
+fn tee_stderr(mut from: impl Read) -> Vec<u8> {
+    let mut kept = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        match from.read(&mut buf) {
+            Ok(0) => return kept,
+            Ok(n) => {
+                let mut err = io::stderr().lock();
+                // The terminal going away does not stop the command, nor the copy kept.
+                let _ = err.write_all(&buf[..n]);
+                let _ = err.flush();
+                kept.extend_from_slice(&buf[..n]);
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return kept,
+        }
+    }
+}
+
+/// Whether the command is a build (`build`, `image build`, `builder build`, `buildx build`),
+/// whose `BuildKit` progress needs the terminal as standard error.
+fn is_build(args: &[String]) -> bool {
+    let words: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with('-'))
+        .take(2)
+        .collect();
+    matches!(
+        words.as_slice(),
+        ["build", ..] | ["image" | "builder" | "buildx", "build"]
+    )
+}
+
+/// What a command may do to the state, from its words alone: the queries below change nothing;
+/// anything else may (even when it fails: `rmi` of several images removes some).
+fn effect_of(args: &[String]) -> StateEffect {
+    let before_dashes = || args.iter().map(String::as_str).take_while(|a| *a != "--");
+    // `--help` anywhere only prints help.
+    if before_dashes().any(|a| a == "--help" || a == "-h") {
+        return StateEffect::Unchanged;
+    }
+    // Global flags come before the command (their values too: `--context x` is taken for a
+    // command word, which is then not a known query: conservative).
+    let mut words = before_dashes().filter(|a| !a.starts_with('-'));
+    let Some(first) = words.next() else {
+        return StateEffect::Unchanged;
+    };
+    let second = words.next().unwrap_or("");
+    let read_only = match first {
+        "images" | "history" | "inspect" | "ps" | "version" | "info" | "search" | "logs"
+        | "top" | "port" | "diff" | "stats" | "events" | "help" | "save" | "export" => true,
+        "image" => matches!(second, "ls" | "list" | "history" | "inspect" | "save" | ""),
+        "container" => matches!(
+            second,
+            "ls" | "list"
+                | "ps"
+                | "inspect"
+                | "logs"
+                | "top"
+                | "port"
+                | "diff"
+                | "stats"
+                | "export"
+                | ""
+        ),
+        "system" => matches!(second, "df" | "info" | "events" | ""),
+        "builder" => matches!(second, "ls" | "du" | ""),
+        _ => false,
+    };
+    if read_only {
+        StateEffect::Unchanged
+    } else {
+        StateEffect::Unknown
     }
 }
 
@@ -588,7 +822,9 @@ fn layer_rows(history: &[(String, u64)], layers: usize) -> Option<Vec<usize>> {
     (by_kind.len() == layers).then_some(by_kind)
 }
 
-fn image_state(image: InspectImage, history: &[(String, u64)]) -> Result<ImageState, EngineError> {
+/// An image's state from its inspection; layer sizes and `created_by` come later, from its
+/// history ([`apply_history`]).
+fn image_state(image: InspectImage) -> Result<ImageState, EngineError> {
     let diff_ids: Vec<Digest> = image
         .root_fs
         .layers
@@ -601,25 +837,32 @@ fn image_state(image: InspectImage, history: &[(String, u64)]) -> Result<ImageSt
         })
         .collect::<Result<_, _>>()?;
     let chains = chain_ids(&diff_ids);
-    let rows = layer_rows(history, diff_ids.len());
     let layers = diff_ids
         .iter()
         .zip(&chains)
-        .enumerate()
-        .map(|(i, (diff, chain))| {
-            let row = rows.as_ref().and_then(|r| r.get(i)).map(|&r| &history[r]);
-            LayerState {
-                chain_id: chain.to_string(),
-                diff_id: diff.to_string(),
-                size: row.map_or(0, |r| r.1),
-                created_by: row.map(|r| r.0.clone()).unwrap_or_default(),
-            }
+        .map(|(diff, chain)| LayerState {
+            chain_id: chain.to_string(),
+            diff_id: diff.to_string(),
+            size: 0,
+            created_by: String::new(),
         })
         .collect();
     let c = image.config.unwrap_or_default();
-    let mut tags: Vec<String> = image.repo_tags.iter().map(|t| familiar(t)).collect();
+    // Docker before API 1.44 lists `<none>:<none>` for an image without a name.
+    let named = |r: &&String| !r.starts_with("<none>");
+    let mut tags: Vec<String> = image
+        .repo_tags
+        .iter()
+        .filter(named)
+        .map(|t| familiar(t))
+        .collect();
     tags.sort();
-    let mut digests: Vec<String> = image.repo_digests.iter().map(|t| familiar(t)).collect();
+    let mut digests: Vec<String> = image
+        .repo_digests
+        .iter()
+        .filter(named)
+        .map(|t| familiar(t))
+        .collect();
     digests.sort();
     Ok(ImageState {
         id: image.id,
@@ -641,6 +884,16 @@ fn image_state(image: InspectImage, history: &[(String, u64)]) -> Result<ImageSt
         },
         parent: Some(image.parent).filter(|p| !p.is_empty()),
     })
+}
+
+/// Sets the image's layer sizes and `created_by` from its history (oldest first).
+fn apply_history(image: &mut ImageState, history: &[(String, u64)]) {
+    let rows = layer_rows(history, image.layers.len());
+    for (i, layer) in image.layers.iter_mut().enumerate() {
+        let row = rows.as_ref().and_then(|r| r.get(i)).map(|&r| &history[r]);
+        layer.size = row.map_or(0, |r| r.1);
+        layer.created_by = row.map(|r| r.0.clone()).unwrap_or_default();
+    }
 }
 
 pub fn cleanup_plan(before: &EngineState, now: &EngineState) -> Vec<Cleanup> {
@@ -686,44 +939,6 @@ pub fn cleanup_plan(before: &EngineState, now: &EngineState) -> Vec<Cleanup> {
 }
 
 // The parts of the CLI's JSON that the state needs. Field names are the Engine API's.
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct InspectImage {
-    id: String,
-    #[serde(default)]
-    repo_tags: Vec<String>,
-    #[serde(default)]
-    repo_digests: Vec<String>,
-    #[serde(default)]
-    parent: String,
-    #[serde(default)]
-    created: String,
-    #[serde(default)]
-    size: u64,
-    #[serde(default)]
-    config: Option<InspectConfig>,
-    #[serde(rename = "RootFS", default)]
-    root_fs: InspectRootFs,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct InspectConfig {
-    cmd: Option<Vec<String>>,
-    entrypoint: Option<Vec<String>>,
-    env: Option<Vec<String>>,
-    exposed_ports: Option<BTreeMap<String, serde_json::Value>>,
-    labels: Option<BTreeMap<String, String>>,
-    working_dir: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct InspectRootFs {
-    #[serde(default)]
-    layers: Vec<String>,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -796,13 +1011,12 @@ mod tests {
     fn missing_program_is_reported_as_such() {
         let mut engine = RealEngine::new("/nonexistent/docklab-docker", RealMode::Captured);
         let err = engine
-            .exec(&["images".to_owned()], &mut super::super::NoInput)
+            .exec(
+                &ExecContext::new(&["images".to_owned()]),
+                &mut super::super::NoInput,
+            )
             .expect_err("no such program");
         assert!(matches!(err, EngineError::DockerNotFound { .. }), "{err:?}");
-        assert!(matches!(
-            engine.state(),
-            Err(EngineError::DockerNotFound { .. })
-        ));
     }
 
     #[test]

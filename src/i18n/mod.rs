@@ -44,20 +44,39 @@ impl Lang {
         }
     }
 
-    /// The language from `LC_ALL`, then `LC_MESSAGES`, then `LANG`; English otherwise.
+    /// The language from the environment ([`Lang::from_vars`]), else the operating system's
+    /// (macOS, Windows: `sys-locale`); English otherwise.
     pub fn from_env() -> Lang {
-        Lang::from_vars(|k| std::env::var(k).ok())
+        Lang::from_vars_or(|k| std::env::var(k).ok(), sys_locale::get_locale)
     }
 
-    /// [`Lang::from_env`] over any variable source (tests pass a map).
+    /// The language as gettext chooses a catalog: `LANGUAGE` first, a colon-separated list of
+    /// preferences whose first language docklab speaks wins (`LANGUAGE=de:fr` gives French);
+    /// else the first of `LC_ALL`, `LC_MESSAGES`, `LANG` that is set decides (`C` and `POSIX`
+    /// mean English, and so does a language docklab does not speak); English when none is set.
     pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Lang {
+        Lang::from_vars_or(get, || None)
+    }
+
+    /// [`Lang::from_vars`], with `os` asked when no variable is set.
+    fn from_vars_or(
+        get: impl Fn(&str) -> Option<String>,
+        os: impl FnOnce() -> Option<String>,
+    ) -> Lang {
+        let set = |name: &str| get(name).filter(|v| !v.is_empty());
+        if let Some(list) = set("LANGUAGE") {
+            if let Some(lang) = list.split(':').find_map(Lang::from_tag) {
+                return lang;
+            }
+        }
         for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-            if let Some(v) = get(var).filter(|v| !v.is_empty()) {
-                // The first variable set decides, as in POSIX; "C" and "POSIX" mean English.
+            if let Some(v) = set(var) {
+                // The first variable set decides, as in POSIX.
                 return Lang::from_tag(&v).unwrap_or(Lang::En);
             }
         }
-        Lang::En
+        os().and_then(|tag| Lang::from_tag(&tag))
+            .unwrap_or(Lang::En)
     }
 }
 
@@ -219,6 +238,30 @@ pub fn engine_error(err: &crate::engine::EngineError) -> Msg {
         E::DaemonPermissionDenied { socket } => Msg::DaemonPermissionDenied {
             socket: socket.clone(),
         },
+        E::ApiTimedOut { host, after, .. } => Msg::ApiTimedOut {
+            host: host.clone(),
+            seconds: i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+        },
+        E::ApiFailed {
+            host,
+            request,
+            status,
+            message,
+        } => Msg::ApiFailed {
+            host: host.clone(),
+            request: request.clone(),
+            status: i64::from(*status),
+            message: message.clone(),
+        },
+        E::ApiUnexpected {
+            host,
+            request,
+            detail,
+        } => Msg::ApiUnexpected {
+            host: host.clone(),
+            request: request.clone(),
+            detail: detail.clone(),
+        },
         E::Store(S::Locked { path, waited_ms }) => Msg::StoreLocked {
             path: path.display().to_string(),
             seconds: i64::try_from(waited_ms / 1000).unwrap_or(i64::MAX),
@@ -373,6 +416,46 @@ mod tests {
             Lang::Fr
         );
         assert_eq!(Lang::from_vars(env(&[("LANG", "de_DE")])), Lang::En);
+        // LANGUAGE, a list of preferences, comes first (as gettext reads it).
+        assert_eq!(
+            Lang::from_vars(env(&[("LANGUAGE", "fr"), ("LANG", "en_US.UTF-8")])),
+            Lang::Fr
+        );
+        assert_eq!(
+            Lang::from_vars(env(&[("LANGUAGE", "de:fr_CA:en"), ("LANG", "en_US")])),
+            Lang::Fr
+        );
+        assert_eq!(
+            Lang::from_vars(env(&[("LANGUAGE", "de"), ("LC_ALL", "fr_FR.UTF-8")])),
+            Lang::Fr,
+            "no language docklab speaks in LANGUAGE: the locale decides"
+        );
+        assert_eq!(
+            Lang::from_vars(env(&[("LANGUAGE", ""), ("LANG", "fr_FR")])),
+            Lang::Fr
+        );
+        assert_eq!(
+            Lang::from_vars(env(&[("LANGUAGE", "en"), ("LC_ALL", "fr_FR")])),
+            Lang::En
+        );
+        // C means English, unless LANGUAGE says otherwise.
+        assert_eq!(Lang::from_vars(env(&[("LC_ALL", "C")])), Lang::En);
+        assert_eq!(Lang::from_vars(env(&[("LC_ALL", "POSIX")])), Lang::En);
+        assert_eq!(
+            Lang::from_vars(env(&[("LC_ALL", "C"), ("LANGUAGE", "fr")])),
+            Lang::Fr
+        );
+        // No variable: the operating system's locale, else English.
+        assert_eq!(
+            Lang::from_vars_or(env(&[]), || Some("fr-FR".to_owned())),
+            Lang::Fr
+        );
+        assert_eq!(
+            Lang::from_vars_or(env(&[("LANG", "C")]), || Some("fr-FR".to_owned())),
+            Lang::En,
+            "a variable set is not overridden by the OS"
+        );
+        assert_eq!(Lang::from_vars_or(env(&[]), || None), Lang::En);
         assert_eq!(Lang::from_vars(env(&[])), Lang::En);
     }
 

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use crate::colour::style as colours;
 use crate::docker::text::ellipsis;
 use crate::docker::units::human_size;
 use crate::engine::{EngineState, ImageState};
@@ -98,12 +99,8 @@ struct Node<'a> {
     images: Vec<&'a ImageState>,
 }
 
-fn paint(s: &str, code: &str, style: Style) -> String {
-    if style.colour {
-        format!("\x1b[{code}m{s}\x1b[0m")
-    } else {
-        s.to_owned()
-    }
+fn paint(s: &str, colour: anstyle::Style, style: Style) -> String {
+    crate::colour::paint(style.colour, colour, s)
 }
 
 fn short(id: &str) -> &str {
@@ -261,7 +258,7 @@ impl Drawer<'_, '_> {
 
     fn layer_line(&mut self, node: &Node<'_>, prefix: &str) {
         let bullet = if self.style.unicode { "■ " } else { "* " };
-        let id = paint(short(node.chain_id), "33", self.style);
+        let id = paint(short(node.chain_id), colours::ID, self.style);
         let size = human_size(node.size as i64);
         let fixed = prefix.chars().count() + 2 + 12 + 2 + 8 + 1;
         let room = self.width.saturating_sub(fixed).max(10);
@@ -277,7 +274,7 @@ impl Drawer<'_, '_> {
         let _ = writeln!(
             self.out,
             "{prefix}{bullet}{id}  {size:>7} {}",
-            paint(&by, "2", self.style)
+            paint(&by, colours::DIM, self.style)
         );
     }
 
@@ -286,11 +283,11 @@ impl Drawer<'_, '_> {
         let names = if image.tags.is_empty() {
             paint(
                 &format!("<none>:<none> ({})", self.labels.dangling),
-                "31",
+                colours::DANGLING,
                 self.style,
             )
         } else {
-            paint(&image.tags.join(", "), "36;1", self.style)
+            paint(&image.tags.join(", "), colours::TAGS, self.style)
         };
         let running = self
             .state
@@ -314,7 +311,7 @@ impl Drawer<'_, '_> {
         let _ = writeln!(
             self.out,
             "{prefix}  {arrow} {} {names}  {}{extra}",
-            paint(short(&image.id), "33;1", self.style),
+            paint(short(&image.id), colours::IMAGE_ID, self.style),
             human_size(image.size as i64),
         );
     }
@@ -447,7 +444,7 @@ on disk: 158.2MB; sum of image sizes: 315.4MB
             ..EngineState::default()
         };
         let text = render(&lonely, None, &labels(&lonely), Style::RICH, 80);
-        assert!(text.contains("\x1b[36;1mmemcached:latest\x1b[0m"));
+        assert!(text.contains("\x1b[1m\x1b[36mmemcached:latest\x1b[0m"));
         assert!(text.contains("■ "));
     }
 }

@@ -70,7 +70,7 @@ impl Hinter for Helper {
 impl Highlighter for Helper {
     fn highlight_hint<'h>(&self, hint: &'h str) -> std::borrow::Cow<'h, str> {
         if crate::ui::colour_enabled() {
-            std::borrow::Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+            std::borrow::Cow::Owned(crate::colour::paint(true, crate::colour::style::DIM, hint))
         } else {
             std::borrow::Cow::Borrowed(hint)
         }

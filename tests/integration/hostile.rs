@@ -61,6 +61,7 @@ impl Env {
             .env("LANG", "C")
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
+            .env_remove("LANGUAGE")
             .env_remove("DOCKLAB_LABS")
             .env_remove("DOCKLAB_ENGINE")
             .env_remove("DOCKER_BUILDKIT")

@@ -22,6 +22,7 @@ fn docklab(home: &Path) -> Command {
         .env_remove("DOCKLAB_ENGINE")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE")
         .env("LANG", "C");
     c
 }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use docklab::engine::sim::SimEngine;
-use docklab::engine::{Clock, Engine, NoInput};
+use docklab::engine::{Clock, Engine, ExecContext, NoInput};
 use docklab::i18n::Lang;
 
 fn snapshot(name: &str, actual: &str) {
@@ -27,7 +27,9 @@ fn snapshot(name: &str, actual: &str) {
 
 fn run(engine: &mut SimEngine, line: &str) {
     let args: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
-    let out = engine.exec(&args, &mut NoInput).expect("engine runs");
+    let out = engine
+        .exec(&ExecContext::new(&args), &mut NoInput)
+        .expect("engine runs");
     assert_eq!(out.exit_code, 0, "{line}: {}", out.stderr);
 }
 

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use docklab::engine::real::{Cleanup, RealEngine, RealMode};
 use docklab::engine::sim::SimEngine;
-use docklab::engine::{Clock, Engine, EngineState, ImageState, NoInput};
+use docklab::engine::{Clock, Engine, EngineState, ExecContext, ImageState, NoInput};
 use regex::Regex;
 
 use crate::support::{normalise, parse_real, parse_scenario, scenarios_dir};
@@ -125,13 +125,17 @@ fn words(line: &str) -> Vec<String> {
 fn run_both(real: &mut RealEngine, sim: &mut SimEngine, commands: &[&str]) {
     for line in commands {
         let args = words(line);
-        let r = real.exec(&args, &mut NoInput).expect("real engine runs");
+        let r = real
+            .exec(&ExecContext::new(&args), &mut NoInput)
+            .expect("real engine runs");
         assert_eq!(
             r.exit_code, 0,
             "real `docker {line}`:\n{}{}",
             r.stdout, r.stderr
         );
-        let s = sim.exec(&args, &mut NoInput).expect("simulator runs");
+        let s = sim
+            .exec(&ExecContext::new(&args), &mut NoInput)
+            .expect("simulator runs");
         assert_eq!(
             s.exit_code, 0,
             "sim `docker {line}`:\n{}{}",
@@ -225,7 +229,9 @@ fn real_state_agrees_with_the_simulator() {
             "create --name idle memcached",
         ],
     );
-    let r = real.state().expect("real state");
+    // Layer sizes and `created_by` come from each image's history, read when asked for.
+    let mut r = real.state().expect("real state");
+    real.load_history(&mut r).expect("real history");
     let s = sim.state().expect("sim state");
 
     // Everything a lab check may read, engine-neutral, is the same.
@@ -300,7 +306,7 @@ fn real_state_agrees_with_the_simulator() {
     // Carried out (as the tutor would after the student's yes), it leaves the engine as before.
     for step in &all {
         let out = real
-            .exec(&step.docker_args(), &mut NoInput)
+            .exec(&ExecContext::new(&step.docker_args()), &mut NoInput)
             .expect("clean-up step runs");
         assert_eq!(out.exit_code, 0, "{step:?}: {}{}", out.stdout, out.stderr);
     }
@@ -462,7 +468,7 @@ fn reset_on_the_real_engine_removes_only_what_the_lab_created() {
     reset();
     let mut real = RealEngine::new("docker", RealMode::Captured).with_timeout(COMMAND_LIMIT);
     let pre = real
-        .exec(&words("pull alpine"), &mut NoInput)
+        .exec(&ExecContext::new(&words("pull alpine")), &mut NoInput)
         .expect("pull");
     assert_eq!(pre.exit_code, 0, "{}", pre.stderr);
     for (answer, memcached_left) in [("n", true), ("y", false)] {
@@ -495,8 +501,152 @@ fn reset_on_the_real_engine_removes_only_what_the_lab_created() {
             "{answer}:\n{out}"
         );
         if memcached_left {
-            let _ = real.exec(&words("rmi memcached"), &mut NoInput);
+            let _ = real.exec(&ExecContext::new(&words("rmi memcached")), &mut NoInput);
         }
     }
+    reset();
+}
+
+/// A `docker` that logs each of its invocations to `log`, one line each, then runs the real one.
+fn logging_docker(dir: &Path, log: &Path) -> PathBuf {
+    let real = Command::new("sh")
+        .args(["-c", "command -v docker"])
+        .output()
+        .expect("sh");
+    let real = String::from_utf8_lossy(&real.stdout).trim().to_owned();
+    assert!(!real.is_empty(), "docker is on PATH");
+    let script = dir.join("docker-logged");
+    fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\nexec '{real}' \"$@\"\n",
+            log.display()
+        ),
+    )
+    .expect("write the wrapper");
+    use std::os::unix::fs::PermissionsExt as _;
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).expect("chmod");
+    script
+}
+
+/// The state comes through the Engine API: starting a lab and typing one `docker images` runs
+/// one `docker` process, the student's, however many images the engine holds (it was about 315
+/// processes with 17 images when the state came through the CLI).
+#[test]
+fn one_typed_command_runs_one_docker_process() {
+    if !enabled() {
+        return;
+    }
+    let _lock = lock_testbed();
+    reset();
+    let mut real = RealEngine::new("docker", RealMode::Captured).with_timeout(COMMAND_LIMIT);
+    assert!(
+        real.reads_through_api(),
+        "the test bed's socket: {}",
+        real.host()
+    );
+    let already = ["alpine", "memcached", "busybox"];
+    for image in already {
+        let out = real
+            .exec(
+                &ExecContext::new(&words(&format!("pull {image}"))),
+                &mut NoInput,
+            )
+            .expect("pull");
+        assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = dir.path().join("docker.log");
+    let wrapper = logging_docker(dir.path(), &log);
+    let run = |lab: &str, script: &str| {
+        let _ = fs::remove_file(&log);
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_docklab"));
+        cmd.args(["--engine", "docker", "--lab", lab, "--lang", "en"])
+            .arg("--docker-bin")
+            .arg(&wrapper)
+            .env("DOCKLAB_HOME", dir.path().join("home"))
+            .env("NO_COLOR", "1");
+        let (_, out, err) = run_limited(cmd, script, COMMAND_LIMIT);
+        let logged = fs::read_to_string(&log).unwrap_or_default();
+        (
+            logged.lines().map(str::to_owned).collect::<Vec<_>>(),
+            out,
+            err,
+        )
+    };
+    let (calls, out, err) = run("a-vous-de-jouer", "docker images\n");
+    assert_eq!(calls, ["images"], "{out}{err}");
+    assert!(out.contains("memcached"), "docker's own output: {out}{err}");
+    // A lab whose start pulls images: those pulls (not of the images already there), the
+    // student's command, nothing else; started again, it pulls nothing.
+    let lab = docklab::lab::Catalog::load(&[])
+        .get("images")
+        .cloned()
+        .expect("the images lab");
+    let (calls, out, err) = run("images", "docker images\n");
+    let mut want: Vec<String> = lab
+        .start
+        .images
+        .iter()
+        .filter(|i| !already.contains(&i.as_str()))
+        .map(|i| format!("pull {i}"))
+        .collect();
+    assert!(want.len() > 1, "the images lab starts with images");
+    want.push("images".into());
+    assert_eq!(calls, want, "{out}{err}");
+    let (calls, out, err) = run("images", "reset\nn\ndocker images\n");
+    assert_eq!(calls, ["images"], "{out}{err}");
+    reset();
+}
+
+/// In a terminal the student's command is attached (docker's own progress bars), and its
+/// standard error still reaches the tutor: explanations of refusals and did-you-mean work.
+#[test]
+fn explanations_follow_attached_commands_in_a_terminal() {
+    if !enabled() {
+        return;
+    }
+    let _lock = lock_testbed();
+    reset();
+    let home = tempfile::tempdir().expect("temp home");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_docklab"));
+    cmd.args([
+        "--engine",
+        "docker",
+        "--lab",
+        "a-vous-de-jouer",
+        "--lang",
+        "en",
+    ])
+    .env("DOCKLAB_HOME", home.path())
+    .env("NO_COLOR", "1")
+    .env("TERM", "xterm");
+    let limit = u64::try_from(COMMAND_LIMIT.as_millis()).expect("a limit in ms");
+    let mut p = rexpect::session::spawn_command(cmd, Some(limit)).expect("docklab in a pty");
+    p.exp_string("[a-vous-de-jouer 1/6] ~ $ ").expect("prompt");
+    p.send_line("docker pull memcached").expect("send");
+    // docker's own output, then the tutor's account of what changed, then the step.
+    p.exp_string("Status: Downloaded newer image for memcached:latest")
+        .expect("docker's output");
+    p.exp_string("New image memcached:latest")
+        .expect("explained");
+    p.exp_string("Step 1 done").expect("step passed");
+    p.exp_string("[a-vous-de-jouer 2/6] ~ $ ").expect("prompt");
+    p.send_line("docker pul httpd:2-alpine").expect("send");
+    p.exp_string("unknown command")
+        .expect("docker's own error, on the terminal");
+    p.exp_string("Did you mean: docker pull httpd:2-alpine?")
+        .expect("did-you-mean from the captured standard error");
+    p.exp_string("~ $ ").expect("prompt");
+    p.send_line("docker run -d --name docklab-pty memcached")
+        .expect("send");
+    p.exp_string("~ $ ").expect("prompt");
+    p.send_line("docker rmi memcached").expect("send");
+    p.exp_string("conflict").expect("docker's refusal");
+    p.exp_string("Refused: ").expect("the refusal explained");
+    p.exp_string("docklab-pty").expect("naming the container");
+    p.exp_string("~ $ ").expect("prompt");
+    p.send_control('d').expect("ctrl-d");
+    p.exp_eof().expect("exits");
     reset();
 }

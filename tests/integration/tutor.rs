@@ -23,6 +23,7 @@ fn docklab(home: &Path) -> Command {
         .env_remove("DOCKLAB_LABS")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE")
         .env("LANG", "C");
     c
 }
@@ -354,5 +355,21 @@ fn language_from_the_environment() {
         .expect("runs");
     assert!(String::from_utf8_lossy(&out.stdout).contains("Bienvenue"));
     let out = docklab(home.path()).write_stdin("").output().expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Welcome"));
+    // LANGUAGE, gettext's list of preferences, comes before LANG.
+    let out = docklab(home.path())
+        .env("LANGUAGE", "de:fr")
+        .env("LANG", "en_US.UTF-8")
+        .write_stdin("quit\n")
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Bienvenue"));
+    // `--lang` overrides the environment.
+    let out = docklab(home.path())
+        .args(["--lang", "en"])
+        .env("LANGUAGE", "fr")
+        .write_stdin("quit\n")
+        .output()
+        .expect("runs");
     assert!(String::from_utf8_lossy(&out.stdout).contains("Welcome"));
 }

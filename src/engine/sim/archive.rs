@@ -507,7 +507,7 @@ fn shown_size(ctx: &Ctx<'_>, diff: &Digest) -> u64 {
 mod tests {
     use super::*;
     use crate::engine::sim::SimEngine;
-    use crate::engine::{Clock, Engine, NoInput};
+    use crate::engine::{Clock, Engine, ExecContext, NoInput};
 
     /// A tar of `(name, bytes)` files.
     fn tar_of(files: &[(&str, &[u8])]) -> Vec<u8> {
@@ -537,7 +537,9 @@ mod tests {
             Clock::frozen("2025-10-29T12:00:00Z".parse().expect("a time")),
         );
         let args = ["load", "-i", input.to_str().expect("UTF-8")].map(str::to_owned);
-        let out = engine.exec(&args, &mut NoInput).expect("the store works");
+        let out = engine
+            .exec(&ExecContext::new(&args), &mut NoInput)
+            .expect("the store works");
         let blobs = std::fs::read_dir(store.join("blobs/sha256")).map_or(0, Iterator::count);
         (out.exit_code, out.stderr, blobs)
     }
