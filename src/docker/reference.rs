@@ -170,6 +170,16 @@ impl Reference {
         })
     }
 
+    /// The same reference without its tag (`name@digest` from `name:tag@digest`): what the daemon
+    /// pulls when both are given.
+    #[must_use]
+    pub fn trim_tag(&self) -> Reference {
+        Reference {
+            tag: None,
+            ..self.clone()
+        }
+    }
+
     /// The repository alone (`TrimNamed`): no tag, no digest.
     #[must_use]
     pub fn trim(&self) -> Reference {

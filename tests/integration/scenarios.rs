@@ -179,7 +179,10 @@ fn simulator_matches_real_docker() {
                     text
                 }
             };
-            // Each text numbered once, stdout before stderr, on each side.
+            // Each text numbered once, stdout before stderr, on each side. A command listed as a
+            // known difference numbers nothing for the next ones: an ID only one side prints
+            // (the 20.10 daemon's `Container` of an image) must not shift the numbers after it.
+            let before = (real_ids.clone(), sim_ids.clone());
             let want_out = normalise_with(&want.stdout, &mut real_ids);
             let want_err = normalise_with(&want.stderr, &mut real_ids);
             let (got_out, got_err) = (
@@ -197,6 +200,9 @@ fn simulator_matches_real_docker() {
                 && plain(&got_err) == plain(&want_err)
             {
                 strict += 1;
+            }
+            if exceptions.contains_key(&key) {
+                (real_ids, sim_ids) = before;
             }
             let (stdout, stderr) = (got_out, got_err);
             let want = crate::support::Run {

@@ -247,7 +247,7 @@ fn sort_chance_orders(text: &str, key: &dyn Fn(&str) -> String) -> String {
 /// engine's own) are not. An ID's identity is its first 12 hex digits, the short ID, so a short
 /// and a full form of one ID get one number; the full form shows as `<IDn-FULL>`. Generated
 /// container names are `<NAME1>`, `<NAME2>`…
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Numbering {
     ids: HashMap<String, usize>,
     names: HashMap<String, usize>,
@@ -322,10 +322,54 @@ pub(crate) fn normalise_with(text: &str, numbering: &mut Numbering) -> String {
         .replace_all(&text, |c: &regex::Captures<'_>| format!("<NAME{}>", numbering.name(&c[0])))
         .into_owned();
     text = normalise_unordered(&text);
+    text = tied_untagged_rows_sorted(&text);
     for (re, with) in rules {
         text = re.replace_all(&text, *with).into_owned();
     }
     text
+}
+
+/// Consecutive `<none>  <none>` rows of `docker images -a` created in the same second, the one
+/// whose ID was met last first (newest first, as between seconds): the daemon sorts images by
+/// whole seconds with an unstable sort, so the legacy builder's intermediate images (a build's
+/// steps, within a second or two) come in any order within a second. Takes text whose IDs are numbered (`<ID7>`) and whose `CREATED` is not yet folded.
+fn tied_untagged_rows_sorted(text: &str) -> String {
+    static ROW: OnceLock<Regex> = OnceLock::new();
+    let re = ROW.get_or_init(|| {
+        Regex::new(r"^<none> {2,}<none> {2,}<ID(\d+)> {2,}(\S+( \S+)*)").expect("regex")
+    });
+    let key = |line: &str| {
+        re.captures(line).map(|c| {
+            (
+                c[2].to_owned(),
+                c[1].parse::<usize>().expect("digits"),
+            )
+        })
+    };
+    let mut out: Vec<&str> = Vec::new();
+    let mut run: Vec<(usize, &str)> = Vec::new();
+    let mut run_created: Option<String> = None;
+    fn flush<'a>(run: &mut Vec<(usize, &'a str)>, out: &mut Vec<&'a str>) {
+        run.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+        out.extend(run.drain(..).map(|(_, l)| l));
+    }
+    for line in text.split('\n') {
+        match key(line) {
+            Some((created, n)) if run_created.as_ref() == Some(&created) => run.push((n, line)),
+            Some((created, n)) => {
+                flush(&mut run, &mut out);
+                run_created = Some(created);
+                run.push((n, line));
+            }
+            None => {
+                flush(&mut run, &mut out);
+                run_created = None;
+                out.push(line);
+            }
+        }
+    }
+    flush(&mut run, &mut out);
+    out.join("\n")
 }
 
 /// The table rows of one image (the tags of one image ID, consecutive) in sorted order: a 20.10
