@@ -75,14 +75,22 @@ fn docklab_in(
     )
 }
 
-/// Replaces `{{id REF}}`, `{{fullid REF}}` and `{{cid NAME}}` with IDs from the simulator.
+/// Replaces `{{id REF}}`, `{{fullid REF}}`, `{{cid NAME}}` and `{{digest REF}}` with IDs and
+/// repo digests from the simulator.
 fn resolve_placeholders(home: &Path, vars: &[(String, String)], command: &str) -> String {
     static PLACEHOLDER: OnceLock<Regex> = OnceLock::new();
     let re =
-        PLACEHOLDER.get_or_init(|| Regex::new(r"\{\{(id|fullid|cid) ([^}]+)\}\}").expect("regex"));
+        PLACEHOLDER.get_or_init(|| {
+            Regex::new(r"\{\{(id|fullid|cid|digest) ([^}]+)\}\}").expect("regex")
+        });
     re.replace_all(command, |c: &regex::Captures<'_>| {
         let what = if &c[1] == "cid" { "container" } else { "image" };
-        let args: Vec<String> = [what, "inspect", "--format", "{{.Id}}", &c[2]]
+        let format = if &c[1] == "digest" {
+            "{{index .RepoDigests 0}}"
+        } else {
+            "{{.Id}}"
+        };
+        let args: Vec<String> = [what, "inspect", "--format", format, &c[2]]
             .iter()
             .map(|s| (*s).to_owned())
             .collect();
@@ -90,6 +98,7 @@ fn resolve_placeholders(home: &Path, vars: &[(String, String)], command: &str) -
         let id = id.trim().to_owned();
         match &c[1] {
             "fullid" => id,
+            "digest" => id.split_once('@').map(|(_, d)| d.to_owned()).unwrap_or(id),
             _ => id.trim_start_matches("sha256:").chars().take(12).collect(),
         }
     })
