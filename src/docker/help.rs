@@ -1068,6 +1068,12 @@ impl CommandSpec {
         self.aliases_line = Some(line);
         self
     }
+    /// Flags only before the first argument (pflag's `SetInterspersed(false)`): after it, every
+    /// word is an argument, `--` and `-x` included (`docker tag alpine -x`).
+    const fn flags_first(mut self) -> Self {
+        self.interspersed = false;
+        self
+    }
     const fn container_command(mut self) -> Self {
         self.interspersed = false;
         self.own_help_flag = true;
@@ -1253,7 +1259,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         NO_FLAGS,
         Arity::Exact(2),
     )
-    .aka(&[], "docker image tag, docker tag"),
+    .aka(&[], "docker image tag, docker tag")
+    .flags_first(),
     cmd(
         CommandId::Version,
         "version",
@@ -1350,7 +1357,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         NO_FLAGS,
         Arity::Exact(2),
     )
-    .aka(&[], "docker image tag, docker tag"),
+    .aka(&[], "docker image tag, docker tag")
+    .flags_first(),
     // docker container …
     cmd(
         CommandId::Create,

@@ -63,6 +63,23 @@ fn behaviour(ctx: &Ctx<'_>, c: &ContainerRecord) -> Behaviour {
     program_behaviour(ctx, c, &argv, 0)
 }
 
+/// Servers and wrappers that keep running as a container's program: the catalog images' own
+/// commands, and `sleep`/`tail -f` as students use them to keep a container up.
+const LONG_RUNNING: &[&str] = &[
+    "nginx",
+    "nginx-debug",
+    "httpd-foreground",
+    "httpd",
+    "redis-server",
+    "memcached",
+    "postgres",
+    "sleep",
+    "tail",
+];
+
+/// Entrypoint scripts that end in `exec "$@"`: what they run is their arguments.
+const ENTRYPOINTS: &[&str] = &["docker-entrypoint.sh", "docker-entrypoint.bash"];
+
 /// What `argv` does, `depth` shells deep (`sh -c 'sh -c …'` is not followed forever).
 fn program_behaviour(ctx: &Ctx<'_>, c: &ContainerRecord, argv: &[&str], depth: usize) -> Behaviour {
     let Some(program) = argv.first() else {
@@ -71,10 +88,16 @@ fn program_behaviour(ctx: &Ctx<'_>, c: &ContainerRecord, argv: &[&str], depth: u
     let base = program.rsplit('/').next().unwrap_or(program);
     match base {
         "hello" => Behaviour::Exits(HELLO.to_owned(), 0),
-        "echo" => Behaviour::Exits(format!("{}\n", argv[1..].join(" ")), 0),
+        "echo" => match argv.get(1) {
+            Some(&"-n") => Behaviour::Exits(argv[2..].join(" "), 0),
+            _ => Behaviour::Exits(format!("{}\n", argv[1..].join(" ")), 0),
+        },
         "true" => Behaviour::Exits(String::new(), 0),
         "false" => Behaviour::Exits(String::new(), 1),
         "cat" if argv.len() > 1 => cat(ctx, c, &argv[1..]),
+        b if ENTRYPOINTS.contains(&b) && argv.len() > 1 && depth < 4 => {
+            program_behaviour(ctx, c, &argv[1..], depth + 1)
+        }
         b if SHELLS.contains(&b) && argv.len() == 1 => {
             if c.interactive {
                 Behaviour::Runs
@@ -82,25 +105,114 @@ fn program_behaviour(ctx: &Ctx<'_>, c: &ContainerRecord, argv: &[&str], depth: u
                 Behaviour::Exits(String::new(), 0)
             }
         }
-        // `sh -c 'SCRIPT'`: a one-command script is that command.
+        // `sh -c 'SCRIPT'`: simple commands joined by `;`, `&&` and `||`, `exit` included.
         b if SHELLS.contains(&b) && argv.get(1) == Some(&"-c") && depth < 4 => {
             let script = argv.get(2).copied().unwrap_or("");
-            match shell_words::split(script) {
-                Ok(words) if !words.iter().any(|w| is_shell_operator(w)) => {
-                    let words: Vec<&str> = words.iter().map(String::as_str).collect();
-                    program_behaviour(ctx, c, &words, depth + 1)
-                }
-                _ => Behaviour::Runs,
+            match script_commands(script) {
+                Some(commands) => script_behaviour(ctx, c, &commands, depth),
+                None => Behaviour::Runs,
             }
         }
         _ => Behaviour::Runs,
     }
 }
 
-fn is_shell_operator(word: &str) -> bool {
-    matches!(word, "&&" | "||" | ";" | "|" | "&" | ">" | ">>" | "<")
-        || word.ends_with(';')
-        || word.contains('$')
+/// A `sh -c` script's simple commands, each with the operator before it (`;`, `&&`, `||`);
+/// `None` when it uses more of the shell (variables, pipes, redirections, background jobs).
+fn script_commands(script: &str) -> Option<Vec<(&'static str, Vec<String>)>> {
+    let words = shell_words::split(script).ok()?;
+    let mut commands: Vec<(&'static str, Vec<String>)> = Vec::new();
+    let mut op = ";";
+    let mut current: Vec<String> = Vec::new();
+    let mut end = |op: &mut &'static str, next: &'static str, current: &mut Vec<String>| {
+        if !current.is_empty() {
+            commands.push((*op, std::mem::take(current)));
+        }
+        *op = next;
+    };
+    for word in words {
+        let (word, then_end) = match word.strip_suffix(';') {
+            Some(w) if !w.is_empty() => (w.to_owned(), true),
+            _ => (word, false),
+        };
+        match word.as_str() {
+            ";" => end(&mut op, ";", &mut current),
+            "&&" => end(&mut op, "&&", &mut current),
+            "||" => end(&mut op, "||", &mut current),
+            w if w.contains(['$', '|', '&', '>', '<', '`', '*', '?']) => return None,
+            _ => current.push(word),
+        }
+        if then_end {
+            end(&mut op, ";", &mut current);
+        }
+    }
+    end(&mut op, ";", &mut current);
+    Some(commands)
+}
+
+/// What a script of simple commands does: their output in order, the status of the last one
+/// run, or the code `exit` gives (modulo 256, as the shell reports it).
+fn script_behaviour(
+    ctx: &Ctx<'_>,
+    c: &ContainerRecord,
+    commands: &[(&'static str, Vec<String>)],
+    depth: usize,
+) -> Behaviour {
+    let mut out = String::new();
+    let mut status = 0;
+    for (op, argv) in commands {
+        match *op {
+            "&&" if status != 0 => continue,
+            "||" if status == 0 => continue,
+            _ => {}
+        }
+        if argv[0] == "exit" {
+            let code = match argv.get(1) {
+                None => status,
+                Some(n) => match n.parse::<i64>() {
+                    Ok(n) => i32::try_from(n.rem_euclid(256)).unwrap_or(0),
+                    Err(_) => return Behaviour::Runs,
+                },
+            };
+            return Behaviour::Exits(out, code);
+        }
+        let words: Vec<&str> = argv.iter().map(String::as_str).collect();
+        match program_behaviour(ctx, c, &words, depth + 1) {
+            Behaviour::Exits(text, code) => {
+                out.push_str(&text);
+                status = code;
+            }
+            Behaviour::Runs => return Behaviour::Runs,
+        }
+    }
+    Behaviour::Exits(out, status)
+}
+
+/// Whether docklab can tell what `argv`, a command given to `docker run IMAGE COMMAND…`, does:
+/// the programs [`program_behaviour`] knows, long-running servers and `sleep`, shells and their
+/// simple `-c` scripts. Anything else would have to be executed, which the simulator cannot do.
+pub(super) fn emulates(argv: &[String]) -> bool {
+    let Some(program) = argv.first() else {
+        return true;
+    };
+    let base = program.rsplit('/').next().unwrap_or(program);
+    match base {
+        "hello" | "echo" | "true" | "false" | "cat" => true,
+        b if LONG_RUNNING.contains(&b) => true,
+        b if ENTRYPOINTS.contains(&b) => emulates(&argv[1..]),
+        b if SHELLS.contains(&b) => match argv.get(1).map(String::as_str) {
+            None => true,
+            Some("-c") => argv.get(2).and_then(|s| script_commands(s)).is_some_and(|cmds| {
+                cmds.iter().all(|(_, words)| {
+                    words[0] == "exit"
+                        && words.get(1).is_none_or(|n| n.parse::<i64>().is_ok())
+                        || emulates(words)
+                })
+            }),
+            Some(_) => false,
+        },
+        _ => false,
+    }
 }
 
 /// `cat FILE…` inside the container: the files as the image's layers hold them (the top-most
@@ -175,7 +287,7 @@ fn read_layers(ctx: &Ctx<'_>, image: &Digest, path: &str) -> Option<ImageFile> {
 }
 
 /// The exit code a running container gets from `docker stop`: servers stop cleanly on their stop
-/// signal; a shell as PID 1 ignores SIGTERM and is killed after the timeout.
+/// signal; a shell, `sleep` or `tail` as PID 1 ignores SIGTERM and is killed after the timeout.
 fn stop_code(c: &ContainerRecord) -> i32 {
     let program = c
         .entrypoint
@@ -184,7 +296,8 @@ fn stop_code(c: &ContainerRecord) -> i32 {
         .next()
         .map_or("", String::as_str);
     let base = program.rsplit('/').next().unwrap_or(program);
-    if SHELLS.contains(&base) {
+    // As PID 1 these install no SIGTERM handler: the kernel ignores the signal for them.
+    if SHELLS.contains(&base) || matches!(base, "sleep" | "tail") {
         137
     } else {
         0
@@ -420,7 +533,8 @@ fn port_mapping(p: &str) -> Option<(&str, &str)> {
 }
 
 fn ports_text(ctx: &Ctx<'_>, c: &ContainerRecord) -> String {
-    if c.status != ContainerStatus::Running {
+    // `--network none`: no endpoint, so neither published nor exposed ports are listed.
+    if c.status != ContainerStatus::Running || c.network.as_deref() == Some("none") {
         return String::new();
     }
     let mut parts = Vec::new();
@@ -847,7 +961,7 @@ pub(super) fn start(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Stor
 /// `docker rm [OPTIONS] CONTAINER...`
 pub(super) fn rm(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
     let force = inv.flags.bool("force");
-    Ok(each_container(ctx, inv, |ctx, i| {
+    let mut out = each_container(ctx, inv, |ctx, i| {
         let c = &ctx.state.containers[i];
         if c.status == ContainerStatus::Running && !force {
             return Err(format!(
@@ -859,7 +973,19 @@ pub(super) fn rm(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         ctx.release_layers();
         ctx.touch();
         Ok(())
-    }))
+    });
+    // docker/cli's `rm --force` prints a missing container's error but does not fail for it
+    // (other errors still do).
+    if force && out.exit_code != 0 {
+        let only_missing = out
+            .stderr
+            .lines()
+            .all(|l| l.starts_with("Error response from daemon: No such container: "));
+        if only_missing {
+            out.exit_code = 0;
+        }
+    }
+    Ok(out)
 }
 
 /// The `docker container inspect` document of one container (the fields a learner reads).

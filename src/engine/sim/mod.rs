@@ -136,6 +136,16 @@ impl Engine for SimEngine {
                 command: inv.display,
             });
         }
+        // A container command docklab cannot tell the effect of is refused before anything is
+        // pulled or created, rather than run as a container that pretends to succeed.
+        if matches!(inv.command, CommandId::Run | CommandId::Create)
+            && inv.args.len() > 1
+            && !containers::emulates(&inv.args[1..])
+        {
+            return Err(EngineError::NotEmulated {
+                command: inv.args[1..].join(" "),
+            });
+        }
         // The daemon answers only the API versions it knows (`DOCKER_API_VERSION=1.99`).
         if let Some(refusal) = client.api.daemon_refusal() {
             return Ok(Outcome {
