@@ -291,7 +291,12 @@ mod tests {
                 assert_ne!(l.source, l.diff_id, "{}", image.name);
             }
             for h in &image.history {
-                assert!(!h.created_by.contains("<unknown>"), "{}: {}", image.name, h.created_by);
+                assert!(
+                    !h.created_by.contains("<unknown>"),
+                    "{}: {}",
+                    image.name,
+                    h.created_by
+                );
             }
         }
     }

@@ -280,11 +280,11 @@ pub(crate) fn normalise_with(text: &str, numbering: &mut Numbering) -> String {
     static HASH: OnceLock<Regex> = OnceLock::new();
     // The legacy builder's `COPY file:<hash>` / `COPY dir:<hash>`: a digest of the copied files,
     // not an object of the engine.
-    let hash = HASH.get_or_init(|| {
-        Regex::new(r"\b(file|dir):[0-9a-f]{16,64}").expect("regex")
-    });
+    let hash = HASH.get_or_init(|| Regex::new(r"\b(file|dir):[0-9a-f]{16,64}").expect("regex"));
     let hex = HEX.get_or_init(|| Regex::new(r"\b([0-9a-f]{64}|[0-9a-f]{12})\b").expect("regex"));
-    let name = NAME.get_or_init(|| Regex::new(r"(?m)\b[a-z]+_[a-z]+$").expect("regex"));
+    // A generated name (`adjective_surname`) ends its line or is followed by a space (a custom
+    // `ps --format '{{.Names}} {{.Status}}'`); `my_app:1` is a repository, not a name.
+    let name = NAME.get_or_init(|| Regex::new(r"(?m)\b([a-z]+_[a-z]+)( |$)").expect("regex"));
     let rules = RULES.get_or_init(|| {
         [
             (r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?( [A-Z]{3,4})?", "<DATE>"),
@@ -319,7 +319,9 @@ pub(crate) fn normalise_with(text: &str, numbering: &mut Numbering) -> String {
         }
     });
     let mut text = name
-        .replace_all(&text, |c: &regex::Captures<'_>| format!("<NAME{}>", numbering.name(&c[0])))
+        .replace_all(&text, |c: &regex::Captures<'_>| {
+            format!("<NAME{}>{}", numbering.name(&c[1]), &c[2])
+        })
         .into_owned();
     text = normalise_unordered(&text);
     text = tied_untagged_rows_sorted(&text);
@@ -339,12 +341,8 @@ fn tied_untagged_rows_sorted(text: &str) -> String {
         Regex::new(r"^<none> {2,}<none> {2,}<ID(\d+)> {2,}(\S+( \S+)*)").expect("regex")
     });
     let key = |line: &str| {
-        re.captures(line).map(|c| {
-            (
-                c[2].to_owned(),
-                c[1].parse::<usize>().expect("digits"),
-            )
-        })
+        re.captures(line)
+            .map(|c| (c[2].to_owned(), c[1].parse::<usize>().expect("digits")))
     };
     let mut out: Vec<&str> = Vec::new();
     let mut run: Vec<(usize, &str)> = Vec::new();

@@ -118,35 +118,66 @@ fn program_behaviour(ctx: &Ctx<'_>, c: &ContainerRecord, argv: &[&str], depth: u
 }
 
 /// A `sh -c` script's simple commands, each with the operator before it (`;`, `&&`, `||`);
-/// `None` when it uses more of the shell (variables, pipes, redirections, background jobs).
+/// `None` when it uses more of the shell (variables, pipes, redirections, background jobs,
+/// globs, command substitution) or does not parse (an unclosed quote).
 fn script_commands(script: &str) -> Option<Vec<(&'static str, Vec<String>)>> {
-    let words = shell_words::split(script).ok()?;
     let mut commands: Vec<(&'static str, Vec<String>)> = Vec::new();
-    let mut op = ";";
+    let mut op: &'static str = ";";
     let mut current: Vec<String> = Vec::new();
-    let mut end = |op: &mut &'static str, next: &'static str, current: &mut Vec<String>| {
-        if !current.is_empty() {
-            commands.push((*op, std::mem::take(current)));
-        }
-        *op = next;
-    };
-    for word in words {
-        let (word, then_end) = match word.strip_suffix(';') {
-            Some(w) if !w.is_empty() => (w.to_owned(), true),
-            _ => (word, false),
-        };
-        match word.as_str() {
-            ";" => end(&mut op, ";", &mut current),
-            "&&" => end(&mut op, "&&", &mut current),
-            "||" => end(&mut op, "||", &mut current),
-            w if w.contains(['$', '|', '&', '>', '<', '`', '*', '?']) => return None,
-            _ => current.push(word),
-        }
-        if then_end {
-            end(&mut op, ";", &mut current);
+    let mut word: Option<String> = None;
+    let mut chars = script.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\'' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => w.push(c),
+                    }
+                }
+            }
+            '"' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '$' | '`' => return None,
+                        '\\' => w.push(chars.next()?),
+                        c => w.push(c),
+                    }
+                }
+            }
+            '\\' => word.get_or_insert_with(String::new).push(chars.next()?),
+            c if c.is_whitespace() => current.extend(word.take()),
+            ';' | '&' | '|' => {
+                current.extend(word.take());
+                let next = match (ch, chars.peek()) {
+                    (';', _) => ";",
+                    ('&', Some('&')) => "&&",
+                    ('|', Some('|')) => "||",
+                    _ => return None,
+                };
+                if next != ";" {
+                    chars.next();
+                }
+                if current.is_empty() {
+                    // `a ;; b`, `&& b`: not a simple script.
+                    return None;
+                }
+                commands.push((op, std::mem::take(&mut current)));
+                op = next;
+            }
+            '$' | '`' | '>' | '<' | '*' | '?' | '(' | ')' | '{' | '}' | '#' | '~' => return None,
+            c => word.get_or_insert_with(String::new).push(c),
         }
     }
-    end(&mut op, ";", &mut current);
+    current.extend(word.take());
+    if !current.is_empty() {
+        commands.push((op, current));
+    } else if op != ";" {
+        return None;
+    }
     Some(commands)
 }
 
@@ -202,13 +233,15 @@ pub(super) fn emulates(argv: &[String]) -> bool {
         b if ENTRYPOINTS.contains(&b) => emulates(&argv[1..]),
         b if SHELLS.contains(&b) => match argv.get(1).map(String::as_str) {
             None => true,
-            Some("-c") => argv.get(2).and_then(|s| script_commands(s)).is_some_and(|cmds| {
-                cmds.iter().all(|(_, words)| {
-                    words[0] == "exit"
-                        && words.get(1).is_none_or(|n| n.parse::<i64>().is_ok())
-                        || emulates(words)
-                })
-            }),
+            Some("-c") => argv
+                .get(2)
+                .and_then(|s| script_commands(s))
+                .is_some_and(|cmds| {
+                    cmds.iter().all(|(_, words)| {
+                        words[0] == "exit" && words.get(1).is_none_or(|n| n.parse::<i64>().is_ok())
+                            || emulates(words)
+                    })
+                }),
             Some(_) => false,
         },
         _ => false,
@@ -1256,5 +1289,73 @@ fn simulated_network(ctx: &Ctx<'_>, i: usize) -> SimulatedNetwork {
         // One bridge network for every container.
         network: Digest::of(b"docklab bridge network").hex().to_owned(),
         pid: 1000 + u32::try_from(host).unwrap_or(0) * 7,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(line: &str) -> Vec<String> {
+        line.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn scripts_split_into_simple_commands_with_their_operators() {
+        let commands = script_commands("echo 'a b'; false && echo yes || exit 3").expect("simple");
+        let shown: Vec<(&str, Vec<&str>)> = commands
+            .iter()
+            .map(|(op, w)| (*op, w.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (";", vec!["echo", "a b"]),
+                (";", vec!["false"]),
+                ("&&", vec!["echo", "yes"]),
+                ("||", vec!["exit", "3"]),
+            ]
+        );
+        for script in [
+            "echo $HOME",
+            "ls | wc -l",
+            "echo a > f",
+            "sleep 1 &",
+            "echo `id`",
+        ] {
+            assert!(script_commands(script).is_none(), "{script}");
+        }
+    }
+
+    #[test]
+    fn only_commands_docklab_can_tell_the_effect_of_are_emulated() {
+        for ok in [
+            "echo hi",
+            "sh",
+            "sh -c exit",
+            "sh -c true;exit",
+            "sleep 600",
+            "nginx -g daemon",
+            "/docker-entrypoint.sh echo hi",
+            "cat /etc/os-release",
+        ] {
+            assert!(emulates(&words(ok)), "{ok}");
+        }
+        for refused in [
+            "ls /",
+            "apt-get update",
+            "sh script.sh",
+            "/docker-entrypoint.sh ls",
+        ] {
+            assert!(!emulates(&words(refused)), "{refused}");
+        }
+        let script = vec![
+            "sh".to_owned(),
+            "-c".to_owned(),
+            "uname -a; exit 1".to_owned(),
+        ];
+        assert!(!emulates(&script));
+        let script = vec!["sh".to_owned(), "-c".to_owned(), "exit nope".to_owned()];
+        assert!(!emulates(&script));
     }
 }

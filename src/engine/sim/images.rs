@@ -728,7 +728,9 @@ pub(super) fn inspect(
                 // that `{{json .Config}}` keeps omitting them as the CLI's `omitempty` does.
                 let line = template
                     .execute_value(&typed(v, "types.ImageInspect"))
-                    .or_else(|_| template.execute_value(&with_zero_fields(typed(v, "types.ImageInspect"), v)))
+                    .or_else(|_| {
+                        template.execute_value(&with_zero_fields(typed(v, "types.ImageInspect"), v))
+                    })
                     .or_else(|_| template.execute_value_strict(&Go::from_json(v)));
                 match line {
                     Ok(line) => {
@@ -750,7 +752,12 @@ pub(super) fn inspect(
         }
     }
     // The template inspector's flush: nothing rendered (every object missing) is an empty line.
-    if values.is_empty() && inv.flags.value("format").is_some_and(|f| !f.is_empty() && f != "json") {
+    if values.is_empty()
+        && inv
+            .flags
+            .value("format")
+            .is_some_and(|f| !f.is_empty() && f != "json")
+    {
         out.stdout.push('\n');
     }
     if !errors.is_empty() {
@@ -840,7 +847,14 @@ fn with_zero_fields(doc: Go, json: &Value) -> Go {
     }
     for (name, value) in &mut fields {
         if let (true, Go::Struct { fields: inner, .. }) = (name == "Config", value) {
-            fill(inner, if container { CONTAINER_CONFIG } else { IMAGE_CONFIG });
+            fill(
+                inner,
+                if container {
+                    CONTAINER_CONFIG
+                } else {
+                    IMAGE_CONFIG
+                },
+            );
         }
     }
     Go::Struct { type_name, fields }
@@ -862,8 +876,14 @@ fn typed(v: &Value, type_name: &str) -> crate::docker::template::Value {
         "Networks",
         "DriverOpts",
     ];
+    // Go slices and pointers a document may hold as `null`: typed, they print `[]` and `<nil>`.
+    const SLICES: &[&str] = &["Entrypoint", "Cmd", "Env", "OnBuild", "Shell", "Mounts"];
+    const POINTERS: &[&str] = &["Healthcheck", "StopTimeout"];
     fn convert(v: &Value, name: &str, type_name: &str) -> Go {
         match v {
+            Value::Null if MAPS.contains(&name) => Go::NilMap,
+            Value::Null if SLICES.contains(&name) => Go::NilSlice,
+            Value::Null if POINTERS.contains(&name) => Go::NilPointer,
             // A Go map: sorted keys, its values (port bindings, endpoint settings) structs.
             Value::Object(map) if MAPS.contains(&name) => {
                 let mut entries: Vec<(String, Go)> = map
