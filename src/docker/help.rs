@@ -575,6 +575,21 @@ const PS_FLAGS: &[FlagSpec] = &[
     flag(Some('s'), "size", ValueKind::Bool, "Display total file sizes"),
 ];
 
+const CONTAINER_PRUNE_FLAGS: &[FlagSpec] = &[
+    flag(
+        None,
+        "filter",
+        ValueKind::Filter,
+        "Provide filter values (e.g. \"until=<timestamp>\")",
+    ),
+    flag(
+        Some('f'),
+        "force",
+        ValueKind::Bool,
+        "Do not prompt for confirmation",
+    ),
+];
+
 const STOP_FLAGS: &[FlagSpec] = &[
     flag(
         Some('s'),
@@ -1388,6 +1403,14 @@ pub const COMMANDS: &[CommandSpec] = &[
     )
     .aka(&["ps", "list"], PS_ALIASES),
     cmd(
+        CommandId::ContainerPrune,
+        "container prune",
+        "[OPTIONS]",
+        "Remove all stopped containers",
+        CONTAINER_PRUNE_FLAGS,
+        Arity::None,
+    ),
+    cmd(
         CommandId::Rm,
         "container rm",
         "[OPTIONS] CONTAINER [CONTAINER...]",
@@ -1641,11 +1664,6 @@ pub const UNSIMULATED: &[Unsimulated] = &[
     unsim("service", "Manage Swarm services", Section::Swarm),
     unsim("stack", "Manage Swarm stacks", Section::Swarm),
     unsim("swarm", "Manage Swarm", Section::Swarm),
-    unsim(
-        "container prune",
-        "Remove all stopped containers",
-        Section::Command,
-    ),
 ];
 
 /// Docker's subcommands of a group that are its top-level commands under another name

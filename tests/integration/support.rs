@@ -196,8 +196,9 @@ pub(crate) fn normalise_help(text: &str) -> String {
 
 /// Lines whose order real Docker leaves to chance, put in one order: the images of one
 /// `Deleted Images:` block (the daemon prunes them in Go map order; each image's own
-/// `untagged:`/`deleted:` lines stay together and in order) and consecutive `Loaded image:`
-/// lines (`docker save` writes several images in map order).
+/// `untagged:`/`deleted:` lines stay together and in order), the IDs of a `Deleted Containers:`
+/// block (likewise) and consecutive `Loaded image:` lines (`docker save` writes several images
+/// in map order).
 pub(crate) fn normalise_unordered(text: &str) -> String {
     sort_chance_orders(text, &|l: &str| l.to_owned())
 }
@@ -212,7 +213,7 @@ fn sort_chance_orders(text: &str, key: &dyn Fn(&str) -> String) -> String {
         let line = lines[i];
         out.push(line.to_owned());
         i += 1;
-        if line == "Deleted Images:" {
+        if line.ends_with("Deleted Images:") {
             let mut groups: Vec<Vec<&str>> = Vec::new();
             while i < lines.len() && !lines[i].is_empty() {
                 let new_group = groups.last().is_none_or(|g: &Vec<&str>| {
@@ -227,6 +228,14 @@ fn sort_chance_orders(text: &str, key: &dyn Fn(&str) -> String) -> String {
             }
             groups.sort_by_cached_key(|g| g.iter().map(|l| key(l)).collect::<Vec<_>>());
             out.extend(groups.into_iter().flatten().map(str::to_owned));
+        } else if line.ends_with("Deleted Containers:") {
+            let start = i;
+            while i < lines.len() && !lines[i].is_empty() {
+                i += 1;
+            }
+            let mut run: Vec<&str> = lines[start..i].to_vec();
+            run.sort_by_cached_key(|l| key(l));
+            out.extend(run.into_iter().map(str::to_owned));
         } else if line.starts_with("Loaded image: ") {
             out.pop();
             let start = i - 1;

@@ -566,8 +566,10 @@ fn port_mapping(p: &str) -> Option<(&str, &str)> {
 }
 
 fn ports_text(ctx: &Ctx<'_>, c: &ContainerRecord) -> String {
-    // `--network none`: no endpoint, so neither published nor exposed ports are listed.
-    if c.status != ContainerStatus::Running || c.network.as_deref() == Some("none") {
+    // `--network none` has no endpoint, `--network host` the host's own: neither lists published
+    // or exposed ports.
+    if c.status != ContainerStatus::Running || matches!(c.network.as_deref(), Some("none" | "host"))
+    {
         return String::new();
     }
     let mut parts = Vec::new();
@@ -879,8 +881,11 @@ pub(super) fn ps(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         .into_iter()
         .map(|i| row(ctx, &ctx.state.containers[i], trunc, &tz))
         .collect();
+    // docker/cli's `ps`: `--quiet` wins over a `--format`, with a warning.
+    let quiet = inv.flags.bool("quiet");
+    let custom = inv.flags.value("format").is_some_and(|f| !f.is_empty());
     let format = match inv.flags.value("format").unwrap_or("") {
-        "" | "table" if inv.flags.bool("quiet") => "{{.ID}}",
+        _ if quiet => "{{.ID}}",
         "" | "table" => "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}",
         "json" => "{{json .}}",
         f => f,
@@ -892,13 +897,20 @@ pub(super) fn ps(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         "State": "STATE", "Status": "STATUS",
     });
     // docker/cli's `ps` words a failed template its own way.
-    Ok(render_as(
+    let mut out = render_as(
         format,
         &headers,
         &rows,
         "*formatter.ContainerContext",
         "failed to execute template: ",
-    ))
+    );
+    if quiet && custom {
+        out.stderr.insert_str(
+            0,
+            "WARNING: Ignoring custom format, because both --format and --quiet are set.\n",
+        );
+    }
+    Ok(out)
 }
 
 /// Applies `f` to each named container; prints each name on success, as `stop`/`start`/`rm` do.
@@ -1018,6 +1030,46 @@ pub(super) fn rm(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
             out.exit_code = 0;
         }
     }
+    Ok(out)
+}
+
+/// `docker container prune [OPTIONS]`: removes every container that is not running, after a
+/// confirmation unless `--force`; a container's writable layer is empty, so 0B are reclaimed.
+pub(super) fn prune(
+    ctx: &mut Ctx<'_>,
+    inv: &Invocation,
+    io: &mut dyn crate::engine::Interaction,
+) -> Result<Outcome, StoreError> {
+    if !inv.args.is_empty() {
+        return Ok(usage_error(inv, "accepts no arguments"));
+    }
+    let filter = match super::filters::PruneFilter::parse(
+        inv.flags.values("filter"),
+        &["label", "label!", "until"],
+        ctx.now,
+    ) {
+        Ok(f) => f,
+        Err(e) => return Ok(Outcome::daemon_error(e)),
+    };
+    if !inv.flags.bool("force")
+        && !super::remove::confirm(
+            io,
+            "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ",
+        )
+    {
+        return Ok(Outcome::default());
+    }
+    let gone = super::system::prune_containers(ctx, &filter);
+    let mut out = Outcome::default();
+    if !gone.is_empty() {
+        out.stdout.push_str("Deleted Containers:\n");
+        for id in gone {
+            out.stdout.push_str(&id);
+            out.stdout.push('\n');
+        }
+        out.stdout.push('\n');
+    }
+    out.stdout.push_str("Total reclaimed space: 0B\n");
     Ok(out)
 }
 

@@ -198,6 +198,7 @@ fn dispatch(
         C::Stop => containers::stop(ctx, inv),
         C::Start => containers::start(ctx, inv),
         C::Rm => containers::rm(ctx, inv),
+        C::ContainerPrune => containers::prune(ctx, inv, io),
         C::Info => system::info(ctx),
         C::Version => Ok(system::version(&ctx.api())),
         C::BuilderPrune => system::builder_prune(ctx, inv, io),
