@@ -50,6 +50,11 @@ pub(super) fn pull(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
             .push_str(&reference::pull_default_tag_line("latest"));
         out.stdout.push('\n');
     }
+    if all_tags {
+        if let Some(outcome) = pull_all_tags(ctx, &reference, quiet)? {
+            return Ok(outcome);
+        }
+    }
     let reference = reference.with_default_tag();
     match pull_reference(ctx, &reference)? {
         Ok(pulled) => {
@@ -65,6 +70,69 @@ pub(super) fn pull(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         }
     }
     Ok(out)
+}
+
+/// `docker pull --all-tags NAME`: every tag the registry lists for the repository, in its
+/// (lexical) order, each with its progress and digest, then one status for the repository.
+/// `None` when the registry has no such repository (the single-tag path words the error).
+fn pull_all_tags(
+    ctx: &mut Ctx<'_>,
+    reference: &Reference,
+    quiet: bool,
+) -> Result<Option<Outcome>, StoreError> {
+    if !LOCAL_REGISTRIES.contains(&reference.domain()) {
+        return Ok(None);
+    }
+    let Some(name) = reference.path().strip_prefix("library/") else {
+        return Ok(None);
+    };
+    let mut tags: Vec<&str> = catalog()
+        .images
+        .iter()
+        .filter(|image| image.name == name)
+        .flat_map(|image| image.tags.iter().map(String::as_str))
+        .collect();
+    if tags.is_empty() {
+        return Ok(None);
+    }
+    tags.sort_unstable();
+    let mut out = Outcome::default();
+    let mut updated = false;
+    for tag in tags {
+        let tagged = reference
+            .with_tag(tag)
+            .expect("catalog tags are valid tags");
+        match pull_reference(ctx, &tagged)? {
+            Ok(pulled) => {
+                updated |= pulled
+                    .text
+                    .contains("\nStatus: Downloaded newer image for ");
+                if !quiet {
+                    for line in pulled.text.lines().filter(|l| !l.starts_with("Status: ")) {
+                        out.stdout.push_str(line);
+                        out.stdout.push('\n');
+                    }
+                }
+                out.pulls.push(pulled.event);
+            }
+            Err(message) => {
+                out.append(Outcome::daemon_error(message));
+                return Ok(Some(out));
+            }
+        }
+    }
+    if !quiet {
+        let status = if updated {
+            "Downloaded newer image for"
+        } else {
+            "Image is up to date for"
+        };
+        out.stdout
+            .push_str(&format!("Status: {status} {}\n", reference.familiar_name()));
+    }
+    out.stdout.push_str(&reference.name());
+    out.stdout.push('\n');
+    Ok(Some(out))
 }
 
 /// A catalog image as docklab serves it: its layer tars, config and manifest, all
