@@ -772,12 +772,17 @@ pub(super) fn inspect(
 /// (`dockerspec.DockerOCIImageConfig`) and top level (`image.InspectResponse`), a container's
 /// `Config` (`container.Config`).
 fn with_zero_fields(doc: Go, json: &Value) -> Go {
-    const STRING: u8 = 0;
-    const SLICE: u8 = 1;
-    const MAP: u8 = 2;
-    const POINTER: u8 = 3;
-    const BOOL: u8 = 4;
-    const IMAGE_TOP: &[(&str, u8)] = &[
+    /// A Go field's kind, for its zero value.
+    #[derive(Clone, Copy)]
+    enum Kind {
+        Str,
+        Slice,
+        Map,
+        Pointer,
+        Bool,
+    }
+    use Kind::{Bool as BOOL, Map as MAP, Pointer as POINTER, Slice as SLICE, Str as STRING};
+    const IMAGE_TOP: &[(&str, Kind)] = &[
         ("Parent", STRING),
         ("Comment", STRING),
         ("DockerVersion", STRING),
@@ -787,7 +792,7 @@ fn with_zero_fields(doc: Go, json: &Value) -> Go {
         ("Descriptor", POINTER),
         ("Manifests", SLICE),
     ];
-    const IMAGE_CONFIG: &[(&str, u8)] = &[
+    const IMAGE_CONFIG: &[(&str, Kind)] = &[
         ("User", STRING),
         ("ExposedPorts", MAP),
         ("Env", SLICE),
@@ -802,7 +807,7 @@ fn with_zero_fields(doc: Go, json: &Value) -> Go {
         ("OnBuild", SLICE),
         ("Shell", SLICE),
     ];
-    const CONTAINER_CONFIG: &[(&str, u8)] = &[
+    const CONTAINER_CONFIG: &[(&str, Kind)] = &[
         ("Hostname", STRING),
         ("Domainname", STRING),
         ("User", STRING),
@@ -819,17 +824,17 @@ fn with_zero_fields(doc: Go, json: &Value) -> Go {
         ("StopSignal", STRING),
         ("Shell", SLICE),
     ];
-    fn fill(fields: &mut Vec<(String, Go)>, zeros: &[(&str, u8)]) {
+    fn fill(fields: &mut Vec<(String, Go)>, zeros: &[(&str, Kind)]) {
         for (name, kind) in zeros {
             if fields.iter().any(|(k, _)| k == name) {
                 continue;
             }
-            let zero = match *kind {
-                STRING => Go::String(String::new()),
-                SLICE => Go::NilSlice,
-                MAP => Go::NilMap,
-                POINTER => Go::NilPointer,
-                _ => Go::Bool(false),
+            let zero = match kind {
+                Kind::Str => Go::String(String::new()),
+                Kind::Slice => Go::NilSlice,
+                Kind::Map => Go::NilMap,
+                Kind::Pointer => Go::NilPointer,
+                Kind::Bool => Go::Bool(false),
             };
             fields.push(((*name).to_owned(), zero));
         }
