@@ -70,6 +70,7 @@ outside-workspace = “{ $dir }” is outside your workspace; cd stays within ~.
 no-such-dir = cd: { $dir }: no such directory
 shell-failed = Could not run the command: { $error }
 not-simulated = docklab does not simulate `docker { $command }`: the labs need only the image commands. To run it for real, start docklab with --engine docker on a machine with Docker.
+not-emulated = docklab cannot run `{ $command }` in a container: the simulator executes no program. It knows echo, true, false, cat of the files an image holds, exit, simple sh -c scripts of these, shells, sleep and the images' own servers. To run it for real, start docklab with --engine docker on a machine with Docker.
 engine-failed = The engine failed: { $error }
 bad-quoting = Could not split the line into words: { $error }
 interrupt-hint = (Ctrl-C cancels the line; Ctrl-D or quit leaves.)

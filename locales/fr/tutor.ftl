@@ -74,6 +74,7 @@ outside-workspace = « { $dir } » est hors de votre espace de travail ; cd rest
 no-such-dir = cd: { $dir } : pas de tel répertoire
 shell-failed = Impossible d'exécuter la commande : { $error }
 not-simulated = docklab ne simule pas `docker { $command }` : les ateliers n'utilisent que les commandes d'images. Pour la lancer pour de vrai, démarrez docklab avec --engine docker sur une machine où Docker est installé.
+not-emulated = docklab ne peut pas exécuter `{ $command }` dans un conteneur : le simulateur n'exécute aucun programme. Il connaît echo, true, false, cat des fichiers d'une image, exit, les scripts sh -c simples qui les combinent, les shells, sleep et les serveurs des images. Pour l'exécuter pour de vrai, démarrez docklab avec --engine docker sur une machine où Docker est installé.
 engine-failed = Le moteur a échoué : { $error }
 bad-quoting = Impossible de découper la ligne en mots : { $error }
 interrupt-hint = (Ctrl-C annule la ligne ; Ctrl-D ou quitter pour sortir.)

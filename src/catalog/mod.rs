@@ -51,12 +51,17 @@ pub struct CatalogConfig {
     pub labels: BTreeMap<String, String>,
 }
 
-/// One layer: what real layer it stands for and the size Docker shows for it.
+/// One layer: what real layer it stands for, its two digests and the size Docker shows for it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogLayer {
-    /// The real layer's registry digest (or a stand-in when unknown): the layer's identity.
+    /// The real layer's registry blob digest, of its compressed tar (a stand-in when unknown):
+    /// the layer's identity, and what `docker pull` prints the first 12 hex digits of
+    /// (`38513bd72563: Pull complete`).
     pub source: String,
+    /// The digest of docklab's stand-in tar of the layer ([`CatalogLayer::tar`]): its diff ID,
+    /// what the store, the image config's `rootfs` and the chain IDs know it by.
+    pub diff_id: String,
     /// Unpacked size in bytes, as `docker history` and `image ls` count it.
     pub size: u64,
     /// Registry blob size, what a pull downloads.
@@ -131,6 +136,13 @@ impl Catalog {
 }
 
 impl CatalogLayer {
+    /// The first 12 hex digits of the registry blob digest: what `docker pull` prints for the
+    /// layer (`4f4fb700ef54: Pull complete` for the empty layer, whose diff ID is `5f70bf18a086`).
+    pub fn pull_id(&self) -> &str {
+        let hex = self.source.strip_prefix("sha256:").unwrap_or(&self.source);
+        hex.get(..12).unwrap_or(hex)
+    }
+
     /// The layer's content: a deterministic tar. The empty layer is an empty tar (1024 zero
     /// bytes), as `BuildKit` writes it; any other holds one small file describing what it stands for.
     pub fn tar(&self) -> Vec<u8> {
@@ -260,6 +272,36 @@ mod tests {
     }
 
     #[test]
+    fn every_layer_holds_its_blob_digest_and_its_diff_id() {
+        for image in &catalog().images {
+            for l in &image.layers {
+                assert!(
+                    l.source.parse::<Digest>().is_ok(),
+                    "{}: blob digest {}",
+                    image.name,
+                    l.source
+                );
+                assert_eq!(
+                    Digest::of(&l.tar()).as_str(),
+                    l.diff_id,
+                    "{}: diff_id of {}",
+                    image.name,
+                    l.source
+                );
+                assert_ne!(l.source, l.diff_id, "{}", image.name);
+            }
+            for h in &image.history {
+                assert!(
+                    !h.created_by.contains("<unknown>"),
+                    "{}: {}",
+                    image.name,
+                    h.created_by
+                );
+            }
+        }
+    }
+
+    #[test]
     fn shared_layers_are_byte_identical() {
         let cat = catalog();
         let nginx = cat.find("library/nginx", "latest").expect("nginx");
@@ -278,6 +320,7 @@ mod tests {
     fn empty_layer_is_the_empty_tar() {
         let layer = CatalogLayer {
             source: EMPTY_LAYER_SOURCE.to_owned(),
+            diff_id: String::new(),
             size: 0,
             compressed_size: 32,
             history_index: 0,
@@ -286,5 +329,6 @@ mod tests {
             Digest::of(&layer.tar()).as_str(),
             "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef"
         );
+        assert_eq!(layer.pull_id(), "4f4fb700ef54");
     }
 }

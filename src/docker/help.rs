@@ -571,6 +571,21 @@ const PS_FLAGS: &[FlagSpec] = &[
     flag(Some('s'), "size", ValueKind::Bool, "Display total file sizes"),
 ];
 
+const CONTAINER_PRUNE_FLAGS: &[FlagSpec] = &[
+    flag(
+        None,
+        "filter",
+        ValueKind::Filter,
+        "Provide filter values (e.g. \"until=<timestamp>\")",
+    ),
+    flag(
+        Some('f'),
+        "force",
+        ValueKind::Bool,
+        "Do not prompt for confirmation",
+    ),
+];
+
 const STOP_FLAGS: &[FlagSpec] = &[
     flag(
         Some('s'),
@@ -1064,6 +1079,12 @@ impl CommandSpec {
         self.aliases_line = Some(line);
         self
     }
+    /// Flags only before the first argument (pflag's `SetInterspersed(false)`): after it, every
+    /// word is an argument, `--` and `-x` included (`docker tag alpine -x`).
+    const fn flags_first(mut self) -> Self {
+        self.interspersed = false;
+        self
+    }
     const fn container_command(mut self) -> Self {
         self.interspersed = false;
         self.own_help_flag = true;
@@ -1249,7 +1270,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         NO_FLAGS,
         Arity::Exact(2),
     )
-    .aka(&[], "docker image tag, docker tag"),
+    .aka(&[], "docker image tag, docker tag")
+    .flags_first(),
     cmd(
         CommandId::Version,
         "version",
@@ -1346,7 +1368,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         NO_FLAGS,
         Arity::Exact(2),
     )
-    .aka(&[], "docker image tag, docker tag"),
+    .aka(&[], "docker image tag, docker tag")
+    .flags_first(),
     // docker container …
     cmd(
         CommandId::Create,
@@ -1375,6 +1398,14 @@ pub const COMMANDS: &[CommandSpec] = &[
         Arity::None,
     )
     .aka(&["ps", "list"], PS_ALIASES),
+    cmd(
+        CommandId::ContainerPrune,
+        "container prune",
+        "[OPTIONS]",
+        "Remove all stopped containers",
+        CONTAINER_PRUNE_FLAGS,
+        Arity::None,
+    ),
     cmd(
         CommandId::Rm,
         "container rm",
@@ -1629,11 +1660,6 @@ pub const UNSIMULATED: &[Unsimulated] = &[
     unsim("service", "Manage Swarm services", Section::Swarm),
     unsim("stack", "Manage Swarm stacks", Section::Swarm),
     unsim("swarm", "Manage Swarm", Section::Swarm),
-    unsim(
-        "container prune",
-        "Remove all stopped containers",
-        Section::Command,
-    ),
 ];
 
 /// Docker's subcommands of a group that are its top-level commands under another name

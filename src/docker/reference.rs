@@ -35,6 +35,9 @@ pub enum ReferenceError {
     /// `ErrReferenceInvalidFormat`: the string does not match the grammar.
     #[error("invalid reference format")]
     InvalidFormat,
+    /// `ErrTagInvalidFormat` (only from `WithTag`; never from [`Reference::parse`]).
+    #[error("invalid tag format")]
+    TagInvalidFormat,
     /// `ErrNameContainsUppercase`: upper case somewhere `ParseNormalizedNamed`'s own check
     /// does not look (it only looks before the first `:`).
     #[error("repository name must be lowercase")]
@@ -75,6 +78,16 @@ pub struct Reference {
     digest: Option<String>,
 }
 
+/// What `ParseAnyReference` yields: an image ID (as a digest) or a named reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnyReference {
+    /// A digest: either `sha256:<64 hex>` written out, or 64 bare hex digits taken as
+    /// `sha256:<hex>` (an image ID).
+    Digest(String),
+    /// Anything else that parses as a normalized name.
+    Named(Reference),
+}
+
 impl Reference {
     /// `ParseNormalizedNamed`: `nginx` → `docker.io/library/nginx`; `user/app:1` →
     /// `docker.io/user/app:1`; `localhost:5000/x` keeps its domain.
@@ -92,6 +105,18 @@ impl Reference {
             });
         }
         parse_canonical(&format!("{domain}/{remainder}"))
+    }
+
+    /// `ParseAnyReference`: what `docker tag` accepts as its source. 64 hex digits are an image
+    /// ID; a full digest (`sha256:…`) is one too; anything else is parsed as a name.
+    pub fn parse_any(s: &str) -> Result<AnyReference, ReferenceError> {
+        if is_identifier(s) {
+            return Ok(AnyReference::Digest(format!("sha256:{s}")));
+        }
+        if validate_digest(s).is_ok() {
+            return Ok(AnyReference::Digest(s.to_owned()));
+        }
+        Reference::parse(s).map(AnyReference::Named)
     }
 
     /// The registry host, with its port if any: `docker.io`, `localhost:5000`.
@@ -126,6 +151,27 @@ impl Reference {
             self.tag = Some(DEFAULT_TAG.to_owned());
         }
         self
+    }
+
+    /// The same repository with another tag (the digest, if any, is kept as `WithTag` does).
+    pub fn with_tag(&self, tag: &str) -> Result<Reference, ReferenceError> {
+        if !is_tag(tag) {
+            return Err(ReferenceError::TagInvalidFormat);
+        }
+        Ok(Reference {
+            tag: Some(tag.to_owned()),
+            ..self.clone()
+        })
+    }
+
+    /// The same reference without its tag (`name@digest` from `name:tag@digest`): what the daemon
+    /// pulls when both are given.
+    #[must_use]
+    pub fn trim_tag(&self) -> Reference {
+        Reference {
+            tag: None,
+            ..self.clone()
+        }
     }
 
     /// The repository alone (`TrimNamed`): no tag, no digest.
@@ -255,6 +301,9 @@ pub fn tag_parse_error(arg: &str, err: &ReferenceError) -> String {
         go_quote(arg)
     )
 }
+
+/// `docker tag SOURCE nginx@sha256:…`: a target with a digest, on standard error, exit 1.
+pub const TAG_WITH_DIGEST_ERROR: &str = "refusing to create a tag with a digest reference";
 
 /// `docker pull NAME`: a reference error is printed as is (no prefix) on standard error, exit
 /// status 1, e.g. `invalid reference format: repository name (library/NGINX) must be

@@ -177,6 +177,10 @@ pub enum EngineError {
     /// A Docker command the simulated engine does not simulate (`exec`, `network ls`, `push`).
     #[error("`docker {command}` is not simulated")]
     NotSimulated { command: String },
+    /// `docker run IMAGE COMMAND…` with a command the simulator cannot tell the effect of
+    /// (`ls /`, `apt-get update`): nothing is created rather than a container that pretends.
+    #[error("`{command}` cannot be run in a simulated container")]
+    NotEmulated { command: String },
     /// The real engine's CLI program is not there (not installed, not on PATH).
     #[error("cannot find the Docker command `{}`", program.display())]
     DockerNotFound { program: std::path::PathBuf },

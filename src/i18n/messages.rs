@@ -107,6 +107,7 @@ messages! {
     ShellFailed { error: String } => "shell-failed",
     EngineFailed { error: String } => "engine-failed",
     NotSimulated { command: String } => "not-simulated",
+    NotEmulated { command: String } => "not-emulated",
     DockerNotFound { program: String } => "docker-not-found",
     DaemonNotRunning { host: String } => "daemon-not-running",
     DaemonPermissionDenied { socket: String } => "daemon-permission-denied",

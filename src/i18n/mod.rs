@@ -235,6 +235,9 @@ pub fn engine_error(err: &crate::engine::EngineError) -> Msg {
         E::NotSimulated { command } => Msg::NotSimulated {
             command: command.clone(),
         },
+        E::NotEmulated { command } => Msg::NotEmulated {
+            command: command.clone(),
+        },
         E::DaemonPermissionDenied { socket } => Msg::DaemonPermissionDenied {
             socket: socket.clone(),
         },

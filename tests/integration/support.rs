@@ -2,6 +2,7 @@
 //! (`tests/scenarios/`): the scenario and `.real` parsers and the normalisation that folds away
 //! what legitimately differs between two engines.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -31,6 +32,8 @@ pub(crate) struct Run {
     /// `% file PATH` … `% end` blocks before the command: files to write in the working
     /// directory first.
     pub(crate) files: Vec<(String, String)>,
+    /// `% sleep N` before the command: seconds the recorder waited first.
+    pub(crate) pause: f64,
 }
 
 pub(crate) fn scenarios_dir() -> PathBuf {
@@ -41,6 +44,7 @@ pub(crate) fn parse_scenario(text: &str) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
     let mut files: Vec<(String, String)> = Vec::new();
     let mut file: Option<(String, String)> = None;
+    let mut pause = 0.0;
     for line in text.lines() {
         if let Some((name, content)) = &mut file {
             if line == "% end" {
@@ -54,10 +58,13 @@ pub(crate) fn parse_scenario(text: &str) -> Vec<Run> {
         }
         if let Some(name) = line.strip_prefix("% file ") {
             file = Some((name.to_owned(), String::new()));
+        } else if let Some(seconds) = line.strip_prefix("% sleep ") {
+            pause += seconds.trim().parse::<f64>().expect("% sleep SECONDS");
         } else if let Some(cmd) = line.strip_prefix("$ ") {
             runs.push(Run {
                 command: cmd.to_owned(),
                 files: std::mem::take(&mut files),
+                pause: std::mem::take(&mut pause),
                 ..Run::default()
             });
         } else if let Some(input) =
@@ -189,9 +196,16 @@ pub(crate) fn normalise_help(text: &str) -> String {
 
 /// Lines whose order real Docker leaves to chance, put in one order: the images of one
 /// `Deleted Images:` block (the daemon prunes them in Go map order; each image's own
-/// `untagged:`/`deleted:` lines stay together and in order) and consecutive `Loaded image:`
-/// lines (`docker save` writes several images in map order).
+/// `untagged:`/`deleted:` lines stay together and in order), the IDs of a `Deleted Containers:`
+/// block (likewise) and consecutive `Loaded image:` lines (`docker save` writes several images
+/// in map order).
 pub(crate) fn normalise_unordered(text: &str) -> String {
+    sort_chance_orders(text, &|l: &str| l.to_owned())
+}
+
+/// [`normalise_unordered`] with the sort key `key` of each line: sorting on the lines with their
+/// IDs masked before IDs are numbered makes the numbering independent of the chance order.
+fn sort_chance_orders(text: &str, key: &dyn Fn(&str) -> String) -> String {
     let lines: Vec<&str> = text.split('\n').collect();
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     let mut i = 0;
@@ -199,7 +213,7 @@ pub(crate) fn normalise_unordered(text: &str) -> String {
         let line = lines[i];
         out.push(line.to_owned());
         i += 1;
-        if line == "Deleted Images:" {
+        if line.ends_with("Deleted Images:") {
             let mut groups: Vec<Vec<&str>> = Vec::new();
             while i < lines.len() && !lines[i].is_empty() {
                 let new_group = groups.last().is_none_or(|g: &Vec<&str>| {
@@ -212,8 +226,16 @@ pub(crate) fn normalise_unordered(text: &str) -> String {
                 groups.last_mut().expect("a group").push(lines[i]);
                 i += 1;
             }
-            groups.sort();
+            groups.sort_by_cached_key(|g| g.iter().map(|l| key(l)).collect::<Vec<_>>());
             out.extend(groups.into_iter().flatten().map(str::to_owned));
+        } else if line.ends_with("Deleted Containers:") {
+            let start = i;
+            while i < lines.len() && !lines[i].is_empty() {
+                i += 1;
+            }
+            let mut run: Vec<&str> = lines[start..i].to_vec();
+            run.sort_by_cached_key(|l| key(l));
+            out.extend(run.into_iter().map(str::to_owned));
         } else if line.starts_with("Loaded image: ") {
             out.pop();
             let start = i - 1;
@@ -221,30 +243,64 @@ pub(crate) fn normalise_unordered(text: &str) -> String {
                 i += 1;
             }
             let mut run: Vec<&str> = lines[start..i].to_vec();
-            run.sort_unstable();
+            run.sort_by_cached_key(|l| key(l));
             out.extend(run.into_iter().map(str::to_owned));
         }
     }
     out.join("\n")
 }
 
-/// What may legitimately differ between two engines, folded away.
+/// IDs and generated names numbered by first appearance, over a whole scenario (one per engine):
+/// `<ID1>` is the first object met, and the same object is `<ID1>` wherever it shows again, in
+/// any command, so "same ID" and "different ID" stay compared while the values themselves (each
+/// engine's own) are not. An ID's identity is its first 12 hex digits, the short ID, so a short
+/// and a full form of one ID get one number; the full form shows as `<IDn-FULL>`. Generated
+/// container names are `<NAME1>`, `<NAME2>`…
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Numbering {
+    ids: HashMap<String, usize>,
+    names: HashMap<String, usize>,
+}
+
+impl Numbering {
+    fn id(&mut self, hex: &str) -> usize {
+        let n = self.ids.len() + 1;
+        *self.ids.entry(hex[..12].to_owned()).or_insert(n)
+    }
+
+    fn name(&mut self, name: &str) -> usize {
+        let n = self.names.len() + 1;
+        *self.names.entry(name.to_owned()).or_insert(n)
+    }
+}
+
+/// What may legitimately differ between two engines, folded away, with IDs numbered afresh
+/// (one command on its own): see [`normalise_with`].
 pub(crate) fn normalise(text: &str) -> String {
+    normalise_with(text, &mut Numbering::default())
+}
+
+/// What may legitimately differ between two engines, folded away; IDs and generated names are
+/// numbered by `numbering`, which a scenario keeps from one command to the next.
+pub(crate) fn normalise_with(text: &str, numbering: &mut Numbering) -> String {
     static RULES: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
+    static HEX: OnceLock<Regex> = OnceLock::new();
+    static NAME: OnceLock<Regex> = OnceLock::new();
+    static HASH: OnceLock<Regex> = OnceLock::new();
+    // The legacy builder's `COPY file:<hash>` / `COPY dir:<hash>`: a digest of the copied files,
+    // not an object of the engine.
+    let hash = HASH.get_or_init(|| Regex::new(r"\b(file|dir):[0-9a-f]{16,64}").expect("regex"));
+    let hex = HEX.get_or_init(|| Regex::new(r"\b([0-9a-f]{64}|[0-9a-f]{12})\b").expect("regex"));
+    // A generated name (`adjective_surname`) ends its line or is followed by a space (a custom
+    // `ps --format '{{.Names}} {{.Status}}'`); `my_app:1` is a repository, not a name.
+    let name = NAME.get_or_init(|| Regex::new(r"(?m)\b([a-z]+_[a-z]+)( |$)").expect("regex"));
     let rules = RULES.get_or_init(|| {
         [
-            (r"sha256:[0-9a-f]{64}", "sha256:<ID>"),
-            // The legacy builder's `COPY file:<hash>` / `COPY dir:<hash>`: a digest of the
-            // copied files.
-            (r"\b(file|dir):[0-9a-f]{16,64}", "$1:<HASH>"),
-            (r"\b[0-9a-f]{64}\b", "<ID64>"),
-            (r"\b[0-9a-f]{12}\b", "<ID>"),
             (r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?( [A-Z]{3,4})?", "<DATE>"),
             (
                 r"(Less than a second|About a minute|About an hour|\d+ (second|minute|hour|day|week|month|year)s?)",
                 "<DURATION>",
             ),
-            (r"\b[a-z]+_[a-z]+$", "<NAME>"),
             (r"(?m)^.*: Verifying Checksum\n", ""),
             // Timing, not behaviour: a layer queued behind the 3 concurrent downloads shows
             // `Waiting` only when no slot freed up in time, and the daemon's progress stream
@@ -257,26 +313,70 @@ pub(crate) fn normalise(text: &str) -> String {
         .map(|(p, r)| (Regex::new(&format!("(?m){p}")).expect("regex"), r))
         .collect()
     });
-    let mut text = same_image_rows_sorted(text);
+    let text = same_image_rows_sorted(text);
+    let text = hash.replace_all(&text, "$1:<HASH>");
+    // Chance orders first sorted on what is not an ID, so that fresh IDs are numbered in the
+    // same order on both sides; then again on the numbers, for IDs met before.
+    let masked = |l: &str| hex.replace_all(l, "<ID>").into_owned();
+    let text = sort_chance_orders(&text, &masked);
+    let text = hex.replace_all(&text, |c: &regex::Captures<'_>| {
+        let n = numbering.id(&c[1]);
+        if c[1].len() == 64 {
+            format!("<ID{n}-FULL>")
+        } else {
+            format!("<ID{n}>")
+        }
+    });
+    let mut text = name
+        .replace_all(&text, |c: &regex::Captures<'_>| {
+            format!("<NAME{}>{}", numbering.name(&c[1]), &c[2])
+        })
+        .into_owned();
+    text = normalise_unordered(&text);
+    text = tied_untagged_rows_sorted(&text);
     for (re, with) in rules {
         text = re.replace_all(&text, *with).into_owned();
     }
-    // Concurrent downloads finish in any order: compare the `Waiting`/`Download complete` lines of
-    // a pull as a sorted block.
-    let mut lines: Vec<String> = Vec::new();
-    let mut block: Vec<String> = Vec::new();
-    for line in text.split('\n') {
-        if line.ends_with(": Waiting") || line.ends_with(": Download complete") {
-            block.push(line.to_owned());
-            continue;
-        }
-        block.sort();
-        lines.append(&mut block);
-        lines.push(line.to_owned());
+    text
+}
+
+/// Consecutive `<none>  <none>` rows of `docker images -a` created in the same second, the one
+/// whose ID was met last first (newest first, as between seconds): the daemon sorts images by
+/// whole seconds with an unstable sort, so the legacy builder's intermediate images (a build's
+/// steps, within a second or two) come in any order within a second. Takes text whose IDs are numbered (`<ID7>`) and whose `CREATED` is not yet folded.
+fn tied_untagged_rows_sorted(text: &str) -> String {
+    static ROW: OnceLock<Regex> = OnceLock::new();
+    let re = ROW.get_or_init(|| {
+        Regex::new(r"^<none> {2,}<none> {2,}<ID(\d+)> {2,}(\S+( \S+)*)").expect("regex")
+    });
+    let key = |line: &str| {
+        re.captures(line)
+            .map(|c| (c[2].to_owned(), c[1].parse::<usize>().expect("digits")))
+    };
+    let mut out: Vec<&str> = Vec::new();
+    let mut run: Vec<(usize, &str)> = Vec::new();
+    let mut run_created: Option<String> = None;
+    fn flush<'a>(run: &mut Vec<(usize, &'a str)>, out: &mut Vec<&'a str>) {
+        run.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+        out.extend(run.drain(..).map(|(_, l)| l));
     }
-    block.sort();
-    lines.append(&mut block);
-    lines.join("\n")
+    for line in text.split('\n') {
+        match key(line) {
+            Some((created, n)) if run_created.as_ref() == Some(&created) => run.push((n, line)),
+            Some((created, n)) => {
+                flush(&mut run, &mut out);
+                run_created = Some(created);
+                run.push((n, line));
+            }
+            None => {
+                flush(&mut run, &mut out);
+                run_created = None;
+                out.push(line);
+            }
+        }
+    }
+    flush(&mut run, &mut out);
+    out.join("\n")
 }
 
 /// The table rows of one image (the tags of one image ID, consecutive) in sorted order: a 20.10

@@ -373,3 +373,36 @@ fn language_from_the_environment() {
         .expect("runs");
     assert!(String::from_utf8_lossy(&out.stdout).contains("Welcome"));
 }
+
+#[test]
+fn a_container_command_docklab_cannot_emulate_is_refused_in_the_students_language() {
+    let home = tempfile::tempdir().expect("temp dir");
+    for (lang, words) in [
+        ("en", "docklab cannot run `ls /` in a container"),
+        (
+            "fr",
+            "docklab ne peut pas exécuter `ls /` dans un conteneur",
+        ),
+    ] {
+        let out = docklab(home.path())
+            .args(["--lang", lang, "docker", "run", "alpine", "ls", "/"])
+            .output()
+            .expect("docklab runs");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{lang}: {text}");
+        assert!(text.contains(words), "{lang}: {text}");
+    }
+    // Nothing was pulled or created; a command docklab knows runs and exits with its code.
+    let ps = docklab(home.path())
+        .args(["docker", "ps", "-a", "-q"])
+        .output()
+        .expect("docklab runs");
+    assert_eq!(String::from_utf8_lossy(&ps.stdout), "");
+    let exit = docklab(home.path())
+        .args(["docker", "run", "alpine", "sh", "-c", "echo bye; exit 3"])
+        .output()
+        .expect("docklab runs");
+    assert_eq!(exit.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&exit.stdout).ends_with("bye\n"));
+}

@@ -39,6 +39,8 @@ pub enum CommandId {
     Start,
     /// `docker rm`, `docker container rm|remove`.
     Rm,
+    /// `docker container prune`.
+    ContainerPrune,
     Inspect,
     ImageInspect,
     ContainerInspect,

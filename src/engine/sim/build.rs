@@ -1188,8 +1188,10 @@ impl Run {
                 millis = effect.millis;
                 shown_size = Some(effect.size);
                 let by = created_by.clone().unwrap_or_default();
+                // The time of the run is part of the layer, as the files a real RUN writes carry
+                // it: a RUN executed again (`--no-cache`) makes a new layer, a cached one does not.
                 let describe = format!(
-                    "docklab simulated RUN (nothing was executed)\ncommand: {by}\nsimulated size: {} bytes\n",
+                    "docklab simulated RUN (nothing was executed)\ncommand: {by}\nrun at: {created}\nsimulated size: {} bytes\n",
                     effect.size
                 );
                 let name = format!(".docklab/run-{}", &key_of(&[&base.key, &by])[..12]);
@@ -1206,6 +1208,15 @@ impl Run {
                     plan.entries.pop();
                     let mut acc = String::new();
                     plan.entries.clear();
+                    // The classic builder creates the directory in a container, now: its mtime
+                    // makes each executed WORKDIR a new layer (a cached one is reused).
+                    let mtime = if legacy {
+                        created
+                            .parse::<jiff::Timestamp>()
+                            .map_or(0, |t| u64::try_from(t.as_second()).unwrap_or(0))
+                    } else {
+                        0
+                    };
                     for c in dir.split('/').filter(|c| !c.is_empty()) {
                         if !acc.is_empty() {
                             acc.push('/');
@@ -1215,7 +1226,7 @@ impl Run {
                             path: acc.clone(),
                             source: layer::Source::Dir,
                             mode: 0o755,
-                            mtime: 0,
+                            mtime,
                             size: 0,
                         });
                     }

@@ -63,6 +63,23 @@ fn behaviour(ctx: &Ctx<'_>, c: &ContainerRecord) -> Behaviour {
     program_behaviour(ctx, c, &argv, 0)
 }
 
+/// Servers and wrappers that keep running as a container's program: the catalog images' own
+/// commands, and `sleep`/`tail -f` as students use them to keep a container up.
+const LONG_RUNNING: &[&str] = &[
+    "nginx",
+    "nginx-debug",
+    "httpd-foreground",
+    "httpd",
+    "redis-server",
+    "memcached",
+    "postgres",
+    "sleep",
+    "tail",
+];
+
+/// Entrypoint scripts that end in `exec "$@"`: what they run is their arguments.
+const ENTRYPOINTS: &[&str] = &["docker-entrypoint.sh", "docker-entrypoint.bash"];
+
 /// What `argv` does, `depth` shells deep (`sh -c 'sh -c …'` is not followed forever).
 fn program_behaviour(ctx: &Ctx<'_>, c: &ContainerRecord, argv: &[&str], depth: usize) -> Behaviour {
     let Some(program) = argv.first() else {
@@ -71,10 +88,16 @@ fn program_behaviour(ctx: &Ctx<'_>, c: &ContainerRecord, argv: &[&str], depth: u
     let base = program.rsplit('/').next().unwrap_or(program);
     match base {
         "hello" => Behaviour::Exits(HELLO.to_owned(), 0),
-        "echo" => Behaviour::Exits(format!("{}\n", argv[1..].join(" ")), 0),
+        "echo" => match argv.get(1) {
+            Some(&"-n") => Behaviour::Exits(argv[2..].join(" "), 0),
+            _ => Behaviour::Exits(format!("{}\n", argv[1..].join(" ")), 0),
+        },
         "true" => Behaviour::Exits(String::new(), 0),
         "false" => Behaviour::Exits(String::new(), 1),
         "cat" if argv.len() > 1 => cat(ctx, c, &argv[1..]),
+        b if ENTRYPOINTS.contains(&b) && argv.len() > 1 && depth < 4 => {
+            program_behaviour(ctx, c, &argv[1..], depth + 1)
+        }
         b if SHELLS.contains(&b) && argv.len() == 1 => {
             if c.interactive {
                 Behaviour::Runs
@@ -82,25 +105,147 @@ fn program_behaviour(ctx: &Ctx<'_>, c: &ContainerRecord, argv: &[&str], depth: u
                 Behaviour::Exits(String::new(), 0)
             }
         }
-        // `sh -c 'SCRIPT'`: a one-command script is that command.
+        // `sh -c 'SCRIPT'`: simple commands joined by `;`, `&&` and `||`, `exit` included.
         b if SHELLS.contains(&b) && argv.get(1) == Some(&"-c") && depth < 4 => {
             let script = argv.get(2).copied().unwrap_or("");
-            match shell_words::split(script) {
-                Ok(words) if !words.iter().any(|w| is_shell_operator(w)) => {
-                    let words: Vec<&str> = words.iter().map(String::as_str).collect();
-                    program_behaviour(ctx, c, &words, depth + 1)
-                }
-                _ => Behaviour::Runs,
+            match script_commands(script) {
+                Some(commands) => script_behaviour(ctx, c, &commands, depth),
+                None => Behaviour::Runs,
             }
         }
         _ => Behaviour::Runs,
     }
 }
 
-fn is_shell_operator(word: &str) -> bool {
-    matches!(word, "&&" | "||" | ";" | "|" | "&" | ">" | ">>" | "<")
-        || word.ends_with(';')
-        || word.contains('$')
+/// A `sh -c` script's simple commands, each with the operator before it (`;`, `&&`, `||`);
+/// `None` when it uses more of the shell (variables, pipes, redirections, background jobs,
+/// globs, command substitution) or does not parse (an unclosed quote).
+fn script_commands(script: &str) -> Option<Vec<(&'static str, Vec<String>)>> {
+    let mut commands: Vec<(&'static str, Vec<String>)> = Vec::new();
+    let mut op: &'static str = ";";
+    let mut current: Vec<String> = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = script.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\'' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => w.push(c),
+                    }
+                }
+            }
+            '"' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '$' | '`' => return None,
+                        '\\' => w.push(chars.next()?),
+                        c => w.push(c),
+                    }
+                }
+            }
+            '\\' => word.get_or_insert_with(String::new).push(chars.next()?),
+            c if c.is_whitespace() => current.extend(word.take()),
+            ';' | '&' | '|' => {
+                current.extend(word.take());
+                let next = match (ch, chars.peek()) {
+                    (';', _) => ";",
+                    ('&', Some('&')) => "&&",
+                    ('|', Some('|')) => "||",
+                    _ => return None,
+                };
+                if next != ";" {
+                    chars.next();
+                }
+                if current.is_empty() {
+                    // `a ;; b`, `&& b`: not a simple script.
+                    return None;
+                }
+                commands.push((op, std::mem::take(&mut current)));
+                op = next;
+            }
+            '$' | '`' | '>' | '<' | '*' | '?' | '(' | ')' | '{' | '}' | '#' | '~' => return None,
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    current.extend(word.take());
+    if !current.is_empty() {
+        commands.push((op, current));
+    } else if op != ";" {
+        return None;
+    }
+    Some(commands)
+}
+
+/// What a script of simple commands does: their output in order, the status of the last one
+/// run, or the code `exit` gives (modulo 256, as the shell reports it).
+fn script_behaviour(
+    ctx: &Ctx<'_>,
+    c: &ContainerRecord,
+    commands: &[(&'static str, Vec<String>)],
+    depth: usize,
+) -> Behaviour {
+    let mut out = String::new();
+    let mut status = 0;
+    for (op, argv) in commands {
+        match *op {
+            "&&" if status != 0 => continue,
+            "||" if status == 0 => continue,
+            _ => {}
+        }
+        if argv[0] == "exit" {
+            let code = match argv.get(1) {
+                None => status,
+                Some(n) => match n.parse::<i64>() {
+                    Ok(n) => i32::try_from(n.rem_euclid(256)).unwrap_or(0),
+                    Err(_) => return Behaviour::Runs,
+                },
+            };
+            return Behaviour::Exits(out, code);
+        }
+        let words: Vec<&str> = argv.iter().map(String::as_str).collect();
+        match program_behaviour(ctx, c, &words, depth + 1) {
+            Behaviour::Exits(text, code) => {
+                out.push_str(&text);
+                status = code;
+            }
+            Behaviour::Runs => return Behaviour::Runs,
+        }
+    }
+    Behaviour::Exits(out, status)
+}
+
+/// Whether docklab can tell what `argv`, a command given to `docker run IMAGE COMMAND…`, does:
+/// the programs [`program_behaviour`] knows, long-running servers and `sleep`, shells and their
+/// simple `-c` scripts. Anything else would have to be executed, which the simulator cannot do.
+pub(super) fn emulates(argv: &[String]) -> bool {
+    let Some(program) = argv.first() else {
+        return true;
+    };
+    let base = program.rsplit('/').next().unwrap_or(program);
+    match base {
+        "hello" | "echo" | "true" | "false" | "cat" => true,
+        b if LONG_RUNNING.contains(&b) => true,
+        b if ENTRYPOINTS.contains(&b) => emulates(&argv[1..]),
+        b if SHELLS.contains(&b) => match argv.get(1).map(String::as_str) {
+            None => true,
+            Some("-c") => argv
+                .get(2)
+                .and_then(|s| script_commands(s))
+                .is_some_and(|cmds| {
+                    cmds.iter().all(|(_, words)| {
+                        words[0] == "exit" && words.get(1).is_none_or(|n| n.parse::<i64>().is_ok())
+                            || emulates(words)
+                    })
+                }),
+            Some(_) => false,
+        },
+        _ => false,
+    }
 }
 
 /// `cat FILE…` inside the container: the files as the image's layers hold them (the top-most
@@ -175,7 +320,7 @@ fn read_layers(ctx: &Ctx<'_>, image: &Digest, path: &str) -> Option<ImageFile> {
 }
 
 /// The exit code a running container gets from `docker stop`: servers stop cleanly on their stop
-/// signal; a shell as PID 1 ignores SIGTERM and is killed after the timeout.
+/// signal; a shell, `sleep` or `tail` as PID 1 ignores SIGTERM and is killed after the timeout.
 fn stop_code(c: &ContainerRecord) -> i32 {
     let program = c
         .entrypoint
@@ -184,7 +329,8 @@ fn stop_code(c: &ContainerRecord) -> i32 {
         .next()
         .map_or("", String::as_str);
     let base = program.rsplit('/').next().unwrap_or(program);
-    if SHELLS.contains(&base) {
+    // As PID 1 these install no SIGTERM handler: the kernel ignores the signal for them.
+    if SHELLS.contains(&base) || matches!(base, "sleep" | "tail") {
         137
     } else {
         0
@@ -420,7 +566,10 @@ fn port_mapping(p: &str) -> Option<(&str, &str)> {
 }
 
 fn ports_text(ctx: &Ctx<'_>, c: &ContainerRecord) -> String {
-    if c.status != ContainerStatus::Running {
+    // `--network none` has no endpoint, `--network host` the host's own: neither lists published
+    // or exposed ports.
+    if c.status != ContainerStatus::Running || matches!(c.network.as_deref(), Some("none" | "host"))
+    {
         return String::new();
     }
     let mut parts = Vec::new();
@@ -732,8 +881,11 @@ pub(super) fn ps(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         .into_iter()
         .map(|i| row(ctx, &ctx.state.containers[i], trunc, &tz))
         .collect();
+    // docker/cli's `ps`: `--quiet` wins over a `--format`, with a warning.
+    let quiet = inv.flags.bool("quiet");
+    let custom = inv.flags.value("format").is_some_and(|f| !f.is_empty());
     let format = match inv.flags.value("format").unwrap_or("") {
-        "" | "table" if inv.flags.bool("quiet") => "{{.ID}}",
+        _ if quiet => "{{.ID}}",
         "" | "table" => "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}",
         "json" => "{{json .}}",
         f => f,
@@ -745,13 +897,20 @@ pub(super) fn ps(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         "State": "STATE", "Status": "STATUS",
     });
     // docker/cli's `ps` words a failed template its own way.
-    Ok(render_as(
+    let mut out = render_as(
         format,
         &headers,
         &rows,
         "*formatter.ContainerContext",
         "failed to execute template: ",
-    ))
+    );
+    if quiet && custom {
+        out.stderr.insert_str(
+            0,
+            "WARNING: Ignoring custom format, because both --format and --quiet are set.\n",
+        );
+    }
+    Ok(out)
 }
 
 /// Applies `f` to each named container; prints each name on success, as `stop`/`start`/`rm` do.
@@ -847,7 +1006,7 @@ pub(super) fn start(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Stor
 /// `docker rm [OPTIONS] CONTAINER...`
 pub(super) fn rm(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
     let force = inv.flags.bool("force");
-    Ok(each_container(ctx, inv, |ctx, i| {
+    let mut out = each_container(ctx, inv, |ctx, i| {
         let c = &ctx.state.containers[i];
         if c.status == ContainerStatus::Running && !force {
             return Err(format!(
@@ -859,7 +1018,59 @@ pub(super) fn rm(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         ctx.release_layers();
         ctx.touch();
         Ok(())
-    }))
+    });
+    // docker/cli's `rm --force` prints a missing container's error but does not fail for it
+    // (other errors still do).
+    if force && out.exit_code != 0 {
+        let only_missing = out
+            .stderr
+            .lines()
+            .all(|l| l.starts_with("Error response from daemon: No such container: "));
+        if only_missing {
+            out.exit_code = 0;
+        }
+    }
+    Ok(out)
+}
+
+/// `docker container prune [OPTIONS]`: removes every container that is not running, after a
+/// confirmation unless `--force`; a container's writable layer is empty, so 0B are reclaimed.
+pub(super) fn prune(
+    ctx: &mut Ctx<'_>,
+    inv: &Invocation,
+    io: &mut dyn crate::engine::Interaction,
+) -> Result<Outcome, StoreError> {
+    if !inv.args.is_empty() {
+        return Ok(usage_error(inv, "accepts no arguments"));
+    }
+    let filter = match super::filters::PruneFilter::parse(
+        inv.flags.values("filter"),
+        &["label", "label!", "until"],
+        ctx.now,
+    ) {
+        Ok(f) => f,
+        Err(e) => return Ok(Outcome::daemon_error(e)),
+    };
+    if !inv.flags.bool("force")
+        && !super::remove::confirm(
+            io,
+            "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ",
+        )
+    {
+        return Ok(Outcome::default());
+    }
+    let gone = super::system::prune_containers(ctx, &filter);
+    let mut out = Outcome::default();
+    if !gone.is_empty() {
+        out.stdout.push_str("Deleted Containers:\n");
+        for id in gone {
+            out.stdout.push_str(&id);
+            out.stdout.push('\n');
+        }
+        out.stdout.push('\n');
+    }
+    out.stdout.push_str("Total reclaimed space: 0B\n");
+    Ok(out)
 }
 
 /// The `docker container inspect` document of one container (the fields a learner reads).
@@ -1130,5 +1341,73 @@ fn simulated_network(ctx: &Ctx<'_>, i: usize) -> SimulatedNetwork {
         // One bridge network for every container.
         network: Digest::of(b"docklab bridge network").hex().to_owned(),
         pid: 1000 + u32::try_from(host).unwrap_or(0) * 7,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(line: &str) -> Vec<String> {
+        line.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn scripts_split_into_simple_commands_with_their_operators() {
+        let commands = script_commands("echo 'a b'; false && echo yes || exit 3").expect("simple");
+        let shown: Vec<(&str, Vec<&str>)> = commands
+            .iter()
+            .map(|(op, w)| (*op, w.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (";", vec!["echo", "a b"]),
+                (";", vec!["false"]),
+                ("&&", vec!["echo", "yes"]),
+                ("||", vec!["exit", "3"]),
+            ]
+        );
+        for script in [
+            "echo $HOME",
+            "ls | wc -l",
+            "echo a > f",
+            "sleep 1 &",
+            "echo `id`",
+        ] {
+            assert!(script_commands(script).is_none(), "{script}");
+        }
+    }
+
+    #[test]
+    fn only_commands_docklab_can_tell_the_effect_of_are_emulated() {
+        for ok in [
+            "echo hi",
+            "sh",
+            "sh -c exit",
+            "sh -c true;exit",
+            "sleep 600",
+            "nginx -g daemon",
+            "/docker-entrypoint.sh echo hi",
+            "cat /etc/os-release",
+        ] {
+            assert!(emulates(&words(ok)), "{ok}");
+        }
+        for refused in [
+            "ls /",
+            "apt-get update",
+            "sh script.sh",
+            "/docker-entrypoint.sh ls",
+        ] {
+            assert!(!emulates(&words(refused)), "{refused}");
+        }
+        let script = vec![
+            "sh".to_owned(),
+            "-c".to_owned(),
+            "uname -a; exit 1".to_owned(),
+        ];
+        assert!(!emulates(&script));
+        let script = vec!["sh".to_owned(), "-c".to_owned(), "exit nope".to_owned()];
+        assert!(!emulates(&script));
     }
 }

@@ -478,6 +478,14 @@ pub(super) fn tag(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreE
         return Ok(usage_error(inv, "requires 2 arguments"));
     }
     let (source, target) = (&inv.args[0], &inv.args[1]);
+    // The client checks both references before asking the daemon (docker/cli's ImageTag):
+    // the source as any reference (a name or an ID), the target as a name without digest.
+    if let Err(e) = Reference::parse_any(source) {
+        return Ok(Outcome::error(
+            format!("{}\n", reference::tag_parse_error(source, &e)),
+            1,
+        ));
+    }
     let target_ref = match Reference::parse(target) {
         Ok(r) => r,
         Err(e) => {
@@ -487,13 +495,21 @@ pub(super) fn tag(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreE
             ))
         }
     };
+    if target_ref.digest().is_some() {
+        return Ok(Outcome::error(
+            format!("{}\n", reference::TAG_WITH_DIGEST_ERROR),
+            1,
+        ));
+    }
     let id = match ctx.find_image(source) {
         Ok(id) => id,
         Err(e) => return Ok(Outcome::daemon_error(e.message())),
     };
-    if target_ref.digest().is_some() {
+    // The daemon's reference store refuses a repository named after the digest algorithm:
+    // `sha256:<hex>` would read as an image ID.
+    if target_ref.familiar_name() == "sha256" {
         return Ok(Outcome::daemon_error(
-            "refusing to create a tag with a digest reference",
+            "refusing to create an ambiguous tag using digest algorithm as name",
         ));
     }
     let target_ref = target_ref.with_default_tag();
@@ -688,9 +704,15 @@ pub(super) fn inspect(
             };
             for v in &values {
                 // docker/cli's `TemplateInspector`: the typed document first; when that fails,
-                // the raw JSON as maps, a missing key then being an error.
+                // the raw JSON as maps, a missing key then being an error. A typed document has
+                // every field of its Go struct, those the JSON omits at their zero value
+                // (`{{.Config.Entrypoint}}` is `[]`): they are added for a second try only, so
+                // that `{{json .Config}}` keeps omitting them as the CLI's `omitempty` does.
                 let line = template
                     .execute_value(&typed(v, "types.ImageInspect"))
+                    .or_else(|_| {
+                        template.execute_value(&with_zero_fields(typed(v, "types.ImageInspect"), v))
+                    })
                     .or_else(|_| template.execute_value_strict(&Go::from_json(v)));
                 match line {
                     Ok(line) => {
@@ -711,11 +733,118 @@ pub(super) fn inspect(
             }
         }
     }
+    // The template inspector's flush: nothing rendered (every object missing) is an empty line.
+    if values.is_empty()
+        && inv
+            .flags
+            .value("format")
+            .is_some_and(|f| !f.is_empty() && f != "json")
+    {
+        out.stdout.push('\n');
+    }
     if !errors.is_empty() {
         out.stderr = errors.join("\n") + "\n";
         out.exit_code = 1;
     }
     Ok(out)
+}
+
+/// The fields of the Go structs behind an inspect document that its JSON may omit, with their
+/// zero values as a template prints them: Docker 28's image `Config`
+/// (`dockerspec.DockerOCIImageConfig`) and top level (`image.InspectResponse`), a container's
+/// `Config` (`container.Config`).
+fn with_zero_fields(doc: Go, json: &Value) -> Go {
+    /// A Go field's kind, for its zero value.
+    #[derive(Clone, Copy)]
+    enum Kind {
+        Str,
+        Slice,
+        Map,
+        Pointer,
+        Bool,
+    }
+    use Kind::{Bool as BOOL, Map as MAP, Pointer as POINTER, Slice as SLICE, Str as STRING};
+    const IMAGE_TOP: &[(&str, Kind)] = &[
+        ("Parent", STRING),
+        ("Comment", STRING),
+        ("DockerVersion", STRING),
+        ("Author", STRING),
+        ("Variant", STRING),
+        ("OsVersion", STRING),
+        ("Descriptor", POINTER),
+        ("Manifests", SLICE),
+    ];
+    const IMAGE_CONFIG: &[(&str, Kind)] = &[
+        ("User", STRING),
+        ("ExposedPorts", MAP),
+        ("Env", SLICE),
+        ("Entrypoint", SLICE),
+        ("Cmd", SLICE),
+        ("Volumes", MAP),
+        ("WorkingDir", STRING),
+        ("Labels", MAP),
+        ("StopSignal", STRING),
+        ("ArgsEscaped", BOOL),
+        ("Healthcheck", POINTER),
+        ("OnBuild", SLICE),
+        ("Shell", SLICE),
+    ];
+    const CONTAINER_CONFIG: &[(&str, Kind)] = &[
+        ("Hostname", STRING),
+        ("Domainname", STRING),
+        ("User", STRING),
+        ("ExposedPorts", MAP),
+        ("Env", SLICE),
+        ("Cmd", SLICE),
+        ("Healthcheck", POINTER),
+        ("Image", STRING),
+        ("Volumes", MAP),
+        ("WorkingDir", STRING),
+        ("Entrypoint", SLICE),
+        ("OnBuild", SLICE),
+        ("Labels", MAP),
+        ("StopSignal", STRING),
+        ("Shell", SLICE),
+    ];
+    fn fill(fields: &mut Vec<(String, Go)>, zeros: &[(&str, Kind)]) {
+        for (name, kind) in zeros {
+            if fields.iter().any(|(k, _)| k == name) {
+                continue;
+            }
+            let zero = match kind {
+                Kind::Str => Go::String(String::new()),
+                Kind::Slice => Go::NilSlice,
+                Kind::Map => Go::NilMap,
+                Kind::Pointer => Go::NilPointer,
+                Kind::Bool => Go::Bool(false),
+            };
+            fields.push(((*name).to_owned(), zero));
+        }
+    }
+    let container = json.get("State").is_some();
+    let Go::Struct {
+        type_name,
+        mut fields,
+    } = doc
+    else {
+        return doc;
+    };
+    if !container {
+        fill(&mut fields, IMAGE_TOP);
+    }
+    for (name, value) in &mut fields {
+        if let (true, Go::Struct { fields: inner, .. }) = (name == "Config", value) {
+            fill(
+                inner,
+                if container {
+                    CONTAINER_CONFIG
+                } else {
+                    IMAGE_CONFIG
+                },
+            );
+        }
+    }
+    Go::Struct { type_name, fields }
 }
 
 /// Inspect documents as `docker inspect --format` sees them: Go structs (fields in declaration
@@ -734,8 +863,14 @@ fn typed(v: &Value, type_name: &str) -> crate::docker::template::Value {
         "Networks",
         "DriverOpts",
     ];
+    // Go slices and pointers a document may hold as `null`: typed, they print `[]` and `<nil>`.
+    const SLICES: &[&str] = &["Entrypoint", "Cmd", "Env", "OnBuild", "Shell", "Mounts"];
+    const POINTERS: &[&str] = &["Healthcheck", "StopTimeout"];
     fn convert(v: &Value, name: &str, type_name: &str) -> Go {
         match v {
+            Value::Null if MAPS.contains(&name) => Go::NilMap,
+            Value::Null if SLICES.contains(&name) => Go::NilSlice,
+            Value::Null if POINTERS.contains(&name) => Go::NilPointer,
             // A Go map: sorted keys, its values (port bindings, endpoint settings) structs.
             Value::Object(map) if MAPS.contains(&name) => {
                 let mut entries: Vec<(String, Go)> = map

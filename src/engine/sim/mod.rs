@@ -173,6 +173,16 @@ impl Engine for SimEngine {
                 command: inv.display,
             });
         }
+        // A container command docklab cannot tell the effect of is refused before anything is
+        // pulled or created, rather than run as a container that pretends to succeed.
+        if matches!(inv.command, CommandId::Run | CommandId::Create)
+            && inv.args.len() > 1
+            && !containers::emulates(&inv.args[1..])
+        {
+            return Err(EngineError::NotEmulated {
+                command: inv.args[1..].join(" "),
+            });
+        }
         // The daemon answers only the API versions it knows (`DOCKER_API_VERSION=1.99`).
         if let Some(refusal) = client.api.daemon_refusal() {
             return Ok(untouched(Outcome {
@@ -226,6 +236,7 @@ fn dispatch(
         C::Stop => containers::stop(ctx, inv),
         C::Start => containers::start(ctx, inv),
         C::Rm => containers::rm(ctx, inv),
+        C::ContainerPrune => containers::prune(ctx, inv, io),
         C::Info => system::info(ctx),
         C::Version => Ok(system::version(&ctx.api())),
         C::BuilderPrune => system::builder_prune(ctx, inv, io),

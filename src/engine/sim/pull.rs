@@ -50,6 +50,11 @@ pub(super) fn pull(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
             .push_str(&reference::pull_default_tag_line("latest"));
         out.stdout.push('\n');
     }
+    if all_tags {
+        if let Some(outcome) = pull_all_tags(ctx, &reference, quiet)? {
+            return Ok(outcome);
+        }
+    }
     let reference = reference.with_default_tag();
     match pull_reference(ctx, &reference)? {
         Ok(pulled) => {
@@ -67,6 +72,131 @@ pub(super) fn pull(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
     Ok(out)
 }
 
+/// `docker pull --all-tags NAME`: every tag the registry lists for the repository, in its
+/// (lexical) order, each with its progress and digest, then one status for the repository.
+/// `None` when the registry has no such repository (the single-tag path words the error).
+fn pull_all_tags(
+    ctx: &mut Ctx<'_>,
+    reference: &Reference,
+    quiet: bool,
+) -> Result<Option<Outcome>, StoreError> {
+    if !LOCAL_REGISTRIES.contains(&reference.domain()) {
+        return Ok(None);
+    }
+    let Some(name) = reference.path().strip_prefix("library/") else {
+        return Ok(None);
+    };
+    let mut tags: Vec<&str> = catalog()
+        .images
+        .iter()
+        .filter(|image| image.name == name)
+        .flat_map(|image| image.tags.iter().map(String::as_str))
+        .collect();
+    if tags.is_empty() {
+        return Ok(None);
+    }
+    tags.sort_unstable();
+    let mut out = Outcome::default();
+    let mut updated = false;
+    for tag in tags {
+        let tagged = reference
+            .with_tag(tag)
+            .expect("catalog tags are valid tags");
+        match pull_reference(ctx, &tagged)? {
+            Ok(pulled) => {
+                updated |= pulled
+                    .text
+                    .contains("\nStatus: Downloaded newer image for ");
+                if !quiet {
+                    for line in pulled.text.lines().filter(|l| !l.starts_with("Status: ")) {
+                        out.stdout.push_str(line);
+                        out.stdout.push('\n');
+                    }
+                }
+                out.pulls.push(pulled.event);
+            }
+            Err(message) => {
+                out.append(Outcome::daemon_error(message));
+                return Ok(Some(out));
+            }
+        }
+    }
+    if !quiet {
+        let status = if updated {
+            "Downloaded newer image for"
+        } else {
+            "Image is up to date for"
+        };
+        out.stdout
+            .push_str(&format!("Status: {status} {}\n", reference.familiar_name()));
+    }
+    out.stdout.push_str(&reference.name());
+    out.stdout.push('\n');
+    Ok(Some(out))
+}
+
+/// A catalog image as docklab serves it: its layer tars, config and manifest, all
+/// deterministic, so the same catalog image always has the same image ID and repo digest.
+struct Served {
+    tars: Vec<Vec<u8>>,
+    diff_ids: Vec<Digest>,
+    config_bytes: Vec<u8>,
+    manifest_bytes: Vec<u8>,
+}
+
+impl Served {
+    fn of(image: &CatalogImage) -> Served {
+        let tars: Vec<Vec<u8>> = image
+            .layers
+            .iter()
+            .map(crate::catalog::CatalogLayer::tar)
+            .collect();
+        let diff_ids: Vec<Digest> = tars.iter().map(|t| Digest::of(t)).collect();
+        let config = image.image_config(diff_ids.clone());
+        let config_bytes = serde_json::to_vec(&config).expect("configs always serialise");
+        let manifest = Manifest {
+            schema_version: 2,
+            media_type: MEDIA_MANIFEST.to_owned(),
+            config: Descriptor {
+                media_type: MEDIA_CONFIG.to_owned(),
+                digest: Digest::of(&config_bytes),
+                size: config_bytes.len() as u64,
+                annotations: std::collections::BTreeMap::default(),
+            },
+            layers: tars
+                .iter()
+                .zip(&diff_ids)
+                .map(|(t, d)| Descriptor {
+                    media_type: MEDIA_LAYER_TAR.to_owned(),
+                    digest: d.clone(),
+                    size: t.len() as u64,
+                    annotations: std::collections::BTreeMap::default(),
+                })
+                .collect(),
+        };
+        let manifest_bytes = serde_json::to_vec(&manifest).expect("manifests always serialise");
+        Served {
+            tars,
+            diff_ids,
+            config_bytes,
+            manifest_bytes,
+        }
+    }
+}
+
+/// The repo digest (manifest digest) of every catalog image, in catalog order: what
+/// `docker pull NAME@sha256:…` looks up.
+fn repo_digests() -> &'static [Digest] {
+    static DIGESTS: std::sync::OnceLock<Vec<Digest>> = std::sync::OnceLock::new();
+    DIGESTS.get_or_init(|| {
+        catalog()
+            .images
+            .iter()
+            .map(|image| Digest::of(&Served::of(image).manifest_bytes))
+            .collect()
+    })
+}
+
 /// Pulls `reference` (tagged or digested) into the store. The inner error is the daemon's message.
 pub(super) fn pull_reference(
     ctx: &mut Ctx<'_>,
@@ -75,97 +205,84 @@ pub(super) fn pull_reference(
     let Some(image) = find(reference) else {
         return Ok(Err(not_found_message(reference)));
     };
-    let tag_or_digest = reference.tag().or(reference.digest()).unwrap_or("latest");
+    // The daemon pulls `name:tag@digest` by its digest alone (the tag is not applied): its
+    // progress names `docker.io/library/nginx@sha256:…`, its status `nginx@sha256:…`.
+    let requested = match reference.digest() {
+        Some(_) => reference.trim_tag(),
+        None => reference.clone(),
+    };
+    let tag_or_digest = match requested.digest() {
+        Some(_) => requested.full_string(),
+        None => requested.tag().unwrap_or("latest").to_owned(),
+    };
     let mut text = format!("{tag_or_digest}: Pulling from {}\n", reference.path());
 
-    let tars: Vec<Vec<u8>> = image
-        .layers
-        .iter()
-        .map(crate::catalog::CatalogLayer::tar)
-        .collect();
-    let diff_ids: Vec<Digest> = tars.iter().map(|t| Digest::of(t)).collect();
-    let chains = chain_ids(&diff_ids);
+    let served = Served::of(image);
+    let chains = chain_ids(&served.diff_ids);
+    let id = Digest::of(&served.config_bytes);
     let mut event = PullEvent {
         header: text.trim_end().to_owned(),
         layers: Vec::new(),
     };
+    // An image whose config the daemon already has is not pulled again: no layer lines at all,
+    // whatever name it was pulled under before (moby's pullSchema2 returns early).
+    let image_known = ctx.state.images.contains_key(&id);
     let mut new_layers = Vec::new();
-    for (i, ((tar, chain), layer)) in tars.iter().zip(&chains).zip(&image.layers).enumerate() {
-        let short = diff_ids[i].short().to_owned();
+    for (i, ((tar, chain), layer)) in served
+        .tars
+        .iter()
+        .zip(&chains)
+        .zip(&image.layers)
+        .enumerate()
+    {
         let exists = ctx.state.layers.contains_key(chain);
-        event
-            .layers
-            .push((short.clone(), layer.compressed_size, exists));
+        if !image_known {
+            event
+                .layers
+                .push((layer.pull_id().to_owned(), layer.compressed_size, exists));
+        }
         if !exists {
             ctx.store.put_blob(tar)?;
             ctx.state.layers.insert(
                 chain.clone(),
                 LayerRecord {
-                    diff_id: diff_ids[i].clone(),
+                    diff_id: served.diff_ids[i].clone(),
                     parent: i.checked_sub(1).map(|p| chains[p].clone()),
                     size: layer.size,
                 },
             );
-            new_layers.push(short);
+            new_layers.push(layer.pull_id().to_owned());
         }
     }
-    let lines = progress_lines(&event, &new_layers);
+    text.push_str(&progress_lines(&event, &new_layers));
 
-    let config = image.image_config(diff_ids.clone());
-    let config_bytes = serde_json::to_vec(&config).expect("configs always serialise");
-    let id = ctx.store.put_blob(&config_bytes)?;
-    let manifest = Manifest {
-        schema_version: 2,
-        media_type: MEDIA_MANIFEST.to_owned(),
-        config: Descriptor {
-            media_type: MEDIA_CONFIG.to_owned(),
-            digest: id.clone(),
-            size: config_bytes.len() as u64,
-            annotations: std::collections::BTreeMap::default(),
-        },
-        layers: tars
-            .iter()
-            .zip(&diff_ids)
-            .map(|(t, d)| Descriptor {
-                media_type: MEDIA_LAYER_TAR.to_owned(),
-                digest: d.clone(),
-                size: t.len() as u64,
-                annotations: std::collections::BTreeMap::default(),
-            })
-            .collect(),
+    ctx.store.put_blob(&served.config_bytes)?;
+    let manifest_digest = ctx.store.put_blob(&served.manifest_bytes)?;
+    let digest_ref = format!("{}@{manifest_digest}", reference.name());
+    // A tag is up to date when it already named this image; a digest when it was already known.
+    let key = match requested.digest() {
+        Some(_) => digest_ref.clone(),
+        None => requested.full_string(),
     };
-    let manifest_bytes = serde_json::to_vec(&manifest).expect("manifests always serialise");
-    let manifest_digest = ctx.store.put_blob(&manifest_bytes)?;
-
-    let tagged = reference.full_string();
-    let up_to_date = ctx.state.refs.get(&tagged) == Some(&id);
-    if up_to_date {
-        text.clear();
-        text.push_str(&event.header);
-        text.push('\n');
-        event.layers.clear();
-    } else {
-        text.push_str(&lines);
-    }
-    if !ctx.state.images.contains_key(&id) {
+    let up_to_date = ctx.state.refs.get(&key) == Some(&id);
+    if !image_known {
         ctx.state.images.insert(
             id.clone(),
             ImageRecord {
                 created: image.created.clone(),
                 layers: chains,
                 manifest: Some(manifest_digest.clone()),
-                manifest_size: manifest_bytes.len() as u64,
+                manifest_size: served.manifest_bytes.len() as u64,
                 parent: None,
                 last_tag_time: None,
                 seq: 0,
             },
         );
     }
-    ctx.state.refs.insert(tagged, id.clone());
-    ctx.state.refs.insert(
-        format!("{}@{manifest_digest}", reference.name()),
-        id.clone(),
-    );
+    if requested.digest().is_none() {
+        ctx.state.refs.insert(requested.full_string(), id.clone());
+    }
+    ctx.state.refs.insert(digest_ref, id.clone());
     ctx.touch();
 
     text.push_str(&format!("Digest: {manifest_digest}\n"));
@@ -176,7 +293,7 @@ pub(super) fn pull_reference(
     };
     text.push_str(&format!(
         "Status: {status} {}\n",
-        reference.familiar_string()
+        requested.familiar_string()
     ));
     Ok(Ok(Pulled { text, event, id }))
 }
@@ -209,10 +326,20 @@ fn progress_lines(event: &PullEvent, new_layers: &[String]) -> String {
     out
 }
 
-/// The catalog image a reference names, on a registry the simulator serves.
+/// The catalog image a reference names, by digest or else by tag, on a registry the simulator
+/// serves.
 fn find(reference: &Reference) -> Option<&'static CatalogImage> {
     if !LOCAL_REGISTRIES.contains(&reference.domain()) {
         return None;
+    }
+    if let Some(digest) = reference.digest() {
+        let name = reference.path().strip_prefix("library/")?;
+        return catalog()
+            .images
+            .iter()
+            .zip(repo_digests())
+            .find(|(image, d)| image.name == name && d.as_str() == digest)
+            .map(|(image, _)| image);
     }
     let tag = reference.tag()?;
     catalog().find(reference.path(), tag)

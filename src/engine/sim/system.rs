@@ -241,7 +241,7 @@ fn df_verbose(ctx: &Ctx<'_>) -> Outcome {
 }
 
 /// Removes stopped containers: (IDs removed).
-fn prune_containers(ctx: &mut Ctx<'_>, filter: &PruneFilter) -> Vec<String> {
+pub(super) fn prune_containers(ctx: &mut Ctx<'_>, filter: &PruneFilter) -> Vec<String> {
     let prunable: Vec<bool> = ctx
         .state
         .containers
