@@ -353,7 +353,9 @@ fn apt(args: &[String], lists: &mut bool) -> Option<Step> {
                 return Some(Step::Output(text, 1, 300));
             }
             if !quiet {
-                text.push_str("debconf: delaying package configuration, since apt-utils is not installed\n");
+                text.push_str(
+                    "debconf: delaying package configuration, since apt-utils is not installed\n",
+                );
                 for p in packages {
                     text.push_str(&format!("Selecting previously unselected package {p}.\n"));
                 }
@@ -385,9 +387,21 @@ mod tests {
     #[test]
     fn echo_printf_and_chains_print_what_sh_prints() {
         let cases: &[(&str, &[&str], i32)] = &[
-            (r#"echo "Installation de nginx...""#, &["Installation de nginx..."], 0),
-            (r"printf 'ligne 1\nligne 2\n' && true", &["ligne 1", "ligne 2"], 0),
-            ("echo un; echo deux && echo trois", &["un", "deux", "trois"], 0),
+            (
+                r#"echo "Installation de nginx...""#,
+                &["Installation de nginx..."],
+                0,
+            ),
+            (
+                r"printf 'ligne 1\nligne 2\n' && true",
+                &["ligne 1", "ligne 2"],
+                0,
+            ),
+            (
+                "echo un; echo deux && echo trois",
+                &["un", "deux", "trois"],
+                0,
+            ),
             ("echo avant && false", &["avant"], 1),
             ("false && echo jamais", &[], 1),
             ("false || echo secours", &["secours"], 0),
@@ -432,16 +446,30 @@ mod tests {
             lines.last().map(String::as_str),
             Some("Do you want to continue? [Y/n] Abort.")
         );
-        assert!(lines.contains(&"After this operation, 53.7 MB of additional disk space will be used.".to_owned()));
+        assert!(lines.contains(
+            &"After this operation, 53.7 MB of additional disk space will be used.".to_owned()
+        ));
         let (lines, code) = out("apt-get install -y nginx").expect("emulated");
         assert_eq!(code, 100);
-        assert_eq!(lines.last().map(String::as_str), Some("E: Unable to locate package nginx"));
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("E: Unable to locate package nginx")
+        );
         let (lines, code) =
             out("apt-get update && apt-get install -y nginx && apt-get clean").expect("emulated");
         assert_eq!(code, 0);
-        assert_eq!(lines.last().map(String::as_str), Some("Setting up nginx ..."));
-        assert_eq!(emulate("apt-get install -y curl", true).map(|e| e.exit), Some(0));
-        assert_eq!(out("apt-get -qq update && apt-get -qq install curl"), Some((vec![], 0)));
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("Setting up nginx ...")
+        );
+        assert_eq!(
+            emulate("apt-get install -y curl", true).map(|e| e.exit),
+            Some(0)
+        );
+        assert_eq!(
+            out("apt-get -qq update && apt-get -qq install curl"),
+            Some((vec![], 0))
+        );
     }
 
     #[test]

@@ -16,7 +16,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::support::{
-    normalise, normalise_help, normalise_unordered, parse_real, parse_scenario, scenarios_dir,
+    normalise, normalise_buildkit, normalise_help, normalise_unordered, parse_real, parse_scenario,
+    scenarios_dir,
 };
 
 /// The instant the simulator's clock is frozen at for a scenario's first command (each next
@@ -169,7 +170,8 @@ fn simulator_matches_real_docker() {
             );
             compared += 1;
             let norm = |text: &str| {
-                let text = normalise_unordered(&normalise_help(&normalise(text)));
+                let text =
+                    normalise_unordered(&normalise_help(&normalise_buildkit(&normalise(text))));
                 if sizes_differ {
                     crate::support::normalise_sizes(&text)
                 } else {
@@ -181,7 +183,7 @@ fn simulator_matches_real_docker() {
                 && norm(&stderr) == norm(&want.stderr);
             // The same without folding help descriptions, for the record.
             let plain = |text: &str| {
-                let text = normalise_unordered(&normalise(text));
+                let text = normalise_unordered(&normalise_buildkit(&normalise(text)));
                 if sizes_differ {
                     crate::support::normalise_sizes(&text)
                 } else {

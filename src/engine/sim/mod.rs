@@ -3,6 +3,7 @@
 
 mod archive;
 mod build;
+mod buildkit;
 mod containers;
 mod filters;
 mod images;
@@ -97,7 +98,13 @@ impl SimEngine {
             store.save_state(&ctx.state)?;
             if !ctx.freed.is_empty() {
                 let live = ctx.live_blobs();
-                store.remove_blobs(ctx.freed.iter().filter(|d| !live.contains(*d)))?;
+                // The configs and manifests of the base images BuildKit keeps in its cache.
+                let held = buildkit::base_blobs(&ctx.state);
+                store.remove_blobs(
+                    ctx.freed
+                        .iter()
+                        .filter(|d| !live.contains(*d) && !held.contains(*d)),
+                )?;
             }
         }
         Ok(out)
