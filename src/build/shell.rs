@@ -157,10 +157,14 @@ pub fn emulate(command: &str, apt_lists: bool) -> Option<Emulated> {
         };
         status = code;
         if !redirected {
+            // The command's lines come out over its duration.
+            let count = text.matches('\n').count().max(1) as u64;
+            let mut k = 0;
             partial.push_str(&text);
             while let Some(at) = partial.find('\n') {
-                lines.push((clock, partial[..at].to_owned()));
+                lines.push((clock + millis * k / count, partial[..at].to_owned()));
                 partial.drain(..=at);
+                k += 1;
             }
         }
         clock += millis;
