@@ -42,7 +42,9 @@ fn split(command: &str) -> Option<Vec<(Join, String)>> {
                 quote = None;
                 current.push(c);
             }
-            (Some('"'), '$' | '`') => return None,
+            // Substitutions, variables, subshells, globs, redirections from files, comments.
+            (Some('"'), '$' | '`')
+            | (None, '$' | '`' | '(' | ')' | '{' | '}' | '<' | '*' | '?' | '#') => return None,
             (Some(_), _) => current.push(c),
             (None, '\'' | '"') => {
                 quote = Some(c);
@@ -52,7 +54,7 @@ fn split(command: &str) -> Option<Vec<(Join, String)>> {
                 current.push(c);
                 current.push(chars.next()?);
             }
-            (None, '$' | '`' | '(' | ')' | '{' | '}' | '<' | '*' | '?' | '#') => return None,
+
             (None, ';') => {
                 out.push((join, std::mem::take(&mut current)));
                 join = Join::Always;
@@ -100,7 +102,7 @@ fn words(command: &str) -> Option<(Vec<String>, bool)> {
             return None;
         }
         redirected = true;
-        text = left.to_owned();
+        left.clone_into(&mut text);
     }
     let words = shell_words::split(&text).ok()?;
     Some((words, redirected))
@@ -329,7 +331,7 @@ fn apt(args: &[String], lists: &mut bool) -> Option<Step> {
             if !*lists {
                 let first = packages[0];
                 if quiet {
-                    text = APT_READING.to_owned();
+                    APT_READING.clone_into(&mut text);
                 }
                 text.push_str(&format!("E: Unable to locate package {first}\n"));
                 return Some(Step::Output(text, 100, 300));

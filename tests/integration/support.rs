@@ -308,10 +308,10 @@ fn same_image_rows_sorted(text: &str) -> String {
     out.concat()
 }
 
-/// BuildKit's timing and cache record IDs, after [`normalise`]: how long a step or a status took
+/// `BuildKit`'s timing and cache record IDs, after [`normalise`]: how long a step or a status took
 /// (`#5 DONE 0.3s`, `#4 extracting sha256:… 0.4s done`), when a RUN printed a line (`#5 0.051
 /// TEXT`, `0.051 TEXT` in an error box), and the random IDs of build cache records (`builder
-/// prune`'s list, `system df -v`'s rows, whose order BuildKit leaves to chance: sorted). The
+/// prune`'s list, `system df -v`'s rows, whose order `BuildKit` leaves to chance: sorted). The
 /// structure of the output stays compared.
 pub(crate) fn normalise_buildkit(text: &str) -> String {
     static RULES: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();

@@ -503,6 +503,15 @@ impl Ctx<'_> {
             containers,
             build_cache_count: self.state.build_cache.len(),
             build_cache_size: self.state.build_cache.iter().map(|c| c.size).sum(),
+            cache_layers: {
+                let mut held = std::collections::BTreeSet::new();
+                for r in &self.state.build_cache {
+                    if let Some(top) = &r.layer {
+                        held.extend(buildkit::chain_of(&self.state, top));
+                    }
+                }
+                held.into_iter().map(|d| d.to_string()).collect()
+            },
         })
     }
 }

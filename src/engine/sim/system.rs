@@ -20,7 +20,7 @@ fn reclaimable(reclaimable: u64, total: u64) -> String {
     }
 }
 
-/// The build cache records whose layer an image uses: BuildKit reports them `Shared`, and
+/// The build cache records whose layer an image uses: `BuildKit` reports them `Shared`, and
 /// docker/cli's disk usage leaves their size to the images.
 fn shared_records(state: &crate::store::State) -> Vec<bool> {
     let image_layers: std::collections::HashSet<&Digest> = state
@@ -327,7 +327,7 @@ fn prune_containers(ctx: &mut Ctx<'_>, filter: &PruneFilter) -> Vec<String> {
     gone.into_iter().map(|c| c.id).collect()
 }
 
-/// Removes build cache records: all of them, or (BuildKit's default) those no image shares
+/// Removes build cache records: all of them, or (`BuildKit`'s default) those no image shares
 /// and no build uses; then the layers nothing holds any more. The records removed, each with
 /// whether an image shared it.
 fn prune_cache(ctx: &mut Ctx<'_>, all: bool) -> Vec<(crate::store::CacheRecord, bool)> {
@@ -436,7 +436,7 @@ pub(super) fn builder_prune(
     {
         // DOCKER_BUILDKIT=0: docker/cli does not forward `builder` to buildx; its own prune
         // answers, after the legacy builder's deprecation notice.
-        out.stderr = super::build::LEGACY_NOTICE.to_owned();
+        super::build::LEGACY_NOTICE.clone_into(&mut out.stderr);
         if !records.is_empty() {
             out.stdout.push_str("Deleted build cache objects:\n");
             for (r, _) in &records {
