@@ -1585,6 +1585,10 @@ fn explain_msg(change: &crate::layers::explain::Change) -> Msg {
             count: *count as i64,
             size: size(s),
         },
+        C::LayersKeptByCache { count, size: s } => Msg::ExplainLayersKeptByCache {
+            count: *count as i64,
+            size: size(s),
+        },
         C::LayersKept {
             count,
             size: s,
@@ -1742,6 +1746,24 @@ mod tests {
                 },
                 &["6 layers were freed", "73.26MB"],
                 &["6 couches ont été libérées", "73.26MB"],
+            ),
+            (
+                Change::LayersKeptByCache {
+                    count: 2,
+                    size: 73_257_772,
+                },
+                &[
+                    "2 layers were kept",
+                    "73.26MB",
+                    "build cache",
+                    "docker builder prune",
+                ],
+                &[
+                    "2 couches ont été conservées",
+                    "73.26MB",
+                    "cache de construction",
+                    "docker builder prune",
+                ],
             ),
             (
                 Change::LayersKept {

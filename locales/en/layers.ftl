@@ -61,6 +61,16 @@ explain-layers-kept = { $count } { $count ->
         [one] it
        *[other] them
     }.
+explain-layers-kept-by-cache = { $count } { $count ->
+        [one] layer was
+       *[other] layers were
+    } kept ({ $size }): no image uses { $count ->
+        [one] it
+       *[other] them
+    }, but BuildKit's build cache still holds { $count ->
+        [one] it
+       *[other] them
+    } (docker builder prune frees what no image shares).
 explain-container-running = Container { $name } was created from { $image } and is running.
 explain-container-exited = Container { $name } was created from { $image }; its program finished, so it has exited (it still exists: docker ps -a).
 explain-container-stopped = Container { $name } was stopped.

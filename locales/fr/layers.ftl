@@ -67,6 +67,16 @@ explain-layers-kept = { $count } { $count ->
            *[other] les utilisent
         }
     } encore.
+explain-layers-kept-by-cache = { $count } { $count ->
+        [one] couche a été conservée
+       *[other] couches ont été conservées
+    } ({ $size }) : aucune image ne { $count ->
+        [one] l'utilise
+       *[other] les utilise
+    }, mais le cache de construction de BuildKit { $count ->
+        [one] la garde
+       *[other] les garde
+    } (docker builder prune libère ce qu'aucune image ne partage).
 explain-container-running = Le conteneur { $name } a été créé à partir de { $image } et tourne.
 explain-container-exited = Le conteneur { $name } a été créé à partir de { $image } ; son programme s'est terminé, il est donc arrêté (il existe toujours : docker ps -a).
 explain-container-stopped = Le conteneur { $name } a été arrêté.

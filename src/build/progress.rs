@@ -23,6 +23,9 @@ pub struct Vertex {
     pub statuses: Vec<Status>,
     pub cached: bool,
     pub millis: u64,
+    /// What the step printed (a RUN's output), each line with its time from the vertex's start
+    /// in milliseconds: `#N 0.051 TEXT` in plain progress.
+    pub logs: Vec<(u64, String)>,
     /// The vertex failed with this message (the build stops there).
     pub error: Option<String>,
 }
@@ -34,6 +37,7 @@ impl Vertex {
             statuses: Vec::new(),
             cached: false,
             millis,
+            logs: Vec::new(),
             error: None,
         }
     }
@@ -75,6 +79,9 @@ pub fn render_plain(trace: &Trace) -> String {
     for (i, v) in trace.vertices.iter().enumerate() {
         let n = i + 1;
         let _ = write!(out, "\n#{n} {}\n", v.name);
+        for (millis, line) in &v.logs {
+            let _ = writeln!(out, "#{n} {:.3} {line}", *millis as f64 / 1000.0);
+        }
         for s in &v.statuses {
             let tm = if s.millis > 10 {
                 format!(" {}", secs(s.millis))
@@ -147,6 +154,9 @@ mod tests {
         let mut cached = Vertex::new("[2/4] RUN mkdir -p /x", 0);
         cached.cached = true;
         t.push(cached);
+        let mut run = Vertex::new("[3/4] RUN echo hi", 100);
+        run.logs.push((51, "hi".to_owned()));
+        t.push(run);
         t.push(
             Vertex::new("exporting to image", 100)
                 .status("exporting layers", 100)
@@ -163,8 +173,9 @@ mod tests {
              #1 [internal] load build definition from Dockerfile\n\
              #1 transferring dockerfile: 459B done\n#1 DONE 0.0s\n\n\
              #2 [2/4] RUN mkdir -p /x\n#2 CACHED\n\n\
-             #3 exporting to image\n#3 exporting layers 0.1s done\n\
-             #3 writing image sha256:abc done\n#3 DONE 0.1s\n"
+             #3 [3/4] RUN echo hi\n#3 0.051 hi\n#3 DONE 0.1s\n\n\
+             #4 exporting to image\n#4 exporting layers 0.1s done\n\
+             #4 writing image sha256:abc done\n#4 DONE 0.1s\n"
         );
     }
 
@@ -172,7 +183,7 @@ mod tests {
     fn tty_frame_aligns_times_on_the_right() {
         let text = render_tty(&trace(), 60);
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[0].starts_with("[+] Building 0.1s (3/3) FINISHED"));
+        assert!(lines[0].starts_with("[+] Building 0.2s (4/4) FINISHED"));
         assert!(lines[0].ends_with("docker:default"));
         assert!(lines[3].starts_with(" => CACHED [2/4] RUN mkdir -p /x"));
         assert!(lines.iter().all(|l| l.chars().count() == 60), "{text}");

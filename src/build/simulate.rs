@@ -156,6 +156,12 @@ pub fn run_effect(command: &str) -> RunEffect {
     RunEffect { size, millis }
 }
 
+/// What `apt-get install PKG` adds (a package this table does not know weighs 15MB).
+pub fn apt_package_size(package: &str) -> u64 {
+    let name = package.split(['=', ':']).next().unwrap_or(package);
+    lookup(APT_PACKAGES, name).unwrap_or(15 * MB)
+}
+
 fn lookup(table: &[(&str, u64)], name: &str) -> Option<u64> {
     table.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
 }

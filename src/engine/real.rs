@@ -576,6 +576,7 @@ impl Engine for RealEngine {
             containers,
             build_cache_count,
             build_cache_size,
+            cache_layers: Vec::new(),
         })
     }
 

@@ -12,6 +12,10 @@ pub struct EngineState {
     /// Build cache records' total size and count.
     pub build_cache_count: usize,
     pub build_cache_size: u64,
+    /// Layers (chain IDs) `BuildKit`'s build cache holds, so that deleting an image does not free
+    /// them. The simulator knows them; the real engine's API does not say (empty).
+    #[serde(default)]
+    pub cache_layers: Vec<String>,
 }
 
 /// One image.

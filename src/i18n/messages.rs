@@ -199,6 +199,7 @@ messages! {
     ExplainImageDeletedTagged { image: String, tags: String } => "explain-image-deleted-tagged",
     ExplainLayersFreed { count: i64, size: String } => "explain-layers-freed",
     ExplainLayersKept { count: i64, size: String, images: String, users: i64 } => "explain-layers-kept",
+    ExplainLayersKeptByCache { count: i64, size: String } => "explain-layers-kept-by-cache",
     ExplainContainerRunning { name: String, image: String } => "explain-container-running",
     ExplainContainerExited { name: String, image: String } => "explain-container-exited",
     ExplainContainerStopped { name: String } => "explain-container-stopped",

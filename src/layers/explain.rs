@@ -49,6 +49,11 @@ pub enum Change {
         count: usize,
         size: u64,
     },
+    /// Layers of a deleted image that no image uses but `BuildKit`'s build cache still holds.
+    LayersKeptByCache {
+        count: usize,
+        size: u64,
+    },
     /// Layers of a deleted image were kept because another image still uses them.
     LayersKept {
         count: usize,
@@ -183,6 +188,8 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
         }
     }
 
+    let held: BTreeSet<&str> = after.cache_layers.iter().map(String::as_str).collect();
+    let mut cached = (0, 0);
     let mut freed = (0, 0);
     let mut kept_count = 0;
     let mut kept_size = 0;
@@ -208,15 +215,27 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
         }
     }
     for (chain, size) in &old_layers {
-        if !new_layers.contains_key(chain) {
-            freed.0 += 1;
-            freed.1 += size;
+        if new_layers.contains_key(chain) {
+            continue;
         }
+        let counter = if held.contains(chain.as_str()) {
+            &mut cached
+        } else {
+            &mut freed
+        };
+        counter.0 += 1;
+        counter.1 += size;
     }
     if freed.0 > 0 {
         changes.push(Change::LayersFreed {
             count: freed.0,
             size: freed.1,
+        });
+    }
+    if cached.0 > 0 {
+        changes.push(Change::LayersKeptByCache {
+            count: cached.0,
+            size: cached.1,
         });
     }
     if kept_count > 0 {
@@ -359,6 +378,29 @@ mod tests {
             size: 78_600_000,
             used_by: vec!["debian:trixie-slim".into(), "memcached:latest".into()]
         }));
+    }
+
+    #[test]
+    fn layers_the_build_cache_holds_are_not_freed() {
+        let before = sample();
+        let mut after = before.clone();
+        after.images.remove(0);
+        after.containers.clear();
+        let own = before.images[0]
+            .layers
+            .last()
+            .expect("a layer")
+            .chain_id
+            .clone();
+        after.cache_layers = vec![own];
+        let changes = explain(&before, &after, "");
+        assert!(changes.contains(&Change::LayersKeptByCache {
+            count: 1,
+            size: 73_200_000
+        }));
+        assert!(!changes
+            .iter()
+            .any(|c| matches!(c, Change::LayersFreed { .. })));
     }
 
     #[test]

@@ -163,8 +163,15 @@ impl State {
     pub fn layers_in_use(&self) -> std::collections::BTreeSet<&Digest> {
         let mut used: std::collections::BTreeSet<&Digest> =
             self.images.values().flat_map(|i| i.layers.iter()).collect();
-        for c in &self.containers {
-            let mut next = c.top_layer.as_ref();
+        // A container's read-write layer, and BuildKit's cache records (a step's result, a base
+        // image it pulled), hold their layer and its parents.
+        let tops = self
+            .containers
+            .iter()
+            .map(|c| c.top_layer.as_ref())
+            .chain(self.build_cache.iter().map(|r| r.layer.as_ref()));
+        for top in tops {
+            let mut next = top;
             while let Some(chain) = next {
                 if !used.insert(chain) {
                     break;

@@ -113,13 +113,37 @@ fn seed_lab_build_history_rebuild_and_prune() {
 
 #4 [1/4] FROM docker.io/library/debian:trixie-slim@sha256:…
 #4 resolve docker.io/library/debian:trixie-slim@sha256:… done
-#4 DONE 0.0s
+#4 sha256:… 397B / 397B done
+#4 sha256:… 434B / 434B done
+#4 sha256:… 29.78MB / 29.78MB 0.7s done
+#4 extracting sha256:… 1.3s done
+#4 DONE 2.0s
 
 #5 [internal] load build context
 #5 transferring context: 64B done
 #5 DONE 0.0s
 
 #6 [2/4] RUN apt-get update     && apt-get install -y nginx     && apt-get clean
+#6 0.050 Get:1 http://deb.debian.org/debian trixie InRelease [140 kB]
+#6 0.350 Get:2 http://deb.debian.org/debian trixie-updates InRelease [47.3 kB]
+#6 0.650 Get:3 http://deb.debian.org/debian-security trixie-security InRelease [43.4 kB]
+#6 0.950 Get:4 http://deb.debian.org/debian trixie/main amd64 Packages [9670 kB]
+#6 1.250 Get:5 http://deb.debian.org/debian trixie-updates/main amd64 Packages [5412 B]
+#6 1.550 Get:6 http://deb.debian.org/debian-security trixie-security/main amd64 Packages [37.6 kB]
+#6 1.850 Fetched 9943 kB in 1s (7649 kB/s)
+#6 2.150 Reading package lists...
+#6 2.450 Reading package lists...
+#6 2.948 Building dependency tree...
+#6 3.446 Reading state information...
+#6 3.944 The following NEW packages will be installed:
+#6 4.442   nginx
+#6 4.940 0 upgraded, 1 newly installed, 0 to remove and 0 not upgraded.
+#6 5.439 Need to get 17.9 MB of archives.
+#6 5.937 After this operation, 53.7 MB of additional disk space will be used.
+#6 6.435 debconf: delaying package configuration, since apt-utils is not installed
+#6 6.933 Selecting previously unselected package nginx.
+#6 7.431 Unpacking nginx ...
+#6 7.929 Setting up nginx ...
 #6 DONE 8.8s
 
 #7 [3/4] RUN ln -sf /dev/stdout /var/log/nginx/access.log     && ln -sf /dev/stderr /var/log/nginx/error.log
@@ -160,6 +184,8 @@ fn seed_lab_build_history_rebuild_and_prune() {
     let images = lab.ok("images").stdout;
     assert!(images.contains("mon_nginx    latest"), "{images}");
     assert!(images.contains("152MB"), "{images}");
+    // BuildKit pulled the base into its cache: not an image of the engine.
+    assert!(!images.contains("debian"), "{images}");
     let config = lab
         .ok("image inspect -f '{{json .Config.Env}} {{json .Config.Cmd}} {{json .Config.ExposedPorts}}' mon_nginx")
         .stdout;
@@ -170,9 +196,13 @@ fn seed_lab_build_history_rebuild_and_prune() {
     );
     assert!(config.contains("{\"80/tcp\":{}}"), "{config}");
 
-    // The same build again: everything cached, the same image.
+    // The same build again, a minute later: everything cached, the same image (its `created`
+    // is the first build's), no dangling image.
     let id1 = lab.ok("images -q mon_nginx").stdout;
-    let again = lab.ok("build -t mon_nginx .");
+    let again = lab.docker_env(
+        "build -t mon_nginx .",
+        &[("DOCKLAB_CLOCK", "2025-10-29T12:01:00Z")],
+    );
     assert_eq!(
         again.stderr.matches("CACHED").count(),
         4,
@@ -180,6 +210,7 @@ fn seed_lab_build_history_rebuild_and_prune() {
         again.stderr
     );
     assert_eq!(lab.ok("images -q mon_nginx").stdout, id1);
+    assert!(!lab.ok("images").stdout.contains("<none>"));
 
     // Edit the page: everything before COPY is cached, the old image is left dangling.
     lab.file("index.html", "<h1>Mon serveur Nginx v2</h1>\n");
@@ -205,14 +236,24 @@ fn seed_lab_build_history_rebuild_and_prune() {
     let df = lab.ok("system df").stdout;
     assert!(df.contains("Build Cache     "), "{df}");
 
+    // The build cache still holds the old image's layers: the prune frees none of them.
     let prune = lab.ok("image prune -f").stdout;
     assert!(
         prune.starts_with("Deleted Images:\ndeleted: sha256:"),
         "{prune}"
     );
+    assert_eq!(prune.matches("deleted: ").count(), 1, "{prune}");
+    assert!(prune.ends_with("Total reclaimed space: 0B\n"), "{prune}");
     assert!(!lab.ok("images").stdout.contains("<none>"));
 
-    let builder = lab.ok("builder prune -f").stdout;
+    // Without --all, the records the image shares stay (base, RUNs, new COPY).
+    lab.ok("builder prune -f");
+    let df = lab.ok("system df").stdout;
+    assert!(
+        df.contains("Build Cache     4         0         0B        0B"),
+        "{df}"
+    );
+    let builder = lab.ok("builder prune -af").stdout;
     assert!(
         builder.starts_with("ID\t\t\t\t\t\tRECLAIMABLE\tSIZE\t\tLAST ACCESSED\n"),
         "{builder}"
@@ -581,4 +622,132 @@ fn containers_read_their_image_files_and_get_an_address() {
         .ok("image inspect nginx")
         .stdout
         .contains("\\u003cdocker-maint@nginx.com\\u003e"));
+}
+
+#[test]
+fn run_steps_print_their_output_and_apt_get_without_yes_fails_in_each_builders_format() {
+    let lab = Lab::new();
+    lab.file(
+        "Dockerfile",
+        "FROM debian:trixie-slim\nRUN echo \"Installation de nginx...\"\nRUN apt-get update && apt-get install nginx\n",
+    );
+    let bk = lab.docker("build --progress=plain -t site .");
+    assert_eq!(bk.code, 1, "{}", bk.stderr);
+    assert!(
+        bk.stderr
+            .contains("#5 [2/3] RUN echo \"Installation de nginx...\"\n#5 0.050 Installation de nginx...\n#5 DONE"),
+        "{}",
+        bk.stderr
+    );
+    assert!(
+        bk.stderr.contains("Do you want to continue? [Y/n] Abort.\n#6 ERROR: process \"/bin/sh -c apt-get update && apt-get install nginx\" did not complete successfully: exit code: 1\n------\n > [3/3] RUN apt-get update && apt-get install nginx:\n"),
+        "{}",
+        bk.stderr
+    );
+    assert!(
+        bk.stderr.contains("Dockerfile:3\n--------------------\n"),
+        "{}",
+        bk.stderr
+    );
+    assert!(
+        bk.stderr.ends_with("ERROR: failed to solve: process \"/bin/sh -c apt-get update && apt-get install nginx\" did not complete successfully: exit code: 1\n"),
+        "{}",
+        bk.stderr
+    );
+    assert!(!lab.ok("images").stdout.contains("site"));
+
+    let legacy = lab.docker_env("build -t site .", &[("DOCKER_BUILDKIT", "0")]);
+    assert_eq!(legacy.code, 1, "{}", legacy.stderr);
+    assert!(
+        legacy
+            .stdout
+            .contains("Installation de nginx...\nRemoving intermediate container "),
+        "{}",
+        legacy.stdout
+    );
+    assert!(
+        legacy
+            .stdout
+            .ends_with("Do you want to continue? [Y/n] Abort.\n"),
+        "{}",
+        legacy.stdout
+    );
+    assert!(
+        legacy.stderr.ends_with("The command '/bin/sh -c apt-get update && apt-get install nginx' returned a non-zero code: 1\n"),
+        "{}",
+        legacy.stderr
+    );
+
+    // No package lists without `apt-get update`: apt's own exit code, 100.
+    lab.file(
+        "Dockerfile",
+        "FROM debian:trixie-slim\nRUN apt-get install -y nginx\n",
+    );
+    let legacy = lab.docker_env("build -t site .", &[("DOCKER_BUILDKIT", "0")]);
+    assert_eq!(legacy.code, 100, "{}", legacy.stderr);
+    assert!(
+        legacy
+            .stdout
+            .ends_with("E: Unable to locate package nginx\n"),
+        "{}",
+        legacy.stdout
+    );
+    // `exit 3`: the legacy client exits with the step's code, BuildKit's with 1.
+    lab.file("Dockerfile", "FROM debian:trixie-slim\nRUN exit 3\n");
+    assert_eq!(
+        lab.docker_env("build -t site .", &[("DOCKER_BUILDKIT", "0")])
+            .code,
+        3
+    );
+    let bk = lab.docker("build -t site .");
+    assert_eq!(bk.code, 1);
+    assert!(bk.stderr.contains("exit code: 3\n"), "{}", bk.stderr);
+}
+
+#[test]
+fn build_labels_and_a_base_pulled_before_the_build() {
+    let lab = Lab::new();
+    lab.ok("pull debian:trixie-slim");
+    lab.file(
+        "Dockerfile",
+        "FROM debian:trixie-slim\nCOPY index.html /srv/\n",
+    );
+    lab.ok("build -t site .");
+    lab.ok("build --label version=1 --label \"auteur=Jean Dupont\" -t site:label .");
+    let images = lab.ok("images").stdout;
+    // Pulled by the student: still listed after the build.
+    assert!(images.contains("debian       trixie-slim"), "{images}");
+    assert_ne!(
+        lab.ok("images -q site:label").stdout,
+        lab.ok("images -q site").stdout
+    );
+    let found = lab.ok("images --filter label=version=1 --format {{.Repository}}:{{.Tag}}");
+    assert_eq!(found.stdout, "site:label\n");
+    assert_eq!(
+        lab.ok("inspect -f '{{json .Config.Labels}}' site:label")
+            .stdout,
+        "{\"auteur\":\"Jean Dupont\",\"version\":\"1\"}\n"
+    );
+    // BuildKit writes no history row for them; the legacy builder adds one LABEL step each.
+    assert!(!lab.ok("history site:label").stdout.contains("LABEL"));
+    let legacy = lab.docker_env(
+        "build --label version=2 --label a=b -t old .",
+        &[("DOCKER_BUILDKIT", "0")],
+    );
+    assert!(
+        legacy
+            .stdout
+            .contains("Step 3/4 : LABEL a=b\n ---> Running in "),
+        "{}",
+        legacy.stdout
+    );
+    assert!(
+        legacy.stdout.contains("Step 4/4 : LABEL version=2\n"),
+        "{}",
+        legacy.stdout
+    );
+    assert!(lab
+        .ok("history old")
+        .stdout
+        .contains("/bin/sh -c #(nop)  LABEL version=2"));
 }

@@ -17,8 +17,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::support::{
-    normalise, normalise_help, normalise_unordered, normalise_with, parse_real, parse_scenario,
-    scenarios_dir, Numbering,
+    normalise, normalise_buildkit, normalise_help, normalise_unordered, normalise_with, parse_real,
+    parse_scenario, scenarios_dir, Numbering,
 };
 
 /// The instant the simulator's clock is frozen at for the first command of a scenario that says
@@ -196,12 +196,12 @@ fn simulator_matches_real_docker() {
                 normalise_with(&stdout, &mut sim_ids),
                 normalise_with(&stderr, &mut sim_ids),
             );
-            let norm = |text: &str| sized(normalise_help(text));
+            let norm = |text: &str| sized(normalise_help(&normalise_buildkit(text)));
             let same = exit == want.exit
                 && norm(&got_out) == norm(&want_out)
                 && norm(&got_err) == norm(&want_err);
             // The same without folding help descriptions, for the record.
-            let plain = |text: &str| sized(text.to_owned());
+            let plain = |text: &str| sized(normalise_buildkit(text));
             if exit == want.exit
                 && plain(&got_out) == plain(&want_out)
                 && plain(&got_err) == plain(&want_err)

@@ -407,3 +407,46 @@ fn same_image_rows_sorted(text: &str) -> String {
     out.append(&mut run);
     out.concat()
 }
+
+/// `BuildKit`'s timing and cache record IDs, after [`normalise`]: how long a step or a status took
+/// (`#5 DONE 0.3s`, `#4 extracting sha256:… 0.4s done`), when a RUN printed a line (`#5 0.051
+/// TEXT`, `0.051 TEXT` in an error box), and the random IDs of build cache records (`builder
+/// prune`'s list, `system df -v`'s rows, whose order `BuildKit` leaves to chance: sorted). The
+/// structure of the output stays compared.
+pub(crate) fn normalise_buildkit(text: &str) -> String {
+    static RULES: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
+    let rules = RULES.get_or_init(|| {
+        [
+            (r"^(#\d+) \d+\.\d+ ", "$1 <T> "),
+            (r"^\d+\.\d{3} ", "<T> "),
+            (r"^(#\d+ .*?) \d+\.\d+s done$", "$1 done"),
+            (r"^(#\d+) DONE \d+\.\d+s$", "$1 DONE <T>"),
+            (r"^[a-z0-9]{25}$", "<CACHEID>"),
+            (
+                r"^(?:<ID\d*>|[a-z0-9]{12})  (regular|source\.local|internal|frontend)",
+                "<CACHEID>  $1",
+            ),
+        ]
+        .into_iter()
+        .map(|(p, r)| (Regex::new(&format!("(?m){p}")).expect("regex"), r))
+        .collect()
+    });
+    let mut text = text.to_owned();
+    for (re, with) in rules {
+        text = re.replace_all(&text, *with).into_owned();
+    }
+    let mut lines: Vec<&str> = Vec::new();
+    let mut rows: Vec<&str> = Vec::new();
+    for line in text.split('\n') {
+        if line.starts_with("<CACHEID>") {
+            rows.push(line);
+            continue;
+        }
+        rows.sort_unstable();
+        lines.append(&mut rows);
+        lines.push(line);
+    }
+    rows.sort_unstable();
+    lines.append(&mut rows);
+    lines.join("\n")
+}

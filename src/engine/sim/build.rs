@@ -25,6 +25,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::buildkit;
 use super::pull::pull_reference;
 use super::{Ctx, Outcome};
 use crate::build::context;
@@ -351,6 +352,20 @@ pub(super) fn build_with(
         context_transfer: 0,
         committed_config_bytes: 0,
         heredoc_bytes: 0,
+        fail_code: None,
+        file: df_name.clone(),
+        source: String::new(),
+        labels: inv
+            .flags
+            .values("label")
+            .iter()
+            .map(|l| {
+                let (k, v) = l.split_once('=').unwrap_or((l, ""));
+                (k.to_owned(), v.to_owned())
+            })
+            .collect::<BTreeMap<_, _>>()
+            .into_iter()
+            .collect(),
     };
     let source = match regular_file::read(&df_path, MAX_DOCKERFILE_BYTES) {
         Ok(bytes) => bytes,
@@ -389,21 +404,27 @@ pub(super) fn build_with(
         }
     };
     let text = String::from_utf8_lossy(&source).into_owned();
+    run.source.clone_from(&text);
     if legacy {
         // The legacy client sends the whole context before the daemon reads the Dockerfile.
         run.send_context();
     }
     if !legacy {
+        // The file sync sends an unchanged Dockerfile's stat packet only.
+        let size = source.len() as u64;
+        let unchanged = run.note_source(ctx, "dockerfile", size, Some(&key_of(&[&text])));
+        let sent = if unchanged {
+            buildkit::unchanged_transfer_size(&df_name, size)
+        } else {
+            buildkit::transfer_size(&df_name, size)
+        };
         run.trace.push(
             Vertex::new(
                 format!("[internal] load build definition from {df_name}"),
                 0,
             )
             .status(
-                format!(
-                    "transferring dockerfile: {}",
-                    human_size4(source.len() as f64 + 39.0)
-                ),
+                format!("transferring dockerfile: {}", human_size4(sent as f64)),
                 0,
             ),
         );
@@ -428,8 +449,13 @@ pub(super) fn build_with(
         Ok(image) => image,
         Err(message) => {
             ctx.touch();
+            ctx.state.build_cache.append(&mut run.records);
             if legacy {
-                return Ok(run.legacy_failure(&message, progress));
+                let mut out = run.legacy_failure(&message, progress);
+                if let Some(code) = run.fail_code {
+                    out.exit_code = code;
+                }
+                return Ok(out);
             }
             return Ok(Outcome::error(
                 format!("{}{message}", run.progress_text(progress)),
@@ -438,7 +464,27 @@ pub(super) fn build_with(
         }
     };
     // Export.
-    final_image.config.created = crate::docker::units::rfc3339_nano(ctx.now);
+    let now = crate::docker::units::rfc3339_nano(ctx.now);
+    if legacy {
+        for (k, v) in run.labels.clone() {
+            run.legacy_label_step(ctx, &mut final_image, &k, &v)?;
+        }
+        final_image.config.created = now;
+    } else {
+        // `--label`: BuildKit sets them in the config, with no history row.
+        if !run.labels.is_empty() {
+            let labels = final_image
+                .config
+                .config
+                .labels
+                .get_or_insert_with(BTreeMap::new);
+            for (k, v) in &run.labels {
+                labels.insert(k.clone(), v.clone());
+            }
+        }
+        final_image.config.created =
+            buildkit::fill_created(&mut final_image.config.history).unwrap_or(now);
+    }
     let id = export(ctx, &final_image, legacy)?;
     let mut names = String::new();
     for t in &tags {
@@ -632,6 +678,13 @@ struct Run {
     committed_config_bytes: usize,
     /// Bytes of COPY/ADD heredoc content after expansion, against [`MAX_HEREDOC_BYTES`].
     heredoc_bytes: usize,
+    /// A failed RUN's exit code (the legacy client exits with it).
+    fail_code: Option<i32>,
+    /// The Dockerfile's name and text, for error excerpts.
+    file: String,
+    source: String,
+    /// `--label K=V`, sorted by key: the legacy builder adds one LABEL step each.
+    labels: Vec<(String, String)>,
 }
 
 /// Instructions that produce a layer (and a BuildKit vertex).
@@ -746,7 +799,8 @@ impl Run {
                 + stages[..=target_index]
                     .iter()
                     .map(|s| 1 + s.instructions.len())
-                    .sum::<usize>();
+                    .sum::<usize>()
+                + self.labels.len();
             let failed_line = global.as_ref().err().map(|e| e.line);
             for node in meta {
                 if failed_line.is_some_and(|l| node.span.start_line > l) {
@@ -817,6 +871,7 @@ impl Run {
                     }
                 }
             }
+            self.note_source(ctx, "dockerignore", self.ignore_size, None);
             self.trace
                 .push(Vertex::new("[internal] load .dockerignore", 0).status(
                     format!(
@@ -1020,7 +1075,9 @@ impl Run {
                 };
                 base.key = key_of(&[&base.key, &created_by]);
                 base.config.history.push(History {
-                    created: Some(created),
+                    // BuildKit's exporter gives metadata rows a layer's time
+                    // (`buildkit::fill_created`).
+                    created: legacy.then_some(created),
                     created_by: Some(created_by),
                     comment: (!legacy).then(|| BUILDKIT_COMMENT.to_owned()),
                     empty_layer: true,
@@ -1064,16 +1121,58 @@ impl Run {
         };
         let full = reference.full_string();
         let mut pulled_now = false;
-        let id = if let Some(id) = ctx.state.refs.get(&full).cloned() {
-            id
+        let mut downloads: Vec<(String, u64)> = Vec::new();
+        let local = ctx.state.refs.get(&full).cloned();
+        let in_cache = if local.is_none() && !legacy {
+            buildkit::cached_base(&ctx.state, &full).filter(|(id, _, _)| ctx.config(id).is_ok())
         } else {
+            None
+        };
+        let (id, manifest, chains) = if let Some(id) = local {
+            let record = &ctx.state.images[&id];
+            (id.clone(), record.manifest.clone(), record.layers.clone())
+        } else if let Some((id, manifest, top)) = in_cache {
+            let chains = buildkit::chain_of(&ctx.state, &top);
+            (id, manifest, chains)
+        } else {
+            let refs_before = ctx.state.refs.clone();
+            let images_before: std::collections::BTreeSet<Digest> =
+                ctx.state.images.keys().cloned().collect();
             match pull_reference(ctx, &reference)? {
                 Ok(p) => {
                     pulled_now = true;
+                    let record = ctx.state.images[&p.id].clone();
                     if legacy {
                         self.legacy_out.push_str(&p.text);
+                    } else {
+                        // BuildKit pulls into its own cache: the image store gets no tag and
+                        // no image, `docker images` does not list the base.
+                        ctx.state.refs = refs_before;
+                        if !images_before.contains(&p.id) {
+                            ctx.state.images.remove(&p.id);
+                        }
+                        let config_size = ctx
+                            .store
+                            .blob_file(&p.id)
+                            .ok()
+                            .and_then(|f| f.metadata().ok())
+                            .map_or(0, |m| m.len());
+                        let fetched: Vec<(Digest, u64)> = record
+                            .layers
+                            .iter()
+                            .zip(&p.event.layers)
+                            .filter(|(_, (_, _, exists))| !exists)
+                            .filter_map(|(chain, (_, size, _))| {
+                                Some((ctx.state.layers.get(chain)?.diff_id.clone(), *size))
+                            })
+                            .collect();
+                        downloads = buildkit::download_statuses(
+                            record.manifest.as_ref().map(|m| (m, record.manifest_size)),
+                            (&p.id, config_size),
+                            &fetched,
+                        );
                     }
-                    p.id
+                    (p.id, record.manifest, record.layers)
                 }
                 Err(message) => {
                     if legacy {
@@ -1109,8 +1208,6 @@ impl Run {
             }
         };
         let config: ImageConfig = ctx.config(&id)?;
-        let record = ctx.state.images[&id].clone();
-        let manifest = record.manifest.clone();
         if legacy {
             self.legacy_out
                 .push_str(&format!(" ---> {}\n", super::truncate_id(id.as_str())));
@@ -1121,13 +1218,16 @@ impl Run {
             };
             let mut v = Vertex::new(
                 format!("[{prefix}{}/{}] FROM {shown}", self.step, self.steps),
-                0,
+                downloads.iter().map(|(_, ms)| ms).sum(),
             );
             if pulled_now {
                 v = v.status(format!("resolve {shown}"), 0);
             }
+            for (line, millis) in downloads {
+                v = v.status(line, millis);
+            }
             // The base's snapshot is cached once a build has used it.
-            let from_key = key_of(&["from", id.as_str()]);
+            let from_key = buildkit::base_key(&full, &id, manifest.as_ref());
             v.cached = !pulled_now && self.records_have(ctx, &from_key);
             if !self.records_have(ctx, &from_key) {
                 let rid = cache_id(ctx);
@@ -1140,7 +1240,7 @@ impl Run {
                     created: crate::docker::units::rfc3339_nano(ctx.now),
                     last_used: crate::docker::units::rfc3339_nano(ctx.now),
                     usage_count: 1,
-                    layer: record.layers.last().cloned(),
+                    layer: chains.last().cloned(),
                     shared: true,
                     in_use: false,
                 });
@@ -1149,7 +1249,7 @@ impl Run {
         }
         Ok(Ok(Base {
             config,
-            chains: record.layers.clone(),
+            chains,
             id: Some(id.clone()),
             key: key_of(&["image", id.as_str()]),
         }))
@@ -1178,12 +1278,25 @@ impl Run {
         let mut shown_size = None;
         let mut millis = 50;
         let mut needs_context = false;
+        // What the RUN prints and its exit code, when its commands are simple enough.
+        let mut emulated: Option<(String, crate::build::shell::Emulated)> = None;
         match ins {
             Instruction::Run(r) => {
                 let command = match &r.command {
                     dockerfile::CommandLine::Shell(s) => s.clone(),
                     dockerfile::CommandLine::Exec(v) => v.join(" "),
                 };
+                let default_shell = base
+                    .config
+                    .config
+                    .shell
+                    .as_ref()
+                    .is_none_or(|sh| sh.len() == 2 && sh[0] == "/bin/sh" && sh[1] == "-c");
+                if let (dockerfile::CommandLine::Shell(s), true) = (&r.command, default_shell) {
+                    let lists = buildkit::apt_lists_kept(&base.config);
+                    emulated = crate::build::shell::emulate(s, lists)
+                        .map(|e| (format!("/bin/sh -c {s}"), e));
+                }
                 let effect = run_effect(&command);
                 millis = effect.millis;
                 shown_size = Some(effect.size);
@@ -1316,6 +1429,7 @@ impl Run {
         if needs_context && !legacy {
             self.context_transfer += plan.transfer_size;
             self.note_context(ctx);
+            self.note_context_bytes(plan.shown_size);
         }
         let by = created_by.clone().unwrap_or_default();
         let step_key = key_of(&[&base.key, &by, &plan.sources_key]);
@@ -1379,8 +1493,7 @@ impl Run {
                             .as_ref()
                             .is_some_and(|l| ctx.state.layers.contains_key(l))
                 })
-                .and_then(|r| r.layer.clone())
-                .map(CachedStep::Layer)
+                .and_then(|r| Some(CachedStep::Layer(r.layer.clone()?, r.created.clone())))
         };
         match cached {
             Some(CachedStep::Image(id)) => {
@@ -1396,9 +1509,10 @@ impl Run {
                 let _ = history_by;
                 return Ok(Ok(()));
             }
-            Some(CachedStep::Layer(chain)) => {
+            Some(CachedStep::Layer(chain, made)) => {
+                // The layer keeps the time it was made (BuildKit's `createdAt`).
                 let diff = ctx.state.layers[&chain].diff_id.clone();
-                self.push_layer_history(base, chain, diff, history_by, created, legacy);
+                self.push_layer_history(base, chain, diff, history_by, made, legacy);
                 let mut v = Vertex::new(label, 0);
                 v.cached = true;
                 self.trace.push(v);
@@ -1411,6 +1525,39 @@ impl Run {
                 return Ok(Ok(()));
             }
             None => {}
+        }
+        let output = emulated
+            .as_ref()
+            .map(|(_, e)| e.lines.clone())
+            .unwrap_or_default();
+        if let Some((shell_line, e)) = emulated.as_ref().filter(|(_, e)| e.exit != 0) {
+            self.fail_code = Some(e.exit);
+            if legacy {
+                let cid = ctx.new_id("container");
+                self.legacy_out
+                    .push_str(&format!(" ---> Running in {}\n", &cid[..12]));
+                for (_, line) in &output {
+                    self.legacy_out.push_str(line);
+                    self.legacy_out.push('\n');
+                }
+                return Ok(Err(format!(
+                    "The command '{shell_line}' returned a non-zero code: {}\n",
+                    e.exit
+                )));
+            }
+            let error = buildkit::run_error(shell_line, e.exit);
+            let mut v = Vertex::new(label.clone(), millis);
+            v.logs = output.clone();
+            v.error = Some(error.clone());
+            self.trace.push(v);
+            return Ok(Err(buildkit::run_failure_text(
+                &label,
+                &output,
+                &error,
+                &self.file,
+                &self.source,
+                (node.span.start_line, node.span.end_line),
+            )));
         }
         let parent = base.chains.last().cloned();
         if legacy {
@@ -1437,17 +1584,22 @@ impl Run {
             // The classic builder runs RUN, and creates WORKDIR's directory, in a container.
             if matches!(ins, Instruction::Run(_) | Instruction::Workdir(_)) {
                 let cid = ctx.new_id("container");
-                self.legacy_out.push_str(&format!(
-                    " ---> Running in {}\nRemoving intermediate container {}\n",
-                    &cid[..12],
-                    &cid[..12]
-                ));
+                self.legacy_out
+                    .push_str(&format!(" ---> Running in {}\n", &cid[..12]));
+                for (_, line) in &output {
+                    self.legacy_out.push_str(line);
+                    self.legacy_out.push('\n');
+                }
+                self.legacy_out
+                    .push_str(&format!("Removing intermediate container {}\n", &cid[..12]));
             }
             base.key = step_key;
             self.legacy_commit(ctx, base, true)?;
             return Ok(Ok(()));
         }
-        self.trace.push(Vertex::new(label, millis));
+        let mut v = Vertex::new(label, millis);
+        v.logs = output;
+        self.trace.push(v);
         let rid = cache_id(ctx);
         self.records.push(CacheRecord {
             id: rid,
@@ -1514,21 +1666,45 @@ impl Run {
                 ),
                 0,
             ));
-        let key = key_of(&["context", &self.root.to_string_lossy()]);
+        self.note_source(ctx, "context", 0, None);
+    }
+
+    /// A `source.local` record: BuildKit keeps one per context directory for the Dockerfile,
+    /// the .dockerignore and the context transfers, reused by later builds from there. Its size
+    /// is what the first transfer synced (the files' bytes); a reuse does not change it.
+    /// `content`: a fingerprint of what is sent, kept in the key after the record's own part;
+    /// true when a previous build sent the same.
+    fn note_source(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        what: &str,
+        size: u64,
+        content: Option<&str>,
+    ) -> bool {
+        let own = key_of(&[what, &self.root.to_string_lossy()]);
+        let key = match content {
+            Some(c) => format!("{own} {c}"),
+            None => own.clone(),
+        };
         let now = crate::docker::units::rfc3339_nano(ctx.now);
-        if let Some(r) = ctx.state.build_cache.iter_mut().find(|r| r.key == key) {
+        let mine = |r: &CacheRecord| r.key.split(' ').next() == Some(own.as_str());
+        if let Some(r) = ctx.state.build_cache.iter_mut().find(|r| mine(r)) {
+            let unchanged = r.key == key;
             r.usage_count += 1;
             r.last_used = now;
-            r.size = self.context_transfer;
-            return;
+            r.key = key;
+            return unchanged;
+        }
+        if self.records.iter().any(mine) {
+            return false;
         }
         let rid = cache_id(ctx);
         self.records.push(CacheRecord {
             id: rid,
             key,
             kind: "source.local".to_owned(),
-            description: "local source for context".to_owned(),
-            size: self.context_transfer,
+            description: format!("local source for {what}"),
+            size,
             created: now.clone(),
             last_used: now,
             usage_count: 1,
@@ -1536,6 +1712,43 @@ impl Run {
             shared: false,
             in_use: false,
         });
+        false
+    }
+
+    /// The bytes a COPY/ADD synced from the context: the context record of this build grows.
+    fn note_context_bytes(&mut self, bytes: u64) {
+        let key = key_of(&["context", &self.root.to_string_lossy()]);
+        if let Some(r) = self.records.iter_mut().find(|r| r.key == key) {
+            r.size += bytes;
+        }
+    }
+
+    /// One `--label K=V` of the legacy builder: moby adds a `LABEL K=V` step per label, sorted
+    /// by key, after the target stage's instructions (`buildLabelOptions`).
+    fn legacy_label_step(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        base: &mut Base,
+        key: &str,
+        value: &str,
+    ) -> Result<(), StoreError> {
+        self.step += 1;
+        self.legacy_out.push_str(&format!(
+            "Step {}/{} : LABEL {key}={value}\n",
+            self.step, self.steps
+        ));
+        base.config
+            .config
+            .labels
+            .get_or_insert_with(BTreeMap::new)
+            .insert(key.to_owned(), value.to_owned());
+        base.config.history.push(History {
+            created: Some(crate::docker::units::rfc3339_nano(ctx.now)),
+            created_by: Some(format!("/bin/sh -c #(nop)  LABEL {key}={value}")),
+            comment: None,
+            empty_layer: true,
+        });
+        self.legacy_commit(ctx, base, false)
     }
 
     /// The legacy builder's cache: a child image of the current one whose last history row is
@@ -1660,8 +1873,8 @@ impl Run {
 }
 
 enum CachedStep {
-    /// BuildKit: a cache record's layer.
-    Layer(Digest),
+    /// BuildKit: a cache record's layer and when it was made.
+    Layer(Digest, String),
     /// Legacy builder: an intermediate image.
     Image(Digest),
 }

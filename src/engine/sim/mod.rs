@@ -3,6 +3,7 @@
 
 mod archive;
 mod build;
+mod buildkit;
 mod containers;
 mod filters;
 mod glob;
@@ -124,7 +125,13 @@ impl SimEngine {
             store.save_state(&ctx.state)?;
             if !ctx.freed.is_empty() {
                 let live = ctx.live_blobs();
-                store.remove_blobs(ctx.freed.iter().filter(|d| !live.contains(*d)))?;
+                // The configs and manifests of the base images BuildKit keeps in its cache.
+                let held = buildkit::base_blobs(&ctx.state);
+                store.remove_blobs(
+                    ctx.freed
+                        .iter()
+                        .filter(|d| !live.contains(*d) && !held.contains(*d)),
+                )?;
             }
         }
         Ok((out, changed))
@@ -567,6 +574,15 @@ impl Ctx<'_> {
             containers,
             build_cache_count: self.state.build_cache.len(),
             build_cache_size: self.state.build_cache.iter().map(|c| c.size).sum(),
+            cache_layers: {
+                let mut held = std::collections::BTreeSet::new();
+                for r in &self.state.build_cache {
+                    if let Some(top) = &r.layer {
+                        held.extend(buildkit::chain_of(&self.state, top));
+                    }
+                }
+                held.into_iter().map(|d| d.to_string()).collect()
+            },
         })
     }
 }

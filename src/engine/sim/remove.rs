@@ -23,7 +23,8 @@ pub(super) struct Usage {
     children: HashMap<Digest, usize>,
     /// How many images use each layer (chain ID).
     layer_users: HashMap<Digest, usize>,
-    /// Layers under containers' read-write layers (containers do not change while deleting).
+    /// Layers under containers' read-write layers and held by build cache records (neither
+    /// changes while deleting).
     container_layers: HashSet<Digest>,
 }
 
@@ -44,8 +45,15 @@ impl Usage {
             }
         }
         let mut container_layers = HashSet::new();
-        for c in &state.containers {
-            let mut next = c.top_layer.as_ref();
+        // BuildKit's cache records hold their layers too: `rmi` and `image prune` of a built
+        // image leave them (and reclaim nothing of them) until `builder prune`.
+        let tops = state
+            .containers
+            .iter()
+            .map(|c| c.top_layer.as_ref())
+            .chain(state.build_cache.iter().map(|r| r.layer.as_ref()));
+        for top in tops {
+            let mut next = top;
             while let Some(chain) = next {
                 if !container_layers.insert(chain.clone()) {
                     break;

@@ -20,6 +20,21 @@ fn reclaimable(reclaimable: u64, total: u64) -> String {
     }
 }
 
+/// The build cache records whose layer an image uses: `BuildKit` reports them `Shared`, and
+/// docker/cli's disk usage leaves their size to the images.
+fn shared_records(state: &crate::store::State) -> Vec<bool> {
+    let image_layers: std::collections::HashSet<&Digest> = state
+        .images
+        .values()
+        .flat_map(|i| i.layers.iter())
+        .collect();
+    state
+        .build_cache
+        .iter()
+        .map(|r| r.layer.as_ref().is_some_and(|l| image_layers.contains(l)))
+        .collect()
+}
+
 /// `docker system df [OPTIONS]`
 pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
     if !inv.args.is_empty() {
@@ -42,7 +57,20 @@ pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         .iter()
         .filter(|(id, _)| referenced.contains(id) || !parents.contains(id))
         .collect();
-    let layers_size: u64 = ctx.state.layers.values().map(|l| l.size).sum();
+    // The layers of images (not those only BuildKit's cache holds).
+    let layers_size: u64 = {
+        let image_layers: std::collections::HashSet<&Digest> = ctx
+            .state
+            .images
+            .values()
+            .flat_map(|i| i.layers.iter())
+            .collect();
+        image_layers
+            .iter()
+            .filter_map(|l| ctx.state.layers.get(*l))
+            .map(|l| l.size)
+            .sum()
+    };
     let mut active = 0;
     let mut used = 0u64;
     for (id, record) in &listed {
@@ -60,19 +88,22 @@ pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         .count();
     // Records shared with image layers are counted with the images (docker/cli's disk usage
     // formatter skips `Shared` records).
+    let shared = shared_records(&ctx.state);
     let cache_size: u64 = ctx
         .state
         .build_cache
         .iter()
-        .filter(|c| !c.shared)
-        .map(|c| c.size)
+        .zip(&shared)
+        .filter(|(_, s)| !**s)
+        .map(|(c, _)| c.size)
         .sum();
     let cache_in_use: u64 = ctx
         .state
         .build_cache
         .iter()
-        .filter(|c| c.in_use && !c.shared)
-        .map(|c| c.size)
+        .zip(&shared)
+        .filter(|(c, s)| c.in_use && !**s)
+        .map(|(c, _)| c.size)
         .sum();
     let rows = vec![
         json!({"Type": "Images", "TotalCount": listed.len().to_string(), "Active": active.to_string(),
@@ -114,8 +145,14 @@ fn image_usage(ctx: &Ctx<'_>, truncate: bool) -> Vec<serde_json::Value> {
     let refs = ctx.state.refs_by_image();
     let users = ctx.state.layer_users();
     let tz = crate::docker::units::local_time_zone();
+    // The daemon lists images as `image ls` without -a: the legacy builder's intermediate
+    // images (untagged parents) are left out.
+    let parents = ctx.state.parents();
     let mut rows = Vec::new();
     for id in ctx.images_newest_first() {
+        if !refs.contains_key(id) && parents.contains(id) {
+            continue;
+        }
         let record = &ctx.state.images[id];
         let (tags, _) = super::split_refs(refs.get(id).map_or(&[][..], Vec::as_slice));
         let size = ctx.state.image_size(record);
@@ -217,18 +254,37 @@ fn df_verbose(ctx: &Ctx<'_>) -> Outcome {
     ));
     out.stdout
         .push_str("\nLocal Volumes space usage:\n\nVOLUME NAME   LINKS     SIZE\n");
+    let shared = shared_records(&ctx.state);
     out.stdout.push_str("\nBuild cache usage: ");
     out.stdout.push_str(&human_size(
-        ctx.state.build_cache.iter().map(|c| c.size).sum::<u64>() as i64,
+        ctx.state
+            .build_cache
+            .iter()
+            .zip(&shared)
+            .filter(|(_, s)| !**s)
+            .map(|(c, _)| c.size)
+            .sum::<u64>() as i64,
     ));
     out.stdout.push_str("\n\n");
     let _ = layers_size;
+    let since = |t: &str| {
+        super::parse_time(t).map_or_else(String::new, |t| {
+            format!(
+                "{} ago",
+                crate::docker::units::human_duration(
+                    std::time::Duration::try_from(ctx.now.duration_since(t)).unwrap_or_default()
+                )
+            )
+        })
+    };
     let brows: Vec<_> = ctx
         .state
         .build_cache
         .iter()
-        .map(|c| json!({"ID": c.id.get(..12).unwrap_or(&c.id), "CacheType": c.kind, "Size": human_size(c.size as i64),
-                        "CreatedSince": "", "LastUsedSince": "", "UsageCount": c.usage_count.to_string(), "Shared": c.shared.to_string()}))
+        .zip(&shared)
+        .map(|(c, shared)| json!({"ID": c.id.get(..12).unwrap_or(&c.id), "CacheType": c.kind, "Size": human_size(c.size as i64),
+                        "CreatedSince": since(&c.created), "LastUsedSince": since(&c.last_used),
+                        "UsageCount": c.usage_count.to_string(), "Shared": shared.to_string()}))
         .collect();
     let cache = render(
         "table {{.ID}}\t{{.CacheType}}\t{{.Size}}\t{{.CreatedSince}}\t{{.LastUsedSince}}\t{{.UsageCount}}\t{{.Shared}}",
@@ -271,16 +327,21 @@ pub(super) fn prune_containers(ctx: &mut Ctx<'_>, filter: &PruneFilter) -> Vec<S
     gone.into_iter().map(|c| c.id).collect()
 }
 
-/// Removes build cache records: (bytes reclaimed, IDs).
-fn prune_cache(ctx: &mut Ctx<'_>) -> (u64, Vec<String>) {
-    let records = std::mem::take(&mut ctx.state.build_cache);
-    if !records.is_empty() {
+/// Removes build cache records: all of them, or (`BuildKit`'s default) those no image shares
+/// and no build uses; then the layers nothing holds any more. The records removed, each with
+/// whether an image shared it.
+fn prune_cache(ctx: &mut Ctx<'_>, all: bool) -> Vec<(crate::store::CacheRecord, bool)> {
+    let shared = shared_records(&ctx.state);
+    let (gone, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut ctx.state.build_cache)
+        .into_iter()
+        .zip(shared)
+        .partition(|(r, shared)| all || (!shared && !r.in_use));
+    ctx.state.build_cache = keep.into_iter().map(|(r, _)| r).collect();
+    if !gone.is_empty() {
+        ctx.release_layers();
         ctx.touch();
     }
-    (
-        records.iter().map(|c| c.size).sum(),
-        records.into_iter().map(|c| c.id).collect(),
-    )
+    gone
 }
 
 /// `docker system prune [OPTIONS]`
@@ -334,11 +395,12 @@ pub(super) fn system_prune(
         out.stdout.push_str(&text);
         out.stdout.push('\n');
     }
-    let (cache_space, ids) = prune_cache(ctx);
-    if !ids.is_empty() {
+    let records = prune_cache(ctx, all);
+    let cache_space: u64 = records.iter().map(|(r, _)| r.size).sum();
+    if !records.is_empty() {
         out.stdout.push_str("Deleted build cache objects:\n");
-        for id in ids {
-            out.stdout.push_str(&id);
+        for (r, _) in records {
+            out.stdout.push_str(&r.id);
             out.stdout.push('\n');
         }
         out.stdout.push('\n');
@@ -367,8 +429,28 @@ pub(super) fn builder_prune(
             return Ok(out);
         }
     }
-    let records = ctx.state.build_cache.clone();
-    let (space, _) = prune_cache(ctx);
+    let records = prune_cache(ctx, inv.flags.bool("all"));
+    let space: u64 = records.iter().map(|(r, _)| r.size).sum();
+    if super::build::Builder::from_var(ctx.var("DOCKER_BUILDKIT").as_deref())
+        == super::build::Builder::Legacy
+    {
+        // DOCKER_BUILDKIT=0: docker/cli does not forward `builder` to buildx; its own prune
+        // answers, after the legacy builder's deprecation notice.
+        super::build::LEGACY_NOTICE.clone_into(&mut out.stderr);
+        if !records.is_empty() {
+            out.stdout.push_str("Deleted build cache objects:\n");
+            for (r, _) in &records {
+                out.stdout.push_str(&r.id);
+                out.stdout.push('\n');
+            }
+            out.stdout.push('\n');
+        }
+        out.stdout.push_str(&format!(
+            "Total reclaimed space: {}\n",
+            human_size4(space as f64)
+        ));
+        return Ok(out);
+    }
     // buildx prints through a Go tabwriter padding with tabs (minwidth 1, tabwidth 8,
     // padding 1); the Total line is part of the same table.
     let mut rows: Vec<Vec<String>> = Vec::new();
@@ -380,9 +462,9 @@ pub(super) fn builder_prune(
             "LAST ACCESSED".into(),
         ]);
     }
-    for r in &records {
+    for (r, shared) in &records {
         let mut size = human_size(r.size as i64);
-        if r.shared {
+        if *shared {
             size.push('*');
         }
         let last = super::parse_time(&r.last_used).map_or_else(String::new, |t| {
