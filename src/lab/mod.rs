@@ -296,6 +296,18 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "tags-et-ids.toml",
         include_str!("../../labs/tags-et-ids.toml"),
     ),
+    ("cache.toml", include_str!("../../labs/cache.toml")),
+    ("menage.toml", include_str!("../../labs/menage.toml")),
+    ("conteneurs.toml", include_str!("../../labs/conteneurs.toml")),
+    ("inspecter.toml", include_str!("../../labs/inspecter.toml")),
+    (
+        "multi-etapes.toml",
+        include_str!("../../labs/multi-etapes.toml"),
+    ),
+    (
+        "sauvegarder.toml",
+        include_str!("../../labs/sauvegarder.toml"),
+    ),
 ];
 
 /// Where a lab was loaded from.
@@ -430,7 +442,21 @@ mod tests {
         let cat = Catalog::load(&[]);
         assert!(cat.errors.is_empty(), "{:?}", cat.errors);
         let ids: Vec<_> = cat.labs().iter().map(|l| l.id.as_str()).collect();
-        assert_eq!(ids, ["images", "a-vous-de-jouer", "couches", "tags-et-ids"]);
+        assert_eq!(
+            ids,
+            [
+                "images",
+                "a-vous-de-jouer",
+                "couches",
+                "tags-et-ids",
+                "cache",
+                "menage",
+                "conteneurs",
+                "inspecter",
+                "multi-etapes",
+                "sauvegarder",
+            ]
+        );
         for lab in cat.labs() {
             for s in &lab.steps {
                 for t in std::iter::once(&s.title).chain([&s.text]).chain(&s.hints) {
