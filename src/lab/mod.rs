@@ -298,7 +298,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ),
     ("cache.toml", include_str!("../../labs/cache.toml")),
     ("menage.toml", include_str!("../../labs/menage.toml")),
-    ("conteneurs.toml", include_str!("../../labs/conteneurs.toml")),
+    (
+        "conteneurs.toml",
+        include_str!("../../labs/conteneurs.toml"),
+    ),
     ("inspecter.toml", include_str!("../../labs/inspecter.toml")),
     (
         "multi-etapes.toml",
@@ -466,6 +469,45 @@ mod tests {
                         s.id
                     );
                 }
+            }
+        }
+    }
+
+    /// French typography in every French text of the shipped labs: a narrow no-break space
+    /// (or a no-break space) before `:` `;` `!` `?` and inside « », never a plain space, and
+    /// « » rather than English quotes. Commands quoted in a text (`sh -c 'a; b'`) would trip it:
+    /// none of the shipped labs has one.
+    #[test]
+    fn shipped_labs_follow_french_typography() {
+        let cat = Catalog::load(&[]);
+        for lab in cat.labs() {
+            let mut texts = vec![("title", &lab.title), ("intro", &lab.intro)];
+            for s in &lab.steps {
+                texts.push(("step title", &s.title));
+                texts.push(("step text", &s.text));
+                texts.extend(s.hints.iter().map(|h| ("hint", h)));
+                texts.extend(s.mistakes.iter().map(|m| ("mistake", &m.explain)));
+                texts.extend(s.forbids.iter().map(|f| ("forbid", &f.explain)));
+            }
+            for (what, t) in texts {
+                let fr = &t.fr;
+                for bad in [" :", " ;", " !", " ?", "« ", " »", "“", "”"] {
+                    let at = fr.match_indices(bad).find(|(i, m)| {
+                        // `:` `;` `!` `?` only as punctuation, followed by a space or the end.
+                        !m.starts_with(' ')
+                            || matches!(fr[i + m.len()..].chars().next(), None | Some(' ' | '\n'))
+                    });
+                    assert!(
+                        at.is_none(),
+                        "{}: {what} has {bad:?} in French: {fr}",
+                        lab.id
+                    );
+                }
+                assert!(
+                    !fr.contains("étiquette"),
+                    "{}: say tag, not étiquette (LABEL): {fr}",
+                    lab.id
+                );
             }
         }
     }
