@@ -696,7 +696,15 @@ impl Linter<'_> {
             // `$(…)` is expanded when the line runs; its words are not known before.
             Command::Docker if !line.contains("$(") => match shell_words::split(line) {
                 Err(e) => Some(e.to_string()),
-                Ok(words) => cli::parse(&words[1..]).err().map(|e| first_line(&e.stderr)),
+                // Skip `DOCKER_BUILDKIT=0`-style assignments, then the word `docker` itself.
+                Ok(words) => {
+                    let args = words
+                        .iter()
+                        .skip_while(|w| command::is_assignment(w))
+                        .skip(1);
+                    let args: Vec<String> = args.cloned().collect();
+                    cli::parse(&args).err().map(|e| first_line(&e.stderr))
+                }
             },
             _ => None,
         };

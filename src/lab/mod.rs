@@ -202,7 +202,7 @@ impl Lab {
     }
 }
 
-/// The largest lab file docklab reads. The shipped labs are under 16 kB; a file of megabytes is a
+/// The largest lab file docklab reads. The shipped labs are under 32 kB; a file of megabytes is a
 /// mistake (or hostile) and would take seconds and hundreds of MB to parse.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
 
@@ -311,6 +311,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "sauvegarder.toml",
         include_str!("../../labs/sauvegarder.toml"),
     ),
+    ("buildkit.toml", include_str!("../../labs/buildkit.toml")),
 ];
 
 /// Where a lab was loaded from.
@@ -458,6 +459,7 @@ mod tests {
                 "inspecter",
                 "multi-etapes",
                 "sauvegarder",
+                "buildkit",
             ]
         );
         for lab in cat.labs() {

@@ -239,7 +239,7 @@ fn labs_say_where_each_lab_comes_from() {
         .expect("runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("images — Managing container images (16 steps) [built in]"),
+        stdout.contains("images — Managing container images (18 steps) [built in]"),
         "{stdout}"
     );
     let file = extra.path().join("minimal.toml");

@@ -70,7 +70,10 @@ fn completes(lab: &str, lang: &str, done: &str) {
 fn every_shipped_lab_completes_in_french_and_english() {
     let cat = Catalog::load(&[]);
     let ids: Vec<&str> = cat.labs().iter().map(|l| l.id.as_str()).collect();
-    assert!(ids.len() >= 10, "the course ships at least ten labs: {ids:?}");
+    assert!(
+        ids.len() >= 10,
+        "the course ships at least ten labs: {ids:?}"
+    );
     for lab in ids {
         completes(lab, "fr", "Atelier terminé");
         completes(lab, "en", "Lab completed");
