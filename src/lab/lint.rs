@@ -186,9 +186,12 @@ fn pattern_error(pattern: &str) -> Option<String> {
     let Err(first) = cli::parse(&words) else {
         return None;
     };
-    words.push("x".to_owned());
-    if cli::parse(&words).is_ok() {
-        return None;
+    // A pattern may leave out the arguments (`docker rmi -f`, `docker tag`): any will do.
+    for _ in 0..2 {
+        words.push("x".to_owned());
+        if cli::parse(&words).is_ok() {
+            return None;
+        }
     }
     Some(first_line(&first.stderr))
 }

@@ -312,6 +312,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../labs/sauvegarder.toml"),
     ),
     ("buildkit.toml", include_str!("../../labs/buildkit.toml")),
+    (
+        "references.toml",
+        include_str!("../../labs/references.toml"),
+    ),
 ];
 
 /// Where a lab was loaded from.
@@ -460,6 +464,7 @@ mod tests {
                 "multi-etapes",
                 "sauvegarder",
                 "buildkit",
+                "references",
             ]
         );
         for lab in cat.labs() {
