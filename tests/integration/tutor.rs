@@ -207,9 +207,9 @@ fn mistakes_and_forbidden_commands_are_explained() {
     assert!(s.progress().is_some_and(|p| p.current == 3), "{out}");
 }
 
-/// The seed lab's traps (issue 16): rebuilding mon_nginx while its container runs leaves a
+/// The seed lab's traps (issue 16): rebuilding `mon_nginx` while its container runs leaves a
 /// dangling image in use, and the prune step must still pass; stopping the container before
-/// `system prune -a` loses mon_nginx, which the tutor explains, and rebuilding passes the step.
+/// `system prune -a` loses `mon_nginx`, which the tutor explains, and rebuilding passes the step.
 #[test]
 fn the_seed_lab_is_passable_after_its_traps() {
     let cat = Catalog::load(&[]);
