@@ -366,17 +366,21 @@ fn words_of(command: &str) -> Vec<String> {
 
 /// Does the Docker command `actual` (words after `docker`) match the `pattern`?
 pub fn command_matches(pattern: &str, actual: &[String]) -> bool {
-    /// Stands for "any arguments" in a pattern that names none (`docker rmi -f`), so that the
-    /// pattern still parses with commands that require arguments.
+    /// Stands for "any arguments" in a pattern that names none (`docker rmi -f`, `docker tag`),
+    /// so that the pattern still parses with commands that require one or two arguments.
     const ANY: &str = "\u{0}any";
     let pat = words_of(pattern);
-    let parsed_pattern = cli::parse(&pat).or_else(|_| {
+    let parsed_pattern = cli::parse(&pat).or_else(|e| {
         let mut with_any = pat.clone();
-        with_any.push(ANY.to_owned());
-        cli::parse(&with_any)
+        (1..=2)
+            .find_map(|_| {
+                with_any.push(ANY.to_owned());
+                cli::parse(&with_any).ok()
+            })
+            .ok_or(e)
     });
     if let (Ok(Parsed::Run(mut p)), Ok(Parsed::Run(a))) = (parsed_pattern, cli::parse(actual)) {
-        if p.args == [ANY] {
+        if !p.args.is_empty() && p.args.iter().all(|x| x == ANY) {
             p.args.clear();
         }
         {
@@ -851,6 +855,7 @@ mod tests {
             ("docker rmi --help", "image rm -h"),
             ("docker system df", "system df"),
             ("docker run -dit mon_nginx", "run -d -i -t mon_nginx"),
+            ("docker tag", "tag nginx localhost:5000/web:1.0"),
         ];
         for (p, a) in yes {
             assert!(command_matches(p, &words(a)), "{p} ~ {a}");
@@ -861,6 +866,7 @@ mod tests {
             ("docker pull nginx", "pull memcached"),
             ("docker rmi --help", "tag --help"),
             ("docker system prune -a", "system prune"),
+            ("docker tag", "rmi nginx"),
         ];
         for (p, a) in no {
             assert!(!command_matches(p, &words(a)), "{p} !~ {a}");

@@ -157,9 +157,12 @@ fn pattern_error(pattern: &str) -> Option<String> {
     let Err(first) = cli::parse(&words) else {
         return None;
     };
-    words.push("x".to_owned());
-    if cli::parse(&words).is_ok() {
-        return None;
+    // A pattern may leave out the arguments (`docker rmi -f`, `docker tag`): any will do.
+    for _ in 0..2 {
+        words.push("x".to_owned());
+        if cli::parse(&words).is_ok() {
+            return None;
+        }
     }
     Some(first_line(&first.stderr))
 }
@@ -687,7 +690,15 @@ impl Linter<'_> {
             // `$(…)` is expanded when the line runs; its words are not known before.
             Command::Docker if !line.contains("$(") => match shell_words::split(line) {
                 Err(e) => Some(e.to_string()),
-                Ok(words) => cli::parse(&words[1..]).err().map(|e| first_line(&e.stderr)),
+                // Skip `DOCKER_BUILDKIT=0`-style assignments, then the word `docker` itself.
+                Ok(words) => {
+                    let args = words
+                        .iter()
+                        .skip_while(|w| command::is_assignment(w))
+                        .skip(1);
+                    let args: Vec<String> = args.cloned().collect();
+                    cli::parse(&args).err().map(|e| first_line(&e.stderr))
+                }
             },
             _ => None,
         };

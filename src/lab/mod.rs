@@ -195,7 +195,7 @@ impl Lab {
     }
 }
 
-/// The largest lab file docklab reads. The shipped labs are under 16 kB; a file of megabytes is a
+/// The largest lab file docklab reads. The shipped labs are under 32 kB; a file of megabytes is a
 /// mistake (or hostile) and would take seconds and hundreds of MB to parse.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
 
@@ -290,6 +290,26 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     (
         "tags-et-ids.toml",
         include_str!("../../labs/tags-et-ids.toml"),
+    ),
+    ("cache.toml", include_str!("../../labs/cache.toml")),
+    ("menage.toml", include_str!("../../labs/menage.toml")),
+    (
+        "conteneurs.toml",
+        include_str!("../../labs/conteneurs.toml"),
+    ),
+    ("inspecter.toml", include_str!("../../labs/inspecter.toml")),
+    (
+        "multi-etapes.toml",
+        include_str!("../../labs/multi-etapes.toml"),
+    ),
+    (
+        "sauvegarder.toml",
+        include_str!("../../labs/sauvegarder.toml"),
+    ),
+    ("buildkit.toml", include_str!("../../labs/buildkit.toml")),
+    (
+        "references.toml",
+        include_str!("../../labs/references.toml"),
     ),
 ];
 
@@ -416,7 +436,23 @@ mod tests {
         let cat = Catalog::load(&[]);
         assert!(cat.errors.is_empty(), "{:?}", cat.errors);
         let ids: Vec<_> = cat.labs().iter().map(|l| l.id.as_str()).collect();
-        assert_eq!(ids, ["images", "a-vous-de-jouer", "couches", "tags-et-ids"]);
+        assert_eq!(
+            ids,
+            [
+                "images",
+                "a-vous-de-jouer",
+                "couches",
+                "tags-et-ids",
+                "cache",
+                "menage",
+                "conteneurs",
+                "inspecter",
+                "multi-etapes",
+                "sauvegarder",
+                "buildkit",
+                "references",
+            ]
+        );
         for lab in cat.labs() {
             for s in &lab.steps {
                 for t in std::iter::once(&s.title).chain([&s.text]).chain(&s.hints) {
@@ -426,6 +462,45 @@ mod tests {
                         s.id
                     );
                 }
+            }
+        }
+    }
+
+    /// French typography in every French text of the shipped labs: a narrow no-break space
+    /// (or a no-break space) before `:` `;` `!` `?` and inside « », never a plain space, and
+    /// « » rather than English quotes. Commands quoted in a text (`sh -c 'a; b'`) would trip it:
+    /// none of the shipped labs has one.
+    #[test]
+    fn shipped_labs_follow_french_typography() {
+        let cat = Catalog::load(&[]);
+        for lab in cat.labs() {
+            let mut texts = vec![("title", &lab.title), ("intro", &lab.intro)];
+            for s in &lab.steps {
+                texts.push(("step title", &s.title));
+                texts.push(("step text", &s.text));
+                texts.extend(s.hints.iter().map(|h| ("hint", h)));
+                texts.extend(s.mistakes.iter().map(|m| ("mistake", &m.explain)));
+                texts.extend(s.forbids.iter().map(|f| ("forbid", &f.explain)));
+            }
+            for (what, t) in texts {
+                let fr = &t.fr;
+                for bad in [" :", " ;", " !", " ?", "« ", " »", "“", "”"] {
+                    let at = fr.match_indices(bad).find(|(i, m)| {
+                        // `:` `;` `!` `?` only as punctuation, followed by a space or the end.
+                        !m.starts_with(' ')
+                            || matches!(fr[i + m.len()..].chars().next(), None | Some(' ' | '\n'))
+                    });
+                    assert!(
+                        at.is_none(),
+                        "{}: {what} has {bad:?} in French: {fr}",
+                        lab.id
+                    );
+                }
+                assert!(
+                    !fr.contains("étiquette"),
+                    "{}: say tag, not étiquette (LABEL): {fr}",
+                    lab.id
+                );
             }
         }
     }

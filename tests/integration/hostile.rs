@@ -722,7 +722,7 @@ fn an_unreadable_progress_file_keeps_the_students_work() {
         "{}",
         o.stdout
     );
-    assert!(o.stdout.contains("Step 1/16"), "{}", o.stdout);
+    assert!(o.stdout.contains("Step 1/18"), "{}", o.stdout);
     assert_eq!(
         std::fs::read_to_string(kept.join("home/Dockerfile")).expect("kept"),
         "mine\n"

@@ -57,9 +57,17 @@ fn completes(lab: &str, lang: &str, done: &str) {
     assert!(stdout.contains(done), "{lab} {lang}:\n{stdout}");
 }
 
+/// Every lab shipped in the binary (listed from the catalog, so a new lab is covered as soon as
+/// it ships): its solution piped into `docklab --lab ID` completes it, in both languages.
 #[test]
 fn every_shipped_lab_completes_in_french_and_english() {
-    for lab in ["images", "a-vous-de-jouer", "couches", "tags-et-ids"] {
+    let cat = Catalog::load(&[]);
+    let ids: Vec<&str> = cat.labs().iter().map(|l| l.id.as_str()).collect();
+    assert!(
+        ids.len() >= 10,
+        "the course ships at least ten labs: {ids:?}"
+    );
+    for lab in ids {
         completes(lab, "fr", "Atelier terminé");
         completes(lab, "en", "Lab completed");
     }
@@ -228,6 +236,94 @@ fn mistakes_and_forbidden_commands_are_explained() {
         "{out:?}"
     );
     assert!(s.progress().is_some_and(|p| p.current == 3), "{out:?}");
+}
+
+/// The seed lab's traps (issue 16): rebuilding `mon_nginx` while its container runs leaves a
+/// dangling image in use, and the prune step must still pass; stopping the container before
+/// `system prune -a` loses `mon_nginx`, which the tutor explains, and rebuilding passes the step.
+#[test]
+fn the_seed_lab_is_passable_after_its_traps() {
+    let cat = Catalog::load(&[]);
+    let lab = cat.get("images").expect("shipped lab");
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut s = session(home.path(), Lang::En);
+    s.start_lab("images", true);
+    let index = |id: &str| lab.step_index(id).expect("step exists");
+    for step in &lab.steps[..index("rmi-alias")] {
+        apply(&mut s, &step.solution);
+    }
+    let out = apply(
+        &mut s,
+        &[
+            "echo '<h1>v2</h1>' > ~/Test/index.html".into(),
+            "docker build -t mon_nginx .".into(),
+        ],
+    )
+    .join("\n");
+    if build_missing(&out) {
+        eprintln!("SKIPPED: docker build is not simulated yet");
+        return;
+    }
+    for step in &lab.steps[index("rmi-alias")..index("image-prune")] {
+        apply(&mut s, &step.solution);
+    }
+    let out = apply(&mut s, &["docker image prune".into(), "y".into()]).join("\n");
+    assert!(out.contains("Total reclaimed space: 0B"), "{out}");
+    let p = s.progress().expect("a lab is running");
+    assert_eq!(p.current, index("system-prune"), "{out}");
+    let out = apply(
+        &mut s,
+        &[
+            "docker stop $(docker ps -q)".into(),
+            "docker system prune -a".into(),
+            "y".into(),
+        ],
+    )
+    .join("\n");
+    assert!(out.contains("mon_nginx is gone"), "{out}");
+    assert_eq!(s.progress().map(|p| p.current), Some(index("system-prune")));
+    let out = apply(&mut s, &["hint".into()]).join("\n");
+    assert!(out.contains("rebuild it from ~/Test"), "{out}");
+    let out = apply(&mut s, &["docker build -t mon_nginx .".into()]).join("\n");
+    assert_eq!(
+        s.progress().map(|p| p.current),
+        Some(index("system-df")),
+        "{out}"
+    );
+}
+
+/// A removed tag is not a removed image: in the closing exercise, untagging httpd:2-alpine
+/// while httpd:alpine still names the image does not pass the step.
+#[test]
+fn removing_a_tag_is_not_removing_the_image() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut s = session(home.path(), Lang::En);
+    s.start_lab("a-vous-de-jouer", true);
+    apply(
+        &mut s,
+        &[
+            "docker pull memcached".into(),
+            "docker pull httpd:alpine".into(),
+            "docker pull httpd:2-alpine".into(),
+            "docker images".into(),
+            "docker system df".into(),
+        ],
+    );
+    let out = apply(
+        &mut s,
+        &[
+            "docker rmi memcached".into(),
+            "docker rmi httpd:2-alpine".into(),
+        ],
+    )
+    .join("\n");
+    assert!(
+        out.contains("Both names are gone, but images are left"),
+        "{out}"
+    );
+    assert_eq!(s.progress().map(|p| p.current), Some(4), "{out}");
+    apply(&mut s, &["docker rmi httpd:alpine".into()]);
+    assert_eq!(s.progress().map(|p| p.current), Some(5));
 }
 
 #[test]

@@ -97,3 +97,21 @@ fn a_clean_lint_means_the_lab_loads() {
     assert!(found("x", "x").is_empty());
     assert!(Lab::parse("x.toml", MINIMAL).is_ok());
 }
+
+#[test]
+fn solution_lines_may_set_variables_before_docker() {
+    let ok = found(
+        "solution = [\"docker pull nginx\"]",
+        "solution = [\"DOCKER_BUILDKIT=0 docker build -t x .\"]",
+    );
+    assert!(ok.is_empty(), "{ok:?}");
+    let bad = found(
+        "solution = [\"docker pull nginx\"]",
+        "solution = [\"DOCKER_BUILDKIT=0 docker build --bogus .\"]",
+    );
+    assert_eq!(
+        bad.iter().map(|x| x.0).collect::<Vec<_>>(),
+        ["invalid-command"],
+        "{bad:?}"
+    );
+}
