@@ -55,14 +55,21 @@ SERVERS = {"nginx", "memcached", "httpd-foreground", "redis-server", "postgres"}
 SHELLS = {"sh", "bash", "/bin/sh", "/bin/bash", "/usr/bin/bash", "/bin/ash"}
 
 APT_GET = """#!/bin/sh
-# Test-bed stand-in for apt-get/apk: no network, no packages, no output (docklab's RUN prints
-# none either); `install nginx` adds a server that stays up, in the paths Debian's package uses.
+# Test-bed stand-in for apt-get/apk: no network, no packages, no output; `install nginx` adds a
+# server that stays up, in the paths Debian's package uses, and any other package name leaves a
+# file, so that installing a package makes a layer with content as the real package managers do.
 for arg in "$@"; do
     case "$arg" in
+        -*|update|upgrade|install|add|clean|del|remove)
+            ;;
         nginx)
             mkdir -p /var/log/nginx /var/www/html /usr/sbin
             printf '#!/bin/sh\nexec sleep 2147483647\n' > /usr/sbin/nginx
             chmod 755 /usr/sbin/nginx
+            ;;
+        *)
+            mkdir -p "/usr/share/doc/$arg"
+            echo "test-bed stand-in for $arg" > "/usr/share/doc/$arg/installed"
             ;;
     esac
 done

@@ -209,7 +209,7 @@ mod tests {
         );
         assert_eq!(
             complete("docker container ", 17, &d).1,
-            ["create", "inspect", "ls", "rm", "run", "start", "stop"]
+            ["create", "inspect", "ls", "prune", "rm", "run", "start", "stop"]
         );
         // Not a group: images are offered.
         assert_eq!(

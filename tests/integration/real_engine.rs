@@ -402,6 +402,12 @@ fn recordings_are_current() {
     );
 }
 
+/// The lab that compares BuildKit with the legacy builder: on the test bed, whose 28.x client has no
+/// buildx plugin (Debian ships none), `docker build` is the legacy builder, so that lab cannot
+/// pass there although it does on a student's Docker 28. `.ci/run` leaves it out of its
+/// real-engine `lab test` for the same reason.
+const LEGACY_ONLY_TESTBED_LAB: &str = "buildkit";
+
 /// The step results a piped lab session printed: one line per step met or skipped, in order.
 fn step_results(output: &str) -> Vec<String> {
     output
@@ -420,6 +426,15 @@ fn shipped_labs_complete_on_both_engines() {
     let catalog = docklab::lab::Catalog::load(&[]);
     assert!(!catalog.labs().is_empty(), "no shipped lab");
     for lab in catalog.labs() {
+        if lab.id == LEGACY_ONLY_TESTBED_LAB {
+            println!(
+                "skipped lab {}: the test bed's docker 28 client has no buildx plugin, so its \
+                 `docker build` is the legacy builder and a lab comparing the two builders cannot \
+                 pass there",
+                lab.id
+            );
+            continue;
+        }
         let mut script = String::new();
         for line in lab.steps.iter().flat_map(|s| s.solution.iter()) {
             script.push_str(line);

@@ -208,7 +208,14 @@ fn simulator_matches_real_docker() {
             {
                 strict += 1;
             }
-            if exceptions.contains_key(&key) {
+            // A listed command numbers nothing for the next ones (an object only one side shows
+            // would shift every number after it), except where the difference is only a test-bed
+            // stand-in program's output: the objects then match one for one (the first legacy
+            // build of the seed Dockerfile, whose intermediate images later commands list).
+            if exceptions
+                .get(&key)
+                .is_some_and(|why| !why.starts_with("testbed-standin"))
+            {
                 (real_ids, sim_ids) = before;
             }
             let (stdout, stderr) = (got_out, got_err);
