@@ -402,7 +402,7 @@ fn recordings_are_current() {
     );
 }
 
-/// The lab that compares BuildKit with the legacy builder: on the test bed, whose 28.x client has no
+/// The lab that compares `BuildKit` with the legacy builder: on the test bed, whose 28.x client has no
 /// buildx plugin (Debian ships none), `docker build` is the legacy builder, so that lab cannot
 /// pass there although it does on a student's Docker 28. `.ci/run` leaves it out of its
 /// real-engine `lab test` for the same reason.
