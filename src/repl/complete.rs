@@ -5,7 +5,7 @@ use crate::docker::help::{simulated_group_words, simulated_words};
 use crate::session::CompletionData;
 
 /// The subcommands offered after a group: what docklab runs there, from Docker's command table
-/// (docker/help.rs), except `load` and `save`, left out so that `docker image l` still completes
+/// (docker/help/), except `load` and `save`, left out so that `docker image l` still completes
 /// to `ls` as it always has.
 fn subcommands(group: &str) -> Vec<&'static str> {
     simulated_group_words(group)
@@ -166,7 +166,7 @@ mod tests {
         let _ = complete("é", 1, &d);
     }
 
-    /// The commands and groups come from Docker's command table (docker/help.rs): what
+    /// The commands and groups come from Docker's command table (docker/help/): what
     /// docklab runs, nothing it does not.
     #[test]
     fn commands_and_subcommands_are_the_tables() {
