@@ -180,17 +180,6 @@ pub fn plan_copy(
             walk(
                 root, &path, &key, &dest_rel, ignore, chmod, &mut plan, &mut keyer,
             )?;
-        } else if !meta.is_file() {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let target = if dest_is_dir {
-                join(&dest_rel, &name)
-            } else {
-                dest_rel.clone()
-            };
-            push_special(&meta, target, chmod, &mut plan, &mut keyer, &key);
         } else {
             let name = path
                 .file_name()
@@ -201,7 +190,12 @@ pub fn plan_copy(
             } else {
                 dest_rel.clone()
             };
-            push_file(&path, &meta, target, chmod, &mut plan, &mut keyer, &key);
+            if meta.is_file() {
+                push_file(&path, &meta, target, chmod, &mut plan, &mut keyer, &key);
+            } else {
+                // A FIFO or a device: archived as what it is, never opened.
+                push_special(&meta, target, chmod, &mut plan, &mut keyer, &key);
+            }
         }
     }
     plan.entries.sort_by(|a, b| a.path.cmp(&b.path));
