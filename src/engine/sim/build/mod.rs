@@ -9,6 +9,10 @@
 //! `state.build_cache`; the legacy builder finds its cache in the intermediate images
 //! themselves (an image whose parent is the current one and whose last history row is the
 //! same instruction), as the classic builder does.
+//!
+//! This file holds the entry points and the types the parts share; `walk` is the walk over the
+//! stages both builders take, `kit` and `legacy` each builder's wording, `cache` the cache
+//! keys and records, `image` the image being made and exported, `copy` COPY `--from`.
 
 // "BuildKit" is a product name, not code. The two builders share one walk over the stages, so
 // their branches read best as written (`if !legacy`, long matches).
