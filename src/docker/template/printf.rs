@@ -6,7 +6,8 @@
 //! error, where Go would allocate it.
 
 use super::budget::{too_long, MAX_STRING};
-use super::{fmt_value, Value};
+use super::gofmt::fmt_value;
+use super::Value;
 use std::fmt::Write as _;
 
 /// Go's `tooLarge`: the magnitude past which a width or precision is not read any further.
