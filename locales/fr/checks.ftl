@@ -2,7 +2,7 @@ image-present-fail = L'image { $reference } est absente.
 image-present-holds = L'image { $reference } est présente.
 image-absent-fail = L'image { $reference } est toujours présente.
 image-absent-holds = L'image { $reference } n'est plus là.
-same-image-fail = { $a } ({ $a_id }) et { $b } ({ $b_id }) sont deux images différentes ; elles devraient avoir le même IMAGE ID.
+same-image-fail = { $a } ({ $a_id }) et { $b } ({ $b_id }) sont deux images différentes ; elles devraient avoir le même IMAGE ID.
 same-image-holds = { $a } et { $b } désignent la même image ({ $id }).
 count-fail = { $what ->
         [dangling] Il y a { $actual } { $actual ->
@@ -21,7 +21,7 @@ count-fail = { $what ->
             [one] image
            *[other] images
         }
-    } ; attendu : { $op ->
+    } ; attendu : { $op ->
         [ge] au moins { $expected }
         [le] au plus { $expected }
        *[eq] exactement { $expected }
@@ -44,9 +44,9 @@ count-holds = { $what ->
            *[other] images
         }
     }.
-config-fail = Le champ { $field } de { $image } vaut { $actual } ; attendu : { $expected }.
+config-fail = Le champ { $field } de { $image } vaut { $actual } ; attendu : { $expected }.
 config-holds = Le champ { $field } de { $image } contient { $expected }.
-base-image-fail = { $image } n'est pas construite sur { $base } : ses couches ne commencent pas par celles de { $base }.
+base-image-fail = { $image } n'est pas construite sur { $base } : ses couches ne commencent pas par celles de { $base }.
 base-image-holds = { $image } est construite sur { $base }.
 container-fail = Aucun conteneur { $running ->
         [yes] ne tourne
@@ -69,7 +69,7 @@ command-fail = { $status ->
        *[step] pendant cette étape
     }{ $attempt ->
         [none] .
-       *[other] ; dernière tentative : { $seen }.
+       *[other] ; dernière tentative : { $seen }.
     }
 command-holds = La commande { $command } a été exécutée.
 build-cache-fail = Le cache de construction contient encore { $count } { $count ->
@@ -77,5 +77,5 @@ build-cache-fail = Le cache de construction contient encore { $count } { $count 
        *[other] entrées
     }.
 build-cache-holds = Le cache de construction est vide.
-not-fail = Ceci ne devrait pas être le cas : { $inner }
-any-fail = Aucune de ces conditions n'est remplie :
+not-fail = Ceci ne devrait pas être le cas : { $inner }
+any-fail = Aucune de ces conditions n'est remplie :

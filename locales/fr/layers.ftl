@@ -10,8 +10,8 @@ layers-summary = { $images } { $images ->
        *[other] partagées
     } entre images)
 layers-disk =
-    Sur le disque, chaque couche une fois (comme docker system df) : { $size }
-    Somme des tailles des images (couches partagées recomptées) : { $naive }
+    Sur le disque, chaque couche une fois (comme docker system df) : { $size }
+    Somme des tailles des images (couches partagées recomptées) : { $naive }
 layers-dangling = en suspens
 layers-running = { $n } { $n ->
         [one] conteneur en cours
@@ -21,12 +21,12 @@ layers-stopped = { $n } { $n ->
         [one] conteneur arrêté
        *[other] conteneurs arrêtés
     }
-layers-empty = Aucune image : le magasin est vide.
+layers-empty = Aucune image : le magasin est vide.
 layers-no-image = Aucune image ne s'appelle { $image }.
 explain-on = Après chaque commande Docker, docklab expliquera ce qui a changé dans le magasin d'images.
 explain-off = docklab n'expliquera plus ce que change chaque commande Docker.
-explain-usage = Usage : expliquer on|off (actuellement { $state }).
-explain-image-added = Nouvelle image { $image } ({ $size }) : { $added } { $added ->
+explain-usage = Usage : expliquer on|off (actuellement { $state }).
+explain-image-added = Nouvelle image { $image } ({ $size }) : { $added } { $added ->
         [one] couche ajoutée
        *[other] couches ajoutées
     }{ $reused ->
@@ -34,14 +34,14 @@ explain-image-added = Nouvelle image { $image } ({ $size }) : { $added } { $adde
         [one] , 1 couche déjà présente (partagée avec une autre image)
        *[other] , { $reused } couches déjà présentes (partagées avec d'autres images)
     }.
-explain-tag-added = Le tag { $tag } désigne maintenant l'image { $image } : aucune couche n'a été copiée, un tag n'est qu'une étiquette{ $others ->
+explain-tag-added = Le tag { $tag } désigne maintenant l'image { $image } : aucune couche n'a été copiée, un tag n'est qu'une étiquette{ $others ->
         [0] {""}
         [one] {""} (cette image a maintenant 2 tags)
        *[other] {""} (cette image a maintenant { $others } autres tags)
     }.
 explain-tag-moved = Le tag { $tag } est passé de l'image { $from } à l'image { $to }.
-explain-now-dangling = L'image { $image } n'a plus aucun tag : elle est maintenant en suspens (<none>:<none>) ; docker image prune supprime ces images.
-explain-untagged = Seule l'étiquette { $tag } a disparu : l'image { $image } est toujours là avec ses couches ({ $remaining ->
+explain-now-dangling = L'image { $image } n'a plus aucun tag : elle est maintenant en suspens (<none>:<none>) ; docker image prune supprime ces images.
+explain-untagged = Seule l'étiquette { $tag } a disparu : l'image { $image } est toujours là avec ses couches ({ $remaining ->
         [one] il lui reste 1 tag
        *[other] il lui reste { $remaining } tags
     }). Rien n'a été libéré.
@@ -50,7 +50,7 @@ explain-image-deleted-tagged = L'image { $image } ({ $tags }) a été supprimée
 explain-layers-freed = { $count } { $count ->
         [one] couche a été libérée
        *[other] couches ont été libérées
-    }, { $size } récupérés : plus aucune image ne { $count ->
+    }, { $size } récupérés : plus aucune image ne { $count ->
         [one] l'utilisait
        *[other] les utilisait
     }.
@@ -70,7 +70,7 @@ explain-layers-kept = { $count } { $count ->
 explain-layers-kept-by-cache = { $count } { $count ->
         [one] couche a été conservée
        *[other] couches ont été conservées
-    } ({ $size }) : aucune image ne { $count ->
+    } ({ $size }) : aucune image ne { $count ->
         [one] l'utilise
        *[other] les utilise
     }, mais le cache de construction de BuildKit { $count ->
@@ -78,7 +78,7 @@ explain-layers-kept-by-cache = { $count } { $count ->
        *[other] les garde
     } (docker builder prune libère ce qu'aucune image ne partage).
 explain-container-running = Le conteneur { $name } a été créé à partir de { $image } et tourne.
-explain-container-exited = Le conteneur { $name } a été créé à partir de { $image } ; son programme s'est terminé, il est donc arrêté (il existe toujours : docker ps -a).
+explain-container-exited = Le conteneur { $name } a été créé à partir de { $image } ; son programme s'est terminé, il est donc arrêté (il existe toujours : docker ps -a).
 explain-container-stopped = Le conteneur { $name } a été arrêté.
 explain-container-started = Le conteneur { $name } a été démarré.
 explain-container-removed = Le conteneur { $name } a été supprimé.
@@ -86,8 +86,8 @@ explain-cache-cleared = Le cache de construction a été vidé ({ $count } { $co
         [one] enregistrement
        *[other] enregistrements
     }, { $size }).
-explain-refused-in-use = Refusé : le conteneur { $container } utilise l'image { $image }. Supprimez d'abord le conteneur (docker rm -f { $container }). Avec -f, docker retirerait seulement le tag : l'image resterait, en suspens, pour le conteneur.
-explain-refused-running = Refusé : le conteneur { $container }, en cours d'exécution, utilise l'image { $image }. Arrêtez puis supprimez d'abord le conteneur (docker stop, docker rm) ; même -f ne peut pas supprimer une image utilisée par un conteneur en cours.
-explain-refused-stopped = Refusé : le conteneur arrêté { $container } utilise encore l'image { $image }. Supprimez-le d'abord (docker rm { $container }) ou forcez avec -f.
-explain-refused-tags = Refusé : plusieurs tags désignent l'image { $image }, la supprimer par son ID est donc ambigu. Retirez les tags un par un, ou forcez avec -f.
-explain-refused-children = Refusé : d'autres images sont construites sur l'image { $image } (ses enfants) et en ont besoin.
+explain-refused-in-use = Refusé : le conteneur { $container } utilise l'image { $image }. Supprimez d'abord le conteneur (docker rm -f { $container }). Avec -f, docker retirerait seulement le tag : l'image resterait, en suspens, pour le conteneur.
+explain-refused-running = Refusé : le conteneur { $container }, en cours d'exécution, utilise l'image { $image }. Arrêtez puis supprimez d'abord le conteneur (docker stop, docker rm) ; même -f ne peut pas supprimer une image utilisée par un conteneur en cours.
+explain-refused-stopped = Refusé : le conteneur arrêté { $container } utilise encore l'image { $image }. Supprimez-le d'abord (docker rm { $container }) ou forcez avec -f.
+explain-refused-tags = Refusé : plusieurs tags désignent l'image { $image }, la supprimer par son ID est donc ambigu. Retirez les tags un par un, ou forcez avec -f.
+explain-refused-children = Refusé : d'autres images sont construites sur l'image { $image } (ses enfants) et en ont besoin.
