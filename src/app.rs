@@ -145,7 +145,7 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
             match engine.exec(&ExecContext::new(&args), &mut StdinInteraction) {
                 Ok(outcome) => emit(&outcome),
                 Err(e) => {
-                    ui.error(&tr(lang, &crate::i18n::engine_error(&e)));
+                    ui.error(&tr(lang, &e.msg()));
                     ExitCode::from(1)
                 }
             }
@@ -170,7 +170,7 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
             }) {
                 Ok(s) => s,
                 Err(e) => {
-                    ui.error(&tr(lang, &crate::i18n::engine_error(&e)));
+                    ui.error(&tr(lang, &e.msg()));
                     return ExitCode::from(1);
                 }
             };
@@ -689,7 +689,7 @@ fn write_report(
             lang,
             &Msg::ReportWriteFailed {
                 path: out.display().to_string(),
-                error: crate::i18n::io_reason(lang, &e),
+                error: crate::atomic::io_reason(&e),
             },
         ));
         return ExitCode::from(1);
@@ -875,7 +875,7 @@ fn fsck(store_dir: &std::path::Path, lang: Lang, ui: Ui) -> ExitCode {
     let store = match Store::open(store_dir, std::time::Duration::from_secs(10)) {
         Ok(s) => s,
         Err(e) => {
-            ui.error(&tr(lang, &crate::i18n::engine_error(&e.into())));
+            ui.error(&tr(lang, &crate::engine::EngineError::from(e).msg()));
             return ExitCode::from(1);
         }
     };
@@ -915,7 +915,7 @@ fn fsck(store_dir: &std::path::Path, lang: Lang, ui: Ui) -> ExitCode {
             }
         }
         Err(e) => {
-            ui.error(&tr(lang, &crate::i18n::engine_error(&e.into())));
+            ui.error(&tr(lang, &crate::engine::EngineError::from(e).msg()));
             ExitCode::from(1)
         }
     }

@@ -8,6 +8,30 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::i18n::IoReason;
+
+/// The name prefix of every temp file docklab writes (the store's and these): a file left by a
+/// kill is recognisable, and `store fsck` removes it.
+pub const TEMP_PREFIX: &str = ".tmp-";
+
+/// Whether a write failed because the disk (or the process's file size limit, or a quota) has no
+/// room left: the student is told to free space rather than shown the OS error.
+pub fn is_disk_full(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::FileTooLarge | io::ErrorKind::QuotaExceeded
+    )
+}
+
+/// Why a write failed, for a message argument.
+pub(crate) fn io_reason(e: &io::Error) -> IoReason {
+    if is_disk_full(e) {
+        IoReason::DiskFull
+    } else {
+        IoReason::Os(e.to_string())
+    }
+}
+
 /// A file being written; it replaces its target only on [`AtomicFile::commit`].
 pub(crate) struct AtomicFile {
     tmp: tempfile::NamedTempFile,
@@ -18,7 +42,7 @@ impl AtomicFile {
     /// Starts writing a replacement for `target` (which need not exist).
     pub(crate) fn create(target: &Path) -> io::Result<AtomicFile> {
         let tmp = tempfile::Builder::new()
-            .prefix(crate::store::TEMP_PREFIX)
+            .prefix(TEMP_PREFIX)
             .tempfile_in(dir_of(target))?;
         Ok(AtomicFile {
             tmp,

@@ -312,7 +312,7 @@ pub fn lines(lang: Lang, feedback: &Feedback) -> Vec<(Tone, String)> {
             .into_iter()
             .map(|l| (Tone::Warning, format!("  - {l}")))
             .collect(),
-        Feedback::Engine(e) => vec![(Tone::Error, tr(lang, &crate::i18n::engine_error(e)))],
+        Feedback::Engine(e) => vec![(Tone::Error, tr(lang, &e.msg()))],
         Feedback::Docker(_) | Feedback::Layers(_) | Feedback::Quit => Vec::new(),
     }
 }

@@ -160,9 +160,14 @@ fsck-unreferenced = { $count } unreferenced { $count ->
        *[other] blobs
     } (harmless).
 fsck-clean = The store is consistent.
-report-write-failed = The report could not be written to { $path } ({ $error }). A file already there is left as it was.
-why-disk-full = the disk is full
-progress-not-saved = Your progress in lab { $id } could not be saved to { $path } ({ $error }). You can go on: docklab keeps it in memory and tries again after each command, but it is lost if you quit before a save succeeds.
+report-write-failed = The report could not be written to { $path } ({ $error ->
+        [disk-full] the disk is full
+       *[other] { $error }
+    }). A file already there is left as it was.
+progress-not-saved = Your progress in lab { $id } could not be saved to { $path } ({ $error ->
+        [disk-full] the disk is full
+       *[other] { $error }
+    }). You can go on: docklab keeps it in memory and tries again after each command, but it is lost if you quit before a save succeeds.
 progress-saved-again = Your progress in lab { $id } is saved again.
 lab-in-use = Lab { $id } is already open in another docklab (process { $pid }); two shells on one lab would overwrite each other's transcript. Quit that shell (quit or Ctrl-D), then start the lab here. Nothing was changed. (Lock: { $path })
 lab-in-use-unknown = Lab { $id } is already open in another docklab; two shells on one lab would overwrite each other's transcript. Quit that shell (quit or Ctrl-D), then start the lab here. Nothing was changed. (Lock: { $path })

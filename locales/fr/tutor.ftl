@@ -180,9 +180,14 @@ fsck-unreferenced = { $count } { $count ->
        *[other] blobs non référencés
     } (sans conséquence).
 fsck-clean = Le magasin est cohérent.
-report-write-failed = Le rapport n'a pas pu être écrit dans { $path } ({ $error }). Un fichier déjà présent est laissé tel quel.
-why-disk-full = le disque est plein
-progress-not-saved = Votre progression dans l'atelier { $id } n'a pas pu être enregistrée dans { $path } ({ $error }). Vous pouvez continuer : docklab la garde en mémoire et réessaie après chaque commande, mais elle sera perdue si vous quittez avant qu'un enregistrement réussisse.
+report-write-failed = Le rapport n'a pas pu être écrit dans { $path } ({ $error ->
+        [disk-full] le disque est plein
+       *[other] { $error }
+    }). Un fichier déjà présent est laissé tel quel.
+progress-not-saved = Votre progression dans l'atelier { $id } n'a pas pu être enregistrée dans { $path } ({ $error ->
+        [disk-full] le disque est plein
+       *[other] { $error }
+    }). Vous pouvez continuer : docklab la garde en mémoire et réessaie après chaque commande, mais elle sera perdue si vous quittez avant qu'un enregistrement réussisse.
 progress-saved-again = Votre progression dans l'atelier { $id } est de nouveau enregistrée.
 lab-in-use = L'atelier { $id } est déjà ouvert dans un autre docklab (processus { $pid }) ; deux shells sur un même atelier écraseraient chacun la transcription de l'autre. Quittez ce shell (quit ou Ctrl-D), puis démarrez l'atelier ici. Rien n'a été modifié. (Verrou : { $path })
 lab-in-use-unknown = L'atelier { $id } est déjà ouvert dans un autre docklab ; deux shells sur un même atelier écraseraient chacun la transcription de l'autre. Quittez ce shell (quit ou Ctrl-D), puis démarrez l'atelier ici. Rien n'a été modifié. (Verrou : { $path })

@@ -2,6 +2,7 @@
 //! lab checks read. Engines never print; they return an [`Outcome`].
 
 pub mod clock;
+mod error_msg;
 pub mod fsroot;
 pub mod real;
 pub mod sim;

@@ -3,7 +3,7 @@
 
 use fluent_bundle::FluentValue;
 
-use super::IntoArg;
+use super::{IntoArg, IoReason};
 
 /// Sets numeric arguments to `n` in the test samples (to exercise plural branches).
 trait SampleNum {
@@ -11,6 +11,10 @@ trait SampleNum {
 }
 
 impl SampleNum for String {
+    fn set_num(&mut self, _n: i64) {}
+}
+
+impl SampleNum for IoReason {
     fn set_num(&mut self, _n: i64) {}
 }
 
@@ -263,10 +267,9 @@ messages! {
     NewBadId { id: String } => "new-bad-id",
     LabsLine { id: String, title: String, steps: i64, origin: String } => "labs-line",
     LabsDir { dir: String, files: i64 } => "labs-dir",
-    ReportWriteFailed { path: String, error: String } => "report-write-failed",
+    ReportWriteFailed { path: String, error: IoReason } => "report-write-failed",
     /// The reason for a write that failed on a full disk (or a file size limit, or a quota).
-    WhyDiskFull => "why-disk-full",
-    ProgressNotSaved { id: String, path: String, error: String } => "progress-not-saved",
+    ProgressNotSaved { id: String, path: String, error: IoReason } => "progress-not-saved",
     ProgressSavedAgain { id: String } => "progress-saved-again",
     LabInUse { id: String, pid: String, path: String } => "lab-in-use",
     LabInUseUnknown { id: String, path: String } => "lab-in-use-unknown",

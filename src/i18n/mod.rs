@@ -190,14 +190,16 @@ pub fn tr(lang: Lang, msg: &Msg) -> String {
     try_tr(lang, msg).0
 }
 
-/// Why a file could not be written, for a tutor message: "the disk is full" in `lang` when it
-/// is (or a file size limit or quota says so), else the system's own words.
-pub fn io_reason(lang: Lang, e: &std::io::Error) -> String {
-    if crate::store::is_disk_full(e) {
-        tr(lang, &Msg::WhyDiskFull)
-    } else {
-        e.to_string()
-    }
+/// Why a file could not be written, as a message argument: the messages that take it say "the
+/// disk is full" in the student's language for [`IoReason::DiskFull`] (a Fluent selector on
+/// `disk-full`), else the system's own words.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum IoReason {
+    /// No room left: the disk, the process's file size limit or a quota.
+    #[default]
+    DiskFull,
+    /// The operating system's description of the error.
+    Os(String),
 }
 
 /// A value a message argument can take.
@@ -211,99 +213,18 @@ impl IntoArg for String {
     }
 }
 
-impl IntoArg for i64 {
+impl IntoArg for IoReason {
     fn into_arg(self) -> FluentValue<'static> {
-        FluentValue::from(self)
+        match self {
+            IoReason::DiskFull => FluentValue::from("disk-full"),
+            IoReason::Os(text) => FluentValue::from(text),
+        }
     }
 }
 
-/// What the student is told when an engine cannot answer (not Docker's own errors, which Docker
-/// words): the real engine's missing CLI, stopped daemon or refused socket, a locked or damaged
-/// store.
-pub fn engine_error(err: &crate::engine::EngineError) -> Msg {
-    use crate::engine::EngineError as E;
-    use crate::store::StoreError as S;
-    match err {
-        E::DockerNotFound { program } => Msg::DockerNotFound {
-            program: program.display().to_string(),
-        },
-        E::DaemonNotRunning { host } => Msg::DaemonNotRunning { host: host.clone() },
-        E::PathRefused(refused) => Msg::PathRefused {
-            path: crate::docker::reference::escape_controls(&refused.path).into_owned(),
-            reason: refused.reason.as_str().to_owned(),
-        },
-        E::NotSimulated { command } => Msg::NotSimulated {
-            command: command.clone(),
-        },
-        E::NotEmulated { command } => Msg::NotEmulated {
-            command: command.clone(),
-        },
-        E::DaemonPermissionDenied { socket } => Msg::DaemonPermissionDenied {
-            socket: socket.clone(),
-        },
-        E::ApiTimedOut { host, after, .. } => Msg::ApiTimedOut {
-            host: host.clone(),
-            seconds: i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
-        },
-        E::ApiFailed {
-            host,
-            request,
-            status,
-            message,
-        } => Msg::ApiFailed {
-            host: host.clone(),
-            request: request.clone(),
-            status: i64::from(*status),
-            message: message.clone(),
-        },
-        E::ApiUnexpected {
-            host,
-            request,
-            detail,
-        } => Msg::ApiUnexpected {
-            host: host.clone(),
-            request: request.clone(),
-            detail: detail.clone(),
-        },
-        E::Store(S::Locked { path, waited_ms }) => Msg::StoreLocked {
-            path: path.display().to_string(),
-            seconds: i64::try_from(waited_ms / 1000).unwrap_or(i64::MAX),
-        },
-        E::Store(S::FutureState {
-            path,
-            found,
-            supported,
-        }) => Msg::StoreFuture {
-            // The state file's directory: the store the student knows.
-            path: path.parent().unwrap_or(path).display().to_string(),
-            found: i64::from(*found),
-            supported: i64::from(*supported),
-        },
-        E::Store(S::Io { path, source }) if crate::store::is_disk_full(source) => {
-            // The failing path is a temp file; its directory is what the student can look at.
-            let shown = if path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(crate::store::TEMP_PREFIX))
-            {
-                path.parent().unwrap_or(path)
-            } else {
-                path
-            };
-            Msg::StoreDiskFull {
-                path: shown.display().to_string(),
-            }
-        }
-        E::Store(
-            e @ (S::CorruptState { .. }
-            | S::CorruptBlob { .. }
-            | S::MissingBlob { .. }
-            | S::BadDocument { .. }),
-        ) => Msg::StoreCorrupt {
-            error: e.to_string(),
-        },
-        other => Msg::EngineFailed {
-            error: other.to_string(),
-        },
+impl IntoArg for i64 {
+    fn into_arg(self) -> FluentValue<'static> {
+        FluentValue::from(self)
     }
 }
 

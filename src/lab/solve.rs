@@ -137,7 +137,7 @@ fn error_msg(f: &Feedback) -> Option<Msg> {
             tone: Tone::Error,
             msg,
         } => Some(msg.clone()),
-        Feedback::Engine(e) => Some(crate::i18n::engine_error(e)),
+        Feedback::Engine(e) => Some(e.msg()),
         _ => None,
     }
 }

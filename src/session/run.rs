@@ -23,7 +23,6 @@ impl Session {
             .strip_prefix(&self.workspace)
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let lang = self.lang;
         let r = self.run.as_mut()?;
         r.progress.cwd = cwd;
         match r.writer.save(&r.progress) {
@@ -36,7 +35,7 @@ impl Session {
                 )
             }),
             Err(e) => {
-                let kind = if crate::store::is_disk_full(&e) {
+                let kind = if crate::atomic::is_disk_full(&e) {
                     std::io::ErrorKind::StorageFull
                 } else {
                     e.kind()
@@ -52,7 +51,7 @@ impl Session {
                         path: progress::run_dir(&self.opts.home, &r.lab.id)
                             .display()
                             .to_string(),
-                        error: crate::i18n::io_reason(lang, &e),
+                        error: crate::atomic::io_reason(&e),
                     },
                 ))
             }

@@ -20,23 +20,17 @@ pub use digest::{chain_ids, hex, Digest, InvalidDigest};
 pub use fsck::FsckReport;
 pub use state::*;
 
-/// The prefix of temp files, so that stale ones can be recognised and swept.
-pub const TEMP_PREFIX: &str = ".tmp-";
-
-/// Whether a write failed because the disk (or the process's file size limit, or a quota) has no
-/// room left: the student is told to free space rather than shown the OS error.
-pub fn is_disk_full(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::StorageFull | io::ErrorKind::FileTooLarge | io::ErrorKind::QuotaExceeded
-    )
-}
+pub use crate::atomic::{is_disk_full, TEMP_PREFIX};
 
 /// What can go wrong with the store. Carries paths and values; the ui words it.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
+    /// A write found no room (disk, file size limit, quota): the store says so itself, so that
+    /// the student is told to free space (see [`is_disk_full`]).
+    #[error("{path}: no room left: {source}")]
+    DiskFull { path: PathBuf, source: io::Error },
     #[error("the store at {path} is in use by another docklab process (waited {waited_ms} ms)")]
     Locked { path: PathBuf, waited_ms: u128 },
     #[error("{path}: the state file is corrupt: {message}")]
@@ -58,9 +52,16 @@ pub enum StoreError {
 
 impl StoreError {
     fn io(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
-        move |source| StoreError::Io {
-            path: path.to_owned(),
-            source,
+        move |source| StoreError::io_at(path, source)
+    }
+
+    /// An I/O error at `path`: [`StoreError::DiskFull`] when there was no room, else `Io`.
+    pub(crate) fn io_at(path: impl Into<PathBuf>, source: io::Error) -> StoreError {
+        let path = path.into();
+        if is_disk_full(&source) {
+            StoreError::DiskFull { path, source }
+        } else {
+            StoreError::Io { path, source }
         }
     }
 }

@@ -94,10 +94,7 @@ pub(super) fn save(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
     let Ok(path) = ctx.path_for_write(output) else {
         return Ok(Outcome::error(String::new(), 1));
     };
-    let io_err = |e: std::io::Error| StoreError::Io {
-        path: path.clone(),
-        source: e,
-    };
+    let io_err = |e: std::io::Error| StoreError::io_at(path.clone(), e);
     // Written beside the target and renamed over it at the end, as docker/cli's `CopyToFile`:
     // a failure midway (full disk) leaves an existing file whole.
     let mut out = crate::atomic::AtomicFile::create(&path).map_err(io_err)?;
@@ -317,10 +314,9 @@ pub(super) fn load(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         }
     }
     // Any archive must end where its headers say: a truncated one is refused.
-    let end = file.seek(SeekFrom::End(0)).map_err(|e| StoreError::Io {
-        path: path.clone(),
-        source: e,
-    })?;
+    let end = file
+        .seek(SeekFrom::End(0))
+        .map_err(|e| StoreError::io_at(path.clone(), e))?;
     for n in nodes.values() {
         if let Node::File { offset, size } = n {
             if offset.saturating_add(*size) > end {
@@ -398,10 +394,7 @@ pub(super) fn load(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
             };
             let existed = ctx.store.has_blob(diff);
             file.seek(SeekFrom::Start(offset))
-                .map_err(|err| StoreError::Io {
-                    path: path.clone(),
-                    source: err,
-                })?;
+                .map_err(|err| StoreError::io_at(path.clone(), err))?;
             let (digest, _) = ctx.store.put_blob_from(&mut (&mut file).take(size))?;
             if !existed && !new_blobs.contains(&digest) {
                 new_blobs.push(digest.clone());

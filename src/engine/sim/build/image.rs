@@ -231,10 +231,8 @@ pub(super) fn put_layer(
     parent: Option<&Digest>,
     shown_size: u64,
 ) -> Result<(Digest, Digest), StoreError> {
-    let (mut reader, writer) = std::io::pipe().map_err(|e| StoreError::Io {
-        path: ctx.store.root().to_owned(),
-        source: e,
-    })?;
+    let (mut reader, writer) =
+        std::io::pipe().map_err(|e| StoreError::io_at(ctx.store.root().to_owned(), e))?;
     let entries = &plan.entries;
     let (stored, written) = std::thread::scope(|s| {
         let handle = s.spawn(move || layer::write_tar(entries, writer));
@@ -244,10 +242,7 @@ pub(super) fn put_layer(
         (stored, written)
     });
     let (diff, _) = stored?;
-    written.map_err(|e| StoreError::Io {
-        path: ctx.store.root().to_owned(),
-        source: e,
-    })?;
+    written.map_err(|e| StoreError::io_at(ctx.store.root().to_owned(), e))?;
     let chain = match parent {
         None => diff.clone(),
         Some(p) => Digest::of(format!("{p} {diff}").as_bytes()),
