@@ -29,6 +29,11 @@ pub(crate) enum DockerError {
     },
     /// `No such image: nosuch:latest`.
     NoSuchImage { reference: String },
+    /// `No such container: web` (`rm`, `stop`, `container inspect` of a name that is none).
+    NoSuchContainer { name: String },
+    /// `Error: No such object: web`: `docker inspect` (the client's own words) when a name is
+    /// neither a container nor an image.
+    NoSuchObject { name: String },
     /// `docker: unknown command: docker image nosuch`, from the CLI itself.
     UnknownCommand {
         /// The command group the word was looked up in (`image`), `None` at the top level.
@@ -106,11 +111,23 @@ impl DockerError {
                 )
             }
             DockerError::NoSuchImage { reference } => format!("No such image: {reference}"),
+            DockerError::NoSuchContainer { name } => format!("No such container: {name}"),
+            DockerError::NoSuchObject { name } => format!("No such object: {name}"),
             DockerError::UnknownCommand { group, word } => match group {
                 Some(g) => format!("docker: unknown command: docker {g} {word}"),
                 None => format!("docker: unknown command: docker {word}"),
             },
         }
+    }
+
+    /// Whether the error says the named object does not exist.
+    pub(crate) fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            DockerError::NoSuchImage { .. }
+                | DockerError::NoSuchContainer { .. }
+                | DockerError::NoSuchObject { .. }
+        )
     }
 
     /// Everything the CLI prints on standard error for this error.
@@ -124,6 +141,7 @@ impl DockerError {
                 "{}\n\nRun 'docker --help' for more information\n",
                 self.message()
             ),
+            DockerError::NoSuchObject { .. } => format!("Error: {}\n", self.message()),
             _ => format!("{FROM_DAEMON}{}\n", self.message()),
         }
     }
@@ -148,6 +166,19 @@ impl DockerError {
                     _ => (None, rest.to_owned()),
                 };
                 found.push(DockerError::UnknownCommand { group, word });
+                continue;
+            }
+            // The client's own `Error: No such object: x` (`docker inspect`), and older clients'
+            // `Error: No such image: x`.
+            if let Some(message) = line.strip_prefix("Error: No such ") {
+                let (kind, name) = message.split_once(": ").unwrap_or((message, ""));
+                let name = name.to_owned();
+                found.extend(match kind {
+                    "object" => Some(DockerError::NoSuchObject { name }),
+                    "container" => Some(DockerError::NoSuchContainer { name }),
+                    "image" => Some(DockerError::NoSuchImage { reference: name }),
+                    _ => None,
+                });
                 continue;
             }
             // `docker: Error response from daemon: …` when `run` writes it; a daemon message may
@@ -187,6 +218,11 @@ impl DockerError {
             return (force == expected).then(|| DockerError::DeleteConflict {
                 image: image.to_owned(),
                 reason,
+            });
+        }
+        if let Some(name) = message.strip_prefix("No such container: ") {
+            return Some(DockerError::NoSuchContainer {
+                name: name.to_owned(),
             });
         }
         // The last `No such image: ` holds the reference when the daemon wrapped its message.
@@ -273,6 +309,14 @@ mod tests {
                 DockerError::NoSuchImage {
                     reference: s("nosuch:latest"),
                 },
+            ),
+            (
+                "Error: No such object: nosuch\n",
+                DockerError::NoSuchObject { name: s("nosuch") },
+            ),
+            (
+                "Error response from daemon: No such container: web\n",
+                DockerError::NoSuchContainer { name: s("web") },
             ),
             (
                 "docker: unknown command: docker nosuchcmd\n\nRun 'docker --help' for more information\n",
@@ -401,7 +445,6 @@ mod tests {
             "Error response from daemon: conflict: unable to remove repository reference \"a\\",
             "Error response from daemon: conflict: unable to remove repository reference \"é\" (must force) - container \n",
             "Error response from daemon: conflict: unable to delete\n",
-            "Error response from daemon: No such container: web\n",
         ] {
             assert_eq!(DockerError::recognise(text), vec![], "{text:?}");
         }

@@ -49,6 +49,7 @@ use super::{
     ConfigState, ContainerState, Engine, EngineError, EngineState, ExecContext, ImageState,
     Interaction, LayerState, Outcome, StateEffect,
 };
+use crate::docker::errors::DockerError;
 use crate::store::{chain_ids, Digest};
 
 /// How a student's command meets the terminal.
@@ -408,7 +409,7 @@ impl RealEngine {
     ) -> Result<Vec<T>, EngineError> {
         let run = self.run_captured(&ExecContext::new(&args), None)?;
         if let Ok(items) = serde_json::from_str::<Vec<T>>(&run.stdout) {
-            if run.exit_code == 0 || run.stderr.contains("No such") {
+            if run.exit_code == 0 || not_found(&run.stderr) {
                 return Ok(items);
             }
         }
@@ -431,9 +432,7 @@ impl RealEngine {
         match &mut self.api {
             Some(api) => api.history(id),
             None => match self.history_cli(id) {
-                Err(EngineError::DockerFailed { stderr, .. }) if stderr.contains("No such") => {
-                    Ok(None)
-                }
+                Err(EngineError::DockerFailed { stderr, .. }) if not_found(&stderr) => Ok(None),
                 other => other.map(Some),
             },
         }
@@ -1129,4 +1128,12 @@ mod tests {
         assert!(!may_prompt(&words("run -i alpine")));
         assert!(!may_prompt(&words("run alpine -- prune")));
     }
+}
+
+/// Whether a failed command's standard error says an object it named does not exist (Docker's
+/// wording, read by [`DockerError::recognise`]).
+fn not_found(stderr: &str) -> bool {
+    DockerError::recognise(stderr)
+        .iter()
+        .any(DockerError::is_not_found)
 }

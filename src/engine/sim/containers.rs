@@ -11,6 +11,7 @@ use super::images::render_as;
 use super::pull::pull_reference;
 use super::{names, parse_time, truncate_id, usage_error, Ctx, Lookup, Outcome};
 use crate::docker::cli::Invocation;
+use crate::docker::errors::DockerError;
 use crate::docker::reference::Reference;
 use crate::docker::text::ellipsis;
 use crate::docker::units::{go_time_string, human_duration, human_size, local_time_zone};
@@ -715,7 +716,12 @@ fn listed(ctx: &Ctx<'_>, inv: &Invocation) -> Result<Vec<usize>, String> {
         }
     }
     let by_id_or_name = |value: &str| -> Result<usize, String> {
-        find(ctx, value).ok_or_else(|| format!("No such container: {value}"))
+        find(ctx, value).ok_or_else(|| {
+            DockerError::NoSuchContainer {
+                name: value.to_owned(),
+            }
+            .message()
+        })
     };
     let mut before = None;
     for v in filters.values("before") {
@@ -926,9 +932,12 @@ fn each_container(
     let mut errors = Vec::new();
     for name in &inv.args {
         let Some(i) = find(ctx, name) else {
-            errors.push(format!(
-                "Error response from daemon: No such container: {name}"
-            ));
+            errors.push(
+                DockerError::NoSuchContainer { name: name.clone() }
+                    .stderr()
+                    .trim_end()
+                    .to_owned(),
+            );
             continue;
         };
         match f(ctx, i) {
@@ -1022,10 +1031,11 @@ pub(super) fn rm(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
     // docker/cli's `rm --force` prints a missing container's error but does not fail for it
     // (other errors still do).
     if force && out.exit_code != 0 {
-        let only_missing = out
-            .stderr
-            .lines()
-            .all(|l| l.starts_with("Error response from daemon: No such container: "));
+        let errors = DockerError::recognise(&out.stderr);
+        let only_missing = errors.len() == out.stderr.lines().count()
+            && errors
+                .iter()
+                .all(|e| matches!(e, DockerError::NoSuchContainer { .. }));
         if only_missing {
             out.exit_code = 0;
         }

@@ -669,9 +669,17 @@ pub(super) fn inspect(
             .trim_end()
             .to_owned(),
             InspectKind::Container => {
-                format!("Error response from daemon: No such container: {name}")
+                crate::docker::errors::DockerError::NoSuchContainer { name: name.clone() }
+                    .stderr()
+                    .trim_end()
+                    .to_owned()
             }
-            InspectKind::Any => format!("Error: No such object: {name}"),
+            InspectKind::Any => {
+                crate::docker::errors::DockerError::NoSuchObject { name: name.clone() }
+                    .stderr()
+                    .trim_end()
+                    .to_owned()
+            }
         });
     }
     let mut out = Outcome::default();
