@@ -745,6 +745,13 @@ fn classify(stderr: &str) -> Option<EngineError> {
     }
     None
 }
+/// Whether a failed command's standard error says an object it named does not exist (Docker's
+/// wording, read by [`DockerError::recognise`]).
+fn not_found(stderr: &str) -> bool {
+    DockerError::recognise(stderr)
+        .iter()
+        .any(DockerError::is_not_found)
+}
 
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or("").chars().take(200).collect()
@@ -1128,12 +1135,4 @@ mod tests {
         assert!(!may_prompt(&words("run -i alpine")));
         assert!(!may_prompt(&words("run alpine -- prune")));
     }
-}
-
-/// Whether a failed command's standard error says an object it named does not exist (Docker's
-/// wording, read by [`DockerError::recognise`]).
-fn not_found(stderr: &str) -> bool {
-    DockerError::recognise(stderr)
-        .iter()
-        .any(DockerError::is_not_found)
 }
