@@ -11,24 +11,24 @@
 
 pub mod app;
 mod atomic;
-pub mod build;
-pub mod catalog;
-pub mod cli;
-pub mod colour;
+pub(crate) mod build;
+pub(crate) mod catalog;
+pub(crate) mod cli;
+pub(crate) mod colour;
 pub mod command;
-pub mod docker;
+pub(crate) mod docker;
 pub mod engine;
 pub mod feedback;
 pub mod i18n;
 pub mod lab;
-pub mod layers;
-pub mod regular_file;
-pub mod repl;
+pub(crate) mod layers;
+pub(crate) mod regular_file;
+pub(crate) mod repl;
 pub mod report;
 pub mod session;
 pub mod store;
 pub mod transcript;
 pub mod ui;
-pub mod verify;
+pub(crate) mod verify;
 
 pub use app::run;

@@ -16,6 +16,10 @@ const CATALOG_TOML: &str = include_str!("../../catalog/images.toml");
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Catalog {
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "data checked by the consistency tests below")
+    )]
     pub format_version: u32,
     #[serde(rename = "image")]
     pub images: Vec<CatalogImage>,
@@ -61,12 +65,20 @@ pub struct CatalogLayer {
     pub source: String,
     /// The digest of docklab's stand-in tar of the layer ([`CatalogLayer::tar`]): its diff ID,
     /// what the store, the image config's `rootfs` and the chain IDs know it by.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "data checked by the consistency tests below")
+    )]
     pub diff_id: String,
     /// Unpacked size in bytes, as `docker history` and `image ls` count it.
     pub size: u64,
     /// Registry blob size, what a pull downloads.
     pub compressed_size: u64,
     /// The history entry that created the layer.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "data checked by the consistency tests below")
+    )]
     pub history_index: usize,
 }
 

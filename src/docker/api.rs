@@ -46,6 +46,7 @@ impl ApiVersion {
         }
     }
 
+    #[cfg(test)]
     pub fn as_str(&self) -> &str {
         &self.text
     }

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+#[cfg(test)]
 /// Compact, as `json.Marshal`.
 pub fn compact(value: &Value) -> String {
     let mut out = String::new();
@@ -10,6 +11,7 @@ pub fn compact(value: &Value) -> String {
     out
 }
 
+#[cfg(test)]
 /// Indented with four spaces, as `docker inspect` prints (`json.Indent(…, "", "    ")`).
 pub fn indented(value: &Value) -> String {
     indented_with(value, true)
@@ -78,11 +80,6 @@ fn write(out: &mut String, value: &Value, indent: Option<&str>, depth: usize, es
             out.push('}');
         }
     }
-}
-
-/// A JSON string with Go's escaping, `<`, `>` and `&` included (what the daemon sends).
-pub fn string(out: &mut String, s: &str) {
-    string_with(out, s, true);
 }
 
 /// A JSON string as Go's encoder writes it; `escape_html` off is `SetEscapeHTML(false)`, as

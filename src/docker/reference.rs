@@ -174,17 +174,6 @@ impl Reference {
         }
     }
 
-    /// The repository alone (`TrimNamed`): no tag, no digest.
-    #[must_use]
-    pub fn trim(&self) -> Reference {
-        Reference {
-            domain: self.domain.clone(),
-            path: self.path.clone(),
-            tag: None,
-            digest: None,
-        }
-    }
-
     /// `Name()`: `docker.io/library/nginx`.
     pub fn name(&self) -> String {
         if self.domain.is_empty() {

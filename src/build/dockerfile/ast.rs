@@ -43,18 +43,7 @@ pub struct Heredoc {
     pub content: String,
 }
 
-impl Heredoc {
-    /// The body as used: leading tabs removed on every line for `<<-`.
-    pub fn body(&self) -> String {
-        if !self.chomp {
-            return self.content.clone();
-        }
-        self.content
-            .split_inclusive('\n')
-            .map(|l| l.trim_start_matches('\t'))
-            .collect()
-    }
-}
+impl Heredoc {}
 
 /// Shell form (`RUN apt-get update`) or exec form (`RUN ["apt-get", "update"]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -280,6 +269,7 @@ pub enum Instruction {
 }
 
 impl Instruction {
+    #[cfg(test)]
     /// The instruction's name in upper case (`RUN`, `STOPSIGNAL`).
     pub fn name(&self) -> &'static str {
         match self {

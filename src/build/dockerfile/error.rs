@@ -105,8 +105,6 @@ pub enum ErrorKind {
         target: String,
         suggestion: Option<String>,
     },
-    /// `COPY --from` / `FROM` naming a stage that is defined later or is the current one.
-    CircularStage(String),
     /// More instructions than [`MAX_INSTRUCTIONS`]: docklab's limit (BuildKit has none).
     TooManyInstructions(usize),
     /// A stage's ENV, ARG and LABEL values and history past [`MAX_CONFIG_BYTES`]: docklab's
@@ -148,7 +146,6 @@ impl ErrorKind {
                 | Self::NotStringArray
                 | Self::Expand(_)
                 | Self::TargetNotFound { .. }
-                | Self::CircularStage(_)
                 | Self::TooManyInstructions(_)
                 | Self::ConfigTooLarge
                 | Self::IntermediateImagesTooLarge(_)
@@ -231,7 +228,6 @@ impl fmt::Display for ErrorKind {
                 write!(f, "target stage {} could not be found", go_quote(target))?;
                 suggest(f, suggestion.as_deref())
             }
-            Self::CircularStage(name) => write!(f, "circular dependency detected on stage: {name}"),
             Self::TooManyInstructions(n) => write!(
                 f,
                 "the Dockerfile has {n} instructions, more than docklab's limit of \
@@ -283,11 +279,6 @@ impl ParseError {
             column,
             kind,
         }
-    }
-
-    /// `file:line:col: message`, for tutors and editors.
-    pub fn location(&self) -> String {
-        format!("{}:{}:{}", self.file, self.line, self.column)
     }
 
     /// The excerpt buildx prints above the error (BuildKit `solver/errdefs/source.go`,

@@ -14,14 +14,14 @@ mod parser;
 pub mod shell;
 mod stages;
 
-pub use ast::{
-    Add, Arg, ArgDef, Cmd, CommandLine, Copy, Directive, Dockerfile, Entrypoint, Env, Expose, From,
-    Healthcheck, Heredoc, InlineSource, Instruction, KeyValue, Label, Maintainer, Node, Onbuild,
-    Run, Shell, Span, StopSignal, User, Volume, Workdir,
-};
+#[cfg(test)]
+pub use ast::{ArgDef, Cmd, Entrypoint, From, InlineSource, KeyValue};
+pub use ast::{CommandLine, Dockerfile, Healthcheck, Instruction, Node};
 pub use error::{ErrorKind, ParseError};
 pub use history::{buildkit_created_by, legacy_created_by};
-pub use parser::{directive, parse, parse_bytes, suggest, INSTRUCTIONS};
+pub use parser::parse;
+#[cfg(test)]
+pub use parser::parse_bytes;
 pub use stages::{clean_path, resolve_workdir, Scope, Stage};
 
 #[cfg(test)]

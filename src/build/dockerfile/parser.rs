@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::ast::{
-    Add, Arg, ArgDef, Cmd, CommandLine, Copy, Directive, Dockerfile, Entrypoint, Env, Expose, From,
+    Add, Arg, ArgDef, Cmd, CommandLine, Copy, Dockerfile, Entrypoint, Env, Expose, From,
     Healthcheck, InlineSource, Instruction, KeyValue, Label, Maintainer, Node, Onbuild, Run, Shell,
     StopSignal, User, Volume, Workdir,
 };
@@ -88,18 +88,11 @@ pub fn parse(file: &str, source: &str) -> Result<Dockerfile, ParseError> {
     })
 }
 
+#[cfg(test)]
 /// [`parse`] for raw bytes: invalid UTF-8 is replaced (BuildKit reads bytes; only the words
 /// holding such bytes can differ).
 pub fn parse_bytes(file: &str, source: &[u8]) -> Result<Dockerfile, ParseError> {
     parse(file, &String::from_utf8_lossy(source))
-}
-
-/// The value of a directive (`syntax`, `escape`, `check`) when present.
-pub fn directive<'a>(directives: &'a [Directive], name: &str) -> Option<&'a str> {
-    directives
-        .iter()
-        .find(|d| d.name == name)
-        .map(|d| d.value.as_str())
 }
 
 fn list(raw: &RawNode) -> Vec<String> {

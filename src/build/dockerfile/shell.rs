@@ -139,7 +139,7 @@ impl Lexer {
 
     /// Expands one word (quotes removed, variables substituted), BuildKit's `ProcessWord`.
     pub fn process_word(
-        &self,
+        self,
         word: &str,
         env: &(impl Env + ?Sized),
     ) -> Result<String, ExpandError> {
@@ -148,7 +148,7 @@ impl Lexer {
 
     /// Expands and splits into words on unquoted whitespace, BuildKit's `ProcessWords`.
     pub fn process_words(
-        &self,
+        self,
         word: &str,
         env: &(impl Env + ?Sized),
     ) -> Result<Vec<String>, ExpandError> {

@@ -185,6 +185,7 @@ impl Scope {
         Ok(s)
     }
 
+    #[cfg(test)]
     /// The meta args and their values.
     pub fn meta_values(&self) -> &[(String, String)] {
         &self.global

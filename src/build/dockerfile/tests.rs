@@ -343,6 +343,15 @@ fn heredoc_contents() {
 
 #[test]
 fn directives_are_kept() {
+    fn directive<'a>(
+        directives: &'a [crate::build::dockerfile::ast::Directive],
+        name: &str,
+    ) -> Option<&'a str> {
+        directives
+            .iter()
+            .find(|d| d.name == name)
+            .map(|d| d.value.as_str())
+    }
     let df = parse(
         "Dockerfile",
         "# syntax=docker/dockerfile:1\n# check=skip=all\n# escape=`\nFROM x\n",

@@ -15,7 +15,7 @@ use super::api::ClientEnv;
 use super::errors::DockerError;
 use super::help::{
     self, command_help, find_command, find_group, find_unsimulated, group_help, root_help, Arity,
-    CommandSpec, FlagSpec, GroupSpec, Owner, ValueKind, GLOBAL_FLAGS, GROUPS,
+    CommandSpec, FlagSpec, GroupSpec, Owner, ValueKind, GLOBAL_FLAGS,
 };
 
 /// One command docklab's simulated engine implements, by its canonical path.
@@ -131,6 +131,13 @@ pub struct Invocation {
     /// `buildx build` (also for `build`).
     pub display: String,
     /// The global options given before the command (`-D`, `-H …`, `--context …`).
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "checked as Docker's client checks them; no simulated command reads them"
+        )
+    )]
     pub globals: Flags,
     /// What the client prints on stdout before running it (deprecated flag warnings).
     pub notices: String,
@@ -223,77 +230,6 @@ pub fn parse_in(args: &[String], env: &ClientEnv) -> Result<Parsed, CliError> {
         }
     }
     result
-}
-
-/// Every command path and flag, for tab completion.
-#[derive(Debug, Clone)]
-pub struct CommandInfo {
-    /// The path after `docker`: `image ls`, `images`, `image` (a management command).
-    pub path: String,
-    /// Other paths reaching the same command: `image list`.
-    pub aliases: Vec<String>,
-    /// Its flags, hidden ones included (`FlagSpec::hidden` tells).
-    pub flags: &'static [FlagSpec],
-}
-
-/// Every command path docklab parses, with aliases and flags.
-pub fn commands() -> Vec<CommandInfo> {
-    let mut out: Vec<CommandInfo> = help::COMMANDS
-        .iter()
-        .map(|c| {
-            let parent = c.parent();
-            let mut aliases: Vec<String> = c
-                .aliases
-                .iter()
-                .map(|a| {
-                    if parent.is_empty() {
-                        (*a).to_string()
-                    } else {
-                        format!("{parent} {a}")
-                    }
-                })
-                .collect();
-            match c.path {
-                "buildx build" => {
-                    aliases.extend(["build", "image build", "builder build"].map(String::from));
-                }
-                "buildx prune" => aliases.push("builder prune".to_string()),
-                _ => {}
-            }
-            CommandInfo {
-                path: c.path.to_string(),
-                aliases,
-                flags: c.flags,
-            }
-        })
-        .collect();
-    out.extend(GROUPS.iter().map(|g| CommandInfo {
-        path: g.name.to_string(),
-        aliases: Vec::new(),
-        flags: g.flags,
-    }));
-    out
-}
-
-/// Did-you-mean for an unknown docker subcommand: `docker pul` → `Some("pull")`.
-pub fn suggest_command(word: &str) -> Option<String> {
-    let mut names: Vec<&str> = help::COMMANDS
-        .iter()
-        .filter(|c| !c.path.contains(' '))
-        .map(|c| c.path)
-        .collect();
-    names.extend(GROUPS.iter().map(|g| g.name));
-    names.push("build");
-    if names.contains(&word) || word.is_empty() {
-        return None;
-    }
-    let lower = word.to_lowercase();
-    names
-        .into_iter()
-        .map(|n| (strsim::levenshtein(&lower, n), n))
-        .filter(|(d, n)| *d <= 2 || (lower.len() >= 2 && n.starts_with(&lower)))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, n)| n.to_string())
 }
 
 enum Target {

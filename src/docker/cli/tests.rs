@@ -387,32 +387,6 @@ fn flag_grammar() {
 }
 
 #[test]
-fn suggestions() {
-    assert_eq!(suggest_command("pul").as_deref(), Some("pull"));
-    assert_eq!(suggest_command("imgaes").as_deref(), Some("images"));
-    assert_eq!(suggest_command("contianer").as_deref(), Some("container"));
-    assert_eq!(suggest_command("pull"), None);
-    assert_eq!(suggest_command("kubernetes"), None);
-}
-
-#[test]
-fn completion_table_lists_paths_and_aliases() {
-    let all = commands();
-    let ls = all.iter().find(|c| c.path == "image ls").expect("image ls");
-    assert_eq!(ls.aliases, ["image list"]);
-    assert!(ls
-        .flags
-        .iter()
-        .any(|f| f.long == "filter" && f.short == Some('f')));
-    let build = all
-        .iter()
-        .find(|c| c.path == "buildx build")
-        .expect("buildx build");
-    assert!(build.aliases.contains(&"build".to_string()));
-    assert!(all.iter().any(|c| c.path == "image"));
-}
-
-#[test]
 fn strange_input_never_panics() {
     let nasty = [
         "",

@@ -17,13 +17,13 @@ mod render;
 mod spec;
 mod unsimulated;
 
-pub use commands::{COMMANDS, GROUPS, LEGACY_BUILDS};
+pub use commands::LEGACY_BUILDS;
 pub use flags::{GLOBAL_FLAGS, LEGACY_BUILDER_NOTICE};
-pub use lookup::{find_command, find_group, group_commands};
+pub use lookup::{find_command, find_group};
 pub(crate) use lookup::{simulated_group_words, simulated_words};
-pub use render::{command_help, flag_usages, group_help, root_help};
-pub use spec::{Arity, Check, CommandSpec, DaemonOnly, FlagSpec, GroupSpec, Owner, ValueKind};
-pub use unsimulated::{find_unsimulated, Section, Unsimulated, UNSIMULATED};
+pub use render::{command_help, group_help, root_help};
+pub use spec::{Arity, Check, CommandSpec, FlagSpec, GroupSpec, Owner, ValueKind};
+pub use unsimulated::find_unsimulated;
 
 pub use crate::docker::text::{go_quote, go_quote_byte};
 

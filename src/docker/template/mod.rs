@@ -53,8 +53,6 @@ mod printf;
 #[cfg(test)]
 mod tests;
 
-pub use json::json_encode;
-
 /// Docker's `--format` error: `Display` is the whole text the CLI prints.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
@@ -86,6 +84,10 @@ impl TemplateError {
 
 /// A Go value as `text/template` sees it.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(
+    clippy::enum_variant_names,
+    reason = "`NoValue` is Go's own name for what prints `<no value>`"
+)]
 pub enum Value {
     /// An invalid `reflect.Value` (a missing map key, a nil `interface{}`): prints `<no value>`.
     NoValue,
@@ -280,6 +282,7 @@ impl Template {
         self.table
     }
 
+    #[cfg(test)]
     /// Runs the template over JSON data (objects are Go maps; see [`Value::from_json`]).
     pub fn execute(&self, data: &serde_json::Value) -> Result<String, TemplateError> {
         self.execute_value(&Value::from_json(data))
@@ -331,6 +334,7 @@ impl Template {
     }
 }
 
+#[cfg(test)]
 /// Docker's formatter output for `rows` (`formatter.Context.Write`): each row is the template's
 /// output plus `\n`; a `table` format first gets the header row (the template over `header`,
 /// a map from field name to column title such as `{"Repository": "REPOSITORY", "ID": "IMAGE ID"}`),
@@ -387,6 +391,7 @@ pub fn render_table_as(
     render_each(template, &Value::from_json(headers), rows)
 }
 
+#[cfg(test)]
 /// The header line alone, as Docker prints it before any row (see [`render`]).
 pub fn table_header(
     template_text: &str,

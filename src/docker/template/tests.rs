@@ -1,6 +1,7 @@
 //! Tests of the whole template engine against output captured from the real docker 28.2.2
 //! client: tables, parse and execution errors, printing, functions, JSON, and hostile input.
 
+use super::json::json_encode;
 use super::*;
 use serde_json::json;
 
