@@ -173,8 +173,6 @@ pub trait Engine {
 pub enum EngineError {
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error("{0}")]
-    Other(String),
     /// A Docker command the simulated engine does not simulate (`exec`, `network ls`, `push`).
     #[error("`docker {command}` is not simulated")]
     NotSimulated { command: String },

@@ -241,10 +241,6 @@ impl Session {
         self.lang
     }
 
-    pub fn catalog(&self) -> &Catalog {
-        &self.opts.catalog
-    }
-
     fn t(&self, msg: &Msg) -> String {
         tr(self.lang, msg)
     }
@@ -254,11 +250,6 @@ impl Session {
     #[allow(clippy::unused_self)]
     fn say(&self, tone: Tone, msg: &Msg) -> Feedback {
         tutor(tone, msg.clone())
-    }
-
-    /// The engine state before and after the last Docker command.
-    pub fn last_states(&self) -> (Option<&EngineState>, Option<&EngineState>) {
-        (self.before.as_deref(), self.after.as_deref())
     }
 
     /// The engine's state: the one read since the last change, else read now and kept.

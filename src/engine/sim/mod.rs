@@ -72,13 +72,6 @@ impl SimEngine {
         self
     }
 
-    /// How long to wait for another process's lock before giving up.
-    #[must_use]
-    pub fn with_lock_wait(mut self, wait: Duration) -> SimEngine {
-        self.lock_wait = wait;
-        self
-    }
-
     fn open(&self) -> Result<Store, StoreError> {
         let store = Store::open(&self.root, self.lock_wait)?;
         // A sandbox's store is removed after the replay: syncing it to the disk buys nothing.
