@@ -13,53 +13,11 @@ use std::fmt::Write as _;
 
 use super::api::ClientEnv;
 use super::errors::DockerError;
+pub use super::help::CommandId;
 use super::help::{
     self, command_help, find_command, find_group, find_unsimulated, group_help, root_help, Arity,
     CommandSpec, FlagSpec, GroupSpec, Owner, ValueKind, GLOBAL_FLAGS,
 };
-
-/// One command docklab's simulated engine implements, by its canonical path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CommandId {
-    Pull,
-    /// `docker images`, `docker image ls`, `docker image list`.
-    ImageLs,
-    Tag,
-    History,
-    /// `docker rmi`, `docker image rm`, `docker image remove`.
-    Rmi,
-    ImagePrune,
-    SystemPrune,
-    SystemDf,
-    Run,
-    Create,
-    /// `docker ps`, `docker container ls|list|ps`.
-    Ps,
-    Stop,
-    Start,
-    /// `docker rm`, `docker container rm|remove`.
-    Rm,
-    /// `docker container prune`.
-    ContainerPrune,
-    Inspect,
-    ImageInspect,
-    ContainerInspect,
-    Version,
-    /// `docker info`, `docker system info`.
-    Info,
-    /// `BuildKit`'s build: `docker build`, `docker image build`, `docker builder build`,
-    /// `docker buildx build`, `docker buildx b`.
-    Build,
-    Save,
-    Load,
-    /// `docker builder prune`, `docker buildx prune`.
-    BuilderPrune,
-    /// Parsed so the engine can answer it; docklab has no registry to push to.
-    Push,
-    /// A Docker command docklab lists but does not simulate (`exec`, `network ls`, `image
-    /// import`): the engine says so.
-    NotSimulated,
-}
 
 /// The flags given to one command, keyed by their long name.
 #[derive(Debug, Clone)]

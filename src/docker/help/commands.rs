@@ -9,8 +9,8 @@ use super::flags::{
     RMI_FLAGS, RM_FLAGS, RUN_FLAGS, SAVE_FLAGS, START_FLAGS, STOP_FLAGS, SYSTEM_DF_FLAGS,
     SYSTEM_PRUNE_FLAGS, VERSION_FLAGS,
 };
+use super::spec::CommandId;
 use super::spec::{cmd, Arity, CommandSpec, GroupSpec, Owner};
-use crate::docker::cli::CommandId;
 
 const LEGACY_BUILD_ALIASES: &str = "docker image build, docker build, docker builder build";
 

@@ -22,7 +22,7 @@ pub use flags::{GLOBAL_FLAGS, LEGACY_BUILDER_NOTICE};
 pub use lookup::{find_command, find_group};
 pub(crate) use lookup::{simulated_group_words, simulated_words};
 pub use render::{command_help, group_help, root_help};
-pub use spec::{Arity, Check, CommandSpec, FlagSpec, GroupSpec, Owner, ValueKind};
+pub use spec::{Arity, Check, CommandId, CommandSpec, FlagSpec, GroupSpec, Owner, ValueKind};
 pub use unsimulated::find_unsimulated;
 
 pub use crate::docker::text::{go_quote, go_quote_byte};

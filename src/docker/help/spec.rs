@@ -1,9 +1,9 @@
 //! The types of Docker's command-line surface: a flag ([`FlagSpec`], its [`ValueKind`],
 //! [`Check`] and [`DaemonOnly`]), a runnable command ([`CommandSpec`], its [`Arity`] and
-//! [`Owner`]) and a management command ([`GroupSpec`]), with the `const` builders the tables in
-//! [`super::flags`] and [`super::commands`] are written with.
-
-use crate::docker::cli::CommandId;
+//! [`Owner`], the [`CommandId`] the engine dispatches on) and a management command
+//! ([`GroupSpec`]), with the `const` builders the tables in [`super::flags`] and
+//! [`super::commands`] are written with. The parser in [`super::super::cli`] depends on these
+//! types, never the reverse.
 
 /// The value a flag takes, named as pflag names its type in help (`string`, `list`, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,6 +116,49 @@ pub struct FlagSpec {
     /// The API version the flag needs (docker/cli's `version` annotation): hidden from help and
     /// refused when the client speaks an older one (`DOCKER_API_VERSION`).
     pub since: Option<&'static str>,
+}
+
+/// One command docklab's simulated engine implements, by its canonical path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CommandId {
+    Pull,
+    /// `docker images`, `docker image ls`, `docker image list`.
+    ImageLs,
+    Tag,
+    History,
+    /// `docker rmi`, `docker image rm`, `docker image remove`.
+    Rmi,
+    ImagePrune,
+    SystemPrune,
+    SystemDf,
+    Run,
+    Create,
+    /// `docker ps`, `docker container ls|list|ps`.
+    Ps,
+    Stop,
+    Start,
+    /// `docker rm`, `docker container rm|remove`.
+    Rm,
+    /// `docker container prune`.
+    ContainerPrune,
+    Inspect,
+    ImageInspect,
+    ContainerInspect,
+    Version,
+    /// `docker info`, `docker system info`.
+    Info,
+    /// `BuildKit`'s build: `docker build`, `docker image build`, `docker builder build`,
+    /// `docker buildx build`, `docker buildx b`.
+    Build,
+    Save,
+    Load,
+    /// `docker builder prune`, `docker buildx prune`.
+    BuilderPrune,
+    /// Parsed so the engine can answer it; docklab has no registry to push to.
+    Push,
+    /// A Docker command docklab lists but does not simulate (`exec`, `network ls`, `image
+    /// import`): the engine says so.
+    NotSimulated,
 }
 
 /// A daemon property some flags require (docker/cli's `ostype` and `experimental` annotations).
