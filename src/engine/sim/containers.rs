@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 use super::filters::Filters;
-use super::images::render_as;
 use super::pull::pull_reference;
+use super::render::render_as;
 use super::{names, parse_time, truncate_id, usage_error, Ctx, Lookup, Outcome};
 use crate::docker::cli::Invocation;
 use crate::docker::errors::DockerError;

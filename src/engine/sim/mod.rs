@@ -8,9 +8,11 @@ mod containers;
 mod filters;
 mod glob;
 mod images;
+mod inspect;
 mod names;
 mod pull;
 mod remove;
+mod render;
 mod system;
 
 use std::path::PathBuf;
@@ -223,9 +225,9 @@ fn dispatch(
         C::ImageLs => images::list(ctx, inv),
         C::Tag => images::tag(ctx, inv),
         C::History => images::history(ctx, inv),
-        C::ImageInspect => images::inspect(ctx, inv, images::InspectKind::Image),
-        C::ContainerInspect => images::inspect(ctx, inv, images::InspectKind::Container),
-        C::Inspect => images::inspect(ctx, inv, images::InspectKind::Any),
+        C::ImageInspect => inspect::inspect(ctx, inv, inspect::InspectKind::Image),
+        C::ContainerInspect => inspect::inspect(ctx, inv, inspect::InspectKind::Container),
+        C::Inspect => inspect::inspect(ctx, inv, inspect::InspectKind::Any),
         C::Rmi => remove::rmi(ctx, inv),
         C::ImagePrune => remove::image_prune(ctx, inv, io),
         C::SystemPrune => system::system_prune(ctx, inv, io),

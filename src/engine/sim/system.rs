@@ -3,8 +3,8 @@
 use serde_json::json;
 
 use super::filters::PruneFilter;
-use super::images::{render, render_as};
 use super::remove::{confirm, prune_images};
+use super::render::{render, render_as};
 use super::{usage_error, Ctx, Outcome};
 use crate::docker::api::ApiVersion;
 use crate::docker::cli::Invocation;
