@@ -26,6 +26,7 @@ pub mod regular_file;
 pub mod repl;
 pub mod report;
 pub mod session;
+pub mod solve;
 pub mod store;
 pub mod transcript;
 pub mod ui;
