@@ -37,6 +37,9 @@ pub enum Opening {
     Fresh,
     /// An unfinished run, resumed where it was left.
     Resumed,
+    /// A completed run, opened again as it was: its grade, transcript, files and images stay;
+    /// only `reset` begins a new attempt.
+    Review,
 }
 
 /// What opening a run said, and the run when it could be opened.
@@ -52,9 +55,9 @@ fn tutor(tone: Tone, msg: Msg) -> Feedback {
 
 impl LabRun {
     /// Opens `lab`'s run under `home`: takes its lock (or the lock of `current`, the run this
-    /// session has, when it is of this lab), then resumes its unfinished progress (`current` when
-    /// the session had it in memory, else from disk) or, with `fresh`, when there is none or it
-    /// is completed, starts a new one. A lab another shell holds is left alone. A progress file
+    /// session has, when it is of this lab), then resumes its progress (`current` when the
+    /// session had it in memory, else from disk; a completed one in review) or, with `fresh` or
+    /// when there is none, starts a new one (the caller has kept the attempt it replaces). A lab another shell holds is left alone. A progress file
     /// that is there but unreadable is set aside, never deleted.
     pub fn open(home: &Path, lab: Lab, fresh: bool, current: Option<&mut LabRun>) -> Opened {
         let mut feedback = Vec::new();
@@ -91,14 +94,15 @@ impl LabRun {
         // Whether the run directory may be cleared for a new run: not when an unreadable
         // progress could not be set aside.
         let mut wipe = true;
+        // A completed run is never wiped by starting it again: it opens in review.
         let existing = if fresh {
             None
         } else if let Some(p) = current {
             // The lab already running here resumes from memory: what could not be saved is there.
-            Some(p).filter(|p| !p.completed(steps))
+            Some(p)
         } else {
             match progress::load_checked(home, &lab.id) {
-                Ok(p) => p.filter(|p| !p.completed(steps)),
+                Ok(p) => p,
                 Err(error) => {
                     let dir = progress::run_dir(home, &lab.id);
                     match progress::set_aside(home, &lab.id) {
@@ -126,13 +130,15 @@ impl LabRun {
                 }
             }
         };
-        let (progress, opening) = if let Some(p) = existing {
-            (p, Opening::Resumed)
-        } else {
-            if wipe {
-                let _ = progress::clear_run(home, &lab.id);
+        let (progress, opening) = match existing {
+            Some(p) if p.completed(steps) => (p, Opening::Review),
+            Some(p) => (p, Opening::Resumed),
+            None => {
+                if wipe {
+                    let _ = progress::clear_run(home, &lab.id);
+                }
+                (LabProgress::new(&lab.id), Opening::Fresh)
             }
-            (LabProgress::new(&lab.id), Opening::Fresh)
         };
         let run = LabRun {
             writer: progress::ProgressWriter::new(home, &lab.id),

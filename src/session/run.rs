@@ -4,14 +4,43 @@
 
 use std::rc::Rc;
 
-use crate::engine::{EngineState, ExecContext, NoInput};
+use crate::engine::{EngineState, ExecContext, Interaction, NoInput};
 use crate::feedback::{Feedback, Tone};
 use crate::i18n::Msg;
 use crate::lab::check::Verdict;
 use crate::lab::progress;
 use crate::lab::run::{LabRun, Opening};
 
+use crate::transcript::{Entry, EntryKind};
+
 use super::{lab_text, EngineChoice, ReplayFailure, Session};
+
+/// A yes to the tutor's own questions, in either language (Docker's prompts take only `y`).
+fn is_yes(answer: &str) -> bool {
+    matches!(
+        answer.trim().to_lowercase().as_str(),
+        "y" | "yes" | "o" | "oui"
+    )
+}
+
+/// The files under `dir` (symbolic links not followed), for what `reset` would remove.
+fn count_files(dir: &std::path::Path) -> usize {
+    let mut n = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(e.path()),
+                Ok(_) => n += 1,
+                Err(_) => {}
+            }
+        }
+    }
+    n
+}
 
 impl Session {
     /// Saves the current lab's progress (see [`LabRun::save`]).
@@ -94,7 +123,7 @@ impl Session {
         let Some((run, opening)) = opened.run else {
             return fb;
         };
-        let resumed = opening == Opening::Resumed;
+        let resumed = opening != Opening::Fresh;
         let lab = &run.lab;
         let progress = &run.progress;
         self.workspace = dir.join("home");
@@ -153,8 +182,8 @@ impl Session {
         }
         let steps = lab.steps.len() as i64;
         let title = lab.title.get(self.lang).to_owned();
-        if resumed {
-            fb.push(self.say(
+        match opening {
+            Opening::Resumed => fb.push(self.say(
                 Tone::Info,
                 &Msg::LabResumed {
                     id: lab.id.clone(),
@@ -162,24 +191,133 @@ impl Session {
                     step: progress.current as i64 + 1,
                     steps,
                 },
-            ));
-        } else {
-            fb.push(self.say(
+            )),
+            Opening::Review => fb.push(self.say(
                 Tone::Info,
-                &Msg::LabStarted {
+                &Msg::LabReview {
                     id: lab.id.clone(),
                     title,
-                    steps,
                 },
-            ));
-            fb.push(lab_text(
-                Tone::Plain,
-                lab.intro.get(self.lang).trim_end().to_owned(),
-            ));
+            )),
+            Opening::Fresh => {
+                fb.push(self.say(
+                    Tone::Info,
+                    &Msg::LabStarted {
+                        id: lab.id.clone(),
+                        title,
+                        steps,
+                    },
+                ));
+                let n = progress::next_attempt(&home, &lab.id);
+                if n > 1 {
+                    fb.push(self.say(Tone::Info, &Msg::AttemptStarted { n: i64::from(n) }));
+                }
+                fb.push(lab_text(
+                    Tone::Plain,
+                    lab.intro.get(self.lang).trim_end().to_owned(),
+                ));
+            }
         }
         self.run = Some(run);
         fb.extend(self.show_step());
         fb.extend(self.save());
+        fb
+    }
+
+    /// `reset`: says what starting over removes (the workspace's files, the lab's images and
+    /// containers, the progress) and that the transcript is kept, then asks. After a yes (`y`,
+    /// `yes`, `o`, `oui`), the current attempt is kept for the report (`progress::archive_attempt`),
+    /// what the lab made on a real engine is removed, and a new attempt begins; anything else
+    /// (or no answer) cancels, and the cancelled `reset` is recorded with its answer so that a
+    /// replay reads the same answer. A confirmed reset ends the attempt before it: it is in no
+    /// transcript.
+    pub(super) fn reset(
+        &mut self,
+        line: &str,
+        step: Option<String>,
+        io: &mut dyn Interaction,
+    ) -> Vec<Feedback> {
+        let Some(r) = self.run.as_ref() else {
+            return vec![self.say(Tone::Hint, &Msg::NoLabStarted)];
+        };
+        let id = r.lab.id.clone();
+        let done = (r.progress.passed.len() + r.progress.skipped.len()) as i64;
+        let total = r.lab.steps.len() as i64;
+        let completed = r.completed();
+        let keep = !r.progress.entries.is_empty();
+        let home = self.opts.home.clone();
+        // The plan is part of the question, so that it is read before the answer.
+        let mut question = vec![self.t(&Msg::ResetPlan {
+            id: id.clone(),
+            files: count_files(&self.workspace) as i64,
+            done,
+            total,
+        })];
+        let real_plan = if matches!(self.opts.engine, EngineChoice::Real(_)) {
+            let plan = self.real_cleanup_plan(&id);
+            match &plan {
+                None => question.push(self.t(&Msg::ResetRealUnknown)),
+                Some(p) if p.is_empty() => {}
+                Some(p) => {
+                    question.push(self.t(&Msg::ResetRealPlan {
+                        count: p.len() as i64,
+                    }));
+                    question.extend(
+                        p.iter()
+                            .map(|c| format!("  docker {}", c.docker_args().join(" "))),
+                    );
+                }
+            }
+            plan
+        } else {
+            let state = self.state().unwrap_or_default();
+            question.push(self.t(&Msg::ResetPlanStore {
+                images: state.images.len() as i64,
+                containers: state.containers.len() as i64,
+            }));
+            None
+        };
+        if keep {
+            question.push(self.t(&Msg::ResetKeeps {
+                n: i64::from(progress::next_attempt(&home, &id)),
+                completed: if completed { "yes" } else { "no" }.to_owned(),
+            }));
+        }
+        question.push(format!("{} ", self.t(&Msg::ResetConfirm)));
+        let answer = io.read_line(&question.join("\n"));
+        let yes = answer.as_deref().is_some_and(is_yes);
+        if !yes {
+            let mut entry = Entry::new(line, EntryKind::Tutor);
+            entry.step.clone_from(&step);
+            self.record(entry);
+            if let Some(a) = answer {
+                let mut a = Entry::new(a.trim_end_matches(['\n', '\r']), EntryKind::Answer);
+                a.step = step;
+                self.record(a);
+            }
+            return vec![self.say(Tone::Info, &Msg::ResetCancelled)];
+        }
+        let mut fb = Vec::new();
+        if keep {
+            let kept = self
+                .run
+                .as_ref()
+                .map(|r| progress::archive_attempt(&home, &r.progress));
+            if let Some(Err(e)) = kept {
+                fb.push(self.say(
+                    Tone::Error,
+                    &Msg::ResetNotKept {
+                        error: crate::i18n::io_reason(self.lang, &e),
+                    },
+                ));
+                return fb;
+            }
+        }
+        if let Some(p) = real_plan {
+            fb.extend(self.apply_cleanup(&p));
+        }
+        fb.push(self.say(Tone::Info, &Msg::ResetDone { id: id.clone() }));
+        fb.extend(self.start_lab(&id, true));
         fb
     }
 
