@@ -211,19 +211,18 @@ pub fn attempts(home: &Path, lab: &str) -> Vec<(u32, LabProgress)> {
 /// The number the next attempt to be archived gets: one past the highest file name there,
 /// readable or not (a number is never reused).
 pub fn next_attempt(home: &Path, lab: &str) -> u32 {
-    std::fs::read_dir(attempts_dir(home, lab))
-        .map(|dir| {
-            dir.flatten()
-                .filter_map(|e| {
-                    e.file_name()
-                        .to_str()?
-                        .strip_suffix(".json")?
-                        .parse::<u32>()
-                        .ok()
-                })
-                .max()
-                .unwrap_or(0)
+    let Ok(dir) = std::fs::read_dir(attempts_dir(home, lab)) else {
+        return 1;
+    };
+    dir.flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".json")?
+                .parse::<u32>()
+                .ok()
         })
+        .max()
         .unwrap_or(0)
         .saturating_add(1)
 }
