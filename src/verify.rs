@@ -542,7 +542,7 @@ pub fn csv(rows: &[Row]) -> String {
                         cells.push(v.total.map(|t| t.to_string()).unwrap_or_default());
                         cells.extend(["", "", ""].map(str::to_owned));
                         let which = match (r.attempts > 1, v.attempt) {
-                            (true, Some(n)) => format!("attempt {n} "),
+                            (true, Some(n)) => format!("attempt {n}: "),
                             _ => String::new(),
                         };
                         cells.push(format!("rejected: {which}{}{others}", why.csv_reason()));
@@ -738,6 +738,58 @@ mod tests {
              c.txt,\"Zoé, \"\"Z\"\"\",,,,,,,rejected: unreadable report,,\r\n"
         );
         assert!(rows[0].verified() && !rows[1].verified() && !rows[2].verified());
+    }
+
+    /// A lab with several attempts is graded on its best confirmed one (the latest among
+    /// equals); the rejected ones are named; with none confirmed, the last attempt is shown.
+    #[test]
+    fn each_lab_is_graded_on_its_best_confirmed_attempt() {
+        let section = |lab: &str, attempt: u32, outcome| SectionVerdict {
+            lab: lab.to_owned(),
+            attempt: Some(attempt),
+            entries: 1,
+            claimed: result(&[], &[], 3),
+            total: Some(3),
+            outcome,
+        };
+        let tampered = Err(Rejection::Tampered { entry: 2 });
+        let grades = by_lab(vec![
+            section("images", 1, Ok(result(&["a", "b", "c"], &[], 3))),
+            section("couches", 1, tampered.clone()),
+            section("images", 2, Ok(result(&["a"], &[], 3))),
+            section("images", 3, tampered.clone()),
+            section("couches", 2, tampered.clone()),
+            section("images", 4, Ok(result(&["a", "b", "c"], &[], 3))),
+        ]);
+        assert_eq!(grades.len(), 2);
+        assert_eq!(grades[0].graded.lab, "images");
+        assert_eq!(grades[0].graded.attempt, Some(4));
+        assert_eq!(grades[0].attempts, 4);
+        assert_eq!(
+            grades[0].rejected,
+            vec![(Some(3), Rejection::Tampered { entry: 2 })]
+        );
+        assert_eq!(grades[1].graded.attempt, Some(2));
+        assert!(grades[1].graded.outcome.is_err());
+        let rows: Vec<Row> = grades
+            .into_iter()
+            .map(|g| Row {
+                file: "r.json".into(),
+                student: String::new(),
+                lab: g.graded.lab.clone(),
+                attempts: g.attempts,
+                rejected: g.rejected,
+                verdict: Some(g.graded),
+                problem: None,
+            })
+            .collect();
+        assert_eq!(
+            csv(&rows).lines().skip(1).collect::<Vec<_>>(),
+            [
+                "r.json,,images,3,3,100,,yes,verified; attempt 3 rejected: tampered chain at entry 2,4,4",
+                "r.json,,couches,,3,,,,rejected: attempt 2: tampered chain at entry 2; attempt 1 rejected: tampered chain at entry 2,2,2",
+            ]
+        );
     }
 
     #[test]

@@ -550,6 +550,41 @@ mod tests {
         assert!(!journal_file(home.path(), "images").exists());
     }
 
+    /// An attempt kept before a new one starts survives the wipe of the run and setting a broken
+    /// run aside; numbers are never reused.
+    #[test]
+    fn kept_attempts_survive_a_fresh_start_and_a_broken_run() {
+        let home = tempfile::tempdir().expect("home");
+        let mut p = LabProgress::new("images");
+        p.entries.push(entry(1));
+        p.passed.push("pull".into());
+        p.current = 1;
+        save(home.path(), &p).expect("save");
+        assert_eq!(next_attempt(home.path(), "images"), 1);
+        assert_eq!(archive_attempt(home.path(), &p).expect("kept"), 1);
+        clear_run(home.path(), "images").expect("wipe");
+        assert_eq!(load(home.path(), "images"), None);
+        assert_eq!(attempts(home.path(), "images"), vec![(1, p.clone())]);
+        // Another attempt, then a broken progress set aside: the attempts stay.
+        let mut q = LabProgress::new("images");
+        q.entries.push(entry(2));
+        assert_eq!(archive_attempt(home.path(), &q).expect("kept"), 2);
+        std::fs::write(progress_file(home.path(), "images"), b"{broken").expect("write");
+        let aside = set_aside(home.path(), "images").expect("set aside");
+        assert!(aside.join("progress.json").is_file());
+        assert_eq!(
+            attempts(home.path(), "images")
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect::<Vec<_>>(),
+            [1, 2]
+        );
+        // An unreadable attempt is skipped, not removed, and its number not reused.
+        std::fs::write(attempts_dir(home.path(), "images").join("3.json"), b"x").expect("write");
+        assert_eq!(attempts(home.path(), "images").len(), 2);
+        assert_eq!(next_attempt(home.path(), "images"), 4);
+    }
+
     #[test]
     fn a_cut_short_last_line_is_ignored_and_a_broken_one_before_it_is_an_error() {
         let home = tempfile::tempdir().expect("home");
