@@ -168,6 +168,10 @@ lab-in-use-unknown = Lab { $id } is already open in another docklab; two shells 
 ## Attempts (never lose work): a completed lab opens in review, reset asks first and keeps the
 ## attempt it ends for the report, which grades the best attempt.
 lab-review = Lab { $id } ({ $title }) is complete: you are reviewing it, with your files and images as you left them. Its grade and transcript are kept. To begin a new attempt, type reset: this one still counts for your grade.
+lab-kept-attempt = { "    " }attempt { $n } kept for the grade: { $done }/{ $steps } { $steps ->
+        [one] step
+       *[other] steps
+    }
 attempt-started = This is attempt { $n }: your earlier attempts are kept, and the report grades the best one.
 reset-plan = Starting lab { $id } over removes your files in ~ ({ $files } { $files ->
         [one] file

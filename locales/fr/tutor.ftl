@@ -188,6 +188,10 @@ lab-in-use-unknown = L'atelier { $id } est déjà ouvert dans un autre docklab�
 ## Tentatives (ne jamais perdre le travail) : un atelier terminé s'ouvre en relecture, recommencer
 ## demande d'abord et garde la tentative qu'il clôt pour le rapport, qui note la meilleure.
 lab-review = L'atelier { $id } ({ $title }) est terminé : vous le relisez, avec vos fichiers et vos images tels que vous les avez laissés. Sa note et sa transcription sont gardées. Pour commencer une nouvelle tentative, tapez recommencer : celle-ci compte toujours pour votre note.
+lab-kept-attempt = { "    " }tentative { $n } gardée pour la note : { $done }/{ $steps } { $steps ->
+        [one] étape
+       *[other] étapes
+    }
 attempt-started = Ceci est la tentative { $n } : vos tentatives précédentes sont gardées, et le rapport note la meilleure.
 reset-plan = Recommencer l'atelier { $id } supprime vos fichiers dans ~ ({ $files } { $files ->
         [0] fichier

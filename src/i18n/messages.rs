@@ -155,6 +155,7 @@ messages! {
     // ---- tutor.ftl: attempts (never lose work: review, reset asks, attempts kept) ----
     LabReview { id: String, title: String } => "lab-review",
     AttemptStarted { n: i64 } => "attempt-started",
+    LabKeptAttempt { n: i64, done: i64, steps: i64 } => "lab-kept-attempt",
     ResetPlan { id: String, files: i64, done: i64, total: i64 } => "reset-plan",
     ResetPlanStore { images: i64, containers: i64 } => "reset-plan-store",
     ResetKeeps { n: i64, completed: String } => "reset-keeps",

@@ -376,6 +376,29 @@ impl Session {
                     done,
                 },
             ));
+            // The best attempt a `reset` kept, when it went further than the current one.
+            let kept = progress::attempts(&self.opts.home, &lab.id);
+            let steps = lab.steps.len();
+            if let Some((n, p)) = crate::report::best_attempt(
+                &kept
+                    .iter()
+                    .map(|(_, p)| crate::report::LabResult::of(lab, p))
+                    .collect::<Vec<_>>(),
+            )
+            .and_then(|i| kept.get(i))
+            {
+                let best = (p.passed.len() + p.skipped.len()) as i64;
+                if best > done {
+                    fb.push(self.say(
+                        Tone::Plain,
+                        &Msg::LabKeptAttempt {
+                            n: i64::from(*n),
+                            done: best,
+                            steps: steps as i64,
+                        },
+                    ));
+                }
+            }
         }
         fb.push(self.say(Tone::Hint, &Msg::LabsHowToStart));
         fb

@@ -67,6 +67,7 @@ struct Words {
     kept: &'static str,
     attempt_2: &'static str,
     graded: &'static str,
+    labs_line: &'static str,
 }
 
 const EN: Words = Words {
@@ -78,6 +79,7 @@ const EN: Words = Words {
     kept: "Your transcript is kept for the report as attempt 1: this completed attempt",
     attempt_2: "This is attempt 2",
     graded: "Graded on attempt 1 of 2 (the best confirmed): 6 passed, 0 skipped.",
+    labs_line: "    attempt 1 kept for the grade: 6/6 steps",
 };
 
 const FR: Words = Words {
@@ -89,6 +91,7 @@ const FR: Words = Words {
     kept: "Votre transcription est gardée pour le rapport comme tentative 1\u{202f}: cette tentative terminée",
     attempt_2: "Ceci est la tentative 2",
     graded: "Noté sur la tentative 1 sur 2 (la meilleure confirmée)\u{202f}: 6 réussies, 0 passée.",
+    labs_line: "    tentative 1 gardée pour la note\u{202f}: 6/6 étapes",
 };
 
 fn a_completed_lab_survives_start_and_reset(w: &Words) {
@@ -124,9 +127,10 @@ fn a_completed_lab_survives_start_and_reset(w: &Words) {
     let (code, out) = shell(
         home.path(),
         w.lang,
-        &format!("reset\n{}\ndocker pull memcached\nquit\n", w.yes),
+        &format!("reset\n{}\ndocker pull memcached\nlabs\nquit\n", w.yes),
     );
     assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains(w.labs_line), "{out}");
     assert!(out.contains(w.attempt_2), "{out}");
     assert!(!ws.join("notes.txt").exists(), "{out}");
     assert!(out.contains("[a-vous-de-jouer 2/6]"), "{out}");
