@@ -8,7 +8,7 @@ help =
       hint              the next hint (then the solution)
       next              go to the next step once this one is met
       skip              apply the step's solution and go on (recorded in the grade)
-      reset             start the current lab over
+      reset             a new attempt at the current lab (asks; the last one is kept)
       progress          your progress in every lab
       lang fr|en        switch language
       quit, exit        leave (Ctrl-D too)

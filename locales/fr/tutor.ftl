@@ -8,7 +8,7 @@ help =
       indice            l'indice suivant (puis la solution)
       suivant           passer à l'étape suivante une fois celle-ci réussie
       passer            appliquer la solution de l'étape et continuer (noté dans la note)
-      recommencer       reprendre l'atelier en cours depuis le début
+      recommencer       une nouvelle tentative de l'atelier en cours (demande ; la précédente est gardée)
       progression       votre progression dans chaque atelier
       langue fr|en      changer de langue
       quitter, exit     sortir (Ctrl-D aussi)
