@@ -464,6 +464,14 @@ pub fn by_lab(verdicts: Vec<SectionVerdict>) -> Vec<LabGrade> {
     groups
         .into_iter()
         .map(|mut g| {
+            // Sections of one lab that do not number their attempts (a hand-made report) are
+            // numbered in order, so that each can be named.
+            if g.len() > 1 {
+                for (i, v) in g.iter_mut().enumerate() {
+                    v.attempt
+                        .get_or_insert(u32::try_from(i + 1).unwrap_or(u32::MAX));
+                }
+            }
             let confirmed: Vec<(usize, &LabResult)> = g
                 .iter()
                 .enumerate()
@@ -771,6 +779,12 @@ mod tests {
         );
         assert_eq!(grades[1].graded.attempt, Some(2));
         assert!(grades[1].graded.outcome.is_err());
+        // Unnumbered sections of one lab are numbered in order.
+        let mut unnumbered = section("images", 1, Ok(result(&["a"], &[], 3)));
+        unnumbered.attempt = None;
+        let two = by_lab(vec![unnumbered.clone(), unnumbered]);
+        assert_eq!(two[0].graded.attempt, Some(2));
+        assert_eq!(two[0].attempts, 2);
         let rows: Vec<Row> = grades
             .into_iter()
             .map(|g| Row {
