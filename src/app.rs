@@ -12,11 +12,11 @@ use crate::engine::sim::SimEngine;
 use crate::engine::{Clock, Engine, ExecContext, Interaction, Outcome};
 use crate::i18n::{tr, Lang, Msg};
 use crate::lab::progress::{self, LabProgress};
-use crate::lab::solve::{self, StepResult};
 use crate::lab::{self, lint, scaffold, Catalog, Lab};
 use crate::repl;
 use crate::report;
 use crate::session::{EngineChoice, Session, SessionOptions, ShellMode};
+use crate::solve::{self, StepResult};
 use crate::store::Store;
 use crate::ui::Ui;
 use crate::verify::{self, Rejection, Verifier};
@@ -270,16 +270,14 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
                 }
                 None => ui.print(session.lang(), &session.greeting()),
             }
-            let completed = if interactive {
-                repl::interactive(&mut session, ui, Some(&home.join("history")))
+            // Leaving the shell is not an error, whether the lab is finished or not: `grade`
+            // and `report` say how far it went.
+            if interactive {
+                repl::interactive(&mut session, ui, Some(&home.join("history")));
             } else {
-                repl::script(&mut session, ui, io::stdin().lock())
-            };
-            if session.lab().is_none() || completed {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
+                repl::script(&mut session, ui, io::stdin().lock());
             }
+            ExitCode::SUCCESS
         }
     }
 }
@@ -616,10 +614,25 @@ fn grade(
     };
     let mut rows = Vec::new();
     for l in labs {
-        let p = progress::load(home, &l.id).unwrap_or_else(|| LabProgress::new(&l.id));
-        let r = report::LabResult::of(l, &p);
+        // Every attempt (the earlier ones `reset` kept, then the current one): the best grades.
+        let attempts = lab_attempts(home, l);
+        let results: Vec<report::LabResult> = attempts
+            .iter()
+            .map(|(_, p)| report::LabResult::of(l, p))
+            .collect();
+        let best = report::best_attempt(&results).unwrap_or(0);
+        let r = results
+            .get(best)
+            .cloned()
+            .unwrap_or_else(|| report::LabResult::of(l, &LabProgress::new(&l.id)));
+        let attempt = attempts.get(best).map_or(1, |(n, _)| *n);
         if json {
-            rows.push(serde_json::json!({ "lab": l.id, "result": r }));
+            rows.push(serde_json::json!({
+                "lab": l.id,
+                "result": r,
+                "attempt": attempt,
+                "attempts": attempts.len().max(1),
+            }));
         } else {
             ui.line(&tr(
                 lang,
@@ -632,12 +645,37 @@ fn grade(
                     score: r.score,
                 },
             ));
+            if attempts.len() > 1 {
+                ui.line(&format!(
+                    "  {}",
+                    tr(
+                        lang,
+                        &Msg::GradeAttempt {
+                            n: i64::from(attempt),
+                            attempts: attempts.len() as i64,
+                        },
+                    )
+                ));
+            }
         }
     }
     if json {
         ui.line(&serde_json::to_string_pretty(&rows).unwrap_or_default());
     }
     ExitCode::SUCCESS
+}
+
+/// A lab's attempts, numbered from 1: those `reset` kept, then the current one (left out when it
+/// has not begun, after a `reset`, unless it is the only one).
+fn lab_attempts(home: &Path, lab: &Lab) -> Vec<(u32, LabProgress)> {
+    let mut attempts = progress::attempts(home, &lab.id);
+    if let Some(p) = progress::load(home, &lab.id) {
+        if attempts.is_empty() || !p.entries.is_empty() {
+            let n = progress::next_attempt(home, &lab.id);
+            attempts.push((n, p));
+        }
+    }
+    attempts
 }
 
 /// What `docklab report` was asked for.
@@ -664,13 +702,18 @@ fn write_report(
     };
     // Where the workspaces were, so that `verify` replays absolute paths into them.
     let abs_home = std::path::absolute(home).unwrap_or_else(|_| home.to_path_buf());
+    // One section per attempt: the earlier ones `reset` kept, then the current one. Every
+    // attempt ran in the same workspace.
     let sections: Vec<report::LabReport> = labs
         .into_iter()
-        .filter_map(|l| {
-            progress::load(home, &l.id).map(|p| {
+        .flat_map(|l| {
+            let attempts = lab_attempts(home, l);
+            let numbered = attempts.len() > 1;
+            let ws = progress::run_dir(&abs_home, &l.id).join("home");
+            attempts.into_iter().map(move |(n, p)| {
                 let mut section = report::lab_report(l, &p);
-                let ws = progress::run_dir(&abs_home, &l.id).join("home");
                 section.workspace = Some(ws.to_string_lossy().into_owned());
+                section.attempt = numbered.then_some(n);
                 section
             })
         })
@@ -772,8 +815,16 @@ fn verify(verifier: &Verifier<'_>, file: &Path, lang: Lang, ui: Ui) -> ExitCode 
         ui.line(&tr(lang, &Msg::VerifyStudent { name: shown(name) }));
     }
     let mut ok = true;
-    for v in verifier.report(&r) {
-        let lab = shown(&v.lab);
+    let verdicts = verifier.report(&r);
+    for v in &verdicts {
+        let lab = match v.attempt {
+            Some(n) => format!(
+                "{} ({})",
+                shown(&v.lab),
+                tr(lang, &Msg::VerifyAttempt { n: i64::from(n) })
+            ),
+            None => shown(&v.lab),
+        };
         let say = |msg: &Msg| format!("{lab}: {}", tr(lang, msg));
         if !matches!(v.outcome, Err(Rejection::Tampered { .. })) {
             ui.line(&say(&Msg::VerifyChainOk {
@@ -795,6 +846,24 @@ fn verify(verifier: &Verifier<'_>, file: &Path, lang: Lang, ui: Ui) -> ExitCode 
                     ui.error(&say(&msg));
                 }
             }
+        }
+    }
+    // A lab with several attempts is graded on its best confirmed one.
+    for g in verify::by_lab(verdicts) {
+        if g.attempts < 2 {
+            continue;
+        }
+        let say = |msg: &Msg| format!("{}: {}", shown(&g.graded.lab), tr(lang, msg));
+        match (&g.graded.outcome, g.graded.attempt) {
+            (Ok(res), Some(n)) => ui.line(&say(&Msg::VerifyGraded {
+                n: i64::from(n),
+                attempts: g.attempts as i64,
+                passed: res.passed.len() as i64,
+                skipped: res.skipped.len() as i64,
+            })),
+            _ => ui.line(&say(&Msg::VerifyNoneConfirmed {
+                attempts: g.attempts as i64,
+            })),
         }
     }
     ui.line(&tr(lang, &Msg::VerifyDisclaimer));

@@ -26,6 +26,7 @@ pub(crate) mod regular_file;
 pub(crate) mod repl;
 pub mod report;
 pub mod session;
+pub mod solve;
 pub mod store;
 pub mod transcript;
 pub mod ui;

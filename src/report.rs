@@ -17,11 +17,13 @@ use crate::session::{ReplayFailure, Session, SessionOptions, ShellMode};
 use crate::transcript::{Entry, EntryKind};
 
 /// The format written. Version 2 records file changes as edits (`edits`) rather than whole
-/// contents (`files`); an older docklab refuses it by name instead of finding a broken chain.
-pub const FORMAT: &str = "docklab-report/2";
+/// contents (`files`); version 3 may hold several sections for one lab, one per attempt, each
+/// numbered (`attempt`), of which the best confirmed one grades the lab. An older docklab refuses
+/// a newer format by name instead of finding a broken chain or grading each attempt as a lab.
+pub const FORMAT: &str = "docklab-report/3";
 
 /// The formats `verify` reads.
-pub const READABLE: &[&str] = &["docklab-report/1", FORMAT];
+pub const READABLE: &[&str] = &["docklab-report/1", "docklab-report/2", FORMAT];
 
 /// Whether `verify` reads reports of this format.
 pub fn readable(format: &str) -> bool {
@@ -53,6 +55,11 @@ pub struct LabReport {
     /// Outside the hash chain: it only chooses a directory inside the sandbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+    /// Which attempt at the lab this section is (from 1), when the student made more than one
+    /// (`reset` keeps the attempt it ends). Outside the hash chain, like `workspace`: each
+    /// attempt is verified on its own, and renumbering them changes no grade.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<u32>,
     pub entries: Vec<Chained>,
     pub result: LabResult,
     /// sha256 over the last entry hash and the result.
@@ -145,10 +152,21 @@ pub fn lab_report(lab: &Lab, p: &LabProgress) -> LabReport {
     LabReport {
         lab: lab.id.clone(),
         workspace: None,
+        attempt: None,
         entries,
         result,
         result_hash,
     }
+}
+
+/// Which of a lab's attempts grades it: the best score, then a completed one, then the most
+/// steps passed or skipped, then the latest. Returns the index of the chosen one.
+pub fn best_attempt<'a>(results: impl IntoIterator<Item = &'a LabResult>) -> Option<usize> {
+    results
+        .into_iter()
+        .enumerate()
+        .max_by_key(|(_, r)| (r.score, r.completed, r.passed.len() + r.skipped.len()))
+        .map(|(i, _)| i)
 }
 
 /// The first entry (1-based) where the chain breaks; `entries.len() + 1` for the result.

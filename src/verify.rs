@@ -123,6 +123,8 @@ impl Rejection {
 pub struct SectionVerdict {
     /// The lab the section names (untrusted text).
     pub lab: String,
+    /// Which attempt at the lab the section is, when the report numbers them.
+    pub attempt: Option<u32>,
     pub entries: usize,
     /// What the report claims.
     pub claimed: LabResult,
@@ -181,6 +183,7 @@ impl Verifier<'_> {
         let lab = self.catalog.get(&section.lab);
         let verdict = |outcome| SectionVerdict {
             lab: section.lab.clone(),
+            attempt: section.attempt,
             entries: section.entries.len(),
             claimed: section.result.clone(),
             total: lab.map(|l| l.steps.len()),
@@ -388,7 +391,12 @@ pub struct Row {
     pub file: String,
     pub student: String,
     pub lab: String,
+    /// The section that grades the lab: its best confirmed attempt, else its last attempt.
     pub verdict: Option<SectionVerdict>,
+    /// How many attempts at the lab the report holds (1 for a report without attempts).
+    pub attempts: usize,
+    /// The other attempts that were rejected: (attempt, why).
+    pub rejected: Vec<(Option<u32>, Rejection)>,
     /// Set when the row is not about a section: why (unreadable report, no section).
     pub problem: Option<String>,
 }
@@ -407,6 +415,8 @@ pub fn rows_of(verifier: &Verifier<'_>, file: &Path, name: &str) -> Vec<Row> {
         student: student.to_owned(),
         lab: String::new(),
         verdict: None,
+        attempts: 0,
+        rejected: Vec::new(),
         problem: Some(problem.to_owned()),
     };
     let Ok(r) = read_report(file) else {
@@ -416,15 +426,70 @@ pub fn rows_of(verifier: &Verifier<'_>, file: &Path, name: &str) -> Vec<Row> {
     if r.labs.is_empty() {
         return vec![row(&student, "empty report")];
     }
-    verifier
-        .report(&r)
+    by_lab(verifier.report(&r))
         .into_iter()
-        .map(|v| Row {
+        .map(|g| Row {
             file: name.to_owned(),
             student: student.clone(),
-            lab: v.lab.clone(),
-            verdict: Some(v),
+            lab: g.graded.lab.clone(),
+            attempts: g.attempts,
+            rejected: g.rejected,
+            verdict: Some(g.graded),
             problem: None,
+        })
+        .collect()
+}
+
+/// One lab's verdicts in a report: the section that grades it, and the other attempts that
+/// were rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabGrade {
+    /// The best confirmed attempt ([`report::best_attempt`]); when none is confirmed, the last.
+    pub graded: SectionVerdict,
+    pub attempts: usize,
+    /// The attempts other than `graded` that were rejected: (attempt, why).
+    pub rejected: Vec<(Option<u32>, Rejection)>,
+}
+
+/// Groups a report's verdicts by lab (in the order labs first appear) and chooses, for each,
+/// the attempt that grades it.
+pub fn by_lab(verdicts: Vec<SectionVerdict>) -> Vec<LabGrade> {
+    let mut groups: Vec<Vec<SectionVerdict>> = Vec::new();
+    for v in verdicts {
+        match groups.iter_mut().find(|g| g[0].lab == v.lab) {
+            Some(g) => g.push(v),
+            None => groups.push(vec![v]),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|mut g| {
+            // Sections of one lab that do not number their attempts (a hand-made report) are
+            // numbered in order, so that each can be named.
+            if g.len() > 1 {
+                for (i, v) in g.iter_mut().enumerate() {
+                    v.attempt
+                        .get_or_insert(u32::try_from(i + 1).unwrap_or(u32::MAX));
+                }
+            }
+            let confirmed: Vec<(usize, &LabResult)> = g
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.outcome.as_ref().ok().map(|r| (i, r)))
+                .collect();
+            let chosen = report::best_attempt(confirmed.iter().map(|(_, r)| *r))
+                .map_or(g.len() - 1, |k| confirmed[k].0);
+            let attempts = g.len();
+            let graded = g.remove(chosen);
+            let rejected = g
+                .into_iter()
+                .filter_map(|v| v.outcome.err().map(|why| (v.attempt, why)))
+                .collect();
+            LabGrade {
+                graded,
+                attempts,
+                rejected,
+            }
         })
         .collect()
 }
@@ -440,15 +505,27 @@ pub const CSV_HEADER: &[&str] = &[
     "skipped",
     "completed",
     "status",
+    "attempt",
+    "attempts",
 ];
 
 /// The gradebook as CSV (RFC 4180, `\r\n` line ends). A rejected section shows no grade (its
-/// claims are not confirmed), only its lab's step count when docklab knows the lab.
+/// claims are not confirmed), only its lab's step count when docklab knows the lab. A lab with
+/// several attempts is graded on its best confirmed one (`attempt`, of `attempts`); an attempt
+/// that was rejected besides is named in the status.
 pub fn csv(rows: &[Row]) -> String {
     let mut out = String::new();
     csv_line(&mut out, CSV_HEADER.iter().map(|s| (*s).to_owned()));
     for r in rows {
         let mut cells = vec![r.file.clone(), r.student.clone(), r.lab.clone()];
+        let others: String = r
+            .rejected
+            .iter()
+            .map(|(n, why)| match n {
+                Some(n) => format!("; attempt {n} rejected: {}", why.csv_reason()),
+                None => format!("; another attempt rejected: {}", why.csv_reason()),
+            })
+            .collect();
         match (&r.problem, &r.verdict) {
             (problem @ Some(_), _) | (problem @ None, None) => {
                 cells.extend(["", "", "", "", ""].map(str::to_owned));
@@ -456,23 +533,32 @@ pub fn csv(rows: &[Row]) -> String {
                     "rejected: {}",
                     problem.as_deref().unwrap_or("empty report")
                 ));
+                cells.extend(["", ""].map(str::to_owned));
             }
-            (None, Some(v)) => match &v.outcome {
-                Ok(res) => {
-                    cells.push(res.passed.len().to_string());
-                    cells.push(res.total.to_string());
-                    cells.push(res.score.to_string());
-                    cells.push(res.skipped.join(" "));
-                    cells.push(if res.completed { "yes" } else { "no" }.to_owned());
-                    cells.push("verified".to_owned());
+            (None, Some(v)) => {
+                match &v.outcome {
+                    Ok(res) => {
+                        cells.push(res.passed.len().to_string());
+                        cells.push(res.total.to_string());
+                        cells.push(res.score.to_string());
+                        cells.push(res.skipped.join(" "));
+                        cells.push(if res.completed { "yes" } else { "no" }.to_owned());
+                        cells.push(format!("verified{others}"));
+                    }
+                    Err(why) => {
+                        cells.push(String::new());
+                        cells.push(v.total.map(|t| t.to_string()).unwrap_or_default());
+                        cells.extend(["", "", ""].map(str::to_owned));
+                        let which = match (r.attempts > 1, v.attempt) {
+                            (true, Some(n)) => format!("attempt {n}: "),
+                            _ => String::new(),
+                        };
+                        cells.push(format!("rejected: {which}{}{others}", why.csv_reason()));
+                    }
                 }
-                Err(why) => {
-                    cells.push(String::new());
-                    cells.push(v.total.map(|t| t.to_string()).unwrap_or_default());
-                    cells.extend(["", "", ""].map(str::to_owned));
-                    cells.push(format!("rejected: {}", why.csv_reason()));
-                }
-            },
+                cells.push(v.attempt.unwrap_or(1).to_string());
+                cells.push(r.attempts.to_string());
+            }
         }
         csv_line(&mut out, cells.into_iter());
     }
@@ -623,6 +709,7 @@ mod tests {
         let claimed = result(&["a", "b"], &["c"], 3);
         let section = |lab: &str, outcome| SectionVerdict {
             lab: lab.to_owned(),
+            attempt: None,
             entries: 4,
             claimed: claimed.clone(),
             total: Some(3),
@@ -632,7 +719,9 @@ mod tests {
             file: file.to_owned(),
             student: "Zoé, \"Z\"".to_owned(),
             lab: verdict.as_ref().map(|v| v.lab.clone()).unwrap_or_default(),
+            attempts: usize::from(verdict.is_some()),
             verdict,
+            rejected: Vec::new(),
             problem: problem.map(str::to_owned),
         };
         let rows = vec![
@@ -651,12 +740,70 @@ mod tests {
         ];
         assert_eq!(
             csv(&rows),
-            "file,student,lab,passed,total,score,skipped,completed,status\r\n\
-             a.json,\"Zoé, \"\"Z\"\"\",images,2,3,66,c,yes,verified\r\n\
-             b.json,\"Zoé, \"\"Z\"\"\",couches,,3,,,,rejected: replay differs at step x\r\n\
-             c.txt,\"Zoé, \"\"Z\"\"\",,,,,,,rejected: unreadable report\r\n"
+            "file,student,lab,passed,total,score,skipped,completed,status,attempt,attempts\r\n\
+             a.json,\"Zoé, \"\"Z\"\"\",images,2,3,66,c,yes,verified,1,1\r\n\
+             b.json,\"Zoé, \"\"Z\"\"\",couches,,3,,,,rejected: replay differs at step x,1,1\r\n\
+             c.txt,\"Zoé, \"\"Z\"\"\",,,,,,,rejected: unreadable report,,\r\n"
         );
         assert!(rows[0].verified() && !rows[1].verified() && !rows[2].verified());
+    }
+
+    /// A lab with several attempts is graded on its best confirmed one (the latest among
+    /// equals); the rejected ones are named; with none confirmed, the last attempt is shown.
+    #[test]
+    fn each_lab_is_graded_on_its_best_confirmed_attempt() {
+        let section = |lab: &str, attempt: u32, outcome| SectionVerdict {
+            lab: lab.to_owned(),
+            attempt: Some(attempt),
+            entries: 1,
+            claimed: result(&[], &[], 3),
+            total: Some(3),
+            outcome,
+        };
+        let tampered = Err(Rejection::Tampered { entry: 2 });
+        let grades = by_lab(vec![
+            section("images", 1, Ok(result(&["a", "b", "c"], &[], 3))),
+            section("couches", 1, tampered.clone()),
+            section("images", 2, Ok(result(&["a"], &[], 3))),
+            section("images", 3, tampered.clone()),
+            section("couches", 2, tampered.clone()),
+            section("images", 4, Ok(result(&["a", "b", "c"], &[], 3))),
+        ]);
+        assert_eq!(grades.len(), 2);
+        assert_eq!(grades[0].graded.lab, "images");
+        assert_eq!(grades[0].graded.attempt, Some(4));
+        assert_eq!(grades[0].attempts, 4);
+        assert_eq!(
+            grades[0].rejected,
+            vec![(Some(3), Rejection::Tampered { entry: 2 })]
+        );
+        assert_eq!(grades[1].graded.attempt, Some(2));
+        assert!(grades[1].graded.outcome.is_err());
+        // Unnumbered sections of one lab are numbered in order.
+        let mut unnumbered = section("images", 1, Ok(result(&["a"], &[], 3)));
+        unnumbered.attempt = None;
+        let two = by_lab(vec![unnumbered.clone(), unnumbered]);
+        assert_eq!(two[0].graded.attempt, Some(2));
+        assert_eq!(two[0].attempts, 2);
+        let rows: Vec<Row> = grades
+            .into_iter()
+            .map(|g| Row {
+                file: "r.json".into(),
+                student: String::new(),
+                lab: g.graded.lab.clone(),
+                attempts: g.attempts,
+                rejected: g.rejected,
+                verdict: Some(g.graded),
+                problem: None,
+            })
+            .collect();
+        assert_eq!(
+            csv(&rows).lines().skip(1).collect::<Vec<_>>(),
+            [
+                "r.json,,images,3,3,100,,yes,verified; attempt 3 rejected: tampered chain at entry 2,4,4",
+                "r.json,,couches,,3,,,,rejected: attempt 2: tampered chain at entry 2; attempt 1 rejected: tampered chain at entry 2,2,2",
+            ]
+        );
     }
 
     #[test]

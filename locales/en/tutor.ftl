@@ -8,7 +8,7 @@ help =
       hint              the next hint (then the solution)
       next              go to the next step once this one is met
       skip              apply the step's solution and go on (recorded in the grade)
-      reset             start the current lab over
+      reset             a new attempt at the current lab (asks; the last one is kept)
       progress          your progress in every lab
       lang fr|en        switch language
       quit, exit        leave (Ctrl-D too)
@@ -139,8 +139,6 @@ reset-real-plan = On your real Docker, this lab created { $count } { $count ->
         [one] thing
        *[other] things
     } that reset can remove (nothing that was there before the lab):
-reset-real-confirm = Remove them? [y/N]
-reset-real-kept = Nothing removed: your Docker engine is left as it is.
 reset-real-unknown = docklab does not know what your Docker engine held when this lab started, so reset removes nothing from it.
 bad-clock = DOCKLAB_CLOCK={ $value } is not an RFC 3339 time (for example 2025-10-29T12:00:00Z).
 bad-lang = --lang { $value }: docklab speaks fr and en.
@@ -171,3 +169,34 @@ progress-not-saved = Your progress in lab { $id } could not be saved to { $path 
 progress-saved-again = Your progress in lab { $id } is saved again.
 lab-in-use = Lab { $id } is already open in another docklab (process { $pid }); two shells on one lab would overwrite each other's transcript. Quit that shell (quit or Ctrl-D), then start the lab here. Nothing was changed. (Lock: { $path })
 lab-in-use-unknown = Lab { $id } is already open in another docklab; two shells on one lab would overwrite each other's transcript. Quit that shell (quit or Ctrl-D), then start the lab here. Nothing was changed. (Lock: { $path })
+
+## Attempts (never lose work): a completed lab opens in review, reset asks first and keeps the
+## attempt it ends for the report, which grades the best attempt.
+lab-review = Lab { $id } ({ $title }) is complete: you are reviewing it, with your files and images as you left them. Its grade and transcript are kept. To begin a new attempt, type reset: this one still counts for your grade.
+lab-kept-attempt = { "    " }attempt { $n } kept for the grade: { $done }/{ $steps } { $steps ->
+        [one] step
+       *[other] steps
+    }
+attempt-started = This is attempt { $n }: your earlier attempts are kept, and the report grades the best one.
+reset-plan = Starting lab { $id } over removes your files in ~ ({ $files } { $files ->
+        [one] file
+       *[other] files
+    }) and your progress ({ $done }/{ $total } { $total ->
+        [one] step
+       *[other] steps
+    } done).
+reset-plan-store = It also removes the lab's images ({ $images }) and containers ({ $containers }): the lab starts again from its initial images.
+reset-keeps = Your transcript is kept for the report as attempt { $n }{ $completed ->
+        [yes] : this completed attempt still counts for your grade.
+       *[other] .
+    }
+reset-confirm = Start over? [y/N]
+reset-cancelled = Reset cancelled: nothing was removed.
+reset-not-kept = The current attempt could not be kept for the report ({ $error ->
+        [disk-full] the disk is full
+       *[other] { $error }
+    }), so nothing was removed.
+grade-attempt = graded on attempt { $n } of { $attempts } (the best)
+verify-attempt = attempt { $n }
+verify-graded = Graded on attempt { $n } of { $attempts } (the best confirmed): { $passed } passed, { $skipped } skipped.
+verify-none-confirmed = None of the { $attempts } attempts is confirmed.

@@ -8,7 +8,7 @@ help =
       indice            l'indice suivant (puis la solution)
       suivant           passer à l'étape suivante une fois celle-ci réussie
       passer            appliquer la solution de l'étape et continuer (noté dans la note)
-      recommencer       reprendre l'atelier en cours depuis le début
+      recommencer       une nouvelle tentative de l'atelier en cours (demande ; la précédente est gardée)
       progression       votre progression dans chaque atelier
       langue fr|en      changer de langue
       quitter, exit     sortir (Ctrl-D aussi)
@@ -159,8 +159,6 @@ reset-real-plan = Sur votre vrai Docker, cet atelier a créé { $count } { $coun
         [one] élément
        *[other] éléments
     } que reset peut supprimer (rien de ce qui existait avant l'atelier) :
-reset-real-confirm = Les supprimer ? [o/N]
-reset-real-kept = Rien n'a été supprimé : votre moteur Docker reste tel quel.
 reset-real-unknown = docklab ne sait pas ce que contenait votre moteur Docker au début de cet atelier : reset n'y supprime donc rien.
 bad-clock = DOCKLAB_CLOCK={ $value } n'est pas une date RFC 3339 (par exemple 2025-10-29T12:00:00Z).
 bad-lang = --lang { $value } : docklab parle fr et en.
@@ -191,3 +189,43 @@ progress-not-saved = Votre progression dans l'atelier { $id } n'a pas pu être e
 progress-saved-again = Votre progression dans l'atelier { $id } est de nouveau enregistrée.
 lab-in-use = L'atelier { $id } est déjà ouvert dans un autre docklab (processus { $pid }) ; deux shells sur un même atelier écraseraient chacun la transcription de l'autre. Quittez ce shell (quit ou Ctrl-D), puis démarrez l'atelier ici. Rien n'a été modifié. (Verrou : { $path })
 lab-in-use-unknown = L'atelier { $id } est déjà ouvert dans un autre docklab ; deux shells sur un même atelier écraseraient chacun la transcription de l'autre. Quittez ce shell (quit ou Ctrl-D), puis démarrez l'atelier ici. Rien n'a été modifié. (Verrou : { $path })
+
+## Tentatives (ne jamais perdre le travail) : un atelier terminé s'ouvre en relecture, recommencer
+## demande d'abord et garde la tentative qu'il clôt pour le rapport, qui note la meilleure.
+lab-review = L'atelier { $id } ({ $title }) est terminé : vous le relisez, avec vos fichiers et vos images tels que vous les avez laissés. Sa note et sa transcription sont gardées. Pour commencer une nouvelle tentative, tapez recommencer : celle-ci compte toujours pour votre note.
+lab-kept-attempt = { "    " }tentative { $n } gardée pour la note : { $done }/{ $steps } { $steps ->
+        [one] étape
+       *[other] étapes
+    }
+attempt-started = Ceci est la tentative { $n } : vos tentatives précédentes sont gardées, et le rapport note la meilleure.
+reset-plan = Recommencer l'atelier { $id } supprime vos fichiers dans ~ ({ $files } { $files ->
+        [0] fichier
+        [one] fichier
+       *[other] fichiers
+    }) et votre progression ({ $done }/{ $total } { $total ->
+        [one] étape faite
+       *[other] étapes faites
+    }).
+reset-plan-store = Cela supprime aussi les images ({ $images }) et les conteneurs ({ $containers }) de l'atelier : il repart de ses images de départ.
+reset-keeps = Votre transcription est gardée pour le rapport comme tentative { $n }{ $completed ->
+        [yes]  : cette tentative terminée compte toujours pour votre note.
+       *[other] .
+    }
+reset-confirm = Recommencer ? [o/N]
+reset-cancelled = Recommencement annulé : rien n'a été supprimé.
+reset-not-kept = La tentative en cours n'a pas pu être gardée pour le rapport ({ $error ->
+        [disk-full] le disque est plein
+       *[other] { $error }
+    }) : rien n'a donc été supprimé.
+grade-attempt = noté sur la tentative { $n } sur { $attempts } (la meilleure)
+verify-attempt = tentative { $n }
+verify-graded = Noté sur la tentative { $n } sur { $attempts } (la meilleure confirmée) : { $passed } { $passed ->
+        [0] réussie
+        [one] réussie
+       *[other] réussies
+    }, { $skipped } { $skipped ->
+        [0] passée
+        [one] passée
+       *[other] passées
+    }.
+verify-none-confirmed = Aucune des { $attempts } tentatives n'est confirmée.

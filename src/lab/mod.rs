@@ -4,8 +4,8 @@
 pub mod check;
 pub mod lint;
 pub mod progress;
+pub mod run;
 pub mod scaffold;
-pub mod solve;
 
 use std::path::{Path, PathBuf};
 

@@ -173,6 +173,72 @@ pub fn load_checked(home: &Path, lab: &str) -> Result<Option<LabProgress>, Strin
 /// The lock file of a lab run; it stays in place when the run is wiped or set aside.
 const LOCK: &str = "lock";
 
+/// The directory of a lab's earlier attempts, inside its run directory; like the lock, it stays
+/// in place when the current attempt is wiped or set aside.
+const ATTEMPTS: &str = "attempts";
+
+/// Where a lab's earlier attempts are kept: `<run>/attempts/<N>.json`, one progress (transcript
+/// and results) per attempt, numbered from 1. The current attempt is the run directory itself.
+pub fn attempts_dir(home: &Path, lab: &str) -> PathBuf {
+    run_dir(home, lab).join(ATTEMPTS)
+}
+
+/// Whether a run directory's entry belongs to the run as a whole, not to its current attempt.
+fn kept_across_attempts(name: &std::ffi::OsStr) -> bool {
+    name == LOCK || name == ATTEMPTS
+}
+
+/// A lab's earlier attempts that can be read, by number (`<run>/attempts/<N>.json`). One that
+/// cannot be read is left where it is and skipped.
+pub fn attempts(home: &Path, lab: &str) -> Vec<(u32, LabProgress)> {
+    let Ok(dir) = std::fs::read_dir(attempts_dir(home, lab)) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(u32, LabProgress)> = dir
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name();
+            let n: u32 = name.to_str()?.strip_suffix(".json")?.parse().ok()?;
+            let bytes = std::fs::read(e.path()).ok()?;
+            let p: LabProgress = serde_json::from_slice(&bytes).ok()?;
+            (p.lab == lab).then_some((n, p))
+        })
+        .collect();
+    found.sort_by_key(|(n, _)| *n);
+    found
+}
+
+/// The number the next attempt to be archived gets: one past the highest file name there,
+/// readable or not (a number is never reused).
+pub fn next_attempt(home: &Path, lab: &str) -> u32 {
+    let Ok(dir) = std::fs::read_dir(attempts_dir(home, lab)) else {
+        return 1;
+    };
+    dir.flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".json")?
+                .parse::<u32>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0)
+        .saturating_add(1)
+}
+
+/// Keeps `p` (a whole attempt: transcript and results) as the lab's next earlier attempt, before
+/// a new one starts; returns its number. Written atomically: a failure keeps nothing half-made,
+/// and the caller must then not wipe the attempt.
+pub fn archive_attempt(home: &Path, p: &LabProgress) -> std::io::Result<u32> {
+    let dir = attempts_dir(home, &p.lab);
+    std::fs::create_dir_all(&dir)?;
+    let n = next_attempt(home, &p.lab);
+    let json = serde_json::to_vec(p).map_err(std::io::Error::other)?;
+    crate::atomic::write(&dir.join(format!("{n}.json")), &json, None)?;
+    Ok(n)
+}
+
 /// A lab run held by this process: an exclusive advisory lock on `<run>/lock`, released when
 /// this is dropped or the process ends. Two shells on one lab would each append to the progress
 /// as they saw it and lose the other's transcript, so the second one is refused.
@@ -232,7 +298,8 @@ pub fn lock_run(home: &Path, lab: &str) -> Result<RunLock, LockError> {
     }
 }
 
-/// Removes everything of a lab run but its lock (a fresh start).
+/// Removes everything of a lab run's current attempt: all but its lock and earlier attempts (a
+/// fresh start).
 pub fn clear_run(home: &Path, lab: &str) -> std::io::Result<()> {
     let dir = run_dir(home, lab);
     let entries = match std::fs::read_dir(&dir) {
@@ -242,7 +309,7 @@ pub fn clear_run(home: &Path, lab: &str) -> std::io::Result<()> {
     };
     for e in entries {
         let e = e?;
-        if e.file_name() == LOCK {
+        if kept_across_attempts(&e.file_name()) {
             continue;
         }
         if e.file_type()?.is_dir() {
@@ -254,7 +321,8 @@ pub fn clear_run(home: &Path, lab: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Moves a lab run's content (progress, store, workspace; not its lock) aside to
+/// Moves a lab run's current attempt (progress, store, workspace; not its lock nor its earlier
+/// attempts) aside to
 /// `<lab>.broken-N` beside it, and returns where it went: nothing the student made is deleted.
 pub fn set_aside(home: &Path, lab: &str) -> std::io::Result<PathBuf> {
     let dir = run_dir(home, lab);
@@ -266,7 +334,7 @@ pub fn set_aside(home: &Path, lab: &str) -> std::io::Result<PathBuf> {
         std::fs::create_dir(&to)?;
         for e in std::fs::read_dir(&dir)? {
             let e = e?;
-            if e.file_name() != LOCK {
+            if !kept_across_attempts(&e.file_name()) {
                 std::fs::rename(e.path(), to.join(e.file_name()))?;
             }
         }
@@ -480,6 +548,41 @@ mod tests {
         w2.save(&p).expect("save");
         assert_eq!(load(home.path(), "images"), Some(p.clone()));
         assert!(!journal_file(home.path(), "images").exists());
+    }
+
+    /// An attempt kept before a new one starts survives the wipe of the run and setting a broken
+    /// run aside; numbers are never reused.
+    #[test]
+    fn kept_attempts_survive_a_fresh_start_and_a_broken_run() {
+        let home = tempfile::tempdir().expect("home");
+        let mut p = LabProgress::new("images");
+        p.entries.push(entry(1));
+        p.passed.push("pull".into());
+        p.current = 1;
+        save(home.path(), &p).expect("save");
+        assert_eq!(next_attempt(home.path(), "images"), 1);
+        assert_eq!(archive_attempt(home.path(), &p).expect("kept"), 1);
+        clear_run(home.path(), "images").expect("wipe");
+        assert_eq!(load(home.path(), "images"), None);
+        assert_eq!(attempts(home.path(), "images"), vec![(1, p.clone())]);
+        // Another attempt, then a broken progress set aside: the attempts stay.
+        let mut q = LabProgress::new("images");
+        q.entries.push(entry(2));
+        assert_eq!(archive_attempt(home.path(), &q).expect("kept"), 2);
+        std::fs::write(progress_file(home.path(), "images"), b"{broken").expect("write");
+        let aside = set_aside(home.path(), "images").expect("set aside");
+        assert!(aside.join("progress.json").is_file());
+        assert_eq!(
+            attempts(home.path(), "images")
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect::<Vec<_>>(),
+            [1, 2]
+        );
+        // An unreadable attempt is skipped, not removed, and its number not reused.
+        std::fs::write(attempts_dir(home.path(), "images").join("3.json"), b"x").expect("write");
+        assert_eq!(attempts(home.path(), "images").len(), 2);
+        assert_eq!(next_attempt(home.path(), "images"), 4);
     }
 
     #[test]

@@ -1,53 +1,13 @@
-//! Real-engine clean-up: what a lab created on the one real daemon, offered for removal on
+//! Real-engine clean-up: what a lab created on the one real daemon, removed on a confirmed
 //! `reset` (the simulator gives each lab its own store instead).
 
-use crate::engine::{EngineState, ExecContext, Interaction, NoInput};
-use crate::feedback::{CommandRole, Feedback, Tone};
-use crate::i18n::Msg;
+use crate::engine::{EngineState, ExecContext, NoInput};
+use crate::feedback::Feedback;
 use crate::lab::progress;
 
 use super::{EngineChoice, Session};
 
 impl Session {
-    /// On a real engine, `reset` first offers to remove what the lab created (containers, images,
-    /// tags that appeared since the lab started), after the student's yes; nothing else is ever
-    /// removed. On the simulator each lab has its own store, started afresh.
-    pub(super) fn clean_real_engine(
-        &mut self,
-        lab: &str,
-        io: &mut dyn Interaction,
-    ) -> Vec<Feedback> {
-        if !matches!(self.opts.engine, EngineChoice::Real(_)) {
-            return Vec::new();
-        }
-        let Some(plan) = self.real_cleanup_plan(lab) else {
-            return vec![self.say(Tone::Warning, &Msg::ResetRealUnknown)];
-        };
-        if plan.is_empty() {
-            return Vec::new();
-        }
-        let mut fb = vec![self.say(
-            Tone::Warning,
-            &Msg::ResetRealPlan {
-                count: plan.len() as i64,
-            },
-        )];
-        fb.extend(plan.iter().map(|c| Feedback::Command {
-            role: CommandRole::Cleanup,
-            line: format!("docker {}", c.docker_args().join(" ")),
-        }));
-        let question = format!("{} ", self.t(&Msg::ResetRealConfirm));
-        let yes = io
-            .read_line(&question)
-            .is_some_and(|a| matches!(a.trim().to_lowercase().as_str(), "y" | "yes" | "o" | "oui"));
-        if yes {
-            fb.extend(self.apply_cleanup(&plan));
-        } else {
-            fb.push(self.say(Tone::Info, &Msg::ResetRealKept));
-        }
-        fb
-    }
-
     /// On a real engine, what `lab` created since it started (from the state saved when it
     /// started); `None` on the simulator or when that state is unknown.
     pub fn real_cleanup_plan(&mut self, lab: &str) -> Option<Vec<crate::engine::real::Cleanup>> {

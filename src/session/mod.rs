@@ -4,11 +4,12 @@
 //! It never prints and knows nothing of rustyline or the terminal.
 //!
 //! This file holds the session's types and its dispatch (one line in, feedback out, Docker
-//! commands run on the engine); the rest lives beside it: the workspace shell (`shell`), lab
-//! runs (`run`), the tutor's own commands (`tutor`), real-engine clean-up (`cleanup`), pictures
+//! commands run on the engine); the rest lives beside it: the workspace shell (`shell`), the
+//! session's side of a lab run (`run`: its workspace and engine; the run itself, its progress,
+//! checks and score, is [`crate::lab::run::LabRun`]), the tutor's own commands (`tutor`), real-engine clean-up (`cleanup`), pictures
 //! and explanations (`pictures`).
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -20,6 +21,7 @@ use crate::feedback::{Feedback, Tone};
 use crate::i18n::{tr, Lang, Msg};
 use crate::lab::check::command_matches;
 use crate::lab::progress::{self, LabProgress};
+use crate::lab::run::LabRun;
 use crate::lab::{Catalog, Lab};
 use crate::transcript::{Entry, EntryKind};
 
@@ -95,20 +97,6 @@ pub struct PromptInfo {
     pub cwd: String,
 }
 
-struct Run {
-    lab: Lab,
-    progress: LabProgress,
-    /// Mistakes already explained in the current step.
-    shown: BTreeSet<String>,
-    /// Saves the progress after each line (a journal record, now and then a snapshot).
-    writer: progress::ProgressWriter,
-    /// The kind of the save failure the student was last told about; `None` while saves work.
-    /// A failure is said once per kind, not on every line, and its end is said too.
-    unsaved: Option<std::io::ErrorKind>,
-    /// This process's hold on the lab run (`None` when the lock file could not be made).
-    lock: Option<progress::RunLock>,
-}
-
 /// The tutor's session.
 pub struct Session {
     opts: SessionOptions,
@@ -116,7 +104,7 @@ pub struct Session {
     engine: Box<dyn Engine>,
     workspace: PathBuf,
     cwd: PathBuf,
-    run: Option<Run>,
+    run: Option<LabRun>,
     /// The engine's state as last read, shared by every question until a command may have
     /// changed it (one read per change, not one per question).
     cache: Option<Rc<EngineState>>,
@@ -379,6 +367,29 @@ impl Session {
                     done,
                 },
             ));
+            // The best attempt a `reset` kept, when it went further than the current one.
+            let kept = progress::attempts(&self.opts.home, &lab.id);
+            let steps = lab.steps.len();
+            if let Some((n, p)) = crate::report::best_attempt(
+                &kept
+                    .iter()
+                    .map(|(_, p)| crate::report::LabResult::of(lab, p))
+                    .collect::<Vec<_>>(),
+            )
+            .and_then(|i| kept.get(i))
+            {
+                let best = (p.passed.len() + p.skipped.len()) as i64;
+                if best > done {
+                    fb.push(self.say(
+                        Tone::Plain,
+                        &Msg::LabKeptAttempt {
+                            n: i64::from(*n),
+                            done: best,
+                            steps: steps as i64,
+                        },
+                    ));
+                }
+            }
         }
         fb.push(self.say(Tone::Hint, &Msg::LabsHowToStart));
         fb

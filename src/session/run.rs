@@ -1,61 +1,57 @@
-//! Lab runs: starting, resuming and resetting a lab, saving its progress, evaluating the
-//! current step after each command and passing it.
+//! The session's side of a lab run ([`LabRun`], in `lab::run`): opening a lab's workspace and
+//! engine when it starts, and handing the run the engine state and working directory it needs
+//! to save, evaluate and pass its steps.
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use crate::engine::{EngineState, ExecContext, NoInput};
+use crate::engine::{EngineState, ExecContext, Interaction, NoInput};
 use crate::feedback::{Feedback, Tone};
 use crate::i18n::Msg;
-use crate::lab::check::{Facts, Verdict};
-use crate::lab::progress::{self, LabProgress};
-use crate::lab::Check;
+use crate::lab::check::Verdict;
+use crate::lab::progress;
+use crate::lab::run::{LabRun, Opening};
 
-use super::{lab_text, tutor, EngineChoice, ReplayFailure, Run, Session};
+use crate::transcript::{Entry, EntryKind};
+
+use super::{lab_text, EngineChoice, ReplayFailure, Session};
+
+/// A yes to the tutor's own questions, in either language (Docker's prompts take only `y`).
+fn is_yes(answer: &str) -> bool {
+    matches!(
+        answer.trim().to_lowercase().as_str(),
+        "y" | "yes" | "o" | "oui"
+    )
+}
+
+/// The files under `dir` (symbolic links not followed), for what `reset` would remove.
+fn count_files(dir: &std::path::Path) -> usize {
+    let mut n = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(e.path()),
+                Ok(_) => n += 1,
+                Err(_) => {}
+            }
+        }
+    }
+    n
+}
 
 impl Session {
-    /// Saves the current lab's progress. A failure never stops the session (the progress stays
-    /// in memory and the next line tries again) and is never silent: the student is told where
-    /// and why, once per kind of failure, and told again when saving works again.
+    /// Saves the current lab's progress (see [`LabRun::save`]).
     pub(super) fn save(&mut self) -> Option<Feedback> {
         let cwd = self
             .cwd
             .strip_prefix(&self.workspace)
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let r = self.run.as_mut()?;
-        r.progress.cwd = cwd;
-        match r.writer.save(&r.progress) {
-            Ok(()) => r.unsaved.take().map(|_| {
-                tutor(
-                    Tone::Info,
-                    Msg::ProgressSavedAgain {
-                        id: r.lab.id.clone(),
-                    },
-                )
-            }),
-            Err(e) => {
-                let kind = if crate::atomic::is_disk_full(&e) {
-                    std::io::ErrorKind::StorageFull
-                } else {
-                    e.kind()
-                };
-                if r.unsaved == Some(kind) {
-                    return None;
-                }
-                r.unsaved = Some(kind);
-                Some(tutor(
-                    Tone::Warning,
-                    Msg::ProgressNotSaved {
-                        id: r.lab.id.clone(),
-                        path: progress::run_dir(&self.opts.home, &r.lab.id)
-                            .display()
-                            .to_string(),
-                        error: crate::atomic::io_reason(&e),
-                    },
-                ))
-            }
-        }
+        let home = self.opts.home.clone();
+        self.run.as_mut()?.save(&home, cwd)
     }
 
     fn facts_state(&mut self) -> Rc<EngineState> {
@@ -65,20 +61,7 @@ impl Session {
     /// The current step's verdict, or `None` without a current step.
     pub(super) fn step_verdict(&mut self) -> Option<Verdict> {
         let state = self.facts_state();
-        self.verdict_in(&state)
-    }
-
-    /// The current step's verdict over an engine state already read.
-    fn verdict_in(&self, state: &EngineState) -> Option<Verdict> {
-        let r = self.run.as_ref()?;
-        let step = r.lab.steps.get(r.progress.current)?;
-        let facts = Facts {
-            state,
-            entries: &r.progress.entries,
-            step_start: r.progress.step_start,
-            workspace: &self.workspace,
-        };
-        Some(Check::All(step.check.clone()).eval(&facts))
+        self.run.as_ref()?.verdict(&state, &self.workspace)
     }
 
     /// The current step's checks, evaluated without passing the step (`lab test`): whether they
@@ -89,109 +72,36 @@ impl Session {
 
     /// After a command: the step passes, or a known mistake is explained.
     pub(super) fn evaluate(&mut self, fb: &mut Vec<Feedback>) {
+        if self.run.is_none() {
+            return;
+        }
         // One read of the engine's state for the step's checks and its mistakes.
         let state = self.facts_state();
-        let Some(verdict) = self.verdict_in(&state) else {
-            return;
-        };
-        if verdict.ok {
-            self.pass_step(fb, false);
-            return;
-        }
         let lang = self.lang;
-        let Some(r) = self.run.as_mut() else { return };
-        let Some(step) = r.lab.steps.get(r.progress.current) else {
-            return;
-        };
-        let facts = Facts {
-            state: &state,
-            entries: &r.progress.entries,
-            step_start: r.progress.step_start,
-            workspace: &self.workspace,
-        };
-        let mut explained = Vec::new();
-        for m in &step.mistakes {
-            if !r.shown.contains(&m.id) && m.when.eval(&facts).ok {
-                explained.push((m.id.clone(), m.explain.get(lang).to_owned()));
-            }
-        }
-        for (id, text) in explained {
-            r.shown.insert(id);
-            fb.push(tutor(Tone::Warning, Msg::Mistake));
-            fb.push(lab_text(Tone::Hint, text));
+        if let Some(r) = self.run.as_mut() {
+            fb.extend(r.evaluate(&state, &self.workspace, lang));
         }
     }
 
     pub(super) fn pass_step(&mut self, fb: &mut Vec<Feedback>, skipped: bool) {
         let lang = self.lang;
-        let Some(r) = self.run.as_mut() else { return };
-        let Some(step) = r.lab.steps.get(r.progress.current) else {
-            return;
-        };
-        let id = step.id.clone();
-        let n = r.progress.current as i64 + 1;
-        let title = step.title.get(lang).to_owned();
-        if skipped {
-            r.progress.skipped.push(id.clone());
-            if let Some(e) = r.progress.entries.last_mut() {
-                e.skipped.push(id);
-            }
-            fb.push(tutor(Tone::Warning, Msg::StepSkipped { n, title }));
-        } else {
-            r.progress.passed.push(id.clone());
-            if let Some(e) = r.progress.entries.last_mut() {
-                e.passed.push(id);
-            }
-            fb.push(tutor(Tone::Success, Msg::StepPassed { n, title }));
-        }
-        r.progress.current += 1;
-        r.progress.step_start = r.progress.entries.len();
-        r.shown.clear();
-        if r.progress.completed(r.lab.steps.len()) {
-            fb.push(tutor(
-                Tone::Success,
-                Msg::LabCompleted {
-                    title: r.lab.title.get(lang).to_owned(),
-                },
-            ));
-            fb.push(self.score());
-        } else {
-            fb.extend(self.show_step());
+        if let Some(r) = self.run.as_mut() {
+            fb.extend(r.pass_step(lang, skipped));
         }
     }
 
     pub(super) fn score(&self) -> Feedback {
-        let Some(r) = &self.run else {
-            return self.say(Tone::Info, &Msg::NoLabStarted);
-        };
-        self.say(
-            Tone::Success,
-            &Msg::Score {
-                done: r.progress.passed.len() as i64,
-                total: r.lab.steps.len() as i64,
-                skipped: r.progress.skipped.len() as i64,
-            },
-        )
+        match &self.run {
+            Some(r) => r.score(),
+            None => self.say(Tone::Info, &Msg::NoLabStarted),
+        }
     }
 
     pub(super) fn show_step(&self) -> Vec<Feedback> {
-        let Some(r) = &self.run else {
-            return vec![self.say(Tone::Hint, &Msg::NoLabStarted)];
-        };
-        let Some(step) = r.lab.steps.get(r.progress.current) else {
-            return vec![self.say(Tone::Info, &Msg::LabFinished), self.score()];
-        };
-        vec![
-            self.say(
-                Tone::Step,
-                &Msg::StepHeader {
-                    n: r.progress.current as i64 + 1,
-                    total: r.lab.steps.len() as i64,
-                    title: step.title.get(self.lang).to_owned(),
-                },
-            ),
-            lab_text(Tone::Plain, step.text.get(self.lang).trim_end().to_owned()),
-        ]
+        match &self.run {
+            Some(r) => r.show_step(self.lang),
+            None => vec![self.say(Tone::Hint, &Msg::NoLabStarted)],
+        }
     }
 
     /// Starts (or resumes) a lab; `fresh` starts over.
@@ -206,86 +116,15 @@ impl Session {
         let mut fb: Vec<Feedback> = self.save().into_iter().collect();
         let home = self.opts.home.clone();
         let dir = progress::run_dir(&home, &lab.id);
-        // The lab's lock before anything of it is read or changed: a lab another shell holds is
-        // left alone, and this session stays where it was. The current lab's lock is kept.
-        let held = self
-            .run
-            .as_mut()
-            .filter(|r| r.lab.id == lab.id)
-            .and_then(|r| r.lock.take());
-        let lock = match held.map_or_else(|| progress::lock_run(&home, &lab.id), Ok) {
-            Ok(lock) => Some(lock),
-            Err(progress::LockError::Held { path, pid }) => {
-                let path = path.display().to_string();
-                let id = lab.id.clone();
-                fb.push(self.say(
-                    Tone::Error,
-                    &match pid {
-                        Some(pid) => Msg::LabInUse {
-                            id,
-                            pid: pid.to_string(),
-                            path,
-                        },
-                        None => Msg::LabInUseUnknown { id, path },
-                    },
-                ));
-                return fb;
-            }
-            // No lock file can be made (a read-only or full home): the lab still starts, and
-            // saving its progress will say what is wrong.
-            Err(progress::LockError::Io { .. }) => None,
+        let opened = LabRun::open(&home, lab, fresh, self.run.as_mut());
+        fb.extend(opened.feedback);
+        // A lab another shell holds is left alone, and this session stays where it was.
+        let Some((run, opening)) = opened.run else {
+            return fb;
         };
-        // A progress file that is there but unreadable is no reason to delete the student's work:
-        // the whole run is kept aside and the lab starts over.
-        let mut wipe = true;
-        // The lab already running here resumes from memory: what could not be saved is there.
-        let current = self
-            .run
-            .as_ref()
-            .filter(|r| r.lab.id == lab.id)
-            .map(|r| r.progress.clone());
-        let existing = if fresh {
-            None
-        } else if let Some(p) = current {
-            Some(p).filter(|p| !p.completed(lab.steps.len()))
-        } else {
-            match progress::load_checked(&home, &lab.id) {
-                Ok(p) => p.filter(|p| !p.completed(lab.steps.len())),
-                Err(error) => {
-                    match progress::set_aside(&home, &lab.id) {
-                        Ok(kept) => fb.push(self.say(
-                            Tone::Warning,
-                            &Msg::ProgressUnreadable {
-                                id: lab.id.clone(),
-                                error,
-                                kept: kept.display().to_string(),
-                            },
-                        )),
-                        Err(e) => {
-                            wipe = false;
-                            fb.push(self.say(
-                                Tone::Warning,
-                                &Msg::ProgressUnreadable {
-                                    id: lab.id.clone(),
-                                    error: format!("{error}; {e}"),
-                                    kept: dir.display().to_string(),
-                                },
-                            ));
-                        }
-                    }
-                    None
-                }
-            }
-        };
-        let resumed = existing.is_some();
-        let progress = if let Some(p) = existing {
-            p
-        } else {
-            if wipe {
-                let _ = progress::clear_run(&home, &lab.id);
-            }
-            LabProgress::new(&lab.id)
-        };
+        let resumed = opening != Opening::Fresh;
+        let lab = &run.lab;
+        let progress = &run.progress;
         self.workspace = dir.join("home");
         let _ = std::fs::create_dir_all(&self.workspace);
         self.engine = self
@@ -342,8 +181,8 @@ impl Session {
         }
         let steps = lab.steps.len() as i64;
         let title = lab.title.get(self.lang).to_owned();
-        if resumed {
-            fb.push(self.say(
+        match opening {
+            Opening::Resumed => fb.push(self.say(
                 Tone::Info,
                 &Msg::LabResumed {
                     id: lab.id.clone(),
@@ -351,31 +190,133 @@ impl Session {
                     step: progress.current as i64 + 1,
                     steps,
                 },
-            ));
-        } else {
-            fb.push(self.say(
+            )),
+            Opening::Review => fb.push(self.say(
                 Tone::Info,
-                &Msg::LabStarted {
+                &Msg::LabReview {
                     id: lab.id.clone(),
                     title,
-                    steps,
                 },
-            ));
-            fb.push(lab_text(
-                Tone::Plain,
-                lab.intro.get(self.lang).trim_end().to_owned(),
-            ));
+            )),
+            Opening::Fresh => {
+                fb.push(self.say(
+                    Tone::Info,
+                    &Msg::LabStarted {
+                        id: lab.id.clone(),
+                        title,
+                        steps,
+                    },
+                ));
+                let n = progress::next_attempt(&home, &lab.id);
+                if n > 1 {
+                    fb.push(self.say(Tone::Info, &Msg::AttemptStarted { n: i64::from(n) }));
+                }
+                fb.push(lab_text(
+                    Tone::Plain,
+                    lab.intro.get(self.lang).trim_end().to_owned(),
+                ));
+            }
         }
-        self.run = Some(Run {
-            writer: progress::ProgressWriter::new(&home, &lab.id),
-            lab,
-            progress,
-            shown: BTreeSet::new(),
-            unsaved: None,
-            lock,
-        });
+        self.run = Some(run);
         fb.extend(self.show_step());
         fb.extend(self.save());
+        fb
+    }
+
+    /// `reset`: says what starting over removes (the workspace's files, the lab's images and
+    /// containers, the progress) and that the transcript is kept, then asks. After a yes (`y`,
+    /// `yes`, `o`, `oui`), the current attempt is kept for the report (`progress::archive_attempt`),
+    /// what the lab made on a real engine is removed, and a new attempt begins; anything else
+    /// (or no answer) cancels, and the cancelled `reset` is recorded with its answer so that a
+    /// replay reads the same answer. A confirmed reset ends the attempt before it: it is in no
+    /// transcript.
+    pub(super) fn reset(
+        &mut self,
+        line: &str,
+        step: Option<String>,
+        io: &mut dyn Interaction,
+    ) -> Vec<Feedback> {
+        let Some(r) = self.run.as_ref() else {
+            return vec![self.say(Tone::Hint, &Msg::NoLabStarted)];
+        };
+        let id = r.lab.id.clone();
+        let done = (r.progress.passed.len() + r.progress.skipped.len()) as i64;
+        let total = r.lab.steps.len() as i64;
+        let completed = r.completed();
+        let keep = !r.progress.entries.is_empty();
+        let home = self.opts.home.clone();
+        // The plan is part of the question, so that it is read before the answer.
+        let mut question = vec![self.t(&Msg::ResetPlan {
+            id: id.clone(),
+            files: count_files(&self.workspace) as i64,
+            done,
+            total,
+        })];
+        let real_plan = if matches!(self.opts.engine, EngineChoice::Real(_)) {
+            let plan = self.real_cleanup_plan(&id);
+            match &plan {
+                None => question.push(self.t(&Msg::ResetRealUnknown)),
+                Some(p) if p.is_empty() => {}
+                Some(p) => {
+                    question.push(self.t(&Msg::ResetRealPlan {
+                        count: p.len() as i64,
+                    }));
+                    question.extend(
+                        p.iter()
+                            .map(|c| format!("  docker {}", c.docker_args().join(" "))),
+                    );
+                }
+            }
+            plan
+        } else {
+            let state = self.state().unwrap_or_default();
+            question.push(self.t(&Msg::ResetPlanStore {
+                images: state.images.len() as i64,
+                containers: state.containers.len() as i64,
+            }));
+            None
+        };
+        if keep {
+            question.push(self.t(&Msg::ResetKeeps {
+                n: i64::from(progress::next_attempt(&home, &id)),
+                completed: if completed { "yes" } else { "no" }.to_owned(),
+            }));
+        }
+        question.push(format!("{} ", self.t(&Msg::ResetConfirm)));
+        let answer = io.read_line(&question.join("\n"));
+        let yes = answer.as_deref().is_some_and(is_yes);
+        if !yes {
+            let mut entry = Entry::new(line, EntryKind::Tutor);
+            entry.step.clone_from(&step);
+            self.record(entry);
+            if let Some(a) = answer {
+                let mut a = Entry::new(a.trim_end_matches(['\n', '\r']), EntryKind::Answer);
+                a.step = step;
+                self.record(a);
+            }
+            return vec![self.say(Tone::Info, &Msg::ResetCancelled)];
+        }
+        let mut fb = Vec::new();
+        if keep {
+            let kept = self
+                .run
+                .as_ref()
+                .map(|r| progress::archive_attempt(&home, &r.progress));
+            if let Some(Err(e)) = kept {
+                fb.push(self.say(
+                    Tone::Error,
+                    &Msg::ResetNotKept {
+                        error: crate::atomic::io_reason(&e),
+                    },
+                ));
+                return fb;
+            }
+        }
+        if let Some(p) = real_plan {
+            fb.extend(self.apply_cleanup(&p));
+        }
+        fb.push(self.say(Tone::Info, &Msg::ResetDone { id: id.clone() }));
+        fb.extend(self.start_lab(&id, true));
         fb
     }
 

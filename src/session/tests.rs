@@ -97,3 +97,78 @@ fn one_typed_line_reads_the_state_at_most_once() {
     assert_eq!(typed(&mut session, c, "docker tag nginx mine"), (1, 0));
     assert_eq!(typed(&mut session, c, "layers"), (0, 1));
 }
+
+/// A lab completed in this session and started again stays as it was (review), and a `reset`
+/// answered "n" changes nothing but the transcript, which records it with its answer.
+#[test]
+fn a_completed_lab_started_again_is_reviewed_and_a_cancelled_reset_is_recorded() {
+    let home = tempfile::tempdir().expect("home");
+    let clock = Clock::frozen("2025-10-29T12:00:00Z".parse().expect("a time"));
+    let mut s = Session::new(SessionOptions {
+        home: home.path().to_owned(),
+        clock,
+        lang: Lang::En,
+        catalog: Catalog::load(&[]),
+        shell: ShellMode::Detached,
+        engine: EngineChoice::Sim,
+    });
+    s.start_lab("a-vous-de-jouer", false);
+    let solution: Vec<String> = s
+        .lab()
+        .expect("lab")
+        .steps
+        .iter()
+        .flat_map(|st| st.solution.clone())
+        .collect();
+    for line in &solution {
+        s.handle(line, &mut NoInput);
+    }
+    assert!(s.lab_completed());
+    let before = s.progress().cloned().expect("progress");
+    let fb = s.start_lab("a-vous-de-jouer", false);
+    assert!(fb.iter().any(|f| matches!(
+        f,
+        Feedback::Tutor {
+            msg: Msg::LabReview { .. },
+            ..
+        }
+    )));
+    assert_eq!(s.progress(), Some(&before));
+    let mut answers: VecDeque<String> = ["n".to_owned()].into();
+    let fb = s.handle(
+        "reset",
+        &mut QueueIo {
+            queue: &mut answers,
+        },
+    );
+    assert!(fb.iter().any(|f| matches!(
+        f,
+        Feedback::Tutor {
+            msg: Msg::ResetCancelled,
+            ..
+        }
+    )));
+    let p = s.progress().expect("progress");
+    assert!(s.lab_completed());
+    assert_eq!(p.passed, before.passed);
+    let last: Vec<(&str, EntryKind)> = p.entries[before.entries.len()..]
+        .iter()
+        .map(|e| (e.line.as_str(), e.kind))
+        .collect();
+    assert_eq!(
+        last,
+        [("reset", EntryKind::Tutor), ("n", EntryKind::Answer)]
+    );
+    // A yes keeps the attempt and begins a new one.
+    let mut answers: VecDeque<String> = ["oui".to_owned()].into();
+    s.handle(
+        "reset",
+        &mut QueueIo {
+            queue: &mut answers,
+        },
+    );
+    assert_eq!(s.progress().map(|p| p.entries.len()), Some(0));
+    let kept = progress::attempts(home.path(), "a-vous-de-jouer");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].1.passed, before.passed);
+}

@@ -31,16 +31,9 @@ impl Session {
                 self.start_lab(&id, false)
             }
             Tutor::Reset => {
-                entry.line.clear();
-                match self.run.as_ref().map(|r| r.lab.id.clone()) {
-                    Some(id) => {
-                        let mut fb = self.clean_real_engine(&id, io);
-                        fb.push(self.say(Tone::Info, &Msg::ResetDone { id: id.clone() }));
-                        fb.extend(self.start_lab(&id, true));
-                        fb
-                    }
-                    None => vec![self.say(Tone::Hint, &Msg::NoLabStarted)],
-                }
+                // Recorded by `reset` itself, and only when cancelled (with its answer).
+                let line = std::mem::take(&mut entry.line);
+                self.reset(&line, entry.step.clone(), io)
             }
             Tutor::Step => self.show_step(),
             Tutor::Check | Tutor::Next => self.check(),

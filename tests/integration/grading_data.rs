@@ -226,7 +226,7 @@ fn progress_and_reports_grow_with_the_work_and_replay_byte_for_byte() {
     // The replay restores both files exactly.
     let parsed: docklab::report::Report =
         serde_json::from_slice(&std::fs::read(&report).expect("read")).expect("a report");
-    assert_eq!(parsed.format, "docklab-report/2");
+    assert_eq!(parsed.format, "docklab-report/3");
     let catalog = docklab::lab::Catalog::load(&[]);
     let sandbox = tempfile::tempdir().expect("sandbox");
     let clock = docklab::engine::Clock::frozen(CLOCK.parse().expect("a time"));

@@ -705,7 +705,7 @@ fn an_unreadable_progress_file_keeps_the_students_work() {
         &[],
         b"start images\ndocker pull nginx\necho mine > Dockerfile\n",
     );
-    assert_eq!(o.code, 1, "the lab is not completed: {}", o.all());
+    assert_eq!(o.code, 0, "an unfinished lab exits 0: {}", o.all());
     let run = env.home.path().join("runs/images");
     assert_eq!(
         std::fs::read_to_string(run.join("home/Dockerfile")).expect("the student's file"),

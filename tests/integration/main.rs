@@ -2,6 +2,7 @@
 //! module per area.
 
 mod archive;
+mod attempts;
 mod build;
 mod concurrency;
 mod crash;

@@ -399,13 +399,13 @@ fn the_gradebook_writes_one_exact_row_per_report_and_lab() {
     assert_eq!(
         csv,
         format!(
-            "file,student,lab,passed,total,score,skipped,completed,status\r\n\
-             good.json,{name},sandbox,3,3,100,,yes,verified\r\n\
-             notes.txt,,,,,,,,rejected: unreadable report\r\n\
-             pipe.json,,,,,,,,rejected: unreadable report\r\n\
-             switched.json,{name},sandbox,,3,,,,rejected: lab switched to images\r\n\
-             tampered.json,{name},sandbox,,3,,,,rejected: tampered chain at entry 1\r\n\
-             unsafe.json,{name},sandbox,,3,,,,rejected: unsafe path /dev/zero\r\n"
+            "file,student,lab,passed,total,score,skipped,completed,status,attempt,attempts\r\n\
+             good.json,{name},sandbox,3,3,100,,yes,verified,1,1\r\n\
+             notes.txt,,,,,,,,rejected: unreadable report,,\r\n\
+             pipe.json,,,,,,,,rejected: unreadable report,,\r\n\
+             switched.json,{name},sandbox,,3,,,,rejected: lab switched to images,1,1\r\n\
+             tampered.json,{name},sandbox,,3,,,,rejected: tampered chain at entry 1,1,1\r\n\
+             unsafe.json,{name},sandbox,,3,,,,rejected: unsafe path /dev/zero,1,1\r\n"
         )
     );
     // Only the gradebook itself is left beside the reports (no temporary file).

@@ -3,6 +3,9 @@
 //! tell whether the student did anything) and pass right after its last solution line (not
 //! before: the remaining lines would run in the next step). Testing a lab stops at its first
 //! failing step, since later steps build on its state.
+//!
+//! It drives a [`Session`] as a student would, so it sits above the session (beside `verify`):
+//! the session and the lab layer never call it.
 
 use std::collections::VecDeque;
 use std::path::Path;
