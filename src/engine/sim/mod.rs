@@ -11,6 +11,7 @@ mod images;
 mod names;
 mod pull;
 mod remove;
+mod search;
 mod system;
 
 use std::path::PathBuf;
@@ -250,6 +251,7 @@ fn dispatch(
         C::Build => build::build(ctx, inv),
         C::Save => archive::save(ctx, inv),
         C::Load => archive::load(ctx, inv),
+        C::Search => Ok(search::search(inv)),
         // Answered by `exec` before the store is opened.
         C::Push | C::NotSimulated => Ok(Outcome::default()),
     }
