@@ -166,3 +166,7 @@ progress-not-saved = Your progress in lab { $id } could not be saved to { $path 
 progress-saved-again = Your progress in lab { $id } is saved again.
 lab-in-use = Lab { $id } is already open in another docklab (process { $pid }); two shells on one lab would overwrite each other's transcript. Quit that shell (quit or Ctrl-D), then start the lab here. Nothing was changed. (Lock: { $path })
 lab-in-use-unknown = Lab { $id } is already open in another docklab; two shells on one lab would overwrite each other's transcript. Quit that shell (quit or Ctrl-D), then start the lab here. Nothing was changed. (Lock: { $path })
+
+# docker search and the offline catalog (issue #15)
+catalog-lacks = Docker Hub does have an official { $image } image, but docklab works offline and its catalog does not include it. The images you can pull here: { $available }. To search them, type docker search followed by a word, for example docker search linux.
+official-image-is = Docker Hub has no official image named { $typed }; the official image for that software is named { $official }.

@@ -186,3 +186,7 @@ progress-not-saved = Votre progression dans l'atelier { $id } n'a pas pu être e
 progress-saved-again = Votre progression dans l'atelier { $id } est de nouveau enregistrée.
 lab-in-use = L'atelier { $id } est déjà ouvert dans un autre docklab (processus { $pid }) ; deux shells sur un même atelier écraseraient chacun la transcription de l'autre. Quittez ce shell (quit ou Ctrl-D), puis démarrez l'atelier ici. Rien n'a été modifié. (Verrou : { $path })
 lab-in-use-unknown = L'atelier { $id } est déjà ouvert dans un autre docklab ; deux shells sur un même atelier écraseraient chacun la transcription de l'autre. Quittez ce shell (quit ou Ctrl-D), puis démarrez l'atelier ici. Rien n'a été modifié. (Verrou : { $path })
+
+# docker search et le catalogue hors ligne (issue #15)
+catalog-lacks = Docker Hub propose bien une image officielle { $image }, mais docklab fonctionne hors ligne et son catalogue ne la contient pas. Les images que vous pouvez télécharger ici : { $available }. Pour y chercher, tapez docker search suivi d'un mot, par exemple docker search linux.
+official-image-is = Docker Hub n'a pas d'image officielle nommée { $typed } ; l'image officielle de ce logiciel s'appelle { $official }.

@@ -596,9 +596,18 @@ impl Session {
             }
         }
         if outcome.exit_code != 0 {
-            if let Some(s) = did_you_mean(&args, &outcome) {
-                fb.push(self.say(Tone::Hint, &Msg::DidYouMean { suggestion: s }));
+            let offline = self.opts.engine == EngineChoice::Sim;
+            let known = if offline {
+                missing_from_catalog(&args, &outcome)
+            } else {
+                Vec::new()
+            };
+            if known.is_empty() {
+                if let Some(s) = did_you_mean(&args, &outcome) {
+                    fb.push(self.say(Tone::Hint, &Msg::DidYouMean { suggestion: s }));
+                }
             }
+            fb.extend(known.iter().map(|m| self.say(Tone::Hint, m)));
         }
         with_answers(entry, answers)
     }
@@ -613,6 +622,57 @@ fn with_answers(entry: Entry, answers: Vec<String>) -> Vec<Entry> {
             .map(|a| Entry::new(&a, EntryKind::Answer)),
     );
     entries
+}
+
+/// The image a `pull`, `run` or `create` asked for, as the client parsed the line.
+fn image_asked(args: &[String]) -> Option<crate::docker::reference::Reference> {
+    use crate::docker::cli::{CommandId, Parsed};
+    let Ok(Parsed::Run(inv)) = crate::docker::cli::parse(args) else {
+        return None;
+    };
+    if !matches!(
+        inv.command,
+        CommandId::Pull | CommandId::Run | CommandId::Create
+    ) {
+        return None;
+    }
+    crate::docker::reference::Reference::parse(inv.args.first()?).ok()
+}
+
+/// What the tutor adds when the offline registry refused an image Docker Hub knows: a real
+/// official image the catalog lacks (`node`), or a name whose official image is another
+/// (`apache`: `httpd`). Read from Docker's own answer, `pull access denied for NAME`.
+fn missing_from_catalog(args: &[String], outcome: &Outcome) -> Vec<Msg> {
+    use crate::catalog::hub::{hub, Missing};
+    let Some(r) = image_asked(args) else {
+        return Vec::new();
+    };
+    let denied = format!("pull access denied for {}, ", r.familiar_name());
+    if r.domain() != "docker.io" || !outcome.stderr.contains(&denied) {
+        return Vec::new();
+    }
+    let lacks = |image: String| Msg::CatalogLacks {
+        image,
+        available: {
+            let mut names: Vec<&str> = crate::catalog::catalog().repositories().collect();
+            names.sort_unstable();
+            names.join(", ")
+        },
+    };
+    match hub().missing(r.path()) {
+        None => Vec::new(),
+        Some(Missing::NotInCatalog) => vec![lacks(r.familiar_name())],
+        Some(Missing::OfficialIs(official)) => {
+            let mut said = vec![Msg::OfficialImageIs {
+                typed: r.familiar_name(),
+                official: official.clone(),
+            }];
+            if !crate::catalog::catalog().has_repository(&format!("library/{official}")) {
+                said.push(lacks(official));
+            }
+            said
+        }
+    }
 }
 
 /// A suggestion for a failed Docker command: a mistyped subcommand or image name.
