@@ -16,7 +16,7 @@ use super::Outcome;
 use crate::catalog::hub::{hub, HubRepository};
 use crate::docker::cli::Invocation;
 use crate::docker::template::{render_values, Template, Value};
-use crate::docker::text::ellipsis;
+use crate::docker::text::{ellipsis, go_quote};
 
 /// The daemon's default when the client sends no limit (moby `defaultSearchLimit`).
 const DEFAULT_LIMIT: i64 = 25;
@@ -44,6 +44,7 @@ pub(super) fn search(inv: &Invocation) -> Outcome {
     let mut out = Outcome::default();
     if filters.contains("is-automated") {
         out.stderr.push_str(AUTOMATED_WARNING);
+        out.stderr_first = true;
     }
     let results = match daemon_search(term, &filters, inv.flags.value("limit")) {
         Ok(r) => r,
@@ -70,9 +71,16 @@ fn daemon_search(
     let official = filters.bool_or("is-official", false)?;
     let mut min_stars: i64 = 0;
     for value in filters.values("stars") {
-        let stars = value.parse::<i64>().map_err(|_| {
+        let stars = value.parse::<i64>().map_err(|e| {
+            let why = match e.kind() {
+                std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow => {
+                    "value out of range"
+                }
+                _ => "invalid syntax",
+            };
             format!(
-                "invalid filter 'stars={value}': strconv.Atoi: parsing \"{value}\": invalid syntax"
+                "invalid filter 'stars={value}': strconv.Atoi: parsing {}: {why}",
+                go_quote(value)
             )
         })?;
         min_stars = min_stars.max(stars);
@@ -204,6 +212,27 @@ mod tests {
         assert_eq!(&linux[..3], ["oraclelinux", "archlinux", "rockylinux"]);
         assert!(linux.contains(&"alpine") && linux.contains(&"ubuntu"));
         assert!(names("mysql", None).is_empty());
+    }
+
+    #[test]
+    fn star_filters_are_read_as_go_reads_an_int() {
+        let stars = |v: &str| {
+            let filters = Filters::parse(&[format!("stars={v}")]).expect("parses");
+            daemon_search("linux", &filters, None).map(|r| r.len())
+        };
+        assert_eq!(stars("1000"), Ok(3));
+        assert_eq!(stars("-5"), Ok(7));
+        assert_eq!(
+            stars("99999999999999999999"),
+            Err("invalid filter 'stars=99999999999999999999': strconv.Atoi: parsing \"99999999999999999999\": value out of range".to_owned())
+        );
+        assert_eq!(
+            stars("1k"),
+            Err(
+                "invalid filter 'stars=1k': strconv.Atoi: parsing \"1k\": invalid syntax"
+                    .to_owned()
+            )
+        );
     }
 
     #[test]
