@@ -145,7 +145,8 @@ fn registry_search(term: &str, limit: Option<&str>) -> Result<Vec<&'static HubRe
 }
 
 /// The client's side: the results through `--format` (a table by default), descriptions cut
-/// at 45 characters unless `--no-trunc`.
+/// at 45 characters unless `--no-trunc`. The fields are docker/cli 28.2's (`.IsAutomated` went
+/// in 28.2.0): `.Name`, `.Description`, `.StarCount`, `.IsOfficial`.
 fn print(inv: &Invocation, results: &[&HubRepository]) -> Outcome {
     let trunc = !inv.flags.bool("no-trunc");
     let format = match inv.flags.value("format").unwrap_or("") {
