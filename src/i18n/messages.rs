@@ -275,5 +275,7 @@ messages! {
     CatalogLacks { image: String, available: String } => "catalog-lacks",
     /// Not an official image's name: the official image for it is `official`.
     OfficialImageIs { typed: String, official: String } => "official-image-is",
+    /// The tags the offline catalog has of a repository, when the one asked for is not one.
+    CatalogTags { image: String, tags: String } => "catalog-tags",
 
 }

@@ -641,14 +641,42 @@ fn image_asked(args: &[String]) -> Option<crate::docker::reference::Reference> {
 
 /// What the tutor adds when the offline registry refused an image Docker Hub knows: a real
 /// official image the catalog lacks (`node`), or a name whose official image is another
-/// (`apache`: `httpd`). Read from Docker's own answer, `pull access denied for NAME`.
+/// (`apache`: `httpd`), or the tags the catalog has of a repository when the one asked for
+/// is not among them. Read from Docker's own answer (`pull access denied for NAME`,
+/// `manifest for NAME:TAG not found`).
 fn missing_from_catalog(args: &[String], outcome: &Outcome) -> Vec<Msg> {
     use crate::catalog::hub::{hub, Missing};
     let Some(r) = image_asked(args) else {
         return Vec::new();
     };
+    if r.domain() != "docker.io" {
+        return Vec::new();
+    }
+    let cat = crate::catalog::catalog();
+    // A repository the catalog has, at a tag it lacks (`rockylinux` has no `latest`).
+    if let Some(tag) = r.tag().or(r.digest().is_none().then_some("latest")) {
+        let unknown = format!(
+            "manifest for {}:{tag} not found: manifest unknown",
+            r.familiar_name()
+        );
+        if outcome.stderr.contains(&unknown) && cat.has_repository(r.path()) {
+            let name = r.familiar_name();
+            let mut tags: Vec<&str> = Vec::new();
+            for image in cat.images.iter().filter(|i| i.name == name) {
+                for t in &image.tags {
+                    if !tags.contains(&t.as_str()) {
+                        tags.push(t);
+                    }
+                }
+            }
+            return vec![Msg::CatalogTags {
+                image: name,
+                tags: tags.join(", "),
+            }];
+        }
+    }
     let denied = format!("pull access denied for {}, ", r.familiar_name());
-    if r.domain() != "docker.io" || !outcome.stderr.contains(&denied) {
+    if !outcome.stderr.contains(&denied) {
         return Vec::new();
     }
     let lacks = |image: String| Msg::CatalogLacks {

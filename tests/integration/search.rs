@@ -260,6 +260,26 @@ fn the_tutor_says_what_the_offline_catalog_lacks_after_dockers_own_error() {
         "{msgs:?}"
     );
 
+    // A repository the catalog has, at a tag it lacks: the tags it has.
+    let (stderr, msgs) = answer(&mut s, "docker pull rockylinux");
+    assert_eq!(stderr, "Error response from daemon: manifest for rockylinux:latest not found: manifest unknown: manifest unknown\n");
+    assert_eq!(
+        msgs,
+        [Msg::CatalogTags {
+            image: "rockylinux".into(),
+            tags: "9, 9.3, 9.3.20231119".into()
+        }]
+    );
+    let (_, msgs) = answer(&mut s, "docker run -d --name old httpd:2.2");
+    assert!(
+        matches!(&msgs[..], [Msg::CatalogTags { image, tags }] if image == "httpd" && tags.starts_with("latest, 2, 2.4, 2.4.65, trixie,") && tags.contains("2-alpine")),
+        "{msgs:?}"
+    );
+    assert_eq!(
+        tr(Lang::Fr, &msgs[0]).split(':').next(),
+        Some("Le catalogue hors ligne de docklab n'a httpd qu'avec ces tags\u{202f}")
+    );
+
     // Both languages say it.
     for (lang, words) in [
         (Lang::En, ["offline", "docker search", "httpd, memcached"]),
