@@ -325,7 +325,10 @@ fn refusals(state: &EngineState, stderr: &str) -> Vec<Change> {
                 Conflict::ManyRepositories => Change::RefusedManyTags { image },
                 Conflict::Children => Change::RefusedChildren { image },
             }),
-            DockerError::NoSuchImage { .. } | DockerError::UnknownCommand { .. } => None,
+            DockerError::NoSuchImage { .. }
+            | DockerError::UnknownCommand { .. }
+            | DockerError::PullDenied { .. }
+            | DockerError::ManifestUnknown { .. } => None,
         })
         .collect()
 }

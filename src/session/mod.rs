@@ -646,6 +646,7 @@ fn image_asked(args: &[String]) -> Option<crate::docker::reference::Reference> {
 /// `manifest for NAME:TAG not found`).
 fn missing_from_catalog(args: &[String], outcome: &Outcome) -> Vec<Msg> {
     use crate::catalog::hub::{hub, Missing};
+    use crate::docker::errors::DockerError;
     let Some(r) = image_asked(args) else {
         return Vec::new();
     };
@@ -653,49 +654,50 @@ fn missing_from_catalog(args: &[String], outcome: &Outcome) -> Vec<Msg> {
         return Vec::new();
     }
     let cat = crate::catalog::catalog();
+    let name = r.familiar_name();
+    let errors = DockerError::recognise(&outcome.stderr);
     // A repository the catalog has, at a tag it lacks (`rockylinux` has no `latest`).
-    if let Some(tag) = r.tag().or(r.digest().is_none().then_some("latest")) {
-        let unknown = format!(
-            "manifest for {}:{tag} not found: manifest unknown",
-            r.familiar_name()
-        );
-        if outcome.stderr.contains(&unknown) && cat.has_repository(r.path()) {
-            let name = r.familiar_name();
-            let mut tags: Vec<&str> = Vec::new();
-            for image in cat.images.iter().filter(|i| i.name == name) {
-                for t in &image.tags {
-                    if !tags.contains(&t.as_str()) {
-                        tags.push(t);
-                    }
+    let unknown_tag = errors.iter().any(|e| {
+        matches!(e, DockerError::ManifestUnknown { reference }
+            if *reference == r.clone().with_default_tag().familiar_string())
+    });
+    if unknown_tag && cat.has_repository(r.path()) {
+        let mut tags: Vec<&str> = Vec::new();
+        for image in cat.images.iter().filter(|i| i.name == name) {
+            for t in &image.tags {
+                if !tags.contains(&t.as_str()) {
+                    tags.push(t);
                 }
             }
-            return vec![Msg::CatalogTags {
-                image: name,
-                tags: tags.join(", "),
-            }];
         }
+        return vec![Msg::CatalogTags {
+            image: name,
+            tags: tags.join(", "),
+        }];
     }
-    let denied = format!("pull access denied for {}, ", r.familiar_name());
-    if !outcome.stderr.contains(&denied) {
+    let denied = errors
+        .iter()
+        .any(|e| matches!(e, DockerError::PullDenied { repository } if *repository == name));
+    if !denied {
         return Vec::new();
     }
     let lacks = |image: String| Msg::CatalogLacks {
         image,
         available: {
-            let mut names: Vec<&str> = crate::catalog::catalog().repositories().collect();
+            let mut names: Vec<&str> = cat.repositories().collect();
             names.sort_unstable();
             names.join(", ")
         },
     };
     match hub().missing(r.path()) {
         None => Vec::new(),
-        Some(Missing::NotInCatalog) => vec![lacks(r.familiar_name())],
+        Some(Missing::NotInCatalog) => vec![lacks(name)],
         Some(Missing::OfficialIs(official)) => {
             let mut said = vec![Msg::OfficialImageIs {
-                typed: r.familiar_name(),
+                typed: name,
                 official: official.clone(),
             }];
-            if !crate::catalog::catalog().has_repository(&format!("library/{official}")) {
+            if !cat.has_repository(&format!("library/{official}")) {
                 said.push(lacks(official));
             }
             said
