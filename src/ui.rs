@@ -14,7 +14,8 @@ use crate::i18n::{tr, Lang, Msg};
 use crate::lab::check::Why;
 use crate::session::PromptInfo;
 
-/// Prints an outcome: stdout then stderr, animating pulls when that stream is a terminal.
+/// Prints an outcome: stdout then stderr (the other way round when Docker prints them so),
+/// animating pulls when that stream is a terminal.
 pub(crate) fn print_outcome(outcome: &Outcome, stdout_tty: bool, stderr_tty: bool) {
     // The real engine attached to the terminal: docker printed it all itself.
     if outcome.shown {
@@ -32,18 +33,31 @@ pub(crate) fn print_outcome(outcome: &Outcome, stdout_tty: bool, stderr_tty: boo
         .pulls
         .iter()
         .any(|p| outcome.stderr.contains(&p.header));
-    let mut stdout = io::stdout().lock();
-    if stdout_tty && !pulls_on_stderr && !outcome.pulls.is_empty() {
-        let _ = animate(&mut stdout, &outcome.stdout, &outcome.pulls, width());
+    let print_stdout = || {
+        let mut stdout = io::stdout().lock();
+        if stdout_tty && !pulls_on_stderr && !outcome.pulls.is_empty() {
+            let _ = animate(&mut stdout, &outcome.stdout, &outcome.pulls, width());
+        } else {
+            let _ = stdout.write_all(outcome.stdout.as_bytes());
+        }
+        let _ = stdout.flush();
+    };
+    let print_stderr = || {
+        let mut stderr = io::stderr().lock();
+        if stderr_tty && pulls_on_stderr {
+            let _ = animate(&mut stderr, &outcome.stderr, &outcome.pulls, width());
+        } else {
+            let _ = stderr.write_all(outcome.stderr.as_bytes());
+        }
+        let _ = stderr.flush();
+    };
+    // Docker's order: `run` pulls (on stderr) before the container prints.
+    if outcome.stderr_first {
+        print_stderr();
+        print_stdout();
     } else {
-        let _ = stdout.write_all(outcome.stdout.as_bytes());
-    }
-    let _ = stdout.flush();
-    let mut stderr = io::stderr().lock();
-    if stderr_tty && pulls_on_stderr {
-        let _ = animate(&mut stderr, &outcome.stderr, &outcome.pulls, width());
-    } else {
-        let _ = stderr.write_all(outcome.stderr.as_bytes());
+        print_stdout();
+        print_stderr();
     }
 }
 

@@ -200,3 +200,7 @@ grade-attempt = graded on attempt { $n } of { $attempts } (the best)
 verify-attempt = attempt { $n }
 verify-graded = Graded on attempt { $n } of { $attempts } (the best confirmed): { $passed } passed, { $skipped } skipped.
 verify-none-confirmed = None of the { $attempts } attempts is confirmed.
+# docker search and the offline catalog (issue #15)
+catalog-lacks = Docker Hub does have an official { $image } image, but docklab works offline and its catalog does not include it. The images you can pull here: { $available }. To search them, type docker search followed by a word, for example docker search linux.
+official-image-is = Docker Hub has no official image named { $typed }; the official image for that software is named { $official }.
+catalog-tags = docklab's offline catalog has { $image } with these tags only: { $tags }. Name one of them (IMAGE:TAG).

@@ -229,3 +229,7 @@ verify-graded = Noté sur la tentative { $n } sur { $attempts } (la meilleure co
        *[other] passées
     }.
 verify-none-confirmed = Aucune des { $attempts } tentatives n'est confirmée.
+# docker search et le catalogue hors ligne (issue #15)
+catalog-lacks = Docker Hub propose bien une image officielle { $image }, mais docklab fonctionne hors ligne et son catalogue ne la contient pas. Les images que vous pouvez télécharger ici : { $available }. Pour y chercher, tapez docker search suivi d'un mot, par exemple docker search linux.
+official-image-is = Docker Hub n'a pas d'image officielle nommée { $typed } ; l'image officielle de ce logiciel s'appelle { $official }.
+catalog-tags = Le catalogue hors ligne de docklab n'a { $image } qu'avec ces tags : { $tags }. Indiquez l'un d'eux (IMAGE:TAG).

@@ -5,9 +5,11 @@
 //! caller keeps its simulated layer and prints nothing, as documented in docs/fidelity.md.
 //!
 //! `apt-get` prints a plausible Debian transcript (no package versions, which docklab cannot
-//! know), and fails as apt does: `install` without `-y` on a non-terminal answers its own
-//! question (`Do you want to continue? [Y/n] Abort.`, exit 1), and a package with no package
-//! lists (no `apt-get update` yet) is `E: Unable to locate package X` (exit 100).
+//! know), and fails as apt does: `install` without `-y` (or `-qq`, which implies it) on a
+//! non-terminal answers its own question (`Do you want to continue? [Y/n] Abort.`, exit 1),
+//! `DEBIAN_FRONTEND=noninteractive` before it or not, and a package with no package lists (no
+//! `apt-get update` yet) is `E: Unable to locate package X` (exit 100). `apt` does the same
+//! after its warning that its command line is not meant for scripts.
 
 /// What an emulated RUN printed (stdout and stderr merged, as both builders show them) and its
 /// exit code.
@@ -183,6 +185,14 @@ pub fn emulate(command: &str, apt_lists: bool) -> Option<Emulated> {
     })
 }
 
+/// `NAME=value` as the shell reads an assignment before a command.
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
 /// One simple command's effect.
 enum Step {
     /// Output, exit code, simulated duration (ms).
@@ -192,6 +202,14 @@ enum Step {
 }
 
 fn run_one(words: &[String], lists: &mut bool, last: i32) -> Option<Step> {
+    // `VAR=value cmd`: the variable is the command's alone. None of the programs emulated here
+    // reads one that changes what it prints (`DEBIAN_FRONTEND=noninteractive` quiets debconf,
+    // not apt's own question), so the assignments are set aside; alone, they print nothing.
+    let assignments = words.iter().take_while(|w| is_assignment(w)).count();
+    let words = &words[assignments..];
+    if words.is_empty() {
+        return Some(Step::Output(String::new(), 0, 1));
+    }
     let args = &words[1..];
     Some(match words[0].as_str() {
         "echo" => {
@@ -220,7 +238,14 @@ fn run_one(words: &[String], lists: &mut bool, last: i32) -> Option<Step> {
         "mkdir" | "ln" | "rm" | "cp" | "mv" | "chmod" | "chown" | "touch" | "cd" => {
             Step::Output(String::new(), 0, 5)
         }
-        "apt-get" | "apt" => apt(args, lists)?,
+        "apt-get" => apt(args, lists)?,
+        // apt warns on stderr (merged into a build's output) when it is not on a terminal.
+        "apt" => match apt(args, lists)? {
+            Step::Output(text, code, millis) => {
+                Step::Output(format!("\n{APT_WARNING}\n\n{text}"), code, millis)
+            }
+            step @ Step::Exit(_) => step,
+        },
         _ => return None,
     })
 }
@@ -284,12 +309,22 @@ fn apt_size(bytes: u64) -> String {
 const APT_READING: &str =
     "Reading package lists...\nBuilding dependency tree...\nReading state information...\n";
 
+/// What `apt` (not `apt-get`) prints on stderr, between empty lines, when its output is not a
+/// terminal.
+const APT_WARNING: &str =
+    "WARNING: apt does not have a stable CLI interface. Use with caution in scripts.";
+
 fn apt(args: &[String], lists: &mut bool) -> Option<Step> {
-    let quiet = args.iter().any(|a| a == "-qq" || a == "-q=2");
+    // Short options combine (`-qy`, `-yqq`); `-qq` (quiet level 2) implies `-y`.
+    let short = |a: &&String| a.len() > 1 && a.starts_with('-') && !a.starts_with("--");
+    let quiet = args
+        .iter()
+        .any(|a| a == "-q=2" || (short(&a) && a.matches('q').count() >= 2));
     let yes = quiet
-        || args
-            .iter()
-            .any(|a| matches!(a.as_str(), "-y" | "--yes" | "--assume-yes" | "-yq" | "-qy"));
+        || args.iter().any(|a| {
+            matches!(a.as_str(), "--yes" | "--assume-yes" | "--force-yes")
+                || (short(&a) && a.contains('y') && !a.contains('='))
+        });
     let words: Vec<&str> = args
         .iter()
         .map(String::as_str)
@@ -475,6 +510,29 @@ mod tests {
         assert_eq!(
             out("apt-get -qq update && apt-get -qq install curl"),
             Some((vec![], 0))
+        );
+        // Combined short options.
+        for yes in ["-yq", "-qy", "-yqq", "-y -q", "--assume-yes", "--yes"] {
+            let line = format!("apt-get update && apt-get install {yes} nginx");
+            assert_eq!(out(&line).map(|o| o.1), Some(0), "{line}");
+        }
+        // DEBIAN_FRONTEND quiets debconf; apt still asks, reads no answer and aborts.
+        let (lines, code) =
+            out("apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install nginx")
+                .expect("emulated");
+        assert_eq!(code, 1);
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("Do you want to continue? [Y/n] Abort.")
+        );
+        assert_eq!(out("A=1"), Some((vec![], 0)));
+        // `apt` warns first, then asks the same question.
+        let (lines, code) = out("apt update && apt install nginx").expect("emulated");
+        assert_eq!(code, 1);
+        assert_eq!(lines[..3], ["", APT_WARNING, ""]);
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("Do you want to continue? [Y/n] Abort.")
         );
     }
 

@@ -3,6 +3,8 @@
 //! Docker would show is the catalog's and is recorded with the layer. Layers that the real images
 //! share (same source digest) become byte-identical tars, so they are shared here too.
 
+pub mod hub;
+
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 

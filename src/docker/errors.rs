@@ -41,7 +41,23 @@ pub(crate) enum DockerError {
         /// The word that is no command.
         word: String,
     },
+    /// A repository the registry does not have (or does not show): `pull access denied for
+    /// nosuch, repository does not exist or may require 'docker login': denied: requested
+    /// access to the resource is denied`.
+    PullDenied {
+        /// The repository's familiar name.
+        repository: String,
+    },
+    /// A tag or digest the repository does not have: `manifest for rockylinux:latest not found:
+    /// manifest unknown: manifest unknown`.
+    ManifestUnknown {
+        /// The familiar reference (`rockylinux:latest`).
+        reference: String,
+    },
 }
+
+const PULL_DENIED_TAIL: &str = ", repository does not exist or may require 'docker login': denied: requested access to the resource is denied";
+const MANIFEST_UNKNOWN_TAIL: &str = " not found: manifest unknown: manifest unknown";
 
 /// Why the daemon refuses to delete an image.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +133,12 @@ impl DockerError {
                 Some(g) => format!("docker: unknown command: docker {g} {word}"),
                 None => format!("docker: unknown command: docker {word}"),
             },
+            DockerError::PullDenied { repository } => {
+                format!("pull access denied for {repository}{PULL_DENIED_TAIL}")
+            }
+            DockerError::ManifestUnknown { reference } => {
+                format!("manifest for {reference}{MANIFEST_UNKNOWN_TAIL}")
+            }
         }
     }
 
@@ -223,6 +245,16 @@ impl DockerError {
         if let Some(name) = message.strip_prefix("No such container: ") {
             return Some(DockerError::NoSuchContainer {
                 name: name.to_owned(),
+            });
+        }
+        if let Some(rest) = message.strip_prefix("pull access denied for ") {
+            return Some(DockerError::PullDenied {
+                repository: rest.strip_suffix(PULL_DENIED_TAIL)?.to_owned(),
+            });
+        }
+        if let Some(rest) = message.strip_prefix("manifest for ") {
+            return Some(DockerError::ManifestUnknown {
+                reference: rest.strip_suffix(MANIFEST_UNKNOWN_TAIL)?.to_owned(),
             });
         }
         // The last `No such image: ` holds the reference when the daemon wrapped its message.
@@ -428,6 +460,12 @@ mod tests {
                 container: s("1a2b3c4d5e6f"),
                 image: s("657fdcd1c365"),
             },
+            DockerError::PullDenied {
+                repository: s("node"),
+            },
+            DockerError::ManifestUnknown {
+                reference: s("rockylinux:latest"),
+            },
         ] {
             assert_eq!(DockerError::recognise(&value.stderr()), vec![value]);
         }
@@ -445,6 +483,7 @@ mod tests {
             "Error response from daemon: conflict: unable to remove repository reference \"a\\",
             "Error response from daemon: conflict: unable to remove repository reference \"é\" (must force) - container \n",
             "Error response from daemon: conflict: unable to delete\n",
+            "Error response from daemon: manifest for nginx:1 not found\n",
         ] {
             assert_eq!(DockerError::recognise(text), vec![], "{text:?}");
         }

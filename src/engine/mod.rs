@@ -25,6 +25,9 @@ pub struct Outcome {
     /// Whether the command may have changed the engine's state: the session reads the state
     /// again only when it did.
     pub effect: StateEffect,
+    /// Docker printed `stderr` before `stdout`: `run` reports on stderr that the image is not
+    /// local and pulls it, and only then does the container print.
+    pub stderr_first: bool,
     /// The output already reached the terminal as the command ran (the real engine, attached):
     /// `stderr` is kept for the tutor's reading (explanations, did-you-mean) and must not be
     /// printed again.

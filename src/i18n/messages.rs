@@ -285,5 +285,12 @@ messages! {
     ProgressSavedAgain { id: String } => "progress-saved-again",
     LabInUse { id: String, pid: String, path: String } => "lab-in-use",
     LabInUseUnknown { id: String, path: String } => "lab-in-use-unknown",
+    // docker search and the offline catalog (issue #15).
+    /// A real official image of Docker Hub that the offline catalog does not carry.
+    CatalogLacks { image: String, available: String } => "catalog-lacks",
+    /// Not an official image's name: the official image for it is `official`.
+    OfficialImageIs { typed: String, official: String } => "official-image-is",
+    /// The tags the offline catalog has of a repository, when the one asked for is not one.
+    CatalogTags { image: String, tags: String } => "catalog-tags",
 
 }

@@ -328,7 +328,9 @@ fn refusals(state: &EngineState, stderr: &str) -> Vec<Change> {
             DockerError::NoSuchImage { .. }
             | DockerError::NoSuchContainer { .. }
             | DockerError::NoSuchObject { .. }
-            | DockerError::UnknownCommand { .. } => None,
+            | DockerError::UnknownCommand { .. }
+            | DockerError::PullDenied { .. }
+            | DockerError::ManifestUnknown { .. } => None,
         })
         .collect()
 }

@@ -191,6 +191,7 @@ mod tests {
                 "rmi",
                 "run",
                 "save",
+                "search",
                 "start",
                 "stop",
                 "system",

@@ -598,9 +598,18 @@ impl Session {
             }
         }
         if outcome.exit_code != 0 {
-            if let Some(s) = did_you_mean(&args, &outcome) {
-                fb.push(self.say(Tone::Hint, &Msg::DidYouMean { suggestion: s }));
+            let offline = self.opts.engine == EngineChoice::Sim;
+            let known = if offline {
+                missing_from_catalog(&args, &outcome)
+            } else {
+                Vec::new()
+            };
+            if known.is_empty() {
+                if let Some(s) = did_you_mean(&args, &outcome) {
+                    fb.push(self.say(Tone::Hint, &Msg::DidYouMean { suggestion: s }));
+                }
             }
+            fb.extend(known.iter().map(|m| self.say(Tone::Hint, m)));
         }
         with_answers(entry, answers)
     }
@@ -615,6 +624,87 @@ fn with_answers(entry: Entry, answers: Vec<String>) -> Vec<Entry> {
             .map(|a| Entry::new(&a, EntryKind::Answer)),
     );
     entries
+}
+
+/// The image a `pull`, `run` or `create` asked for, as the client parsed the line.
+fn image_asked(args: &[String]) -> Option<crate::docker::reference::Reference> {
+    use crate::docker::cli::{CommandId, Parsed};
+    let Ok(Parsed::Run(inv)) = crate::docker::cli::parse(args) else {
+        return None;
+    };
+    if !matches!(
+        inv.command,
+        CommandId::Pull | CommandId::Run | CommandId::Create
+    ) {
+        return None;
+    }
+    crate::docker::reference::Reference::parse(inv.args.first()?).ok()
+}
+
+/// What the tutor adds when the offline registry refused an image Docker Hub knows: a real
+/// official image the catalog lacks (`node`), or a name whose official image is another
+/// (`apache`: `httpd`), or the tags the catalog has of a repository when the one asked for
+/// is not among them. Read from Docker's own answer (`pull access denied for NAME`,
+/// `manifest for NAME:TAG not found`).
+fn missing_from_catalog(args: &[String], outcome: &Outcome) -> Vec<Msg> {
+    use crate::catalog::hub::{hub, Missing};
+    use crate::docker::errors::DockerError;
+    let Some(r) = image_asked(args) else {
+        return Vec::new();
+    };
+    if r.domain() != "docker.io" {
+        return Vec::new();
+    }
+    let cat = crate::catalog::catalog();
+    let name = r.familiar_name();
+    let errors = DockerError::recognise(&outcome.stderr);
+    // A repository the catalog has, at a tag it lacks (`rockylinux` has no `latest`).
+    let unknown_tag = errors.iter().any(|e| {
+        matches!(e, DockerError::ManifestUnknown { reference }
+            if *reference == r.clone().with_default_tag().familiar_string())
+    });
+    if unknown_tag && cat.has_repository(r.path()) {
+        let mut tags: Vec<&str> = Vec::new();
+        for image in cat.images.iter().filter(|i| i.name == name) {
+            for t in &image.tags {
+                if !tags.contains(&t.as_str()) {
+                    tags.push(t);
+                }
+            }
+        }
+        return vec![Msg::CatalogTags {
+            image: name,
+            tags: tags.join(", "),
+        }];
+    }
+    let denied = errors
+        .iter()
+        .any(|e| matches!(e, DockerError::PullDenied { repository } if *repository == name));
+    if !denied {
+        return Vec::new();
+    }
+    let lacks = |image: String| Msg::CatalogLacks {
+        image,
+        available: {
+            let mut names: Vec<&str> = cat.repositories().collect();
+            names.sort_unstable();
+            names.join(", ")
+        },
+    };
+    match hub().missing(r.path()) {
+        None => Vec::new(),
+        Some(Missing::NotInCatalog) => vec![lacks(name)],
+        Some(Missing::OfficialIs(official)) => {
+            let mut said = vec![Msg::OfficialImageIs {
+                typed: name,
+                official: official.clone(),
+            }];
+            if !cat.has_repository(&format!("library/{official}")) {
+                said.push(lacks(official));
+            }
+            said
+        }
+    }
 }
 
 /// A suggestion for a failed Docker command: a mistyped subcommand or image name.

@@ -14,6 +14,7 @@ mod pty;
 mod readme;
 mod real_engine;
 mod scenarios;
+mod search;
 mod support;
 mod tutor;
 mod verify;

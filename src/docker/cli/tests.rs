@@ -331,6 +331,11 @@ fn every_path_reaches_its_command() {
         ("load", CommandId::Load),
         ("image load", CommandId::Load),
         ("push a", CommandId::Push),
+        ("search a", CommandId::Search),
+        (
+            "search --limit 3 -f stars=2 --no-trunc a",
+            CommandId::Search,
+        ),
         ("image push a", CommandId::Push),
         ("buildx prune", CommandId::BuilderPrune),
         ("builder prune", CommandId::BuilderPrune),

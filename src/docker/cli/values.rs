@@ -22,6 +22,10 @@ pub(super) fn check(flag: &FlagSpec, value: String) -> Result<String, String> {
         // `--memory-swap -1` means unlimited swap.
         ValueKind::Bytes if !(flag.long == "memory-swap" && value == "-1") => check_size(&value)?,
         ValueKind::Duration => parse_duration(&value)?,
+        // docker/cli's `FilterOpt.Set` (an empty value is no filter at all).
+        ValueKind::Filter if !value.is_empty() && !value.contains('=') => {
+            return Err("bad format of filter (expected name=value)".to_owned());
+        }
         ValueKind::Decimal if !is_rational(&value) => {
             return Err(format!("failed to parse {value} as a rational number"));
         }

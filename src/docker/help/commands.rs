@@ -6,8 +6,8 @@ use super::flags::{
     BUILDER_PRUNE_FLAGS, BUILDX_FLAGS, BUILD_FLAGS, CONTAINER_INSPECT_FLAGS, CONTAINER_PRUNE_FLAGS,
     CREATE_FLAGS, HISTORY_FLAGS, IMAGES_FLAGS, IMAGE_INSPECT_FLAGS, IMAGE_PRUNE_FLAGS, INFO_FLAGS,
     INSPECT_FLAGS, LEGACY_BUILD_FLAGS, LOAD_FLAGS, NO_FLAGS, PS_FLAGS, PULL_FLAGS, PUSH_FLAGS,
-    RMI_FLAGS, RM_FLAGS, RUN_FLAGS, SAVE_FLAGS, START_FLAGS, STOP_FLAGS, SYSTEM_DF_FLAGS,
-    SYSTEM_PRUNE_FLAGS, VERSION_FLAGS,
+    RMI_FLAGS, RM_FLAGS, RUN_FLAGS, SAVE_FLAGS, SEARCH_FLAGS, START_FLAGS, STOP_FLAGS,
+    SYSTEM_DF_FLAGS, SYSTEM_PRUNE_FLAGS, VERSION_FLAGS,
 };
 use super::spec::CommandId;
 use super::spec::{cmd, Arity, CommandSpec, GroupSpec, Owner};
@@ -145,6 +145,14 @@ pub const COMMANDS: &[CommandSpec] = &[
         Arity::Exact(1),
     )
     .aka(&[], "docker image push, docker push"),
+    cmd(
+        CommandId::Search,
+        "search",
+        "[OPTIONS] TERM",
+        "Look for images on Docker Hub",
+        SEARCH_FLAGS,
+        Arity::Exact(1),
+    ),
     cmd(
         CommandId::Rm,
         "rm",

@@ -392,6 +392,24 @@ pub(super) const LOAD_FLAGS: &[FlagSpec] = &[
     flag(Some('q'), "quiet", ValueKind::Bool, "Suppress the load output"),
 ];
 
+/// `docker search` (Docker 28 dropped the deprecated `--automated` and `--stars`).
+pub(super) const SEARCH_FLAGS: &[FlagSpec] = &[
+    flag(
+        Some('f'),
+        "filter",
+        ValueKind::Filter,
+        "Keep only the results that meet the given conditions",
+    ),
+    flag(
+        None,
+        "format",
+        ValueKind::Str,
+        "Print each result through a Go template",
+    ),
+    flag(None, "limit", ValueKind::Int, "Most results to show"),
+    flag(None, "no-trunc", ValueKind::Bool, "Don't truncate output"),
+];
+
 pub(super) const PUSH_FLAGS: &[FlagSpec] = &[
     flag(Some('a'), "all-tags", ValueKind::Bool, "Push every tag of an image to the repository"),
     flag(None, "disable-content-trust", ValueKind::Bool, "Skip image signing").default_shown("true"),

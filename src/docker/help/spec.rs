@@ -154,6 +154,8 @@ pub enum CommandId {
     Load,
     /// `docker builder prune`, `docker buildx prune`.
     BuilderPrune,
+    /// `docker search`, over the offline catalog.
+    Search,
     /// Parsed so the engine can answer it; docklab has no registry to push to.
     Push,
     /// A Docker command docklab lists but does not simulate (`exec`, `network ls`, `image

@@ -93,7 +93,6 @@ pub const UNSIMULATED: &[Unsimulated] = &[
         "Stop, then start, one or more containers",
         Section::Command,
     ),
-    unsim("search", "Look for images on Docker Hub", Section::Command),
     unsim(
         "stats",
         "Show containers' resource usage, live",

@@ -456,7 +456,9 @@ impl State<'_> {
                 "nil pointer evaluating {}.{name}",
                 receiver.type_name()
             )),
-            Value::Context { type_name, fields } => match lookup(fields) {
+            Value::Context {
+                type_name, fields, ..
+            } => match lookup(fields) {
                 Some(_) if n_args > 0 => self.fail(format!(
                     "wrong number of args for {name}: want 0 got {n_args}"
                 )),

@@ -38,7 +38,10 @@ fn encode_into(out: &mut String, v: &Value, escape_html: bool) -> Result<(), Str
             encode_object(out, entries.into_iter(), escape_html)?;
         }
         Value::Struct { fields, .. } => encode_object(out, fields.iter(), escape_html)?,
-        Value::Context { fields, .. } => {
+        Value::Context {
+            fields, marshal, ..
+        } => {
+            let fields = marshal.as_ref().unwrap_or(fields);
             let mut entries: Vec<&(String, Value)> = fields.iter().collect();
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             encode_object(out, entries.into_iter(), true)?;

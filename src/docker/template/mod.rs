@@ -121,6 +121,9 @@ pub enum Value {
     Context {
         type_name: String,
         fields: Vec<(String, Value)>,
+        /// What its `MarshalJSON` gives when that differs from `fields` (docker/cli's
+        /// `searchContext` says `true` there where a template sees `[OK]`).
+        marshal: Option<Vec<(String, Value)>>,
     },
 }
 
@@ -162,6 +165,20 @@ impl Value {
         Value::Context {
             type_name: type_name.to_owned(),
             fields: object_fields(row),
+            marshal: None,
+        }
+    }
+
+    /// [`Value::context`] whose `{{json .}}` is `marshal` (an object) rather than its fields.
+    pub fn context_marshalled_as(
+        type_name: &str,
+        row: &serde_json::Value,
+        marshal: &serde_json::Value,
+    ) -> Value {
+        Value::Context {
+            type_name: type_name.to_owned(),
+            fields: object_fields(row),
+            marshal: Some(object_fields(marshal)),
         }
     }
 
@@ -389,6 +406,15 @@ pub fn render_table_as(
 ) -> Result<String, TemplateError> {
     let rows = rows.iter().map(|r| Ok(Value::context(type_name, r)));
     render_each(template, &Value::from_json(headers), rows)
+}
+
+/// [`render_table_as`] over rows already made Go values (contexts built by hand).
+pub fn render_values(
+    template: &Template,
+    headers: &serde_json::Value,
+    rows: &[Value],
+) -> Result<String, TemplateError> {
+    render_each(template, &Value::from_json(headers), rows.iter().map(Ok))
 }
 
 #[cfg(test)]

@@ -407,6 +407,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>, inv: &Invocation, start: bool) -> Result<Ou
                 Ok(pulled) => {
                     out.stderr.push_str(&pulled.text);
                     out.pulls.push(pulled.event);
+                    out.stderr_first = true;
                     pulled.id
                 }
                 Err(message) => {

@@ -98,28 +98,20 @@ impl Filters {
         })
     }
 
-    /// `Args.GetBoolOrDefault`.
+    /// `Args.GetBoolOrDefault`: `true`/`1` or `false`/`0` (case matters); values that say
+    /// neither or both are an error listing them as Go prints a `[]string`
+    /// (`invalid filter 'is-official=[maybe]'`).
     pub(super) fn bool_or(&self, key: &str, default: bool) -> Result<bool, String> {
         let values = self.values(key);
         if values.is_empty() {
             return Ok(default);
         }
-        let parse = |v: &str| match v.to_lowercase().as_str() {
-            "true" | "1" => Some(true),
-            "false" | "0" => Some(false),
-            _ => None,
-        };
-        let mut result = None;
-        for v in values {
-            match (parse(v), result) {
-                (None, _) => return Err(format!("invalid filter '{key}={v}'")),
-                (Some(b), Some(prev)) if b != prev => {
-                    return Err(format!("invalid filter '{key}={v}'"));
-                }
-                (Some(b), _) => result = Some(b),
-            }
+        let has = |a: &str, b: &str| values.iter().any(|v| v == a || v == b);
+        let (is_true, is_false) = (has("true", "1"), has("false", "0"));
+        if is_true == is_false {
+            return Err(format!("invalid filter '{key}=[{}]'", values.join(" ")));
         }
-        Ok(result.unwrap_or(default))
+        Ok(is_true)
     }
 
     /// The `until` filter (a prune's, or `images`'): the latest of its instants; objects created
@@ -340,8 +332,18 @@ mod tests {
         assert!(filters(&["dangling=maybe"])
             .bool_or("dangling", true)
             .is_err());
-        assert!(filters(&["dangling=true", "dangling=false"])
-            .bool_or("dangling", true)
-            .is_err());
+        assert_eq!(
+            filters(&["dangling=true", "dangling=false"]).bool_or("dangling", true),
+            Err("invalid filter 'dangling=[true false]'".to_owned())
+        );
+        assert_eq!(
+            filters(&["dangling=TRUE"]).bool_or("dangling", false),
+            Err("invalid filter 'dangling=[TRUE]'".to_owned())
+        );
+        // A value that says neither is ignored beside one that does (moby reads a set).
+        assert_eq!(
+            filters(&["dangling=1", "dangling=maybe"]).bool_or("dangling", false),
+            Ok(true)
+        );
     }
 }

@@ -13,6 +13,7 @@ mod names;
 mod pull;
 mod remove;
 mod render;
+mod search;
 mod system;
 
 use std::path::PathBuf;
@@ -245,6 +246,7 @@ fn dispatch(
         C::Build => build::build(ctx, inv),
         C::Save => archive::save(ctx, inv),
         C::Load => archive::load(ctx, inv),
+        C::Search => Ok(search::search(inv)),
         // Answered by `exec` before the store is opened.
         C::Push | C::NotSimulated => Ok(Outcome::default()),
     }

@@ -3,6 +3,7 @@
 use super::{Ctx, Outcome};
 use crate::catalog::{catalog, CatalogImage};
 use crate::docker::cli::Invocation;
+use crate::docker::errors::DockerError;
 use crate::docker::reference::{self, Reference};
 use crate::engine::PullEvent;
 use crate::store::{
@@ -351,15 +352,15 @@ fn not_found_message(reference: &Reference) -> String {
     let known_repo = LOCAL_REGISTRIES.contains(&reference.domain())
         && catalog().has_repository(reference.path());
     if on_hub && !known_repo {
-        format!(
-            "pull access denied for {}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
-            reference.familiar_name()
-        )
+        DockerError::PullDenied {
+            repository: reference.familiar_name(),
+        }
+        .message()
     } else if LOCAL_REGISTRIES.contains(&reference.domain()) {
-        format!(
-            "manifest for {} not found: manifest unknown: manifest unknown",
-            reference.familiar_string()
-        )
+        DockerError::ManifestUnknown {
+            reference: reference.familiar_string(),
+        }
+        .message()
     } else {
         format!(
             "Get \"https://{}/v2/\": dial tcp: lookup {}: no such host",
