@@ -5,8 +5,8 @@
 //!
 //! This file holds the session's types and its dispatch (one line in, feedback out, Docker
 //! commands run on the engine); the rest lives beside it: the workspace shell (`shell`), lab
-//! runs (`run`), the tutor's own commands (`tutor`), real-engine clean-up (`cleanup`), pictures
-//! and explanations (`pictures`).
+//! runs (`run`), the tutor's own commands (`tutor`), real-engine clean-up (`cleanup`). Pictures
+//! and explanations are drawn and worded in [`crate::layers`]; the session only asks for them.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -23,7 +23,7 @@ use crate::lab::progress::{self, LabProgress};
 use crate::lab::{Catalog, Lab};
 use crate::transcript::{Entry, EntryKind};
 
-use pictures::explain_msg;
+use crate::layers::explain::explain_msg;
 
 /// How shell commands (other than `cd` and `pwd`) are run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,14 +183,11 @@ fn lab_text(tone: Tone, text: String) -> Feedback {
 }
 
 mod cleanup;
-mod pictures;
 mod run;
 mod shell;
 #[cfg(test)]
 mod tests;
 mod tutor;
-
-pub use pictures::find_image;
 
 impl Session {
     pub fn new(opts: SessionOptions) -> Session {

@@ -231,3 +231,18 @@ impl Session {
         fb
     }
 }
+
+impl Session {
+    /// The picture of the store's layers, whole or around one image.
+    pub fn layers_picture(&mut self, image: Option<&str>) -> Vec<Feedback> {
+        // A store that cannot be read is said so, not drawn as an empty one.
+        let state = match self.state_with_history() {
+            Ok(s) => s,
+            Err(e) => return vec![Feedback::Engine(e)],
+        };
+        match crate::layers::picture::request(&state, image) {
+            Ok(picture) => vec![Feedback::Layers(picture)],
+            Err(msg) => vec![self.say(Tone::Warning, &msg)],
+        }
+    }
+}
