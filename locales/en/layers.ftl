@@ -111,6 +111,6 @@ goal-container = Containers from { $image }: { $want ->
 goal-other = { $n ->
         [one] One other check is
        *[other] { $n } other checks are
-    } not drawn (files, commands, configuration…): check lists what is still missing.
+    } not drawn (files, commands, configuration…): type check to see what is still missing.
 goal-legend = { $yes } already as the goal wants, { $no } not yet (an image the checks do not name may stay or go).
-goal-no-images = The checks of step { $n } do not describe images or tags (they are about files, commands or configuration), so there is no goal picture to draw: step says what to do, check what is still missing.
+goal-no-images = The checks of step { $n } do not describe images or tags (they are about files, commands or configuration), so there is no goal picture to draw: type step to see what to do, check to see what is still missing.
