@@ -515,3 +515,47 @@ fn a_container_command_docklab_cannot_emulate_is_refused_in_the_students_languag
     assert_eq!(exit.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&exit.stdout).ends_with("bye\n"));
 }
+
+/// The piped input that solves `lab`, with some steps solved another way.
+fn solution_with(lab: &str, instead: &[(&str, &[&str])]) -> String {
+    let cat = Catalog::load(&[]);
+    let lab = cat.get(lab).expect("shipped lab");
+    let mut s = String::new();
+    for step in &lab.steps {
+        let lines: Vec<String> = match instead.iter().find(|(id, _)| *id == step.id) {
+            Some((_, lines)) => lines.iter().map(|l| (*l).to_owned()).collect(),
+            None => step.solution.clone(),
+        };
+        for l in lines {
+            s.push_str(&l);
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// The seed lab's `rmi -f` step asks for an end state, not a spelling: removing debian by its
+/// ID, by `system prune -a` (which takes the stopped container with it) or after removing the
+/// container all pass it, and the lab still completes from there, piped, in both languages.
+#[test]
+fn the_force_step_passes_however_debian_goes() {
+    let ways: &[&[&str]] = &[
+        &["docker rmi -f $(docker images -q debian)"],
+        &["docker system prune -a", "y"],
+        &["docker container prune", "y", "docker rmi debian"],
+    ];
+    for way in ways {
+        for (lang, done) in [("en", "Lab completed"), ("fr", "Atelier terminé")] {
+            let home = tempfile::tempdir().expect("temp dir");
+            let out = docklab(home.path())
+                .args(["--lab", "images", "--lang", lang])
+                .write_stdin(solution_with("images", &[("rmi-force", way)]))
+                .output()
+                .expect("docklab runs");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "{way:?} {lang}:\n{stdout}");
+            assert!(stdout.contains(done), "{way:?} {lang}:\n{stdout}");
+            assert!(!stdout.contains("skipped"), "{way:?} {lang}:\n{stdout}");
+        }
+    }
+}
