@@ -364,6 +364,19 @@ fn words_of(command: &str) -> Vec<String> {
     w
 }
 
+/// A pattern argument `NAME@sha256:*` stands for NAME by any digest (a digest differs between
+/// engines and registries, so a lab cannot spell it): `actual` names the same repository, with
+/// a digest.
+fn any_digest(pattern: &str, actual: &str) -> bool {
+    let Some(name) = pattern.strip_suffix("@sha256:*") else {
+        return false;
+    };
+    match (Reference::parse(name), Reference::parse(actual)) {
+        (Ok(p), Ok(a)) => a.digest().is_some() && p.name() == a.name(),
+        _ => false,
+    }
+}
+
 /// Does the Docker command `actual` (words after `docker`) match the `pattern`?
 pub fn command_matches(pattern: &str, actual: &[String]) -> bool {
     /// Stands for "any arguments" in a pattern that names none (`docker rmi -f`, `docker tag`),
@@ -403,10 +416,9 @@ pub fn command_matches(pattern: &str, actual: &[String]) -> bool {
                 return true;
             }
             p.args.len() == a.args.len()
-                && p.args
-                    .iter()
-                    .zip(&a.args)
-                    .all(|(x, y)| x == y || normalise_ref(x) == normalise_ref(y))
+                && p.args.iter().zip(&a.args).all(|(x, y)| {
+                    x == y || normalise_ref(x) == normalise_ref(y) || any_digest(x, y)
+                })
         }
     } else {
         let p = canonical_words(&pat);
@@ -856,6 +868,8 @@ mod tests {
             ("docker system df", "system df"),
             ("docker run -dit mon_nginx", "run -d -i -t mon_nginx"),
             ("docker tag", "tag nginx localhost:5000/web:1.0"),
+            ("docker pull nginx@sha256:*", "pull nginx@sha256:abababababababababababababababababababababababababababababababab"),
+            ("docker pull nginx@sha256:*", "pull docker.io/library/nginx@sha256:abababababababababababababababababababababababababababababababab"),
         ];
         for (p, a) in yes {
             assert!(command_matches(p, &words(a)), "{p} ~ {a}");
@@ -867,6 +881,9 @@ mod tests {
             ("docker rmi --help", "tag --help"),
             ("docker system prune -a", "system prune"),
             ("docker tag", "rmi nginx"),
+            ("docker pull nginx@sha256:*", "pull nginx"),
+            ("docker pull nginx@sha256:*", "pull nginx:1.29.2"),
+            ("docker pull nginx@sha256:*", "pull alpine@sha256:abababababababababababababababababababababababababababababababab"),
         ];
         for (p, a) in no {
             assert!(!command_matches(p, &words(a)), "{p} !~ {a}");
