@@ -211,6 +211,8 @@ messages! {
     ExplainRefusedStopped { image: String, container: String } => "explain-refused-stopped",
     ExplainRefusedTags { image: String } => "explain-refused-tags",
     ExplainRefusedChildren { image: String } => "explain-refused-children",
+    // ---- checks.ftl: what keeps a dangling image (the prune trap) ----
+    DanglingHeld { image: String, container: String, running: String } => "dangling-held",
     // ---- layers.ftl: the goal picture (`goal`) ----
     GoalHeading { n: i64, total: i64, title: String } => "goal-heading",
     GoalNow => "goal-now",

@@ -277,6 +277,35 @@ fn count_verdict(
     }
 }
 
+/// A failed count of dangling images, with what keeps each one a container uses: `image prune`
+/// never removes those, so pruning again would free nothing (the seed lab's trap: rebuilding
+/// an image while its container runs).
+fn held_dangling(s: &EngineState, verdict: Verdict) -> Verdict {
+    let held: Vec<Why> = s
+        .dangling()
+        .filter_map(|image| {
+            let users: Vec<_> = s
+                .containers
+                .iter()
+                .filter(|c| c.image_id == image.id)
+                .collect();
+            let c = users.iter().find(|c| c.running).or(users.first())?;
+            Some(Why::Msg(Msg::DanglingHeld {
+                image: short_id(&image.id),
+                container: c.name.clone(),
+                running: if c.running { "yes" } else { "no" }.to_owned(),
+            }))
+        })
+        .collect();
+    if held.is_empty() {
+        return verdict;
+    }
+    Verdict {
+        ok: false,
+        why: Why::All(std::iter::once(verdict.why).chain(held).collect()),
+    }
+}
+
 /// A workspace path from a lab (`~/Test/x` or `Test/x`); `None` when it would leave `~`.
 pub fn workspace_path(workspace: &Path, path: &str) -> Option<PathBuf> {
     let rel = path.strip_prefix("~/").unwrap_or(path);
@@ -493,7 +522,12 @@ impl Check {
                 } else {
                     ("images", s.images.len())
                 };
-                count_verdict(what, "", n, c.equals, c.at_least, c.at_most)
+                let verdict = count_verdict(what, "", n, c.equals, c.at_least, c.at_most);
+                if c.dangling && !verdict.ok {
+                    held_dangling(s, verdict)
+                } else {
+                    verdict
+                }
             }
             Check::LayerCount(c) => with_image(s, &c.image, |img| {
                 count_verdict(
@@ -990,5 +1024,78 @@ mod tests {
         );
         assert_eq!(workspace_path(ws, "../etc/passwd"), None);
         assert_eq!(workspace_path(ws, "/etc/passwd"), None);
+    }
+}
+
+#[cfg(test)]
+mod dangling_tests {
+    use super::*;
+    use crate::engine::ContainerState;
+
+    /// A dangling image a container uses is named with its container and how to free it: `image
+    /// prune` alone would never pass the check.
+    #[test]
+    fn a_failed_dangling_count_names_what_holds_each_image() {
+        let image = |id: &str, tags: &[&str]| ImageState {
+            id: format!("sha256:{id}"),
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            ..ImageState::default()
+        };
+        let state = EngineState {
+            images: vec![
+                image("aaaa", &["mon_nginx:latest"]),
+                image("bbbb", &[]),
+                image("cccc", &[]),
+            ],
+            containers: vec![ContainerState {
+                id: "c1".into(),
+                name: "web".into(),
+                image: "mon_nginx".into(),
+                image_id: "sha256:bbbb".into(),
+                running: true,
+                status: "running".into(),
+            }],
+            ..EngineState::default()
+        };
+        let facts = Facts {
+            state: &state,
+            entries: &[],
+            step_start: 0,
+            workspace: Path::new("/nonexistent"),
+        };
+        let check = Check::ImageCount(ImageCount {
+            dangling: true,
+            equals: Some(0),
+            at_least: None,
+            at_most: None,
+        });
+        let verdict = check.eval(&facts);
+        assert!(!verdict.ok);
+        let held = Msg::DanglingHeld {
+            image: "bbbb".into(),
+            container: "web".into(),
+            running: "yes".into(),
+        };
+        let Why::All(whys) = &verdict.why else {
+            panic!("{:?}", verdict.why)
+        };
+        assert_eq!(whys.len(), 2, "only the held image is named: {whys:?}");
+        assert_eq!(whys[1], Why::Msg(held.clone()));
+        let en = crate::i18n::tr(crate::i18n::Lang::En, &held);
+        assert!(en.contains("running container web uses it"), "{en}");
+        assert!(en.contains("docker rm -f web frees it"), "{en}");
+        let fr = crate::i18n::tr(crate::i18n::Lang::Fr, &held);
+        assert!(
+            fr.contains("le conteneur web (en cours d'exécution)"),
+            "{fr}"
+        );
+        // Nothing is held when the count holds or when no container uses the images.
+        let ok = Check::ImageCount(ImageCount {
+            dangling: true,
+            equals: Some(2),
+            at_least: None,
+            at_most: None,
+        });
+        assert!(matches!(ok.eval(&facts).why, Why::Msg(_)));
     }
 }
