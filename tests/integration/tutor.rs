@@ -559,3 +559,32 @@ fn the_force_step_passes_however_debian_goes() {
         }
     }
 }
+
+/// Removing the alias and the original at once, then the original by its ID: the seed lab names
+/// the first (pull it back) and accepts the second, and still completes.
+#[test]
+fn the_seed_lab_tag_steps_accept_other_ways() {
+    let input = solution_with(
+        "images",
+        &[
+            (
+                "rmi-alias",
+                &[
+                    "docker rmi nginx:monblog_prod nginx:latest",
+                    "docker pull nginx",
+                ],
+            ),
+            ("rmi-original", &["docker rmi $(docker images -q nginx)"]),
+        ],
+    );
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = docklab(home.path())
+        .args(["--lab", "images", "--lang", "en"])
+        .write_stdin(input)
+        .output()
+        .expect("docklab runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Both tags are gone"), "{stdout}");
+    assert!(stdout.contains("Lab completed"), "{stdout}");
+    assert!(!stdout.contains("skipped"), "{stdout}");
+}
