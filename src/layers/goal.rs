@@ -101,7 +101,7 @@ impl Goal {
                 pairs.push([a, b]);
             }
             (Check::ImageCount(c), false) => self.counts.push(c.clone()),
-            (Check::ContainerRunning(r), n) | (Check::ContainerExists(r), n) => {
+            (Check::ContainerRunning(r) | Check::ContainerExists(r), n) => {
                 let running = matches!(check, Check::ContainerRunning(_));
                 let want = match (running, n) {
                     (true, false) => Want::Running,
