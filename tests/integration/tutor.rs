@@ -588,3 +588,38 @@ fn the_seed_lab_tag_steps_accept_other_ways() {
     assert!(stdout.contains("Lab completed"), "{stdout}");
     assert!(!stdout.contains("skipped"), "{stdout}");
 }
+
+/// The rebuild trap, piped and in French: `mon_nginx` rebuilt while its container runs, `image
+/// prune` frees 0 B and passes, `system prune -a` then takes the new `mon_nginx` (no container
+/// uses it), the tutor says why and how to rebuild, and rebuilding completes the lab.
+#[test]
+fn the_rebuild_trap_completes_piped_in_french() {
+    let input = solution_with(
+        "images",
+        &[
+            (
+                "history-mine",
+                &[
+                    "docker history mon_nginx",
+                    "echo '<h1>v2</h1>' > ~/Test/index.html",
+                    "docker build -t mon_nginx .",
+                ],
+            ),
+            (
+                "system-prune",
+                &["docker system prune -a", "y", "docker build -t mon_nginx ."],
+            ),
+        ],
+    );
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = docklab(home.path())
+        .args(["--lab", "images", "--lang", "fr"])
+        .write_stdin(input)
+        .output()
+        .expect("docklab runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Total reclaimed space: 0B"), "{stdout}");
+    assert!(stdout.contains("mon_nginx a disparu"), "{stdout}");
+    assert!(stdout.contains("Atelier terminé"), "{stdout}");
+    assert!(!stdout.contains("passée"), "{stdout}");
+}
