@@ -430,7 +430,16 @@ pub fn goal_picture(lang: Lang, g: &crate::feedback::GoalPicture) -> (String, St
             image: c.image.clone(),
             want: want.to_owned(),
             count: names.len() as i64,
-            names: names.join(", "),
+            names: names
+                .iter()
+                .map(|(name, running)| {
+                    let state = Msg::GoalContainerState {
+                        running: if *running { "yes" } else { "no" }.to_owned(),
+                    };
+                    format!("{name} ({})", tr(lang, &state))
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
         };
         footer.push((ok, tr(lang, &msg)));
     }

@@ -99,15 +99,19 @@ goal-count = { $dangling ->
         [at-least] at least
        *[at-most] at most
     } { $n }.
-goal-container = Containers from { $image }: { $want ->
-        [running] the goal is at least one running
-        [exists] the goal is at least one, running or stopped
-        [none-running] the goal is none running
-       *[none] the goal is none at all
+goal-container = Containers from { $image }: the goal is { $want ->
+        [running] at least one running
+        [exists] at least one, running or stopped
+        [none-running] none running
+       *[none] none at all
     }; now { $count ->
         [0] none
        *[other] { $names }
     }.
+goal-container-state = { $running ->
+        [yes] running
+       *[no] stopped
+    }
 goal-other = { $n ->
         [one] One other check is
        *[other] { $n } other checks are

@@ -105,15 +105,19 @@ goal-count = { $dangling ->
         [at-least] au moins
        *[at-most] au plus
     } { $n }.
-goal-container = Conteneurs de { $image } : { $want ->
-        [running] l'objectif est au moins un en cours d'exécution
-        [exists] l'objectif est au moins un, en cours ou arrêté
-        [none-running] l'objectif est aucun en cours d'exécution
-       *[none] l'objectif est aucun
-    } ; maintenant { $count ->
+goal-container = Conteneurs créés à partir de { $image } : objectif, { $want ->
+        [running] au moins un en cours d'exécution
+        [exists] au moins un, en cours d'exécution ou arrêté
+        [none-running] aucun en cours d'exécution
+       *[none] aucun
+    } ; maintenant, { $count ->
         [0] aucun
        *[other] { $names }
     }.
+goal-container-state = { $running ->
+        [yes] en cours d'exécution
+       *[no] arrêté
+    }
 goal-other = { $n ->
         [one] { $n } autre vérification n'est pas dessinée
        *[other] { $n } autres vérifications ne sont pas dessinées

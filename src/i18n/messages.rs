@@ -220,6 +220,7 @@ messages! {
     GoalAbsent => "goal-absent",
     GoalCount { dangling: String, now: i64, bound: String, n: i64 } => "goal-count",
     GoalContainer { image: String, want: String, count: i64, names: String } => "goal-container",
+    GoalContainerState { running: String } => "goal-container-state",
     GoalOther { n: i64 } => "goal-other",
     GoalLegend { yes: String, no: String } => "goal-legend",
     GoalNoImages { n: i64 } => "goal-no-images",

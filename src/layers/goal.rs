@@ -128,8 +128,8 @@ impl Goal {
     }
 }
 
-/// Whether a container goal holds in `state`, and the names of the containers it looked at.
-pub fn container_now(state: &EngineState, goal: &ContainerGoal) -> (bool, Vec<String>) {
+/// Whether a container goal holds in `state`, and the containers it looked at (name, running).
+pub fn container_now(state: &EngineState, goal: &ContainerGoal) -> (bool, Vec<(String, bool)>) {
     let id = state.image(&goal.image).map(|i| i.id.as_str());
     let from: Vec<_> = state
         .containers
@@ -143,7 +143,10 @@ pub fn container_now(state: &EngineState, goal: &ContainerGoal) -> (bool, Vec<St
         Want::NoneRunning => running == 0,
         Want::None => from.is_empty(),
     };
-    (ok, from.iter().map(|c| c.name.clone()).collect())
+    (
+        ok,
+        from.iter().map(|c| (c.name.clone(), c.running)).collect(),
+    )
 }
 
 /// The number a count goal is about, now.

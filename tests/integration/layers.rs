@@ -136,3 +136,30 @@ fn the_goal_picture_follows_the_students_progress() {
         assert!(answers[3].contains("nginx:latest, nginx:monblog_prod"));
     }
 }
+
+/// `goal` in a step about containers and a removal: the tag to remove is marked beside its image,
+/// the containers the step's checks speak of are listed with their state, in both languages.
+#[test]
+fn the_goal_picture_lists_containers_and_removals() {
+    for (lang, word) in [("en", "goal"), ("fr", "objectif")] {
+        let home = tempfile::tempdir().expect("temp home");
+        let out = assert_cmd::Command::cargo_bin("docklab")
+            .expect("the docklab binary is built")
+            .env("DOCKLAB_HOME", home.path())
+            .env("DOCKLAB_CLOCK", "2025-10-29T12:00:00Z")
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "80")
+            .env_remove("DOCKLAB_LABS")
+            .args(["--lab", "conteneurs", "--lang", lang])
+            .write_stdin(format!("skip\nskip\n{word}\n"))
+            .output()
+            .expect("docklab runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let answers = answers_to(&stdout, word);
+        assert_eq!(answers.len(), 1, "{stdout}");
+        // The stopped container's name and ID are the engine's: the picture shows its name.
+        snapshot(&format!("goal-containers.{lang}.txt"), &answers[0]);
+        assert!(answers[0].contains("x  alpine:latest"), "{}", answers[0]);
+        assert!(answers[0].contains("once ("), "{}", answers[0]);
+    }
+}
