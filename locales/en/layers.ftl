@@ -116,5 +116,5 @@ goal-other = { $n ->
         [one] One other check is
        *[other] { $n } other checks are
     } not drawn (files, commands, configuration…): type check to see what is still missing.
-goal-legend = { $yes } already as the goal wants, { $no } not yet (an image the checks do not name may stay or go).
+goal-legend = { $yes } already as the goal wants, { $no } not yet (an image no check names may stay or go, unless a count forbids it).
 goal-no-images = The checks of step { $n } do not describe images or tags (they are about files, commands or configuration), so there is no goal picture to draw: type step to see what to do, check to see what is still missing.

@@ -122,5 +122,5 @@ goal-other = { $n ->
         [one] { $n } autre vérification n'est pas dessinée
        *[other] { $n } autres vérifications ne sont pas dessinées
     } (fichiers, commandes, configuration…) : tapez « vérifier » pour voir ce qui manque encore.
-goal-legend = { $yes } déjà comme le veut l'objectif, { $no } pas encore (une image qui n'est pas nommée peut rester ou partir).
+goal-legend = { $yes } déjà comme le veut l'objectif, { $no } pas encore (une image qu'aucune vérification ne nomme peut rester ou partir, sauf si un nombre demandé l'interdit).
 goal-no-images = Les vérifications de l'étape { $n } ne décrivent ni images ni tags (elles portent sur des fichiers, des commandes ou une configuration) : il n'y a pas d'objectif à dessiner. tapez « étape » pour voir quoi faire, « vérifier » pour voir ce qui manque encore.
