@@ -284,6 +284,14 @@ fn the_seed_lab_is_passable_after_its_traps() {
     }
     let out = text(&apply(&mut s, &["docker image prune".into(), "y".into()]));
     assert!(out.contains("Total reclaimed space: 0B"), "{out}");
+    assert!(out.contains("a container uses it"), "{out}");
+    assert_eq!(s.progress().map(|p| p.current), Some(index("image-prune")));
+    let out = text(&apply(&mut s, &["check".into()]));
+    assert!(
+        out.contains("docker rm -f"),
+        "the check names how to free it: {out}"
+    );
+    let out = text(&apply(&mut s, &["docker ps -a".into()]));
     let p = s.progress().expect("a lab is running");
     assert_eq!(p.current, index("system-prune"), "{out}");
     let out = text(&apply(
@@ -590,8 +598,9 @@ fn the_seed_lab_tag_steps_accept_other_ways() {
 }
 
 /// The rebuild trap, piped and in French: `mon_nginx` rebuilt while its container runs, `image
-/// prune` frees 0 B and passes, `system prune -a` then takes the new `mon_nginx` (no container
-/// uses it), the tutor says why and how to rebuild, and rebuilding completes the lab.
+/// prune` frees 0 B, the tutor says a container holds the image and looking at it (`docker ps
+/// -a`) passes; `system prune -a` then takes the new `mon_nginx` (no container uses it), the tutor
+/// says why and how to rebuild, and rebuilding completes the lab.
 #[test]
 fn the_rebuild_trap_completes_piped_in_french() {
     let input = solution_with(
@@ -605,6 +614,7 @@ fn the_rebuild_trap_completes_piped_in_french() {
                     "docker build -t mon_nginx .",
                 ],
             ),
+            ("image-prune", &["docker image prune", "y", "docker ps -a"]),
             (
                 "system-prune",
                 &["docker system prune -a", "y", "docker build -t mon_nginx ."],
@@ -619,6 +629,7 @@ fn the_rebuild_trap_completes_piped_in_french() {
         .expect("docklab runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("Total reclaimed space: 0B"), "{stdout}");
+    assert!(stdout.contains("Il reste une image <none>"), "{stdout}");
     assert!(stdout.contains("mon_nginx a disparu"), "{stdout}");
     assert!(stdout.contains("Atelier terminé"), "{stdout}");
     assert!(!stdout.contains("passée"), "{stdout}");
