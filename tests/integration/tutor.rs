@@ -634,3 +634,25 @@ fn the_rebuild_trap_completes_piped_in_french() {
     assert!(stdout.contains("Atelier terminé"), "{stdout}");
     assert!(!stdout.contains("passée"), "{stdout}");
 }
+
+/// `goal` outside a lab asks for one; at the end of a lab it says the lab is finished; in a step
+/// its picture carries the step's number and the goal its checks describe.
+#[test]
+fn the_goal_needs_a_lab_step() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut s = session(home.path(), Lang::En);
+    let fb = apply(&mut s, &["goal".into()]);
+    assert_eq!(msgs(&fb), vec![&Msg::NoLabStarted]);
+    s.start_lab("a-vous-de-jouer", true);
+    let fb = apply(&mut s, &["objectif".into()]);
+    let [Feedback::Goal(g)] = fb.as_slice() else {
+        panic!("{fb:?}")
+    };
+    assert_eq!((g.n, g.total), (1, 6));
+    assert_eq!(g.goal.images, vec![vec!["memcached:latest".to_owned()]]);
+    for _ in 0..6 {
+        apply(&mut s, &["skip".into()]);
+    }
+    let fb = apply(&mut s, &["goal".into()]);
+    assert_eq!(msgs(&fb), vec![&Msg::LabFinished]);
+}
