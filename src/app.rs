@@ -176,7 +176,7 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
             };
             let focus = image
                 .as_deref()
-                .map(|name| (name, crate::session::find_image(&state, name)));
+                .map(|name| (name, crate::layers::picture::find_image(&state, name)));
             let focus = match focus {
                 None => None,
                 Some((_, Some(i))) => Some(i),

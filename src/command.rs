@@ -18,6 +18,8 @@ pub enum Tutor {
     Lang(Option<String>),
     /// `layers [IMAGE]`: the picture of the store's layers.
     Layers(Option<String>),
+    /// `goal`: the end state of the current step beside the store now.
+    Goal,
     /// `explain on|off`: explanations after each Docker command.
     Explain(Option<String>),
     Quit,
@@ -63,6 +65,8 @@ pub const TUTOR_WORDS: &[&str] = &[
     "langue",
     "layers",
     "couches",
+    "goal",
+    "objectif",
     "explain",
     "expliquer",
     "quit",
@@ -85,6 +89,7 @@ fn tutor_word(word: &str) -> Option<fn(Option<String>) -> Tutor> {
         "progress" | "progression" => |_| Tutor::Progress,
         "lang" | "langue" => Tutor::Lang,
         "layers" | "couches" => Tutor::Layers,
+        "goal" | "objectif" => |_| Tutor::Goal,
         "explain" | "expliquer" => Tutor::Explain,
         "quit" | "exit" | "quitter" | "sortir" => |_| Tutor::Quit,
         _ => return None,
@@ -185,6 +190,8 @@ mod tests {
             parse("langue en"),
             Command::Tutor(Tutor::Lang(Some("en".into())))
         );
+        assert_eq!(parse("objectif"), Command::Tutor(Tutor::Goal));
+        assert_eq!(parse("goal"), Command::Tutor(Tutor::Goal));
         assert_eq!(parse("docker images"), Command::Docker);
         assert_eq!(parse("cd ~/Test"), Command::Cd(Some("~/Test".into())));
         assert_eq!(parse("cd"), Command::Cd(None));

@@ -46,6 +46,17 @@ pub struct Picture {
     pub focus: Option<String>,
 }
 
+/// The goal of the current step beside the store now (`goal`); drawn by the ui.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoalPicture {
+    /// The step's number (from 1), the lab's number of steps and the step's title, translated.
+    pub n: usize,
+    pub total: usize,
+    pub title: String,
+    pub goal: crate::layers::goal::Goal,
+    pub state: EngineState,
+}
+
 /// One piece of the answer to a line.
 #[derive(Debug)]
 pub enum Feedback {
@@ -65,6 +76,8 @@ pub enum Feedback {
     Engine(EngineError),
     /// The layer picture.
     Layers(Picture),
+    /// The goal picture.
+    Goal(GoalPicture),
     /// The student asked to leave.
     Quit,
 }

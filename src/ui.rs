@@ -282,6 +282,10 @@ impl Ui {
                     let (plain, rich) = picture(lang, &p.state, focus);
                     let _ = out.write_all(if self.colour { rich } else { plain }.as_bytes());
                 }
+                Feedback::Goal(g) => {
+                    let (plain, rich) = goal_picture(lang, g);
+                    let _ = out.write_all(if self.colour { rich } else { plain }.as_bytes());
+                }
                 other => {
                     for (tone, text) in lines(lang, other) {
                         let _ = writeln!(out, "{}", self.render(tone, &text));
@@ -327,7 +331,9 @@ pub fn lines(lang: Lang, feedback: &Feedback) -> Vec<(Tone, String)> {
             .map(|l| (Tone::Warning, format!("  - {l}")))
             .collect(),
         Feedback::Engine(e) => vec![(Tone::Error, tr(lang, &e.msg()))],
-        Feedback::Docker(_) | Feedback::Layers(_) | Feedback::Quit => Vec::new(),
+        Feedback::Docker(_) | Feedback::Layers(_) | Feedback::Goal(_) | Feedback::Quit => {
+            Vec::new()
+        }
     }
 }
 
@@ -398,6 +404,110 @@ pub fn picture(lang: Lang, state: &EngineState, focus: Option<&ImageState>) -> (
     (
         render(state, focus, &labels, Style::PLAIN, width),
         render(state, focus, &labels, Style::RICH, width),
+    )
+}
+
+/// The goal picture in `lang`, plain and rich; 80 columns unless `COLUMNS` says otherwise.
+pub fn goal_picture(lang: Lang, g: &crate::feedback::GoalPicture) -> (String, String) {
+    use crate::layers::goal::{container_now, count_holds, count_now, render, GoalLabels, Want};
+    use crate::layers::picture::Style;
+    let mut footer = Vec::new();
+    for c in &g.goal.counts {
+        let now = count_now(&g.state, c);
+        let ok = count_holds(c, now);
+        let bounds = [
+            ("equals", c.equals),
+            ("at-least", c.at_least),
+            ("at-most", c.at_most),
+        ];
+        for (bound, n) in bounds {
+            if let Some(n) = n {
+                let msg = Msg::GoalCount {
+                    dangling: if c.dangling { "yes" } else { "no" }.to_owned(),
+                    now: now as i64,
+                    bound: bound.to_owned(),
+                    n: n as i64,
+                };
+                footer.push((ok, tr(lang, &msg)));
+            }
+        }
+    }
+    for c in &g.goal.containers {
+        let (ok, names) = container_now(&g.state, c);
+        let want = match c.want {
+            Want::Running => "running",
+            Want::Exists => "exists",
+            Want::NoneRunning => "none-running",
+            Want::None => "none",
+        };
+        let msg = Msg::GoalContainer {
+            image: c.image.clone(),
+            want: want.to_owned(),
+            count: names.len() as i64,
+            names: names
+                .iter()
+                .map(|(name, running)| {
+                    let state = Msg::GoalContainerState {
+                        running: if *running { "yes" } else { "no" }.to_owned(),
+                    };
+                    format!("{name} ({})", tr(lang, &state))
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        footer.push((ok, tr(lang, &msg)));
+    }
+    let other = (g.goal.other > 0).then(|| {
+        tr(
+            lang,
+            &Msg::GoalOther {
+                n: g.goal.other as i64,
+            },
+        )
+    });
+    let labels = |style: Style| {
+        let (yes, no) = if style.unicode {
+            ("✔", "✘")
+        } else {
+            ("ok", "--")
+        };
+        let mut legend = tr(
+            lang,
+            &Msg::GoalLegend {
+                yes: yes.to_owned(),
+                no: no.to_owned(),
+            },
+        );
+        if let Some(o) = &other {
+            legend = format!("{o}\n{legend}");
+        }
+        GoalLabels {
+            heading: tr(
+                lang,
+                &Msg::GoalHeading {
+                    n: g.n as i64,
+                    total: g.total as i64,
+                    title: g.title.clone(),
+                },
+            ),
+            now: tr(lang, &Msg::GoalNow),
+            goal: tr(lang, &Msg::GoalTarget),
+            dangling: tr(lang, &Msg::LayersDangling),
+            absent: tr(lang, &Msg::GoalAbsent),
+            footer: footer.clone(),
+            legend,
+        }
+    };
+    let width = width();
+    (
+        render(
+            &g.goal,
+            &g.state,
+            &labels(Style::PLAIN),
+            Style::PLAIN,
+            width,
+        ),
+        render(&g.goal, &g.state, &labels(Style::RICH), Style::RICH, width),
     )
 }
 

@@ -79,3 +79,12 @@ build-cache-fail = The build cache still holds { $count } { $count ->
 build-cache-holds = The build cache is empty.
 not-fail = This should not be the case: { $inner }
 any-fail = None of these holds:
+
+## What keeps a dangling image (the prune trap): named under a failed count of dangling images.
+dangling-held = The dangling image { $image } stays: the { $running ->
+        [yes] running
+       *[no] stopped
+    } container { $container } uses it, and prune never removes an image a container uses. { $running ->
+        [yes] docker rm -f
+       *[no] docker rm
+    } { $container } frees it; then prune again.

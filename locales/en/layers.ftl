@@ -85,3 +85,36 @@ explain-refused-running = Refused: the running container { $container } uses ima
 explain-refused-stopped = Refused: the stopped container { $container } still uses image { $image }. Remove it first (docker rm { $container }), or force with -f.
 explain-refused-tags = Refused: several tags name image { $image }, so removing it by ID is ambiguous. Remove the tags one by one, or force with -f.
 explain-refused-children = Refused: other images are built on image { $image } (its children) and need it.
+
+## The goal picture (`goal`): the end state of the current step beside the store now.
+goal-heading = Goal of step { $n }/{ $total }: { $title }
+goal-now = Now
+goal-target = Goal
+goal-absent = absent
+goal-count = { $dangling ->
+        [yes] Dangling images
+       *[no] Images
+    }: { $now } now; the goal is { $bound ->
+        [equals] exactly
+        [at-least] at least
+       *[at-most] at most
+    } { $n }.
+goal-container = Containers from { $image }: the goal is { $want ->
+        [running] at least one running
+        [exists] at least one, running or stopped
+        [none-running] none running
+       *[none] none at all
+    }; now { $count ->
+        [0] none
+       *[other] { $names }
+    }.
+goal-container-state = { $running ->
+        [yes] running
+       *[no] stopped
+    }
+goal-other = { $n ->
+        [one] One other check is
+       *[other] { $n } other checks are
+    } not drawn (files, commands, configuration…): type check to see what is still missing.
+goal-legend = { $yes } already as the goal wants, { $no } not yet (an image no check names may stay or go, unless a count forbids it).
+goal-no-images = The checks of step { $n } do not describe images or tags (they are about files, commands or configuration), so there is no goal picture to draw: type step to see what to do, check to see what is still missing.

@@ -79,3 +79,12 @@ build-cache-fail = Le cache de construction contient encore { $count } { $count 
 build-cache-holds = Le cache de construction est vide.
 not-fail = Ceci ne devrait pas être le cas : { $inner }
 any-fail = Aucune de ces conditions n'est remplie :
+
+## Ce qui retient une image en suspens (le piège de prune) : dit sous un compte d'images en suspens qui échoue.
+dangling-held = L'image en suspens { $image } reste : le conteneur { $container } ({ $running ->
+        [yes] en cours d'exécution
+       *[no] arrêté
+    }) l'utilise, et prune ne supprime jamais une image qu'un conteneur utilise. { $running ->
+        [yes] docker rm -f
+       *[no] docker rm
+    } { $container } la libère ; relancez ensuite prune.

@@ -91,3 +91,36 @@ explain-refused-running = Refusé : le conteneur { $container }, en cours d'ex
 explain-refused-stopped = Refusé : le conteneur arrêté { $container } utilise encore l'image { $image }. Supprimez-le d'abord (docker rm { $container }) ou forcez avec -f.
 explain-refused-tags = Refusé : plusieurs tags désignent l'image { $image }, la supprimer par son ID est donc ambigu. Retirez les tags un par un, ou forcez avec -f.
 explain-refused-children = Refusé : d'autres images sont construites sur l'image { $image } (ses enfants) et en ont besoin.
+
+## L'image de l'objectif (`objectif`) : l'état attendu à la fin de l'étape, à côté du magasin actuel.
+goal-heading = Objectif de l'étape { $n }/{ $total } : { $title }
+goal-now = Maintenant
+goal-target = Objectif
+goal-absent = absent
+goal-count = { $dangling ->
+        [yes] Images en suspens
+       *[no] Images
+    } : { $now } maintenant ; l'objectif est { $bound ->
+        [equals] exactement
+        [at-least] au moins
+       *[at-most] au plus
+    } { $n }.
+goal-container = Conteneurs créés à partir de { $image } : objectif, { $want ->
+        [running] au moins un en cours d'exécution
+        [exists] au moins un, en cours d'exécution ou arrêté
+        [none-running] aucun en cours d'exécution
+       *[none] aucun
+    } ; maintenant, { $count ->
+        [0] aucun
+       *[other] { $names }
+    }.
+goal-container-state = { $running ->
+        [yes] en cours d'exécution
+       *[no] arrêté
+    }
+goal-other = { $n ->
+        [one] { $n } autre vérification n'est pas dessinée
+       *[other] { $n } autres vérifications ne sont pas dessinées
+    } (fichiers, commandes, configuration…) : tapez « vérifier » pour voir ce qui manque encore.
+goal-legend = { $yes } déjà comme le veut l'objectif, { $no } pas encore (une image qu'aucune vérification ne nomme peut rester ou partir, sauf si un nombre demandé l'interdit).
+goal-no-images = Les vérifications de l'étape { $n } ne décrivent ni images ni tags (elles portent sur des fichiers, des commandes ou une configuration) : il n'y a pas d'objectif à dessiner. tapez « étape » pour voir quoi faire, « vérifier » pour voir ce qui manque encore.

@@ -227,6 +227,19 @@ messages! {
     ExplainRefusedStopped { image: String, container: String } => "explain-refused-stopped",
     ExplainRefusedTags { image: String } => "explain-refused-tags",
     ExplainRefusedChildren { image: String } => "explain-refused-children",
+    // ---- checks.ftl: what keeps a dangling image (the prune trap) ----
+    DanglingHeld { image: String, container: String, running: String } => "dangling-held",
+    // ---- layers.ftl: the goal picture (`goal`) ----
+    GoalHeading { n: i64, total: i64, title: String } => "goal-heading",
+    GoalNow => "goal-now",
+    GoalTarget => "goal-target",
+    GoalAbsent => "goal-absent",
+    GoalCount { dangling: String, now: i64, bound: String, n: i64 } => "goal-count",
+    GoalContainer { image: String, want: String, count: i64, names: String } => "goal-container",
+    GoalContainerState { running: String } => "goal-container-state",
+    GoalOther { n: i64 } => "goal-other",
+    GoalLegend { yes: String, no: String } => "goal-legend",
+    GoalNoImages { n: i64 } => "goal-no-images",
     // ---- lint.ftl: lab lint, lab test, lab new, labs ----
     LintSeverity { severity: String } => "lint-severity",
     LintSyntax { error: String } => "lint-syntax",

@@ -277,6 +277,35 @@ fn count_verdict(
     }
 }
 
+/// A failed count of dangling images, with what keeps each one a container uses: `image prune`
+/// never removes those, so pruning again would free nothing (the seed lab's trap: rebuilding
+/// an image while its container runs).
+fn held_dangling(s: &EngineState, verdict: Verdict) -> Verdict {
+    let held: Vec<Why> = s
+        .dangling()
+        .filter_map(|image| {
+            let users: Vec<_> = s
+                .containers
+                .iter()
+                .filter(|c| c.image_id == image.id)
+                .collect();
+            let c = users.iter().find(|c| c.running).or(users.first())?;
+            Some(Why::Msg(Msg::DanglingHeld {
+                image: short_id(&image.id),
+                container: c.name.clone(),
+                running: if c.running { "yes" } else { "no" }.to_owned(),
+            }))
+        })
+        .collect();
+    if held.is_empty() {
+        return verdict;
+    }
+    Verdict {
+        ok: false,
+        why: Why::All(std::iter::once(verdict.why).chain(held).collect()),
+    }
+}
+
 /// A workspace path from a lab (`~/Test/x` or `Test/x`); `None` when it would leave `~`.
 pub fn workspace_path(workspace: &Path, path: &str) -> Option<PathBuf> {
     let rel = path.strip_prefix("~/").unwrap_or(path);
@@ -364,6 +393,19 @@ fn words_of(command: &str) -> Vec<String> {
     w
 }
 
+/// A pattern argument `NAME@sha256:*` stands for NAME by any digest (a digest differs between
+/// engines and registries, so a lab cannot spell it): `actual` names the same repository, with
+/// a digest.
+fn any_digest(pattern: &str, actual: &str) -> bool {
+    let Some(name) = pattern.strip_suffix("@sha256:*") else {
+        return false;
+    };
+    match (Reference::parse(name), Reference::parse(actual)) {
+        (Ok(p), Ok(a)) => a.digest().is_some() && p.name() == a.name(),
+        _ => false,
+    }
+}
+
 /// Does the Docker command `actual` (words after `docker`) match the `pattern`?
 pub fn command_matches(pattern: &str, actual: &[String]) -> bool {
     /// Stands for "any arguments" in a pattern that names none (`docker rmi -f`, `docker tag`),
@@ -403,10 +445,9 @@ pub fn command_matches(pattern: &str, actual: &[String]) -> bool {
                 return true;
             }
             p.args.len() == a.args.len()
-                && p.args
-                    .iter()
-                    .zip(&a.args)
-                    .all(|(x, y)| x == y || normalise_ref(x) == normalise_ref(y))
+                && p.args.iter().zip(&a.args).all(|(x, y)| {
+                    x == y || normalise_ref(x) == normalise_ref(y) || any_digest(x, y)
+                })
         }
     } else {
         let p = canonical_words(&pat);
@@ -481,7 +522,12 @@ impl Check {
                 } else {
                     ("images", s.images.len())
                 };
-                count_verdict(what, "", n, c.equals, c.at_least, c.at_most)
+                let verdict = count_verdict(what, "", n, c.equals, c.at_least, c.at_most);
+                if c.dangling && !verdict.ok {
+                    held_dangling(s, verdict)
+                } else {
+                    verdict
+                }
             }
             Check::LayerCount(c) => with_image(s, &c.image, |img| {
                 count_verdict(
@@ -856,6 +902,8 @@ mod tests {
             ("docker system df", "system df"),
             ("docker run -dit mon_nginx", "run -d -i -t mon_nginx"),
             ("docker tag", "tag nginx localhost:5000/web:1.0"),
+            ("docker pull nginx@sha256:*", "pull nginx@sha256:abababababababababababababababababababababababababababababababab"),
+            ("docker pull nginx@sha256:*", "pull docker.io/library/nginx@sha256:abababababababababababababababababababababababababababababababab"),
         ];
         for (p, a) in yes {
             assert!(command_matches(p, &words(a)), "{p} ~ {a}");
@@ -867,6 +915,9 @@ mod tests {
             ("docker rmi --help", "tag --help"),
             ("docker system prune -a", "system prune"),
             ("docker tag", "rmi nginx"),
+            ("docker pull nginx@sha256:*", "pull nginx"),
+            ("docker pull nginx@sha256:*", "pull nginx:1.29.2"),
+            ("docker pull nginx@sha256:*", "pull alpine@sha256:abababababababababababababababababababababababababababababababab"),
         ];
         for (p, a) in no {
             assert!(!command_matches(p, &words(a)), "{p} !~ {a}");
@@ -973,5 +1024,78 @@ mod tests {
         );
         assert_eq!(workspace_path(ws, "../etc/passwd"), None);
         assert_eq!(workspace_path(ws, "/etc/passwd"), None);
+    }
+}
+
+#[cfg(test)]
+mod dangling_tests {
+    use super::*;
+    use crate::engine::ContainerState;
+
+    /// A dangling image a container uses is named with its container and how to free it: `image
+    /// prune` alone would never pass the check.
+    #[test]
+    fn a_failed_dangling_count_names_what_holds_each_image() {
+        let image = |id: &str, tags: &[&str]| ImageState {
+            id: format!("sha256:{id}"),
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            ..ImageState::default()
+        };
+        let state = EngineState {
+            images: vec![
+                image("aaaa", &["mon_nginx:latest"]),
+                image("bbbb", &[]),
+                image("cccc", &[]),
+            ],
+            containers: vec![ContainerState {
+                id: "c1".into(),
+                name: "web".into(),
+                image: "mon_nginx".into(),
+                image_id: "sha256:bbbb".into(),
+                running: true,
+                status: "running".into(),
+            }],
+            ..EngineState::default()
+        };
+        let facts = Facts {
+            state: &state,
+            entries: &[],
+            step_start: 0,
+            workspace: Path::new("/nonexistent"),
+        };
+        let check = Check::ImageCount(ImageCount {
+            dangling: true,
+            equals: Some(0),
+            at_least: None,
+            at_most: None,
+        });
+        let verdict = check.eval(&facts);
+        assert!(!verdict.ok);
+        let held = Msg::DanglingHeld {
+            image: "bbbb".into(),
+            container: "web".into(),
+            running: "yes".into(),
+        };
+        let Why::All(whys) = &verdict.why else {
+            panic!("{:?}", verdict.why)
+        };
+        assert_eq!(whys.len(), 2, "only the held image is named: {whys:?}");
+        assert_eq!(whys[1], Why::Msg(held.clone()));
+        let en = crate::i18n::tr(crate::i18n::Lang::En, &held);
+        assert!(en.contains("running container web uses it"), "{en}");
+        assert!(en.contains("docker rm -f web frees it"), "{en}");
+        let fr = crate::i18n::tr(crate::i18n::Lang::Fr, &held);
+        assert!(
+            fr.contains("le conteneur web (en cours d'exécution)"),
+            "{fr}"
+        );
+        // Nothing is held when the count holds or when no container uses the images.
+        let ok = Check::ImageCount(ImageCount {
+            dangling: true,
+            equals: Some(2),
+            at_least: None,
+            at_most: None,
+        });
+        assert!(matches!(ok.eval(&facts).why, Why::Msg(_)));
     }
 }

@@ -10,6 +10,8 @@ use crate::colour::style as colours;
 use crate::docker::text::ellipsis;
 use crate::docker::units::human_size;
 use crate::engine::{EngineState, ImageState};
+use crate::feedback::Picture;
+use crate::i18n::Msg;
 
 /// How to draw: box-drawing characters and colour, or plain ASCII.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -315,6 +317,41 @@ impl Drawer<'_, '_> {
             human_size(image.size as i64),
         );
     }
+}
+
+/// The picture `layers [IMAGE]` asks for: the whole store, or centred on the image named; an
+/// image that is not there is said so.
+pub fn request(state: &EngineState, image: Option<&str>) -> Result<Picture, Msg> {
+    let focus = match image {
+        None => None,
+        Some(name) => match find_image(state, name) {
+            Some(i) => Some(i.id.clone()),
+            None => {
+                return Err(Msg::LayersNoImage {
+                    image: name.to_owned(),
+                })
+            }
+        },
+    };
+    Ok(Picture {
+        state: state.clone(),
+        focus,
+    })
+}
+
+/// The image a student names in `layers IMAGE`: a tag (`nginx` = `nginx:latest`) or an ID prefix.
+pub fn find_image<'s>(state: &'s EngineState, name: &str) -> Option<&'s ImageState> {
+    state.image(name).or_else(|| {
+        let hex = name.strip_prefix("sha256:").unwrap_or(name);
+        (!hex.is_empty())
+            .then(|| {
+                state
+                    .images
+                    .iter()
+                    .find(|i| i.id.trim_start_matches("sha256:").starts_with(hex))
+            })
+            .flatten()
+    })
 }
 
 #[cfg(test)]

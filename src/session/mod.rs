@@ -6,8 +6,9 @@
 //! This file holds the session's types and its dispatch (one line in, feedback out, Docker
 //! commands run on the engine); the rest lives beside it: the workspace shell (`shell`), the
 //! session's side of a lab run (`run`: its workspace and engine; the run itself, its progress,
-//! checks and score, is [`crate::lab::run::LabRun`]), the tutor's own commands (`tutor`), real-engine clean-up (`cleanup`), pictures
-//! and explanations (`pictures`).
+//! checks and score, is [`crate::lab::run::LabRun`]), the tutor's own commands (`tutor`),
+//! real-engine clean-up (`cleanup`). Pictures and explanations are drawn and worded in
+//! [`crate::layers`]; the session only asks for them.
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -25,7 +26,7 @@ use crate::lab::run::LabRun;
 use crate::lab::{Catalog, Lab};
 use crate::transcript::{Entry, EntryKind};
 
-use pictures::explain_msg;
+use crate::layers::explain::explain_msg;
 
 /// How shell commands (other than `cd` and `pwd`) are run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,14 +172,11 @@ fn lab_text(tone: Tone, text: String) -> Feedback {
 }
 
 mod cleanup;
-mod pictures;
 mod run;
 mod shell;
 #[cfg(test)]
 mod tests;
 mod tutor;
-
-pub use pictures::find_image;
 
 impl Session {
     pub fn new(opts: SessionOptions) -> Session {

@@ -53,6 +53,7 @@ impl Session {
                 )],
             },
             Tutor::Layers(image) => self.layers_picture(image.as_deref()),
+            Tutor::Goal => self.goal_picture(),
             Tutor::Explain(arg) => match arg.as_deref() {
                 Some("on" | "oui") => {
                     self.explain = true;
@@ -222,5 +223,48 @@ impl Session {
             }
         }
         fb
+    }
+}
+
+impl Session {
+    /// The picture of the store's layers, whole or around one image.
+    pub fn layers_picture(&mut self, image: Option<&str>) -> Vec<Feedback> {
+        // A store that cannot be read is said so, not drawn as an empty one.
+        let state = match self.state_with_history() {
+            Ok(s) => s,
+            Err(e) => return vec![Feedback::Engine(e)],
+        };
+        match crate::layers::picture::request(&state, image) {
+            Ok(picture) => vec![Feedback::Layers(picture)],
+            Err(msg) => vec![self.say(Tone::Warning, &msg)],
+        }
+    }
+
+    /// The goal of the current step, derived from its checks, beside the store now.
+    pub fn goal_picture(&mut self) -> Vec<Feedback> {
+        let Some(r) = &self.run else {
+            return vec![self.say(Tone::Hint, &Msg::NoLabStarted)];
+        };
+        let Some(step) = r.lab.steps.get(r.progress.current) else {
+            return vec![self.say(Tone::Info, &Msg::LabFinished)];
+        };
+        let n = r.progress.current + 1;
+        let total = r.lab.steps.len();
+        let title = step.title.get(self.lang).to_owned();
+        let goal = crate::layers::goal::Goal::derive(&step.check);
+        if !goal.describes_images() {
+            return vec![self.say(Tone::Info, &Msg::GoalNoImages { n: n as i64 })];
+        }
+        let state = match self.state() {
+            Ok(s) => s,
+            Err(e) => return vec![Feedback::Engine(e)],
+        };
+        vec![Feedback::Goal(crate::feedback::GoalPicture {
+            n,
+            total,
+            title,
+            goal,
+            state: (*state).clone(),
+        })]
     }
 }

@@ -284,6 +284,14 @@ fn the_seed_lab_is_passable_after_its_traps() {
     }
     let out = text(&apply(&mut s, &["docker image prune".into(), "y".into()]));
     assert!(out.contains("Total reclaimed space: 0B"), "{out}");
+    assert!(out.contains("a container uses it"), "{out}");
+    assert_eq!(s.progress().map(|p| p.current), Some(index("image-prune")));
+    let out = text(&apply(&mut s, &["check".into()]));
+    assert!(
+        out.contains("docker rm -f"),
+        "the check names how to free it: {out}"
+    );
+    let out = text(&apply(&mut s, &["docker ps -a".into()]));
     let p = s.progress().expect("a lab is running");
     assert_eq!(p.current, index("system-prune"), "{out}");
     let out = text(&apply(
@@ -514,4 +522,137 @@ fn a_container_command_docklab_cannot_emulate_is_refused_in_the_students_languag
         .expect("docklab runs");
     assert_eq!(exit.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&exit.stdout).ends_with("bye\n"));
+}
+
+/// The piped input that solves `lab`, with some steps solved another way.
+fn solution_with(lab: &str, instead: &[(&str, &[&str])]) -> String {
+    let cat = Catalog::load(&[]);
+    let lab = cat.get(lab).expect("shipped lab");
+    let mut s = String::new();
+    for step in &lab.steps {
+        let lines: Vec<String> = match instead.iter().find(|(id, _)| *id == step.id) {
+            Some((_, lines)) => lines.iter().map(|l| (*l).to_owned()).collect(),
+            None => step.solution.clone(),
+        };
+        for l in lines {
+            s.push_str(&l);
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// The seed lab's `rmi -f` step asks for an end state, not a spelling: removing debian by its
+/// ID, by `system prune -a` (which takes the stopped container with it) or after removing the
+/// container all pass it, and the lab still completes from there, piped, in both languages.
+#[test]
+fn the_force_step_passes_however_debian_goes() {
+    let ways: &[&[&str]] = &[
+        &["docker rmi -f $(docker images -q debian)"],
+        &["docker system prune -a", "y"],
+        &["docker container prune", "y", "docker rmi debian"],
+    ];
+    for way in ways {
+        for (lang, done) in [("en", "Lab completed"), ("fr", "Atelier terminé")] {
+            let home = tempfile::tempdir().expect("temp dir");
+            let out = docklab(home.path())
+                .args(["--lab", "images", "--lang", lang])
+                .write_stdin(solution_with("images", &[("rmi-force", way)]))
+                .output()
+                .expect("docklab runs");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "{way:?} {lang}:\n{stdout}");
+            assert!(stdout.contains(done), "{way:?} {lang}:\n{stdout}");
+            assert!(!stdout.contains("skipped"), "{way:?} {lang}:\n{stdout}");
+        }
+    }
+}
+
+/// Removing the alias and the original at once, then the original by its ID: the seed lab names
+/// the first (pull it back) and accepts the second, and still completes.
+#[test]
+fn the_seed_lab_tag_steps_accept_other_ways() {
+    let input = solution_with(
+        "images",
+        &[
+            (
+                "rmi-alias",
+                &[
+                    "docker rmi nginx:monblog_prod nginx:latest",
+                    "docker pull nginx",
+                ],
+            ),
+            ("rmi-original", &["docker rmi $(docker images -q nginx)"]),
+        ],
+    );
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = docklab(home.path())
+        .args(["--lab", "images", "--lang", "en"])
+        .write_stdin(input)
+        .output()
+        .expect("docklab runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Both tags are gone"), "{stdout}");
+    assert!(stdout.contains("Lab completed"), "{stdout}");
+    assert!(!stdout.contains("skipped"), "{stdout}");
+}
+
+/// The rebuild trap, piped and in French: `mon_nginx` rebuilt while its container runs, `image
+/// prune` frees 0 B, the tutor says a container holds the image and looking at it (`docker ps
+/// -a`) passes; `system prune -a` then takes the new `mon_nginx` (no container uses it), the tutor
+/// says why and how to rebuild, and rebuilding completes the lab.
+#[test]
+fn the_rebuild_trap_completes_piped_in_french() {
+    let input = solution_with(
+        "images",
+        &[
+            (
+                "history-mine",
+                &[
+                    "docker history mon_nginx",
+                    "echo '<h1>v2</h1>' > ~/Test/index.html",
+                    "docker build -t mon_nginx .",
+                ],
+            ),
+            ("image-prune", &["docker image prune", "y", "docker ps -a"]),
+            (
+                "system-prune",
+                &["docker system prune -a", "y", "docker build -t mon_nginx ."],
+            ),
+        ],
+    );
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = docklab(home.path())
+        .args(["--lab", "images", "--lang", "fr"])
+        .write_stdin(input)
+        .output()
+        .expect("docklab runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Total reclaimed space: 0B"), "{stdout}");
+    assert!(stdout.contains("Il reste une image <none>"), "{stdout}");
+    assert!(stdout.contains("mon_nginx a disparu"), "{stdout}");
+    assert!(stdout.contains("Atelier terminé"), "{stdout}");
+    assert!(!stdout.contains("passée"), "{stdout}");
+}
+
+/// `goal` outside a lab asks for one; at the end of a lab it says the lab is finished; in a step
+/// its picture carries the step's number and the goal its checks describe.
+#[test]
+fn the_goal_needs_a_lab_step() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut s = session(home.path(), Lang::En);
+    let fb = apply(&mut s, &["goal".into()]);
+    assert_eq!(msgs(&fb), vec![&Msg::NoLabStarted]);
+    s.start_lab("a-vous-de-jouer", true);
+    let fb = apply(&mut s, &["objectif".into()]);
+    let [Feedback::Goal(g)] = fb.as_slice() else {
+        panic!("{fb:?}")
+    };
+    assert_eq!((g.n, g.total), (1, 6));
+    assert_eq!(g.goal.images, vec![vec!["memcached:latest".to_owned()]]);
+    for _ in 0..6 {
+        apply(&mut s, &["skip".into()]);
+    }
+    let fb = apply(&mut s, &["goal".into()]);
+    assert_eq!(msgs(&fb), vec![&Msg::LabFinished]);
 }
