@@ -2,6 +2,8 @@
 //! `cd`/`pwd` (handled by docklab), or a shell command for the workspace. Also `$(docker …)`
 //! command substitution.
 
+pub mod line;
+
 /// The tutor's own commands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tutor {
@@ -125,7 +127,12 @@ pub fn parse(line: &str) -> Command {
     }
     match first {
         "docker" => Command::Docker,
-        "cd" if !extra && !line.contains([';', '&', '|']) => Command::Cd(arg),
+        // `cd "My dir"`, `cd $HOME/Test`: one directory after expansion (the session expands).
+        "cd" if !line.contains([';', '&', '|', '<', '>'])
+            && line::words(line, &|_| Some("x".to_owned())).is_ok_and(|w| w.words.len() <= 2) =>
+        {
+            Command::Cd(arg)
+        }
         "pwd" if arg.is_none() => Command::Pwd,
         _ => Command::Shell,
     }
@@ -188,6 +195,8 @@ mod tests {
         assert_eq!(parse("docker images"), Command::Docker);
         assert_eq!(parse("cd ~/Test"), Command::Cd(Some("~/Test".into())));
         assert_eq!(parse("cd"), Command::Cd(None));
+        assert_eq!(parse("cd \"My dir\""), Command::Cd(Some("\"My".into())));
+        assert_eq!(parse("cd a b"), Command::Shell);
         assert_eq!(parse("mkdir ~/Test"), Command::Shell);
         assert_eq!(parse("echo hi > f"), Command::Shell);
         assert_eq!(parse("# comment"), Command::Empty);

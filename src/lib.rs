@@ -20,6 +20,7 @@ pub mod docker;
 pub mod engine;
 pub mod feedback;
 pub mod i18n;
+pub mod interrupt;
 pub mod lab;
 pub mod layers;
 pub mod regular_file;

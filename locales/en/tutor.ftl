@@ -166,3 +166,17 @@ progress-not-saved = Your progress in lab { $id } could not be saved to { $path 
 progress-saved-again = Your progress in lab { $id } is saved again.
 lab-in-use = Lab { $id } is already open in another docklab (process { $pid }); two shells on one lab would overwrite each other's transcript. Quit that shell (quit or Ctrl-D), then start the lab here. Nothing was changed. (Lock: { $path })
 lab-in-use-unknown = Lab { $id } is already open in another docklab; two shells on one lab would overwrite each other's transcript. Quit that shell (quit or Ctrl-D), then start the lab here. Nothing was changed. (Lock: { $path })
+
+## The student's shell (issue #15, "behave like a shell")
+shell-editor-missing = { $editor } is not installed on this machine. Editors that work here: { $available }. Or write the file from the prompt with a here-document, ending with a line that holds only EOF:
+    cat > Dockerfile <<EOF
+    FROM nginx
+    COPY index.html /usr/share/nginx/html/
+    EOF
+shell-editor-none = { $editor } is not installed on this machine, and no other terminal editor is. Write the file from the prompt with a here-document, ending with a line that holds only EOF:
+    cat > Dockerfile <<EOF
+    FROM nginx
+    COPY index.html /usr/share/nginx/html/
+    EOF
+shell-no-oldpwd = cd -: there is no previous directory yet (OLDPWD not set).
+shell-interrupted = Interrupted (Ctrl-C): `{ $command }` stopped. What it had finished is kept; nothing half-written is left in the image store.

@@ -186,3 +186,17 @@ progress-not-saved = Votre progression dans l'atelier { $id } n'a pas pu être e
 progress-saved-again = Votre progression dans l'atelier { $id } est de nouveau enregistrée.
 lab-in-use = L'atelier { $id } est déjà ouvert dans un autre docklab (processus { $pid }) ; deux shells sur un même atelier écraseraient chacun la transcription de l'autre. Quittez ce shell (quit ou Ctrl-D), puis démarrez l'atelier ici. Rien n'a été modifié. (Verrou : { $path })
 lab-in-use-unknown = L'atelier { $id } est déjà ouvert dans un autre docklab ; deux shells sur un même atelier écraseraient chacun la transcription de l'autre. Quittez ce shell (quit ou Ctrl-D), puis démarrez l'atelier ici. Rien n'a été modifié. (Verrou : { $path })
+
+## The student's shell (issue #15, "behave like a shell")
+shell-editor-missing = { $editor } n'est pas installé sur cette machine. Éditeurs disponibles ici : { $available }. Vous pouvez aussi écrire le fichier depuis l'invite avec un here-document, terminé par une ligne qui ne contient que EOF :
+    cat > Dockerfile <<EOF
+    FROM nginx
+    COPY index.html /usr/share/nginx/html/
+    EOF
+shell-editor-none = { $editor } n'est pas installé sur cette machine, ni aucun autre éditeur en terminal. Écrivez le fichier depuis l'invite avec un here-document, terminé par une ligne qui ne contient que EOF :
+    cat > Dockerfile <<EOF
+    FROM nginx
+    COPY index.html /usr/share/nginx/html/
+    EOF
+shell-no-oldpwd = cd - : il n'y a pas encore de répertoire précédent (OLDPWD n'est pas défini).
+shell-interrupted = Interrompu (Ctrl-C) : `{ $command }` s'est arrêté. Ce qui était terminé est conservé ; rien d'écrit à moitié ne reste dans le stockage des images.

@@ -270,5 +270,12 @@ messages! {
     ProgressSavedAgain { id: String } => "progress-saved-again",
     LabInUse { id: String, pid: String, path: String } => "lab-in-use",
     LabInUseUnknown { id: String, path: String } => "lab-in-use-unknown",
+    // The student's shell (issue #15, "behave like a shell").
+    /// An editor typed that this machine does not have; `available` lists those on PATH.
+    ShellEditorMissing { editor: String, available: String } => "shell-editor-missing",
+    ShellEditorNone { editor: String } => "shell-editor-none",
+    ShellNoOldpwd => "shell-no-oldpwd",
+    /// Ctrl-C stopped a Docker command the simulator was running.
+    ShellInterrupted { command: String } => "shell-interrupted",
 
 }

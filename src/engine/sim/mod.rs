@@ -120,6 +120,14 @@ impl SimEngine {
             return Ok((out, false));
         }
         let changed = ctx.changed;
+        // Ctrl-C during the command: its result is dropped whole, before the one write that
+        // would keep it (the blobs it wrote stay unreferenced, as after a crash, for fsck).
+        if changed && crate::interrupt::pending() {
+            return Err(StoreError::Io {
+                path: store.root().to_path_buf(),
+                source: crate::interrupt::error(),
+            });
+        }
         if changed {
             ctx.state.number_new_images();
             store.save_state(&ctx.state)?;
