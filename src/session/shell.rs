@@ -220,7 +220,12 @@ impl Session {
                     .canonicalize()
                     .unwrap_or_else(|_| self.workspace.clone());
                 if let Ok(inside) = real.strip_prefix(&ws) {
-                    let before = std::mem::replace(&mut self.cwd, self.workspace.join(inside));
+                    let now = if inside.as_os_str().is_empty() {
+                        self.workspace.clone()
+                    } else {
+                        self.workspace.join(inside)
+                    };
+                    let before = std::mem::replace(&mut self.cwd, now);
                     self.sh.oldpwd = Some(before);
                     entry.cwd = Some(inside.to_string_lossy().into_owned());
                     if back {

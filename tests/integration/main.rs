@@ -13,6 +13,7 @@ mod pty;
 mod readme;
 mod real_engine;
 mod scenarios;
+mod shell;
 mod support;
 mod tutor;
 mod verify;
