@@ -166,7 +166,10 @@ pub fn substitutions(line: &str) -> Vec<(usize, usize, String)> {
                 if j >= bytes.len() {
                     return out;
                 }
-                out.push((i, j + 1, line[i + 2..j].to_owned()));
+                // `$((1 + 2))` is arithmetic, the shell's own, not a command to run.
+                if bytes.get(i + 2) != Some(&b'(') {
+                    out.push((i, j + 1, line[i + 2..j].to_owned()));
+                }
                 i = j;
             }
             _ => {}
@@ -208,5 +211,6 @@ mod tests {
         assert_eq!(s, vec![(11, 30, "docker images -q".to_owned())]);
         assert!(substitutions("echo '$(x)'").is_empty());
         assert!(substitutions("echo $(unclosed").is_empty());
+        assert!(substitutions("echo $((1 + 2))").is_empty());
     }
 }

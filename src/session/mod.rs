@@ -62,7 +62,11 @@ impl SessionOptions {
     /// name mapped by `fs`), or the one real daemon.
     fn engine(&self, store: PathBuf, fs: FsRoot) -> Box<dyn Engine> {
         match &self.engine {
-            EngineChoice::Sim => Box::new(SimEngine::new(store, self.clock).with_fs(fs)),
+            EngineChoice::Sim => Box::new(
+                SimEngine::new(store, self.clock)
+                    .with_fs(fs)
+                    .with_interrupt(crate::interrupt::flag()),
+            ),
             EngineChoice::Real(program) => {
                 use std::io::IsTerminal as _;
                 let mode = if self.shell == ShellMode::Attached && std::io::stdout().is_terminal() {

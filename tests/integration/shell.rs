@@ -295,3 +295,91 @@ fn verify_replays_lists_pipes_redirections_and_heredocs() {
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert!(stdout.contains("confirms the results: 3 passed"), "{stdout}");
 }
+
+/// docklab in a pseudo-terminal, in `lang`, with its lab `shell` started.
+fn pty(h: &Home, lang: &str) -> rexpect::session::PtySession {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("docklab"));
+    cmd.arg("--labs")
+        .arg(h.labs.path())
+        .args(["--lab", "shell", "--lang", lang])
+        .env("DOCKLAB_HOME", h.home.path())
+        .env("DOCKLAB_CLOCK", CLOCK)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    rexpect::session::spawn_command(cmd, Some(20_000)).expect("spawn docklab in a pty")
+}
+
+/// Waits for the prompt after a command: a marker's output, since rustyline redraws the prompt
+/// as keys arrive (`echo mark-$((n+0))` shows `mark-n` only when run).
+fn sync(p: &mut rexpect::session::PtySession, n: u32) -> String {
+    // rustyline drops what was typed ahead while it takes the terminal back: wait a person's
+    // pause first.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    p.send_line(&format!("echo mark-$(({n}+0))")).expect("send");
+    p.exp_string(&format!("mark-{n}\r\n"))
+        .unwrap_or_else(|e| panic!("the shell did not come back ({n}): {e}"))
+}
+
+#[test]
+fn ctrl_c_stops_the_running_command_and_the_shell_goes_on() {
+    for lang in ["en", "fr"] {
+        let h = Home::new();
+        let mut p = pty(&h, lang);
+        p.exp_string("[shell 1/3] ~ $ ").expect("prompt");
+        let start = std::time::Instant::now();
+        p.send_line("sleep 30; echo never").expect("send");
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        p.send_control('c').expect("ctrl-c");
+        let before = sync(&mut p, 1);
+        // The list stopped with its command, as in bash.
+        assert!(!before.contains("\nnever"), "{before}");
+        assert!(start.elapsed() < std::time::Duration::from_secs(15));
+        // `cat >` cut short keeps what was typed, as in bash.
+        p.send_line("cat > Dockerfile").expect("send");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        p.send_line("FROM busybox").expect("send");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        p.send_control('c').expect("ctrl-c");
+        let _ = sync(&mut p, 2);
+        // The session goes on: the next commands work, the lab too.
+        p.send_line("docker pull busybox && docker images > list.txt")
+            .expect("send");
+        p.exp_string("[shell 2/3] ~ $ ").expect("the step passed");
+        let _ = sync(&mut p, 3);
+        p.send_control('d').expect("ctrl-d");
+        p.exp_eof().expect("exits");
+        assert_eq!(read(&h.workspace().join("Dockerfile")), "FROM busybox\n");
+        assert!(!read(&h.workspace().join("list.txt")).is_empty());
+    }
+}
+
+#[test]
+fn a_heredoc_typed_at_the_prompt_writes_the_file() {
+    let h = Home::new();
+    let mut p = pty(&h, "fr");
+    p.exp_string("[shell 1/3] ~ $ ").expect("prompt");
+    let pause = || std::thread::sleep(std::time::Duration::from_millis(300));
+    for line in ["cat > Dockerfile <<EOF", "FROM busybox", "RUN echo $HOME", "EOF"] {
+        p.send_line(line).expect("send");
+        pause();
+    }
+    let _ = sync(&mut p, 1);
+    // Ctrl-C in a here-document drops the whole command, as bash does.
+    for line in ["cat > other <<FIN", "text"] {
+        p.send_line(line).expect("send");
+        pause();
+    }
+    p.send_control('c').expect("ctrl-c");
+    let _ = sync(&mut p, 2);
+    p.send_line("nano Dockerfile").expect("send");
+    p.exp_string("n'est pas install").expect("the editor is missing, in French");
+    let _ = sync(&mut p, 3);
+    p.send_control('d').expect("ctrl-d");
+    p.exp_eof().expect("exits");
+    let ws = h.workspace();
+    assert_eq!(
+        read(&ws.join("Dockerfile")),
+        format!("FROM busybox\nRUN echo {}\n", ws.display())
+    );
+    assert!(!ws.join("other").exists());
+}
