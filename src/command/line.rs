@@ -33,7 +33,8 @@ fn top_level(text: &str, mut at: impl FnMut(usize) -> Option<usize>) {
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'\\' => i += 2,
+            // The escaped character, whole (it may be several bytes).
+            b'\\' => i += 1 + text[i + 1..].chars().next().map_or(0, char::len_utf8),
             b'\'' => {
                 i += 1;
                 while i < bytes.len() && bytes[i] != b'\'' {
@@ -109,7 +110,10 @@ pub fn heredoc_delimiter(line: &str) -> Option<String> {
                 .chars()
                 .take_while(|c| !c.is_whitespace() && !matches!(c, ';' | '&' | '|' | '<' | '>'))
                 .collect();
-            let word: String = word.chars().filter(|c| !matches!(c, '\'' | '"' | '\\')).collect();
+            let word: String = word
+                .chars()
+                .filter(|c| !matches!(c, '\'' | '"' | '\\'))
+                .collect();
             if word.is_empty() {
                 return Some(2);
             }
@@ -188,7 +192,10 @@ pub fn split_list(line: &str) -> Vec<(Sep, String)> {
 }
 
 fn starts_word(line: &str, i: usize) -> bool {
-    line[..i].chars().next_back().is_none_or(char::is_whitespace)
+    line[..i]
+        .chars()
+        .next_back()
+        .is_none_or(char::is_whitespace)
 }
 
 /// Splits one part at its top-level `|` into the commands of a pipeline.
@@ -520,13 +527,22 @@ mod tests {
 
     #[test]
     fn words_expand_as_a_shell() {
-        assert_eq!(w("docker build -t mon_nginx ~/Test"), ["docker", "build", "-t", "mon_nginx", "/w/home/Test"]);
+        assert_eq!(
+            w("docker build -t mon_nginx ~/Test"),
+            ["docker", "build", "-t", "mon_nginx", "/w/home/Test"]
+        );
         assert_eq!(w("cd ~"), ["cd", "/w/home"]);
         assert_eq!(w("echo ~x '~/a' \"~\""), ["echo", "~x", "~/a", "~"]);
-        assert_eq!(w("a $HOME/x ${HOME}/y \"$HOME\"z"), ["a", "/w/home/x", "/w/home/y", "/w/homez"]);
+        assert_eq!(
+            w("a $HOME/x ${HOME}/y \"$HOME\"z"),
+            ["a", "/w/home/x", "/w/home/y", "/w/homez"]
+        );
         assert_eq!(w("a:$TAG $UNSET '' \"\" $?"), ["a:1.0", "", "", "1"]);
         assert_eq!(w("x $TWO \"$TWO\""), ["x", "a", "b", "a b"]);
-        assert_eq!(w(r#"a\ b "c\"d" '$HOME' \$HOME"#), ["a b", "c\"d", "$HOME", "$HOME"]);
+        assert_eq!(
+            w(r#"a\ b "c\"d" '$HOME' \$HOME"#),
+            ["a b", "c\"d", "$HOME", "$HOME"]
+        );
         assert_eq!(w("cd \"Test\" # comment"), ["cd", "Test"]);
         assert_eq!(words("echo 'x", &env), Err(WordsError::Unclosed('\'')));
         assert!(matches!(
@@ -553,9 +569,37 @@ mod tests {
     }
 
     #[test]
+    fn no_input_makes_them_panic() {
+        // A small generator over the characters that matter, multi-byte ones included.
+        let alphabet: Vec<char> = "ab é€😀\\'\"$(){}|&;<>~#`=\n\t-2".chars().collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut line = String::new();
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let len = (seed >> 58) as usize;
+            for _ in 0..len {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                line.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
+            }
+            let _ = split_list(&line);
+            let _ = split_pipeline(&line);
+            let _ = heredoc_delimiter(&line);
+            let _ = words(&line, &env);
+            let _ = crate::command::parse(&line);
+            let _ = crate::command::substitutions(&line);
+        }
+    }
+
+    #[test]
     fn heredocs_are_found() {
-        assert_eq!(heredoc_delimiter("cat > Dockerfile <<EOF"), Some("EOF".to_owned()));
-        assert_eq!(heredoc_delimiter("cat <<-'FIN' > f"), Some("FIN".to_owned()));
+        assert_eq!(
+            heredoc_delimiter("cat > Dockerfile <<EOF"),
+            Some("EOF".to_owned())
+        );
+        assert_eq!(
+            heredoc_delimiter("cat <<-'FIN' > f"),
+            Some("FIN".to_owned())
+        );
         assert_eq!(heredoc_delimiter("echo '<<EOF'"), None);
         assert_eq!(heredoc_delimiter("cat <<< word"), None);
     }

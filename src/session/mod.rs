@@ -475,7 +475,7 @@ impl Session {
         let step = self.current_step_id();
         let mut entries = match cmd {
             Command::Docker => self.docker(line, io, replay, fb, check_forbidden),
-            Command::Cd(dir) => vec![self.cd(line, dir.as_deref(), fb)],
+            Command::Cd(_) => vec![self.cd(line, replay, fb)],
             Command::Pwd => {
                 fb.push(Feedback::Docker(Outcome::ok(format!(
                     "{}\n",
@@ -512,7 +512,7 @@ impl Session {
         };
         // `docker images | grep x > f`: Docker's part runs on the engine, its output goes on.
         let pipeline = command::line::split_pipeline(&expanded);
-        let parsed = match command::line::words(&pipeline[0], &|name| self.var(name)) {
+        let parsed = match self.expand_words(&pipeline[0], replay, &mut entry) {
             Ok(w) => w,
             Err(e) => {
                 entry.exit_code = 1;

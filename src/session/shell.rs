@@ -102,14 +102,39 @@ impl Session {
     /// A variable as a word of a Docker or `cd` line expands it. `HOME` is the workspace,
     /// `PWD`/`OLDPWD` the shell's directories, `?` the last status; others come from docklab's
     /// environment (as the `sh` that runs shell lines sees them).
-    pub(super) fn var(&self, name: &str) -> Option<String> {
+    fn var(&self, name: &str, replay: Option<&Entry>) -> Option<String> {
         match name {
             "HOME" => Some(self.shell_path(&self.workspace)),
             "PWD" => Some(self.shell_path(&self.cwd)),
             "OLDPWD" => self.sh.oldpwd.as_deref().map(|d| self.shell_path(d)),
             "?" => Some(self.sh.status.to_string()),
+            _ if self.opts.shell == ShellMode::Replay => {
+                replay.and_then(|r| r.env.get(name).cloned())
+            }
             _ => std::env::var(name).ok(),
         }
+    }
+
+    /// The words of a `docker` or `cd` line (see [`command::line::words`]); the environment
+    /// variables read are noted in `entry`, for a replay to read them back from it.
+    pub(super) fn expand_words(
+        &self,
+        text: &str,
+        replay: Option<&Entry>,
+        entry: &mut Entry,
+    ) -> Result<command::line::Words, command::line::WordsError> {
+        let read = std::cell::RefCell::new(BTreeMap::new());
+        let words = command::line::words(text, &|name| {
+            let value = self.var(name, replay);
+            if !matches!(name, "HOME" | "PWD" | "OLDPWD" | "?") {
+                if let Some(v) = &value {
+                    read.borrow_mut().insert(name.to_owned(), v.clone());
+                }
+            }
+            value
+        });
+        entry.env.extend(read.into_inner());
+        words
     }
 
     /// Runs a line that is not a tutor command: each part of its `&&`/`||`/`;` list in turn, as
@@ -171,9 +196,14 @@ impl Session {
         self.evaluate(fb);
     }
 
-    pub(super) fn cd(&mut self, line: &str, _dir: Option<&str>, fb: &mut Vec<Feedback>) -> Entry {
+    pub(super) fn cd(
+        &mut self,
+        line: &str,
+        replay: Option<&Entry>,
+        fb: &mut Vec<Feedback>,
+    ) -> Entry {
         let mut entry = Entry::new(line, EntryKind::Shell);
-        let words = match command::line::words(line, &|name| self.var(name)) {
+        let words = match self.expand_words(line, replay, &mut entry) {
             Ok(w) => w.words,
             Err(e) => {
                 entry.exit_code = 1;
@@ -428,7 +458,10 @@ impl Session {
         let mut sh_entry = Entry::new("", EntryKind::Shell);
         self.run_sh(
             &script,
-            &[("DOCKLAB_STDOUT", out.path()), ("DOCKLAB_STDERR", err.path())],
+            &[
+                ("DOCKLAB_STDOUT", out.path()),
+                ("DOCKLAB_STDERR", err.path()),
+            ],
             &mut sh_entry,
             fb,
         );

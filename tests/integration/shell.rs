@@ -32,8 +32,8 @@ check = [{ image_present = "built:latest" }]
 id = "saved"
 title = { fr = "Sauver", en = "Save" }
 text = { fr = "Sauvez built dans ~/a.tar.", en = "Save built to ~/a.tar." }
-solution = ["docker save -o ~/a.tar built"]
-check = [{ file_exists = "a.tar" }]
+solution = ["docker tag built built:v7", "docker save -o ~/a.tar built"]
+check = [{ file_exists = "a.tar" }, { image_present = "built:v7" }]
 "#;
 
 struct Home {
@@ -104,7 +104,10 @@ fn docker_output_flows_through_pipes_and_into_files() {
          docker images | grep -q nothing-like-this || echo no-match\n",
     );
     // `grep -c` counted one line: the pipeline ran in the shell, not as Docker's arguments.
-    assert!(out.contains("$ docker images | grep -c busybox\n1\n"), "{out}");
+    assert!(
+        out.contains("$ docker images | grep -c busybox\n1\n"),
+        "{out}"
+    );
     assert!(!out.contains("accepts no arguments") && !err.contains("accepts no arguments"));
     let list = read(&h.workspace().join("list.txt"));
     assert_eq!(list.matches("REPOSITORY").count(), 2, "{list}");
@@ -115,13 +118,19 @@ fn docker_output_flows_through_pipes_and_into_files() {
         .map(|(_, rest)| rest.lines().take(2).collect())
         .unwrap_or_default();
     assert!(after_head[0].starts_with("IMAGE "), "{out}");
-    assert!(after_head[1].starts_with("[shell"), "head -1 kept one line: {out}");
+    assert!(
+        after_head[1].starts_with("[shell"),
+        "head -1 kept one line: {out}"
+    );
     // Docker's error went into the pipe (2>&1), and into the file (2>), not to the terminal.
     assert!(out.contains("ERROR RESPONSE FROM DAEMON"), "{out}");
     assert!(read(&h.workspace().join("err.txt")).contains("No such image: nope"));
     assert!(out.contains("no-match"), "{out}");
     // The explanation still followed the Docker command itself.
-    assert!(out.contains("$ docker images > list.txt\n✔ Step 1 done"), "{out}");
+    assert!(
+        out.contains("$ docker images > list.txt\n✔ Step 1 done"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -147,7 +156,10 @@ fn lists_run_each_part_with_shell_semantics() {
     assert!(out.contains("pull-failed\nafter"), "{out}");
     assert!(out.contains("\nbusybox\n"), "{out}");
     // `cd -` goes back and says where, as bash.
-    assert!(out.contains(&format!("{}\n", ws.join("Test").display())), "{out}");
+    assert!(
+        out.contains(&format!("{}\n", ws.join("Test").display())),
+        "{out}"
+    );
     // Each part is its own transcript entry.
     let report = h.home.path().join("report.json");
     h.docklab("en")
@@ -218,7 +230,10 @@ fn a_relative_home_gives_an_absolute_tilde() {
         "{out}"
     );
     // `cd` in a list moved the shell: `pwd` after it, in the same line, is there.
-    assert!(out.contains(&format!("{}/site\n", shown.display())), "{out}");
+    assert!(
+        out.contains(&format!("{}/site\n", shown.display())),
+        "{out}"
+    );
 }
 
 #[test]
@@ -245,7 +260,10 @@ fn a_missing_editor_names_those_that_work_in_both_languages() {
     }
     std::os::unix::fs::symlink("/bin/cat", bin.path().join("vi")).expect("link");
     for (lang, expected) in [
-        ("en", "nano is not installed on this machine. Editors that work here: vi."),
+        (
+            "en",
+            "nano is not installed on this machine. Editors that work here: vi.",
+        ),
         (
             "fr",
             "nano n'est pas installé sur cette machine. Éditeurs disponibles ici\u{202f}: vi.",
@@ -272,8 +290,21 @@ fn verify_replays_lists_pipes_redirections_and_heredocs() {
                   mkdir ~/site && cd ~/site\n\
                   cat > Dockerfile <<EOF\nFROM busybox\nEOF\n\
                   docker build -q -t built ~/site | cut -c1-7\n\
+                  docker tag built \"built:${TAG_FROM_ENV}\"\n\
                   cd && docker save -o ~/a.tar built\n";
-    let (out, err) = h.run("en", script);
+    // A variable of the student's environment: the replay, in an empty environment, reads its
+    // value from the transcript.
+    let out = h
+        .docklab("en")
+        .env("TAG_FROM_ENV", "v7")
+        .args(["--lab", "shell"])
+        .write_stdin(script)
+        .output()
+        .expect("docklab runs");
+    let (out, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
     assert!(out.contains("Step 3"), "{out}{err}");
     let report = h.home.path().join("report.json");
     h.docklab("en")
@@ -293,7 +324,12 @@ fn verify_replays_lists_pipes_redirections_and_heredocs() {
         String::from_utf8_lossy(&out.stderr),
     );
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
-    assert!(stdout.contains("confirms the results: 3 passed"), "{stdout}");
+    assert!(
+        stdout.contains("confirms the results: 3 passed"),
+        "{stdout}"
+    );
+    let text = read(&report);
+    assert!(text.contains("\"TAG_FROM_ENV\": \"v7\""), "{text}");
 }
 
 /// docklab in a pseudo-terminal, in `lang`, with its lab `shell` started.
@@ -359,7 +395,12 @@ fn a_heredoc_typed_at_the_prompt_writes_the_file() {
     let mut p = pty(&h, "fr");
     p.exp_string("[shell 1/3] ~ $ ").expect("prompt");
     let pause = || std::thread::sleep(std::time::Duration::from_millis(300));
-    for line in ["cat > Dockerfile <<EOF", "FROM busybox", "RUN echo $HOME", "EOF"] {
+    for line in [
+        "cat > Dockerfile <<EOF",
+        "FROM busybox",
+        "RUN echo $HOME",
+        "EOF",
+    ] {
         p.send_line(line).expect("send");
         pause();
     }
@@ -372,7 +413,8 @@ fn a_heredoc_typed_at_the_prompt_writes_the_file() {
     p.send_control('c').expect("ctrl-c");
     let _ = sync(&mut p, 2);
     p.send_line("nano Dockerfile").expect("send");
-    p.exp_string("n'est pas install").expect("the editor is missing, in French");
+    p.exp_string("n'est pas install")
+        .expect("the editor is missing, in French");
     let _ = sync(&mut p, 3);
     p.send_control('d').expect("ctrl-d");
     p.exp_eof().expect("exits");

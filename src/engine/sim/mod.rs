@@ -70,7 +70,10 @@ impl SimEngine {
 
     /// The same engine, cancelling a command when `flag` is set (docklab's Ctrl-C flag).
     #[must_use]
-    pub fn with_interrupt(mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>) -> SimEngine {
+    pub fn with_interrupt(
+        mut self,
+        flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> SimEngine {
         self.interrupt = flag;
         self
     }
@@ -675,7 +678,12 @@ mod interrupt_tests {
         assert_eq!(o.exit_code, 0, "{}", o.stderr);
         std::fs::write(dir.path().join("Dockerfile"), "FROM busybox\nRUN echo hi\n")
             .expect("write");
-        let build = ["build".to_owned(), "-t".to_owned(), "b".to_owned(), ".".to_owned()];
+        let build = [
+            "build".to_owned(),
+            "-t".to_owned(),
+            "b".to_owned(),
+            ".".to_owned(),
+        ];
         flag.store(true, Ordering::SeqCst);
         let err = engine
             .exec(&ExecContext::new(&build).in_dir(dir.path()), &mut NoInput)
@@ -685,7 +693,9 @@ mod interrupt_tests {
         assert_eq!(state.images.len(), 1);
         let report = engine.open().expect("store").fsck().expect("fsck");
         assert!(
-            report.missing.is_empty() && report.corrupt.is_empty() && report.dangling_records.is_empty(),
+            report.missing.is_empty()
+                && report.corrupt.is_empty()
+                && report.dangling_records.is_empty(),
             "{report:?}"
         );
     }
