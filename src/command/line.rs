@@ -291,9 +291,8 @@ pub fn words(text: &str, var: &dyn Fn(&str) -> Option<String>) -> Result<Words, 
                 i = next;
                 continue;
             }
-            if c == '~' && matches!(chars.get(i + 1), None | Some('/'))
-                || c == '~' && chars.get(i + 1).is_some_and(|c| c.is_whitespace())
-            {
+            // `~` alone or `~/…`; `~user` stays as typed.
+            if c == '~' && chars.get(i + 1).is_none_or(|&n| n == '/' || n.is_whitespace()) {
                 cur = Some(Word {
                     text: var("HOME").unwrap_or_else(|| "~".to_owned()),
                     quoted: true,
@@ -450,11 +449,10 @@ fn redirection(chars: &[char], i: usize) -> Result<Option<(String, usize)>, Word
         let c = chars[j];
         match quote {
             Some(q) if c == q => quote = None,
-            Some(_) => {}
             None if c == '\'' || c == '"' => quote = Some(c),
             None if c == '\\' => j += 1,
             None if c.is_whitespace() || matches!(c, '<' | '>' | '|' | ';' | '&') => break,
-            None => {}
+            Some(_) | None => {}
         }
         j += 1;
     }

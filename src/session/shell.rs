@@ -220,14 +220,14 @@ impl Session {
         let back = dir.as_deref() == Some("-");
         let target = match dir.as_deref() {
             None => self.workspace.clone(),
-            Some("-") => match &self.sh.oldpwd {
-                Some(d) => d.clone(),
-                None => {
+            Some("-") => {
+                let Some(d) = &self.sh.oldpwd else {
                     entry.exit_code = 1;
                     fb.push(self.say(Tone::Error, &Msg::ShellNoOldpwd));
                     return entry;
-                }
-            },
+                };
+                d.clone()
+            }
             Some(d) => self.cwd.join(d),
         };
         let shown = dir.clone().unwrap_or_else(|| "~".to_owned());
