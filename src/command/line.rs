@@ -292,7 +292,11 @@ pub fn words(text: &str, var: &dyn Fn(&str) -> Option<String>) -> Result<Words, 
                 continue;
             }
             // `~` alone or `~/…`; `~user` stays as typed.
-            if c == '~' && chars.get(i + 1).is_none_or(|&n| n == '/' || n.is_whitespace()) {
+            if c == '~'
+                && chars
+                    .get(i + 1)
+                    .is_none_or(|&n| n == '/' || n.is_whitespace())
+            {
                 cur = Some(Word {
                     text: var("HOME").unwrap_or_else(|| "~".to_owned()),
                     quoted: true,

@@ -493,7 +493,10 @@ impl Session {
                 }
             };
             let stdout = if inner_words.first().is_some_and(|w| w == "docker") {
-                let ctx = ExecContext::new(&inner_words[1..]).in_dir(&self.cwd);
+                // Its output is read, never shown: captured even by a real engine attached to the terminal.
+                let ctx = ExecContext::new(&inner_words[1..])
+                    .in_dir(&self.cwd)
+                    .captured(true);
                 let result = self.engine.exec(&ctx, &mut NoInput);
                 self.after_exec(&result);
                 match result {
