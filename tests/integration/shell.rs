@@ -425,3 +425,22 @@ fn a_heredoc_typed_at_the_prompt_writes_the_file() {
     );
     assert!(!ws.join("other").exists());
 }
+
+#[test]
+fn cd_dash_without_a_previous_directory_says_so_in_both_languages() {
+    for (lang, expected) in [
+        (
+            "en",
+            "cd -: there is no previous directory yet (OLDPWD not set).",
+        ),
+        (
+            "fr",
+            "cd -\u{202f}: il n'y a pas encore de répertoire précédent (OLDPWD n'est pas défini).",
+        ),
+    ] {
+        let h = Home::new();
+        let (out, _) = h.run(lang, "cd -\ncd - || echo failed-as-in-bash\n");
+        assert!(out.contains(expected), "{out}");
+        assert!(out.contains("failed-as-in-bash"), "{out}");
+    }
+}
