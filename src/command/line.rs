@@ -438,10 +438,15 @@ fn redirection(chars: &[char], i: usize) -> Result<Option<(String, usize)>, Word
     let mut op = String::from(chars[j]);
     j += 1;
     if matches!(chars.get(j), Some('>' | '&' | '|')) && op == ">"
-        || chars.get(j) == Some(&'&') && op == "<"
+        || matches!(chars.get(j), Some('&' | '<')) && op == "<"
     {
         op.push(chars[j]);
         j += 1;
+        // `<<-WORD`: a here-document whose lines may be indented with tabs.
+        if op == "<<" && chars.get(j) == Some(&'-') {
+            op.push('-');
+            j += 1;
+        }
     }
     while j < chars.len() && chars[j].is_whitespace() {
         j += 1;
@@ -561,6 +566,9 @@ mod tests {
         let r = words("docker images >>'my f' &>g 2>/dev/null", &env).expect("words");
         assert_eq!(r.words, ["docker", "images"]);
         assert_eq!(r.redirections, [">>'my f'", ">g 2>&1", "2>/dev/null"]);
+        let r = words("docker build -t x - <<'EOF'", &env).expect("words");
+        assert_eq!(r.words, ["docker", "build", "-t", "x", "-"]);
+        assert_eq!(r.redirections, ["<<'EOF'"]);
         assert_eq!(
             words("docker images >", &env),
             Err(WordsError::NoTarget(">".to_owned()))

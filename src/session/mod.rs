@@ -511,9 +511,15 @@ impl Session {
             return vec![entry];
         };
         // `docker images | grep x > f`: Docker's part runs on the engine, its output goes on.
-        let pipeline = command::line::split_pipeline(&expanded);
+        // A here-document's lines (`docker build - <<EOF`) would be Docker's standard input,
+        // which the engine is not given: the command is its first line.
+        let first_line = expanded.lines().next().unwrap_or_default();
+        let pipeline = command::line::split_pipeline(first_line);
         let parsed = match self.expand_words(&pipeline[0], replay, &mut entry) {
-            Ok(w) => w,
+            Ok(mut w) => {
+                w.redirections.retain(|r| !r.starts_with("<<"));
+                w
+            }
             Err(e) => {
                 entry.exit_code = 1;
                 fb.push(self.say(

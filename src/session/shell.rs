@@ -334,7 +334,12 @@ impl Session {
             entry.exit_code = 1;
             return entry;
         };
-        self.run_sh(&expanded, &[], &mut entry, fb);
+        // `$?` in the line is the status of the command before, as in one long-lived shell.
+        let script = match self.sh.status {
+            0 => expanded,
+            n => format!("(exit {n}); {expanded}"),
+        };
+        self.run_sh(&script, &[], &mut entry, fb);
         entry
     }
 

@@ -144,8 +144,14 @@ fn lists_run_each_part_with_shell_semantics() {
          docker images -q | wc -l\n\
          docker pull no-such-image-here || echo pull-failed; echo after\n\
          docker pull busybox && docker images --format '{{.Repository}}'\n\
-         cd; cd -\n",
+         cd; cd -\n\
+         docker rmi no-such-image\n\
+         echo status-$?\n\
+         docker images -q > /dev/null; echo status-$?\n",
     );
+    // `$?` is the last command's status, Docker's included.
+    assert!(out.contains("status-1\n"), "{out}");
+    assert!(out.contains("status-0\n"), "{out}");
     let ws = h.workspace();
     assert!(
         out.contains(&format!("~/Test $ pwd\n{}\n", ws.join("Test").display())),
