@@ -41,7 +41,9 @@ impl Interaction for StdinInteraction {
 fn home(cli: &Cli) -> PathBuf {
     use etcetera::BaseStrategy as _;
     if let Some(h) = &cli.home {
-        return h.clone();
+        // Absolute, so that `~` in the student's shell and in Docker's paths is one directory
+        // wherever the command runs (`--home rel` from another directory included).
+        return std::path::absolute(h).unwrap_or_else(|_| h.clone());
     }
     match etcetera::choose_base_strategy() {
         Ok(s) => s.data_dir().join("docklab"),

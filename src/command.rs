@@ -2,6 +2,8 @@
 //! `cd`/`pwd` (handled by docklab), or a shell command for the workspace. Also `$(docker …)`
 //! command substitution.
 
+pub mod line;
+
 /// The tutor's own commands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tutor {
@@ -130,7 +132,12 @@ pub fn parse(line: &str) -> Command {
     }
     match first {
         "docker" => Command::Docker,
-        "cd" if !extra && !line.contains([';', '&', '|']) => Command::Cd(arg),
+        // `cd "My dir"`, `cd $HOME/Test`: one directory after expansion (the session expands).
+        "cd" if !line.contains([';', '&', '|', '<', '>'])
+            && line::words(line, &|_| Some("x".to_owned())).is_ok_and(|w| w.words.len() <= 2) =>
+        {
+            Command::Cd(arg)
+        }
         "pwd" if arg.is_none() => Command::Pwd,
         _ => Command::Shell,
     }
@@ -164,7 +171,10 @@ pub fn substitutions(line: &str) -> Vec<(usize, usize, String)> {
                 if j >= bytes.len() {
                     return out;
                 }
-                out.push((i, j + 1, line[i + 2..j].to_owned()));
+                // `$((1 + 2))` is arithmetic, the shell's own, not a command to run.
+                if bytes.get(i + 2) != Some(&b'(') {
+                    out.push((i, j + 1, line[i + 2..j].to_owned()));
+                }
                 i = j;
             }
             _ => {}
@@ -195,6 +205,8 @@ mod tests {
         assert_eq!(parse("docker images"), Command::Docker);
         assert_eq!(parse("cd ~/Test"), Command::Cd(Some("~/Test".into())));
         assert_eq!(parse("cd"), Command::Cd(None));
+        assert_eq!(parse("cd \"My dir\""), Command::Cd(Some("\"My".into())));
+        assert_eq!(parse("cd a b"), Command::Shell);
         assert_eq!(parse("mkdir ~/Test"), Command::Shell);
         assert_eq!(parse("echo hi > f"), Command::Shell);
         assert_eq!(parse("# comment"), Command::Empty);
@@ -206,5 +218,6 @@ mod tests {
         assert_eq!(s, vec![(11, 30, "docker images -q".to_owned())]);
         assert!(substitutions("echo '$(x)'").is_empty());
         assert!(substitutions("echo $(unclosed").is_empty());
+        assert!(substitutions("echo $((1 + 2))").is_empty());
     }
 }

@@ -20,6 +20,7 @@ pub(crate) mod docker;
 pub mod engine;
 pub mod feedback;
 pub mod i18n;
+pub mod interrupt;
 pub mod lab;
 pub(crate) mod layers;
 pub(crate) mod regular_file;

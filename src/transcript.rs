@@ -55,6 +55,11 @@ pub struct Entry {
     /// The working directory after the line, relative to ~ (`Test`), when it changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cwd: Option<String>,
+    /// The environment variables a `docker` or `cd` line expanded (`$USER`, `${TAG}`), with the
+    /// values they had: a replay expands them the same way, never from the grader's environment.
+    /// An unset variable is absent. (`~`, `$HOME`, `$PWD` and `$?` are the shell's own.)
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, String>,
 }
 
 impl Entry {
@@ -71,6 +76,7 @@ impl Entry {
             edits: BTreeMap::new(),
             dirs: Vec::new(),
             cwd: None,
+            env: BTreeMap::new(),
         }
     }
 }

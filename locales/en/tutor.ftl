@@ -204,3 +204,16 @@ verify-none-confirmed = None of the { $attempts } attempts is confirmed.
 catalog-lacks = Docker Hub does have an official { $image } image, but docklab works offline and its catalog does not include it. The images you can pull here: { $available }. To search them, type docker search followed by a word, for example docker search linux.
 official-image-is = Docker Hub has no official image named { $typed }; the official image for that software is named { $official }.
 catalog-tags = docklab's offline catalog has { $image } with these tags only: { $tags }. Name one of them (IMAGE:TAG).
+## The student's shell (issue #15, "behave like a shell")
+shell-editor-missing = { $editor } is not installed on this machine. Editors that work here: { $available }. Or write the file from the prompt with a here-document, ending with a line that holds only EOF:
+    cat > Dockerfile <<EOF
+    FROM nginx
+    COPY index.html /usr/share/nginx/html/
+    EOF
+shell-editor-none = { $editor } is not installed on this machine, and no other terminal editor is. Write the file from the prompt with a here-document, ending with a line that holds only EOF:
+    cat > Dockerfile <<EOF
+    FROM nginx
+    COPY index.html /usr/share/nginx/html/
+    EOF
+shell-no-oldpwd = cd -: there is no previous directory yet (OLDPWD not set).
+shell-interrupted = Interrupted (Ctrl-C): `{ $command }` stopped. What it had finished is kept; nothing half-written is left in the image store.

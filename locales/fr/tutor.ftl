@@ -233,3 +233,16 @@ verify-none-confirmed = Aucune des { $attempts } tentatives n'est confirmée.
 catalog-lacks = Docker Hub propose bien une image officielle { $image }, mais docklab fonctionne hors ligne et son catalogue ne la contient pas. Les images que vous pouvez télécharger ici : { $available }. Pour y chercher, tapez docker search suivi d'un mot, par exemple docker search linux.
 official-image-is = Docker Hub n'a pas d'image officielle nommée { $typed } ; l'image officielle de ce logiciel s'appelle { $official }.
 catalog-tags = Le catalogue hors ligne de docklab n'a { $image } qu'avec ces tags : { $tags }. Indiquez l'un d'eux (IMAGE:TAG).
+## The student's shell (issue #15, "behave like a shell")
+shell-editor-missing = { $editor } n'est pas installé sur cette machine. Éditeurs disponibles ici : { $available }. Vous pouvez aussi écrire le fichier depuis l'invite avec un here-document, terminé par une ligne qui ne contient que EOF :
+    cat > Dockerfile <<EOF
+    FROM nginx
+    COPY index.html /usr/share/nginx/html/
+    EOF
+shell-editor-none = { $editor } n'est pas installé sur cette machine, ni aucun autre éditeur en terminal. Écrivez le fichier depuis l'invite avec un here-document, terminé par une ligne qui ne contient que EOF :
+    cat > Dockerfile <<EOF
+    FROM nginx
+    COPY index.html /usr/share/nginx/html/
+    EOF
+shell-no-oldpwd = cd - : il n'y a pas encore de répertoire précédent (OLDPWD n'est pas défini).
+shell-interrupted = Interrompu (Ctrl-C) : `{ $command }` s'est arrêté. Ce qui était terminé est conservé ; rien d'écrit à moitié ne reste dans le stockage des images.

@@ -112,6 +112,9 @@ pub struct ExecContext<'a> {
     /// workspace directory, since docklab's own working directory is elsewhere. `None`: docklab's
     /// own working directory (one-shot `docklab docker`).
     pub workdir: Option<&'a std::path::Path>,
+    /// The output goes into a pipe or a file (`docker images | grep x`, `> list.txt`): the real
+    /// engine captures it even when attached to a terminal.
+    pub capture: bool,
 }
 
 impl<'a> ExecContext<'a> {
@@ -121,7 +124,14 @@ impl<'a> ExecContext<'a> {
             args,
             env: &[],
             workdir: None,
+            capture: false,
         }
+    }
+
+    #[must_use]
+    pub fn captured(mut self, capture: bool) -> ExecContext<'a> {
+        self.capture = capture;
+        self
     }
 
     #[must_use]

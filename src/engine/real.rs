@@ -551,8 +551,8 @@ impl Engine for RealEngine {
         io: &mut dyn Interaction,
     ) -> Result<Outcome, EngineError> {
         let mut outcome = match self.mode {
-            RealMode::Attached => self.run_attached(ctx)?,
-            RealMode::Captured => {
+            RealMode::Attached if !ctx.capture => self.run_attached(ctx)?,
+            RealMode::Attached | RealMode::Captured => {
                 let outcome = self.run_captured(ctx, Some(io))?;
                 if outcome.exit_code != 0 {
                     if let Some(e) = classify(&outcome.stderr) {

@@ -305,5 +305,12 @@ messages! {
     OfficialImageIs { typed: String, official: String } => "official-image-is",
     /// The tags the offline catalog has of a repository, when the one asked for is not one.
     CatalogTags { image: String, tags: String } => "catalog-tags",
+    // The student's shell (issue #15, "behave like a shell").
+    /// An editor typed that this machine does not have; `available` lists those on PATH.
+    ShellEditorMissing { editor: String, available: String } => "shell-editor-missing",
+    ShellEditorNone { editor: String } => "shell-editor-none",
+    ShellNoOldpwd => "shell-no-oldpwd",
+    /// Ctrl-C stopped a Docker command the simulator was running.
+    ShellInterrupted { command: String } => "shell-interrupted",
 
 }

@@ -114,6 +114,40 @@ impl Interaction for ScriptIo<'_> {
     }
 }
 
+/// The continuation prompt of a here-document (the shell's `PS2`).
+const CONTINUATION: &str = "> ";
+
+/// Whether `line` ends the here-document whose terminator is `delimiter` (`<<-` also strips
+/// leading tabs, which any line may then have).
+fn ends_heredoc(line: &str, delimiter: &str) -> bool {
+    line == delimiter || line.trim_start_matches('\t') == delimiter
+}
+
+/// A line that opens a here-document (`cat > Dockerfile <<EOF`), completed with the lines that
+/// follow up to its terminator, read by `next` (which shows the continuation prompt). `None` when
+/// the reading was interrupted (Ctrl-C drops the whole command, as in bash). At end of input
+/// the text so far is kept, and `sh` warns as it does.
+fn read_heredoc(first: String, mut next: impl FnMut() -> Input) -> Option<String> {
+    let Some(delimiter) = crate::command::line::heredoc_delimiter(&first) else {
+        return Some(first);
+    };
+    let mut text = first;
+    loop {
+        match next() {
+            Input::Line(l) => {
+                text.push('\n');
+                text.push_str(&l);
+                if ends_heredoc(&l, &delimiter) {
+                    return Some(text);
+                }
+            }
+            Input::NotText => {}
+            Input::Interrupted => return None,
+            Input::Eof => return Some(text),
+        }
+    }
+}
+
 /// The tutor's answer to a line that is not UTF-8 text.
 fn not_text() -> Feedback {
     Feedback::Tutor {
@@ -137,21 +171,20 @@ pub fn interactive(session: &mut Session, ui: Ui, history: Option<&std::path::Pa
     if let Some(h) = &history {
         let _ = editor.load_history(h);
     }
+    // Ctrl-C while a command runs stops that command, not docklab.
+    let _ = crate::interrupt::install();
     loop {
         if let Some(h) = editor.helper_mut() {
             h.data = session.completion_data();
         }
         let prompt = ui.prompt(&session.prompt());
-        let input = match editor.readline(&prompt) {
-            Ok(l) => Input::Line(l),
-            Err(ReadlineError::Interrupted) => Input::Interrupted,
-            Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
-                Input::NotText
-            }
-            Err(_) => Input::Eof,
-        };
+        let input = read_input(&mut editor, &prompt);
         match input {
             Input::Line(line) => {
+                let Some(line) = read_heredoc(line, || read_input(&mut editor, CONTINUATION))
+                else {
+                    continue;
+                };
                 let fb = session.handle(
                     &line,
                     &mut EditorIo {
@@ -194,6 +227,15 @@ pub fn interactive(session: &mut Session, ui: Ui, history: Option<&std::path::Pa
     session.lab_completed()
 }
 
+fn read_input(editor: &mut Editor<Helper, FileHistory>, prompt: &str) -> Input {
+    match editor.readline(prompt) {
+        Ok(l) => Input::Line(l),
+        Err(ReadlineError::Interrupted) => Input::Interrupted,
+        Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => Input::NotText,
+        Err(_) => Input::Eof,
+    }
+}
+
 /// Scripted use: every line of `input` in turn, echoed after its prompt. Returns whether the
 /// current lab (if any) is completed.
 pub fn script<R: BufRead>(session: &mut Session, ui: Ui, input: R) -> bool {
@@ -220,6 +262,16 @@ pub fn script<R: BufRead>(session: &mut Session, ui: Ui, input: R) -> bool {
             }
         };
         ui.echo(&ui.prompt(&session.prompt()), &line);
+        let Some(line) = read_heredoc(line, || match lines.pop_front() {
+            Some(Ok(l)) => {
+                ui.echo(CONTINUATION, &l);
+                Input::Line(l)
+            }
+            Some(Err(_)) => Input::NotText,
+            None => Input::Eof,
+        }) else {
+            continue;
+        };
         let fb = session.handle(
             &line,
             &mut ScriptIo {

@@ -65,7 +65,11 @@ impl SessionOptions {
     /// name mapped by `fs`), or the one real daemon.
     fn engine(&self, store: PathBuf, fs: FsRoot) -> Box<dyn Engine> {
         match &self.engine {
-            EngineChoice::Sim => Box::new(SimEngine::new(store, self.clock).with_fs(fs)),
+            EngineChoice::Sim => Box::new(
+                SimEngine::new(store, self.clock)
+                    .with_fs(fs)
+                    .with_interrupt(crate::interrupt::flag()),
+            ),
             EngineChoice::Real(program) => {
                 use std::io::IsTerminal as _;
                 let mode = if self.shell == ShellMode::Attached && std::io::stdout().is_terminal() {
@@ -120,6 +124,8 @@ pub struct Session {
     fs: FsRoot,
     /// Why a replay cannot go on (`verify`): it then stops, and the section is rejected.
     replay_failure: Option<ReplayFailure>,
+    /// `$?`, `cd -` and the status a pipeline leaves.
+    sh: shell::ShellState,
 }
 
 /// Why replaying a report's section failed, whatever its result would have been.
@@ -201,6 +207,7 @@ impl Session {
             explain: true,
             fs,
             replay_failure: None,
+            sh: shell::ShellState::default(),
             opts,
         }
     }
@@ -412,6 +419,8 @@ impl Session {
     ) -> Vec<Feedback> {
         let line = line.trim();
         let mut fb = Vec::new();
+        // A Ctrl-C pressed during an earlier command is over.
+        crate::interrupt::clear();
         if let Some(rec) = replay {
             self.fs.set_replayed_success(rec.exit_code == 0);
         }
@@ -425,11 +434,7 @@ impl Session {
                     self.record(entry);
                 }
             }
-            other => {
-                let entry = self.exec_line(line, &other, io, replay, &mut fb, true);
-                self.record_all(entry);
-                self.evaluate(&mut fb);
-            }
+            other => self.run_list(line, &other, io, replay, &mut fb),
         }
         // A replay keeps its progress in memory: writing the whole transcript after each of its
         // lines made `verify` quadratic in the report's size.
@@ -469,8 +474,8 @@ impl Session {
     ) -> Vec<Entry> {
         let step = self.current_step_id();
         let mut entries = match cmd {
-            Command::Docker => self.docker(line, io, fb, check_forbidden),
-            Command::Cd(dir) => vec![self.cd(line, dir.as_deref(), fb)],
+            Command::Docker => self.docker(line, io, replay, fb, check_forbidden),
+            Command::Cd(_) => vec![self.cd(line, replay, fb)],
             Command::Pwd => {
                 fb.push(Feedback::Docker(Outcome::ok(format!(
                     "{}\n",
@@ -496,6 +501,7 @@ impl Session {
         &mut self,
         line: &str,
         io: &mut dyn Interaction,
+        replay: Option<&Entry>,
         fb: &mut Vec<Feedback>,
         check_forbidden: bool,
     ) -> Vec<Entry> {
@@ -504,8 +510,16 @@ impl Session {
             entry.exit_code = 1;
             return vec![entry];
         };
-        let words = match shell_words::split(&expanded) {
-            Ok(w) => w,
+        // `docker images | grep x > f`: Docker's part runs on the engine, its output goes on.
+        // A here-document's lines (`docker build - <<EOF`) would be Docker's standard input,
+        // which the engine is not given: the command is its first line.
+        let first_line = expanded.lines().next().unwrap_or_default();
+        let pipeline = command::line::split_pipeline(first_line);
+        let parsed = match self.expand_words(&pipeline[0], replay, &mut entry) {
+            Ok(mut w) => {
+                w.redirections.retain(|r| !r.starts_with("<<"));
+                w
+            }
             Err(e) => {
                 entry.exit_code = 1;
                 fb.push(self.say(
@@ -517,6 +531,8 @@ impl Session {
                 return vec![entry];
             }
         };
+        let piped = pipeline.len() > 1 || !parsed.redirections.is_empty();
+        let words = parsed.words;
         // Assignments before `docker` (`DOCKER_BUILDKIT=0 docker build .`) hold for this command.
         let vars: Vec<(String, String)> = words
             .iter()
@@ -561,12 +577,24 @@ impl Session {
             inner: io,
             answers: Vec::new(),
         };
-        let ctx = ExecContext::new(&args).with_env(&vars).in_dir(&self.cwd);
+        let ctx = ExecContext::new(&args)
+            .with_env(&vars)
+            .in_dir(&self.cwd)
+            .captured(piped);
         let result = self.engine.exec(&ctx, &mut rec);
         let answers = rec.answers;
         self.after_exec(&result);
         let outcome = match result {
             Ok(o) => o,
+            Err(e) if crate::interrupt::is_interruption(&e) => {
+                fb.push(self.say(
+                    Tone::Warning,
+                    &Msg::ShellInterrupted {
+                        command: line.to_owned(),
+                    },
+                ));
+                Outcome::error(String::new(), 130)
+            }
             Err(e) => {
                 self.note_engine_error(&e);
                 fb.push(Feedback::Engine(e));
@@ -581,8 +609,19 @@ impl Session {
             self.state().ok()
         };
         entry.exit_code = outcome.exit_code;
-        // Attached to the terminal, docker has shown its output itself.
-        if !outcome.shown && (!outcome.stdout.is_empty() || !outcome.stderr.is_empty()) {
+        if piped {
+            let rest = &pipeline[1..];
+            let status = self.pipe_docker_output(
+                &outcome,
+                &parsed.redirections,
+                rest,
+                replay,
+                &mut entry,
+                fb,
+            );
+            self.sh.pipeline_status = Some(status);
+        } else if !outcome.shown && (!outcome.stdout.is_empty() || !outcome.stderr.is_empty()) {
+            // Attached to the terminal, docker has shown its output itself.
             fb.push(Feedback::Docker(outcome.clone()));
         }
         if self.explain {

@@ -15,6 +15,7 @@ mod readme;
 mod real_engine;
 mod scenarios;
 mod search;
+mod shell;
 mod support;
 mod tutor;
 mod verify;

@@ -42,6 +42,8 @@ pub struct SimEngine {
     fs: FsRoot,
     /// The path the last command could not map, if any (set inside `with_ctx`).
     refused: std::cell::RefCell<Option<PathRefused>>,
+    /// Set by Ctrl-C (`crate::interrupt`): a command that ends with it set keeps nothing.
+    interrupt: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl SimEngine {
@@ -65,7 +67,18 @@ impl SimEngine {
             seed,
             fs: FsRoot::host(),
             refused: std::cell::RefCell::new(None),
+            interrupt: std::sync::Arc::default(),
         }
+    }
+
+    /// The same engine, cancelling a command when `flag` is set (docklab's Ctrl-C flag).
+    #[must_use]
+    pub fn with_interrupt(
+        mut self,
+        flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> SimEngine {
+        self.interrupt = flag;
+        self
     }
 
     /// The same engine with the paths of commands mapped by `fs`.
@@ -116,6 +129,14 @@ impl SimEngine {
             return Ok((out, false));
         }
         let changed = ctx.changed;
+        // Ctrl-C during the command: its result is dropped whole, before the one write that
+        // would keep it (the blobs it wrote stay unreferenced, as after a crash, for fsck).
+        if changed && self.interrupt.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(StoreError::Io {
+                path: store.root().to_path_buf(),
+                source: crate::interrupt::error(),
+            });
+        }
         if changed {
             ctx.state.number_new_images();
             store.save_state(&ctx.state)?;
@@ -621,4 +642,58 @@ fn usage_error(inv: &Invocation, message: &str) -> Outcome {
         ),
         1,
     )
+}
+
+#[cfg(test)]
+mod interrupt_tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::engine::{Engine, NoInput};
+
+    #[test]
+    fn an_interrupted_pull_or_build_keeps_nothing_and_the_store_stays_consistent() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let flag = Arc::new(AtomicBool::new(true));
+        let mut engine = SimEngine::new(
+            dir.path().join("store"),
+            Clock::frozen("2025-10-29T12:00:00Z".parse().expect("a time")),
+        )
+        .with_interrupt(Arc::clone(&flag));
+        let pull = ["pull".to_owned(), "busybox".to_owned()];
+        let err = engine
+            .exec(&ExecContext::new(&pull), &mut NoInput)
+            .expect_err("interrupted");
+        assert!(crate::interrupt::is_interruption(&err), "{err}");
+        assert!(engine.state().expect("state").images.is_empty());
+        // Ctrl-C over, the same pull works, and the store is whole.
+        flag.store(false, Ordering::SeqCst);
+        let o = engine
+            .exec(&ExecContext::new(&pull), &mut NoInput)
+            .expect("pull");
+        assert_eq!(o.exit_code, 0, "{}", o.stderr);
+        std::fs::write(dir.path().join("Dockerfile"), "FROM busybox\nRUN echo hi\n")
+            .expect("write");
+        let build = [
+            "build".to_owned(),
+            "-t".to_owned(),
+            "b".to_owned(),
+            ".".to_owned(),
+        ];
+        flag.store(true, Ordering::SeqCst);
+        let err = engine
+            .exec(&ExecContext::new(&build).in_dir(dir.path()), &mut NoInput)
+            .expect_err("interrupted");
+        assert!(crate::interrupt::is_interruption(&err), "{err}");
+        let state = engine.state().expect("state");
+        assert_eq!(state.images.len(), 1);
+        let report = engine.open().expect("store").fsck().expect("fsck");
+        assert!(
+            report.missing.is_empty()
+                && report.corrupt.is_empty()
+                && report.dangling_records.is_empty(),
+            "{report:?}"
+        );
+    }
 }
