@@ -79,3 +79,21 @@ build-cache-fail = The build cache still holds { $count } { $count ->
 build-cache-holds = The build cache is empty.
 not-fail = This should not be the case: { $inner }
 any-fail = None of these holds:
+
+## The checks of generated practice (lab generate): total image size, exact tags.
+images-size-fail = The images take { $size } (docker system df); expected { $op ->
+        [ge] at least { $expected } MB
+        [le] at most { $expected } MB
+       *[eq] { $expected } MB
+    }.
+images-size-holds = The images take { $size }.
+tags-exactly-fail = The tags are not the expected ones: { $extras ->
+        [0] none too many
+        [one] one too many ({ $extra })
+       *[other] { $extras } too many ({ $extra })
+    }, { $missings ->
+        [0] none missing
+        [one] one missing ({ $missing })
+       *[other] { $missings } missing ({ $missing })
+    }.
+tags-exactly-holds = The tags are exactly: { $tags }.

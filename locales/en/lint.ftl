@@ -127,3 +127,7 @@ labs-dir = { $files ->
         [one] Looked for labs in { $dir } (1 file).
        *[other] Looked for labs in { $dir } ({ $files } files).
     }
+
+## The start state's commands (start.commands, used by generated practice).
+lint-start-not-docker = The start command “{ $line }” is not a Docker command: start.commands holds only `docker …` lines (files go in [[start.file]]).
+lint-start-bad-command = The start command “{ $line }” is refused by Docker: { $error }

@@ -79,3 +79,21 @@ build-cache-fail = Le cache de construction contient encore { $count } { $count 
 build-cache-holds = Le cache de construction est vide.
 not-fail = Ceci ne devrait pas être le cas : { $inner }
 any-fail = Aucune de ces conditions n'est remplie :
+
+## Les vérifications de l'entraînement généré (lab generate) : taille totale des images, tags exacts.
+images-size-fail = Les images occupent { $size } (docker system df) ; attendu : { $op ->
+        [ge] au moins { $expected } MB
+        [le] au plus { $expected } MB
+       *[eq] { $expected } MB
+    }.
+images-size-holds = Les images occupent { $size }.
+tags-exactly-fail = Les tags ne sont pas ceux attendus : { $extras ->
+        [0] aucun en trop
+        [one] un en trop ({ $extra })
+       *[other] { $extras } en trop ({ $extra })
+    }, { $missings ->
+        [0] aucun ne manque
+        [one] un manque ({ $missing })
+       *[other] { $missings } manquent ({ $missing })
+    }.
+tags-exactly-holds = Les tags sont exactement : { $tags }.

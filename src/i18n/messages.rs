@@ -177,6 +177,11 @@ messages! {
     CommandHolds { command: String, status: String } => "command-holds",
     BuildCacheFail { count: i64 } => "build-cache-fail",
     BuildCacheHolds => "build-cache-holds",
+    // ---- checks.ftl: the checks of generated practice (lab generate) ----
+    ImagesSizeFail { size: String, op: String, expected: i64 } => "images-size-fail",
+    ImagesSizeHolds { size: String } => "images-size-holds",
+    TagsExactlyFail { extra: String, extras: i64, missing: String, missings: i64 } => "tags-exactly-fail",
+    TagsExactlyHolds { tags: String } => "tags-exactly-holds",
     NotFail { inner: String } => "not-fail",
     AnyFail => "any-fail",
     // ---- layers.ftl: the layer picture and what a command changed ----
@@ -233,6 +238,9 @@ messages! {
     LintBadPath { path: String } => "lint-bad-path",
     LintTutorInSolution { line: String } => "lint-tutor-in-solution",
     LintBadCommand { line: String, error: String } => "lint-bad-command",
+    // lint.ftl: the start state's files and commands (generated practice)
+    LintStartNotDocker { line: String } => "lint-start-not-docker",
+    LintStartBadCommand { line: String, error: String } => "lint-start-bad-command",
     LintNotInCatalog { reference: String } => "lint-not-in-catalog",
     LintCatalogTags { name: String, tags: String } => "lint-catalog-tags",
     LintEmptyStepId { path: String } => "lint-empty-step-id",

@@ -64,6 +64,25 @@ pub struct Start {
     /// Image references pulled, in this order, before the first step (`nginx`, `rockylinux:9`).
     #[serde(default)]
     pub images: Vec<String>,
+    /// Files written in the student's workspace after the pulls (`[[start.file]]`), e.g. a
+    /// Dockerfile that `commands` builds.
+    #[serde(default, rename = "file")]
+    pub files: Vec<StartFile>,
+    /// Docker commands run, in this order, in the workspace after the files are written
+    /// (`docker tag alpine web:1`, `docker build -t app app`, `docker run -d nginx`): the tags,
+    /// builds and containers of the start state. They are not part of the student's transcript.
+    #[serde(default)]
+    pub commands: Vec<String>,
+}
+
+/// A file of the start state, in the student's workspace.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartFile {
+    /// The path, relative to `~` (`app/Dockerfile`), staying inside it.
+    pub path: String,
+    /// Its content.
+    pub text: String,
 }
 
 /// One step of a lab.

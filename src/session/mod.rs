@@ -185,6 +185,7 @@ fn lab_text(tone: Tone, text: String) -> Feedback {
 mod cleanup;
 mod pictures;
 mod run;
+mod setup;
 mod shell;
 #[cfg(test)]
 mod tests;
