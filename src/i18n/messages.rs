@@ -268,6 +268,8 @@ messages! {
     TestRealNeedsYes => "test-real-needs-yes",
     NewWritten { path: String } => "new-written",
     NewExists { path: String } => "new-exists",
+    // lint.ftl: lab generate (generated practice)
+    GenerateWritten { path: String, id: String } => "generate-written",
     NewBadId { id: String } => "new-bad-id",
     LabsLine { id: String, title: String, steps: i64, origin: String } => "labs-line",
     LabsDir { dir: String, files: i64 } => "labs-dir",

@@ -2,6 +2,7 @@
 //! `file:line:col` errors, and the catalog of labs (embedded, then overrides from directories).
 
 pub mod check;
+pub mod generate;
 pub mod lint;
 pub mod progress;
 pub mod scaffold;
