@@ -568,67 +568,57 @@ fn dangling(plan: &Plan) -> Step {
 
 fn used_by_stopped(rng: &mut Rng, plan: &Plan) -> Step {
     let (name, image) = rng.pick(&plan.stopped).clone();
-    // Another stopped container of the same image holds it too.
-    let holders: Vec<String> = plan
-        .stopped
-        .iter()
-        .filter(|(_, i)| *i == image)
-        .map(|(n, _)| n.clone())
-        .collect();
     let refs = plan.refs_of(&image);
-    let solution = vec![
-        format!("docker rm {}", holders.join(" ")),
-        format!("docker rmi {}", refs.join(" ")),
-    ];
+    let solution = vec![format!("docker rmi -f {}", refs.join(" "))];
     let mut checks: Vec<String> = refs
         .iter()
         .map(|r| format!("{{ image_absent = {} }}", q(r)))
         .collect();
-    checks.push(format!("{{ not = {{ container_exists = {} }} }}", q(&image)));
     checks.push("{ image_count = { dangling = true, equals = 0 } }".to_owned());
     checks.extend(
         plan.running
             .iter()
             .map(|(_, r)| format!("{{ container_running = {} }}", q(r))),
     );
-    let names = list(&holders);
+    let (tags_fr, tags_en) = if refs.len() > 1 {
+        (
+            format!(" (et ses autres tags : {})", list(&refs[1..])),
+            format!(" (and its other tags: {})", list(&refs[1..])),
+        )
+    } else {
+        (String::new(), String::new())
+    };
     Step {
         title: (
-            format!("Supprimer {image} pour de bon"),
-            format!("Remove {image} for good"),
+            format!("Supprimer {image}, qu'un conteneur arrêté utilise"),
+            format!("Remove {image}, which a stopped container uses"),
         ),
         text: (
             format!(
-                "Supprimez l'image {image} ({}) pour de bon : après vous, ni tag, ni image <none>, ni conteneur ne doit en rester. Le conteneur arrêté {name} l'utilise. Les conteneurs qui tournent continuent de tourner.",
-                list(&refs)
+                "Supprimez l'image {image}{tags_fr} pour de bon : ni tag ni image <none> ne doit en rester. Le conteneur arrêté {name} l'utilise ; vous pouvez le garder ou le supprimer. Les conteneurs en marche continuent de tourner."
             ),
             format!(
-                "Remove the image {image} ({}) for good: afterwards no tag, no <none> image and no container of it may be left. The stopped container {name} uses it. The running containers keep running.",
-                list(&refs)
+                "Remove the image {image}{tags_en} for good: no tag and no <none> image of it may be left. The stopped container {name} uses it; you may keep it or remove it. The running containers keep running."
             ),
         ),
         hints: vec![
             (
-                format!("docker rmi {image} refuse : un conteneur, même arrêté, l'utilise (docker ps -a)."),
-                format!("docker rmi {image} refuses: a container, even a stopped one, uses it (docker ps -a)."),
+                format!("docker rmi {image} refuse (must be forced) : le conteneur arrêté {name} l'utilise (docker ps -a)."),
+                format!("docker rmi {image} refuses (must be forced): the stopped container {name} uses it (docker ps -a)."),
             ),
             (
-                "docker rmi -f ne retire que les tags : l'image reste, <none>, tant que le conteneur existe. Supprimez d'abord le conteneur avec docker rm.".to_owned(),
-                "docker rmi -f only removes the tags: the image stays, <none>, as long as the container exists. Remove the container first with docker rm.".to_owned(),
+                format!("Deux chemins : supprimer d'abord le conteneur (docker rm {name}), puis l'image ; ou forcer avec docker rmi -f, qui supprime l'image et laisse le conteneur, dont la colonne IMAGE de docker ps -a ne montre plus qu'un ID. Une image à plusieurs tags ne part qu'avec le dernier."),
+                format!("Two ways: remove the container first (docker rm {name}), then the image; or force it with docker rmi -f, which deletes the image and leaves the container, whose IMAGE column in docker ps -a then shows only an ID. An image with several tags goes only with the last one."),
             ),
             (solution.join(" ; "), solution.join("; ")),
         ],
         solution,
         checks,
         mistake: (
-            "forced-untag".to_owned(),
-            format!(
-                "{{ all = [{{ image_absent = {} }}, {{ container_exists = {} }}] }}",
-                q(&image),
-                q(&image)
-            ),
-            format!("Le tag {image} est parti, mais pas l'image : {names} l'utilise encore, elle reste en <none> (docker images -a). Supprimez le conteneur (docker rm {names}), puis l'image en suspens (docker image prune -f)."),
-            format!("The tag {image} is gone, but not the image: {names} still uses it, so it stays as <none> (docker images -a). Remove the container (docker rm {names}), then the dangling image (docker image prune -f)."),
+            "refused".to_owned(),
+            "{ command_ran = { command = \"docker rmi\", status = \"failure\", scope = \"last\" } }".to_owned(),
+            format!("docker rmi a refusé : une image qu'un conteneur utilise, même arrêté, ne se supprime pas sans -f. Supprimez d'abord le conteneur ({name}) ou forcez avec -f ; l'image d'un conteneur en marche, elle, ne se supprime pas, même avec -f."),
+            format!("docker rmi refused: an image a container uses, even a stopped one, is not removed without -f. Remove the container ({name}) first or force it with -f; the image of a running container cannot be deleted, even with -f."),
         ),
     }
 }
@@ -749,7 +739,7 @@ fn render(seed: u64, plan: &Plan, step: &Step) -> String {
     out.push_str(&text(
         "title",
         &(
-            format!("Entraînement n\u{a0}° {seed}"),
+            format!("Entraînement n°\u{a0}{seed}"),
             format!("Practice #{seed}"),
         ),
     ));
@@ -922,7 +912,7 @@ mod tests {
                     .join("\n")
             );
         }
-        for kind in ["Free", "Exactly", "Dangling", "for good", "Only what runs"] {
+        for kind in ["Free", "Exactly", "Dangling", "stopped container uses", "Only what runs"] {
             assert!(titles.iter().any(|t| t.contains(kind)), "{kind}: {titles:?}");
         }
     }
