@@ -20,6 +20,8 @@ pub enum Tutor {
     Layers(Option<String>),
     /// `explain on|off`: explanations after each Docker command.
     Explain(Option<String>),
+    /// `practice [SEED]`: a generated practice lab (seed from the clock without one).
+    Practice(Option<String>),
     Quit,
 }
 
@@ -65,6 +67,9 @@ pub const TUTOR_WORDS: &[&str] = &[
     "couches",
     "explain",
     "expliquer",
+    "practice",
+    "entrainement",
+    "entraînement",
     "quit",
     "exit",
     "quitter",
@@ -86,6 +91,7 @@ fn tutor_word(word: &str) -> Option<fn(Option<String>) -> Tutor> {
         "lang" | "langue" => Tutor::Lang,
         "layers" | "couches" => Tutor::Layers,
         "explain" | "expliquer" => Tutor::Explain,
+        "practice" | "entrainement" | "entraînement" => Tutor::Practice,
         "quit" | "exit" | "quitter" | "sortir" => |_| Tutor::Quit,
         _ => return None,
     })
@@ -191,6 +197,11 @@ mod tests {
         assert_eq!(parse("mkdir ~/Test"), Command::Shell);
         assert_eq!(parse("echo hi > f"), Command::Shell);
         assert_eq!(parse("# comment"), Command::Empty);
+        assert_eq!(parse("entraînement"), Command::Tutor(Tutor::Practice(None)));
+        assert_eq!(
+            parse("practice 42"),
+            Command::Tutor(Tutor::Practice(Some("42".into())))
+        );
     }
 
     #[test]

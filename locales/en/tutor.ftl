@@ -166,3 +166,9 @@ progress-not-saved = Your progress in lab { $id } could not be saved to { $path 
 progress-saved-again = Your progress in lab { $id } is saved again.
 lab-in-use = Lab { $id } is already open in another docklab (process { $pid }); two shells on one lab would overwrite each other's transcript. Quit that shell (quit or Ctrl-D), then start the lab here. Nothing was changed. (Lock: { $path })
 lab-in-use-unknown = Lab { $id } is already open in another docklab; two shells on one lab would overwrite each other's transcript. Quit that shell (quit or Ctrl-D), then start the lab here. Nothing was changed. (Lock: { $path })
+
+## practice (generated practice labs)
+practice-seed = Practice { $id }, seed { $seed }: an instructor gets the same lab with docklab lab generate --seed { $seed }, and you can start it again with start { $id }. The lab file: { $path }
+practice-not-written = Practice seed { $seed } (docklab lab generate --seed { $seed }); its file could not be written to { $path }: { $error }
+practice-usage = “{ $seed }” is not a seed: practice takes a whole number from 0 to 18446744073709551615, or nothing for a seed from the clock.
+help-practice = {"  "}practice [SEED]   a generated practice lab: a random start state and goal (seed from the clock without SEED)

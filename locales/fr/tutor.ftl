@@ -186,3 +186,9 @@ progress-not-saved = Votre progression dans l'atelier { $id } n'a pas pu être e
 progress-saved-again = Votre progression dans l'atelier { $id } est de nouveau enregistrée.
 lab-in-use = L'atelier { $id } est déjà ouvert dans un autre docklab (processus { $pid }) ; deux shells sur un même atelier écraseraient chacun la transcription de l'autre. Quittez ce shell (quit ou Ctrl-D), puis démarrez l'atelier ici. Rien n'a été modifié. (Verrou : { $path })
 lab-in-use-unknown = L'atelier { $id } est déjà ouvert dans un autre docklab ; deux shells sur un même atelier écraseraient chacun la transcription de l'autre. Quittez ce shell (quit ou Ctrl-D), puis démarrez l'atelier ici. Rien n'a été modifié. (Verrou : { $path })
+
+## entraînement (ateliers d'entraînement générés)
+practice-seed = Entraînement { $id }, graine { $seed } : un enseignant obtient le même atelier avec docklab lab generate --seed { $seed }, et vous pouvez le recommencer avec commencer { $id }. Le fichier de l'atelier : { $path }
+practice-not-written = Entraînement de graine { $seed } (docklab lab generate --seed { $seed }) ; son fichier n'a pas pu être écrit dans { $path } : { $error }
+practice-usage = « { $seed } » n'est pas une graine : entrainement prend un nombre entier de 0 à 18446744073709551615, ou rien pour une graine tirée de l'horloge.
+help-practice = {"  "}entrainement [GRAINE]   un atelier d'entraînement généré : état de départ et objectif tirés au hasard (graine tirée de l'horloge sans GRAINE)

@@ -268,6 +268,11 @@ messages! {
     TestRealNeedsYes => "test-real-needs-yes",
     NewWritten { path: String } => "new-written",
     NewExists { path: String } => "new-exists",
+    // tutor.ftl: practice (generated practice)
+    PracticeSeed { seed: String, id: String, path: String } => "practice-seed",
+    PracticeNotWritten { seed: String, path: String, error: String } => "practice-not-written",
+    PracticeUsage { seed: String } => "practice-usage",
+    HelpPractice => "help-practice",
     // lint.ftl: lab generate (generated practice)
     GenerateWritten { path: String, id: String } => "generate-written",
     NewBadId { id: String } => "new-bad-id",

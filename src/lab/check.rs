@@ -683,7 +683,13 @@ fn tags_verdict(s: &EngineState, want: &[String]) -> Verdict {
         .collect();
     let extra: Vec<&str> = have.difference(&want).map(String::as_str).collect();
     let missing: Vec<&str> = want.difference(&have).map(String::as_str).collect();
-    let list = |v: &[&str]| if v.is_empty() { "-".to_owned() } else { v.join(", ") };
+    let list = |v: &[&str]| {
+        if v.is_empty() {
+            "-".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
     if extra.is_empty() && missing.is_empty() {
         let tags: Vec<&str> = have.iter().map(String::as_str).collect();
         v(true, Msg::TagsExactlyHolds { tags: list(&tags) })

@@ -107,11 +107,13 @@ const BASES: &[&str] = &["alpine", "busybox", "debian:trixie-slim"];
 const REPOS: &[&str] = &[
     "web", "shop", "api", "site", "blog", "cache", "store", "tools", "front", "backend",
 ];
-const TAGS: &[&str] = &["v1", "v2", "1.0", "2.1", "prod", "test", "stable", "dev", "old"];
+const TAGS: &[&str] = &[
+    "v1", "v2", "1.0", "2.1", "prod", "test", "stable", "dev", "old",
+];
 const APPS: &[&str] = &["app", "hello", "notes", "greeter", "report", "motd"];
 const NAMES: &[&str] = &[
     "web", "front", "cache", "db", "queue", "proxy", "job", "batch", "probe", "once", "trial",
-    "check",
+    "monitor",
 ];
 
 /// The goal kinds, one per skill of the course.
@@ -260,6 +262,42 @@ pub fn lab_id(seed: u64) -> String {
     format!("practice-{seed}")
 }
 
+/// The seed of a practice lab id: `practice-` then the seed in decimal, as [`lab_id`] writes
+/// it (one id per seed: no leading zero, no sign).
+pub fn seed_of(id: &str) -> Option<u64> {
+    let digits = id.strip_prefix("practice-")?;
+    let seed: u64 = digits.parse().ok()?;
+    (seed.to_string() == digits).then_some(seed)
+}
+
+/// A seed for the shell's `practice`, from the clock: the second, modulo a million, so that it
+/// is short enough to read out and type (`practice 418305`).
+pub fn clock_seed(now: jiff::Timestamp) -> u64 {
+    now.as_second().rem_euclid(1_000_000).unsigned_abs()
+}
+
+/// The practice lab of a `practice-N` id, generated once per seed and kept for the process:
+/// every catalog knows every practice lab, so that `start practice-N`, `verify` and `grade`
+/// find it with no file.
+pub fn practice_lab(id: &str) -> Option<&'static crate::lab::Lab> {
+    use std::collections::BTreeMap;
+    use std::sync::{Mutex, OnceLock, PoisonError};
+    static CACHE: OnceLock<Mutex<BTreeMap<u64, &'static crate::lab::Lab>>> = OnceLock::new();
+    let seed = seed_of(id)?;
+    let mut cache = CACHE
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(lab) = cache.get(&seed) {
+        return Some(lab);
+    }
+    let lab = crate::lab::Lab::parse(&format!("{id}.toml"), &generate(seed)).ok()?;
+    // A few kB per seed a process asks for; never freed, like the catalog.
+    let lab: &'static crate::lab::Lab = Box::leak(Box::new(lab));
+    cache.insert(seed, lab);
+    Some(lab)
+}
+
 fn draw_plan(rng: &mut Rng, goal: Goal) -> Plan {
     let mut plan = Plan::default();
     let n_servers = rng.range(1, 2);
@@ -324,7 +362,8 @@ fn draw_plan(rng: &mut Rng, goal: Goal) -> Plan {
         _ => rng.range(0, 1),
     };
     for t in rng.sample(&tools, n_stopped) {
-        plan.stopped.push((names.pop().unwrap_or_default().to_owned(), t));
+        plan.stopped
+            .push((names.pop().unwrap_or_default().to_owned(), t));
     }
     // Space to free: two large images nothing uses.
     if goal == Goal::FreeSpace {
@@ -372,7 +411,11 @@ fn free_space(rng: &mut Rng, plan: &Plan) -> Step {
             .unwrap_or_else(|| all[0].clone())
     };
     let remove: Vec<String> = free.iter().take(2).map(|(_, r)| r.clone()).collect();
-    let kept: Vec<String> = all.iter().filter(|r| !remove.contains(r)).cloned().collect();
+    let kept: Vec<String> = all
+        .iter()
+        .filter(|r| !remove.contains(r))
+        .cloned()
+        .collect();
     let before = catalog_size(all.iter());
     let after = catalog_size(kept.iter());
     // A margin of 1 MB covers the practice build's small layers.
@@ -761,7 +804,11 @@ fn render(seed: u64, plan: &Plan, step: &Step) -> String {
             list(v)
         }
     };
-    let tags: Vec<String> = plan.tags.iter().map(|(t, i)| format!("{t} → {i}")).collect();
+    let tags: Vec<String> = plan
+        .tags
+        .iter()
+        .map(|(t, i)| format!("{t} → {i}"))
+        .collect();
     let (build_fr, build_en) = match &plan.build {
         Some(b) => (
             format!(
@@ -912,14 +959,51 @@ mod tests {
                     .join("\n")
             );
         }
-        for kind in ["Free", "Exactly", "Dangling", "stopped container uses", "Only what runs"] {
-            assert!(titles.iter().any(|t| t.contains(kind)), "{kind}: {titles:?}");
+        for kind in [
+            "Free",
+            "Exactly",
+            "Dangling",
+            "stopped container uses",
+            "Only what runs",
+        ] {
+            assert!(
+                titles.iter().any(|t| t.contains(kind)),
+                "{kind}: {titles:?}"
+            );
         }
+    }
+
+    #[test]
+    fn practice_ids_and_seeds() {
+        assert_eq!(seed_of("practice-42"), Some(42));
+        assert_eq!(seed_of(&lab_id(u64::MAX)), Some(u64::MAX));
+        for bad in [
+            "practice-042",
+            "practice-+4",
+            "practice-",
+            "practice-x",
+            "images",
+            "practice-18446744073709551616",
+        ] {
+            assert_eq!(seed_of(bad), None, "{bad}");
+        }
+        let lab = practice_lab("practice-9").expect("generated");
+        assert_eq!(lab.id, "practice-9");
+        assert!(std::ptr::eq(
+            lab,
+            practice_lab("practice-9").expect("cached")
+        ));
+        assert!(practice_lab("practice-09").is_none());
+        let t: jiff::Timestamp = "2025-10-29T12:00:00Z".parse().expect("timestamp");
+        assert_eq!(clock_seed(t), 1_761_739_200 % 1_000_000);
     }
 
     #[test]
     fn toml_strings_are_escaped() {
         assert_eq!(q("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"");
-        assert_eq!(fr("Bien : oui ; web:1 ?"), "Bien\u{202f}: oui\u{202f}; web:1\u{202f}?");
+        assert_eq!(
+            fr("Bien : oui ; web:1 ?"),
+            "Bien\u{202f}: oui\u{202f}; web:1\u{202f}?"
+        );
     }
 }

@@ -637,7 +637,8 @@ impl Linter<'_> {
                 }
                 "build_cache_empty" => self.boolean(arg, &p),
                 "images_size_mb" => {
-                    if let Some(keys) = self.table(arg, &p, names::<Bounds>(), &required::<Bounds>())
+                    if let Some(keys) =
+                        self.table(arg, &p, names::<Bounds>(), &required::<Bounds>())
                     {
                         self.bounds(arg, &keys, &p);
                     }

@@ -416,8 +416,13 @@ impl Catalog {
         &self.labs
     }
 
+    /// The lab with this id; a `practice-N` id no file defines is the practice lab of seed N,
+    /// generated ([`generate::practice_lab`]).
     pub fn get(&self, id: &str) -> Option<&Lab> {
-        self.labs.iter().find(|l| l.id == id)
+        self.labs
+            .iter()
+            .find(|l| l.id == id)
+            .or_else(|| generate::practice_lab(id))
     }
 
     /// The closest lab id to a mistyped one.

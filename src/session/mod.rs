@@ -184,6 +184,7 @@ fn lab_text(tone: Tone, text: String) -> Feedback {
 
 mod cleanup;
 mod pictures;
+mod practice;
 mod run;
 mod setup;
 mod shell;
