@@ -121,7 +121,7 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
     );
     // Labs are loaded only by the commands that use them: `docklab docker …` starts faster.
     let load_catalog = || {
-        let catalog = Catalog::load(&dirs);
+        let catalog = Catalog::load(&dirs).with_practice_runs(&home);
         for e in &catalog.errors {
             ui.error(&tr(lang, &e.msg(lang)));
         }

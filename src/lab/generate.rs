@@ -276,6 +276,32 @@ pub fn clock_seed(now: jiff::Timestamp) -> u64 {
     now.as_second().rem_euclid(1_000_000).unsigned_abs()
 }
 
+impl crate::lab::Catalog {
+    /// Adds the practice labs started in `home` (those with a run directory), after the others,
+    /// in seed order: `labs`, `grade` and `report` show them once started.
+    #[must_use]
+    pub fn with_practice_runs(mut self, home: &std::path::Path) -> crate::lab::Catalog {
+        let Ok(entries) = std::fs::read_dir(home.join("runs")) else {
+            return self;
+        };
+        let mut seeds: Vec<u64> = entries
+            .filter_map(|e| seed_of(e.ok()?.file_name().to_str()?))
+            .collect();
+        seeds.sort_unstable();
+        for seed in seeds {
+            let id = lab_id(seed);
+            if self.labs.iter().any(|l| l.id == id) {
+                continue;
+            }
+            if let Some(lab) = practice_lab(&id) {
+                let file = home.join("practice").join(format!("{id}.toml"));
+                self.insert(lab.clone(), crate::lab::Origin::File(file));
+            }
+        }
+        self
+    }
+}
+
 /// The practice lab of a `practice-N` id, generated once per seed and kept for the process:
 /// every catalog knows every practice lab, so that `start practice-N`, `verify` and `grade`
 /// find it with no file.

@@ -1,8 +1,8 @@
 //! `practice [SEED]` (`entrainement`): a generated practice lab (src/lab/generate.rs), its seed
 //! from the clock unless given, shown so that an instructor can reproduce it; written to
 //! `<home>/practice/practice-SEED.toml` for reading (`docklab lab show FILE`), then started
-//! afresh. Practice labs are not listed by `labs`: every `practice-N` id is known to every
-//! catalog, regenerated from its seed.
+//! afresh. Every `practice-N` id is known to every catalog, regenerated from its seed; `labs`,
+//! `grade` and `report` list the practice labs started in the data directory, after the course.
 
 use crate::feedback::{Feedback, Tone};
 use crate::i18n::Msg;
