@@ -509,7 +509,7 @@ fn exact_tags(rng: &mut Rng, plan: &Plan) -> Step {
     }
     let target = rng.pick(&plan.images).clone();
     let used: BTreeSet<String> = plan.all_tags().into_iter().collect();
-    let new_tag = (0..)
+    let new_tag = (0..64_usize)
         .map(|i| {
             format!(
                 "{}:{}",
@@ -1022,6 +1022,32 @@ mod tests {
         assert!(practice_lab("practice-09").is_none());
         let t: jiff::Timestamp = "2025-10-29T12:00:00Z".parse().expect("timestamp");
         assert_eq!(clock_seed(t), 1_761_739_200 % 1_000_000);
+    }
+
+    /// The French texts follow French typography, as the shipped labs' test asks.
+    #[test]
+    fn french_texts_follow_french_typography() {
+        for seed in 0..60 {
+            let lab = crate::lab::Lab::parse("g.toml", &generate(seed)).expect("parses");
+            let step = &lab.steps[0];
+            let texts = [&lab.title, &lab.intro, &step.title, &step.text]
+                .into_iter()
+                .chain(&step.hints)
+                .chain(step.mistakes.iter().map(|m| &m.explain));
+            for t in texts {
+                let fr = &t.fr;
+                for bad in [" :", " ;", " !", " ?"] {
+                    let at = fr.match_indices(bad).find(|(i, m)| {
+                        matches!(fr[i + m.len()..].chars().next(), None | Some(' '))
+                    });
+                    assert!(at.is_none(), "seed {seed}: {bad:?} in {fr}");
+                }
+                assert!(
+                    !fr.contains("étiquette") && !t.en.is_empty(),
+                    "seed {seed}: {fr}"
+                );
+            }
+        }
     }
 
     #[test]
