@@ -188,6 +188,12 @@ impl Plan {
             .collect()
     }
 
+    /// How many images (distinct IDs) the start state has: the catalog images, the build and,
+    /// when it was rebuilt, its first, dangling, image.
+    fn image_count(&self) -> usize {
+        self.images.len() + self.build.as_ref().map_or(0, |b| 1 + usize::from(b.rebuilt))
+    }
+
     fn all_tags(&self) -> Vec<String> {
         let mut all: Vec<String> = self
             .images
@@ -561,6 +567,7 @@ fn exact_tags(rng: &mut Rng, plan: &Plan) -> Step {
         checks: vec![
             format!("{{ tags_exactly = [{}] }}", quoted.join(", ")),
             format!("{{ same_image = [{}, {}] }}", q(&target), q(&new_tag)),
+            format!("{{ image_count = {{ equals = {} }} }}", plan.image_count()),
         ],
         mistake: (
             "image-lost".to_owned(),
@@ -644,6 +651,11 @@ fn used_by_stopped(rng: &mut Rng, plan: &Plan) -> Step {
         .map(|r| format!("{{ image_absent = {} }}", q(r)))
         .collect();
     checks.push("{ image_count = { dangling = true, equals = 0 } }".to_owned());
+    // Gone, not renamed: one image fewer than at the start (at least).
+    checks.push(format!(
+        "{{ image_count = {{ at_most = {} }} }}",
+        plan.image_count() - 1
+    ));
     checks.extend(
         plan.running
             .iter()
