@@ -638,14 +638,22 @@ impl Check {
 }
 
 /// The bytes the images take, each layer (chain ID) counted once, as `docker system df` does.
+/// A state without layer sizes (the real engine's, read without histories) counts each image's
+/// whole size instead, shared layers again: an upper bound.
 pub fn images_size(s: &EngineState) -> u64 {
     let mut seen = std::collections::BTreeSet::new();
-    s.images
+    let by_layer: u64 = s
+        .images
         .iter()
         .flat_map(|i| &i.layers)
         .filter(|l| seen.insert(l.chain_id.as_str()))
         .map(|l| l.size)
-        .sum()
+        .sum();
+    if by_layer == 0 {
+        s.images.iter().map(|i| i.size).sum()
+    } else {
+        by_layer
+    }
 }
 
 fn images_size_verdict(s: &EngineState, b: &Bounds) -> Verdict {
@@ -947,6 +955,78 @@ mod tests {
         for (p, a) in no {
             assert!(!command_matches(p, &words(a)), "{p} !~ {a}");
         }
+    }
+
+    #[test]
+    fn images_size_counts_each_layer_once_and_tags_must_match_exactly() {
+        use crate::engine::{ImageState, LayerState};
+        let layer = |id: &str, size: u64| LayerState {
+            chain_id: id.into(),
+            size,
+            ..LayerState::default()
+        };
+        let state = EngineState {
+            images: vec![
+                ImageState {
+                    id: "sha256:a".into(),
+                    tags: vec!["nginx:latest".into(), "web:1".into()],
+                    layers: vec![layer("base", 100_000_000), layer("n1", 50_000_000)],
+                    ..ImageState::default()
+                },
+                ImageState {
+                    id: "sha256:b".into(),
+                    tags: vec!["memcached:latest".into()],
+                    layers: vec![layer("base", 100_000_000), layer("m1", 1_000_000)],
+                    ..ImageState::default()
+                },
+                ImageState {
+                    id: "sha256:c".into(),
+                    ..ImageState::default()
+                },
+            ],
+            ..EngineState::default()
+        };
+        assert_eq!(images_size(&state), 151_000_000);
+        let facts = Facts {
+            state: &state,
+            entries: &[],
+            step_start: 0,
+            workspace: Path::new("/nonexistent"),
+        };
+        let eval = |text: &str| toml::from_str::<W>(text).expect("parses").c.eval(&facts);
+        assert!(eval("c = { images_size_mb = { at_most = 151 } }").ok);
+        let v = eval("c = { images_size_mb = { at_most = 150 } }");
+        assert!(!v.ok);
+        assert_eq!(
+            v.why,
+            Why::Msg(Msg::ImagesSizeFail {
+                size: "151MB".into(),
+                op: "le".into(),
+                expected: 150,
+            })
+        );
+        assert!(!eval("c = { images_size_mb = { at_least = 152 } }").ok);
+        assert!(eval(r#"c = { tags_exactly = ["memcached", "web:1", "nginx"] }"#).ok);
+        let v = eval(r#"c = { tags_exactly = ["nginx", "memcached", "alpine"] }"#);
+        assert_eq!(
+            v.why,
+            Why::Msg(Msg::TagsExactlyFail {
+                extra: "web:1".into(),
+                extras: 1,
+                missing: "alpine:latest".into(),
+                missings: 1,
+            })
+        );
+        // Without layer sizes (the real engine's state), each image's whole size.
+        let sized = EngineState {
+            images: vec![ImageState {
+                size: 7_000_000,
+                layers: vec![layer("x", 0)],
+                ..ImageState::default()
+            }],
+            ..EngineState::default()
+        };
+        assert_eq!(images_size(&sized), 7_000_000);
     }
 
     #[test]

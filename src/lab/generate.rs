@@ -191,7 +191,11 @@ impl Plan {
     /// How many images (distinct IDs) the start state has: the catalog images, the build and,
     /// when it was rebuilt, its first, dangling, image.
     fn image_count(&self) -> usize {
-        self.images.len() + self.build.as_ref().map_or(0, |b| 1 + usize::from(b.rebuilt))
+        self.images.len()
+            + self
+                .build
+                .as_ref()
+                .map_or(0, |b| 1 + usize::from(b.rebuilt))
     }
 
     fn all_tags(&self) -> Vec<String> {
