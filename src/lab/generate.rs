@@ -614,10 +614,10 @@ fn dangling(plan: &Plan) -> Step {
         ),
         text: (
             format!(
-                "{reference} a été construite deux fois : la première image a perdu son tag et reste en suspens (<none>). Supprimez toutes les images en suspens, mais gardez le cache de construction (la prochaine construction de {reference} doit rester rapide) et toutes les images qui ont un tag.{extra_fr}"
+                "L'image {reference} a été construite deux fois : la première image a perdu son tag et reste en suspens (<none>). Supprimez toutes les images en suspens, mais gardez le cache de construction (la prochaine construction de {reference} doit rester rapide) et toutes les images qui ont un tag.{extra_fr}"
             ),
             format!(
-                "{reference} was built twice: the first image lost its tag and is left dangling (<none>). Remove every dangling image, but keep the build cache (the next build of {reference} must stay fast) and every tagged image.{extra_en}"
+                "The image {reference} was built twice: the first image lost its tag and is left dangling (<none>). Remove every dangling image, but keep the build cache (the next build of {reference} must stay fast) and every tagged image.{extra_en}"
             ),
         ),
         hints: vec![
