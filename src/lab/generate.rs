@@ -287,6 +287,18 @@ pub fn clock_seed(now: jiff::Timestamp) -> u64 {
 }
 
 impl crate::lab::Catalog {
+    /// Adds the practice lab of `seed` (after the others) unless the catalog lists it already:
+    /// the shell's `practice`, so that `labs` and `progress` show it at once.
+    pub fn add_practice(&mut self, seed: u64, origin: crate::lab::Origin) {
+        let id = lab_id(seed);
+        if self.labs.iter().any(|l| l.id == id) {
+            return;
+        }
+        if let Some(lab) = practice_lab(&id) {
+            self.insert(lab.clone(), origin);
+        }
+    }
+
     /// Adds the practice labs started in `home` (those with a run directory), after the others,
     /// in seed order: `labs`, `grade` and `report` show them once started.
     #[must_use]
@@ -300,13 +312,8 @@ impl crate::lab::Catalog {
         seeds.sort_unstable();
         for seed in seeds {
             let id = lab_id(seed);
-            if self.labs.iter().any(|l| l.id == id) {
-                continue;
-            }
-            if let Some(lab) = practice_lab(&id) {
-                let file = home.join("practice").join(format!("{id}.toml"));
-                self.insert(lab.clone(), crate::lab::Origin::File(file));
-            }
+            let file = home.join("practice").join(format!("{id}.toml"));
+            self.add_practice(seed, crate::lab::Origin::File(file));
         }
         self
     }

@@ -26,6 +26,10 @@ impl Session {
             return fb;
         }
         let mut fb = Vec::new();
+        let file = self.opts.home.join("practice").join(format!("{id}.toml"));
+        self.opts
+            .catalog
+            .add_practice(seed, crate::lab::Origin::File(file));
         // A replay (`verify`) writes nothing outside its sandbox's workspace.
         if !self.replaying() {
             let dir = self.opts.home.join("practice");

@@ -152,7 +152,7 @@ fn practice_in_the_shell_starts_a_lab_whose_report_verifies() {
     let seed = 1_761_739_200 % 1_000_000;
     let out = docklab(home.path())
         .args(["--lang", "en"])
-        .write_stdin(format!("practice\n{}", solution(seed)))
+        .write_stdin(format!("practice\n{}labs\n", solution(seed)))
         .output()
         .expect("runs");
     let text = stdout(&out);
@@ -164,6 +164,11 @@ fn practice_in_the_shell_starts_a_lab_whose_report_verifies() {
         "{text}"
     );
     assert!(text.contains("Lab completed"), "{text}");
+    // Listed at once in the session, done.
+    assert!(
+        text.contains(&format!("  practice-{seed} — Practice #{seed} (1/1 step)")),
+        "{text}"
+    );
     let written = home
         .path()
         .join("practice")
