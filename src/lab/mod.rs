@@ -198,6 +198,25 @@ impl Lab {
         if lab.steps.is_empty() {
             return Err(err(0, "a lab needs at least one [[step]]".to_owned()));
         }
+        for file in &lab.start.files {
+            if file.path.is_empty() || check::workspace_path(Path::new("/"), &file.path).is_none() {
+                return Err(err(
+                    find_offset(text, &file.path),
+                    format!(
+                        "start file path {:?} must be relative to ~ and stay inside it",
+                        file.path
+                    ),
+                ));
+            }
+        }
+        for line in &lab.start.commands {
+            if crate::command::parse(line) != crate::command::Command::Docker {
+                return Err(err(
+                    find_offset(text, line),
+                    format!("start command {line:?} is not a docker command"),
+                ));
+            }
+        }
         let mut seen = std::collections::BTreeSet::new();
         for step in &lab.steps {
             let at = find_offset(text, &format!("id = \"{}\"", step.id));
@@ -543,6 +562,28 @@ mod tests {
         let bad_check = "format_version = 1\nid = \"x\"\ntitle = { fr = \"a\", en = \"b\" }\nintro = { fr = \"a\", en = \"b\" }\n[[step]]\nid = \"s\"\ntitle = { fr = \"a\", en = \"b\" }\ntext = { fr = \"a\", en = \"b\" }\nsolution = [\"docker images\"]\ncheck = [{ image_presnt = \"nginx\" }]\n";
         let e = Lab::parse("z.toml", bad_check).unwrap_err();
         assert_eq!(e.line, 10, "{e}");
+    }
+
+    #[test]
+    fn start_files_stay_in_the_workspace_and_start_commands_are_docker() {
+        let lab = |start: &str| {
+            format!("format_version = 1\nid = \"x\"\ntitle = {{ fr = \"a\", en = \"b\" }}\nintro = {{ fr = \"a\", en = \"b\" }}\n{start}\n[[step]]\nid = \"s\"\ntitle = {{ fr = \"a\", en = \"b\" }}\ntext = {{ fr = \"a\", en = \"b\" }}\nsolution = [\"docker images\"]\ncheck = [{{ image_present = \"nginx\" }}]\n")
+        };
+        let ok = Lab::parse(
+            "ok.toml",
+            &lab("[start]\ncommands = [\"docker tag alpine a:1\"]\n[[start.file]]\npath = \"app/Dockerfile\"\ntext = \"FROM alpine\"\n"),
+        )
+        .expect("a valid start");
+        assert_eq!(ok.start.files[0].path, "app/Dockerfile");
+        assert_eq!(ok.start.commands, ["docker tag alpine a:1"]);
+        let e = Lab::parse(
+            "f.toml",
+            &lab("[[start.file]]\npath = \"/etc/x\"\ntext = \"\"\n"),
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 6, "{e}");
+        let e = Lab::parse("c.toml", &lab("[start]\ncommands = [\"rm -rf x\"]\n")).unwrap_err();
+        assert_eq!(e.line, 6, "{e}");
     }
 
     #[test]

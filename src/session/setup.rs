@@ -21,7 +21,8 @@ impl Session {
                     .map_or(Ok(()), std::fs::create_dir_all)
                     .and_then(|()| std::fs::write(&path, &file.text))
                     .map_err(|e| e.to_string()),
-                None => Err("outside the workspace".to_owned()),
+                // Refused when the lab is loaded; kept as a guard.
+                None => Err(file.path.clone()),
             };
             if let Err(error) = written {
                 fb.push(self.say(
