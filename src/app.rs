@@ -123,7 +123,7 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
     );
     // Labs are loaded only by the commands that use them: `docklab docker …` starts faster.
     let load_catalog = || {
-        let catalog = Catalog::load(&dirs);
+        let catalog = Catalog::load(&dirs).with_practice_runs(&home);
         for e in &catalog.errors {
             ui.error(&tr(lang, &e.msg(lang)));
         }
@@ -213,6 +213,9 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
         Some(Command::Lab {
             command: LabCommand::New { id, dir },
         }) => lab_new(&id, dir.as_deref(), lang, ui),
+        Some(Command::Lab {
+            command: LabCommand::Generate { seed, output },
+        }) => lab_generate(seed, output.as_deref(), lang, ui),
         Some(Command::Grade { lab, json }) => {
             grade(&load_catalog(), &home, lab.as_deref(), json, lang, ui)
         }
@@ -492,6 +495,39 @@ fn print_trial(lab: &Lab, trial: &solve::LabTrial, lang: Lang, ui: Ui) {
                 failed: failures,
             },
         ));
+    }
+}
+
+/// `docklab lab generate --seed N [-o FILE]`: the practice lab of a seed, to a file (replaced
+/// atomically) or to standard output.
+fn lab_generate(seed: u64, output: Option<&Path>, lang: Lang, ui: Ui) -> ExitCode {
+    let text = lab::generate::generate(seed);
+    let Some(path) = output else {
+        print!("{text}");
+        return ExitCode::SUCCESS;
+    };
+    let shown = path.display().to_string();
+    match crate::atomic::write(path, text.as_bytes(), None) {
+        Ok(()) => {
+            ui.line(&tr(
+                lang,
+                &Msg::GenerateWritten {
+                    path: shown,
+                    id: lab::generate::lab_id(seed),
+                },
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            ui.error(&tr(
+                lang,
+                &Msg::LintUnreadable {
+                    path: shown,
+                    error: e.to_string(),
+                },
+            ));
+            ExitCode::from(1)
+        }
     }
 }
 

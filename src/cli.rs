@@ -152,6 +152,16 @@ pub enum LabCommand {
         #[arg(long)]
         yes: bool,
     },
+    /// Write a practice lab drawn from a seed (a random start state and goal, with checks, hints
+    /// and a solution); the same seed gives the same file.
+    Generate {
+        /// The seed: any number from 0 to 18446744073709551615.
+        #[arg(long)]
+        seed: u64,
+        /// The file to write (replaced if it exists); standard output without it.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Write a new lab file to start from (`ID.toml`), commented in French and English.
     New {
         /// The new lab's id: lowercase letters, digits and '-'.

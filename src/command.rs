@@ -24,6 +24,8 @@ pub enum Tutor {
     Goal,
     /// `explain on|off`: explanations after each Docker command.
     Explain(Option<String>),
+    /// `practice [SEED]`: a generated practice lab (seed from the clock without one).
+    Practice(Option<String>),
     Quit,
 }
 
@@ -71,6 +73,9 @@ pub const TUTOR_WORDS: &[&str] = &[
     "objectif",
     "explain",
     "expliquer",
+    "practice",
+    "entrainement",
+    "entraînement",
     "quit",
     "exit",
     "quitter",
@@ -93,6 +98,7 @@ fn tutor_word(word: &str) -> Option<fn(Option<String>) -> Tutor> {
         "layers" | "couches" => Tutor::Layers,
         "goal" | "objectif" => |_| Tutor::Goal,
         "explain" | "expliquer" => Tutor::Explain,
+        "practice" | "entrainement" | "entraînement" => Tutor::Practice,
         "quit" | "exit" | "quitter" | "sortir" => |_| Tutor::Quit,
         _ => return None,
     })
@@ -210,6 +216,11 @@ mod tests {
         assert_eq!(parse("mkdir ~/Test"), Command::Shell);
         assert_eq!(parse("echo hi > f"), Command::Shell);
         assert_eq!(parse("# comment"), Command::Empty);
+        assert_eq!(parse("entraînement"), Command::Tutor(Tutor::Practice(None)));
+        assert_eq!(
+            parse("practice 42"),
+            Command::Tutor(Tutor::Practice(Some("42".into())))
+        );
     }
 
     #[test]

@@ -88,3 +88,21 @@ dangling-held = The dangling image { $image } stays: the { $running ->
         [yes] docker rm -f
        *[no] docker rm
     } { $container } frees it; then prune again.
+
+## The checks of generated practice (lab generate): total image size, exact tags.
+images-size-fail = The images take { $size } (docker system df); expected { $op ->
+        [ge] at least { $expected } MB
+        [le] at most { $expected } MB
+       *[eq] { $expected } MB
+    }.
+images-size-holds = The images take { $size }.
+tags-exactly-fail = The tags are not the expected ones: { $extras ->
+        [0] none too many
+        [one] one too many ({ $extra })
+       *[other] { $extras } too many ({ $extra })
+    }, { $missings ->
+        [0] none missing
+        [one] one missing ({ $missing })
+       *[other] { $missings } missing ({ $missing })
+    }.
+tags-exactly-holds = The tags are exactly: { $tags }.

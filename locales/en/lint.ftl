@@ -127,3 +127,8 @@ labs-dir = { $files ->
         [one] Looked for labs in { $dir } (1 file).
        *[other] Looked for labs in { $dir } ({ $files } files).
     }
+
+## The start state's commands (start.commands, used by generated practice).
+lint-start-not-docker = The start command “{ $line }” is not a Docker command: start.commands holds only `docker …` lines (files go in [[start.file]]).
+lint-start-bad-command = The start command “{ $line }” is refused by Docker: { $error }
+generate-written = Wrote { $path }, the practice lab { $id }. Check it: docklab lab lint { $path } and docklab lab test { $path }; students put it in a lab directory (docklab labs shows where) and type start { $id }.

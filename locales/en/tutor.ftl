@@ -217,3 +217,9 @@ shell-editor-none = { $editor } is not installed on this machine, and no other t
     EOF
 shell-no-oldpwd = cd -: there is no previous directory yet (OLDPWD not set).
 shell-interrupted = Interrupted (Ctrl-C): `{ $command }` stopped. What it had finished is kept; nothing half-written is left in the image store.
+
+## practice (generated practice labs)
+practice-seed = Practice { $id }, seed { $seed }: an instructor gets the same lab with docklab lab generate --seed { $seed }, and you can start it again with start { $id }. The lab file: { $path }
+practice-not-written = Practice seed { $seed } (docklab lab generate --seed { $seed }); its file could not be written to { $path }: { $error }
+practice-usage = “{ $seed }” is not a seed: practice takes a whole number from 0 to 18446744073709551615, or nothing for a seed from the clock.
+help-practice = {"  "}practice [SEED]   a generated practice lab: a random start state and goal (seed from the clock without SEED)

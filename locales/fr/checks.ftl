@@ -88,3 +88,21 @@ dangling-held = L'image en suspens { $image } reste : le conteneur { $containe
         [yes] docker rm -f
        *[no] docker rm
     } { $container } la libère ; relancez ensuite prune.
+
+## Les vérifications de l'entraînement généré (lab generate) : taille totale des images, tags exacts.
+images-size-fail = Les images occupent { $size } (docker system df) ; attendu : { $op ->
+        [ge] au moins { $expected } MB
+        [le] au plus { $expected } MB
+       *[eq] { $expected } MB
+    }.
+images-size-holds = Les images occupent { $size }.
+tags-exactly-fail = Les tags ne sont pas ceux attendus : { $extras ->
+        [0] aucun en trop
+        [one] un en trop ({ $extra })
+       *[other] { $extras } en trop ({ $extra })
+    }, { $missings ->
+        [0] aucun ne manque
+        [one] un manque ({ $missing })
+       *[other] { $missings } manquent ({ $missing })
+    }.
+tags-exactly-holds = Les tags sont exactement : { $tags }.

@@ -130,3 +130,8 @@ labs-dir = { $files ->
         [one] Ateliers cherchés dans { $dir } (1 fichier).
        *[other] Ateliers cherchés dans { $dir } ({ $files } fichiers).
     }
+
+## Les commandes de l'état de départ (start.commands, utilisées par l'entraînement généré).
+lint-start-not-docker = La commande de départ « { $line } » n'est pas une commande Docker : start.commands ne contient que des lignes `docker …` (les fichiers vont dans [[start.file]]).
+lint-start-bad-command = Docker refuse la commande de départ « { $line } » : { $error }
+generate-written = { $path } est écrit : l'entraînement { $id }. À vérifier : docklab lab lint { $path } et docklab lab test { $path } ; les élèves le mettent dans un répertoire d'ateliers (docklab labs dit où) et tapent commencer { $id }.

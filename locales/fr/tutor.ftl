@@ -246,3 +246,9 @@ shell-editor-none = { $editor } n'est pas installé sur cette machine, ni aucun 
     EOF
 shell-no-oldpwd = cd - : il n'y a pas encore de répertoire précédent (OLDPWD n'est pas défini).
 shell-interrupted = Interrompu (Ctrl-C) : `{ $command }` s'est arrêté. Ce qui était terminé est conservé ; rien d'écrit à moitié ne reste dans le stockage des images.
+
+## entraînement (ateliers d'entraînement générés)
+practice-seed = Entraînement { $id }, graine { $seed } : un enseignant obtient le même atelier avec docklab lab generate --seed { $seed }, et vous pouvez le recommencer avec commencer { $id }. Le fichier de l'atelier : { $path }
+practice-not-written = Entraînement de graine { $seed } (docklab lab generate --seed { $seed }) ; son fichier n'a pas pu être écrit dans { $path } : { $error }
+practice-usage = « { $seed } » n'est pas une graine : entrainement prend un nombre entier de 0 à 18446744073709551615, ou rien pour une graine tirée de l'horloge.
+help-practice = {"  "}entrainement [GRAINE]   un atelier d'entraînement généré : état de départ et objectif tirés au hasard (graine tirée de l'horloge sans GRAINE)

@@ -67,10 +67,6 @@ pub struct CatalogLayer {
     pub source: String,
     /// The digest of docklab's stand-in tar of the layer ([`CatalogLayer::tar`]): its diff ID,
     /// what the store, the image config's `rootfs` and the chain IDs know it by.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "data checked by the consistency tests below")
-    )]
     pub diff_id: String,
     /// Unpacked size in bytes, as `docker history` and `image ls` count it.
     pub size: u64,

@@ -193,6 +193,11 @@ messages! {
     CommandHolds { command: String, status: String } => "command-holds",
     BuildCacheFail { count: i64 } => "build-cache-fail",
     BuildCacheHolds => "build-cache-holds",
+    // ---- checks.ftl: the checks of generated practice (lab generate) ----
+    ImagesSizeFail { size: String, op: String, expected: i64 } => "images-size-fail",
+    ImagesSizeHolds { size: String } => "images-size-holds",
+    TagsExactlyFail { extra: String, extras: i64, missing: String, missings: i64 } => "tags-exactly-fail",
+    TagsExactlyHolds { tags: String } => "tags-exactly-holds",
     NotFail { inner: String } => "not-fail",
     AnyFail => "any-fail",
     // ---- layers.ftl: the layer picture and what a command changed ----
@@ -262,6 +267,9 @@ messages! {
     LintBadPath { path: String } => "lint-bad-path",
     LintTutorInSolution { line: String } => "lint-tutor-in-solution",
     LintBadCommand { line: String, error: String } => "lint-bad-command",
+    // lint.ftl: the start state's files and commands (generated practice)
+    LintStartNotDocker { line: String } => "lint-start-not-docker",
+    LintStartBadCommand { line: String, error: String } => "lint-start-bad-command",
     LintNotInCatalog { reference: String } => "lint-not-in-catalog",
     LintCatalogTags { name: String, tags: String } => "lint-catalog-tags",
     LintEmptyStepId { path: String } => "lint-empty-step-id",
@@ -289,6 +297,13 @@ messages! {
     TestRealNeedsYes => "test-real-needs-yes",
     NewWritten { path: String } => "new-written",
     NewExists { path: String } => "new-exists",
+    // tutor.ftl: practice (generated practice)
+    PracticeSeed { seed: String, id: String, path: String } => "practice-seed",
+    PracticeNotWritten { seed: String, path: String, error: String } => "practice-not-written",
+    PracticeUsage { seed: String } => "practice-usage",
+    HelpPractice => "help-practice",
+    // lint.ftl: lab generate (generated practice)
+    GenerateWritten { path: String, id: String } => "generate-written",
     NewBadId { id: String } => "new-bad-id",
     LabsLine { id: String, title: String, steps: i64, origin: String } => "labs-line",
     LabsDir { dir: String, files: i64 } => "labs-dir",

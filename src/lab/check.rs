@@ -44,6 +44,11 @@ pub enum Check {
     CommandRan(CommandRan),
     /// The build cache is empty (`true`) or not (`false`).
     BuildCacheEmpty(bool),
+    /// The disk space of all images, in MB (10^6 bytes, as `docker system df` counts: each layer
+    /// once, however many images share it).
+    ImagesSizeMb(Bounds),
+    /// The tags in the engine are exactly these (`nginx` means `nginx:latest`), in any order.
+    TagsExactly(Vec<String>),
     /// Every check holds.
     All(Vec<Check>),
     /// At least one check holds.
@@ -635,6 +640,8 @@ impl Check {
                 };
                 v(ok, msg)
             }
+            Check::ImagesSizeMb(b) => images_size_verdict(s, b),
+            Check::TagsExactly(want) => tags_verdict(s, want),
             Check::All(cs) => {
                 let vs: Vec<Verdict> = cs.iter().map(|c| c.eval(f)).collect();
                 let ok = vs.iter().all(|x| x.ok);
@@ -673,6 +680,83 @@ impl Check {
                 }
             }
         }
+    }
+}
+
+/// The bytes the images take, each layer (chain ID) counted once, as `docker system df` does.
+/// A state without layer sizes (the real engine's, read without histories) counts each image's
+/// whole size instead, shared layers again: an upper bound.
+pub fn images_size(s: &EngineState) -> u64 {
+    let mut seen = std::collections::BTreeSet::new();
+    let by_layer: u64 = s
+        .images
+        .iter()
+        .flat_map(|i| &i.layers)
+        .filter(|l| seen.insert(l.chain_id.as_str()))
+        .map(|l| l.size)
+        .sum();
+    if by_layer == 0 {
+        s.images.iter().map(|i| i.size).sum()
+    } else {
+        by_layer
+    }
+}
+
+fn images_size_verdict(s: &EngineState, b: &Bounds) -> Verdict {
+    const MB: u64 = 1_000_000;
+    let bytes = images_size(s);
+    // As `docker system df` prints it.
+    #[allow(clippy::cast_precision_loss)]
+    let size = crate::docker::units::human_size4(bytes as f64);
+    // A bound of N MB holds up to N × 10^6 bytes (at most) or from it (at least).
+    let fails = [
+        ("eq", b.equals.filter(|&n| bytes.div_ceil(MB) != n as u64)),
+        ("ge", b.at_least.filter(|&n| bytes < n as u64 * MB)),
+        ("le", b.at_most.filter(|&n| bytes > n as u64 * MB)),
+    ];
+    match fails.into_iter().find_map(|(op, f)| f.map(|n| (op, n))) {
+        Some((op, n)) => v(
+            false,
+            Msg::ImagesSizeFail {
+                size,
+                op: op.to_owned(),
+                expected: n as i64,
+            },
+        ),
+        None => v(true, Msg::ImagesSizeHolds { size }),
+    }
+}
+
+fn tags_verdict(s: &EngineState, want: &[String]) -> Verdict {
+    let want: std::collections::BTreeSet<String> = want.iter().map(|r| normalise_ref(r)).collect();
+    let have: std::collections::BTreeSet<String> = s
+        .images
+        .iter()
+        .flat_map(|i| &i.tags)
+        .map(|t| normalise_ref(t))
+        .collect();
+    let extra: Vec<&str> = have.difference(&want).map(String::as_str).collect();
+    let missing: Vec<&str> = want.difference(&have).map(String::as_str).collect();
+    let list = |v: &[&str]| {
+        if v.is_empty() {
+            "-".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    if extra.is_empty() && missing.is_empty() {
+        let tags: Vec<&str> = have.iter().map(String::as_str).collect();
+        v(true, Msg::TagsExactlyHolds { tags: list(&tags) })
+    } else {
+        v(
+            false,
+            Msg::TagsExactlyFail {
+                extra: list(&extra),
+                extras: extra.len() as i64,
+                missing: list(&missing),
+                missings: missing.len() as i64,
+            },
+        )
     }
 }
 
@@ -922,6 +1006,78 @@ mod tests {
         for (p, a) in no {
             assert!(!command_matches(p, &words(a)), "{p} !~ {a}");
         }
+    }
+
+    #[test]
+    fn images_size_counts_each_layer_once_and_tags_must_match_exactly() {
+        use crate::engine::{ImageState, LayerState};
+        let layer = |id: &str, size: u64| LayerState {
+            chain_id: id.into(),
+            size,
+            ..LayerState::default()
+        };
+        let state = EngineState {
+            images: vec![
+                ImageState {
+                    id: "sha256:a".into(),
+                    tags: vec!["nginx:latest".into(), "web:1".into()],
+                    layers: vec![layer("base", 100_000_000), layer("n1", 50_000_000)],
+                    ..ImageState::default()
+                },
+                ImageState {
+                    id: "sha256:b".into(),
+                    tags: vec!["memcached:latest".into()],
+                    layers: vec![layer("base", 100_000_000), layer("m1", 1_000_000)],
+                    ..ImageState::default()
+                },
+                ImageState {
+                    id: "sha256:c".into(),
+                    ..ImageState::default()
+                },
+            ],
+            ..EngineState::default()
+        };
+        assert_eq!(images_size(&state), 151_000_000);
+        let facts = Facts {
+            state: &state,
+            entries: &[],
+            step_start: 0,
+            workspace: Path::new("/nonexistent"),
+        };
+        let eval = |text: &str| toml::from_str::<W>(text).expect("parses").c.eval(&facts);
+        assert!(eval("c = { images_size_mb = { at_most = 151 } }").ok);
+        let v = eval("c = { images_size_mb = { at_most = 150 } }");
+        assert!(!v.ok);
+        assert_eq!(
+            v.why,
+            Why::Msg(Msg::ImagesSizeFail {
+                size: "151MB".into(),
+                op: "le".into(),
+                expected: 150,
+            })
+        );
+        assert!(!eval("c = { images_size_mb = { at_least = 152 } }").ok);
+        assert!(eval(r#"c = { tags_exactly = ["memcached", "web:1", "nginx"] }"#).ok);
+        let v = eval(r#"c = { tags_exactly = ["nginx", "memcached", "alpine"] }"#);
+        assert_eq!(
+            v.why,
+            Why::Msg(Msg::TagsExactlyFail {
+                extra: "web:1".into(),
+                extras: 1,
+                missing: "alpine:latest".into(),
+                missings: 1,
+            })
+        );
+        // Without layer sizes (the real engine's state), each image's whole size.
+        let sized = EngineState {
+            images: vec![ImageState {
+                size: 7_000_000,
+                layers: vec![layer("x", 0)],
+                ..ImageState::default()
+            }],
+            ..EngineState::default()
+        };
+        assert_eq!(images_size(&sized), 7_000_000);
     }
 
     #[test]

@@ -107,7 +107,7 @@ use super::check::{
     BaseImage, Bounds, CommandRan, FileContains, ImageConfig, ImageCount, LayerCount, Scope,
     SharedLayers, Status,
 };
-use super::{Check, Forbid, Mistake, Start, Step, Text};
+use super::{Check, Forbid, Mistake, Start, StartFile, Step, Text};
 use keys::{names, required};
 
 mod keys;
@@ -636,6 +636,20 @@ impl Linter<'_> {
                     }
                 }
                 "build_cache_empty" => self.boolean(arg, &p),
+                "images_size_mb" => {
+                    if let Some(keys) =
+                        self.table(arg, &p, names::<Bounds>(), &required::<Bounds>())
+                    {
+                        self.bounds(arg, &keys, &p);
+                    }
+                }
+                "tags_exactly" => {
+                    if let Some(items) = self.array(arg, &p) {
+                        for (i, r) in items.iter().enumerate() {
+                            self.reference(r, &format!("{p}[{i}]"));
+                        }
+                    }
+                }
                 "all" | "any" => {
                     if self.checks(arg, &p) == 0 {
                         self.error(
@@ -718,6 +732,12 @@ impl Linter<'_> {
         let Some(keys) = self.table(v, "start", names::<Start>(), &required::<Start>()) else {
             return;
         };
+        if let Some(files) = keys.get("file") {
+            self.start_files(files);
+        }
+        if let Some(commands) = keys.get("commands") {
+            self.start_commands(commands);
+        }
         let Some(images) = keys.get("images") else {
             return;
         };
@@ -757,6 +777,67 @@ impl Linter<'_> {
                 });
             }
             self.error(item.span(), "not-in-catalog", parts);
+        }
+    }
+
+    /// `[[start.file]]`: a workspace path and a text.
+    fn start_files(&mut self, v: &Value<'_>) {
+        let Some(items) = self.array(v, "start.file") else {
+            return;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("start.file[{i}]");
+            let Some(keys) = self.table(item, &p, names::<StartFile>(), &required::<StartFile>())
+            else {
+                continue;
+            };
+            if let Some(path) = keys.get("path") {
+                self.workspace_path(path, &join(&p, "path"));
+            }
+            if let Some(text) = keys.get("text") {
+                self.string(text, &join(&p, "text"));
+            }
+        }
+    }
+
+    /// `start.commands`: Docker commands only (no shell, no tutor command), as Docker parses
+    /// them.
+    fn start_commands(&mut self, v: &Value<'_>) {
+        let Some(items) = self.array(v, "start.commands") else {
+            return;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("start.commands[{i}]");
+            let Some(line) = self.string(item, &p) else {
+                continue;
+            };
+            if command::parse(line) == Command::Docker && !line.contains("$(") {
+                let error = match shell_words::split(line) {
+                    Err(e) => Some(e.to_string()),
+                    Ok(words) => {
+                        let args: Vec<String> = words.into_iter().skip(1).collect();
+                        cli::parse(&args).err().map(|e| first_line(&e.stderr))
+                    }
+                };
+                if let Some(error) = error {
+                    self.error(
+                        item.span(),
+                        "invalid-command",
+                        vec![Msg::LintStartBadCommand {
+                            line: line.to_owned(),
+                            error,
+                        }],
+                    );
+                }
+            } else {
+                self.error(
+                    item.span(),
+                    "start-not-docker",
+                    vec![Msg::LintStartNotDocker {
+                        line: line.to_owned(),
+                    }],
+                );
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 //! `file:line:col` errors, and the catalog of labs (embedded, then overrides from directories).
 
 pub mod check;
+pub mod generate;
 pub mod lint;
 pub mod progress;
 pub mod run;
@@ -64,6 +65,25 @@ pub struct Start {
     /// Image references pulled, in this order, before the first step (`nginx`, `rockylinux:9`).
     #[serde(default)]
     pub images: Vec<String>,
+    /// Files written in the student's workspace after the pulls (`[[start.file]]`), e.g. a
+    /// Dockerfile that `commands` builds.
+    #[serde(default, rename = "file")]
+    pub files: Vec<StartFile>,
+    /// Docker commands run, in this order, in the workspace after the files are written
+    /// (`docker tag alpine web:1`, `docker build -t app app`, `docker run -d nginx`): the tags,
+    /// builds and containers of the start state. They are not part of the student's transcript.
+    #[serde(default)]
+    pub commands: Vec<String>,
+}
+
+/// A file of the start state, in the student's workspace.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartFile {
+    /// The path, relative to `~` (`app/Dockerfile`), staying inside it.
+    pub path: String,
+    /// Its content.
+    pub text: String,
 }
 
 /// One step of a lab.
@@ -177,6 +197,25 @@ impl Lab {
         }
         if lab.steps.is_empty() {
             return Err(err(0, "a lab needs at least one [[step]]".to_owned()));
+        }
+        for file in &lab.start.files {
+            if file.path.is_empty() || check::workspace_path(Path::new("/"), &file.path).is_none() {
+                return Err(err(
+                    find_offset(text, &file.path),
+                    format!(
+                        "start file path {:?} must be relative to ~ and stay inside it",
+                        file.path
+                    ),
+                ));
+            }
+        }
+        for line in &lab.start.commands {
+            if crate::command::parse(line) != crate::command::Command::Docker {
+                return Err(err(
+                    find_offset(text, line),
+                    format!("start command {line:?} is not a docker command"),
+                ));
+            }
         }
         let mut seen = std::collections::BTreeSet::new();
         for step in &lab.steps {
@@ -396,8 +435,13 @@ impl Catalog {
         &self.labs
     }
 
+    /// The lab with this id; a `practice-N` id no file defines is the practice lab of seed N,
+    /// generated ([`generate::practice_lab`]).
     pub fn get(&self, id: &str) -> Option<&Lab> {
-        self.labs.iter().find(|l| l.id == id)
+        self.labs
+            .iter()
+            .find(|l| l.id == id)
+            .or_else(|| generate::practice_lab(id))
     }
 
     /// The closest lab id to a mistyped one.
@@ -518,6 +562,28 @@ mod tests {
         let bad_check = "format_version = 1\nid = \"x\"\ntitle = { fr = \"a\", en = \"b\" }\nintro = { fr = \"a\", en = \"b\" }\n[[step]]\nid = \"s\"\ntitle = { fr = \"a\", en = \"b\" }\ntext = { fr = \"a\", en = \"b\" }\nsolution = [\"docker images\"]\ncheck = [{ image_presnt = \"nginx\" }]\n";
         let e = Lab::parse("z.toml", bad_check).unwrap_err();
         assert_eq!(e.line, 10, "{e}");
+    }
+
+    #[test]
+    fn start_files_stay_in_the_workspace_and_start_commands_are_docker() {
+        let lab = |start: &str| {
+            format!("format_version = 1\nid = \"x\"\ntitle = {{ fr = \"a\", en = \"b\" }}\nintro = {{ fr = \"a\", en = \"b\" }}\n{start}\n[[step]]\nid = \"s\"\ntitle = {{ fr = \"a\", en = \"b\" }}\ntext = {{ fr = \"a\", en = \"b\" }}\nsolution = [\"docker images\"]\ncheck = [{{ image_present = \"nginx\" }}]\n")
+        };
+        let ok = Lab::parse(
+            "ok.toml",
+            &lab("[start]\ncommands = [\"docker tag alpine a:1\"]\n[[start.file]]\npath = \"app/Dockerfile\"\ntext = \"FROM alpine\"\n"),
+        )
+        .expect("a valid start");
+        assert_eq!(ok.start.files[0].path, "app/Dockerfile");
+        assert_eq!(ok.start.commands, ["docker tag alpine a:1"]);
+        let e = Lab::parse(
+            "f.toml",
+            &lab("[[start.file]]\npath = \"/etc/x\"\ntext = \"\"\n"),
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 6, "{e}");
+        let e = Lab::parse("c.toml", &lab("[start]\ncommands = [\"rm -rf x\"]\n")).unwrap_err();
+        assert_eq!(e.line, 6, "{e}");
     }
 
     #[test]

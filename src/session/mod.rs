@@ -178,7 +178,9 @@ fn lab_text(tone: Tone, text: String) -> Feedback {
 }
 
 mod cleanup;
+mod practice;
 mod run;
+mod setup;
 mod shell;
 #[cfg(test)]
 mod tests;

@@ -20,7 +20,10 @@ impl Session {
     ) -> Vec<Feedback> {
         let _ = io;
         match t {
-            Tutor::Help => vec![self.say(Tone::Plain, &Msg::Help)],
+            Tutor::Help => vec![
+                self.say(Tone::Plain, &Msg::Help),
+                self.say(Tone::Plain, &Msg::HelpPractice),
+            ],
             Tutor::Labs => self.labs_list(),
             Tutor::Start(None) => vec![self.say(Tone::Hint, &Msg::StartUsage)],
             Tutor::Start(Some(id)) => {
@@ -73,6 +76,10 @@ impl Session {
                     )]
                 }
             },
+            Tutor::Practice(seed) => {
+                entry.line.clear();
+                self.practice(seed.as_deref())
+            }
             Tutor::Quit => {
                 entry.line.clear();
                 vec![self.say(Tone::Info, &Msg::Bye), Feedback::Quit]

@@ -49,7 +49,7 @@ fn run(args: &[&str]) -> Out {
 const BROKEN: &[(&str, usize, usize, &str)] = &[
     ("syntax", 13, 1, "TOML syntax error: missing comma between key-value pairs, expected `,`"),
     ("unknown-key", 14, 1, "Unknown key `hint` in step[0]. Did you mean `hints`? Expected one of: `id`, `title`, `text`, `hints`, `solution`, `check`, `mistake`, `forbid`."),
-    ("unknown-check", 16, 12, "Unknown check kind `image_presnt`. Did you mean `image_present`? Expected one of: `image_present`, `image_absent`, `same_image`, `image_count`, `layer_count`, `shared_layers`, `image_config`, `base_image`, `container_running`, `container_exists`, `file_exists`, `file_contains`, `command_ran`, `build_cache_empty`, `all`, `any`, `not`."),
+    ("unknown-check", 16, 12, "Unknown check kind `image_presnt`. Did you mean `image_present`? Expected one of: `image_present`, `image_absent`, `same_image`, `image_count`, `layer_count`, `shared_layers`, `image_config`, `base_image`, `container_running`, `container_exists`, `file_exists`, `file_contains`, `command_ran`, `build_cache_empty`, `images_size_mb`, `tags_exactly`, `all`, `any`, `not`."),
     ("missing-en", 14, 10, "step[0].hints[0].en: the English text is missing."),
     ("invalid-reference", 23, 35, "Invalid image reference “Nginx:v1”: invalid reference format: repository name (library/Nginx) must be lowercase"),
     ("duplicate-step-id", 19, 6, "The step id “pull” is already used (line 11); step ids must be unique."),
@@ -62,6 +62,10 @@ const BROKEN: &[(&str, usize, usize, &str)] = &[
     ("forbid-pattern", 25, 11, "The command pattern “docker rmi --forse” is not a Docker command docklab knows: unknown flag: --forse"),
     ("mistake-reference", 26, 25, "Invalid image reference “nginx:”: invalid reference format"),
     ("wrong-type", 14, 9, "step[0].hints must be an array, not a string."),
+    ("images-size-bound", 16, 41, "step[0].check[0].images_size_mb.at_most must be an integer, not a string."),
+    ("tags-exactly-reference", 16, 38, "Invalid image reference “Nginx”: invalid reference format: repository name (library/Nginx) must be lowercase"),
+    ("start-file-path", 12, 8, "The path “../elsewhere/Dockerfile” must be relative to ~ and stay inside it."),
+    ("start-command", 9, 39, "The start command “mkdir app” is not a Docker command: start.commands holds only `docker …` lines (files go in [[start.file]])."),
     ("bad-status", 16, 62, "Unknown value “succes” for step[0].check[0].command_ran.status. Did you mean `success`? Expected one of: `success`, `failure`, `any`."),
 ];
 
@@ -70,6 +74,7 @@ const BROKEN_FR: &[(&str, &str)] = &[
     ("unknown-key", "Clé inconnue `hint` dans step[0]. Vouliez-vous dire `hints` ? Valeurs possibles : `id`, `title`, `text`, `hints`, `solution`, `check`, `mistake`, `forbid`."),
     ("missing-en", "step[0].hints[0].en : le texte anglais manque."),
     ("duplicate-step-id", "L'identifiant d'étape « pull » est déjà utilisé (ligne 11) ; chaque étape doit avoir le sien."),
+    ("start-command", "La commande de départ «\u{202f}mkdir app\u{202f}» n'est pas une commande Docker\u{202f}: start.commands ne contient que des lignes `docker …` (les fichiers vont dans [[start.file]])."),
     ("not-in-catalog", "Le catalogue hors ligne n'a pas d'image nginxx:latest : l'état de départ ne peut pas être préparé. Vouliez-vous dire `nginx` ?"),
 ];
 

@@ -10,6 +10,7 @@ mod grading_data;
 mod hostile;
 mod labtools;
 mod layers;
+mod practice;
 mod pty;
 mod readme;
 mod real_engine;
