@@ -178,7 +178,7 @@ impl Session {
                     ));
                 }
             }
-            self.prepare_start(&lab, &mut fb);
+            self.prepare_start(lab, &mut fb);
         }
         let steps = lab.steps.len() as i64;
         let title = lab.title.get(self.lang).to_owned();
