@@ -19,8 +19,8 @@ lint-wrong-type = { $path } must be { $expected ->
         [boolean] true or false
         [table] a table
         [array] an array
-        [text] a text in both languages, { "{" } fr = "…", en = "…" { "}" }
-       *[check] a check, a table with one key such as { "{" } image_present = "nginx" { "}" }
+        [text] a text in both languages, `{ "{" } fr = "…", en = "…" { "}" }`
+       *[check] a check, a table with one key such as `{ "{" } image_present = "nginx" { "}" }`
     }, not { $found ->
         [string] a string
         [integer] an integer
@@ -124,6 +124,7 @@ labs-line = { $id } — { $title } ({ $steps } { $steps ->
     }
 labs-dir = { $files ->
         [-1] Looked for labs in { $dir } (no such directory).
+        [0] Looked for labs in { $dir } (no file).
         [one] Looked for labs in { $dir } (1 file).
        *[other] Looked for labs in { $dir } ({ $files } files).
     }

@@ -111,6 +111,7 @@ use super::{Check, Forbid, Mistake, Start, Step, Text};
 use keys::{names, required};
 
 mod keys;
+pub(crate) mod typography;
 
 /// Every check kind, as a lab spells it (serde: [`super::Check`]).
 pub fn check_kinds() -> &'static [&'static str] {
