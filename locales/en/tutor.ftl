@@ -1,18 +1,5 @@
 welcome = Welcome to docklab { $version }, a shell for learning Docker images. Type real commands (docker pull nginx, mkdir, cd…); type help for the tutor's commands.
-help =
-    Tutor commands (French spellings work too):
-      labs              list the labs
-      start LAB         start or resume a lab (start images)
-      step              show the current step again
-      check             say what is still missing in this step
-      hint              the next hint (then the solution)
-      next              go to the next step once this one is met
-      skip              apply the step's solution and go on (recorded in the grade)
-      reset             start the current lab over
-      progress          your progress in every lab
-      lang fr|en        switch language
-      quit, exit        leave (Ctrl-D too)
-    Other lines are run: docker … on the engine, anything else in your workspace (~).
+help = Tutor commands (French spellings work too):
 labs-header = Labs:
 lab-line = { "  " }{ $id } — { $title } ({ $done }/{ $steps } { $steps ->
         [one] step
@@ -166,3 +153,23 @@ progress-not-saved = Your progress in lab { $id } could not be saved to { $path 
 progress-saved-again = Your progress in lab { $id } is saved again.
 lab-in-use = Lab { $id } is already open in another docklab (process { $pid }); two shells on one lab would overwrite each other's transcript. Quit that shell (quit or Ctrl-D), then start the lab here. Nothing was changed. (Lock: { $path })
 lab-in-use-unknown = Lab { $id } is already open in another docklab; two shells on one lab would overwrite each other's transcript. Quit that shell (quit or Ctrl-D), then start the lab here. Nothing was changed. (Lock: { $path })
+
+# help: one line per tutor command, from the table in src/command.rs (TUTOR_COMMANDS)
+help-command = { $command ->
+        [help] this list
+        [labs] list the labs
+        [start] start or resume a lab (start images)
+        [step] show the current step again
+        [check] say what is still missing in this step
+        [hint] the next hint (then the solution)
+        [next] go to the next step once this one is met
+        [skip] apply the step's solution and go on (recorded in the grade)
+        [reset] start the current lab over
+        [progress] your progress in every lab
+        [layers] the picture of the images' layers (of one image if named)
+        [explain] explain or not what each Docker command changed
+        [lang] switch language
+        [quit] leave (Ctrl-D too)
+       *[other] {""}
+    }
+help-footer = Other lines are run: docker … on the engine, anything else in your workspace (~).

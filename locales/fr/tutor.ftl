@@ -1,18 +1,5 @@
 welcome = Bienvenue dans docklab { $version }, un shell pour apprendre les images Docker. Tapez de vraies commandes (docker pull nginx, mkdir, cd…) ; tapez aide pour les commandes du tuteur.
-help =
-    Commandes du tuteur (les mots anglais marchent aussi) :
-      ateliers          lister les ateliers
-      commencer ATELIER commencer ou reprendre un atelier (commencer images)
-      etape             réafficher l'étape en cours
-      verifier          dire ce qui manque encore dans cette étape
-      indice            l'indice suivant (puis la solution)
-      suivant           passer à l'étape suivante une fois celle-ci réussie
-      passer            appliquer la solution de l'étape et continuer (noté dans la note)
-      recommencer       reprendre l'atelier en cours depuis le début
-      progression       votre progression dans chaque atelier
-      langue fr|en      changer de langue
-      quitter, exit     sortir (Ctrl-D aussi)
-    Les autres lignes sont exécutées : docker … sur le moteur, le reste dans votre espace de travail (~).
+help = Commandes du tuteur (les mots anglais marchent aussi) :
 labs-header = Ateliers :
 lab-line = { "  " }{ $id } — { $title } ({ $done }/{ $steps } { $steps ->
         [one] étape
@@ -186,3 +173,23 @@ progress-not-saved = Votre progression dans l'atelier { $id } n'a pas pu être e
 progress-saved-again = Votre progression dans l'atelier { $id } est de nouveau enregistrée.
 lab-in-use = L'atelier { $id } est déjà ouvert dans un autre docklab (processus { $pid }) ; deux shells sur un même atelier écraseraient chacun la transcription de l'autre. Quittez ce shell (quitter ou Ctrl-D), puis démarrez l'atelier ici. Rien n'a été modifié. (Verrou : { $path })
 lab-in-use-unknown = L'atelier { $id } est déjà ouvert dans un autre docklab ; deux shells sur un même atelier écraseraient chacun la transcription de l'autre. Quittez ce shell (quitter ou Ctrl-D), puis démarrez l'atelier ici. Rien n'a été modifié. (Verrou : { $path })
+
+# aide : une ligne par commande du tuteur, tirée de la table de src/command.rs (TUTOR_COMMANDS)
+help-command = { $command ->
+        [help] cette liste
+        [labs] lister les ateliers
+        [start] commencer ou reprendre un atelier (commencer images)
+        [step] réafficher l'étape en cours
+        [check] dire ce qui manque encore dans cette étape
+        [hint] l'indice suivant (puis la solution)
+        [next] passer à l'étape suivante une fois celle-ci réussie
+        [skip] appliquer la solution de l'étape et continuer (noté dans la note)
+        [reset] reprendre l'atelier en cours depuis le début
+        [progress] votre progression dans chaque atelier
+        [layers] le dessin des couches des images (d'une seule si on la nomme)
+        [explain] expliquer ou non ce que change chaque commande Docker
+        [lang] changer de langue
+        [quit] sortir (Ctrl-D aussi)
+       *[other] {""}
+    }
+help-footer = Les autres lignes sont exécutées : docker … sur le moteur, le reste dans votre espace de travail (~).

@@ -66,6 +66,8 @@ messages! {
     // ---- tutor.ftl: the shell ----
     Welcome { version: String } => "welcome",
     Help => "help",
+    HelpCommand { command: String } => "help-command",
+    HelpFooter => "help-footer",
     LabsHeader => "labs-header",
     LabLine { id: String, title: String, steps: i64, done: i64 } => "lab-line",
     NoLabs => "no-labs",
