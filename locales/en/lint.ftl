@@ -1,5 +1,6 @@
 # lab lint, lab test, lab new, labs: what instructors read.
 lint-severity = { $severity ->
+        [warning] warning
        *[error] error
     }
 lint-syntax = TOML syntax error: { $error }
@@ -69,19 +70,26 @@ lab-not-regular = { $path }: this is not a regular file but { $kind ->
        *[other] a special file
     }, so it was skipped without being read.
 lint-no-files = { $path }: no lab file (*.toml) here.
-lint-summary = { $errors ->
-        [0] { $files } { $files ->
-            [one] lab file
-           *[other] lab files
-        } checked: no problem.
-       *[other] { $files } { $files ->
-            [one] lab file
-           *[other] lab files
-        } checked: { $errors } { $errors ->
-            [one] error
-           *[other] errors
-        }.
-    }
+lint-summary = { $files } { $files ->
+        [one] lab file
+       *[other] lab files
+    } checked: { $errors ->
+        [0] { $warnings ->
+            [0] no problem
+            [one] 1 warning
+           *[other] { $warnings } warnings
+        }
+        [one] 1 error{ $warnings ->
+            [0] {""}
+            [one] , 1 warning
+           *[other] , { $warnings } warnings
+        }
+       *[other] { $errors } errors{ $warnings ->
+            [0] {""}
+            [one] , 1 warning
+           *[other] , { $warnings } warnings
+        }
+    }.
 test-lab = Lab { $id } ({ $file })
 test-step-ok = { "  " }✔ step { $n } { $id }: fails before its solution, passes after.
 test-step-vacuous = { "  " }✘ step { $n } { $id }: its checks already pass before its solution runs, so they cannot tell whether the student did the step.
@@ -128,3 +136,16 @@ labs-dir = { $files ->
         [one] Looked for labs in { $dir } (1 file).
        *[other] Looked for labs in { $dir } ({ $files } files).
     }
+
+# lab lint: French typography in a lab's French texts (warnings), and lab lint --fix
+lint-french-typography = { $path }: French typography: { $fault ->
+        [ordinary-space] “{ $char }” takes a no-break space before it (U+202F, or U+00A0), not an ordinary space.
+        [no-space] “{ $char }” takes a no-break space before it (U+202F, or U+00A0).
+        [quote] quotes are « » with no-break spaces inside, not { $char }.
+        [guillemet] `{ $char }` takes a no-break space on the side of the text (U+202F, or U+00A0).
+       *[etiquette] say `tag`, not `étiquette` (which names a LABEL).
+    }
+lint-fixed = { $path }: French typography put right in { $count } { $count ->
+        [one] text
+       *[other] texts
+    }.

@@ -1,5 +1,6 @@
 # lab lint, lab test, lab new, labs : ce que lisent les enseignants.
 lint-severity = { $severity ->
+        [warning] avertissement
        *[error] erreur
     }
 lint-syntax = Erreur de syntaxe TOML : { $error }
@@ -72,19 +73,26 @@ lab-not-regular = { $path } : ce n'est pas un fichier ordinaire mais { $kind -
        *[other] un fichier spécial
     }, il a donc été ignoré sans être lu.
 lint-no-files = { $path } : aucun fichier d'atelier (*.toml) ici.
-lint-summary = { $errors ->
-        [0] { $files } { $files ->
-            [one] fichier d'atelier vérifié
-           *[other] fichiers d'atelier vérifiés
-        } : aucun problème.
-       *[other] { $files } { $files ->
-            [one] fichier d'atelier vérifié
-           *[other] fichiers d'atelier vérifiés
-        } : { $errors } { $errors ->
-            [one] erreur
-           *[other] erreurs
-        }.
-    }
+lint-summary = { $files } { $files ->
+        [one] fichier d'atelier vérifié
+       *[other] fichiers d'atelier vérifiés
+    } : { $errors ->
+        [0] { $warnings ->
+            [0] aucun problème
+            [one] 1 avertissement
+           *[other] { $warnings } avertissements
+        }
+        [one] 1 erreur{ $warnings ->
+            [0] {""}
+            [one] , 1 avertissement
+           *[other] , { $warnings } avertissements
+        }
+       *[other] { $errors } erreurs{ $warnings ->
+            [0] {""}
+            [one] , 1 avertissement
+           *[other] , { $warnings } avertissements
+        }
+    }.
 test-lab = Atelier { $id } ({ $file })
 test-step-ok = { "  " }✔ étape { $n } { $id } : échoue avant sa solution, réussit après.
 test-step-vacuous = { "  " }✘ étape { $n } { $id } : ses vérifications réussissent déjà avant sa solution ; elles ne peuvent donc pas dire si l'élève a fait l'étape.
@@ -131,3 +139,16 @@ labs-dir = { $files ->
         [one] Ateliers cherchés dans { $dir } (1 fichier).
        *[other] Ateliers cherchés dans { $dir } ({ $files } fichiers).
     }
+
+# lab lint : la typographie française des textes français d'un atelier (avertissements), et lab lint --fix
+lint-french-typography = { $path } : typographie française : { $fault ->
+        [ordinary-space] `{ $char }` demande avant lui une espace insécable (U+202F, ou U+00A0), pas une espace ordinaire.
+        [no-space] `{ $char }` demande avant lui une espace insécable (U+202F, ou U+00A0).
+        [quote] les guillemets sont «  » avec des espaces insécables à l'intérieur, pas `{ $char }`.
+        [guillemet] `{ $char }` demande une espace insécable du côté du texte (U+202F, ou U+00A0).
+       *[etiquette] dites `tag`, pas `étiquette` (qui désigne un LABEL).
+    }
+lint-fixed = { $path } : typographie française corrigée dans { $count } { $count ->
+        [one] texte
+       *[other] textes
+    }.

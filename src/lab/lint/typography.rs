@@ -20,10 +20,11 @@ pub(crate) enum Fault {
 }
 
 impl Fault {
-    /// A stable name for messages: `space-before`, `quote`, `guillemet`, `etiquette`.
-    pub(crate) fn kind(self) -> &'static str {
+    /// A stable name, the selector of `lint-french-typography`.
+    pub(crate) fn name(self) -> &'static str {
         match self {
-            Fault::OrdinarySpace(_) | Fault::NoSpace(_) => "space-before",
+            Fault::OrdinarySpace(_) => "ordinary-space",
+            Fault::NoSpace(_) => "no-space",
             Fault::Quote(_) => "quote",
             Fault::Guillemet(_) => "guillemet",
             Fault::Etiquette => "etiquette",
@@ -41,17 +42,21 @@ impl Fault {
     }
 }
 
-/// Where a placeable (`{ $id }`) stood in a text: callers replace it by this character, which
-/// counts as part of a word.
-pub(crate) const PLACEHOLDER: char = '\u{FFFC}';
-
 fn no_break(c: char) -> bool {
     c == '\u{202F}' || c == '\u{A0}'
 }
 
-/// Byte ranges of `text` that are not prose: `code` spans and URLs.
+/// Byte ranges of `text` that are not prose: `code` spans, lines indented by four spaces or a
+/// tab (a Dockerfile or a command shown on its own line, as in Markdown), and URLs.
 fn not_prose(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("    ") || line.starts_with('\t') {
+            out.push(line_start..line_start + line.len());
+        }
+        line_start += line.len();
+    }
     let mut code_start = None;
     for (i, c) in text.char_indices() {
         if c == '`' {
@@ -78,6 +83,20 @@ fn not_prose(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// Whether a straight quote between `prev` and `next` (then `after`) quotes prose: it opens a
+/// word after a space, or closes one before a space, the end or punctuation.
+fn quotes_prose(prev: Option<char>, next: Option<char>, after: Option<char>) -> bool {
+    let opens = matches!(prev, None | Some(' ' | '\n' | '(' | '\u{A0}' | '\u{202F}'))
+        && next.is_some_and(char::is_alphanumeric);
+    let closes = prev.is_some_and(|p| p.is_alphanumeric() || ".!?…".contains(p))
+        && match next {
+            None => true,
+            Some(':') => after.is_none_or(char::is_whitespace),
+            Some(n) => n.is_whitespace() || ".,;!?)".contains(n),
+        };
+    opens || closes
+}
+
 /// Every typography fault in a French text, by byte offset, in order.
 pub(crate) fn check(text: &str) -> Vec<(usize, Fault)> {
     let skip = not_prose(text);
@@ -92,8 +111,9 @@ pub(crate) fn check(text: &str) -> Vec<(usize, Fault)> {
         let next = chars.get(k + 1).map(|n| n.1);
         match c {
             ':' | ';' | '!' | '?' => {
-                // Inside a word (`nginx:latest`, `12:00`, `a;b`, `!=`): not punctuation.
-                if next.is_some_and(|n| !n.is_whitespace() && !")]».,…'\"’".contains(n)) {
+                // Inside a word (`nginx:latest`, `12:00`, `sha256:…`, `a;b`, `!=`): not
+                // punctuation.
+                if next.is_some_and(|n| !n.is_whitespace() && !")]».,'\"’".contains(n)) {
                     continue;
                 }
                 match prev {
@@ -103,7 +123,12 @@ pub(crate) fn check(text: &str) -> Vec<(usize, Fault)> {
                     Some(_) => found.push((i, Fault::NoSpace(c))),
                 }
             }
-            '"' | '“' | '”' => found.push((i, Fault::Quote(c))),
+            '“' | '”' => found.push((i, Fault::Quote(c))),
+            // A straight quote opening or closing a word of prose (`le "tag"`), not one of
+            // code (`{"80/tcp":{}}`, `LABEL a="b"`).
+            '"' if quotes_prose(prev, next, chars.get(k + 2).map(|n| n.1)) => {
+                found.push((i, Fault::Quote(c)));
+            }
             '«' if !next.is_some_and(no_break) => found.push((i, Fault::Guillemet(c))),
             '»' if !prev.is_some_and(no_break) => found.push((i, Fault::Guillemet(c))),
             'é' | 'É' => {
@@ -186,6 +211,10 @@ mod tests {
 
     const NNBSP: char = '\u{202F}';
 
+    /// Where a placeable (`{ $id }`) stood in a message: a character that counts as part of a
+    /// word.
+    const PLACEHOLDER: char = '\u{FFFC}';
+
     #[test]
     fn faults_are_found_where_they_are() {
         let cases: &[(&str, &[(usize, Fault)])] = &[
@@ -217,6 +246,20 @@ mod tests {
             ("(vraiment ?)", &[(10, Fault::OrdinarySpace('?'))]),
             ("Quoi\u{202F}?!", &[]),
             ("\u{FFFC}: x", &[(1, Fault::NoSpace(':'))]),
+            ("nginx@sha256:… ici", &[]),
+            (
+                "ce Dockerfile\u{A0}:\n    CMD [\"sh\", \"-c\"]\n    LABEL a=\"b c\"\nfin",
+                &[],
+            ),
+            ("affiche {\"80/tcp\":{}}.", &[]),
+            (
+                "un \"tag\": oui",
+                &[
+                    (3, Fault::Quote('"')),
+                    (7, Fault::Quote('"')),
+                    (8, Fault::NoSpace(':')),
+                ],
+            ),
             ("un étiquetage", &[(3, Fault::Etiquette)]),
             ("détiquet", &[]),
         ];
@@ -262,12 +305,10 @@ mod tests {
                     Expression::Select { variants, .. } => {
                         variants.iter().flat_map(|v| renderings(&v.value)).collect()
                     }
-                    Expression::Inline(InlineExpression::StringLiteral { value }) => {
-                        vec![(*value).to_owned()]
-                    }
-                    Expression::Inline(InlineExpression::NumberLiteral { value }) => {
-                        vec![(*value).to_owned()]
-                    }
+                    Expression::Inline(
+                        InlineExpression::StringLiteral { value }
+                        | InlineExpression::NumberLiteral { value },
+                    ) => vec![(*value).to_owned()],
                     Expression::Inline(_) => vec![PLACEHOLDER.to_string()],
                 },
             };
@@ -306,7 +347,7 @@ mod tests {
                                 faults.push(format!(
                                     "{file} {}: {} {:?} in {context:?}",
                                     m.id.name,
-                                    fault.kind(),
+                                    fault.name(),
                                     fault.char()
                                 ));
                             }
