@@ -25,7 +25,7 @@ layers-empty = Aucune image : le magasin est vide.
 layers-no-image = Aucune image ne s'appelle { $image }.
 explain-on = Après chaque commande Docker, docklab expliquera ce qui a changé dans le magasin d'images.
 explain-off = docklab n'expliquera plus ce que change chaque commande Docker.
-explain-usage = Usage : expliquer oui|non (actuellement { $state ->
+explain-usage = Utilisation : expliquer oui|non (actuellement { $state ->
         [on] oui
        *[other] non
     }).
