@@ -381,7 +381,8 @@ pub(crate) fn wrap_width() -> Option<usize> {
 /// a no-break space, so « Étape 1 : » stays whole, nor inside a word). A continuation line is
 /// indented like its line's text: under the first word after the line's indent and list marker
 /// (`  - `, `  · `), or under the second column of an aligned table row (`  indice   l'indice…`).
-/// A word longer than the line is the only thing that overflows.
+/// A word longer than the line is the only thing that overflows, and a line indented by four
+/// spaces or a tab is code (a Dockerfile, a command in a lab's text): it is copied, not wrapped.
 pub(crate) fn wrap(text: &str, width: usize) -> String {
     text.split('\n')
         .map(|line| wrap_line(line, width))
@@ -391,7 +392,7 @@ pub(crate) fn wrap(text: &str, width: usize) -> String {
 
 fn wrap_line(line: &str, width: usize) -> String {
     use unicode_width::UnicodeWidthStr as _;
-    if line.width() <= width {
+    if line.width() <= width || line.starts_with("    ") || line.starts_with('\t') {
         return line.to_owned();
     }
     let hang = hanging_indent(line, width);
@@ -686,11 +687,13 @@ mod tests {
             ),
             // Line breaks in the text are kept, each line wrapped on its own.
             ("ab cd\nef gh", 3, "ab\ncd\nef\ngh"),
+            // Code lines are copied whole.
+            ("Run:\n    docker tag a b\nthen go", 6, "Run:\n    docker tag a b\nthen\ngo"),
         ];
         for (text, width, want) in cases {
             let got = wrap(text, *width);
             assert_eq!(&got, want, "{text:?} at {width}");
-            for line in got.lines() {
+            for line in got.lines().filter(|l| !l.starts_with("    ")) {
                 assert!(
                     line.width() <= *width || !line.trim().contains(' '),
                     "{line:?} is wider than {width} and could have been broken"
