@@ -688,7 +688,11 @@ mod tests {
             // Line breaks in the text are kept, each line wrapped on its own.
             ("ab cd\nef gh", 3, "ab\ncd\nef\ngh"),
             // Code lines are copied whole.
-            ("Run:\n    docker tag a b\nthen go", 6, "Run:\n    docker tag a b\nthen\ngo"),
+            (
+                "Run:\n    docker tag a b\nthen go",
+                6,
+                "Run:\n    docker tag a b\nthen\ngo",
+            ),
         ];
         for (text, width, want) in cases {
             let got = wrap(text, *width);

@@ -146,7 +146,8 @@ fn french_typography_in_a_lab_is_a_warning_at_its_position() {
 }
 
 /// `lab lint --fix` puts right what a rule can, in place, and reports what needs a person (a
-/// string written with escapes, « étiquette »); a clean file is left untouched.
+/// string written with escapes, « étiquette », a `;` right after a word); a file with nothing
+/// left to fix is left untouched.
 #[test]
 fn lab_lint_fix_puts_french_typography_right_in_place() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -165,7 +166,7 @@ fn lab_lint_fix_puts_french_typography_right_in_place() {
         out.stdout
     );
     assert!(
-        out.stdout.ends_with("1 lab file checked: 3 warnings.\n"),
+        out.stdout.ends_with("1 lab file checked: 4 warnings.\n"),
         "{}",
         out.stdout
     );
@@ -175,9 +176,7 @@ fn lab_lint_fix_puts_french_typography_right_in_place() {
         fixed.contains(&format!("fr = \"Typographie{n}: à corriger\"")),
         "{fixed}"
     );
-    assert!(fixed.contains(&format!(
-        "Téléchargez nginx:latest{n}; puis vérifiez-le{n}!\n"
-    )));
+    assert!(fixed.contains(&format!("Téléchargez nginx:latest; puis vérifiez-le{n}!\n")));
     assert!(fixed.contains(&format!(
         "Le mot «{n}tag{n}» se passe de guillemets anglais, ceux-ci{n}: «{n}tag{n}».\n"
     )));
