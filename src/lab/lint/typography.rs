@@ -436,4 +436,55 @@ mod tests {
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
+
+    /// A French message that names a tutor command names the French one (« tapez indice », not
+    /// « tapez hint »): no English-only command word outside code and flags, but for `start` in
+    /// `systemctl start docker`.
+    #[test]
+    fn french_messages_name_the_french_commands() {
+        use crate::command::TUTOR_COMMANDS;
+        let english: Vec<&str> = TUTOR_COMMANDS
+            .iter()
+            .flat_map(|c| c.en.iter().copied())
+            .filter(|w| {
+                !TUTOR_COMMANDS
+                    .iter()
+                    .any(|c| c.fr.contains(w) || c.also.contains(w))
+            })
+            // `exit` is also the shell's and a container's command.
+            .filter(|w| *w != "exit")
+            .collect();
+        let mut wrong = Vec::new();
+        for (lang, file, text) in crate::i18n::FILES {
+            if *lang != crate::i18n::Lang::Fr || *file == "lint.ftl" {
+                // lint.ftl speaks to teachers about lab files, whose keys are English.
+                continue;
+            }
+            let resource = fluent_syntax::parser::parse(*text).unwrap_or_else(|(r, _)| r);
+            for entry in &resource.body {
+                let Entry::Message(m) = entry else { continue };
+                for pattern in m.value.iter().chain(m.attributes.iter().map(|a| &a.value)) {
+                    for rendering in renderings(pattern) {
+                        let prose: String = rendering
+                            .split('`')
+                            .step_by(2)
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            .replace("systemctl start", "systemctl");
+                        // Command-line flags (`--lang`) are docklab's own, in English.
+                        let words = prose.split(' ').filter(|w| !w.starts_with("--"));
+                        let words = words.flat_map(|w| w.split(|c: char| !c.is_alphanumeric()));
+                        for word in words {
+                            if english.contains(&word) {
+                                wrong
+                                    .push(format!("{file} {}: {word} in {rendering:?}", m.id.name));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        wrong.dedup();
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
 }
