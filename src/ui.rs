@@ -434,12 +434,16 @@ fn hanging_indent(line: &str, width: usize) -> usize {
     let body = line.trim_start_matches(' ');
     let indent = line.len() - body.len();
     if indent > 0 {
-        let column = line[indent..].find("  ").and_then(|gap| {
-            let from = indent + gap;
-            line[from..]
-                .find(|c| c != ' ')
-                .map(|n| line[..from + n].width())
-        });
+        // A table's gap comes early in the row; two spaces later on are not a column.
+        let column = line[indent..]
+            .find("  ")
+            .filter(|&gap| gap <= 40)
+            .and_then(|gap| {
+                let from = indent + gap;
+                line[from..]
+                    .find(|c| c != ' ')
+                    .map(|n| line[..from + n].width())
+            });
         if let Some(c) = column.filter(|&c| c + 20 <= width) {
             return c;
         }
