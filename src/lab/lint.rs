@@ -161,7 +161,7 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
 fn unescape_places(raw: &str, value: &str) -> Option<Vec<(usize, usize)>> {
     let mut places = Vec::new();
     let mut decoded = String::with_capacity(value.len());
-    let mut chars = raw.char_indices().peekable();
+    let mut chars = raw.char_indices();
     while let Some((r, c)) = chars.next() {
         places.push((decoded.len(), r));
         if c != '\\' {
@@ -259,8 +259,8 @@ impl Linter<'_> {
         });
     }
 
-    /// French typography in a lab's French text `s`, the string value `v` (a warning for each
-    /// fault, at the fault's own position when the string is written without escapes).
+    /// French typography in a lab's French text `s`, the string value `v`: a warning for each
+    /// fault, at the fault's own position (through simple escapes too), else at the string.
     fn french(&mut self, v: &Value<'_>, s: &str, path: &str) {
         let span = v.span();
         let raw = self.text.get(span.clone()).unwrap_or_default();
