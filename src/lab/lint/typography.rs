@@ -158,7 +158,8 @@ pub(crate) fn fix(text: &str) -> String {
     for (i, fault) in faults {
         match fault {
             Fault::OrdinarySpace(c) => {
-                let space = text[..i].trim_end_matches([' ', '\t']).len();
+                // Not before `last`: a space after « may already be replaced.
+                let space = text[..i].trim_end_matches([' ', '\t']).len().max(last);
                 out.push_str(&text[last..space]);
                 out.push('\u{202F}');
                 out.push(c);
@@ -293,6 +294,34 @@ mod tests {
             assert_eq!(fixed, want, "{text:?}");
             assert!(check(&fixed).is_empty(), "{fixed:?}");
             assert_eq!(fix(&fixed), fixed, "fix is idempotent");
+        }
+    }
+
+    /// Every short text over the characters the rules look at: `fix` does not panic, and no
+    /// ordinary space is left before `: ; ! ?`.
+    #[test]
+    fn fix_never_panics_and_settles() {
+        let alphabet = [
+            "«", "»", " ", ":", "a", "\u{202f}", "\"", "`", "é", "\n", "?", "“",
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+            texts.dedup();
+        }
+        for text in &texts {
+            let fixed = fix(text);
+            let _ = fix(&fixed);
+            for (_, fault) in check(&fixed) {
+                assert!(
+                    !matches!(fault, Fault::OrdinarySpace(_)),
+                    "{text:?} → {fixed:?}: {fault:?}"
+                );
+            }
         }
     }
 
