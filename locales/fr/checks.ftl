@@ -69,7 +69,7 @@ command-fail = { $status ->
        *[step] pendant cette étape
     }{ $attempt ->
         [none] .
-       *[other] ; dernière tentative : { $seen }.
+       *[other] ; dernière tentative : { $seen } (code de sortie { $code }).
     }
 command-holds = La commande { $command } a été exécutée.
 build-cache-fail = Le cache de construction contient encore { $count } { $count ->
