@@ -199,8 +199,15 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
             command: LabCommand::Show { id },
         }) => lab_show(&load_catalog(), &id, lang, ui),
         Some(Command::Lab {
-            command: LabCommand::Lint { paths, format },
-        }) => lab_lint(&paths, format, lang, ui),
+            command: LabCommand::Lint { paths, format, fix },
+        }) => {
+            if fix {
+                if let Err(code) = lab_fix(&paths, lang, ui) {
+                    return code;
+                }
+            }
+            lab_lint(&paths, format, lang, ui)
+        }
         Some(Command::Lab {
             command: LabCommand::Test { paths, yes },
         }) => {
@@ -323,6 +330,47 @@ fn labs(catalog: &Catalog, dirs: &[PathBuf], lang: Lang, ui: Ui) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `docklab lab lint --fix`: each lab file's French typography put right in place (only files
+/// that change are written, atomically).
+fn lab_fix(paths: &[PathBuf], lang: Lang, ui: Ui) -> Result<(), ExitCode> {
+    let (files, _) = lint::collect(paths);
+    for f in files {
+        let Ok(text) = lab::read_file(&f) else {
+            continue; // lint reports it
+        };
+        let (fixed, count) = lint::fix_french(&text);
+        if count == 0 {
+            continue;
+        }
+        let shown = f.display().to_string();
+        // The file keeps its permissions.
+        let mode = {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::metadata(&f)
+                .ok()
+                .map(|m| m.permissions().mode() & 0o7777)
+        };
+        if let Err(e) = crate::atomic::write(&f, fixed.as_bytes(), mode) {
+            ui.error(&tr(
+                lang,
+                &Msg::LintUnreadable {
+                    path: shown,
+                    error: e.to_string(),
+                },
+            ));
+            return Err(ExitCode::from(2));
+        }
+        ui.line(&tr(
+            lang,
+            &Msg::LintFixed {
+                path: shown,
+                count: count as i64,
+            },
+        ));
+    }
+    Ok(())
+}
+
 /// `docklab lab lint`: diagnostics, then a summary (human) or JSON lines; 0 only when clean.
 fn lab_lint(paths: &[PathBuf], format: LintFormat, lang: Lang, ui: Ui) -> ExitCode {
     let run = lint::lint_paths(paths);
@@ -340,12 +388,14 @@ fn lab_lint(paths: &[PathBuf], format: LintFormat, lang: Lang, ui: Ui) -> ExitCo
                 lang,
                 &Msg::LintSummary {
                     files: run.files as i64,
-                    errors: run.diagnostics.len() as i64,
+                    errors: run.errors() as i64,
+                    warnings: (run.diagnostics.len() - run.errors()) as i64,
                 },
             ));
         }
     }
-    if run.diagnostics.is_empty() {
+    // Warnings are said; only errors fail.
+    if run.errors() == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -377,8 +427,16 @@ fn lab_test(paths: &[PathBuf], engine: &EngineChoice, lang: Lang, ui: Ui) -> Exi
             }
         };
         let diagnostics = lint::lint(&shown, &text);
+        let errors = diagnostics
+            .iter()
+            .any(|d| d.severity == lint::Severity::Error);
         let lab = match Lab::parse(&shown, &text) {
-            Ok(l) if diagnostics.is_empty() => l,
+            Ok(l) if !errors => {
+                for d in &diagnostics {
+                    ui.line(&d.render(lang));
+                }
+                l
+            }
             _ => {
                 failed += 1;
                 for d in &diagnostics {

@@ -141,6 +141,11 @@ pub enum LabCommand {
         /// `human`, or `json`: one JSON object per line and per diagnostic, for editors.
         #[arg(long, value_enum, default_value_t = LintFormat::Human)]
         format: LintFormat,
+        /// First put the French typography of each file right, in place: no-break spaces
+        /// before `: ; ! ?` and inside « », « » for straight quotes. What needs a person
+        /// (« étiquette », a string written with escapes) is still reported.
+        #[arg(long)]
+        fix: bool,
     },
     /// Prove labs solvable: on a fresh engine, each step fails before its solution and passes
     /// after. Exit status 0 when every lab is.

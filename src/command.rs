@@ -41,67 +41,174 @@ pub enum Command {
     Shell,
 }
 
-/// Tutor command words in both languages, for parsing and completion.
-pub const TUTOR_WORDS: &[&str] = &[
-    "help",
-    "aide",
-    "labs",
-    "ateliers",
-    "start",
-    "commencer",
-    "step",
-    "etape",
-    "étape",
-    "check",
-    "verifier",
-    "vérifier",
-    "hint",
-    "indice",
-    "next",
-    "suivant",
-    "skip",
-    "passer",
-    "reset",
-    "recommencer",
-    "progress",
-    "progression",
-    "lang",
-    "langue",
-    "layers",
-    "couches",
-    "goal",
-    "objectif",
-    "explain",
-    "expliquer",
-    "practice",
-    "entrainement",
-    "entraînement",
-    "quit",
-    "exit",
-    "quitter",
-    "sortir",
+/// One tutor command as the student types it and as `help` lists it.
+#[derive(Debug, Clone, Copy)]
+pub struct TutorCommand {
+    /// The English words, the first one is the command's key (help's Fluent selector).
+    pub en: &'static [&'static str],
+    /// The French words.
+    pub fr: &'static [&'static str],
+    /// Other spellings that work but that help does not show (`etape` for `étape`, `?`).
+    pub also: &'static [&'static str],
+    /// What follows the word in help, in English and in French (`LAB`, `ATELIER`).
+    pub arg: Option<(&'static str, &'static str)>,
+    /// The command, given its argument.
+    pub make: fn(Option<String>) -> Tutor,
+}
+
+impl TutorCommand {
+    /// The key naming the command in `help-command` (its first English word).
+    pub fn key(&self) -> &'static str {
+        self.en[0]
+    }
+
+    /// The words help shows in `lang`, with the argument: `commencer ATELIER`.
+    pub fn usage(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Lang;
+        let (words, arg) = match lang {
+            Lang::En => (self.en, self.arg.map(|a| a.0)),
+            Lang::Fr => (self.fr, self.arg.map(|a| a.1)),
+        };
+        let mut s = words.join(", ");
+        if let Some(arg) = arg {
+            s.push(' ');
+            s.push_str(arg);
+        }
+        s
+    }
+}
+
+/// Every tutor command, in the order `help` lists them: the one table that parsing, completion
+/// and help read, so that a command cannot be missing from any of them.
+pub const TUTOR_COMMANDS: &[TutorCommand] = &[
+    TutorCommand {
+        en: &["help"],
+        fr: &["aide"],
+        also: &["?"],
+        arg: None,
+        make: |_| Tutor::Help,
+    },
+    TutorCommand {
+        en: &["labs"],
+        fr: &["ateliers"],
+        also: &[],
+        arg: None,
+        make: |_| Tutor::Labs,
+    },
+    TutorCommand {
+        en: &["start"],
+        fr: &["commencer"],
+        also: &[],
+        arg: Some(("LAB", "ATELIER")),
+        make: Tutor::Start,
+    },
+    TutorCommand {
+        en: &["step"],
+        fr: &["étape"],
+        also: &["etape"],
+        arg: None,
+        make: |_| Tutor::Step,
+    },
+    TutorCommand {
+        en: &["check"],
+        fr: &["vérifier"],
+        also: &["verifier"],
+        arg: None,
+        make: |_| Tutor::Check,
+    },
+    TutorCommand {
+        en: &["hint"],
+        fr: &["indice"],
+        also: &[],
+        arg: None,
+        make: |_| Tutor::Hint,
+    },
+    TutorCommand {
+        en: &["next"],
+        fr: &["suivant"],
+        also: &[],
+        arg: None,
+        make: |_| Tutor::Next,
+    },
+    TutorCommand {
+        en: &["skip"],
+        fr: &["passer"],
+        also: &[],
+        arg: None,
+        make: |_| Tutor::Skip,
+    },
+    TutorCommand {
+        en: &["reset"],
+        fr: &["recommencer"],
+        also: &[],
+        arg: None,
+        make: |_| Tutor::Reset,
+    },
+    TutorCommand {
+        en: &["progress"],
+        fr: &["progression"],
+        also: &[],
+        arg: None,
+        make: |_| Tutor::Progress,
+    },
+    TutorCommand {
+        en: &["layers"],
+        fr: &["couches"],
+        also: &[],
+        arg: Some(("[IMAGE]", "[IMAGE]")),
+        make: Tutor::Layers,
+    },
+    TutorCommand {
+        en: &["goal"],
+        fr: &["objectif"],
+        also: &[],
+        arg: None,
+        make: |_| Tutor::Goal,
+    },
+    TutorCommand {
+        en: &["explain"],
+        fr: &["expliquer"],
+        also: &[],
+        arg: Some(("on|off", "oui|non")),
+        make: Tutor::Explain,
+    },
+    TutorCommand {
+        en: &["lang"],
+        fr: &["langue"],
+        also: &[],
+        arg: Some(("fr|en", "fr|en")),
+        make: Tutor::Lang,
+    },
+    TutorCommand {
+        en: &["practice"],
+        fr: &["entraînement"],
+        also: &["entrainement"],
+        arg: Some(("[SEED]", "[GRAINE]")),
+        make: Tutor::Practice,
+    },
+    TutorCommand {
+        en: &["quit", "exit"],
+        fr: &["quitter", "sortir"],
+        also: &[],
+        arg: None,
+        make: |_| Tutor::Quit,
+    },
 ];
 
+/// Tutor command words in both languages, for completion (not `?`, which is not a word).
+pub fn tutor_words() -> impl Iterator<Item = &'static str> {
+    TUTOR_COMMANDS
+        .iter()
+        .flat_map(|c| c.en.iter().chain(c.fr).chain(c.also))
+        .copied()
+        .filter(|w| w.chars().all(char::is_alphabetic))
+}
+
 fn tutor_word(word: &str) -> Option<fn(Option<String>) -> Tutor> {
-    Some(match word {
-        "help" | "aide" | "?" => |_| Tutor::Help,
-        "labs" | "ateliers" => |_| Tutor::Labs,
-        "start" | "commencer" => Tutor::Start,
-        "step" | "etape" | "étape" => |_| Tutor::Step,
-        "check" | "verifier" | "vérifier" => |_| Tutor::Check,
-        "hint" | "indice" => |_| Tutor::Hint,
-        "next" | "suivant" => |_| Tutor::Next,
-        "skip" | "passer" => |_| Tutor::Skip,
-        "reset" | "recommencer" => |_| Tutor::Reset,
-        "progress" | "progression" => |_| Tutor::Progress,
-        "lang" | "langue" => Tutor::Lang,
-        "layers" | "couches" => Tutor::Layers,
-        "goal" | "objectif" => |_| Tutor::Goal,
-        "explain" | "expliquer" => Tutor::Explain,
-        "practice" | "entrainement" | "entraînement" => Tutor::Practice,
-        "quit" | "exit" | "quitter" | "sortir" => |_| Tutor::Quit,
-        _ => return None,
-    })
+    TUTOR_COMMANDS
+        .iter()
+        .find(|c| c.en.iter().chain(c.fr).chain(c.also).any(|w| *w == word))
+        .map(|c| c.make)
 }
 
 /// `NAME=value`, as a shell reads a variable assignment before a command.
@@ -221,6 +328,57 @@ mod tests {
             parse("practice 42"),
             Command::Tutor(Tutor::Practice(Some("42".into())))
         );
+        assert_eq!(parse("?"), Command::Tutor(Tutor::Help));
+        assert_eq!(parse("etape"), Command::Tutor(Tutor::Step));
+        assert_eq!(parse("sortir"), Command::Tutor(Tutor::Quit));
+        assert_eq!(
+            parse("couches nginx"),
+            Command::Tutor(Tutor::Layers(Some("nginx".into())))
+        );
+    }
+
+    /// Each variant's place in [`TUTOR_COMMANDS`]; the match is exhaustive, so a new variant
+    /// does not compile until it is named here, and the test below then wants it in the table.
+    fn variant(t: &Tutor) -> usize {
+        match t {
+            Tutor::Help => 0,
+            Tutor::Labs => 1,
+            Tutor::Start(_) => 2,
+            Tutor::Step => 3,
+            Tutor::Check => 4,
+            Tutor::Hint => 5,
+            Tutor::Next => 6,
+            Tutor::Skip => 7,
+            Tutor::Reset => 8,
+            Tutor::Progress => 9,
+            Tutor::Layers(_) => 10,
+            Tutor::Goal => 11,
+            Tutor::Explain(_) => 12,
+            Tutor::Lang(_) => 13,
+            Tutor::Practice(_) => 14,
+            Tutor::Quit => 15,
+        }
+    }
+
+    #[test]
+    fn every_tutor_command_is_in_the_table_once_and_parses_back() {
+        let made: Vec<usize> = TUTOR_COMMANDS
+            .iter()
+            .map(|c| variant(&(c.make)(None)))
+            .collect();
+        assert_eq!(made, (0..=15).collect::<Vec<_>>());
+        let mut seen = std::collections::BTreeSet::new();
+        for c in TUTOR_COMMANDS {
+            for w in c.en.iter().chain(c.fr).chain(c.also) {
+                assert!(seen.insert(*w), "{w} names two commands");
+                let Command::Tutor(t) = parse(w) else {
+                    panic!("{w} is not a tutor command");
+                };
+                assert_eq!(variant(&t), variant(&(c.make)(None)), "{w}");
+            }
+        }
+        assert!(tutor_words().any(|w| w == "couches"));
+        assert!(!tutor_words().any(|w| w == "?"));
     }
 
     #[test]

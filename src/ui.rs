@@ -1,6 +1,7 @@
 //! The only code that prints. Docker's output is printed as the engine returned it (on a
 //! terminal, a pull's layer lines are animated the way Docker redraws them, ending on the same
-//! final screen); tutor text is coloured by tone when colour is on (a terminal, `NO_COLOR` unset).
+//! final screen); tutor text is wrapped to the terminal's width, between words, and coloured by
+//! tone when colour is on (a terminal, `NO_COLOR` unset).
 
 use std::io::{self, IsTerminal as _, Write};
 use std::thread::sleep;
@@ -286,9 +287,22 @@ impl Ui {
                     let (plain, rich) = goal_picture(lang, g);
                     let _ = out.write_all(if self.colour { rich } else { plain }.as_bytes());
                 }
-                other => {
-                    for (tone, text) in lines(lang, other) {
+                Feedback::Command { .. } => {
+                    // A command is copied as typed: never wrapped.
+                    for (tone, text) in lines(lang, f) {
                         let _ = writeln!(out, "{}", self.render(tone, &text));
+                    }
+                }
+                other => {
+                    let width = wrap_width();
+                    for (tone, text) in lines(lang, other) {
+                        let text = match width {
+                            Some(w) => wrap(&text, w),
+                            None => text,
+                        };
+                        for line in text.split('\n') {
+                            let _ = writeln!(out, "{}", self.render(tone, line));
+                        }
                     }
                 }
             }
@@ -319,6 +333,10 @@ impl Ui {
 /// and the layer picture are not tutor lines: they give none.
 pub fn lines(lang: Lang, feedback: &Feedback) -> Vec<(Tone, String)> {
     match feedback {
+        Feedback::Tutor {
+            tone,
+            msg: Msg::Help,
+        } => help_lines(lang).into_iter().map(|l| (*tone, l)).collect(),
         Feedback::Tutor { tone, msg } => vec![(*tone, tr(lang, msg))],
         Feedback::Lab { tone, text } => vec![(*tone, text.clone())],
         Feedback::Command { role, line } => vec![match role {
@@ -335,6 +353,128 @@ pub fn lines(lang: Lang, feedback: &Feedback) -> Vec<(Tone, String)> {
             Vec::new()
         }
     }
+}
+
+/// `help`: every tutor command of [`crate::command::TUTOR_COMMANDS`] with its words in `lang`
+/// and what it does, in two aligned columns between a header and a footer.
+pub(crate) fn help_lines(lang: Lang) -> Vec<String> {
+    use crate::command::TUTOR_COMMANDS;
+    use unicode_width::UnicodeWidthStr as _;
+    let usages: Vec<String> = TUTOR_COMMANDS.iter().map(|c| c.usage(lang)).collect();
+    let column = usages.iter().map(|u| u.width()).max().unwrap_or(0) + 2;
+    let mut out = vec![tr(lang, &Msg::Help)];
+    for (c, usage) in TUTOR_COMMANDS.iter().zip(&usages) {
+        let what = tr(
+            lang,
+            &Msg::HelpCommand {
+                command: c.key().to_owned(),
+            },
+        );
+        let pad = " ".repeat(column - usage.width());
+        out.push(format!("  {usage}{pad}{what}"));
+    }
+    out.push(tr(lang, &Msg::HelpFooter));
+    out
+}
+
+/// The width tutor text is wrapped to: `COLUMNS` when it is set, else the terminal's width when
+/// standard output is a terminal; `None` (no wrapping) when it is a pipe or a file.
+pub(crate) fn wrap_width() -> Option<usize> {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0);
+    if columns.is_some() {
+        return columns;
+    }
+    let out = io::stdout();
+    if !out.is_terminal() {
+        return None;
+    }
+    rustix::termios::tcgetwinsize(&out)
+        .ok()
+        .map(|w| usize::from(w.ws_col))
+        .filter(|&c| c > 0)
+}
+
+/// `text` wrapped to `width` columns, line by line, breaking only at ordinary spaces (never at
+/// a no-break space, so « Étape 1 : » stays whole, nor inside a word). A continuation line is
+/// indented like its line's text: under the first word after the line's indent and list marker
+/// (`  - `, `  · `), or under the second column of an aligned table row (`  indice   l'indice…`).
+/// A word longer than the line is the only thing that overflows, and a line indented by four
+/// spaces or a tab is code (a Dockerfile, a command in a lab's text): it is copied, not wrapped.
+pub(crate) fn wrap(text: &str, width: usize) -> String {
+    text.split('\n')
+        .map(|line| wrap_line(line, width))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn wrap_line(line: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr as _;
+    if line.width() <= width || line.starts_with("    ") || line.starts_with('\t') {
+        return line.to_owned();
+    }
+    let hang = hanging_indent(line, width);
+    let body_start = line.len() - line.trim_start_matches(' ').len();
+    let mut out = String::with_capacity(line.len() + 8);
+    out.push_str(&line[..body_start]);
+    let mut current = body_start;
+    let mut pending = ""; // the spaces before the next word, kept when it fits
+    let mut at_line_start = true;
+    let mut rest = &line[body_start..];
+    while !rest.is_empty() {
+        let word_end = rest.find(' ').unwrap_or(rest.len());
+        let word = &rest[..word_end];
+        let after = &rest[word_end..];
+        let spaces_end = after.len() - after.trim_start_matches(' ').len();
+        let w = word.width();
+        if !at_line_start && current + pending.len() + w > width {
+            out.push('\n');
+            out.push_str(&" ".repeat(hang));
+            current = hang;
+        } else {
+            out.push_str(pending);
+            current += pending.len();
+        }
+        out.push_str(word);
+        current += w;
+        at_line_start = false;
+        pending = &after[..spaces_end];
+        rest = &after[spaces_end..];
+    }
+    out
+}
+
+/// Where the continuation lines of `line` start: after the first run of two spaces or more of
+/// an indented line (an aligned table) if that leaves 20 columns, else after its indent and list
+/// marker if that leaves half the line, else at the margin.
+fn hanging_indent(line: &str, width: usize) -> usize {
+    use unicode_width::UnicodeWidthStr as _;
+    let body = line.trim_start_matches(' ');
+    let indent = line.len() - body.len();
+    if indent > 0 {
+        // A table's gap comes early in the row; two spaces later on are not a column.
+        let column = line[indent..]
+            .find("  ")
+            .filter(|&gap| gap <= 40)
+            .and_then(|gap| {
+                let from = indent + gap;
+                line[from..]
+                    .find(|c| c != ' ')
+                    .map(|n| line[..from + n].width())
+            });
+        if let Some(c) = column.filter(|&c| c + 20 <= width) {
+            return c;
+        }
+    }
+    let marker = ["- ", "· ", "* ", "• "]
+        .iter()
+        .find(|m| body.starts_with(**m))
+        .map_or(0, |m| m.width());
+    Some(indent + marker)
+        .filter(|&h| h <= width / 2)
+        .unwrap_or(0)
 }
 
 /// What unmet checks say, one line each, in `lang`: every failing check of an `all`, the
@@ -638,6 +778,113 @@ mod tests {
         );
         assert!(text(&Feedback::Quit).is_empty());
         assert!(text(&Feedback::Docker(Outcome::ok("x\n"))).is_empty());
+    }
+
+    #[test]
+    fn wrapping_breaks_between_words_only() {
+        use unicode_width::UnicodeWidthStr as _;
+        let cases: &[(&str, usize, &str)] = &[
+            ("short", 20, "short"),
+            ("one two three four", 9, "one two\nthree\nfour"),
+            // A word longer than the line overflows alone, uncut.
+            (
+                "a sha256:0123456789abcdef b",
+                10,
+                "a\nsha256:0123456789abcdef\nb",
+            ),
+            // No break at a no-break space: « Étape\u{202f}: » stays together.
+            ("Étape 1\u{202f}: tag", 8, "Étape\n1\u{202f}: tag"),
+            // Wide characters count for what they take.
+            ("🎉 🎉 🎉 🎉", 5, "🎉 🎉\n🎉 🎉"),
+            // List items hang under their text, table rows under their second column.
+            (
+                "  - the image is gone",
+                12,
+                "  - the\n    image is\n    gone",
+            ),
+            (
+                "  indice     the next hint in line",
+                33,
+                "  indice     the next hint in\n             line",
+            ),
+            // Too narrow for the table's column: under the indent.
+            (
+                "  indice     the next hint",
+                22,
+                "  indice     the next\n  hint",
+            ),
+            // Line breaks in the text are kept, each line wrapped on its own.
+            ("ab cd\nef gh", 3, "ab\ncd\nef\ngh"),
+            // Code lines are copied whole.
+            (
+                "Run:\n    docker tag a b\nthen go",
+                6,
+                "Run:\n    docker tag a b\nthen\ngo",
+            ),
+        ];
+        for (text, width, want) in cases {
+            let got = wrap(text, *width);
+            assert_eq!(&got, want, "{text:?} at {width}");
+            for line in got.lines().filter(|l| !l.starts_with("    ")) {
+                assert!(
+                    line.width() <= *width || !line.trim().contains(' '),
+                    "{line:?} is wider than {width} and could have been broken"
+                );
+            }
+            let words = |s: &str| s.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+            assert_eq!(words(&got), words(text), "same words, in order");
+        }
+    }
+
+    /// `help` lists every tutor command of the table, in each language with that language's
+    /// words and a description of its own (not the empty fallback).
+    #[test]
+    fn help_lists_every_tutor_command_in_each_language() {
+        use crate::command::TUTOR_COMMANDS;
+        for lang in Lang::ALL {
+            let help = help_lines(lang);
+            assert_eq!(help.len(), TUTOR_COMMANDS.len() + 2, "{help:?}");
+            let fallback = tr(
+                lang,
+                &Msg::HelpCommand {
+                    command: "no-such-command".to_owned(),
+                },
+            );
+            for (c, line) in TUTOR_COMMANDS.iter().zip(&help[1..]) {
+                let usage = c.usage(lang);
+                assert!(line.starts_with(&format!("  {usage}  ")), "{line:?}");
+                let what = tr(
+                    lang,
+                    &Msg::HelpCommand {
+                        command: c.key().to_owned(),
+                    },
+                );
+                assert!(!what.is_empty() && what != fallback, "{}: {lang}", c.key());
+                assert!(line.ends_with(&what), "{line:?}");
+            }
+        }
+        let fr = help_lines(Lang::Fr).join("\n");
+        for word in [
+            "aide",
+            "couches",
+            "expliquer oui|non",
+            "langue",
+            "progression",
+            "étape",
+        ] {
+            assert!(fr.contains(word), "{word} in {fr}");
+        }
+        let en = help_lines(Lang::En).join("\n");
+        for word in [
+            "help",
+            "layers",
+            "explain on|off",
+            "lang",
+            "progress",
+            "step",
+        ] {
+            assert!(en.contains(word), "{word} in {en}");
+        }
     }
 
     #[test]

@@ -69,7 +69,7 @@ command-fail = { $status ->
        *[step] during this step
     }{ $attempt ->
         [none] .
-       *[other] ; last attempt: { $seen }.
+       *[other] ; last attempt: { $seen } (exit { $code }).
     }
 command-holds = The command { $command } was run.
 build-cache-fail = The build cache still holds { $count } { $count ->

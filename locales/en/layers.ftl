@@ -38,7 +38,8 @@ explain-tag-added = The tag { $tag } now names image { $image }: no layer was co
     }.
 explain-tag-moved = The tag { $tag } moved from image { $from } to image { $to }.
 explain-now-dangling = Image { $image } has no tag left: it is now dangling (<none>:<none>); docker image prune removes such images.
-explain-untagged = Only the label { $tag } went away: image { $image } is still there with its layers ({ $remaining ->
+explain-untagged = Only the tag { $tag } went away: image { $image } is still there with its layers ({ $remaining ->
+        [0] no tag left
         [one] 1 tag left
        *[other] { $remaining } tags left
     }). Nothing was freed.

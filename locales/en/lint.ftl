@@ -1,5 +1,6 @@
 # lab lint, lab test, lab new, labs: what instructors read.
 lint-severity = { $severity ->
+        [warning] warning
        *[error] error
     }
 lint-syntax = TOML syntax error: { $error }
@@ -19,8 +20,8 @@ lint-wrong-type = { $path } must be { $expected ->
         [boolean] true or false
         [table] a table
         [array] an array
-        [text] a text in both languages, { "{" } fr = "…", en = "…" { "}" }
-       *[check] a check, a table with one key such as { "{" } image_present = "nginx" { "}" }
+        [text] a text in both languages, `{ "{" } fr = "…", en = "…" { "}" }`
+       *[check] a check, a table with one key such as `{ "{" } image_present = "nginx" { "}" }`
     }, not { $found ->
         [string] a string
         [integer] an integer
@@ -69,19 +70,26 @@ lab-not-regular = { $path }: this is not a regular file but { $kind ->
        *[other] a special file
     }, so it was skipped without being read.
 lint-no-files = { $path }: no lab file (*.toml) here.
-lint-summary = { $errors ->
-        [0] { $files } { $files ->
-            [one] lab file
-           *[other] lab files
-        } checked: no problem.
-       *[other] { $files } { $files ->
-            [one] lab file
-           *[other] lab files
-        } checked: { $errors } { $errors ->
-            [one] error
-           *[other] errors
-        }.
-    }
+lint-summary = { $files } { $files ->
+        [one] lab file
+       *[other] lab files
+    } checked: { $errors ->
+        [0] { $warnings ->
+            [0] no problem
+            [one] 1 warning
+           *[other] { $warnings } warnings
+        }
+        [one] 1 error{ $warnings ->
+            [0] {""}
+            [one] , 1 warning
+           *[other] , { $warnings } warnings
+        }
+       *[other] { $errors } errors{ $warnings ->
+            [0] {""}
+            [one] , 1 warning
+           *[other] , { $warnings } warnings
+        }
+    }.
 test-lab = Lab { $id } ({ $file })
 test-step-ok = { "  " }✔ step { $n } { $id }: fails before its solution, passes after.
 test-step-vacuous = { "  " }✘ step { $n } { $id }: its checks already pass before its solution runs, so they cannot tell whether the student did the step.
@@ -124,6 +132,7 @@ labs-line = { $id } — { $title } ({ $steps } { $steps ->
     }
 labs-dir = { $files ->
         [-1] Looked for labs in { $dir } (no such directory).
+        [0] Looked for labs in { $dir } (no file).
         [one] Looked for labs in { $dir } (1 file).
        *[other] Looked for labs in { $dir } ({ $files } files).
     }
@@ -132,3 +141,15 @@ labs-dir = { $files ->
 lint-start-not-docker = The start command “{ $line }” is not a Docker command: start.commands holds only `docker …` lines (files go in [[start.file]]).
 lint-start-bad-command = The start command “{ $line }” is refused by Docker: { $error }
 generate-written = Wrote { $path }, the practice lab { $id }. Check it: docklab lab lint { $path } and docklab lab test { $path }; students put it in a lab directory (docklab labs shows where) and type start { $id }.
+# lab lint: French typography in a lab's French texts (warnings), and lab lint --fix
+lint-french-typography = { $path }: French typography: { $fault ->
+        [ordinary-space] “{ $char }” takes a no-break space before it (U+202F, or U+00A0), not an ordinary space.
+        [no-space] “{ $char }” takes a no-break space before it (U+202F, or U+00A0).
+        [quote] quotes are « » with no-break spaces inside, not { $char }.
+        [guillemet] `{ $char }` takes a no-break space on the side of the text (U+202F, or U+00A0).
+       *[etiquette] say `tag`, not `étiquette` (which names a LABEL).
+    }
+lint-fixed = { $path }: French typography put right in { $count } { $count ->
+        [one] text
+       *[other] texts
+    }.

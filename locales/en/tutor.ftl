@@ -1,18 +1,5 @@
 welcome = Welcome to docklab { $version }, a shell for learning Docker images. Type real commands (docker pull nginx, mkdir, cd…); type help for the tutor's commands.
-help =
-    Tutor commands (French spellings work too):
-      labs              list the labs
-      start LAB         start or resume a lab (start images)
-      step              show the current step again
-      check             say what is still missing in this step
-      hint              the next hint (then the solution)
-      next              go to the next step once this one is met
-      skip              apply the step's solution and go on (recorded in the grade)
-      reset             a new attempt at the current lab (asks; the last one is kept)
-      progress          your progress in every lab
-      lang fr|en        switch language
-      quit, exit        leave (Ctrl-D too)
-    Other lines are run: docker … on the engine, anything else in your workspace (~).
+help = Tutor commands (French spellings work too):
 labs-header = Labs:
 lab-line = { "  " }{ $id } — { $title } ({ $done }/{ $steps } { $steps ->
         [one] step
@@ -222,4 +209,24 @@ shell-interrupted = Interrupted (Ctrl-C): `{ $command }` stopped. What it had fi
 practice-seed = Practice { $id }, seed { $seed }: an instructor gets the same lab with docklab lab generate --seed { $seed }, and you can start it again with start { $id }. The lab file: { $path }
 practice-not-written = Practice seed { $seed } (docklab lab generate --seed { $seed }); its file could not be written to { $path }: { $error }
 practice-usage = “{ $seed }” is not a seed: practice takes a whole number from 0 to 18446744073709551615, or nothing for a seed from the clock.
-help-practice = {"  "}practice [SEED]   a generated practice lab: a random start state and goal (seed from the clock without SEED)
+# help: one line per tutor command, from the table in src/command.rs (TUTOR_COMMANDS)
+help-command = { $command ->
+        [help] this list
+        [labs] list the labs
+        [start] start or resume a lab (start images)
+        [step] show the current step again
+        [check] say what is still missing in this step
+        [hint] the next hint (then the solution)
+        [next] go to the next step once this one is met
+        [skip] apply the step's solution and go on (recorded in the grade)
+        [reset] a new attempt at the current lab (asks; the last one is kept)
+        [progress] your progress in every lab
+        [layers] the picture of the images' layers (of one image if named)
+        [goal] the step's goal beside the images now
+        [explain] explain or not what each Docker command changed
+        [lang] switch language
+        [practice] a generated practice lab: a random start state and goal (seed from the clock without SEED)
+        [quit] leave (Ctrl-D too)
+       *[other] {""}
+    }
+help-footer = Other lines are run: docker … on the engine, anything else in your workspace (~).

@@ -58,8 +58,8 @@ container-holds = Le conteneur { $name } { $running ->
     } { $image }.
 file-exists-fail = Le fichier { $path } n'existe pas.
 file-exists-holds = Le fichier { $path } existe.
-file-contains-fail = { $path } ne contient pas « { $text } ».
-file-contains-holds = { $path } contient « { $text } ».
+file-contains-fail = { $path } ne contient pas « { $text } ».
+file-contains-holds = { $path } contient « { $text } ».
 command-fail = { $status ->
         [failure] La commande { $command } n'a pas encore échoué
        *[other] La commande { $command } n'a pas encore été exécutée avec succès
@@ -69,7 +69,7 @@ command-fail = { $status ->
        *[step] pendant cette étape
     }{ $attempt ->
         [none] .
-       *[other] ; dernière tentative : { $seen }.
+       *[other] ; dernière tentative : { $seen } (code de sortie { $code }).
     }
 command-holds = La commande { $command } a été exécutée.
 build-cache-fail = Le cache de construction contient encore { $count } { $count ->

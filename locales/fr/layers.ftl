@@ -25,7 +25,10 @@ layers-empty = Aucune image : le magasin est vide.
 layers-no-image = Aucune image ne s'appelle { $image }.
 explain-on = Après chaque commande Docker, docklab expliquera ce qui a changé dans le magasin d'images.
 explain-off = docklab n'expliquera plus ce que change chaque commande Docker.
-explain-usage = Usage : expliquer on|off (actuellement { $state }).
+explain-usage = Utilisation : expliquer oui|non (actuellement { $state ->
+        [on] oui
+       *[other] non
+    }).
 explain-image-added = Nouvelle image { $image } ({ $size }) : { $added } { $added ->
         [one] couche ajoutée
        *[other] couches ajoutées
@@ -34,14 +37,15 @@ explain-image-added = Nouvelle image { $image } ({ $size }) : { $added } { $ad
         [one] , 1 couche déjà présente (partagée avec une autre image)
        *[other] , { $reused } couches déjà présentes (partagées avec d'autres images)
     }.
-explain-tag-added = Le tag { $tag } désigne maintenant l'image { $image } : aucune couche n'a été copiée, un tag n'est qu'une étiquette{ $others ->
+explain-tag-added = Le tag { $tag } désigne maintenant l'image { $image } : aucune couche n'a été copiée, un tag n'est qu'un nom de plus pour la même image{ $others ->
         [0] {""}
         [one] {""} (cette image a maintenant 2 tags)
        *[other] {""} (cette image a maintenant { $others } autres tags)
     }.
 explain-tag-moved = Le tag { $tag } est passé de l'image { $from } à l'image { $to }.
 explain-now-dangling = L'image { $image } n'a plus aucun tag : elle est maintenant en suspens (<none>:<none>) ; docker image prune supprime ces images.
-explain-untagged = Seule l'étiquette { $tag } a disparu : l'image { $image } est toujours là avec ses couches ({ $remaining ->
+explain-untagged = Seul le tag { $tag } a disparu : l'image { $image } est toujours là avec ses couches ({ $remaining ->
+        [0] il ne lui reste aucun tag
         [one] il lui reste 1 tag
        *[other] il lui reste { $remaining } tags
     }). Rien n'a été libéré.

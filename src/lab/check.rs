@@ -943,9 +943,10 @@ fn command_verdict(c: &CommandRan, f: &Facts<'_>) -> Verdict {
         );
     }
     // Say what was seen: the same command with another status, or nothing like it.
-    let seen = matching
+    // The line and its exit code apart: each language words « exit » its own way.
+    let (seen, code) = matching
         .last()
-        .map(|e| format!("{} (exit {})", e.line, e.exit_code))
+        .map(|e| (e.line.clone(), i64::from(e.exit_code)))
         .unwrap_or_default();
     let scope = match c.scope {
         Scope::Step => "step",
@@ -961,6 +962,7 @@ fn command_verdict(c: &CommandRan, f: &Facts<'_>) -> Verdict {
             scope,
             attempt: if seen.is_empty() { "none" } else { "some" }.to_owned(),
             seen,
+            code,
         },
     )
 }
@@ -1146,6 +1148,40 @@ mod tests {
     #[derive(Deserialize)]
     struct W {
         c: Check,
+    }
+
+    /// The last attempt of a command is said with its exit code in the student's words:
+    /// « code de sortie 1 » in French, never « exit 1 ».
+    #[test]
+    fn a_failed_attempt_names_its_exit_code_in_each_language() {
+        let mut entry = Entry::new("docker rmi nginx", EntryKind::Docker);
+        entry.docker_args = vec!["rmi".into(), "nginx".into()];
+        entry.exit_code = 1;
+        let state = EngineState::default();
+        let entries = [entry];
+        let facts = Facts {
+            state: &state,
+            entries: &entries,
+            step_start: 0,
+            workspace: Path::new("/nonexistent"),
+        };
+        let check: Check =
+            toml::from_str::<W>(r#"c = { command_ran = { command = "docker rmi nginx" } }"#)
+                .expect("parses")
+                .c;
+        let verdict = check.eval(&facts);
+        assert!(!verdict.ok);
+        let said = |lang| crate::ui::why_lines(lang, &verdict.why);
+        assert_eq!(
+            said(crate::i18n::Lang::Fr),
+            ["La commande docker rmi nginx n'a pas encore été exécutée avec succès pendant cette \
+              étape\u{202f}; dernière tentative\u{202f}: docker rmi nginx (code de sortie 1)."]
+        );
+        assert_eq!(
+            said(crate::i18n::Lang::En)[0],
+            "The command docker rmi nginx has not been run successfully during this step; last \
+             attempt: docker rmi nginx (exit 1)."
+        );
     }
 
     #[test]

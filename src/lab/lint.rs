@@ -22,12 +22,22 @@ use crate::i18n::{tr, Lang, Msg};
 
 type Value<'i> = Spanned<DeValue<'i>>;
 
-/// How bad a diagnostic is. Every diagnostic the linter emits today is an error: a lab that is
-/// not clean is refused.
+/// How bad a diagnostic is: an error refuses the lab; a warning (French typography) is said,
+/// and the lab still loads and is tested.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Severity {
     Error,
+    Warning,
+}
+
+impl Severity {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
 }
 
 /// One mistake in a lab file.
@@ -67,7 +77,7 @@ impl Diagnostic {
             tr(
                 lang,
                 &Msg::LintSeverity {
-                    severity: "error".to_owned()
+                    severity: self.severity.as_str().to_owned()
                 }
             ),
             self.message(lang)
@@ -111,6 +121,7 @@ use super::{Check, Forbid, Mistake, Start, StartFile, Step, Text};
 use keys::{names, required};
 
 mod keys;
+pub(crate) mod typography;
 
 /// Every check kind, as a lab spells it (serde: [`super::Check`]).
 pub fn check_kinds() -> &'static [&'static str] {
@@ -142,6 +153,44 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
         DeValue::Array(_) => "array",
         DeValue::Table(_) => "table",
     }
+}
+
+/// For a TOML basic string written `raw` (between its quotes) whose value is `value`: where
+/// each character of the value starts in `raw`, as (offset in `value`, offset in `raw`). `None`
+/// when the escapes are not the simple ones (a line-ending backslash, say).
+fn unescape_places(raw: &str, value: &str) -> Option<Vec<(usize, usize)>> {
+    let mut places = Vec::new();
+    let mut decoded = String::with_capacity(value.len());
+    let mut chars = raw.char_indices();
+    while let Some((r, c)) = chars.next() {
+        places.push((decoded.len(), r));
+        if c != '\\' {
+            decoded.push(c);
+            continue;
+        }
+        let (_, e) = chars.next()?;
+        let simple = match e {
+            '"' => '"',
+            '\\' => '\\',
+            'n' => '\n',
+            't' => '\t',
+            'r' => '\r',
+            'b' => '\u{8}',
+            'f' => '\u{c}',
+            'e' => '\u{1b}',
+            'u' | 'U' => {
+                let n = if e == 'u' { 4 } else { 8 };
+                let mut hex = String::new();
+                for _ in 0..n {
+                    hex.push(chars.next()?.1);
+                }
+                char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?
+            }
+            _ => return None,
+        };
+        decoded.push(simple);
+    }
+    (decoded == value).then_some(places)
 }
 
 /// A Docker command pattern (`forbid.command`, `command_ran.command`) parses like
@@ -179,10 +228,22 @@ struct Linter<'t> {
     file: &'t str,
     text: &'t str,
     diags: Vec<Diagnostic>,
+    /// Where each French text is in the file, when it is written there as is (no escapes).
+    french: Vec<Range<usize>>,
 }
 
 impl Linter<'_> {
     fn error(&mut self, span: Range<usize>, code: &'static str, parts: Vec<Msg>) {
+        self.diagnostic(span, Severity::Error, code, parts);
+    }
+
+    fn diagnostic(
+        &mut self,
+        span: Range<usize>,
+        severity: Severity,
+        code: &'static str,
+        parts: Vec<Msg>,
+    ) {
         let (line, column) = line_col(self.text, span.start);
         let (end_line, end_column) = line_col(self.text, span.end.max(span.start));
         self.diags.push(Diagnostic {
@@ -192,10 +253,67 @@ impl Linter<'_> {
             column,
             end_line,
             end_column,
-            severity: Severity::Error,
+            severity,
             code,
             parts,
         });
+    }
+
+    /// French typography in a lab's French text `s`, the string value `v`: a warning for each
+    /// fault, at the fault's own position (through simple escapes too), else at the string.
+    fn french(&mut self, v: &Value<'_>, s: &str, path: &str) {
+        let span = v.span();
+        let raw = self.text.get(span.clone()).unwrap_or_default();
+        let quote = ["\"\"\"", "'''", "\"", "'"]
+            .into_iter()
+            .find(|q| raw.starts_with(q) && raw.len() >= 2 * q.len());
+        // Where each character of the value is in the file: (offset in `s`, offset in the file).
+        let places = quote.and_then(|q| {
+            let inner = &raw[q.len()..raw.len() - q.len()];
+            // A newline right after an opening triple quote is not part of the value.
+            let skipped = if q.len() == 3 {
+                ["\r\n", "\n"]
+                    .into_iter()
+                    .find(|nl| inner.starts_with(nl))
+                    .map_or(0, str::len)
+            } else {
+                0
+            };
+            let from = span.start + q.len() + skipped;
+            let inner = &inner[skipped..];
+            if inner == s {
+                // Written as is: the text can also be fixed in place.
+                self.french.push(from..from + s.len());
+                return Some(s.char_indices().map(|(i, _)| (i, from + i)).collect());
+            }
+            if q.starts_with('\'') {
+                return None;
+            }
+            unescape_places(inner, s).map(|p| {
+                p.into_iter()
+                    .map(|(i, r)| (i, from + r))
+                    .collect::<Vec<_>>()
+            })
+        });
+        for (at, fault) in typography::check(s) {
+            let place = places.as_ref().and_then(|p: &Vec<(usize, usize)>| {
+                p.binary_search_by_key(&at, |x| x.0).ok().map(|k| p[k].1)
+            });
+            let span = match place {
+                Some(from) => from..from + fault.char().len_utf8(),
+                None => span.clone(),
+            };
+            self.diagnostic(
+                span,
+                Severity::Warning,
+                "french-typography",
+                vec![Msg::LintFrenchTypography {
+                    path: path.to_owned(),
+                    fault: fault.name().to_owned(),
+                    char: fault.char().to_string(),
+                }],
+            );
+        }
     }
 
     fn wrong_type(&mut self, v: &Value<'_>, path: &str, expected: &str) {
@@ -355,6 +473,9 @@ impl Linter<'_> {
                 ),
                 Some(t) => {
                     if let Some(s) = self.string(t, &p) {
+                        if *lang == "fr" {
+                            self.french(t, s, &p);
+                        }
                         if s.trim().is_empty() {
                             self.error(
                                 t.span(),
@@ -1002,10 +1123,33 @@ impl Linter<'_> {
 
 /// Every mistake in one lab file's text, in the order they appear; empty when the lab is clean.
 pub(crate) fn lint(file: &str, text: &str) -> Vec<Diagnostic> {
+    linter(file, text).diags
+}
+
+/// The lab `text` with the French typography of its French texts put right
+/// ([`typography::fix`]), and how many texts changed. Texts written with escapes are left alone.
+pub(crate) fn fix_french(text: &str) -> (String, usize) {
+    let l = linter("", text);
+    let mut out = text.to_owned();
+    let mut changed = 0;
+    // From the end, so that the earlier ranges stay right.
+    for range in l.french.iter().rev() {
+        let old = &text[range.clone()];
+        let new = typography::fix(old);
+        if new != old {
+            out.replace_range(range.clone(), &new);
+            changed += 1;
+        }
+    }
+    (out, changed)
+}
+
+fn linter<'t>(file: &'t str, text: &'t str) -> Linter<'t> {
     let mut l = Linter {
         file,
         text,
         diags: Vec::new(),
+        french: Vec::new(),
     };
     // The document after a syntax error is a guess (toml's recovery cascades): the first
     // syntax error stops the file.
@@ -1019,11 +1163,11 @@ pub(crate) fn lint(file: &str, text: &str) -> Vec<Diagnostic> {
                     error: e.message().trim().to_owned(),
                 }],
             );
-            return l.diags;
+            return l;
         }
     };
     l.lab(&root);
-    if l.diags.is_empty() {
+    if l.diags.iter().all(|d| d.severity == Severity::Warning) {
         // The walk found nothing: the serde structs must agree.
         if let Err(e) = Lab::parse(file, text) {
             let (line, column) = (e.line, e.column);
@@ -1041,7 +1185,7 @@ pub(crate) fn lint(file: &str, text: &str) -> Vec<Diagnostic> {
         }
     }
     l.diags.sort_by_key(|d| (d.span.start, d.span.end));
-    l.diags
+    l
 }
 
 /// A diagnostic about a whole file (unreadable, not a lab directory): at 1:1.
@@ -1110,6 +1254,16 @@ pub(crate) struct LintRun {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl LintRun {
+    /// How many diagnostics are errors (the rest are warnings).
+    pub(crate) fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+}
+
 /// Lints every lab file named by `paths`; two files with the same lab id are an error too.
 pub(crate) fn lint_paths(paths: &[PathBuf]) -> LintRun {
     let (files, mut diagnostics) = collect(paths);
@@ -1131,7 +1285,7 @@ pub(crate) fn lint_paths(paths: &[PathBuf]) -> LintRun {
         };
         run_files += 1;
         let found = lint(&shown, &text);
-        if found.is_empty() {
+        if found.iter().all(|d| d.severity == Severity::Warning) {
             if let Ok(lab) = Lab::parse(&shown, &text) {
                 if let Some(other) = ids.get(&lab.id) {
                     let offset = DeTable::parse(&text)

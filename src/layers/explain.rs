@@ -597,7 +597,7 @@ mod tests {
                     other_tags: 1,
                 },
                 &["nginx:monblog_prod", "657fdcd1c365", "only a label"],
-                &["nginx:monblog_prod", "qu'une étiquette"],
+                &["nginx:monblog_prod", "un nom de plus pour la même image"],
             ),
             (
                 Change::TagMoved {
@@ -620,11 +620,8 @@ mod tests {
                     image: s("657fdcd1c365"),
                     remaining_tags: 1,
                 },
-                &["Only the label nginx:monblog_prod", "Nothing was freed"],
-                &[
-                    "Seule l'étiquette nginx:monblog_prod",
-                    "Rien n'a été libéré",
-                ],
+                &["Only the tag nginx:monblog_prod", "Nothing was freed"],
+                &["Seul le tag nginx:monblog_prod", "Rien n'a été libéré"],
             ),
             (
                 Change::ImageDeleted {

@@ -1,6 +1,6 @@
 //! Tab completion as a pure function of the line, the cursor and what the session knows.
 
-use crate::command::TUTOR_WORDS;
+use crate::command::tutor_words;
 use crate::docker::help::{simulated_group_words, simulated_words};
 use crate::session::CompletionData;
 
@@ -60,7 +60,7 @@ pub fn complete(line: &str, pos: usize, data: &CompletionData) -> (usize, Vec<St
     let words: Vec<&str> = before[..start].split_whitespace().collect();
     let mut cands: Vec<String> = match words.as_slice() {
         [] => std::iter::once("docker")
-            .chain(TUTOR_WORDS.iter().copied())
+            .chain(tutor_words())
             .chain(SHELL_WORDS.iter().copied())
             .map(str::to_owned)
             .collect(),

@@ -20,10 +20,7 @@ impl Session {
     ) -> Vec<Feedback> {
         let _ = io;
         match t {
-            Tutor::Help => vec![
-                self.say(Tone::Plain, &Msg::Help),
-                self.say(Tone::Plain, &Msg::HelpPractice),
-            ],
+            Tutor::Help => vec![self.say(Tone::Plain, &Msg::Help)],
             Tutor::Labs => self.labs_list(),
             Tutor::Start(None) => vec![self.say(Tone::Hint, &Msg::StartUsage)],
             Tutor::Start(Some(id)) => {

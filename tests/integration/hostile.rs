@@ -219,7 +219,7 @@ fn oversized_nested_and_broken_labs_are_refused_by_file_name() {
     }
     let fr = env.run(&["--lang", "fr", "labs"]);
     assert!(
-        fr.stderr.contains(&format!("{shown} : ce fichier d'atelier est trop gros (104857600 octets ; un fichier d'atelier fait au plus 1048576 octets), il n'a donc pas été lu.")),
+        fr.stderr.contains(&format!("{shown}\u{202f}: ce fichier d'atelier est trop gros (104857600 octets\u{202f}; un fichier d'atelier fait au plus 1048576 octets), il n'a donc pas été lu.")),
         "{}",
         fr.stderr
     );
@@ -375,7 +375,7 @@ fn damaged_or_future_state_files_are_reported_and_left_untouched() {
         (
             &br#"{"version": 99, "images": {}}"#[..],
             format!("The store {} was written by a newer docklab (state version 99; this docklab reads version 2). It was left untouched: use that newer docklab, or another data directory (--home).", env.home.path().join("store").display()),
-            "a été écrit par un docklab plus récent (état en version 99 ; ce docklab lit la version 2)",
+            "a été écrit par un docklab plus récent (état en version 99\u{202f}; ce docklab lit la version 2)",
         ),
         (
             &b"{\"version\": 1, \"images\": {\"sha"[..],

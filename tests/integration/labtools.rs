@@ -69,13 +69,137 @@ const BROKEN: &[(&str, usize, usize, &str)] = &[
     ("bad-status", 16, 62, "Unknown value “succes” for step[0].check[0].command_ran.status. Did you mean `success`? Expected one of: `success`, `failure`, `any`."),
 ];
 
+/// French typography in a lab's French texts: one warning per fault at its own `file:line:col`
+/// (also inside an escaped string), code spans and indented code left alone, English texts not
+/// looked at; warnings do not fail `lab lint` nor stop `lab test`.
+#[test]
+fn french_typography_in_a_lab_is_a_warning_at_its_position() {
+    let file = "tests/labs/warn/french-typography.toml";
+    let warned = |at: &str, path: &str, what: &str| {
+        format!("{file}:{at}: warning: {path}: French typography: {what}\n")
+    };
+    let before = |c: &str, ordinary: bool| {
+        format!(
+            "“{c}” takes a no-break space before it (U+202F, or U+00A0){}.",
+            if ordinary {
+                ", not an ordinary space"
+            } else {
+                ""
+            }
+        )
+    };
+    let quote = |c: &str| format!("quotes are « » with no-break spaces inside, not {c}.");
+    let guillemet = |c: &str| {
+        format!("`{c}` takes a no-break space on the side of the text (U+202F, or U+00A0).")
+    };
+    let text = "step[0].text.fr";
+    let want = [
+        warned("4:29", "title.fr", &before(":", true)),
+        warned("5:20", "intro.fr", &quote("\"")),
+        warned("5:25", "intro.fr", &quote("\"")),
+        warned(
+            "5:42",
+            "intro.fr",
+            "say `tag`, not `étiquette` (which names a LABEL).",
+        ),
+        warned("11:25", text, &before(";", false)),
+        warned("11:44", text, &before("!", true)),
+        warned("12:8", text, &guillemet("«")),
+        warned("12:14", text, &guillemet("»")),
+        warned("12:56", text, &before(":", true)),
+        warned("12:58", text, &quote("“")),
+        warned("12:62", text, &quote("”")),
+        warned("13:13", text, &before(":", true)),
+    ]
+    .concat();
+    let out = run(&["lab", "lint", file, "--lang", "en"]);
+    assert_eq!(out.code, 0, "warnings only: {}", out.stdout);
+    assert_eq!(
+        out.stdout,
+        format!("{want}1 lab file checked: 12 warnings.\n")
+    );
+    let fr = run(&["lab", "lint", file, "--lang", "fr"]);
+    assert!(
+        fr.stdout.starts_with(&format!(
+            "{file}:4:29: avertissement: title.fr\u{202f}: typographie française\u{202f}: `:` demande avant lui une espace insécable (U+202F, ou U+00A0), pas une espace ordinaire.\n"
+        )),
+        "{}",
+        fr.stdout
+    );
+    assert!(
+        fr.stdout
+            .ends_with("1 fichier d'atelier vérifié\u{202f}: 12 avertissements.\n"),
+        "{}",
+        fr.stdout
+    );
+    let json = run(&["lab", "lint", file, "--format", "json"]);
+    let first: serde_json::Value =
+        serde_json::from_str(json.stdout.lines().next().expect("a line")).expect("JSON");
+    assert_eq!(first["severity"], "warning");
+    assert_eq!(first["code"], "french-typography");
+    assert_eq!((&first["line"], &first["column"]), (&4.into(), &29.into()));
+    // The lab is still tested.
+    let tested = run(&["lab", "test", file, "--lang", "en"]);
+    assert!(
+        tested
+            .stdout
+            .contains("Lab typo is solvable: 1 step tested."),
+        "{}",
+        tested.stdout
+    );
+}
+
+/// `lab lint --fix` puts right what a rule can, in place, and reports what needs a person (a
+/// string written with escapes, « étiquette », a `;` right after a word); a file with nothing
+/// left to fix is left untouched.
+#[test]
+fn lab_lint_fix_puts_french_typography_right_in_place() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lab = dir.path().join("typo.toml");
+    let original = std::fs::read_to_string(root().join("tests/labs/warn/french-typography.toml"))
+        .expect("fixture");
+    std::fs::write(&lab, &original).expect("copy");
+    let shown = lab.display().to_string();
+    let out = run(&["lab", "lint", "--fix", &shown, "--lang", "en"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with(&format!(
+            "{shown}: French typography put right in 2 texts.\n"
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.ends_with("1 lab file checked: 4 warnings.\n"),
+        "{}",
+        out.stdout
+    );
+    let fixed = std::fs::read_to_string(&lab).expect("fixed");
+    let n = '\u{202f}';
+    assert!(
+        fixed.contains(&format!("fr = \"Typographie{n}: à corriger\"")),
+        "{fixed}"
+    );
+    assert!(fixed.contains(&format!("Téléchargez nginx:latest; puis vérifiez-le{n}!\n")));
+    assert!(fixed.contains(&format!(
+        "Le mot «{n}tag{n}» se passe de guillemets anglais, ceux-ci{n}: «{n}tag{n}».\n"
+    )));
+    // Code stays as written; English texts are not touched.
+    assert!(fixed.contains(&format!("Code permis{n}: `docker pull a ; ls` et\n    CMD [\"nginx\", \"-g\", \"daemon off;\"]\"\"\"")));
+    assert!(fixed.contains("en = \"Typography: to fix\""));
+    assert_eq!(fixed.lines().count(), original.lines().count());
+    let again = run(&["lab", "lint", "--fix", &shown, "--lang", "en"]);
+    assert!(!again.stdout.contains("put right"), "{}", again.stdout);
+    assert_eq!(std::fs::read_to_string(&lab).expect("same"), fixed);
+}
+
 /// A few in French: (file, message).
 const BROKEN_FR: &[(&str, &str)] = &[
-    ("unknown-key", "Clé inconnue `hint` dans step[0]. Vouliez-vous dire `hints` ? Valeurs possibles : `id`, `title`, `text`, `hints`, `solution`, `check`, `mistake`, `forbid`."),
-    ("missing-en", "step[0].hints[0].en : le texte anglais manque."),
-    ("duplicate-step-id", "L'identifiant d'étape « pull » est déjà utilisé (ligne 11) ; chaque étape doit avoir le sien."),
+    ("unknown-key", "Clé inconnue `hint` dans step[0]. Vouliez-vous dire `hints`\u{202f}? Valeurs possibles\u{202f}: `id`, `title`, `text`, `hints`, `solution`, `check`, `mistake`, `forbid`."),
+    ("missing-en", "step[0].hints[0].en\u{202f}: le texte anglais manque."),
+    ("duplicate-step-id", "L'identifiant d'étape «\u{202f}pull\u{202f}» est déjà utilisé (ligne 11)\u{202f}; chaque étape doit avoir le sien."),
     ("start-command", "La commande de départ «\u{202f}mkdir app\u{202f}» n'est pas une commande Docker\u{202f}: start.commands ne contient que des lignes `docker …` (les fichiers vont dans [[start.file]])."),
-    ("not-in-catalog", "Le catalogue hors ligne n'a pas d'image nginxx:latest : l'état de départ ne peut pas être préparé. Vouliez-vous dire `nginx` ?"),
+    ("not-in-catalog", "Le catalogue hors ligne n'a pas d'image nginxx:latest\u{202f}: l'état de départ ne peut pas être préparé. Vouliez-vous dire `nginx`\u{202f}?"),
 ];
 
 #[test]
@@ -110,7 +234,7 @@ fn each_broken_lab_gets_its_one_message_at_its_position() {
             .expect("in the table");
         assert_eq!(
             out.stdout,
-            format!("{file}:{line}:{column}: erreur: {message}\n1 fichier d'atelier vérifié : 1 erreur.\n"),
+            format!("{file}:{line}:{column}: erreur: {message}\n1 fichier d'atelier vérifié\u{202f}: 1 erreur.\n"),
         );
     }
 }
@@ -185,7 +309,7 @@ fn lab_test_fails_a_vacuous_check() {
     let fr = run(&["lab", "test", "tests/labs/vacuous.toml", "--lang", "fr"]);
     assert!(
         fr.stdout.contains(
-            "✘ étape 1 pull-alpine : ses vérifications réussissent déjà avant sa solution"
+            "✘ étape 1 pull-alpine\u{202f}: ses vérifications réussissent déjà avant sa solution"
         ),
         "{}",
         fr.stdout
@@ -218,7 +342,7 @@ fn lab_test_fails_a_solution_the_simulator_cannot_run() {
     let fr = run(&["lab", "test", "tests/labs/unsimulated.toml", "--lang", "fr"]);
     assert_eq!(fr.code, 1);
     assert!(
-        fr.stdout.contains("  ✘ étape 2 look-inside : le simulateur ne sait pas encore exécuter « docker exec web ls » (testez cet atelier avec --engine docker --yes).\n"),
+        fr.stdout.contains("  ✘ étape 2 look-inside\u{202f}: le simulateur ne sait pas encore exécuter «\u{202f}docker exec web ls\u{202f}» (testez cet atelier avec --engine docker --yes).\n"),
         "{}",
         fr.stdout
     );

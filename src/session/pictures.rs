@@ -1,0 +1,399 @@
+//! Pictures and explanations: the layer picture of the store, the image a student names, and
+//! what the tutor says about each change a Docker command made.
+
+use crate::engine::{EngineState, ImageState};
+use crate::feedback::{Feedback, Picture, Tone};
+use crate::i18n::Msg;
+
+use super::Session;
+
+impl Session {
+    /// The picture of the store's layers, whole or around one image.
+    pub fn layers_picture(&mut self, image: Option<&str>) -> Vec<Feedback> {
+        // A store that cannot be read is said so, not drawn as an empty one.
+        let state = match self.state_with_history() {
+            Ok(s) => s,
+            Err(e) => return vec![Feedback::Engine(e)],
+        };
+        let focus = match image {
+            None => None,
+            Some(name) => match find_image(&state, name) {
+                Some(i) => Some(i),
+                None => {
+                    return vec![self.say(
+                        Tone::Warning,
+                        &Msg::LayersNoImage {
+                            image: name.to_owned(),
+                        },
+                    )]
+                }
+            },
+        };
+        let focus = focus.map(|i| i.id.clone());
+        vec![Feedback::Layers(Picture {
+            state: (*state).clone(),
+            focus,
+        })]
+    }
+}
+
+/// The image a student names in `layers IMAGE`: a tag (`nginx` = `nginx:latest`) or an ID prefix.
+pub fn find_image<'s>(state: &'s EngineState, name: &str) -> Option<&'s ImageState> {
+    state.image(name).or_else(|| {
+        let hex = name.strip_prefix("sha256:").unwrap_or(name);
+        (!hex.is_empty())
+            .then(|| {
+                state
+                    .images
+                    .iter()
+                    .find(|i| i.id.trim_start_matches("sha256:").starts_with(hex))
+            })
+            .flatten()
+    })
+}
+
+/// One change, as the tutor says it.
+pub(super) fn explain_msg(change: &crate::layers::explain::Change) -> Msg {
+    use crate::docker::units::human_size4;
+    use crate::layers::explain::Change as C;
+    let size = |n: &u64| human_size4(*n as f64);
+    match change {
+        C::ImageAdded {
+            image,
+            added,
+            reused,
+            size: s,
+        } => Msg::ExplainImageAdded {
+            image: image.clone(),
+            size: size(s),
+            added: *added as i64,
+            reused: *reused as i64,
+        },
+        C::TagAdded {
+            tag,
+            image,
+            other_tags,
+        } => Msg::ExplainTagAdded {
+            tag: tag.clone(),
+            image: image.clone(),
+            others: *other_tags as i64,
+        },
+        C::TagMoved { tag, from, to, .. } => Msg::ExplainTagMoved {
+            tag: tag.clone(),
+            from: from.clone(),
+            to: to.clone(),
+        },
+        C::NowDangling { image } => Msg::ExplainNowDangling {
+            image: image.clone(),
+        },
+        C::Untagged {
+            tag,
+            image,
+            remaining_tags,
+        } => Msg::ExplainUntagged {
+            tag: tag.clone(),
+            image: image.clone(),
+            remaining: *remaining_tags as i64,
+        },
+        C::ImageDeleted { image, tags } if tags.is_empty() => Msg::ExplainImageDeleted {
+            image: image.clone(),
+        },
+        C::ImageDeleted { image, tags } => Msg::ExplainImageDeletedTagged {
+            image: image.clone(),
+            tags: tags.join(", "),
+        },
+        C::LayersFreed { count, size: s } => Msg::ExplainLayersFreed {
+            count: *count as i64,
+            size: size(s),
+        },
+        C::LayersKeptByCache { count, size: s } => Msg::ExplainLayersKeptByCache {
+            count: *count as i64,
+            size: size(s),
+        },
+        C::LayersKept {
+            count,
+            size: s,
+            used_by,
+        } => Msg::ExplainLayersKept {
+            count: *count as i64,
+            size: size(s),
+            images: used_by.join(", "),
+            users: used_by.len() as i64,
+        },
+        C::ContainerCreated {
+            name,
+            image,
+            running: true,
+        } => Msg::ExplainContainerRunning {
+            name: name.clone(),
+            image: image.clone(),
+        },
+        C::ContainerCreated {
+            name,
+            image,
+            running: false,
+        } => Msg::ExplainContainerExited {
+            name: name.clone(),
+            image: image.clone(),
+        },
+        C::ContainerStopped { name } => Msg::ExplainContainerStopped { name: name.clone() },
+        C::ContainerStarted { name } => Msg::ExplainContainerStarted { name: name.clone() },
+        C::ContainerRemoved { name } => Msg::ExplainContainerRemoved { name: name.clone() },
+        C::BuildCacheCleared { count, size: s } => Msg::ExplainCacheCleared {
+            count: *count as i64,
+            size: size(s),
+        },
+        C::RefusedContainer {
+            image,
+            container,
+            by_name: true,
+            ..
+        } => Msg::ExplainRefusedInUse {
+            image: image.clone(),
+            container: container.clone(),
+        },
+        C::RefusedContainer {
+            image,
+            container,
+            running: true,
+            ..
+        } => Msg::ExplainRefusedRunning {
+            image: image.clone(),
+            container: container.clone(),
+        },
+        C::RefusedContainer {
+            image,
+            container,
+            running: false,
+            ..
+        } => Msg::ExplainRefusedStopped {
+            image: image.clone(),
+            container: container.clone(),
+        },
+        C::RefusedManyTags { image } => Msg::ExplainRefusedTags {
+            image: image.clone(),
+        },
+        C::RefusedChildren { image } => Msg::ExplainRefusedChildren {
+            image: image.clone(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::layers::explain::Change;
+
+    /// Every kind of change is said in both languages, with its values.
+    #[test]
+    fn every_change_is_explained_in_both_languages() {
+        let s = |v: &str| v.to_owned();
+        let cases: Vec<(Change, &[&str], &[&str])> = vec![
+            (
+                Change::ImageAdded {
+                    image: s("nginx:latest"),
+                    added: 6,
+                    reused: 1,
+                    size: 151_871_772,
+                },
+                &[
+                    "nginx:latest",
+                    "6 layers added",
+                    "1 layer already there",
+                    "151.9MB",
+                ],
+                &[
+                    "nginx:latest",
+                    "6 couches ajoutées",
+                    "1 couche déjà présente",
+                ],
+            ),
+            (
+                Change::TagAdded {
+                    tag: s("nginx:monblog_prod"),
+                    image: s("657fdcd1c365"),
+                    other_tags: 1,
+                },
+                &["nginx:monblog_prod", "657fdcd1c365", "only a label"],
+                &["nginx:monblog_prod", "un nom de plus pour la même image"],
+            ),
+            (
+                Change::TagMoved {
+                    tag: s("mon_nginx:latest"),
+                    from: s("aaa"),
+                    to: s("bbb"),
+                    from_dangling: true,
+                },
+                &["moved from image aaa to image bbb"],
+                &["est passé de l'image aaa à l'image bbb"],
+            ),
+            (
+                Change::NowDangling { image: s("aaa") },
+                &["aaa", "dangling", "docker image prune"],
+                &["aaa", "en suspens"],
+            ),
+            (
+                Change::Untagged {
+                    tag: s("nginx:monblog_prod"),
+                    image: s("657fdcd1c365"),
+                    remaining_tags: 1,
+                },
+                &["Only the tag nginx:monblog_prod", "Nothing was freed"],
+                &["Seul le tag nginx:monblog_prod", "Rien n'a été libéré"],
+            ),
+            (
+                Change::ImageDeleted {
+                    image: s("657fdcd1c365"),
+                    tags: vec![s("nginx:latest")],
+                },
+                &["657fdcd1c365 (nginx:latest) was deleted"],
+                &["657fdcd1c365 (nginx:latest) a été supprimée"],
+            ),
+            (
+                Change::ImageDeleted {
+                    image: s("657fdcd1c365"),
+                    tags: vec![],
+                },
+                &["Image 657fdcd1c365 was deleted"],
+                &["L'image 657fdcd1c365 a été supprimée"],
+            ),
+            (
+                Change::LayersFreed {
+                    count: 6,
+                    size: 73_257_772,
+                },
+                &["6 layers were freed", "73.26MB"],
+                &["6 couches ont été libérées", "73.26MB"],
+            ),
+            (
+                Change::LayersKeptByCache {
+                    count: 2,
+                    size: 73_257_772,
+                },
+                &[
+                    "2 layers were kept",
+                    "73.26MB",
+                    "build cache",
+                    "docker builder prune",
+                ],
+                &[
+                    "2 couches ont été conservées",
+                    "73.26MB",
+                    "cache de construction",
+                    "docker builder prune",
+                ],
+            ),
+            (
+                Change::LayersKept {
+                    count: 1,
+                    size: 78_614_000,
+                    used_by: vec![s("memcached:latest")],
+                },
+                &[
+                    "1 layer was kept",
+                    "78.61MB",
+                    "memcached:latest still uses it",
+                ],
+                &[
+                    "1 couche a été conservée",
+                    "memcached:latest l'utilise encore",
+                ],
+            ),
+            (
+                Change::ContainerCreated {
+                    name: s("web"),
+                    image: s("nginx"),
+                    running: true,
+                },
+                &["web", "is running"],
+                &["web", "tourne"],
+            ),
+            (
+                Change::ContainerCreated {
+                    name: s("hi"),
+                    image: s("hello-world"),
+                    running: false,
+                },
+                &["hi", "exited"],
+                &["hi", "arrêté"],
+            ),
+            (
+                Change::ContainerStopped { name: s("web") },
+                &["web was stopped"],
+                &["web a été arrêté"],
+            ),
+            (
+                Change::ContainerStarted { name: s("web") },
+                &["web was started"],
+                &["web a été démarré"],
+            ),
+            (
+                Change::ContainerRemoved { name: s("web") },
+                &["web was removed"],
+                &["web a été supprimé"],
+            ),
+            (
+                Change::BuildCacheCleared {
+                    count: 3,
+                    size: 1000,
+                },
+                &["3 records", "1kB"],
+                &["3 enregistrements"],
+            ),
+            (
+                Change::RefusedContainer {
+                    image: s("nginx"),
+                    container: s("web"),
+                    running: true,
+                    by_name: true,
+                },
+                &["container web uses image nginx", "docker rm -f web"],
+                &["le conteneur web utilise l'image nginx"],
+            ),
+            (
+                Change::RefusedContainer {
+                    image: s("657f"),
+                    container: s("web"),
+                    running: true,
+                    by_name: false,
+                },
+                &["running container web", "even -f"],
+                &["en cours d'exécution", "même -f"],
+            ),
+            (
+                Change::RefusedContainer {
+                    image: s("657f"),
+                    container: s("old"),
+                    running: false,
+                    by_name: false,
+                },
+                &["stopped container old", "docker rm old"],
+                &["conteneur arrêté old"],
+            ),
+            (
+                Change::RefusedManyTags { image: s("657f") },
+                &["several tags name image 657f"],
+                &["plusieurs tags désignent l'image 657f"],
+            ),
+            (
+                Change::RefusedChildren { image: s("657f") },
+                &["built on image 657f"],
+                &["construites sur l'image 657f"],
+            ),
+        ];
+        for (change, en, fr) in cases {
+            let msg = explain_msg(&change);
+            for (lang, words) in [(Lang::En, en), (Lang::Fr, fr)] {
+                let (text, errors) = crate::i18n::try_tr(lang, &msg);
+                assert!(errors.is_empty(), "{change:?} {lang:?}: {errors:?}");
+                for w in words {
+                    assert!(
+                        text.contains(w),
+                        "{change:?} in {lang:?}: {text:?} lacks {w:?}"
+                    );
+                }
+            }
+        }
+    }
+}
