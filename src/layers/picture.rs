@@ -11,7 +11,6 @@ use crate::docker::text::ellipsis;
 use crate::docker::units::human_size;
 use crate::engine::{EngineState, ImageState};
 use crate::feedback::Picture;
-use crate::i18n::Msg;
 
 /// How to draw: box-drawing characters and colour, or plain ASCII.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -320,17 +319,13 @@ impl Drawer<'_, '_> {
 }
 
 /// The picture `layers [IMAGE]` asks for: the whole store, or centred on the image named; an
-/// image that is not there is said so.
-pub fn request(state: &EngineState, image: Option<&str>) -> Result<Picture, Msg> {
+/// image that is not there is the error, with the name as typed.
+pub fn request(state: &EngineState, image: Option<&str>) -> Result<Picture, String> {
     let focus = match image {
         None => None,
         Some(name) => match find_image(state, name) {
             Some(i) => Some(i.id.clone()),
-            None => {
-                return Err(Msg::LayersNoImage {
-                    image: name.to_owned(),
-                })
-            }
+            None => return Err(name.to_owned()),
         },
     };
     Ok(Picture {

@@ -240,7 +240,7 @@ impl Session {
         };
         match crate::layers::picture::request(&state, image) {
             Ok(picture) => vec![Feedback::Layers(picture)],
-            Err(msg) => vec![self.say(Tone::Warning, &msg)],
+            Err(image) => vec![self.say(Tone::Warning, &Msg::LayersNoImage { image })],
         }
     }
 
