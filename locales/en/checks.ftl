@@ -79,3 +79,9 @@ build-cache-fail = The build cache still holds { $count } { $count ->
 build-cache-holds = The build cache is empty.
 not-fail = This should not be the case: { $inner }
 any-fail = None of these holds:
+
+# ---- Teach only what is true (issue #15): an image count names the images it found ----
+count-images-left = { $count ->
+        [one] The image there
+       *[other] The images there
+    }: { $images }.

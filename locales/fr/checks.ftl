@@ -79,3 +79,9 @@ build-cache-fail = Le cache de construction contient encore { $count } { $count 
 build-cache-holds = Le cache de construction est vide.
 not-fail = Ceci ne devrait pas être le cas : { $inner }
 any-fail = Aucune de ces conditions n'est remplie :
+
+# ---- Enseigner seulement le vrai (issue #15) : un compte d'images nomme les images trouvées ----
+count-images-left = { $count ->
+        [one] L'image présente
+       *[other] Les images présentes
+    } : { $images }.

@@ -29,11 +29,14 @@ pub enum Change {
         to: String,
         from_dangling: bool,
     },
-    /// An image lost its last tag but stayed: it is dangling now.
+    /// An image lost its last tag but stayed: it is dangling now. `container` is one that still
+    /// uses it (its name, and whether it runs): `image prune` keeps it as long as that exists.
     NowDangling {
         image: String,
+        container: Option<(String, bool)>,
     },
-    /// A tag went away but its image stayed (it still has other tags, or a container uses it).
+    /// A tag went away but its image stayed with other tags (an image left without any tag is
+    /// [`Change::NowDangling`]).
     Untagged {
         tag: String,
         image: String,
@@ -53,6 +56,13 @@ pub enum Change {
     LayersKeptByCache {
         count: usize,
         size: u64,
+    },
+    /// Layers of a deleted image that a container (stopped: `rmi -f` deleted its image) still
+    /// stands on: they stay on disk until the container is removed.
+    LayersKeptByContainer {
+        count: usize,
+        size: u64,
+        containers: Vec<String>,
     },
     /// Layers of a deleted image were kept because another image still uses them.
     LayersKept {
@@ -83,11 +93,13 @@ pub enum Change {
         image: String,
         container: String,
         running: bool,
-        /// The image was named by a tag: `-f` would only remove the tag. By ID, `-f` deletes
-        /// the image unless the container runs.
+        /// The image was named by a tag. With `-f`, Docker removes the tag, then deletes the
+        /// image unless a container runs it (a running container keeps it, dangling). By ID,
+        /// `-f` deletes it unless the container runs (then `-f` is refused too).
         by_name: bool,
     },
-    /// `rmi` by ID refused: several tags name the image.
+    /// `rmi` by ID refused: several tags name the image. (A running container would have been
+    /// named first: the daemon checks for one before the tags, so `-f` deletes this image.)
     RefusedManyTags {
         image: String,
     },
@@ -167,7 +179,7 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
     }
     for (tag, id) in &old_tags {
         if !new_tags.contains_key(tag) {
-            if let Some(image) = new.get(id.as_str()) {
+            if let Some(image) = new.get(id.as_str()).filter(|i| !i.tags.is_empty()) {
                 changes.push(Change::Untagged {
                     tag: tag.clone(),
                     image: short(id).to_owned(),
@@ -177,18 +189,35 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
         }
     }
 
-    for image in &after.images {
+    // Dangling as Docker means it: no tag and no child (the legacy builder's intermediate
+    // images have no tag either, and are not dangling).
+    for image in after.dangling() {
         let was_tagged = old
             .get(image.id.as_str())
             .is_some_and(|o| !o.tags.is_empty());
-        if was_tagged && image.tags.is_empty() {
+        if was_tagged {
             changes.push(Change::NowDangling {
                 image: short(&image.id).to_owned(),
+                container: user_of(after, &image.id),
             });
         }
     }
 
     let held: BTreeSet<&str> = after.cache_layers.iter().map(String::as_str).collect();
+    // A container stands on its image's layers even once `rmi -f` deleted the image (Docker
+    // deletes the image record, not the layers under the container).
+    let mut under_containers: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for c in &after.containers {
+        if let Some(image) = old.get(c.image_id.as_str()) {
+            for l in &image.layers {
+                under_containers
+                    .entry(l.chain_id.as_str())
+                    .or_default()
+                    .insert(c.name.clone());
+            }
+        }
+    }
+    let mut by_container = (0, 0, BTreeSet::new());
     let mut cached = (0, 0);
     let mut freed = (0, 0);
     let mut kept_count = 0;
@@ -218,6 +247,12 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
         if new_layers.contains_key(chain) {
             continue;
         }
+        if let Some(names) = under_containers.get(chain.as_str()) {
+            by_container.0 += 1;
+            by_container.1 += size;
+            by_container.2.extend(names.iter().cloned());
+            continue;
+        }
         let counter = if held.contains(chain.as_str()) {
             &mut cached
         } else {
@@ -230,6 +265,13 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
         changes.push(Change::LayersFreed {
             count: freed.0,
             size: freed.1,
+        });
+    }
+    if by_container.0 > 0 {
+        changes.push(Change::LayersKeptByContainer {
+            count: by_container.0,
+            size: by_container.1,
+            containers: by_container.2.into_iter().collect(),
         });
     }
     if cached.0 > 0 {
@@ -328,6 +370,15 @@ fn refusals(state: &EngineState, stderr: &str) -> Vec<Change> {
             DockerError::NoSuchImage { .. } | DockerError::UnknownCommand { .. } => None,
         })
         .collect()
+}
+
+/// A container that uses the image `id` (a running one first): its name and whether it runs.
+fn user_of(state: &EngineState, id: &str) -> Option<(String, bool)> {
+    let users = || state.containers.iter().filter(|c| c.image_id == id);
+    users()
+        .find(|c| c.running)
+        .or_else(|| users().next())
+        .map(|c| (c.name.clone(), c.running))
 }
 
 fn container_name(state: &EngineState, id: &str) -> String {

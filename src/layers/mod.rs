@@ -3,4 +3,5 @@
 //! from [`EngineState`](crate::engine::EngineState) alone, so they work on either engine.
 
 pub mod explain;
+pub mod mistakes;
 pub mod picture;

@@ -83,8 +83,19 @@ pub(super) fn explain_msg(change: &crate::layers::explain::Change) -> Msg {
             from: from.clone(),
             to: to.clone(),
         },
-        C::NowDangling { image } => Msg::ExplainNowDangling {
+        C::NowDangling {
+            image,
+            container: None,
+        } => Msg::ExplainNowDangling {
             image: image.clone(),
+        },
+        C::NowDangling {
+            image,
+            container: Some((name, running)),
+        } => Msg::ExplainNowDanglingUsed {
+            image: image.clone(),
+            container: name.clone(),
+            running: yes_no(*running),
         },
         C::Untagged {
             tag,
@@ -109,6 +120,16 @@ pub(super) fn explain_msg(change: &crate::layers::explain::Change) -> Msg {
         C::LayersKeptByCache { count, size: s } => Msg::ExplainLayersKeptByCache {
             count: *count as i64,
             size: size(s),
+        },
+        C::LayersKeptByContainer {
+            count,
+            size: s,
+            containers,
+        } => Msg::ExplainLayersKeptByContainer {
+            count: *count as i64,
+            size: size(s),
+            containers: containers.join(", "),
+            users: containers.len() as i64,
         },
         C::LayersKept {
             count,
@@ -147,8 +168,17 @@ pub(super) fn explain_msg(change: &crate::layers::explain::Change) -> Msg {
             image,
             container,
             by_name: true,
-            ..
+            running: true,
         } => Msg::ExplainRefusedInUse {
+            image: image.clone(),
+            container: container.clone(),
+        },
+        C::RefusedContainer {
+            image,
+            container,
+            by_name: true,
+            running: false,
+        } => Msg::ExplainRefusedInUseStopped {
             image: image.clone(),
             container: container.clone(),
         },
@@ -177,6 +207,53 @@ pub(super) fn explain_msg(change: &crate::layers::explain::Change) -> Msg {
             image: image.clone(),
         },
     }
+}
+
+/// A note about a command, as the tutor says it.
+pub(super) fn note_msg(note: &crate::layers::mistakes::Note) -> Msg {
+    use crate::layers::mistakes::Note as N;
+    match note {
+        N::PromptWantsY { answer } => Msg::ExplainPromptWantsY {
+            answer: answer.clone(),
+        },
+        N::PruneSpared {
+            image,
+            container,
+            running,
+        } => Msg::ExplainPruneSpared {
+            image: image.clone(),
+            container: container.clone(),
+            running: yes_no(*running),
+        },
+        N::PruneNothing { all } => Msg::ExplainPruneNothing { all: yes_no(*all) },
+        N::BuildNoDockerfile { dir } => Msg::ExplainBuildNoDockerfile { dir: dir.clone() },
+        N::BuildNoContext => Msg::ExplainBuildNoContext,
+        N::BuildCopyMissing { source } => Msg::ExplainBuildCopyMissing {
+            source: source.clone(),
+        },
+        N::BuildUppercase { name, lower } => Msg::ExplainBuildUppercase {
+            name: name.clone(),
+            lower: lower.clone(),
+        },
+        N::BuildNoTag { image } => Msg::ExplainBuildNoTag {
+            image: image.clone(),
+        },
+    }
+}
+
+/// How a note is said, and whether it is an explanation (shown only with `explain on`) rather
+/// than a mistake named.
+pub(super) fn note_tone(note: &crate::layers::mistakes::Note) -> (Tone, bool) {
+    use crate::layers::mistakes::Note as N;
+    match note {
+        N::PruneSpared { .. } | N::PruneNothing { .. } => (Tone::Info, true),
+        _ => (Tone::Hint, false),
+    }
+}
+
+/// A Fluent selector for a yes/no fact.
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_owned()
 }
 
 #[cfg(test)]
