@@ -226,7 +226,10 @@ pub(super) fn note_msg(note: &crate::layers::mistakes::Note) -> Msg {
             running: yes_no(*running),
         },
         N::PruneNothing { all } => Msg::ExplainPruneNothing { all: yes_no(*all) },
-        N::BuildNoDockerfile { dir } => Msg::ExplainBuildNoDockerfile { dir: dir.clone() },
+        N::BuildNoDockerfile { dir, folder_exists } => Msg::ExplainBuildNoDockerfile {
+            dir: dir.clone(),
+            folder: yes_no(*folder_exists),
+        },
         N::BuildNoContext => Msg::ExplainBuildNoContext,
         N::BuildCopyMissing { source } => Msg::ExplainBuildCopyMissing {
             source: source.clone(),
@@ -292,8 +295,8 @@ mod tests {
                     image: s("657fdcd1c365"),
                     other_tags: 1,
                 },
-                &["nginx:monblog_prod", "657fdcd1c365", "only a label"],
-                &["nginx:monblog_prod", "qu'une étiquette"],
+                &["nginx:monblog_prod", "657fdcd1c365", "only a name"],
+                &["nginx:monblog_prod", "qu'un nom"],
             ),
             (
                 Change::TagMoved {
@@ -306,9 +309,66 @@ mod tests {
                 &["est passé de l'image aaa à l'image bbb"],
             ),
             (
-                Change::NowDangling { image: s("aaa") },
-                &["aaa", "dangling", "docker image prune"],
-                &["aaa", "en suspens"],
+                Change::NowDangling {
+                    image: s("aaa"),
+                    container: None,
+                },
+                &["aaa", "dangling", "docker image prune removes"],
+                &["aaa", "en suspens", "docker image prune supprime"],
+            ),
+            (
+                Change::NowDangling {
+                    image: s("aaa"),
+                    container: Some((s("web"), true)),
+                },
+                &[
+                    "aaa",
+                    "dangling",
+                    "running container web uses it",
+                    "docker image prune keeps",
+                    "docker rm -f web",
+                ],
+                &[
+                    "aaa",
+                    "en suspens",
+                    "conteneur web (en cours d'exécution) l'utilise",
+                    "docker image prune garde",
+                    "docker rm -f web",
+                ],
+            ),
+            (
+                Change::NowDangling {
+                    image: s("aaa"),
+                    container: Some((s("old"), false)),
+                },
+                &["stopped container old", "(docker rm old)"],
+                &["conteneur old (arrêté)", "(docker rm old)"],
+            ),
+            (
+                Change::LayersKeptByContainer {
+                    count: 1,
+                    size: 10_070,
+                    containers: vec![s("exited")],
+                },
+                &[
+                    "1 layer stays on disk (10.07kB)",
+                    "the container exited still stands on it",
+                    "docker rm frees it",
+                ],
+                &[
+                    "1 couche reste sur le disque (10.07kB)",
+                    "le conteneur exited repose encore dessus",
+                    "docker rm la libère",
+                ],
+            ),
+            (
+                Change::LayersKeptByContainer {
+                    count: 2,
+                    size: 10_070,
+                    containers: vec![s("a"), s("b")],
+                },
+                &["2 layers stay", "the containers a, b still stand on them"],
+                &["2 couches restent", "les conteneurs a, b reposent encore"],
             ),
             (
                 Change::Untagged {
@@ -316,9 +376,14 @@ mod tests {
                     image: s("657fdcd1c365"),
                     remaining_tags: 1,
                 },
-                &["Only the label nginx:monblog_prod", "Nothing was freed"],
                 &[
-                    "Seule l'étiquette nginx:monblog_prod",
+                    "Only the tag nginx:monblog_prod",
+                    "1 tag left",
+                    "Nothing was freed",
+                ],
+                &[
+                    "Seul le tag nginx:monblog_prod",
+                    "il lui reste 1 tag)",
                     "Rien n'a été libéré",
                 ],
             ),
@@ -428,8 +493,34 @@ mod tests {
                     running: true,
                     by_name: true,
                 },
-                &["container web uses image nginx", "docker rm -f web"],
-                &["le conteneur web utilise l'image nginx"],
+                &[
+                    "running container web uses image nginx",
+                    "docker rm -f web",
+                    "only remove the tag",
+                ],
+                &[
+                    "le conteneur web, en cours d'exécution, utilise l'image nginx",
+                    "retirerait seulement le tag",
+                ],
+            ),
+            (
+                Change::RefusedContainer {
+                    image: s("hello-world"),
+                    container: s("exited"),
+                    running: false,
+                    by_name: true,
+                },
+                &[
+                    "stopped container exited uses image hello-world",
+                    "docker rm exited",
+                    "remove the tag and delete the image",
+                    "layers would stay on disk for exited",
+                ],
+                &[
+                    "le conteneur arrêté exited utilise l'image hello-world",
+                    "retirerait le tag et supprimerait l'image",
+                    "couches resteraient sur le disque pour exited",
+                ],
             ),
             (
                 Change::RefusedContainer {
@@ -448,13 +539,23 @@ mod tests {
                     running: false,
                     by_name: false,
                 },
-                &["stopped container old", "docker rm old"],
-                &["conteneur arrêté old"],
+                &[
+                    "stopped container old",
+                    "docker rm old",
+                    "the image is then deleted",
+                ],
+                &["conteneur arrêté old", "l'image est alors supprimée"],
             ),
             (
                 Change::RefusedManyTags { image: s("657f") },
-                &["several tags name image 657f"],
-                &["plusieurs tags désignent l'image 657f"],
+                &[
+                    "several tags name image 657f",
+                    "removes all its tags and deletes",
+                ],
+                &[
+                    "plusieurs tags désignent l'image 657f",
+                    "retire alors tous ses tags et supprime",
+                ],
             ),
             (
                 Change::RefusedChildren { image: s("657f") },
@@ -464,16 +565,99 @@ mod tests {
         ];
         for (change, en, fr) in cases {
             let msg = explain_msg(&change);
+            said_in_both(&format!("{change:?}"), &msg, en, fr);
+        }
+    }
+
+    fn said_in_both(what: &str, msg: &Msg, en: &[&str], fr: &[&str]) {
+        {
             for (lang, words) in [(Lang::En, en), (Lang::Fr, fr)] {
-                let (text, errors) = crate::i18n::try_tr(lang, &msg);
-                assert!(errors.is_empty(), "{change:?} {lang:?}: {errors:?}");
+                let (text, errors) = crate::i18n::try_tr(lang, msg);
+                assert!(errors.is_empty(), "{what} {lang:?}: {errors:?}");
                 for w in words {
-                    assert!(
-                        text.contains(w),
-                        "{change:?} in {lang:?}: {text:?} lacks {w:?}"
-                    );
+                    assert!(text.contains(w), "{what} in {lang:?}: {text:?} lacks {w:?}");
                 }
             }
+        }
+    }
+
+    /// Every note is said in both languages, with its values.
+    #[test]
+    fn every_note_is_said_in_both_languages() {
+        use crate::layers::mistakes::Note;
+        let s = |v: &str| v.to_owned();
+        let cases: Vec<(Note, &[&str], &[&str])> = vec![
+            (
+                Note::PromptWantsY { answer: s("oui") },
+                &["Docker did nothing", "accepts only y", "“oui”"],
+                &["Docker n'a rien fait", "n'accepte que y", "« oui »"],
+            ),
+            (
+                Note::PruneSpared {
+                    image: s("096787121b53"),
+                    container: s("web"),
+                    running: true,
+                },
+                &["096787121b53 was not removed", "running container web"],
+                &[
+                    "096787121b53 n'a pas été supprimée",
+                    "web (en cours d'exécution)",
+                ],
+            ),
+            (
+                Note::PruneNothing { all: false },
+                &["no dangling image", "docker image prune -a"],
+                &["aucune image en suspens", "docker image prune -a"],
+            ),
+            (
+                Note::PruneNothing { all: true },
+                &["no image that no container uses"],
+                &["aucune image n'était inutilisée"],
+            ),
+            (
+                Note::BuildNoDockerfile {
+                    dir: s("."),
+                    folder_exists: true,
+                },
+                &["no Dockerfile in .", "(cd)"],
+                &["pas de Dockerfile dans .", "(cd)"],
+            ),
+            (
+                Note::BuildNoDockerfile {
+                    dir: s("Test"),
+                    folder_exists: false,
+                },
+                &["There is no folder Test here", "(cd)"],
+                &["Il n'y a pas de dossier Test ici", "(cd)"],
+            ),
+            (
+                Note::BuildNoContext,
+                &["build context", "docker build -t NAME ."],
+                &["contexte de construction", "docker build -t NOM ."],
+            ),
+            (
+                Note::BuildCopyMissing {
+                    source: s("index.html"),
+                },
+                &["COPY found no index.html"],
+                &["COPY n'a trouvé aucun index.html"],
+            ),
+            (
+                Note::BuildUppercase {
+                    name: s("Site"),
+                    lower: s("site"),
+                },
+                &["lowercase", "refuses Site", "docker build -t site ."],
+                &["minuscules", "refuse Site", "docker build -t site ."],
+            ),
+            (
+                Note::BuildNoTag { image: s("abc") },
+                &["no name", "<none>", "docker tag abc NAME"],
+                &["pas de nom", "<none>", "docker tag abc NOM"],
+            ),
+        ];
+        for (note, en, fr) in cases {
+            said_in_both(&format!("{note:?}"), &note_msg(&note), en, fr);
         }
     }
 }
