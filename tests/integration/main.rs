@@ -5,6 +5,7 @@ mod archive;
 mod build;
 mod concurrency;
 mod crash;
+mod explain;
 mod grading_data;
 mod hostile;
 mod labtools;
