@@ -322,6 +322,10 @@ pub fn lines(lang: Lang, feedback: &Feedback) -> Vec<(Tone, String)> {
 pub(crate) fn why_lines(lang: Lang, why: &Why) -> Vec<String> {
     let mut out = Vec::new();
     push_why(lang, why, &mut out);
+    // Two checks can fail for one reason (the image missing for its count and for its
+    // config): each line is said once.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|l| seen.insert(l.clone()));
     out
 }
 
