@@ -380,6 +380,7 @@ pub fn picture(lang: Lang, state: &EngineState, focus: Option<&ImageState>) -> (
             ),
         ],
         dangling: tr(lang, &Msg::LayersDangling),
+        intermediate: tr(lang, &Msg::LayersIntermediate),
         running: &running,
         stopped: &stopped,
         empty: tr(lang, &Msg::LayersEmpty),

@@ -131,3 +131,4 @@ explain-build-no-context = docker build needs the build context: the folder sent
 explain-build-copy-missing = COPY found no { $source } in the build context: the file must be in the folder given to docker build (next to the Dockerfile), spelled exactly the same. Create it there, or build from the folder that holds it.
 explain-build-uppercase = Image names must be lowercase: Docker refuses { $name }. Use { $lower } instead: docker build -t { $lower } .
 explain-build-no-tag = The image was built but has no name: without -t it shows as <none> in docker images (ID { $image }). Name it with docker tag { $image } NAME, or build again with -t NAME.
+layers-intermediate = intermediate image of the legacy builder, not dangling

@@ -134,3 +134,4 @@ explain-build-no-context = docker build a besoin du contexte de construction :
 explain-build-copy-missing = COPY n'a trouvé aucun { $source } dans le contexte de construction : le fichier doit être dans le dossier donné à docker build (à côté du Dockerfile), écrit exactement pareil. Créez-le là, ou construisez depuis le dossier qui le contient.
 explain-build-uppercase = Les noms d'image s'écrivent en minuscules : Docker refuse { $name }. Utilisez plutôt { $lower } : docker build -t { $lower } .
 explain-build-no-tag = L'image a été construite mais n'a pas de nom : sans -t, elle apparaît comme <none> dans docker images (ID { $image }). Nommez-la avec docker tag { $image } NOM, ou reconstruisez avec -t NOM.
+layers-intermediate = image intermédiaire du builder classique, pas en suspens

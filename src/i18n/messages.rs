@@ -288,6 +288,8 @@ messages! {
     ExplainBuildCopyMissing { source: String } => "explain-build-copy-missing",
     ExplainBuildUppercase { name: String, lower: String } => "explain-build-uppercase",
     ExplainBuildNoTag { image: String } => "explain-build-no-tag",
+    /// The picture's word for a legacy builder's intermediate image (no tag, but a parent).
+    LayersIntermediate => "layers-intermediate",
     // ---- checks.ftl, "teach only what is true" (issue #15) ----
     /// The images an image count found.
     CountImagesLeft { count: i64, images: String } => "count-images-left",
