@@ -509,3 +509,126 @@ fn a_prune_prompt_answered_in_french_is_explained() {
     assert!(!images(&mut s).iter().any(|(i, _)| *i == id));
     never(&msgs, &["explain-prompt-wants-y"], "answered y");
 }
+
+fn docklab(home: &Path, lang: &str, input: &str) -> String {
+    let out = assert_cmd::Command::cargo_bin("docklab")
+        .expect("the docklab binary is built")
+        .args(["--lang", lang])
+        .env("DOCKLAB_HOME", home)
+        .env("DOCKLAB_CLOCK", "2025-10-29T12:00:00Z")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "1000")
+        .env_remove("DOCKLAB_LABS")
+        .write_stdin(input)
+        .output()
+        .expect("docklab runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The five beginner's build mistakes, each named from Docker's actual error, through the
+/// binary in both languages.
+#[test]
+fn build_mistakes_are_named_in_both_languages() {
+    let script = "mkdir site\n\
+        docker build -t site .\n\
+        docker build -t site Site\n\
+        cd site\n\
+        printf 'FROM alpine\\nCOPY index.html /srv/\\n' > Dockerfile\n\
+        docker build -t site\n\
+        docker build -t site .\n\
+        echo bonjour > index.html\n\
+        docker build -t Site .\n\
+        docker build .\n\
+        docker build -t site .\n";
+    let cases: [(&str, &[&str]); 2] = [
+        (
+            "en",
+            &[
+                "There is no Dockerfile in .: docker build reads",
+                "There is no folder Site here",
+                "docker build needs the build context",
+                "COPY found no index.html in the build context",
+                "Image names must be lowercase: Docker refuses Site. Use site instead",
+                "The image was built but has no name: without -t",
+            ],
+        ),
+        (
+            "fr",
+            &[
+                "Il n'y a pas de Dockerfile dans .\u{202f}: docker build lit",
+                "Il n'y a pas de dossier Site ici",
+                "docker build a besoin du contexte de construction",
+                "COPY n'a trouvé aucun index.html dans le contexte de construction",
+                "Les noms d'image s'écrivent en minuscules\u{202f}: Docker refuse Site. Utilisez plutôt site",
+                "L'image a été construite mais n'a pas de nom\u{202f}: sans -t",
+            ],
+        ),
+    ];
+    for (lang, said) in cases {
+        let home = tempfile::tempdir().expect("temp dir");
+        let out = docklab(home.path(), lang, script);
+        for s in said {
+            assert_eq!(out.matches(s).count(), 1, "{lang}: {s:?} once in:\n{out}");
+        }
+        // The last build, right, names nothing.
+        let last = out
+            .rsplit("docker build -t site .")
+            .next()
+            .unwrap_or_default();
+        assert!(
+            !last.contains("Dockerfile") && !last.contains("COPY"),
+            "{last}"
+        );
+    }
+}
+
+/// A French student answers `oui` to prune's `[y/N]`: Docker cancels, the image stays, and the
+/// tutor says the prompt wants `y` (never what prune would have removed).
+#[test]
+fn prune_answered_oui_through_the_binary() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = docklab(
+        home.path(),
+        "fr",
+        "docker pull nginx\ndocker pull hello-world\ndocker tag hello-world nginx:latest\n\
+         docker image prune\noui\ndocker images -f dangling=true -q\n",
+    );
+    assert!(
+        out.contains("Docker n'a rien fait\u{202f}: sa question [y/N] n'accepte que y"),
+        "{out}"
+    );
+    assert!(out.contains("« oui »"), "{out}");
+    assert!(!out.contains("Total reclaimed space"), "{out}");
+    assert!(!out.contains("a été supprimée"), "{out}");
+    // The dangling image is still listed after.
+    let after = out.rsplit("dangling=true -q").next().unwrap_or_default();
+    assert!(
+        after
+            .lines()
+            .any(|l| l.len() == 12 && l.chars().all(|c| c.is_ascii_hexdigit())),
+        "{after}"
+    );
+}
+
+/// The same in a terminal: the prompt, the answer `o`, the tutor's explanation.
+#[test]
+fn prune_answered_o_in_a_terminal() {
+    use rexpect::session::spawn_command;
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("docklab"));
+    cmd.args(["--lang", "fr"])
+        .env("DOCKLAB_HOME", home.path())
+        .env("DOCKLAB_CLOCK", "2025-10-29T12:00:00Z")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut p = spawn_command(cmd, Some(20_000)).expect("spawn docklab in a pty");
+    p.exp_string("~ $ ").expect("prompt");
+    p.send_line("docker image prune").expect("send");
+    p.exp_string("[y/N]").expect("Docker's question");
+    p.send_line("o").expect("send");
+    // rexpect reads bytes as Latin-1: match ASCII only.
+    p.exp_string("Docker n'a rien fait").expect("explained");
+    p.exp_string("~ $ ").expect("prompt again");
+    p.send_control('d').expect("ctrl-d");
+    p.exp_eof().expect("exits");
+}
