@@ -757,18 +757,27 @@ fn command_verdict(c: &CommandRan, f: &Facts<'_>) -> Verdict {
             &f.entries[last.min(f.entries.len())..]
         }
     };
-    let docker: Vec<&Entry> = scoped
+    // A confirmation answered other than `y` (Docker's only yes: `oui`, `o`, `n`) cancels the
+    // command: it exits 0 having done nothing, which is no successful run.
+    let declined = |i: usize| {
+        scoped.get(i + 1).is_some_and(|next| {
+            next.kind == EntryKind::Answer && !crate::layers::mistakes::docker_says_yes(&next.line)
+        })
+    };
+    let docker: Vec<(&Entry, bool)> = scoped
         .iter()
-        .filter(|e| e.kind == EntryKind::Docker)
+        .enumerate()
+        .filter(|(_, e)| e.kind == EntryKind::Docker)
+        .map(|(i, e)| (e, declined(i)))
         .collect();
-    let status_ok = |e: &Entry| match c.status {
-        Status::Success => e.exit_code == 0,
+    let status_ok = |&(e, cancelled): &(&Entry, bool)| match c.status {
+        Status::Success => e.exit_code == 0 && !cancelled,
         Status::Failure => e.exit_code != 0,
         Status::Any => true,
     };
-    let matching: Vec<&&Entry> = docker
-        .iter()
-        .filter(|e| command_matches(&c.command, &e.docker_args))
+    let matching: Vec<(&Entry, bool)> = docker
+        .into_iter()
+        .filter(|(e, _)| command_matches(&c.command, &e.docker_args))
         .collect();
     let status = match c.status {
         Status::Success => "success",
@@ -776,7 +785,7 @@ fn command_verdict(c: &CommandRan, f: &Facts<'_>) -> Verdict {
         Status::Any => "any",
     }
     .to_owned();
-    if matching.iter().any(|e| status_ok(e)) {
+    if matching.iter().any(status_ok) {
         return v(
             true,
             Msg::CommandHolds {
@@ -788,7 +797,7 @@ fn command_verdict(c: &CommandRan, f: &Facts<'_>) -> Verdict {
     // Say what was seen: the same command with another status, or nothing like it.
     let seen = matching
         .last()
-        .map(|e| format!("{} (exit {})", e.line, e.exit_code))
+        .map(|(e, _)| format!("{} (exit {})", e.line, e.exit_code))
         .unwrap_or_default();
     let scope = match c.scope {
         Scope::Step => "step",

@@ -10,7 +10,8 @@ use crate::engine::{EngineState, Outcome};
 /// One thing to say about a command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Note {
-    /// A `[y/N]` question answered with something Docker takes as "no": nothing ran.
+    /// A `[y/N]` question answered with something Docker takes as "no" (see
+    /// [`docker_says_yes`]): nothing ran.
     PromptWantsY { answer: String },
     /// A prune left this image: a container uses it.
     PruneSpared {
@@ -30,6 +31,12 @@ pub enum Note {
     BuildUppercase { name: String, lower: String },
     /// A build that worked, without `-t`: the new image has no name.
     BuildNoTag { image: String },
+}
+
+/// Whether Docker takes `answer` to a `[y/N]` question as yes: only `y` or `Y` (docker/cli's
+/// `PromptForConfirmation`); `yes`, `o`, `oui` are a no.
+pub fn docker_says_yes(answer: &str) -> bool {
+    answer.trim().eq_ignore_ascii_case("y")
 }
 
 /// The notes for `args` (the words after `docker`), which gave `outcome`; `answers` are the
@@ -63,8 +70,7 @@ pub fn notes(
     }
     // Docker asked and read an answer: anything but `y` is a no, and nothing ran.
     if let Some(answer) = answers.last() {
-        let said_yes = answer.trim().eq_ignore_ascii_case("y");
-        if !said_yes && before == after {
+        if !docker_says_yes(answer) && before == after {
             let a = answer.trim();
             let meant_no =
                 a.is_empty() || ["n", "no", "non"].iter().any(|n| a.eq_ignore_ascii_case(n));

@@ -632,3 +632,40 @@ fn prune_answered_o_in_a_terminal() {
     p.send_control('d').expect("ctrl-d");
     p.exp_eof().expect("exits");
 }
+
+/// In the exercise, `docker image prune` answered `oui` did nothing: the lab's "prune only
+/// removes dangling images" must not be said (prune did not run), the prompt is explained, and
+/// the same prune answered `y` then counts.
+#[test]
+fn a_cancelled_prune_is_no_prune_for_the_lab() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut s = session(home.path());
+    s.handle("lang fr", &mut Queue(VecDeque::new()));
+    s.start_lab("a-vous-de-jouer", true);
+    for _ in 0..4 {
+        s.handle("skip", &mut Queue(VecDeque::new()));
+    }
+    assert_eq!(
+        s.progress().map(|p| p.current),
+        Some(4),
+        "at the remove step"
+    );
+    let lab_said = |fb: &[Feedback]| {
+        fb.iter()
+            .any(|f| matches!(f, Feedback::Lab { text, .. } if text.contains("image prune")))
+    };
+    let mut io = Queue(VecDeque::from(["oui".to_owned()]));
+    let fb = s.handle("docker image prune", &mut io);
+    assert!(!lab_said(&fb), "{fb:#?}");
+    assert!(
+        fb.iter()
+            .any(|f| f.msg().is_some_and(|m| m.id() == "explain-prompt-wants-y")),
+        "{fb:#?}"
+    );
+    let mut io = Queue(VecDeque::from(["y".to_owned()]));
+    let fb = s.handle("docker image prune", &mut io);
+    assert!(
+        lab_said(&fb),
+        "answered y, prune ran and left the tagged images: {fb:#?}"
+    );
+}
