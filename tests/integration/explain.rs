@@ -420,9 +420,8 @@ fn prune_case(prune: Prune, tags: Tags, user: User) {
     // removes stopped containers first.
     let kept_by = match (prune, user) {
         (_, User::Running) => Some(("running", "en cours d'exécution")),
-        (Prune::System, User::Stopped) => None,
-        (_, User::Stopped) => Some(("stopped", "arrêté")),
-        (_, User::Nothing) => None,
+        (Prune::Dangling | Prune::All, User::Stopped) => Some(("stopped", "arrêté")),
+        (Prune::System, User::Stopped) | (_, User::Nothing) => None,
     };
     let removed = targeted && kept_by.is_none();
     assert_eq!(left, !removed, "{context}");
