@@ -132,3 +132,4 @@ explain-build-copy-missing = COPY found no { $source } in the build context: the
 explain-build-uppercase = Image names must be lowercase: Docker refuses { $name }. Use { $lower } instead: docker build -t { $lower } .
 explain-build-no-tag = The image was built but has no name: without -t it shows as <none> in docker images (ID { $image }). Name it with docker tag { $image } NAME, or build again with -t NAME.
 layers-intermediate = intermediate image of the legacy builder, not dangling
+explain-container-freed-layers = The container { $name } stood on image { $image }, deleted earlier: the layers only it still kept are freed with it.

@@ -135,3 +135,4 @@ explain-build-copy-missing = COPY n'a trouvé aucun { $source } dans le contexte
 explain-build-uppercase = Les noms d'image s'écrivent en minuscules : Docker refuse { $name }. Utilisez plutôt { $lower } : docker build -t { $lower } .
 explain-build-no-tag = L'image a été construite mais n'a pas de nom : sans -t, elle apparaît comme <none> dans docker images (ID { $image }). Nommez-la avec docker tag { $image } NOM, ou reconstruisez avec -t NOM.
 layers-intermediate = image intermédiaire du builder classique, pas en suspens
+explain-container-freed-layers = Le conteneur { $name } reposait sur l'image { $image }, supprimée plus tôt : les couches qu'il était seul à garder sont libérées avec lui.

@@ -84,6 +84,12 @@ pub enum Change {
     ContainerRemoved {
         name: String,
     },
+    /// A removed container stood on an image already deleted (`rmi -f` with a stopped
+    /// container): the layers it alone kept are freed with it.
+    ContainerFreedLayers {
+        name: String,
+        image: String,
+    },
     BuildCacheCleared {
         count: usize,
         size: u64,
@@ -319,6 +325,15 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
             changes.push(Change::ContainerRemoved {
                 name: c.name.clone(),
             });
+            let image_gone = !c.image_id.is_empty()
+                && !old.contains_key(c.image_id.as_str())
+                && !new.contains_key(c.image_id.as_str());
+            if image_gone {
+                changes.push(Change::ContainerFreedLayers {
+                    name: c.name.clone(),
+                    image: short(&c.image_id).to_owned(),
+                });
+            }
         }
     }
     if before.build_cache_count > 0 && after.build_cache_count == 0 {
@@ -480,6 +495,73 @@ mod tests {
             vec![Change::RefusedManyTags {
                 image: "8101c3194bb0".into()
             }]
+        );
+    }
+
+    /// `rmi -f` of an image a stopped container uses deletes the image, not the layers under
+    /// the container; removing the container then frees them.
+    #[test]
+    fn a_container_keeps_the_layers_of_its_deleted_image() {
+        let mut before = sample();
+        before.containers[0].running = false;
+        before.containers[0].name = "old".into();
+        before.containers[0].id = "c0ffee".into();
+        let mut after = before.clone();
+        after.images.remove(0);
+        let changes = explain(&before, &after, "");
+        assert!(changes.contains(&Change::LayersKeptByContainer {
+            count: 1,
+            size: 73_200_000,
+            containers: vec!["old".into()]
+        }));
+        assert!(!changes
+            .iter()
+            .any(|c| matches!(c, Change::LayersFreed { .. })));
+        let mut gone = after.clone();
+        gone.containers.clear();
+        assert_eq!(
+            explain(&after, &gone, ""),
+            vec![
+                Change::ContainerRemoved { name: "old".into() },
+                Change::ContainerFreedLayers {
+                    name: "old".into(),
+                    image: "657fdcd1c365".into()
+                }
+            ]
+        );
+    }
+
+    /// An image that loses its last tag while a container runs it is dangling, kept for the
+    /// container; "1 tag left" is never said of an image with none.
+    #[test]
+    fn an_image_left_without_tags_is_dangling_not_untagged() {
+        let before = sample();
+        let mut after = before.clone();
+        after.images[0].tags.clear();
+        let changes = explain(&before, &after, "");
+        assert_eq!(
+            changes,
+            vec![Change::NowDangling {
+                image: "657fdcd1c365".into(),
+                container: Some((String::new(), true))
+            }]
+        );
+    }
+
+    /// A legacy builder's intermediate image left without a tag is not dangling.
+    #[test]
+    fn an_intermediate_image_is_not_said_dangling() {
+        let mut before = sample();
+        before.containers.clear();
+        before.images[1].parent = Some(before.images[0].id.clone());
+        let mut after = before.clone();
+        after.images[0].tags.clear();
+        let changes = explain(&before, &after, "");
+        assert!(
+            !changes
+                .iter()
+                .any(|c| matches!(c, Change::NowDangling { .. } | Change::Untagged { .. })),
+            "{changes:?}"
         );
     }
 }

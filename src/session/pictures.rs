@@ -160,6 +160,10 @@ pub(super) fn explain_msg(change: &crate::layers::explain::Change) -> Msg {
         C::ContainerStopped { name } => Msg::ExplainContainerStopped { name: name.clone() },
         C::ContainerStarted { name } => Msg::ExplainContainerStarted { name: name.clone() },
         C::ContainerRemoved { name } => Msg::ExplainContainerRemoved { name: name.clone() },
+        C::ContainerFreedLayers { name, image } => Msg::ExplainContainerFreedLayers {
+            name: name.clone(),
+            image: image.clone(),
+        },
         C::BuildCacheCleared { count, size: s } => Msg::ExplainCacheCleared {
             count: *count as i64,
             size: size(s),
@@ -477,6 +481,14 @@ mod tests {
                 Change::ContainerRemoved { name: s("web") },
                 &["web was removed"],
                 &["web a été supprimé"],
+            ),
+            (
+                Change::ContainerFreedLayers {
+                    name: s("old"),
+                    image: s("657fdcd1c365"),
+                },
+                &["old stood on image 657fdcd1c365", "freed"],
+                &["old reposait sur l'image 657fdcd1c365", "libérées"],
             ),
             (
                 Change::BuildCacheCleared {

@@ -362,6 +362,16 @@ fn rmi_case(tags: Tags, user: User, by_id: bool, force: bool) {
                 &context,
             );
             never(&msgs, &[freed], &context);
+            // Removing the container frees them.
+            let (_, code, msgs) = run(&mut s, "docker rm web", &[]);
+            assert_eq!(code, 0, "{context}");
+            says(
+                &msgs,
+                "explain-container-freed-layers",
+                &["web stood on image", "freed with it"],
+                &["web reposait sur l'image", "libérées avec lui"],
+                &context,
+            );
         }
         // Nothing uses it: deleted, its own layers freed.
         (_, User::Nothing, _, _) => {
