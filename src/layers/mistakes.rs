@@ -89,6 +89,10 @@ pub fn notes(
     if !matches!(inv.command, CommandId::ImagePrune | CommandId::SystemPrune) {
         return Vec::new();
     }
+    // With --filter, what was left may be the filter's doing: nothing to say for sure.
+    if inv.flags.is_set("filter") {
+        return Vec::new();
+    }
     let all = inv.flags.bool("all");
     prune_notes(all, before, after)
 }
@@ -424,6 +428,15 @@ mod tests {
             notes(&words("system prune -a -f"), &[], &ok, &empty, &empty),
             vec![Note::PruneNothing { all: true }]
         );
+        // A filter may be why: nothing is said.
+        assert!(notes(
+            &words("image prune -f --filter until=1h"),
+            &[],
+            &ok,
+            &unused,
+            &unused
+        )
+        .is_empty());
         // Something removed: the changes say it; nothing more to add.
         assert!(notes(&words("image prune -a -f"), &[], &ok, &unused, &empty).is_empty());
     }
