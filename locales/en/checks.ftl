@@ -69,7 +69,8 @@ command-fail = { $status ->
        *[step] during this step
     }{ $attempt ->
         [none] .
-       *[other] ; last attempt: { $seen }.
+        [cancelled] ; last attempt: { $seen }, cancelled at its [y/N] question.
+       *[other] ; last attempt: { $seen } (exit code { $code }).
     }
 command-holds = The command { $command } was run.
 build-cache-fail = The build cache still holds { $count } { $count ->

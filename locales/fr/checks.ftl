@@ -69,7 +69,8 @@ command-fail = { $status ->
        *[step] pendant cette étape
     }{ $attempt ->
         [none] .
-       *[other] ; dernière tentative : { $seen }.
+        [cancelled] ; dernière tentative : { $seen }, annulée à sa question [y/N].
+       *[other] ; dernière tentative : { $seen } (code de sortie { $code }).
     }
 command-holds = La commande { $command } a été exécutée.
 build-cache-fail = Le cache de construction contient encore { $count } { $count ->

@@ -173,7 +173,7 @@ messages! {
     FileExistsHolds { path: String } => "file-exists-holds",
     FileContainsFail { path: String, text: String } => "file-contains-fail",
     FileContainsHolds { path: String, text: String } => "file-contains-holds",
-    CommandFail { command: String, status: String, scope: String, attempt: String, seen: String } => "command-fail",
+    CommandFail { command: String, status: String, scope: String, attempt: String, seen: String, code: i64 } => "command-fail",
     CommandHolds { command: String, status: String } => "command-holds",
     BuildCacheFail { count: i64 } => "build-cache-fail",
     BuildCacheHolds => "build-cache-holds",

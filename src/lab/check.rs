@@ -795,10 +795,14 @@ fn command_verdict(c: &CommandRan, f: &Facts<'_>) -> Verdict {
         );
     }
     // Say what was seen: the same command with another status, or nothing like it.
-    let seen = matching
-        .last()
-        .map(|(e, _)| format!("{} (exit {})", e.line, e.exit_code))
-        .unwrap_or_default();
+    let last = matching.last();
+    let seen = last.map(|(e, _)| e.line.clone()).unwrap_or_default();
+    let code = last.map_or(0, |(e, _)| i64::from(e.exit_code));
+    let attempt = match last {
+        None => "none",
+        Some((_, true)) => "cancelled",
+        Some(_) => "some",
+    };
     let scope = match c.scope {
         Scope::Step => "step",
         Scope::Lab => "lab",
@@ -811,8 +815,9 @@ fn command_verdict(c: &CommandRan, f: &Facts<'_>) -> Verdict {
             command: c.command.clone(),
             status,
             scope,
-            attempt: if seen.is_empty() { "none" } else { "some" }.to_owned(),
+            attempt: attempt.to_owned(),
             seen,
+            code,
         },
     )
 }
@@ -949,6 +954,63 @@ mod tests {
         })
         .eval(&facts);
         assert_eq!(crate::ui::why_lines(Lang::En, &v.why).len(), 1);
+    }
+
+    /// A prune whose `[y/N]` was answered `oui` did nothing: no successful run, and the
+    /// failure says so; a failed attempt gives its exit code in words of the language.
+    #[test]
+    fn a_cancelled_command_is_no_successful_run() {
+        use crate::i18n::Lang;
+        let docker = |line: &str, code: i32| {
+            let mut e = Entry::new(line, EntryKind::Docker);
+            e.docker_args = words_of(line);
+            e.exit_code = code;
+            e
+        };
+        let state = EngineState::default();
+        let check = |entries: &[Entry]| {
+            Check::CommandRan(CommandRan {
+                command: "docker image prune".into(),
+                status: Status::Success,
+                scope: Scope::Step,
+            })
+            .eval(&Facts {
+                state: &state,
+                entries,
+                step_start: 0,
+                workspace: Path::new("/nonexistent"),
+            })
+        };
+        let cancelled = [
+            docker("docker image prune", 0),
+            Entry::new("oui", EntryKind::Answer),
+        ];
+        let v = check(&cancelled);
+        assert!(!v.ok);
+        let text = |lang| crate::ui::why_lines(lang, &v.why).join("\n");
+        assert!(
+            text(Lang::En)
+                .ends_with("last attempt: docker image prune, cancelled at its [y/N] question."),
+            "{}",
+            text(Lang::En)
+        );
+        assert!(
+            text(Lang::Fr).contains("annulée à sa question [y/N]"),
+            "{}",
+            text(Lang::Fr)
+        );
+        let confirmed = [
+            docker("docker image prune", 0),
+            Entry::new("y", EntryKind::Answer),
+        ];
+        assert!(check(&confirmed).ok);
+        assert!(check(&[docker("docker image prune -f", 0)]).ok);
+        let failed = check(&[docker("docker image prune extra", 1)]);
+        let fr = crate::ui::why_lines(Lang::Fr, &failed.why).join("\n");
+        assert!(
+            fr.contains("(code de sortie 1)") && !fr.contains("exit"),
+            "{fr}"
+        );
     }
 
     /// `check` says each line once, even when two checks fail for one reason.
