@@ -58,8 +58,8 @@ container-holds = Le conteneur { $name } { $running ->
     } { $image }.
 file-exists-fail = Le fichier { $path } n'existe pas.
 file-exists-holds = Le fichier { $path } existe.
-file-contains-fail = { $path } ne contient pas « { $text } ».
-file-contains-holds = { $path } contient « { $text } ».
+file-contains-fail = { $path } ne contient pas « { $text } ».
+file-contains-holds = { $path } contient « { $text } ».
 command-fail = { $status ->
         [failure] La commande { $command } n'a pas encore échoué
        *[other] La commande { $command } n'a pas encore été exécutée avec succès

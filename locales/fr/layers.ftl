@@ -125,7 +125,7 @@ explain-prune-nothing = Aucune image n'a été supprimée : { $all ->
         [yes] aucune image n'était inutilisée par les conteneurs.
        *[no] il n'y avait aucune image en suspens (sans tag, utilisée par aucun conteneur). docker image prune -a supprime aussi les images avec un tag qu'aucun conteneur n'utilise.
     }
-explain-prompt-wants-y = Docker n'a rien fait : sa question [y/N] n'accepte que y (pour yes, en anglais) ; votre réponse « { $answer } » vaut non. Relancez la commande et répondez y, ou ajoutez -f pour ne pas avoir la question.
+explain-prompt-wants-y = Docker n'a rien fait : sa question [y/N] n'accepte que y (pour yes, en anglais) ; votre réponse « { $answer } » vaut non. Relancez la commande et répondez y, ou ajoutez -f pour ne pas avoir la question.
 explain-build-no-dockerfile = { $folder ->
         [no] Il n'y a pas de dossier { $dir } ici
        *[yes] Il n'y a pas de Dockerfile dans { $dir }

@@ -602,7 +602,11 @@ mod tests {
             (
                 Note::PromptWantsY { answer: s("oui") },
                 &["Docker did nothing", "accepts only y", "“oui”"],
-                &["Docker n'a rien fait", "n'accepte que y", "« oui »"],
+                &[
+                    "Docker n'a rien fait",
+                    "n'accepte que y",
+                    "«\u{a0}oui\u{a0}»",
+                ],
             ),
             (
                 Note::PruneSpared {
@@ -670,6 +674,26 @@ mod tests {
         ];
         for (note, en, fr) in cases {
             said_in_both(&format!("{note:?}"), &note_msg(&note), en, fr);
+        }
+    }
+
+    /// French typography in the French explanation and check messages: a (narrow) no-break
+    /// space before `: ; ! ?` and inside « », never a plain one; « tag », never « étiquette »
+    /// (which is LABEL).
+    #[test]
+    fn french_explanations_follow_french_typography() {
+        for (file, text) in [
+            ("layers.ftl", include_str!("../../locales/fr/layers.ftl")),
+            ("checks.ftl", include_str!("../../locales/fr/checks.ftl")),
+        ] {
+            for (n, line) in text.lines().enumerate() {
+                if line.starts_with('#') {
+                    continue;
+                }
+                for bad in [" :", " ;", " !", " ?", "« ", " »", "étiquette"] {
+                    assert!(!line.contains(bad), "{file}:{}: {bad:?} in {line}", n + 1);
+                }
+            }
         }
     }
 }
