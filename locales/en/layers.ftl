@@ -133,3 +133,10 @@ explain-build-uppercase = Image names must be lowercase: Docker refuses { $name 
 explain-build-no-tag = The image was built but has no name: without -t it shows as <none> in docker images (ID { $image }). Name it with docker tag { $image } NAME, or build again with -t NAME.
 layers-intermediate = intermediate image of the legacy builder, not dangling
 explain-container-freed-layers = The container { $name } stood on image { $image }, deleted earlier: the layers only it still kept are freed with it.
+explain-intermediate-added = Intermediate image { $image } of the legacy builder (one per instruction, without a tag; images are built on it, so it is not dangling): { $added } { $added ->
+        [one] layer added
+       *[other] layers added
+    }{ $reused ->
+        [0] {""}
+       *[other] , { $reused } already there
+    }.

@@ -136,3 +136,13 @@ explain-build-uppercase = Les noms d'image s'écrivent en minuscules : Docker 
 explain-build-no-tag = L'image a été construite mais n'a pas de nom : sans -t, elle apparaît comme <none> dans docker images (ID { $image }). Nommez-la avec docker tag { $image } NOM, ou reconstruisez avec -t NOM.
 layers-intermediate = image intermédiaire du builder classique, pas en suspens
 explain-container-freed-layers = Le conteneur { $name } reposait sur l'image { $image }, supprimée plus tôt : les couches qu'il était seul à garder sont libérées avec lui.
+explain-intermediate-added = Image intermédiaire { $image } du builder classique (une par instruction, sans tag ; d'autres images sont construites dessus, elle n'est donc pas en suspens) : { $added } { $added ->
+        [one] couche ajoutée
+       *[other] couches ajoutées
+    }{ $reused ->
+        [0] {""}
+       *[other] , { $reused } déjà { $reused ->
+            [one] présente
+           *[other] présentes
+        }
+    }.

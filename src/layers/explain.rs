@@ -10,11 +10,14 @@ use crate::engine::{EngineState, ImageState};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     /// A new image: how many of its layers were added and how many already existed (shared).
+    /// `intermediate`: a legacy builder's image for one instruction (no tag, an image is built
+    /// on it), not a dangling one.
     ImageAdded {
         image: String,
         added: usize,
         reused: usize,
         size: u64,
+        intermediate: bool,
     },
     /// A tag now names an image that it did not name before.
     TagAdded {
@@ -143,20 +146,34 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
     };
     let (old_layers, new_layers) = (layers_of(before), layers_of(after));
 
-    for image in &after.images {
-        if !old.contains_key(image.id.as_str()) {
-            let added = image
-                .layers
-                .iter()
-                .filter(|l| !old_layers.contains_key(&l.chain_id))
-                .count();
-            changes.push(Change::ImageAdded {
-                image: name_of(image),
-                added,
-                reused: image.layers.len() - added,
-                size: image.size,
-            });
-        }
+    // New images, bottom up (a legacy build's intermediate images before the image built on
+    // them): each new layer is counted as added once, by the first image that has it.
+    let parents: BTreeSet<&str> = after
+        .images
+        .iter()
+        .filter_map(|i| i.parent.as_deref())
+        .collect();
+    let mut fresh: Vec<&ImageState> = after
+        .images
+        .iter()
+        .filter(|i| !old.contains_key(i.id.as_str()))
+        .collect();
+    fresh.sort_by_key(|i| i.layers.len());
+    let mut counted: BTreeSet<&str> = BTreeSet::new();
+    for image in fresh {
+        let added = image
+            .layers
+            .iter()
+            .filter(|l| !old_layers.contains_key(&l.chain_id))
+            .filter(|l| counted.insert(l.chain_id.as_str()))
+            .count();
+        changes.push(Change::ImageAdded {
+            image: name_of(image),
+            added,
+            reused: image.layers.len() - added,
+            size: image.size,
+            intermediate: image.tags.is_empty() && parents.contains(image.id.as_str()),
+        });
     }
 
     // Tags, by tag.
@@ -226,8 +243,8 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
     let mut by_container = (0, 0, BTreeSet::new());
     let mut cached = (0, 0);
     let mut freed = (0, 0);
-    let mut kept_count = 0;
-    let mut kept_size = 0;
+    // Each kept layer once, even when several deleted images had it.
+    let mut kept: BTreeMap<&str, u64> = BTreeMap::new();
     let mut used_by = BTreeSet::new();
     for image in &before.images {
         if new.contains_key(image.id.as_str()) {
@@ -239,13 +256,22 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
         });
         for layer in &image.layers {
             if new_layers.contains_key(&layer.chain_id) {
-                kept_count += 1;
-                kept_size += layer.size;
-                for other in &after.images {
-                    if other.layers.iter().any(|l| l.chain_id == layer.chain_id) {
-                        used_by.insert(name_of(other));
-                    }
-                }
+                kept.insert(layer.chain_id.as_str(), layer.size);
+                // Named by the images a student sees (`docker images`): not the legacy
+                // builder's intermediate images, unless only they keep it.
+                let users: Vec<&ImageState> = after
+                    .images
+                    .iter()
+                    .filter(|o| o.layers.iter().any(|l| l.chain_id == layer.chain_id))
+                    .collect();
+                let visible =
+                    |o: &&&ImageState| !(o.tags.is_empty() && parents.contains(o.id.as_str()));
+                let shown: Vec<&&ImageState> = if users.iter().any(|o| visible(&o)) {
+                    users.iter().filter(|o| visible(o)).collect()
+                } else {
+                    users.iter().collect()
+                };
+                used_by.extend(shown.into_iter().map(|o| name_of(o)));
             }
         }
     }
@@ -286,10 +312,10 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
             size: cached.1,
         });
     }
-    if kept_count > 0 {
+    if !kept.is_empty() {
         changes.push(Change::LayersKept {
-            count: kept_count,
-            size: kept_size,
+            count: kept.len(),
+            size: kept.values().sum(),
             used_by: used_by.into_iter().collect(),
         });
     }
@@ -481,7 +507,8 @@ mod tests {
                 image: "memcached:latest".into(),
                 added: 1,
                 reused: 1,
-                size: 85_000_000
+                size: 85_000_000,
+                intermediate: false,
             }]
         );
     }
@@ -562,6 +589,73 @@ mod tests {
                 .iter()
                 .any(|c| matches!(c, Change::NowDangling { .. } | Change::Untagged { .. })),
             "{changes:?}"
+        );
+    }
+
+    /// A legacy build adds an image per instruction: each new layer is said added once, the
+    /// intermediate images are said so (not dangling), and a layer two deleted images had is
+    /// kept once.
+    #[test]
+    fn a_legacy_build_counts_each_layer_once() {
+        use crate::engine::LayerState;
+        let layer = |id: &str, size| LayerState {
+            chain_id: id.into(),
+            size,
+            ..LayerState::default()
+        };
+        let image =
+            |id: &str, tags: &[&str], layers: &[&LayerState], parent: Option<&str>| ImageState {
+                id: format!("sha256:{id:0<64}"),
+                tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+                layers: layers.iter().map(|l| (*l).clone()).collect(),
+                parent: parent.map(|p| format!("sha256:{p:0<64}")),
+                ..ImageState::default()
+            };
+        let (base, copy, run) = (layer("a", 100), layer("b", 3), layer("c", 0));
+        let before = EngineState {
+            images: vec![image("a1", &["alpine:latest"], &[&base], None)],
+            ..EngineState::default()
+        };
+        let mut after = before.clone();
+        after
+            .images
+            .push(image("b2", &[], &[&base, &copy], Some("a1")));
+        after.images.push(image(
+            "c3",
+            &["site:latest"],
+            &[&base, &copy, &run],
+            Some("b2"),
+        ));
+        let added: Vec<Change> = explain(&before, &after, "");
+        assert_eq!(
+            added,
+            vec![
+                Change::ImageAdded {
+                    image: "b20000000000".into(),
+                    added: 1,
+                    reused: 1,
+                    size: 0,
+                    intermediate: true
+                },
+                Change::ImageAdded {
+                    image: "site:latest".into(),
+                    added: 1,
+                    reused: 2,
+                    size: 0,
+                    intermediate: false
+                },
+            ]
+        );
+        // Both new images deleted (prune of the old build): the base layer is kept once,
+        // named by the image a student sees.
+        let pruned = explain(&after, &before, "");
+        assert!(
+            pruned.contains(&Change::LayersKept {
+                count: 1,
+                size: 100,
+                used_by: vec!["alpine:latest".into()]
+            }),
+            "{pruned:?}"
         );
     }
 }

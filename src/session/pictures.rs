@@ -63,6 +63,18 @@ pub(super) fn explain_msg(change: &crate::layers::explain::Change) -> Msg {
             added,
             reused,
             size: s,
+            intermediate: true,
+        } => Msg::ExplainIntermediateAdded {
+            image: image.clone(),
+            added: *added as i64,
+            reused: *reused as i64,
+        },
+        C::ImageAdded {
+            image,
+            added,
+            reused,
+            size: s,
+            intermediate: false,
         } => Msg::ExplainImageAdded {
             image: image.clone(),
             size: size(s),
@@ -280,6 +292,7 @@ mod tests {
                     added: 6,
                     reused: 1,
                     size: 151_871_772,
+                    intermediate: false,
                 },
                 &[
                     "nginx:latest",
@@ -291,6 +304,27 @@ mod tests {
                     "nginx:latest",
                     "6 couches ajoutées",
                     "1 couche déjà présente",
+                ],
+            ),
+            (
+                Change::ImageAdded {
+                    image: s("ff66333b25a7"),
+                    added: 1,
+                    reused: 1,
+                    size: 8_320_000,
+                    intermediate: true,
+                },
+                &[
+                    "Intermediate image ff66333b25a7",
+                    "not dangling",
+                    "1 layer added",
+                    "1 already there",
+                ],
+                &[
+                    "Image intermédiaire ff66333b25a7",
+                    "pas en suspens",
+                    "1 couche ajoutée",
+                    "1 déjà présente",
                 ],
             ),
             (
