@@ -159,13 +159,13 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
         .filter(|i| !old.contains_key(i.id.as_str()))
         .collect();
     fresh.sort_by_key(|i| i.layers.len());
-    let mut counted: BTreeSet<&str> = BTreeSet::new();
+    let mut said_added: BTreeSet<&str> = BTreeSet::new();
     for image in fresh {
         let added = image
             .layers
             .iter()
             .filter(|l| !old_layers.contains_key(&l.chain_id))
-            .filter(|l| counted.insert(l.chain_id.as_str()))
+            .filter(|l| said_added.insert(l.chain_id.as_str()))
             .count();
         changes.push(Change::ImageAdded {
             image: name_of(image),

@@ -62,7 +62,7 @@ pub(super) fn explain_msg(change: &crate::layers::explain::Change) -> Msg {
             image,
             added,
             reused,
-            size: s,
+            size: _,
             intermediate: true,
         } => Msg::ExplainIntermediateAdded {
             image: image.clone(),
