@@ -84,7 +84,7 @@ explain-refused-in-use = Refused: the running container { $container } uses imag
 explain-refused-running = Refused: the running container { $container } uses image { $image }. Stop and remove the container first (docker rm -f { $container }); even -f cannot delete an image a running container uses.
 explain-refused-stopped = Refused: the stopped container { $container } still uses image { $image }. Remove it first (docker rm { $container }), or force with -f: the image is then deleted, but its layers stay on disk for { $container } until you remove it.
 explain-refused-tags = Refused: several tags name image { $image }, so removing it by ID is ambiguous. Remove the tags one by one (docker rmi TAG), or force with -f: docker then removes all its tags and deletes the image.
-explain-refused-children = Refused: other images are built on image { $image } (its children) and need it.
+explain-refused-children = Refused: other images are built on image { $image } (its children) and need it. Even -f cannot delete it: remove the images built on it first (docker images -a shows them).
 
 # ---- Teach only what is true (issue #15): explanations derived from the engine's real result ----
 explain-now-dangling-used = Image { $image } has no tag left: it is now dangling (<none>:<none>), but it stays on disk because the { $running ->

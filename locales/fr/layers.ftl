@@ -90,7 +90,7 @@ explain-refused-in-use = Refusé : le conteneur { $container }, en cours d'ex�
 explain-refused-running = Refusé : le conteneur { $container }, en cours d'exécution, utilise l'image { $image }. Arrêtez et supprimez d'abord le conteneur (docker rm -f { $container }) ; même -f ne peut pas supprimer une image qu'un conteneur en cours utilise.
 explain-refused-stopped = Refusé : le conteneur arrêté { $container } utilise encore l'image { $image }. Supprimez-le d'abord (docker rm { $container }), ou forcez avec -f : l'image est alors supprimée, mais ses couches restent sur le disque pour { $container } jusqu'à ce que vous le supprimiez.
 explain-refused-tags = Refusé : plusieurs tags désignent l'image { $image }, la supprimer par son ID est donc ambigu. Retirez les tags un par un (docker rmi TAG), ou forcez avec -f : docker retire alors tous ses tags et supprime l'image.
-explain-refused-children = Refusé : d'autres images sont construites sur l'image { $image } (ses enfants) et en ont besoin.
+explain-refused-children = Refusé : d'autres images sont construites sur l'image { $image } (ses enfants) et en ont besoin. Même -f ne peut pas la supprimer : supprimez d'abord les images construites dessus (docker images -a les montre).
 
 # ---- Enseigner seulement le vrai (issue #15) : explications tirées du résultat réel du moteur ----
 explain-now-dangling-used = L'image { $image } n'a plus aucun tag : elle est maintenant en suspens (<none>:<none>), mais elle reste sur le disque parce que le conteneur { $container } { $running ->

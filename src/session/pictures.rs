@@ -605,8 +605,8 @@ mod tests {
             ),
             (
                 Change::RefusedChildren { image: s("657f") },
-                &["built on image 657f"],
-                &["construites sur l'image 657f"],
+                &["built on image 657f", "Even -f cannot"],
+                &["construites sur l'image 657f", "Même -f ne peut pas"],
             ),
         ];
         for (change, en, fr) in cases {
