@@ -719,6 +719,7 @@ mod tests {
         for (file, text) in [
             ("layers.ftl", include_str!("../../locales/fr/layers.ftl")),
             ("checks.ftl", include_str!("../../locales/fr/checks.ftl")),
+            ("lint.ftl", include_str!("../../locales/fr/lint.ftl")),
         ] {
             for (n, line) in text.lines().enumerate() {
                 if line.starts_with('#') {

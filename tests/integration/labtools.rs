@@ -67,10 +67,10 @@ const BROKEN: &[(&str, usize, usize, &str)] = &[
 
 /// A few in French: (file, message).
 const BROKEN_FR: &[(&str, &str)] = &[
-    ("unknown-key", "Clé inconnue `hint` dans step[0]. Vouliez-vous dire `hints` ? Valeurs possibles : `id`, `title`, `text`, `hints`, `solution`, `check`, `mistake`, `forbid`."),
-    ("missing-en", "step[0].hints[0].en : le texte anglais manque."),
-    ("duplicate-step-id", "L'identifiant d'étape « pull » est déjà utilisé (ligne 11) ; chaque étape doit avoir le sien."),
-    ("not-in-catalog", "Le catalogue hors ligne n'a pas d'image nginxx:latest : l'état de départ ne peut pas être préparé. Vouliez-vous dire `nginx` ?"),
+    ("unknown-key", "Clé inconnue `hint` dans step[0]. Vouliez-vous dire `hints` ? Valeurs possibles : `id`, `title`, `text`, `hints`, `solution`, `check`, `mistake`, `forbid`."),
+    ("missing-en", "step[0].hints[0].en : le texte anglais manque."),
+    ("duplicate-step-id", "L'identifiant d'étape « pull » est déjà utilisé (ligne 11) ; chaque étape doit avoir le sien."),
+    ("not-in-catalog", "Le catalogue hors ligne n'a pas d'image nginxx:latest : l'état de départ ne peut pas être préparé. Vouliez-vous dire `nginx` ?"),
 ];
 
 #[test]
@@ -105,7 +105,7 @@ fn each_broken_lab_gets_its_one_message_at_its_position() {
             .expect("in the table");
         assert_eq!(
             out.stdout,
-            format!("{file}:{line}:{column}: erreur: {message}\n1 fichier d'atelier vérifié : 1 erreur.\n"),
+            format!("{file}:{line}:{column}: erreur: {message}\n1 fichier d'atelier vérifié : 1 erreur.\n"),
         );
     }
 }
@@ -180,7 +180,7 @@ fn lab_test_fails_a_vacuous_check() {
     let fr = run(&["lab", "test", "tests/labs/vacuous.toml", "--lang", "fr"]);
     assert!(
         fr.stdout.contains(
-            "✘ étape 1 pull-alpine : ses vérifications réussissent déjà avant sa solution"
+            "✘ étape 1 pull-alpine : ses vérifications réussissent déjà avant sa solution"
         ),
         "{}",
         fr.stdout
@@ -213,7 +213,7 @@ fn lab_test_fails_a_solution_the_simulator_cannot_run() {
     let fr = run(&["lab", "test", "tests/labs/unsimulated.toml", "--lang", "fr"]);
     assert_eq!(fr.code, 1);
     assert!(
-        fr.stdout.contains("  ✘ étape 2 look-inside : le simulateur ne sait pas encore exécuter « docker exec web ls » (testez cet atelier avec --engine docker --yes).\n"),
+        fr.stdout.contains("  ✘ étape 2 look-inside : le simulateur ne sait pas encore exécuter « docker exec web ls » (testez cet atelier avec --engine docker --yes).\n"),
         "{}",
         fr.stdout
     );
