@@ -114,7 +114,7 @@ test-summary = { $failed ->
            *[other] ateliers testés
         } : { $failed } en échec.
     }
-test-real-needs-yes = lab test --engine docker télécharge, étiquette et supprime des images sur votre vrai moteur Docker. Ajoutez --yes pour le lancer quand même.
+test-real-needs-yes = lab test --engine docker télécharge des images, leur ajoute des tags et en supprime sur votre vrai moteur Docker. Ajoutez --yes pour le lancer quand même.
 new-written = { $path } est écrit. Modifiez-le, puis : docklab lab lint { $path } et docklab lab test { $path }
 new-exists = { $path } existe déjà ; docklab lab new n'écrase pas un fichier.
 new-bad-id = L'identifiant d'atelier « { $id } » ne doit contenir que des minuscules, des chiffres et des '-'.
