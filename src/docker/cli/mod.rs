@@ -304,6 +304,13 @@ pub fn command_key(args: &[String]) -> Option<CommandKey> {
         help = true;
     }
     let Some(first) = words.iter().position(|w| !w.starts_with('-')) else {
+        // `docker --version` = `docker -v`; `docker --help` = `docker -h` = `docker help`.
+        if !help && words.iter().any(|w| w == "--version" || w == "-v") {
+            return Some(CommandKey {
+                command: "--version".to_owned(),
+                help: false,
+            });
+        }
         let asked = help || words.iter().any(|w| w == "--help" || w == "-h");
         return asked.then(|| CommandKey {
             command: String::new(),
