@@ -97,19 +97,10 @@ pub fn notes(
     prune_notes(all, before, after)
 }
 
-/// `build`, `image build`, `builder build`, `buildx build`, `buildx b`, even when the grammar
-/// refused the line (a missing argument, a bad tag).
+/// `build`, `image build`, `builder build`, `buildx build`, `buildx b` (Docker's command
+/// table says), even when the grammar refused the line (a missing argument, a bad tag).
 fn is_build(args: &[String]) -> bool {
-    let words: Vec<&str> = args
-        .iter()
-        .map(String::as_str)
-        .filter(|w| !w.starts_with('-'))
-        .take(2)
-        .collect();
-    matches!(
-        words.as_slice(),
-        ["build", ..] | ["image" | "builder" | "buildx", "build", ..] | ["buildx", "b", ..]
-    )
+    cli::command_key(args).is_some_and(|k| k.is(CommandId::Build))
 }
 
 fn prune_notes(all: bool, before: &EngineState, after: &EngineState) -> Vec<Note> {
@@ -310,6 +301,19 @@ mod tests {
                 "build",
                 "docker: 'docker build' requires 1 argument\n",
                 Note::BuildNoContext,
+            ),
+            (
+                "image build -t site",
+                "docker: 'docker image build' requires 1 argument\n",
+                Note::BuildNoContext,
+            ),
+            (
+                "builder build -t Site .",
+                "invalid argument \"Site\" for \"-t, --tag\" flag: invalid reference format: repository name (library/Site) must be lowercase\n",
+                Note::BuildUppercase {
+                    name: "Site".into(),
+                    lower: "site".into(),
+                },
             ),
             (
                 "build -t site .",

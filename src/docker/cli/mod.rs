@@ -293,6 +293,13 @@ pub struct CommandKey {
     pub help: bool,
 }
 
+impl CommandKey {
+    /// Whether this is the simulated command `id` (not a help request for it).
+    pub fn is(&self, id: CommandId) -> bool {
+        !self.help && self.command == format!("{id:?}")
+    }
+}
+
 /// The [`CommandKey`] of `args` (the words after `docker`), even when Docker would refuse the
 /// line (a missing argument): `None` for a word no table knows.
 pub fn command_key(args: &[String]) -> Option<CommandKey> {
