@@ -219,7 +219,7 @@ fn oversized_nested_and_broken_labs_are_refused_by_file_name() {
     }
     let fr = env.run(&["--lang", "fr", "labs"]);
     assert!(
-        fr.stderr.contains(&format!("{shown} : ce fichier d'atelier est trop gros (104857600 octets ; un fichier d'atelier fait au plus 1048576 octets), il n'a donc pas été lu.")),
+        fr.stderr.contains(&format!("{shown}\u{202f}: ce fichier d'atelier est trop gros (104857600 octets\u{202f}; un fichier d'atelier fait au plus 1048576 octets), il n'a donc pas été lu.")),
         "{}",
         fr.stderr
     );
