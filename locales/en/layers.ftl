@@ -140,3 +140,4 @@ explain-intermediate-added = Intermediate image { $image } of the legacy builder
         [0] {""}
        *[other] , { $reused } already there
     }.
+explain-dangling-unused = The dangling image { $image } stays on disk, but no container uses it any more: docker image prune removes it now.

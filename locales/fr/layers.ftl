@@ -146,3 +146,4 @@ explain-intermediate-added = Image intermédiaire { $image } du builder classiqu
            *[other] présentes
         }
     }.
+explain-dangling-unused = L'image en suspens { $image } reste sur le disque, mais aucun conteneur ne l'utilise plus : docker image prune la supprime maintenant.

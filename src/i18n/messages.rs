@@ -288,6 +288,7 @@ messages! {
     ExplainBuildCopyMissing { source: String } => "explain-build-copy-missing",
     ExplainBuildUppercase { name: String, lower: String } => "explain-build-uppercase",
     ExplainBuildNoTag { image: String } => "explain-build-no-tag",
+    ExplainDanglingUnused { image: String } => "explain-dangling-unused",
     ExplainIntermediateAdded { image: String, added: i64, reused: i64 } => "explain-intermediate-added",
     ExplainContainerFreedLayers { name: String, image: String } => "explain-container-freed-layers",
     /// The picture's word for a legacy builder's intermediate image (no tag, but a parent).

@@ -93,6 +93,11 @@ pub enum Change {
         name: String,
         image: String,
     },
+    /// A dangling image that a removed container was keeping: nothing uses it now, and
+    /// `image prune` would remove it.
+    DanglingUnused {
+        image: String,
+    },
     BuildCacheCleared {
         count: usize,
         size: u64,
@@ -360,6 +365,16 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
                     image: short(&c.image_id).to_owned(),
                 });
             }
+        }
+    }
+    // A dangling image a removed container was keeping is now prunable.
+    for image in after.dangling() {
+        let used = |s: &EngineState| s.containers.iter().any(|c| c.image_id == image.id);
+        let was_dangling = before.dangling().any(|i| i.id == image.id);
+        if was_dangling && used(before) && !used(after) {
+            changes.push(Change::DanglingUnused {
+                image: short(&image.id).to_owned(),
+            });
         }
     }
     if before.build_cache_count > 0 && after.build_cache_count == 0 {

@@ -172,6 +172,9 @@ pub(super) fn explain_msg(change: &crate::layers::explain::Change) -> Msg {
         C::ContainerStopped { name } => Msg::ExplainContainerStopped { name: name.clone() },
         C::ContainerStarted { name } => Msg::ExplainContainerStarted { name: name.clone() },
         C::ContainerRemoved { name } => Msg::ExplainContainerRemoved { name: name.clone() },
+        C::DanglingUnused { image } => Msg::ExplainDanglingUnused {
+            image: image.clone(),
+        },
         C::ContainerFreedLayers { name, image } => Msg::ExplainContainerFreedLayers {
             name: name.clone(),
             image: image.clone(),
@@ -515,6 +518,17 @@ mod tests {
                 Change::ContainerRemoved { name: s("web") },
                 &["web was removed"],
                 &["web a été supprimé"],
+            ),
+            (
+                Change::DanglingUnused {
+                    image: s("096787121b53"),
+                },
+                &["096787121b53", "no container uses it", "docker image prune"],
+                &[
+                    "096787121b53",
+                    "aucun conteneur ne l'utilise",
+                    "docker image prune",
+                ],
             ),
             (
                 Change::ContainerFreedLayers {

@@ -278,6 +278,35 @@ fn rmi_case(tags: Tags, user: User, by_id: bool, force: bool) {
                 &context,
             );
             never(&msgs, &deleted_msgs, &context);
+            // Once the container is gone, nothing keeps it: prune would remove it now.
+            let (_, code, msgs) = run(&mut s, "docker rm -f web", &[]);
+            assert_eq!(code, 0, "{context}");
+            assert_eq!(
+                images(&mut s)
+                    .iter()
+                    .find(|(i, _)| *i == id)
+                    .map(|(_, t)| t.len()),
+                Some(0),
+                "{context}"
+            );
+            says(
+                &msgs,
+                "explain-dangling-unused",
+                &[
+                    "no container uses it any more",
+                    "docker image prune removes it now",
+                ],
+                &[
+                    "aucun conteneur ne l'utilise plus",
+                    "docker image prune la supprime",
+                ],
+                &context,
+            );
+            let (_, _, msgs) = run(&mut s, "docker image prune -f", &[]);
+            assert!(
+                msgs.iter().any(|m| m.id() == "explain-image-deleted"),
+                "{context}: {msgs:?}"
+            );
         }
         // A stopped container, by its only tag, without -f: refused; -f would delete the image.
         (Tags::One, User::Stopped, false, false) => {
