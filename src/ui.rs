@@ -482,6 +482,10 @@ fn hanging_indent(line: &str, width: usize) -> usize {
 pub(crate) fn why_lines(lang: Lang, why: &Why) -> Vec<String> {
     let mut out = Vec::new();
     push_why(lang, why, &mut out);
+    // Two checks can fail for one reason (the image missing for its count and for its
+    // config): each line is said once.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|l| seen.insert(l.clone()));
     out
 }
 
@@ -536,6 +540,7 @@ pub fn picture(lang: Lang, state: &EngineState, focus: Option<&ImageState>) -> (
             ),
         ],
         dangling: tr(lang, &Msg::LayersDangling),
+        intermediate: tr(lang, &Msg::LayersIntermediate),
         running: &running,
         stopped: &stopped,
         empty: tr(lang, &Msg::LayersEmpty),

@@ -69,7 +69,8 @@ command-fail = { $status ->
        *[step] during this step
     }{ $attempt ->
         [none] .
-       *[other] ; last attempt: { $seen } (exit { $code }).
+        [cancelled] ; last attempt: { $seen }, cancelled at its [y/N] question.
+       *[other] ; last attempt: { $seen } (exit code { $code }).
     }
 command-holds = The command { $command } was run.
 build-cache-fail = The build cache still holds { $count } { $count ->
@@ -106,3 +107,8 @@ tags-exactly-fail = The tags are not the expected ones: { $extras ->
        *[other] { $missings } missing ({ $missing })
     }.
 tags-exactly-holds = The tags are exactly: { $tags }.
+# ---- Teach only what is true (issue #15): an image count names the images it found ----
+count-images-left = { $count ->
+        [one] The image there
+       *[other] The images there
+    }: { $images }.

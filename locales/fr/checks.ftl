@@ -69,6 +69,7 @@ command-fail = { $status ->
        *[step] pendant cette étape
     }{ $attempt ->
         [none] .
+        [cancelled] ; dernière tentative : { $seen }, annulée à sa question [y/N].
        *[other] ; dernière tentative : { $seen } (code de sortie { $code }).
     }
 command-holds = La commande { $command } a été exécutée.
@@ -106,3 +107,8 @@ tags-exactly-fail = Les tags ne sont pas ceux attendus : { $extras ->
        *[other] { $missings } manquent ({ $missing })
     }.
 tags-exactly-holds = Les tags sont exactement : { $tags }.
+# ---- Enseigner seulement le vrai (issue #15) : un compte d'images nomme les images trouvées ----
+count-images-left = { $count ->
+        [one] L'image présente
+       *[other] Les images présentes
+    } : { $images }.

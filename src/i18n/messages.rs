@@ -330,5 +330,31 @@ messages! {
     ShellNoOldpwd => "shell-no-oldpwd",
     /// Ctrl-C stopped a Docker command the simulator was running.
     ShellInterrupted { command: String } => "shell-interrupted",
+    // ---- layers.ftl, "teach only what is true" (issue #15): explanations that follow the engine's
+    // real result ----
+    /// An image left without a tag that a container still uses (`running` is `yes` or `no`).
+    ExplainNowDanglingUsed { image: String, container: String, running: String } => "explain-now-dangling-used",
+    ExplainLayersKeptByContainer { count: i64, size: String, containers: String, users: i64 } => "explain-layers-kept-by-container",
+    ExplainRefusedInUseStopped { image: String, container: String } => "explain-refused-in-use-stopped",
+    /// `image prune`/`system prune` left an image because a container uses it.
+    ExplainPruneSpared { image: String, container: String, running: String } => "explain-prune-spared",
+    /// A prune that found nothing to remove (`all` is `yes` for `-a`).
+    ExplainPruneNothing { all: String } => "explain-prune-nothing",
+    /// A `[y/N]` prompt answered with something other than `y`: Docker did nothing.
+    ExplainPromptWantsY { answer: String } => "explain-prompt-wants-y",
+    /// A failed build, named from Docker's error.
+    ExplainBuildNoDockerfile { dir: String, folder: String } => "explain-build-no-dockerfile",
+    ExplainBuildNoContext => "explain-build-no-context",
+    ExplainBuildCopyMissing { source: String } => "explain-build-copy-missing",
+    ExplainBuildUppercase { name: String, lower: String } => "explain-build-uppercase",
+    ExplainBuildNoTag { image: String } => "explain-build-no-tag",
+    ExplainDanglingUnused { image: String } => "explain-dangling-unused",
+    ExplainIntermediateAdded { image: String, added: i64, reused: i64 } => "explain-intermediate-added",
+    ExplainContainerFreedLayers { name: String, image: String } => "explain-container-freed-layers",
+    /// The picture's word for a legacy builder's intermediate image (no tag, but a parent).
+    LayersIntermediate => "layers-intermediate",
+    // ---- checks.ftl, "teach only what is true" (issue #15) ----
+    /// The images an image count found.
+    CountImagesLeft { count: i64, images: String } => "count-images-left",
 
 }

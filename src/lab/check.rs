@@ -238,6 +238,15 @@ pub fn normalise_ref(r: &str) -> String {
     Reference::parse(r).map_or_else(|_| r.to_owned(), |p| p.with_default_tag().familiar_string())
 }
 
+/// An image as `docker images` shows it: its tags, or its short ID when it has none.
+fn image_name(image: &ImageState) -> String {
+    if image.tags.is_empty() {
+        format!("<none> ({})", short_id(&image.id))
+    } else {
+        image.tags.join(" / ")
+    }
+}
+
 fn short_id(id: &str) -> String {
     id.strip_prefix("sha256:")
         .unwrap_or(id)
@@ -324,67 +333,6 @@ pub fn workspace_path(workspace: &Path, path: &str) -> Option<PathBuf> {
     Some(workspace.join(rel))
 }
 
-/// Flags compared by `command_ran` (long names, as the Docker CLI grammar knows them).
-const FLAGS: &[&str] = &[
-    "all",
-    "quiet",
-    "force",
-    "no-prune",
-    "filter",
-    "format",
-    "detach",
-    "interactive",
-    "tty",
-    "name",
-    "rm",
-    "publish",
-    "env",
-    "digests",
-    "no-trunc",
-    "human",
-    "verbose",
-    "volumes",
-    "tag",
-    "file",
-    "no-cache",
-    "all-tags",
-];
-
-/// Words with Docker's aliases rewritten (`image ls` → `images`), for commands the grammar
-/// does not parse (help requests) — flags compared as a set.
-fn canonical_words(args: &[String]) -> Vec<String> {
-    let w: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (head, n): (&[&str], usize) = match w.as_slice() {
-        ["image", "ls" | "list", ..] => (&["images"], 2),
-        ["image", "rm" | "remove", ..] => (&["rmi"], 2),
-        ["image", sub @ ("tag" | "history" | "pull" | "build" | "push" | "inspect"), ..]
-        | ["container", sub @ ("run" | "ls" | "rm" | "stop" | "start" | "create"), ..] => {
-            (std::slice::from_ref(sub), 2)
-        }
-        ["builder" | "buildx", "build", ..] => (&["build"], 2),
-        [group @ ("image" | "system" | "container" | "builder"), sub, ..] => {
-            return std::iter::once(format!("{group} {sub}"))
-                .chain(sorted_rest(&w[2..]))
-                .collect();
-        }
-        [first, ..] => (std::slice::from_ref(first), 1),
-        [] => (&[], 0),
-    };
-    let mut out: Vec<String> = head.iter().map(|s| (*s).to_owned()).collect();
-    out.extend(sorted_rest(&w[n..]));
-    out
-}
-
-fn sorted_rest(words: &[&str]) -> Vec<String> {
-    let mut rest: Vec<String> = words
-        .iter()
-        .map(|s| if *s == "-h" { "--help" } else { *s })
-        .map(str::to_owned)
-        .collect();
-    rest.sort();
-    rest
-}
-
 fn words_of(command: &str) -> Vec<String> {
     let mut w = shell_words::split(command).unwrap_or_else(|_| {
         command
@@ -426,38 +374,50 @@ pub fn command_matches(pattern: &str, actual: &[String]) -> bool {
             })
             .ok_or(e)
     });
+    // Which command, from Docker's command tables: every alias and spelling of one command
+    // (`images` = `image ls` = `image list`, `help tag` = `tag --help` = `image tag -h`) has
+    // one key.
+    let (Some(pk), Some(ak)) = (cli::command_key(&pat), cli::command_key(actual)) else {
+        return false;
+    };
+    if pk != ak {
+        return false;
+    }
+    if pk.help {
+        return true;
+    }
     if let (Ok(Parsed::Run(mut p)), Ok(Parsed::Run(a))) = (parsed_pattern, cli::parse(actual)) {
         if !p.args.is_empty() && p.args.iter().all(|x| x == ANY) {
             p.args.clear();
         }
-        {
-            if p.command != a.command {
+        // Every flag the pattern gives, in any order and spelling (`-f` = `--force`, `-dit` =
+        // `-d -i -t`), with the same values unless it is a boolean.
+        for (f, pv) in p.flags.given() {
+            if !a.flags.is_set(f) {
                 return false;
             }
-            for f in FLAGS {
-                if p.flags.is_set(f) {
-                    if !a.flags.is_set(f) {
-                        return false;
-                    }
-                    let pv = p.flags.values(f);
-                    let is_bool = pv.iter().all(|x| x == "true");
-                    if !is_bool && pv != a.flags.values(f) {
-                        return false;
-                    }
-                }
+            let is_bool = pv.iter().all(|x| x == "true");
+            if !is_bool && pv != a.flags.values(f) {
+                return false;
             }
-            if p.args.is_empty() {
-                return true;
-            }
-            p.args.len() == a.args.len()
-                && p.args.iter().zip(&a.args).all(|(x, y)| {
-                    x == y || normalise_ref(x) == normalise_ref(y) || any_digest(x, y)
-                })
         }
+        if p.args.is_empty() {
+            return true;
+        }
+        p.args.len() == a.args.len()
+            && p.args
+                .iter()
+                .zip(&a.args)
+                .all(|(x, y)| x == y || normalise_ref(x) == normalise_ref(y) || any_digest(x, y))
+    } else if cli::parse(&pat).is_ok() && cli::parse(actual).is_ok() {
+        // Both print what the command prints (`docker --version`, `docker -v`).
+        true
     } else {
-        let p = canonical_words(&pat);
-        let a = canonical_words(actual);
-        !p.is_empty() && p.iter().all(|w| a.contains(w)) && p.first() == a.first()
+        // A line the grammar refuses (a missing argument): the same command, and the flags the
+        // pattern names among the words typed.
+        pat.iter()
+            .filter(|w| w.starts_with('-'))
+            .all(|w| actual.contains(w))
     }
 }
 
@@ -522,13 +482,31 @@ impl Check {
                 ),
             },
             Check::ImageCount(c) => {
-                let (what, n) = if c.dangling {
-                    ("dangling", s.dangling().count())
+                let counted: Vec<&ImageState> = if c.dangling {
+                    s.dangling().collect()
                 } else {
-                    ("images", s.images.len())
+                    s.images.iter().collect()
                 };
-                let verdict = count_verdict(what, "", n, c.equals, c.at_least, c.at_most);
-                if c.dangling && !verdict.ok {
+                let what = if c.dangling { "dangling" } else { "images" };
+                let verdict =
+                    count_verdict(what, "", counted.len(), c.equals, c.at_least, c.at_most);
+                if verdict.ok || counted.is_empty() {
+                    return verdict;
+                }
+                // A wrong count names the images found, so the student sees which to remove.
+                let names: Vec<String> = counted.iter().map(|i| image_name(i)).collect();
+                let verdict = Verdict {
+                    ok: false,
+                    why: Why::All(vec![
+                        verdict.why,
+                        Why::Msg(Msg::CountImagesLeft {
+                            count: names.len() as i64,
+                            images: names.join(", "),
+                        }),
+                    ]),
+                };
+                // What holds a dangling image (the prune trap) is named too.
+                if c.dangling {
                     held_dangling(s, verdict)
                 } else {
                     verdict
@@ -914,18 +892,27 @@ fn command_verdict(c: &CommandRan, f: &Facts<'_>) -> Verdict {
             &f.entries[last.min(f.entries.len())..]
         }
     };
-    let docker: Vec<&Entry> = scoped
+    // A confirmation answered other than `y` (Docker's only yes: `oui`, `o`, `n`) cancels the
+    // command: it exits 0 having done nothing, which is no successful run.
+    let declined = |i: usize| {
+        scoped.get(i + 1).is_some_and(|next| {
+            next.kind == EntryKind::Answer && !crate::layers::mistakes::docker_says_yes(&next.line)
+        })
+    };
+    let docker: Vec<(&Entry, bool)> = scoped
         .iter()
-        .filter(|e| e.kind == EntryKind::Docker)
+        .enumerate()
+        .filter(|(_, e)| e.kind == EntryKind::Docker)
+        .map(|(i, e)| (e, declined(i)))
         .collect();
-    let status_ok = |e: &Entry| match c.status {
-        Status::Success => e.exit_code == 0,
+    let status_ok = |&(e, cancelled): &(&Entry, bool)| match c.status {
+        Status::Success => e.exit_code == 0 && !cancelled,
         Status::Failure => e.exit_code != 0,
         Status::Any => true,
     };
-    let matching: Vec<&&Entry> = docker
-        .iter()
-        .filter(|e| command_matches(&c.command, &e.docker_args))
+    let matching: Vec<(&Entry, bool)> = docker
+        .into_iter()
+        .filter(|(e, _)| command_matches(&c.command, &e.docker_args))
         .collect();
     let status = match c.status {
         Status::Success => "success",
@@ -933,7 +920,7 @@ fn command_verdict(c: &CommandRan, f: &Facts<'_>) -> Verdict {
         Status::Any => "any",
     }
     .to_owned();
-    if matching.iter().any(|e| status_ok(e)) {
+    if matching.iter().any(status_ok) {
         return v(
             true,
             Msg::CommandHolds {
@@ -943,11 +930,14 @@ fn command_verdict(c: &CommandRan, f: &Facts<'_>) -> Verdict {
         );
     }
     // Say what was seen: the same command with another status, or nothing like it.
-    // The line and its exit code apart: each language words « exit » its own way.
-    let (seen, code) = matching
-        .last()
-        .map(|e| (e.line.clone(), i64::from(e.exit_code)))
-        .unwrap_or_default();
+    let last = matching.last();
+    let seen = last.map(|(e, _)| e.line.clone()).unwrap_or_default();
+    let code = last.map_or(0, |(e, _)| i64::from(e.exit_code));
+    let attempt = match last {
+        None => "none",
+        Some((_, true)) => "cancelled",
+        Some(_) => "some",
+    };
     let scope = match c.scope {
         Scope::Step => "step",
         Scope::Lab => "lab",
@@ -960,7 +950,7 @@ fn command_verdict(c: &CommandRan, f: &Facts<'_>) -> Verdict {
             command: c.command.clone(),
             status,
             scope,
-            attempt: if seen.is_empty() { "none" } else { "some" }.to_owned(),
+            attempt: attempt.to_owned(),
             seen,
             code,
         },
@@ -990,6 +980,28 @@ mod tests {
             ("docker tag", "tag nginx localhost:5000/web:1.0"),
             ("docker pull nginx@sha256:*", "pull nginx@sha256:abababababababababababababababababababababababababababababababab"),
             ("docker pull nginx@sha256:*", "pull docker.io/library/nginx@sha256:abababababababababababababababababababababababababababababababab"),
+            // One command table: every alias, help spelling and flag order.
+            ("docker help tag", "tag --help"),
+            ("docker tag --help", "help tag"),
+            ("docker tag --help", "image tag -h"),
+            ("docker image tag nginx web", "tag nginx web"),
+            ("docker tag nginx web", "image tag nginx:latest web:latest"),
+            ("docker images", "image list"),
+            ("docker image list", "images"),
+            ("docker image ls -a", "images --all"),
+            ("docker rmi -f nginx", "image remove --force nginx"),
+            ("docker rmi --force nginx", "rmi -f nginx"),
+            ("docker images -a -q", "images -qa"),
+            (
+                "docker run -d --name web -p 8080:80 nginx",
+                "container run -p 8080:80 --name=web -d nginx",
+            ),
+            ("docker build -t site .", "image build . -t site"),
+            ("docker builder prune -f", "buildx prune --force"),
+            ("docker help images", "image ls --help"),
+            ("docker network ls", "network ls"),
+            ("docker --version", "-v"),
+            ("docker --help", "help"),
         ];
         for (p, a) in yes {
             assert!(command_matches(p, &words(a)), "{p} ~ {a}");
@@ -1004,10 +1016,168 @@ mod tests {
             ("docker pull nginx@sha256:*", "pull nginx"),
             ("docker pull nginx@sha256:*", "pull nginx:1.29.2"),
             ("docker pull nginx@sha256:*", "pull alpine@sha256:abababababababababababababababababababababababababababababababab"),
+            ("docker help tag", "tag nginx web"),
+            ("docker tag nginx web", "help tag"),
+            ("docker help tag", "help rmi"),
+            ("docker images -a", "images -q"),
+            ("docker network ls", "exec web ls"),
+            ("docker image inspect nginx", "inspect nginx"),
+            ("docker run -d nginx", "run nginx"),
         ];
         for (p, a) in no {
             assert!(!command_matches(p, &words(a)), "{p} !~ {a}");
         }
+    }
+
+    /// A wrong image count names the images there (tags, or `<none>` and the short ID), in
+    /// both languages; a right one, or none at all, adds nothing.
+    #[test]
+    fn a_wrong_image_count_names_the_images_left() {
+        use crate::engine::ImageState;
+        use crate::i18n::Lang;
+        let image = |id: &str, tags: &[&str]| ImageState {
+            id: format!("sha256:{id:0<64}"),
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            ..ImageState::default()
+        };
+        let state = EngineState {
+            images: vec![
+                image("a1", &["nginx:latest", "nginx:two"]),
+                image("b2", &[]),
+            ],
+            ..EngineState::default()
+        };
+        let facts = Facts {
+            state: &state,
+            entries: &[],
+            step_start: 0,
+            workspace: Path::new("/nonexistent"),
+        };
+        let count = |dangling, equals| {
+            Check::ImageCount(ImageCount {
+                dangling,
+                equals: Some(equals),
+                at_least: None,
+                at_most: None,
+            })
+            .eval(&facts)
+        };
+        let lines = |v: &Verdict, lang| crate::ui::why_lines(lang, &v.why);
+        let v = count(false, 0);
+        assert!(!v.ok);
+        assert_eq!(
+            lines(&v, Lang::En)[1],
+            "The images there: nginx:latest / nginx:two, <none> (b20000000000)."
+        );
+        assert_eq!(
+            lines(&v, Lang::Fr)[1],
+            "Les images présentes\u{202f}: nginx:latest / nginx:two, <none> (b20000000000)."
+        );
+        let v = count(true, 0);
+        assert_eq!(
+            lines(&v, Lang::En)[1],
+            "The image there: <none> (b20000000000)."
+        );
+        assert_eq!(
+            lines(&v, Lang::Fr)[1],
+            "L'image présente\u{202f}: <none> (b20000000000)."
+        );
+        assert_eq!(lines(&count(false, 2), Lang::En).len(), 1);
+        let empty = EngineState::default();
+        let facts = Facts {
+            state: &empty,
+            ..facts
+        };
+        let v = Check::ImageCount(ImageCount {
+            dangling: false,
+            equals: Some(1),
+            at_least: None,
+            at_most: None,
+        })
+        .eval(&facts);
+        assert_eq!(crate::ui::why_lines(Lang::En, &v.why).len(), 1);
+    }
+
+    /// A prune whose `[y/N]` was answered `oui` did nothing: no successful run, and the
+    /// failure says so; a failed attempt gives its exit code in words of the language.
+    #[test]
+    fn a_cancelled_command_is_no_successful_run() {
+        use crate::i18n::Lang;
+        let docker = |line: &str, code: i32| {
+            let mut e = Entry::new(line, EntryKind::Docker);
+            e.docker_args = words_of(line);
+            e.exit_code = code;
+            e
+        };
+        let state = EngineState::default();
+        let check = |entries: &[Entry]| {
+            Check::CommandRan(CommandRan {
+                command: "docker image prune".into(),
+                status: Status::Success,
+                scope: Scope::Step,
+            })
+            .eval(&Facts {
+                state: &state,
+                entries,
+                step_start: 0,
+                workspace: Path::new("/nonexistent"),
+            })
+        };
+        let cancelled = [
+            docker("docker image prune", 0),
+            Entry::new("oui", EntryKind::Answer),
+        ];
+        let v = check(&cancelled);
+        assert!(!v.ok);
+        let text = |lang| crate::ui::why_lines(lang, &v.why).join("\n");
+        assert!(
+            text(Lang::En)
+                .ends_with("last attempt: docker image prune, cancelled at its [y/N] question."),
+            "{}",
+            text(Lang::En)
+        );
+        assert!(
+            text(Lang::Fr).contains("annulée à sa question [y/N]"),
+            "{}",
+            text(Lang::Fr)
+        );
+        let confirmed = [
+            docker("docker image prune", 0),
+            Entry::new("y", EntryKind::Answer),
+        ];
+        assert!(check(&confirmed).ok);
+        assert!(check(&[docker("docker image prune -f", 0)]).ok);
+        let failed = check(&[docker("docker image prune extra", 1)]);
+        let fr = crate::ui::why_lines(Lang::Fr, &failed.why).join("\n");
+        assert!(
+            fr.contains("(code de sortie 1)") && !fr.contains("exit"),
+            "{fr}"
+        );
+    }
+
+    /// `check` says each line once, even when two checks fail for one reason.
+    #[test]
+    fn check_never_repeats_a_line() {
+        use crate::i18n::Lang;
+        let state = EngineState::default();
+        let facts = Facts {
+            state: &state,
+            entries: &[],
+            step_start: 0,
+            workspace: Path::new("/nonexistent"),
+        };
+        let v = Check::All(vec![
+            Check::ImagePresent("nginx".into()),
+            Check::SameImage(["nginx".into(), "nginx:prod".into()]),
+            Check::ImagePresent("nginx:latest".into()),
+        ])
+        .eval(&facts);
+        let lines = crate::ui::why_lines(Lang::En, &v.why);
+        assert_eq!(
+            lines,
+            vec!["The image nginx:latest is not there."],
+            "{lines:?}"
+        );
     }
 
     #[test]
@@ -1180,7 +1350,7 @@ mod tests {
         assert_eq!(
             said(crate::i18n::Lang::En)[0],
             "The command docker rmi nginx has not been run successfully during this step; last \
-             attempt: docker rmi nginx (exit 1)."
+             attempt: docker rmi nginx (exit code 1)."
         );
     }
 

@@ -6,4 +6,5 @@
 
 pub mod explain;
 pub mod goal;
+pub mod mistakes;
 pub mod picture;

@@ -35,6 +35,9 @@ impl Style {
 pub struct Labels<'a> {
     pub heading: Vec<String>,
     pub dangling: String,
+    /// For an image without a tag that other images are built on (the legacy builder's
+    /// intermediate images): not dangling, `image prune` keeps it.
+    pub intermediate: String,
     /// "2 running"
     pub running: &'a dyn Fn(usize) -> String,
     /// "1 stopped"
@@ -281,7 +284,19 @@ impl Drawer<'_, '_> {
 
     fn image_line(&mut self, image: &ImageState, prefix: &str) {
         let (_, _, _, arrow) = self.glyphs();
-        let names = if image.tags.is_empty() {
+        let is_parent = || {
+            self.state
+                .images
+                .iter()
+                .any(|i| i.parent.as_deref() == Some(image.id.as_str()))
+        };
+        let names = if image.tags.is_empty() && is_parent() {
+            paint(
+                &format!("<none>:<none> ({})", self.labels.intermediate),
+                colours::DANGLING,
+                self.style,
+            )
+        } else if image.tags.is_empty() {
             paint(
                 &format!("<none>:<none> ({})", self.labels.dangling),
                 colours::DANGLING,
@@ -379,6 +394,7 @@ pub(crate) mod tests {
                 ),
             ],
             dangling: "dangling".into(),
+            intermediate: "intermediate".into(),
             running: &|n| format!("{n} running"),
             stopped: &|n| format!("{n} stopped"),
             empty: "no images".into(),
@@ -457,6 +473,28 @@ on disk: 158.2MB; sum of image sizes: 315.4MB
         for line in text.lines() {
             assert!(line.chars().count() <= 80, "{line}");
         }
+    }
+
+    /// The legacy builder's intermediate images have no tag but are not dangling: the picture
+    /// says which is which.
+    #[test]
+    fn an_intermediate_image_is_not_called_dangling() {
+        let mut state = sample();
+        // nginx's image loses its tags; memcached is built on it (legacy builder parent), and
+        // debian loses its tags with no child: dangling.
+        state.images[0].tags.clear();
+        state.images[1].parent = Some(state.images[0].id.clone());
+        state.images[2].tags.clear();
+        let text = render(&state, None, &labels(&state), Style::PLAIN, 80);
+        assert!(
+            text.contains("657fdcd1c365 <none>:<none> (intermediate)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("d1d1d1d1d1d1 <none>:<none> (dangling)"),
+            "{text}"
+        );
+        assert_eq!(state.dangling().count(), 1);
     }
 
     #[test]

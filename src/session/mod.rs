@@ -26,7 +26,7 @@ use crate::lab::run::LabRun;
 use crate::lab::{Catalog, Lab};
 use crate::transcript::{Entry, EntryKind};
 
-use crate::layers::explain::explain_msg;
+use crate::layers::explain::{explain_msg, note_msg, note_tone};
 
 /// How shell commands (other than `cd` and `pwd`) are run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -626,14 +626,23 @@ impl Session {
             // Attached to the terminal, docker has shown its output itself.
             fb.push(Feedback::Docker(outcome.clone()));
         }
-        if self.explain {
-            if let (Some(before), Some(after)) = (&self.before, &self.after) {
+        if let (Some(before), Some(after)) = (&self.before, &self.after) {
+            if self.explain {
                 let changes = crate::layers::explain::explain(before, after, &outcome.stderr);
                 fb.extend(
                     changes
                         .iter()
                         .map(|c| self.say(Tone::Info, &explain_msg(c))),
                 );
+            }
+            // What the command's real result teaches beyond the changes: a prompt taken as
+            // "no", what a prune spared, a named build mistake. A mistake is named even with
+            // explanations off; what a prune spared is an explanation.
+            for note in crate::layers::mistakes::notes(&args, &answers, &outcome, before, after) {
+                let (tone, is_explanation) = note_tone(&note);
+                if self.explain || !is_explanation {
+                    fb.push(self.say(tone, &note_msg(&note)));
+                }
             }
         }
         if outcome.exit_code != 0 {

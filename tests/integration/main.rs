@@ -6,6 +6,7 @@ mod attempts;
 mod build;
 mod concurrency;
 mod crash;
+mod explain;
 mod grading_data;
 mod hostile;
 mod labtools;

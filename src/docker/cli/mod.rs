@@ -76,6 +76,12 @@ impl Flags {
     pub fn is_set(&self, long: &str) -> bool {
         self.given.contains_key(long)
     }
+
+    /// The flags given, by long name (`-f` and `--force` alike, a combined `-aq` as two), with
+    /// their values (`true` for a boolean), sorted by name.
+    pub fn given(&self) -> impl Iterator<Item = (&'static str, &[String])> + '_ {
+        self.given.iter().map(|(k, v)| (*k, v.as_slice()))
+    }
 }
 
 /// A command to run, as the client understood it.
@@ -188,6 +194,70 @@ pub fn parse_in(args: &[String], env: &ClientEnv) -> Result<Parsed, CliError> {
         }
     }
     result
+}
+
+/// Which command a line names, read from the command tables whatever its spelling: one key for
+/// `images`, `image ls` and `image list`; for `tag` and `image tag`; for `build`, `image build`
+/// and `builder build`. `help` says help was asked for it (`docker help tag`, `docker tag
+/// --help`, `docker image tag -h`), so that a help request and the command compare apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandKey {
+    /// The command's identity: its [`CommandId`] for a simulated command (aliases share it),
+    /// else its canonical path (`group image`, `network ls`); empty for `docker` alone.
+    pub command: String,
+    pub help: bool,
+}
+
+impl CommandKey {
+    /// Whether this is the simulated command `id` (not a help request for it).
+    pub fn is(&self, id: CommandId) -> bool {
+        !self.help && self.command == format!("{id:?}")
+    }
+}
+
+/// The [`CommandKey`] of `args` (the words after `docker`), even when Docker would refuse the
+/// line (a missing argument): `None` for a word no table knows.
+pub fn command_key(args: &[String]) -> Option<CommandKey> {
+    let env = ClientEnv::default();
+    let mut words: Vec<String> = args.to_vec();
+    let mut help = false;
+    if words.first().is_some_and(|w| w == "help") {
+        words.remove(0);
+        help = true;
+    }
+    let Some(first) = words.iter().position(|w| !w.starts_with('-')) else {
+        // `docker --version` = `docker -v`; `docker --help` = `docker -h` = `docker help`.
+        if !help && words.iter().any(|w| w == "--version" || w == "-v") {
+            return Some(CommandKey {
+                command: "--version".to_owned(),
+                help: false,
+            });
+        }
+        let asked = help || words.iter().any(|w| w == "--help" || w == "-h");
+        return asked.then(|| CommandKey {
+            command: String::new(),
+            help: true,
+        });
+    };
+    let word = words[first].clone();
+    let tail = words[first + 1..].to_vec();
+    let (command, own_help) = match find_target(&word, &tail, &env)? {
+        Target::Command(spec, _) => (
+            if spec.id == CommandId::NotSimulated {
+                spec.path.to_owned()
+            } else {
+                format!("{:?}", spec.id)
+            },
+            spec.own_help_flag,
+        ),
+        Target::Group(group, _) => (format!("group {}", group.name), false),
+        Target::Unsimulated(path, _) => (path, false),
+    };
+    help = help
+        || words
+            .iter()
+            .any(|w| w == "--help" || (w == "-h" && !own_help));
+    Some(CommandKey { command, help })
 }
 
 enum Target {
