@@ -85,7 +85,7 @@ fn tutor_text_is_wrapped_to_the_terminal_width() {
     );
     // The description column (2 + the widest usage + 2) holds the continuation lines.
     assert!(
-        help.contains("\r\n                  (start images)\r\n"),
+        help.contains("\r\n                   (start images)\r\n"),
         "{help}"
     );
 }
@@ -108,12 +108,12 @@ fn tutor_text_is_not_wrapped_into_a_pipe_unless_columns_says() {
         String::from_utf8(out.stdout).expect("utf-8")
     };
     let row =
-        "  passer             appliquer la solution de l'étape et continuer (noté dans la note)\n";
+        "  passer                 appliquer la solution de l'étape et continuer (noté dans la note)\n";
     assert!(run(None).contains(row), "{}", run(None));
     let narrow = run(Some("50"));
     assert!(
         narrow.contains(
-            "  passer             appliquer la solution de\n                     l'étape et continuer (noté\n"
+            "  passer                 appliquer la solution de\n                         l'étape et continuer\n"
         ),
         "{narrow}"
     );
