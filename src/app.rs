@@ -84,6 +84,10 @@ fn exit_code(code: i32) -> ExitCode {
 }
 
 /// docklab's entry point.
+#[allow(
+    clippy::too_many_lines,
+    reason = "one arm per subcommand, each a few lines"
+)]
 pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,

@@ -585,6 +585,7 @@ mod tests {
 
     /// input, domain, path, tag, digest, familiar string
     #[test]
+    #[allow(clippy::too_many_lines, reason = "a table of cases")]
     fn valid_references() {
         let d = format!("sha256:{H64}");
         let cases: Vec<ValidCase> = vec![

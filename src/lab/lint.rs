@@ -595,6 +595,10 @@ impl Linter<'_> {
         items.len()
     }
 
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per lab-file table, its keys checked against the schema"
+    )]
     fn check(&mut self, v: &Value<'_>, path: &str) {
         let DeValue::Table(t) = v.get_ref() else {
             self.wrong_type(v, path, "check");

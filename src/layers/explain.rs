@@ -139,6 +139,10 @@ fn short(id: &str) -> &str {
 }
 
 /// The changes between `before` and `after`; `stderr` explains refusals.
+#[allow(
+    clippy::too_many_lines,
+    reason = "one pass per kind of change, each comparing before and after"
+)]
 pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<Change> {
     let mut changes = Vec::new();
     let old: BTreeMap<&str, &ImageState> =
@@ -453,6 +457,7 @@ fn container_name(state: &EngineState, id: &str) -> String {
 }
 
 /// One change, as the tutor says it.
+#[allow(clippy::too_many_lines, reason = "one arm per kind of change")]
 pub fn explain_msg(change: &crate::layers::explain::Change) -> Msg {
     use crate::docker::units::human_size4;
     use crate::layers::explain::Change as C;
@@ -776,6 +781,7 @@ mod tests {
 
     /// Every kind of change is said in both languages, with its values.
     #[test]
+    #[allow(clippy::too_many_lines, reason = "a table of cases")]
     fn every_change_is_explained_in_both_languages() {
         let s = |v: &str| v.to_owned();
         let cases: Vec<(Change, &[&str], &[&str])> = vec![

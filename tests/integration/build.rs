@@ -92,6 +92,7 @@ fn fold(text: &str) -> String {
 }
 
 #[test]
+#[allow(clippy::too_many_lines, reason = "one scenario, end to end")]
 fn seed_lab_build_history_rebuild_and_prune() {
     let lab = Lab::new();
     let first = lab.ok("build --progress=plain -t mon_nginx .");

@@ -172,6 +172,7 @@ fn every_rmi_case_is_explained_as_it_happened() {
     }
 }
 
+#[allow(clippy::too_many_lines, reason = "every rmi case checked in one place")]
 fn rmi_case(tags: Tags, user: User, by_id: bool, force: bool) {
     let home = tempfile::tempdir().expect("temp dir");
     let mut s = session(home.path());

@@ -115,6 +115,10 @@ fn exceptions() -> BTreeMap<String, String> {
 }
 
 #[test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "the replay and its report in one place"
+)]
 fn simulator_matches_real_docker() {
     let exceptions = exceptions();
     let mut names: Vec<String> = fs::read_dir(scenarios_dir())

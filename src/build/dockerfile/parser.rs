@@ -339,6 +339,10 @@ fn interval(flags: &Flags, name: &str) -> Result<Duration, ErrorKind> {
 }
 
 /// Checks one raw instruction and gives it its typed form.
+#[allow(
+    clippy::too_many_lines,
+    reason = "one arm per Dockerfile instruction, as BuildKit parses them"
+)]
 fn typed(raw: RawNode) -> Result<Node, ErrorKind> {
     let args = list(&raw);
     let lower = raw.keyword.to_ascii_lowercase();

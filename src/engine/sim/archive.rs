@@ -220,6 +220,10 @@ fn resolve_link(link: &str, target: &str) -> Option<String> {
 }
 
 /// `docker load [OPTIONS]`
+#[allow(
+    clippy::too_many_lines,
+    reason = "docker load in Docker's order (read, verify, import, tag), each step using the last one's values"
+)]
 pub(super) fn load(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreError> {
     let Some(input) = inv.flags.value("input") else {
         return Ok(Outcome::error(

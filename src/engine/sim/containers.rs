@@ -688,6 +688,10 @@ fn labels(ctx: &Ctx<'_>, c: &ContainerRecord) -> BTreeMap<String, String> {
 
 /// The containers `docker ps` lists, newest first: the daemon's `foldFilter` and
 /// `includeContainerInList` (moby daemon/list.go), or its error.
+#[allow(
+    clippy::too_many_lines,
+    reason = "one block per `ps --filter` key, validated in moby's order"
+)]
 fn listed(ctx: &Ctx<'_>, inv: &Invocation) -> Result<Vec<usize>, String> {
     let filters = Filters::parse(inv.flags.values("filter"))?;
     filters.validate(PS_FILTERS)?;
@@ -1085,6 +1089,10 @@ pub(super) fn prune(
 }
 
 /// The `docker container inspect` document of one container (the fields a learner reads).
+#[allow(
+    clippy::too_many_lines,
+    reason = "the container document, field by field in Docker's order"
+)]
 pub(super) fn inspect_json(ctx: &Ctx<'_>, i: usize) -> Result<Value, StoreError> {
     let c = &ctx.state.containers[i];
     // The image may have been deleted by force; the container keeps its own copy of what it needs.

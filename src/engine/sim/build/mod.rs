@@ -186,6 +186,10 @@ pub(super) fn build(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Stor
 }
 
 /// The build, with the builder and the directory relative paths start from given.
+#[allow(
+    clippy::too_many_lines,
+    reason = "the build's phases in the order the builders print them"
+)]
 pub(super) fn build_with(
     ctx: &mut Ctx<'_>,
     inv: &Invocation,

@@ -346,6 +346,10 @@ impl Run {
     }
 
     /// FROM an image: found locally, or pulled from the catalog as BuildKit would.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "FROM resolved in BuildKit's order: a stage, scratch, a local image, a pull"
+    )]
     fn resolve_image(
         &mut self,
         ctx: &mut Ctx<'_>,
@@ -514,6 +518,10 @@ impl Run {
 
     /// RUN, COPY, ADD and WORKDIR: a layer, from the cache or made now.
     #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per layer-making instruction, sharing the cache-key bookkeeping"
+    )]
     fn layer_step(
         &mut self,
         ctx: &mut Ctx<'_>,
