@@ -74,6 +74,10 @@ pub struct Entry {
     pub source: Source,
     pub mode: u32,
     pub mtime: u64,
+    /// The nanoseconds of the modification time, written as a PAX `mtime` record when not 0:
+    /// what the classic builder's committed directories carry, so that a step run twice in one
+    /// second still makes two layers, as on Docker.
+    pub mtime_nsec: u32,
     /// Bytes of content (files), target length (symlinks), 0 (directories).
     pub size: u64,
 }
@@ -235,6 +239,7 @@ fn dir_entry(path: String) -> Entry {
         source: Source::Dir,
         mode: 0o755,
         mtime: 0,
+        mtime_nsec: 0,
         size: 0,
     }
 }
@@ -271,6 +276,7 @@ fn push_file(
         source: Source::File(path.to_owned()),
         mode: chmod.unwrap_or(meta.permissions().mode() & 0o7777),
         mtime: mtime(meta),
+        mtime_nsec: 0,
         size: meta.len(),
     });
 }
@@ -327,6 +333,7 @@ fn walk(
                 source: Source::Symlink(link),
                 mode: 0o777,
                 mtime: mtime(&meta),
+                mtime_nsec: 0,
             });
         } else if meta.is_dir() {
             keyer.update(format!("{child_key}/\0{}\n", meta.mode()).as_bytes());
@@ -335,6 +342,7 @@ fn walk(
                 source: Source::Dir,
                 mode: chmod.unwrap_or(meta.permissions().mode() & 0o7777),
                 mtime: mtime(&meta),
+                mtime_nsec: 0,
                 size: 0,
             });
             walk(root, &path, &child_key, &target, ignore, chmod, plan, keyer)?;
@@ -367,6 +375,7 @@ fn push_special(
         source: Source::Special(special),
         mode: chmod.unwrap_or(meta.permissions().mode() & 0o7777),
         mtime: mtime(meta),
+        mtime_nsec: 0,
         size: 0,
     });
 }
@@ -416,6 +425,7 @@ pub fn plan_bytes(path: &str, content: Vec<u8>, mode: u32) -> Plan {
         source: Source::Bytes(content),
         mode,
         mtime: 0,
+        mtime_nsec: 0,
         size,
     });
     Plan {
@@ -426,12 +436,36 @@ pub fn plan_bytes(path: &str, content: Vec<u8>, mode: u32) -> Plan {
     }
 }
 
+/// A PAX extended header (`x`) giving the next entry's modification time with its nanoseconds,
+/// as Go's `archive/tar` writes one (`NN mtime=SECONDS.NANOSECONDS\n`).
+fn append_pax_mtime<W: Write>(builder: &mut tar::Builder<W>, e: &Entry) -> io::Result<()> {
+    let value = format!("mtime={}.{:09}\n", e.mtime, e.mtime_nsec);
+    // The record's length counts its own digits.
+    let mut len = value.len() + 2;
+    while format!("{len} {value}").len() != len {
+        len = format!("{len} {value}").len();
+    }
+    let record = format!("{len} {value}");
+    let mut header = tar::Header::new_ustar();
+    header.set_entry_type(tar::EntryType::XHeader);
+    header.set_mode(0o644);
+    header.set_size(record.len() as u64);
+    let name = format!("PaxHeaders.0/{}", e.path);
+    let short: String = name.chars().take(99).collect();
+    header.set_path(&short)?;
+    header.set_cksum();
+    builder.append(&header, record.as_bytes())
+}
+
 /// Writes the plan's entries as a tar stream (GNU headers for long names), reading each file
 /// as it goes: never more than one buffer of a file in memory.
 pub fn write_tar(entries: &[Entry], out: impl Write) -> io::Result<()> {
     let mut builder = tar::Builder::new(out);
     builder.follow_symlinks(false);
     for e in entries {
+        if e.mtime_nsec != 0 {
+            append_pax_mtime(&mut builder, e)?;
+        }
         let mut header = tar::Header::new_gnu();
         header.set_mode(e.mode);
         header.set_mtime(e.mtime);

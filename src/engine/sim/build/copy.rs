@@ -124,6 +124,7 @@ fn copy_from_layers(
                     source,
                     mode,
                     mtime: 0,
+                    mtime_nsec: 0,
                     size,
                 },
             );
@@ -201,6 +202,7 @@ fn copy_from_layers(
             source: layer::Source::Dir,
             mode: 0o755,
             mtime: 0,
+            mtime_nsec: 0,
             size: 0,
         });
     }

@@ -583,12 +583,12 @@ impl Run {
                     plan.entries.clear();
                     // The classic builder creates the directory in a container, now: its mtime
                     // makes each executed WORKDIR a new layer (a cached one is reused).
-                    let mtime = if legacy {
-                        created
-                            .parse::<jiff::Timestamp>()
-                            .map_or(0, |t| u64::try_from(t.as_second()).unwrap_or(0))
-                    } else {
-                        0
+                    let (mtime, mtime_nsec) = match created.parse::<jiff::Timestamp>() {
+                        Ok(t) if legacy => (
+                            u64::try_from(t.as_second()).unwrap_or(0),
+                            u32::try_from(t.subsec_nanosecond()).unwrap_or(0),
+                        ),
+                        _ => (0, 0),
                     };
                     for c in dir.split('/').filter(|c| !c.is_empty()) {
                         if !acc.is_empty() {
@@ -600,6 +600,7 @@ impl Run {
                             source: layer::Source::Dir,
                             mode: 0o755,
                             mtime,
+                            mtime_nsec,
                             size: 0,
                         });
                     }
@@ -825,9 +826,11 @@ impl Run {
             // wrote into carry the time of the build, so a layer made again without the cache
             // is a new layer, as on Docker.
             let now = u64::try_from(ctx.now.as_second()).unwrap_or(0);
+            let nsec = u32::try_from(ctx.now.subsec_nanosecond()).unwrap_or(0);
             for entry in &mut plan.entries {
                 if matches!(entry.source, layer::Source::Dir) {
                     entry.mtime = now;
+                    entry.mtime_nsec = nsec;
                 }
             }
         }
