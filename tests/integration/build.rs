@@ -399,7 +399,7 @@ fn legacy_builder_keeps_intermediate_images_and_its_cache() {
         out.stdout
     );
     assert!(out.stdout.contains("Step 2/10 : LABEL maintainer=\"NGINX Docker Maintainers <docker-maint@nginx.com>\"\n ---> Running in "), "{}", out.stdout);
-    assert!(out.stdout.contains("\nRemoving intermediate container "));
+    assert!(out.stdout.contains("\n ---> Removed intermediate container "));
     assert!(
         out.stdout.ends_with("Successfully tagged leg:latest\n"),
         "{}",
@@ -661,7 +661,7 @@ fn run_steps_print_their_output_and_apt_get_without_yes_fails_in_each_builders_f
     assert!(
         legacy
             .stdout
-            .contains("Installation de nginx...\nRemoving intermediate container "),
+            .contains("Installation de nginx...\n ---> Removed intermediate container "),
         "{}",
         legacy.stdout
     );

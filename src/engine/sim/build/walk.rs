@@ -843,7 +843,7 @@ impl Run {
                     self.legacy_out.push('\n');
                 }
                 self.legacy_out
-                    .push_str(&format!("Removing intermediate container {}\n", &cid[..12]));
+                    .push_str(&format!(" ---> Removed intermediate container {}\n", &cid[..12]));
             }
             base.key = step_key;
             self.legacy_commit(ctx, base, true)?;
