@@ -176,7 +176,11 @@ pub(crate) fn normalise_help(text: &str) -> String {
             continue;
         }
         let body = line.trim_start();
-        let starts_entry = section.ends_with("Commands:") || body.starts_with('-');
+        // A flag (`-q, --quiet`, `--pids-limit`), not a wrapped description that starts with a
+        // number (`-1 for unlimited)`).
+        let flag = body.starts_with("--")
+            || (body.starts_with('-') && body[1..].starts_with(|c: char| c.is_ascii_alphabetic()));
+        let starts_entry = section.ends_with("Commands:") || flag;
         match (starts_entry, &mut entry) {
             (true, _) => {
                 flush(&mut entry, &mut out);
