@@ -399,7 +399,9 @@ fn legacy_builder_keeps_intermediate_images_and_its_cache() {
         out.stdout
     );
     assert!(out.stdout.contains("Step 2/10 : LABEL maintainer=\"NGINX Docker Maintainers <docker-maint@nginx.com>\"\n ---> Running in "), "{}", out.stdout);
-    assert!(out.stdout.contains("\n ---> Removed intermediate container "));
+    assert!(out
+        .stdout
+        .contains("\n ---> Removed intermediate container "));
     assert!(
         out.stdout.ends_with("Successfully tagged leg:latest\n"),
         "{}",
@@ -750,4 +752,27 @@ fn build_labels_and_a_base_pulled_before_the_build() {
         .ok("history old")
         .stdout
         .contains("/bin/sh -c #(nop)  LABEL version=2"));
+}
+
+/// `COPY --from=IMAGE`: BuildKit resolves the image into its own cache, so `docker images` does
+/// not list it afterwards (recorded on Docker 26 with buildx: only the built image and no
+/// `busybox`); the classic builder pulls and tags it as `docker pull` does.
+#[test]
+fn copy_from_an_image_tags_it_only_with_the_legacy_builder() {
+    let lab = Lab::new();
+    lab.file(
+        "Dockerfile",
+        "FROM scratch\nCOPY --from=busybox /.docklab /stand-ins\n",
+    );
+    lab.ok("build -q -t cf:bk .");
+    let images = lab.ok("images --format '{{.Repository}}:{{.Tag}}'").stdout;
+    assert_eq!(images, "cf:bk\n");
+    // Again: from BuildKit's cache, still untagged.
+    lab.ok("build -q -t cf:bk2 .");
+    let images = lab.ok("images --format '{{.Repository}}:{{.Tag}}'").stdout;
+    assert!(!images.contains("busybox"), "{images}");
+    let out = lab.docker_env("build -q -t cf:legacy .", &[("DOCKER_BUILDKIT", "0")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let images = lab.ok("images --format '{{.Repository}}:{{.Tag}}'").stdout;
+    assert!(images.contains("busybox:latest"), "{images}");
 }

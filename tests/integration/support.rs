@@ -411,7 +411,9 @@ fn buildkit_vertices_gathered(text: &str) -> String {
     for line in lines[first..=last].iter().filter(|l| !l.is_empty()) {
         let (n, rest) = line[1..].split_once(' ').expect("a progress line");
         let n: u32 = n.parse().unwrap_or(u32::MAX);
-        let entry = vertices.entry(n).or_insert_with(|| (rest.to_owned(), Vec::new()));
+        let entry = vertices
+            .entry(n)
+            .or_insert_with(|| (rest.to_owned(), Vec::new()));
         if rest == entry.0 || rest == "..." {
             continue;
         }
@@ -423,7 +425,10 @@ fn buildkit_vertices_gathered(text: &str) -> String {
     }
     let bytes = |l: &str| -> f64 {
         let size = l.split(' ').nth(1).unwrap_or("");
-        let digits: String = size.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        let digits: String = size
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
         let unit = &size[digits.len()..];
         let scale = match unit {
             "kB" => 1e3,
@@ -465,10 +470,8 @@ fn buildkit_vertices_gathered(text: &str) -> String {
             .chain(after)
             .collect();
     }
-    let mut ordered: Vec<(u32, String, Vec<String>)> = vertices
-        .into_iter()
-        .map(|(n, (h, b))| (n, h, b))
-        .collect();
+    let mut ordered: Vec<(u32, String, Vec<String>)> =
+        vertices.into_iter().map(|(n, (h, b))| (n, h, b)).collect();
     let only_cached = |v: &(u32, String, Vec<String>)| v.2 == ["CACHED"] && v.1.starts_with('[');
     let mut i = 0;
     while i < ordered.len() {

@@ -46,6 +46,39 @@ impl Run {
         self.note_source(ctx, "context", 0, None);
     }
 
+    /// The `regular` record of a base image's snapshot (a FROM, or a `COPY --from=IMAGE`):
+    /// BuildKit keeps the image it resolved in its cache, holding its layers, once per base.
+    pub(super) fn note_pulled_base(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        full: &str,
+        id: &Digest,
+        manifest: Option<&Digest>,
+        top: Option<&Digest>,
+    ) {
+        let key = crate::engine::sim::buildkit::base_key(full, id, manifest);
+        if self.records_have(ctx, &key) {
+            return;
+        }
+        let now = crate::docker::units::rfc3339_nano(ctx.now);
+        self.records.push(CacheRecord {
+            id: cache_id(ctx),
+            key,
+            kind: "regular".to_owned(),
+            description: format!(
+                "pulled from {}",
+                manifest.map_or_else(|| full.to_owned(), |m| format!("{full}@{m}"))
+            ),
+            size: 0,
+            created: now.clone(),
+            last_used: now,
+            usage_count: 1,
+            layer: top.cloned(),
+            shared: true,
+            in_use: false,
+        });
+    }
+
     /// BuildKit numbers vertices as their progress first shows: the context transfer, which
     /// starts with the build, shows before a FROM that downloads or loads a cached snapshot, and
     /// after a FROM that is only resolved (`DONE 0.0s` at once). Called once the steps are walked.

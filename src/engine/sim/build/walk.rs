@@ -491,27 +491,7 @@ impl Run {
             // The base's snapshot is cached once a build has used it.
             let from_key = buildkit::base_key(&full, &id, manifest.as_ref());
             v.cached = !pulled_now && self.records_have(ctx, &from_key);
-            if !self.records_have(ctx, &from_key) {
-                let rid = cache_id(ctx);
-                self.records.push(CacheRecord {
-                    id: rid,
-                    key: from_key,
-                    kind: "regular".to_owned(),
-                    description: format!(
-                        "pulled from {}",
-                        manifest
-                            .as_ref()
-                            .map_or_else(|| full.clone(), |m| format!("{full}@{m}"))
-                    ),
-                    size: 0,
-                    created: crate::docker::units::rfc3339_nano(ctx.now),
-                    last_used: crate::docker::units::rfc3339_nano(ctx.now),
-                    usage_count: 1,
-                    layer: chains.last().cloned(),
-                    shared: true,
-                    in_use: false,
-                });
-            }
+            self.note_pulled_base(ctx, &full, &id, manifest.as_ref(), chains.last());
             self.trace.push(v);
             self.stage_from = Some(self.trace.vertices.len() - 1);
             self.pending_from = self.stage_from;
@@ -862,8 +842,10 @@ impl Run {
                     self.legacy_out.push_str(line);
                     self.legacy_out.push('\n');
                 }
-                self.legacy_out
-                    .push_str(&format!(" ---> Removed intermediate container {}\n", &cid[..12]));
+                self.legacy_out.push_str(&format!(
+                    " ---> Removed intermediate container {}\n",
+                    &cid[..12]
+                ));
             }
             base.key = step_key;
             self.legacy_commit(ctx, base, true)?;
