@@ -111,17 +111,17 @@ fn seed_lab_build_history_rebuild_and_prune() {
 #3 transferring context: 2B done
 #3 DONE 0.0s
 
-#4 [1/4] FROM docker.io/library/debian:trixie-slim@sha256:…
-#4 resolve docker.io/library/debian:trixie-slim@sha256:… done
-#4 sha256:… 397B / 397B done
-#4 sha256:… 434B / 434B done
-#4 sha256:… 29.78MB / 29.78MB 0.7s done
-#4 extracting sha256:… 1.3s done
-#4 DONE 2.0s
+#4 [internal] load build context
+#4 transferring context: 64B done
+#4 DONE 0.0s
 
-#5 [internal] load build context
-#5 transferring context: 64B done
-#5 DONE 0.0s
+#5 [1/4] FROM docker.io/library/debian:trixie-slim@sha256:…
+#5 resolve docker.io/library/debian:trixie-slim@sha256:… done
+#5 sha256:… 397B / 397B done
+#5 sha256:… 434B / 434B done
+#5 sha256:… 29.78MB / 29.78MB 0.7s done
+#5 extracting sha256:… 1.3s done
+#5 DONE 2.0s
 
 #6 [2/4] RUN apt-get update     && apt-get install -y nginx     && apt-get clean
 #6 0.050 Get:1 http://deb.debian.org/debian trixie InRelease [140 kB]
@@ -203,9 +203,17 @@ fn seed_lab_build_history_rebuild_and_prune() {
         "build -t mon_nginx .",
         &[("DOCKLAB_CLOCK", "2025-10-29T12:01:00Z")],
     );
+    // The steps are CACHED; the FROM is only resolved (`DONE 0.0s`), as recorded on Docker 26
+    // with buildx: no step runs on the base's snapshot, so BuildKit does not load it.
     assert_eq!(
         again.stderr.matches("CACHED").count(),
-        4,
+        3,
+        "{}",
+        again.stderr
+    );
+    assert!(
+        again.stderr.contains("FROM docker.io/library/debian:trixie-slim@sha256:")
+            && again.stderr.contains("\n#4 DONE 0.0s\n"),
         "{}",
         again.stderr
     );
@@ -217,7 +225,7 @@ fn seed_lab_build_history_rebuild_and_prune() {
     let rebuild = lab.ok("build --progress=plain -t mon_nginx .");
     let err = fold(&rebuild.stderr);
     assert!(
-        err.contains("#4 [1/4] FROM docker.io/library/debian:trixie-slim@sha256:…\n#4 CACHED\n"),
+        err.contains("#4 [1/4] FROM docker.io/library/debian:trixie-slim@sha256:…\n#4 DONE 0.0s\n"),
         "{err}"
     );
     assert!(
