@@ -212,7 +212,9 @@ fn seed_lab_build_history_rebuild_and_prune() {
         again.stderr
     );
     assert!(
-        again.stderr.contains("FROM docker.io/library/debian:trixie-slim@sha256:")
+        again
+            .stderr
+            .contains("FROM docker.io/library/debian:trixie-slim@sha256:")
             && again.stderr.contains("\n#4 DONE 0.0s\n"),
         "{}",
         again.stderr
@@ -762,7 +764,7 @@ fn build_labels_and_a_base_pulled_before_the_build() {
         .contains("/bin/sh -c #(nop)  LABEL version=2"));
 }
 
-/// `COPY --from=IMAGE`: BuildKit resolves the image into its own cache, so `docker images` does
+/// `COPY --from=IMAGE`: `BuildKit` resolves the image into its own cache, so `docker images` does
 /// not list it afterwards (recorded on Docker 26 with buildx: only the built image and no
 /// `busybox`); the classic builder pulls and tags it as `docker pull` does.
 #[test]

@@ -21,7 +21,7 @@ pub(super) struct Pulled {
     pub event: PullEvent,
     pub id: Digest,
     /// Each layer's registry blob digest (`sha256:…` of the compressed blob the real image's
-    /// manifest names), bottom first: BuildKit's download lines name layers by it.
+    /// manifest names), bottom first: `BuildKit`'s download lines name layers by it.
     pub blobs: Vec<String>,
 }
 
