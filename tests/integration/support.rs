@@ -603,6 +603,9 @@ pub(crate) fn normalise_buildkit(text: &str) -> String {
                 "$1 <SIZE> / <SIZE>",
             ),
             (r"^[a-z0-9]{25}$", "<CACHEID>"),
+            // buildx's prune rows (`ID*  \ttrue \t\t0B  \t2 seconds ago`, `*` after a mutable
+            // record's ID).
+            (r"^[a-z0-9]{25}(\*?) ", "<CACHEID>$1 "),
             (
                 r"^(?:<ID\d*>|[a-z0-9]{12})  (regular|source\.local|internal|frontend)",
                 "<CACHEID>  $1",
@@ -618,7 +621,22 @@ pub(crate) fn normalise_buildkit(text: &str) -> String {
     }
     let mut lines: Vec<&str> = Vec::new();
     let mut rows: Vec<&str> = Vec::new();
-    for line in text.split('\n') {
+    // buildx flushes its tabwriter after each prune row as the rows stream in, so the first row
+    // is padded with the header and the others alone: which record comes first is chance, so
+    // the rows' tab padding is folded as the spaces of other tables are.
+    static TABS: OnceLock<Regex> = OnceLock::new();
+    let tabs = TABS.get_or_init(|| Regex::new(r"\t+").expect("regex"));
+    let folded: Vec<String> = text
+        .split('\n')
+        .map(|l| {
+            if l.starts_with("<CACHEID>") {
+                tabs.replace_all(l, "\t").into_owned()
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    for line in folded.iter().map(String::as_str) {
         if line.starts_with("<CACHEID>") {
             rows.push(line);
             continue;
