@@ -395,10 +395,10 @@ mod tests {
                 .map(|e| std::fs::read_to_string(e.path()).expect("a recording is text"))
                 .collect();
         for line in [
-            "conflict: unable to remove repository reference \"nginx\" (must force) - container df00873359f6 is using its referenced image d32c4eea642c",
-            "conflict: unable to delete d20075e723d4 (must be forced) - image is being used by stopped container 1862bfaf26ec",
-            "conflict: unable to delete d32c4eea642c (cannot be forced) - image is being used by running container df00873359f6",
-            "conflict: unable to delete 83a487e9b6c2 (must be forced) - image is referenced in multiple repositories",
+            "conflict: unable to remove repository reference \"nginx\" (must force) - container caf9801cc9fc is using its referenced image 93d46e4d3ad2",
+            "conflict: unable to delete d20075e723d4 (must be forced) - image is being used by stopped container 289c2b564213",
+            "conflict: unable to delete 93d46e4d3ad2 (cannot be forced) - image is being used by running container 913830540c49",
+            "conflict: unable to delete eee14309f6f8 (must be forced) - image is referenced in multiple repositories",
             "Error response from daemon: No such image: nosuch:latest",
             "docker: unknown command: docker nosuchcmd",
             "docker: unknown command: docker image nosuch",

@@ -330,3 +330,19 @@ fn normalisation_ignores_the_order_of_one_images_tags() {
         "nginx   latest   0123456789ab   1 day ago\nalpine   latest   ba9876543210   2 days ago\n";
     assert_ne!(normalise(c), normalise(d));
 }
+
+#[test]
+fn normalisation_drops_buildkit_statuses_a_tick_caught_unfinished() {
+    let d = "d".repeat(64);
+    let a = format!(
+        "#4 extracting sha256:{d}\n#4 sha256:{d} 1.07MB / 3.80MB\n#4 sha256:{d} 3.80MB / 3.80MB 0.1s done\n#4 extracting sha256:{d} 0.1s done\n#8 writing image sha256:{d}\n#8 writing image sha256:{d} done\n"
+    );
+    let b = format!(
+        "#4 sha256:{d} 3.80MB / 3.80MB done\n#4 extracting sha256:{d} done\n#8 writing image sha256:{d} done\n"
+    );
+    let norm = |t: &str| crate::support::normalise_buildkit(&normalise(t));
+    assert_eq!(norm(&a), norm(&b));
+    // A status that never finished stays: it is what the build printed.
+    let c = format!("#4 extracting sha256:{d}\n#4 DONE 0.1s\n");
+    assert!(norm(&c).contains("extracting"));
+}

@@ -2,7 +2,7 @@
 //! (`tests/scenarios/`): the scenario and `.real` parsers and the normalisation that folds away
 //! what legitimately differs between two engines.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -176,7 +176,11 @@ pub(crate) fn normalise_help(text: &str) -> String {
             continue;
         }
         let body = line.trim_start();
-        let starts_entry = section.ends_with("Commands:") || body.starts_with('-');
+        // A flag (`-q, --quiet`, `--pids-limit`), not a wrapped description that starts with a
+        // number (`-1 for unlimited)`).
+        let flag = body.starts_with("--")
+            || (body.starts_with('-') && body[1..].starts_with(|c: char| c.is_ascii_alphabetic()));
+        let starts_entry = section.ends_with("Commands:") || flag;
         match (starts_entry, &mut entry) {
             (true, _) => {
                 flush(&mut entry, &mut out);
@@ -313,7 +317,8 @@ pub(crate) fn normalise_with(text: &str, numbering: &mut Numbering) -> String {
         .map(|(p, r)| (Regex::new(&format!("(?m){p}")).expect("regex"), r))
         .collect()
     });
-    let text = same_image_rows_sorted(text);
+    let text = buildkit_vertices_gathered(&buildkit_interim_lines_dropped(text));
+    let text = same_image_rows_sorted(&text);
     let text = hash.replace_all(&text, "$1:<HASH>");
     // Chance orders first sorted on what is not an ID, so that fresh IDs are numbered in the
     // same order on both sides; then again on the numbers, for IDs met before.
@@ -338,6 +343,175 @@ pub(crate) fn normalise_with(text: &str, numbering: &mut Numbering) -> String {
         text = re.replace_all(&text, *with).into_owned();
     }
     text
+}
+
+/// `BuildKit`'s plain progress prints a status of a vertex each time its progress ticks: a status
+/// still running at a tick shows first without `done` (`#4 extracting sha256:…`, `#8 writing
+/// image sha256:…`), then again with it. Whether a tick fell inside a status is timing, not
+/// behaviour: the unfinished line is dropped when the same status ends `done` later in the text.
+/// Before numbering, so that an ID met first in such a line does not shift the numbers.
+fn buildkit_interim_lines_dropped(text: &str) -> String {
+    static DONE: OnceLock<Regex> = OnceLock::new();
+    let done = DONE.get_or_init(|| {
+        Regex::new(r"^(#\d+ .*?)(?: \d+(?:\.\d+)?(?:B|kB|MB|GB) / \d+(?:\.\d+)?(?:B|kB|MB|GB))?(?: \d+\.\d+s)? done$")
+            .expect("regex")
+    });
+    let lines: Vec<&str> = text.split('\n').collect();
+    let finished: std::collections::HashSet<&str> = lines
+        .iter()
+        .filter_map(|l| done.captures(l).and_then(|c| c.get(1)).map(|m| m.as_str()))
+        .collect();
+    let interim = |l: &str| {
+        l.starts_with('#')
+            && !l.ends_with(" done")
+            && (finished.contains(l)
+                // A download's size so far: `#4 sha256:… 1.05MB / 3.80MB`.
+                || l
+                    .rsplit_once(" / ")
+                    .and_then(|(head, _)| head.rsplit_once(' '))
+                    .is_some_and(|(head, _)| finished.contains(head)))
+    };
+    lines
+        .into_iter()
+        .filter(|l| !interim(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `BuildKit`'s plain progress as one block per vertex, in the order of their numbers. The
+/// progress prints what changed at each tick, so the same vertex can show several times: cut by
+/// another (`#4 ...`, then its header again), or done then shown again with a late status (`#1
+/// DONE 0.0s`, then `#1 [internal] load build definition…` with its transfer line). Within a base
+/// image's vertex, the concurrent downloads finish in any order and each extraction may print
+/// before the last download line: the extractions go after the downloads, and the downloads
+/// after the first (the manifest, fetched before the others) by size (the config before the
+/// layers). Consecutive vertices that are only `CACHED` are loaded in parallel and show in any
+/// order: they are put in step order (`[2/5]` before `[3/5]`), keeping the numbers in sequence.
+/// Before numbering, so that IDs are numbered in the same order on both sides. Text other than
+/// `#` lines and blank lines between them (an error box after the progress) stays as it is.
+fn buildkit_vertices_gathered(text: &str) -> String {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let is_progress = |l: &str| {
+        l.strip_prefix('#')
+            .and_then(|r| r.split_once(' '))
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let Some(first) = lines.iter().position(|l| is_progress(l)) else {
+        return text.to_owned();
+    };
+    let last = lines.iter().rposition(|l| is_progress(l)).unwrap_or(first);
+    if lines[first..=last]
+        .iter()
+        .any(|l| !l.is_empty() && !is_progress(l))
+    {
+        return text.to_owned();
+    }
+    // Vertex number -> (header, body lines), in order of the numbers.
+    let mut vertices: BTreeMap<u32, (String, Vec<String>)> = BTreeMap::new();
+    for line in lines[first..=last].iter().filter(|l| !l.is_empty()) {
+        let (n, rest) = line[1..].split_once(' ').expect("a progress line");
+        let n: u32 = n.parse().unwrap_or(u32::MAX);
+        let entry = vertices
+            .entry(n)
+            .or_insert_with(|| (rest.to_owned(), Vec::new()));
+        if rest == entry.0 || rest == "..." {
+            continue;
+        }
+        // A DONE followed by more of the vertex was not its end.
+        if entry.1.last().is_some_and(|l| l.starts_with("DONE ")) {
+            entry.1.pop();
+        }
+        entry.1.push(rest.to_owned());
+    }
+    let bytes = |l: &str| -> f64 {
+        let size = l.split(' ').nth(1).unwrap_or("");
+        let digits: String = size
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        let unit = &size[digits.len()..];
+        let scale = match unit {
+            "kB" => 1e3,
+            "MB" => 1e6,
+            "GB" => 1e9,
+            _ => 1.0,
+        };
+        digits.parse::<f64>().unwrap_or(0.0) * scale
+    };
+    for (header, body) in vertices.values_mut() {
+        if !header.contains("] FROM ") {
+            continue;
+        }
+        let is_download = |l: &String| l.starts_with("sha256:") && l.contains(" / ");
+        let downloads: Vec<String> = body.iter().filter(|l| is_download(l)).cloned().collect();
+        if downloads.len() < 2 {
+            continue;
+        }
+        let mut rest_sorted = downloads[1..].to_vec();
+        rest_sorted.sort_by(|a, b| bytes(a).total_cmp(&bytes(b)));
+        let extracting: Vec<String> = body
+            .iter()
+            .filter(|l| l.starts_with("extracting "))
+            .cloned()
+            .collect();
+        let others: Vec<String> = body
+            .iter()
+            .filter(|l| !is_download(l) && !l.starts_with("extracting "))
+            .cloned()
+            .collect();
+        // `resolve …` first, the end (`DONE`) last.
+        let (before, after): (Vec<String>, Vec<String>) =
+            others.into_iter().partition(|l| l.starts_with("resolve "));
+        *body = before
+            .into_iter()
+            .chain(std::iter::once(downloads[0].clone()))
+            .chain(rest_sorted)
+            .chain(extracting)
+            .chain(after)
+            .collect();
+    }
+    let mut ordered: Vec<(u32, String, Vec<String>)> =
+        vertices.into_iter().map(|(n, (h, b))| (n, h, b)).collect();
+    let only_cached = |v: &(u32, String, Vec<String>)| v.2 == ["CACHED"] && v.1.starts_with('[');
+    let mut i = 0;
+    while i < ordered.len() {
+        let mut j = i;
+        while j < ordered.len() && only_cached(&ordered[j]) {
+            j += 1;
+        }
+        if j > i + 1 {
+            let mut headers: Vec<String> = ordered[i..j].iter().map(|v| v.1.clone()).collect();
+            headers.sort_by_key(|h| step_of(h));
+            for (v, h) in ordered[i..j].iter_mut().zip(headers) {
+                v.1 = h;
+            }
+        }
+        i = j.max(i + 1);
+    }
+    let mut out: Vec<String> = lines[..first].iter().map(|l| (*l).to_owned()).collect();
+    for (k, (n, header, body)) in ordered.iter().enumerate() {
+        if k > 0 {
+            out.push(String::new());
+        }
+        out.push(format!("#{n} {header}"));
+        out.extend(body.iter().map(|l| format!("#{n} {l}")));
+    }
+    out.extend(lines[last + 1..].iter().map(|l| (*l).to_owned()));
+    out.join("\n")
+}
+
+/// The step of a vertex header `[2/5] RUN …` (`[stage-1 2/5]`): (stage text, 2).
+fn step_of(header: &str) -> (String, u32) {
+    let inside = header
+        .strip_prefix('[')
+        .and_then(|h| h.split_once(']'))
+        .map_or("", |(i, _)| i);
+    let (stage, step) = inside.rsplit_once(' ').unwrap_or(("", inside));
+    let n = step
+        .split_once('/')
+        .and_then(|(a, _)| a.parse().ok())
+        .unwrap_or(0);
+    (stage.to_owned(), n)
 }
 
 /// Consecutive `<none>  <none>` rows of `docker images -a` created in the same second, the one
@@ -421,7 +595,17 @@ pub(crate) fn normalise_buildkit(text: &str) -> String {
             (r"^\d+\.\d{3} ", "<T> "),
             (r"^(#\d+ .*?) \d+\.\d+s done$", "$1 done"),
             (r"^(#\d+) DONE \d+\.\d+s$", "$1 DONE <T>"),
+            // A blob's download size: the test bed's registry holds its own blobs (layers padded
+            // with zeros, compressing to other sizes than Docker Hub's, which docklab's catalog
+            // carries), so the sizes are not compared; which blobs, in which order, stay.
+            (
+                r"^(#\d+ sha256:<ID\d+-FULL>) \d+(?:\.\d+)?(?:B|kB|MB|GB) / \d+(?:\.\d+)?(?:B|kB|MB|GB)",
+                "$1 <SIZE> / <SIZE>",
+            ),
             (r"^[a-z0-9]{25}$", "<CACHEID>"),
+            // buildx's prune rows (`ID*  \ttrue \t\t0B  \t2 seconds ago`, `*` after a mutable
+            // record's ID).
+            (r"^[a-z0-9]{25}(\*?) ", "<CACHEID>$1 "),
             (
                 r"^(?:<ID\d*>|[a-z0-9]{12})  (regular|source\.local|internal|frontend)",
                 "<CACHEID>  $1",
@@ -437,7 +621,22 @@ pub(crate) fn normalise_buildkit(text: &str) -> String {
     }
     let mut lines: Vec<&str> = Vec::new();
     let mut rows: Vec<&str> = Vec::new();
-    for line in text.split('\n') {
+    // buildx flushes its tabwriter after each prune row as the rows stream in, so the first row
+    // is padded with the header and the others alone: which record comes first is chance, so
+    // the rows' tab padding is folded as the spaces of other tables are.
+    static TABS: OnceLock<Regex> = OnceLock::new();
+    let tabs = TABS.get_or_init(|| Regex::new(r"\t+").expect("regex"));
+    let folded: Vec<String> = text
+        .split('\n')
+        .map(|l| {
+            if l.starts_with("<CACHEID>") {
+                tabs.replace_all(l, "\t").into_owned()
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    for line in folded.iter().map(String::as_str) {
         if line.starts_with("<CACHEID>") {
             rows.push(line);
             continue;

@@ -467,9 +467,11 @@ pub const GROUPS: &[GroupSpec] = &[
 ];
 
 /// "Common Commands:" of `docker --help`, in Docker's order.
+/// `bake` is the buildx plugin's `docker buildx bake`, which the Docker 28 client lists (and
+/// runs) as `docker bake` when the plugin is installed.
 pub(super) const COMMON_COMMANDS: &[&str] = &[
-    "run", "exec", "ps", "build", "pull", "push", "images", "login", "logout", "search", "version",
-    "info",
+    "run", "exec", "ps", "build", "bake", "pull", "push", "images", "login", "logout", "search",
+    "version", "info",
 ];
 
 /// What `docker build` and `docker image build` show in the root and image help lists.

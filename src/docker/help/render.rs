@@ -229,7 +229,11 @@ pub fn root_help(env: &ClientEnv) -> String {
         .collect();
     management.sort();
     list_block(&mut out, "Management Commands", &management);
+    // docker/cli hides the commands annotated `swarm: manager` (config, node, secret, service,
+    // stack) when the daemon's ping says its node is no swarm manager, which a student's Docker
+    // is: only `swarm` itself is listed.
     let mut swarm: Vec<(String, &str)> = top_level(Section::Swarm)
+        .filter(|u| u.path == "swarm")
         .map(|u| (u.path.to_string(), u.short))
         .collect();
     swarm.sort();

@@ -118,6 +118,7 @@ pub const UNSIMULATED: &[Unsimulated] = &[
         "Wait for containers to stop and print their exit codes",
         Section::Command,
     ),
+    unsim("bake", "Build from a file", Section::Command),
     unsim("context", "Manage contexts", Section::Management),
     unsim(
         "manifest",

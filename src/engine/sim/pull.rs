@@ -21,6 +21,9 @@ pub(super) struct Pulled {
     pub text: String,
     pub event: PullEvent,
     pub id: Digest,
+    /// Each layer's registry blob digest (`sha256:…` of the compressed blob the real image's
+    /// manifest names), bottom first: `BuildKit`'s download lines name layers by it.
+    pub blobs: Vec<String>,
 }
 
 /// `docker pull [OPTIONS] NAME[:TAG|@DIGEST]`
@@ -296,7 +299,13 @@ pub(super) fn pull_reference(
         "Status: {status} {}\n",
         requested.familiar_string()
     ));
-    Ok(Ok(Pulled { text, event, id }))
+    let blobs = image.layers.iter().map(|l| l.source.clone()).collect();
+    Ok(Ok(Pulled {
+        text,
+        event,
+        id,
+        blobs,
+    }))
 }
 
 /// Docker's progress lines when its output is not a terminal: each layer is `Already exists` or

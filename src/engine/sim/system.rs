@@ -451,18 +451,17 @@ pub(super) fn builder_prune(
         ));
         return Ok(out);
     }
-    // buildx prints through a Go tabwriter padding with tabs (minwidth 1, tabwidth 8,
-    // padding 1); the Total line is part of the same table.
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    if !records.is_empty() {
-        rows.push(vec![
-            "ID".into(),
-            "RECLAIMABLE".into(),
-            "SIZE".into(),
-            "LAST ACCESSED".into(),
-        ]);
-    }
-    for (r, shared) in &records {
+    // buildx (`commands/prune.go`) prints through a Go tabwriter padding with tabs (minwidth 1,
+    // tabwidth 8, padding 1) and flushes it after each row as the daemon streams them: the
+    // header and the first row are aligned together, each later row on its own. A mutable
+    // record (a `source.local` snapshot) has `*` after its ID, a shared one after its size. The
+    // Total line comes from a tabwriter of its own.
+    let mut blocks: Vec<Vec<Vec<String>>> = Vec::new();
+    for (i, (r, shared)) in records.iter().enumerate() {
+        let mut id = r.id.clone();
+        if r.kind == "source.local" {
+            id.push('*');
+        }
         let mut size = human_size(r.size as i64);
         if *shared {
             size.push('*');
@@ -476,15 +475,30 @@ pub(super) fn builder_prune(
                 ))
             )
         });
-        rows.push(vec![
-            format!("{:<40}", r.id),
+        let row = vec![
+            format!("{id:<40}"),
             format!("{:<5}", !r.in_use),
             format!("{size:<10}"),
             last,
-        ]);
+        ];
+        if i == 0 {
+            blocks.push(vec![
+                vec![
+                    "ID".into(),
+                    "RECLAIMABLE".into(),
+                    "SIZE".into(),
+                    "LAST ACCESSED".into(),
+                ],
+                row,
+            ]);
+        } else {
+            blocks.push(vec![row]);
+        }
     }
-    rows.push(vec!["Total:".into(), human_size4(space as f64)]);
-    out.stdout.push_str(&go_tab_table(&rows));
+    blocks.push(vec![vec!["Total:".into(), human_size4(space as f64)]]);
+    for block in &blocks {
+        out.stdout.push_str(&go_tab_table(block));
+    }
     Ok(out)
 }
 

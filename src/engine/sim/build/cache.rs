@@ -34,6 +34,7 @@ impl Run {
             }
             return;
         }
+        self.context_stage_from = self.stage_from;
         self.trace
             .push(Vertex::new("[internal] load build context", 0).status(
                 format!(
@@ -43,6 +44,65 @@ impl Run {
                 0,
             ));
         self.note_source(ctx, "context", 0, None);
+    }
+
+    /// The `regular` record of a base image's snapshot (a FROM, or a `COPY --from=IMAGE`):
+    /// BuildKit keeps the image it resolved in its cache, holding its layers, once per base.
+    pub(super) fn note_pulled_base(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        full: &str,
+        id: &Digest,
+        manifest: Option<&Digest>,
+        top: Option<&Digest>,
+    ) {
+        let key = crate::engine::sim::buildkit::base_key(full, id, manifest);
+        if self.records_have(ctx, &key) {
+            return;
+        }
+        let now = crate::docker::units::rfc3339_nano(ctx.now);
+        self.records.push(CacheRecord {
+            id: cache_id(ctx),
+            key,
+            kind: "regular".to_owned(),
+            description: format!(
+                "pulled from {}",
+                manifest.map_or_else(|| full.to_owned(), |m| format!("{full}@{m}"))
+            ),
+            size: 0,
+            created: now.clone(),
+            last_used: now,
+            usage_count: 1,
+            layer: top.cloned(),
+            shared: true,
+            in_use: false,
+        });
+    }
+
+    /// BuildKit numbers vertices as their progress first shows: the context transfer, which
+    /// starts with the build, shows before a FROM that downloads or loads a cached snapshot, and
+    /// after a FROM that is only resolved (`DONE 0.0s` at once). Called once the steps are walked.
+    pub(super) fn context_vertex_placed(&mut self) {
+        let Some(from) = self.context_stage_from else {
+            return;
+        };
+        let Some(at) = self
+            .trace
+            .vertices
+            .iter()
+            .position(|v| v.name == "[internal] load build context")
+        else {
+            return;
+        };
+        let slow = self
+            .trace
+            .vertices
+            .get(from)
+            .is_some_and(|v| v.cached || !v.statuses.is_empty());
+        if slow && at > from {
+            let v = self.trace.vertices.remove(at);
+            self.trace.vertices.insert(from, v);
+        }
     }
 
     /// A `source.local` record: BuildKit keeps one per context directory for the Dockerfile,

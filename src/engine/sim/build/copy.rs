@@ -7,9 +7,10 @@ use super::{Base, Run};
 use crate::build::dockerfile;
 use crate::build::layer::{self, Plan};
 use crate::docker::reference::Reference;
+use crate::engine::sim::buildkit;
 use crate::engine::sim::pull::pull_reference;
 use crate::engine::sim::Ctx;
-use crate::store::StoreError;
+use crate::store::{Digest, StoreError};
 
 impl Run {
     /// COPY --from=stage|image: files read back from that image's layers.
@@ -45,16 +46,50 @@ impl Run {
                             )));
                         };
                         let full = r.with_default_tag();
-                        let id = match ctx.state.refs.get(&full.full_string()).cloned() {
-                            Some(id) => id,
-                            None => match pull_reference(ctx, &full)? {
-                                Ok(p) => p.id,
+                        let name = full.full_string();
+                        let legacy = self.legacy();
+                        let cached = if legacy {
+                            None
+                        } else {
+                            buildkit::cached_base(&ctx.state, &name)
+                                .filter(|(id, _, _)| ctx.config(id).is_ok())
+                        };
+                        let (id, chains) = if let Some(id) = ctx.state.refs.get(&name).cloned() {
+                            let chains = ctx.state.images[&id].layers.clone();
+                            (id, chains)
+                        } else if let Some((id, _, top)) = cached {
+                            (id, buildkit::chain_of(&ctx.state, &top))
+                        } else {
+                            let refs_before = ctx.state.refs.clone();
+                            let images_before: std::collections::BTreeSet<Digest> =
+                                ctx.state.images.keys().cloned().collect();
+                            match pull_reference(ctx, &full)? {
+                                Ok(p) => {
+                                    let record = ctx.state.images[&p.id].clone();
+                                    if !legacy {
+                                        // As for FROM: BuildKit pulls into its own cache, so the
+                                        // image store gets neither the image nor its tag (the
+                                        // classic builder pulls and tags it, as `docker pull`).
+                                        ctx.state.refs = refs_before;
+                                        if !images_before.contains(&p.id) {
+                                            ctx.state.images.remove(&p.id);
+                                        }
+                                        self.note_pulled_base(
+                                            ctx,
+                                            &name,
+                                            &p.id,
+                                            record.manifest.as_ref(),
+                                            record.layers.last(),
+                                        );
+                                    }
+                                    (p.id, record.layers)
+                                }
                                 Err(m) => return Ok(Err(format!("ERROR: failed to solve: {m}\n"))),
-                            },
+                            }
                         };
                         Base {
                             config: ctx.config(&id)?,
-                            chains: ctx.state.images[&id].layers.clone(),
+                            chains,
                             id: Some(id),
                             key: String::new(),
                         }

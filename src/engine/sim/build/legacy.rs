@@ -132,7 +132,7 @@ impl Run {
         if !has_layer {
             let cid = ctx.new_id("container");
             self.legacy_out.push_str(&format!(
-                " ---> Running in {}\nRemoving intermediate container {}\n",
+                " ---> Running in {}\n ---> Removed intermediate container {}\n",
                 &cid[..12],
                 &cid[..12]
             ));

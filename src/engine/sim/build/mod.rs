@@ -355,6 +355,9 @@ pub(super) fn build_with(
         committed_config_bytes: 0,
         heredoc_bytes: 0,
         fail_code: None,
+        pending_from: None,
+        stage_from: None,
+        context_stage_from: None,
         file: df_name.clone(),
         source: String::new(),
         labels: inv
@@ -412,14 +415,12 @@ pub(super) fn build_with(
         run.send_context();
     }
     if !legacy {
-        // The file sync sends an unchanged Dockerfile's stat packet only.
+        // buildx sends the Dockerfile whole on every build (recorded with buildx 0.13 on
+        // Docker 26: `transferring dockerfile: 174B` on a rebuild too), unlike the context,
+        // whose unchanged files send their stat packet only.
         let size = source.len() as u64;
-        let unchanged = run.note_source(ctx, "dockerfile", size, Some(&key_of(&[&text])));
-        let sent = if unchanged {
-            buildkit::unchanged_transfer_size(&df_name, size)
-        } else {
-            buildkit::transfer_size(&df_name, size)
-        };
+        run.note_source(ctx, "dockerfile", size, Some(&key_of(&[&text])));
+        let sent = buildkit::transfer_size(&df_name, size);
         run.trace.push(
             Vertex::new(
                 format!("[internal] load build definition from {df_name}"),
@@ -516,11 +517,12 @@ pub(super) fn build_with(
         }
         return Ok(out);
     }
+    run.context_vertex_placed();
     let layers_ms = if run
         .trace
         .vertices
         .iter()
-        .all(|v| v.cached || !v.name.starts_with('['))
+        .all(|v| v.cached || !v.name.starts_with('[') || v.name.contains("] FROM "))
     {
         0
     } else {
@@ -573,6 +575,14 @@ struct Run {
     source: String,
     /// `--label K=V`, sorted by key: the legacy builder adds one LABEL step each.
     labels: Vec<(String, String)>,
+    /// The vertex of the stage's FROM, until its first layer step is known: BuildKit loads a
+    /// base's cached snapshot (`CACHED`) only when a step on it runs; when that step is itself
+    /// a cache hit, the FROM is only resolved (`DONE 0.0s`).
+    pending_from: Option<usize>,
+    /// The vertex of the FROM of the stage being built (an image base), and of the stage that
+    /// first needed the build context.
+    stage_from: Option<usize>,
+    context_stage_from: Option<usize>,
 }
 
 /// Instructions that produce a layer (and a BuildKit vertex).

@@ -194,6 +194,8 @@ impl Run {
                 self.step, self.steps, stage.node.original
             ));
         }
+        self.stage_from = None;
+        self.pending_from = None;
         let mut base = if from.image == "scratch" {
             if !legacy {
                 self.trace.push(Vertex::new(
@@ -387,6 +389,10 @@ impl Run {
         } else {
             None
         };
+        // A base tagged in the image store is resolved there, and BuildKit names it without a
+        // digest; one it resolves through the registry (or its cache of a base it pulled) with
+        // the manifest digest.
+        let tagged_locally = local.is_some();
         let (id, manifest, chains) = if let Some(id) = local {
             let record = &ctx.state.images[&id];
             (id.clone(), record.manifest.clone(), record.layers.clone())
@@ -416,14 +422,13 @@ impl Run {
                             .ok()
                             .and_then(|f| f.metadata().ok())
                             .map_or(0, |m| m.len());
-                        let fetched: Vec<(Digest, u64)> = record
-                            .layers
+                        // Named by their registry blob digests, as `docker pull` names them.
+                        let fetched: Vec<(String, u64)> = p
+                            .blobs
                             .iter()
                             .zip(&p.event.layers)
                             .filter(|(_, (_, _, exists))| !exists)
-                            .filter_map(|(chain, (_, size, _))| {
-                                Some((ctx.state.layers.get(chain)?.diff_id.clone(), *size))
-                            })
+                            .map(|(blob, (_, size, _))| (blob.clone(), *size))
                             .collect();
                         downloads = buildkit::download_statuses(
                             record.manifest.as_ref().map(|m| (m, record.manifest_size)),
@@ -474,8 +479,8 @@ impl Run {
             ));
         } else {
             let shown = match &manifest {
-                Some(m) => format!("{full}@{m}"),
-                None => full.clone(),
+                Some(m) if !tagged_locally => format!("{full}@{m}"),
+                _ => full.clone(),
             };
             let mut v = Vertex::new(
                 format!("[{prefix}{}/{}] FROM {shown}", self.step, self.steps),
@@ -490,23 +495,10 @@ impl Run {
             // The base's snapshot is cached once a build has used it.
             let from_key = buildkit::base_key(&full, &id, manifest.as_ref());
             v.cached = !pulled_now && self.records_have(ctx, &from_key);
-            if !self.records_have(ctx, &from_key) {
-                let rid = cache_id(ctx);
-                self.records.push(CacheRecord {
-                    id: rid,
-                    key: from_key,
-                    kind: "regular".to_owned(),
-                    description: format!("pulled from {shown}"),
-                    size: 0,
-                    created: crate::docker::units::rfc3339_nano(ctx.now),
-                    last_used: crate::docker::units::rfc3339_nano(ctx.now),
-                    usage_count: 1,
-                    layer: chains.last().cloned(),
-                    shared: true,
-                    in_use: false,
-                });
-            }
+            self.note_pulled_base(ctx, &full, &id, manifest.as_ref(), chains.last());
             self.trace.push(v);
+            self.stage_from = Some(self.trace.vertices.len() - 1);
+            self.pending_from = self.stage_from;
         }
         Ok(Ok(Base {
             config,
@@ -777,6 +769,12 @@ impl Run {
                 let mut v = Vertex::new(label, 0);
                 v.cached = true;
                 self.trace.push(v);
+                // The base's snapshot is not loaded for a step found in the cache.
+                if let Some(from) = self.pending_from.take() {
+                    if let Some(f) = self.trace.vertices.get_mut(from) {
+                        f.cached = false;
+                    }
+                }
                 let now = crate::docker::units::rfc3339_nano(ctx.now);
                 if let Some(r) = ctx.state.build_cache.iter_mut().find(|r| r.key == step_key) {
                     r.usage_count += 1;
@@ -787,6 +785,8 @@ impl Run {
             }
             None => {}
         }
+        // This step runs on the base's snapshot, which a cached FROM loads (`CACHED`).
+        self.pending_from = None;
         let output = emulated
             .as_ref()
             .map(|(_, e)| e.lines.clone())
@@ -853,8 +853,10 @@ impl Run {
                     self.legacy_out.push_str(line);
                     self.legacy_out.push('\n');
                 }
-                self.legacy_out
-                    .push_str(&format!("Removing intermediate container {}\n", &cid[..12]));
+                self.legacy_out.push_str(&format!(
+                    " ---> Removed intermediate container {}\n",
+                    &cid[..12]
+                ));
             }
             base.key = step_key;
             self.legacy_commit(ctx, base, true)?;
