@@ -31,9 +31,16 @@ impl ContextError {
     /// The line `docker build` ends with, given BuildKit's reference of the context snapshot
     /// (its ID, `<random>::<random>` on Docker 28).
     pub fn render_cli(&self, reference: &str) -> String {
-        format!(
-            "ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref {reference}: {self}\n"
-        )
+        match self {
+            ContextError::NotFound { key } => crate::docker::errors::BuildError::KitCopyMissing {
+                reference: Some(reference.to_owned()),
+                key: key.clone(),
+            }
+            .line(true),
+            ContextError::SymlinkLoop { .. } => format!(
+                "ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref {reference}: {self}\n"
+            ),
+        }
     }
 }
 

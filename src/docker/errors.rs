@@ -29,6 +29,19 @@ pub(crate) enum DockerError {
     },
     /// `No such image: nosuch:latest`.
     NoSuchImage { reference: String },
+    /// The client refuses the number of a command's arguments (docker/cli `cli/required.go`):
+    /// `docker: 'docker pull' requires 1 argument`, the usage line, and where help is, with the
+    /// verb cobra uses for that arity (`Run`, `See`, and 28.2.2's `SRun` typo).
+    Usage {
+        /// `docker pull`, `docker buildx build`.
+        command: String,
+        /// `requires 1 argument`, `accepts no arguments`.
+        message: String,
+        /// The command's usage line.
+        usage: String,
+        /// `Run`, `See` or `SRun`.
+        verb: String,
+    },
     /// `No such container: web` (`rm`, `stop`, `container inspect` of a name that is none).
     NoSuchContainer { name: String },
     /// `Error: No such object: web`: `docker inspect` (the client's own words) when a name is
@@ -127,6 +140,9 @@ impl DockerError {
                 )
             }
             DockerError::NoSuchImage { reference } => format!("No such image: {reference}"),
+            DockerError::Usage {
+                command, message, ..
+            } => format!("docker: '{command}' {message}"),
             DockerError::NoSuchContainer { name } => format!("No such container: {name}"),
             DockerError::NoSuchObject { name } => format!("No such object: {name}"),
             DockerError::UnknownCommand { group, word } => match group {
@@ -164,6 +180,15 @@ impl DockerError {
                 self.message()
             ),
             DockerError::NoSuchObject { .. } => format!("Error: {}\n", self.message()),
+            DockerError::Usage {
+                command,
+                usage,
+                verb,
+                ..
+            } => format!(
+                "{}\n\nUsage:  {usage}\n\n{verb} '{command} --help' for more information\n",
+                self.message()
+            ),
             _ => format!("{FROM_DAEMON}{}\n", self.message()),
         }
     }
@@ -189,6 +214,31 @@ impl DockerError {
                 };
                 found.push(DockerError::UnknownCommand { group, word });
                 continue;
+            }
+            // An arity refusal, `docker: 'docker pull' requires 1 argument` (buildx puts
+            // `ERROR: ` first), then its usage line and where help is.
+            let unprefixed = line.strip_prefix("ERROR: ").unwrap_or(line);
+            if let Some(rest) = unprefixed.strip_prefix("docker: 'docker ") {
+                if let Some((command, message)) = rest.split_once("' ") {
+                    let command = format!("docker {command}");
+                    let after = &lines[i + 1..];
+                    let usage = after
+                        .iter()
+                        .find_map(|l| l.strip_prefix("Usage:  "))
+                        .unwrap_or_default();
+                    let tail = format!(" '{command} --help' for more information");
+                    let verb = after
+                        .iter()
+                        .find_map(|l| l.strip_suffix(tail.as_str()))
+                        .unwrap_or_default();
+                    found.push(DockerError::Usage {
+                        command,
+                        message: message.to_owned(),
+                        usage: usage.to_owned(),
+                        verb: verb.to_owned(),
+                    });
+                    continue;
+                }
             }
             // The client's own `Error: No such object: x` (`docker inspect`), and older clients'
             // `Error: No such image: x`.
@@ -262,6 +312,130 @@ impl DockerError {
         Some(DockerError::NoSuchImage {
             reference: message[at + "No such image: ".len()..].to_owned(),
         })
+    }
+}
+
+/// A failed `docker build` the tutor names, in the words of either builder (the classic builder's
+/// line, or `BuildKit`'s through buildx, which prints `ERROR: ` before it): written by the
+/// simulated builders, recognised in either engine's standard error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum BuildError {
+    /// The context directory does not exist: `unable to prepare context: path "x" not found`.
+    ContextNotFound { path: String },
+    /// `BuildKit` cannot read the Dockerfile: `failed to solve: failed to read dockerfile:
+    /// DETAIL` (`open Dockerfile: no such file or directory`).
+    DockerfileUnreadable { detail: String },
+    /// The classic client cannot find the Dockerfile: `unable to evaluate symlinks in
+    /// Dockerfile path: DETAIL`.
+    DockerfilePath { detail: String },
+    /// The classic builder's COPY/ADD found nothing: `COPY failed: file not found in build
+    /// context or excluded by .dockerignore: stat SOURCE: file does not exist`.
+    LegacyCopyMissing { source: String },
+    /// `BuildKit`'s COPY/ADD found nothing: `failed to solve: failed to compute cache key:
+    /// failed to calculate checksum of ref REF: "/SOURCE": not found` (REF is the context
+    /// snapshot's reference; without one, `of ref: "/SOURCE"`).
+    KitCopyMissing {
+        reference: Option<String>,
+        key: String,
+    },
+}
+
+const CONTEXT_NOT_FOUND: (&str, &str) = ("unable to prepare context: path ", " not found");
+const DOCKERFILE_UNREADABLE: &str = "failed to solve: failed to read dockerfile: ";
+const DOCKERFILE_PATH: &str = "unable to evaluate symlinks in Dockerfile path: ";
+const LEGACY_COPY: (&str, &str) = (
+    "COPY failed: file not found in build context or excluded by .dockerignore: stat ",
+    ": file does not exist",
+);
+const KIT_COPY: &str =
+    "failed to solve: failed to compute cache key: failed to calculate checksum of ref";
+
+impl BuildError {
+    /// The error's line, without `BuildKit`'s `ERROR: ` and without the newline.
+    pub(crate) fn message(&self) -> String {
+        match self {
+            BuildError::ContextNotFound { path } => format!(
+                "{}{}{}",
+                CONTEXT_NOT_FOUND.0,
+                super::text::go_quote(path),
+                CONTEXT_NOT_FOUND.1
+            ),
+            BuildError::DockerfileUnreadable { detail } => {
+                format!("{DOCKERFILE_UNREADABLE}{detail}")
+            }
+            BuildError::DockerfilePath { detail } => format!("{DOCKERFILE_PATH}{detail}"),
+            BuildError::LegacyCopyMissing { source } => {
+                format!("{}{source}{}", LEGACY_COPY.0, LEGACY_COPY.1)
+            }
+            BuildError::KitCopyMissing { reference, key } => match reference {
+                Some(r) => format!("{KIT_COPY} {r}: {}: not found", super::text::go_quote(key)),
+                None => format!("{KIT_COPY}: {}: not found", super::text::go_quote(key)),
+            },
+        }
+    }
+
+    /// The line as the builder prints it: `ERROR: ` first for `BuildKit` (`kit`).
+    pub(crate) fn line(&self, kit: bool) -> String {
+        if kit {
+            format!("ERROR: {}\n", self.message())
+        } else {
+            format!("{}\n", self.message())
+        }
+    }
+
+    /// The build errors in a command's standard error, from either engine, in order.
+    pub(crate) fn recognise(stderr: &str) -> Vec<BuildError> {
+        stderr
+            .lines()
+            .filter_map(|line| {
+                let line = line.strip_prefix("ERROR: ").unwrap_or(line);
+                Self::parse(line)
+            })
+            .collect()
+    }
+
+    fn parse(line: &str) -> Option<BuildError> {
+        if let Some(rest) = line.strip_prefix(CONTEXT_NOT_FOUND.0) {
+            let (path, tail) = split_go_quoted(rest)?;
+            return (tail == CONTEXT_NOT_FOUND.1).then_some(BuildError::ContextNotFound { path });
+        }
+        if let Some(detail) = line.strip_prefix(DOCKERFILE_UNREADABLE) {
+            return Some(BuildError::DockerfileUnreadable {
+                detail: detail.to_owned(),
+            });
+        }
+        if let Some(at) = line.find(DOCKERFILE_PATH) {
+            return Some(BuildError::DockerfilePath {
+                detail: line[at + DOCKERFILE_PATH.len()..].to_owned(),
+            });
+        }
+        if let Some(rest) = line.strip_prefix(LEGACY_COPY.0) {
+            return Some(BuildError::LegacyCopyMissing {
+                source: rest.strip_suffix(LEGACY_COPY.1)?.to_owned(),
+            });
+        }
+        let rest = line.strip_prefix(KIT_COPY)?;
+        let rest = rest.strip_suffix(": not found")?;
+        // The key is the last Go-quoted string: `… of ref REF: "/index.html"`.
+        let open = rest.rfind(": \"")?;
+        let (key, tail) = split_go_quoted(&rest[open + 2..])?;
+        if !tail.is_empty() {
+            return None;
+        }
+        let reference = rest[..open].strip_prefix(' ').map(str::to_owned);
+        Some(BuildError::KitCopyMissing { reference, key })
+    }
+
+    /// The source a failed COPY/ADD names, as the student wrote it (`BuildKit`'s key loses its
+    /// leading `/`).
+    pub(crate) fn copy_source(&self) -> Option<String> {
+        match self {
+            BuildError::LegacyCopyMissing { source } => Some(source.clone()),
+            BuildError::KitCopyMissing { key, .. } => {
+                Some(key.strip_prefix('/').unwrap_or(key).to_owned())
+            }
+            _ => None,
+        }
     }
 }
 
@@ -340,6 +514,24 @@ mod tests {
                 "Error response from daemon: No such image: nosuch:latest\n",
                 DockerError::NoSuchImage {
                     reference: s("nosuch:latest"),
+                },
+            ),
+            (
+                "docker: 'docker pull' requires 1 argument\n\nUsage:  docker pull [OPTIONS] NAME[:TAG|@DIGEST]\n\nRun 'docker pull --help' for more information\n",
+                DockerError::Usage {
+                    command: s("docker pull"),
+                    message: s("requires 1 argument"),
+                    usage: s("docker pull [OPTIONS] NAME[:TAG|@DIGEST]"),
+                    verb: s("Run"),
+                },
+            ),
+            (
+                "docker: 'docker rmi' requires at least 1 argument\n\nUsage:  docker rmi [OPTIONS] IMAGE [IMAGE...]\n\nSee 'docker rmi --help' for more information\n",
+                DockerError::Usage {
+                    command: s("docker rmi"),
+                    message: s("requires at least 1 argument"),
+                    usage: s("docker rmi [OPTIONS] IMAGE [IMAGE...]"),
+                    verb: s("See"),
                 },
             ),
             (
@@ -487,5 +679,71 @@ mod tests {
         ] {
             assert_eq!(DockerError::recognise(text), vec![], "{text:?}");
         }
+    }
+
+    /// Each build error as the recordings print it, written from its values and read back.
+    #[test]
+    fn build_errors_round_trip_with_dockers_recorded_wording() {
+        let cases = [
+            (
+                "unable to prepare context: path \"nowhere\" not found\n",
+                false,
+                BuildError::ContextNotFound { path: s("nowhere") },
+            ),
+            (
+                "ERROR: unable to prepare context: path \"nowhere\" not found\n",
+                true,
+                BuildError::ContextNotFound { path: s("nowhere") },
+            ),
+            (
+                "ERROR: failed to solve: failed to read dockerfile: open Dockerfile: no such file or directory\n",
+                true,
+                BuildError::DockerfileUnreadable {
+                    detail: s("open Dockerfile: no such file or directory"),
+                },
+            ),
+            (
+                "unable to evaluate symlinks in Dockerfile path: lstat /work/Dockerfile: no such file or directory\n",
+                false,
+                BuildError::DockerfilePath {
+                    detail: s("lstat /work/Dockerfile: no such file or directory"),
+                },
+            ),
+            (
+                "COPY failed: file not found in build context or excluded by .dockerignore: stat index.html: file does not exist\n",
+                false,
+                BuildError::LegacyCopyMissing { source: s("index.html") },
+            ),
+            (
+                "ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref 3b1f0d5c-aa5f-4bd4-9d43-1a1c4a0d4e6f::q2l9yq5xw0dwl5dw1zj8q8l2x: \"/index.html\": not found\n",
+                true,
+                BuildError::KitCopyMissing {
+                    reference: Some(s(
+                        "3b1f0d5c-aa5f-4bd4-9d43-1a1c4a0d4e6f::q2l9yq5xw0dwl5dw1zj8q8l2x",
+                    )),
+                    key: s("/index.html"),
+                },
+            ),
+            (
+                "ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref: \"/site\": not found\n",
+                true,
+                BuildError::KitCopyMissing {
+                    reference: None,
+                    key: s("/site"),
+                },
+            ),
+        ];
+        for (recorded, kit, value) in cases {
+            assert_eq!(value.line(kit), recorded, "{value:?} written");
+            assert_eq!(
+                BuildError::recognise(recorded),
+                vec![value.clone()],
+                "{recorded:?} read"
+            );
+        }
+        assert_eq!(
+            BuildError::recognise("ERROR: failed to solve: process \"/bin/sh -c false\" did not complete successfully: exit code: 1\n"),
+            vec![]
+        );
     }
 }

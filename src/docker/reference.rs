@@ -568,6 +568,24 @@ fn is_go_digest_syntax(s: &str) -> bool {
     alg_ok && enc_ok
 }
 
+/// The name Docker refused for its capitals, read back from what [`ReferenceError::RemoteNameUppercase`]
+/// writes (the tutor names the mistake): `invalid argument "Site" for "-t, --tag" flag:
+/// invalid reference format: repository name (library/Site) must be lowercase`.
+pub(crate) fn lowercase_refused(stderr: &str) -> Option<String> {
+    let line = stderr.lines().find(|l| l.ends_with("must be lowercase"))?;
+    // The name as typed, tag included: `invalid argument "Site:1"`, `invalid tag "Site:1"`.
+    for quoted in ["invalid argument \"", "invalid tag \""] {
+        if let Some((_, rest)) = line.split_once(quoted) {
+            if let Some((name, _)) = rest.split_once('"') {
+                return Some(name.to_owned());
+            }
+        }
+    }
+    let start = line.find("repository name (")? + "repository name (".len();
+    let name = &line[start..line[start..].find(')')? + start];
+    Some(name.strip_prefix("library/").unwrap_or(name).to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -888,5 +906,16 @@ mod tests {
         ] {
             let _ = Reference::parse(s);
         }
+    }
+
+    /// The refusal the parser writes is read back with the name as typed.
+    #[test]
+    fn an_uppercase_refusal_is_read_back() {
+        let e = Reference::parse("Site").expect_err("upper case");
+        let line = format!("invalid argument \"Site\" for \"-t, --tag\" flag: {e}\n");
+        assert_eq!(lowercase_refused(&line).as_deref(), Some("Site"));
+        let bare = format!("Error parsing reference: {e}\n");
+        assert_eq!(lowercase_refused(&bare).as_deref(), Some("Site"));
+        assert_eq!(lowercase_refused("invalid reference format\n"), None);
     }
 }

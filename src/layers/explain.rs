@@ -432,6 +432,7 @@ fn refusals(state: &EngineState, stderr: &str) -> Vec<Change> {
             DockerError::NoSuchImage { .. }
             | DockerError::NoSuchContainer { .. }
             | DockerError::NoSuchObject { .. }
+            | DockerError::Usage { .. }
             | DockerError::UnknownCommand { .. }
             | DockerError::PullDenied { .. }
             | DockerError::ManifestUnknown { .. } => None,

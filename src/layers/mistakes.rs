@@ -5,6 +5,7 @@
 //! never from what usually happens.
 
 use crate::docker::cli::{self, CommandId, Parsed};
+use crate::docker::errors::{BuildError, DockerError};
 use crate::engine::{EngineState, Outcome};
 
 /// One thing to say about a command.
@@ -158,19 +159,29 @@ fn build_notes(
             })
             .collect();
     }
-    if stderr.contains("build' requires 1 argument") {
+    let forgot_context = DockerError::recognise(stderr).iter().any(|e| {
+        matches!(e, DockerError::Usage { command, message, .. }
+            if command.ends_with(" build") && message == "requires 1 argument")
+    });
+    if forgot_context {
         return vec![Note::BuildNoContext];
     }
-    if let Some(name) = lowercase_refusal(stderr) {
+    if let Some(name) = crate::docker::reference::lowercase_refused(stderr) {
         return vec![Note::BuildUppercase {
             lower: name.to_lowercase(),
             name,
         }];
     }
-    let no_folder =
-        stderr.contains("unable to prepare context: path ") && stderr.contains(" not found");
-    let no_dockerfile = stderr.contains("failed to read dockerfile")
-        || stderr.contains("unable to evaluate symlinks in Dockerfile path");
+    let errors = BuildError::recognise(stderr);
+    let no_folder = errors
+        .iter()
+        .any(|e| matches!(e, BuildError::ContextNotFound { .. }));
+    let no_dockerfile = errors.iter().any(|e| {
+        matches!(
+            e,
+            BuildError::DockerfileUnreadable { .. } | BuildError::DockerfilePath { .. }
+        )
+    });
     // With -f, the file named is what is missing: Docker's error says which.
     let named_file = invocation.is_some_and(|i| i.flags.is_set("file"));
     if no_folder || (no_dockerfile && !named_file) {
@@ -182,49 +193,10 @@ fn build_notes(
             folder_exists: !no_folder,
         }];
     }
-    if let Some(source) = copy_source(stderr) {
+    if let Some(source) = errors.iter().find_map(BuildError::copy_source) {
         return vec![Note::BuildCopyMissing { source }];
     }
     Vec::new()
-}
-
-/// The name Docker refused for its capitals: `invalid argument "Site" for "-t, --tag" flag:
-/// invalid reference format: repository name (library/Site) must be lowercase`.
-fn lowercase_refusal(stderr: &str) -> Option<String> {
-    let line = stderr.lines().find(|l| l.ends_with("must be lowercase"))?;
-    // The name as typed, tag included: `invalid argument "Site:1"`, `invalid tag "Site:1"`.
-    for quoted in ["invalid argument \"", "invalid tag \""] {
-        if let Some((_, rest)) = line.split_once(quoted) {
-            if let Some((name, _)) = rest.split_once('"') {
-                return Some(name.to_owned());
-            }
-        }
-    }
-    let start = line.find("repository name (")? + "repository name (".len();
-    let name = &line[start..line[start..].find(')')? + start];
-    Some(name.strip_prefix("library/").unwrap_or(name).to_owned())
-}
-
-/// The missing source of a `COPY`, from either builder's error: the legacy builder's
-/// `stat index.html: file does not exist`, `BuildKit`'s `"/index.html": not found`.
-fn copy_source(stderr: &str) -> Option<String> {
-    for line in stderr.lines() {
-        if let Some((_, rest)) = line.split_once("excluded by .dockerignore: stat ") {
-            if let Some((name, _)) = rest.split_once(": file does not exist") {
-                return Some(name.to_owned());
-            }
-        }
-        if line.contains("failed to calculate checksum of ref") {
-            if let Some(end) = line.rfind("\": not found") {
-                let head = &line[..end];
-                if let Some(start) = head.rfind('"') {
-                    let name = &head[start + 1..];
-                    return Some(name.strip_prefix('/').unwrap_or(name).to_owned());
-                }
-            }
-        }
-    }
-    None
 }
 
 fn short(id: &str) -> &str {

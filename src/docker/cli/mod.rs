@@ -550,24 +550,21 @@ fn arity_error(spec: &CommandSpec, n: usize) -> Option<String> {
     let path = format!("docker {}", spec.path);
     let usage = spec.use_line();
     let plural = |k: usize| if k == 1 { "argument" } else { "arguments" };
-    match spec.arity {
-        Arity::None if n > 0 => Some(format!(
-            "docker: '{path}' accepts no arguments\n\nUsage:  {usage}\n\nRun '{path} --help' for more information"
-        )),
-        Arity::Exact(k) if n != k => Some(format!(
-            "docker: '{path}' requires {k} {}\n\nUsage:  {usage}\n\nRun '{path} --help' for more information",
-            plural(k)
-        )),
-        Arity::Min(k) if n < k => Some(format!(
-            "docker: '{path}' requires at least {k} {}\n\nUsage:  {usage}\n\nSee '{path} --help' for more information",
-            plural(k)
-        )),
-        Arity::Max(k) if n > k => Some(format!(
-            "docker: '{path}' requires at most {k} {}\n\nUsage:  {usage}\n\nSRun '{path} --help' for more information",
-            plural(k)
-        )),
-        _ => None,
+    let (message, verb) = match spec.arity {
+        Arity::None if n > 0 => ("accepts no arguments".to_owned(), "Run"),
+        Arity::Exact(k) if n != k => (format!("requires {k} {}", plural(k)), "Run"),
+        Arity::Min(k) if n < k => (format!("requires at least {k} {}", plural(k)), "See"),
+        Arity::Max(k) if n > k => (format!("requires at most {k} {}", plural(k)), "SRun"),
+        _ => return None,
+    };
+    let text = DockerError::Usage {
+        command: path,
+        message,
+        usage,
+        verb: verb.to_owned(),
     }
+    .stderr();
+    Some(text.trim_end_matches('\n').to_owned())
 }
 
 /// docker/cli `FlagErrorFunc`: the message, the usage line, a pointer to help; exit code 125.

@@ -215,9 +215,11 @@ fn copy_from_layers(
             plan.entries.push(e);
         }
         if !any {
-            return Err(format!(
-                "ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref: \"{key}\": not found\n"
-            ));
+            return Err(crate::docker::errors::BuildError::KitCopyMissing {
+                reference: None,
+                key: key.clone(),
+            }
+            .line(true));
         }
     }
     let mut acc = String::new();

@@ -199,8 +199,12 @@ pub(super) fn legacy_dockerfile(
             }
         }
     };
-    context::eval_symlinks(&path)
-        .map_err(|e| format!("unable to evaluate symlinks in Dockerfile path: {e}"))
+    context::eval_symlinks(&path).map_err(|e| {
+        crate::docker::errors::BuildError::DockerfilePath {
+            detail: e.to_string(),
+        }
+        .message()
+    })
 }
 
 /// The source the classic builder names when COPY/ADD finds nothing: the one that is missing,

@@ -40,6 +40,7 @@ use super::buildkit;
 use super::{Ctx, Outcome};
 use crate::build::dockerfile::{self, Instruction};
 use crate::build::ignore::Matcher;
+use crate::docker::errors::BuildError;
 use crate::docker::reference::escape_controls;
 use crate::regular_file;
 use cache::key_of;
@@ -243,11 +244,12 @@ pub(super) fn build_with(
         return fail(String::new());
     };
     if !root.is_dir() {
-        return fail(if legacy {
-            format!("unable to prepare context: path {context_arg:?} not found\n")
-        } else {
-            format!("ERROR: unable to prepare context: path {context_arg:?} not found\n")
-        });
+        return fail(
+            BuildError::ContextNotFound {
+                path: context_arg.to_owned(),
+            }
+            .line(!legacy),
+        );
     }
     // Tags are checked before anything runs.
     let mut tags = Vec::new();
@@ -382,7 +384,10 @@ pub(super) fn build_with(
             return fail(if legacy {
                 format!("docklab: cannot read the Dockerfile {shown}: {e}\n")
             } else {
-                format!("ERROR: failed to solve: failed to read dockerfile: {shown}: {e}\n")
+                BuildError::DockerfileUnreadable {
+                    detail: format!("{shown}: {e}"),
+                }
+                .line(true)
             });
         }
         Err(e) => {
@@ -403,7 +408,13 @@ pub(super) fn build_with(
             );
             let text = run.progress_text(progress);
             return Ok(Outcome::error(
-                format!("{text}ERROR: failed to solve: failed to read dockerfile: open {shown}: no such file or directory\n"),
+                format!(
+                    "{text}{}",
+                    BuildError::DockerfileUnreadable {
+                        detail: format!("open {shown}: no such file or directory"),
+                    }
+                    .line(true)
+                ),
                 1,
             ));
         }

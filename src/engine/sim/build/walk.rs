@@ -636,10 +636,12 @@ impl Run {
                         Ok(p) => plan = p,
                         Err(layer::CopyError::Context(e)) => {
                             if legacy {
-                                return Ok(Err(format!(
-                                    "COPY failed: file not found in build context or excluded by .dockerignore: stat {}: file does not exist\n",
-                                    legacy_copy_shown(sources, &e)
-                                )));
+                                return Ok(Err(
+                                    crate::docker::errors::BuildError::LegacyCopyMissing {
+                                        source: legacy_copy_shown(sources, &e).to_owned(),
+                                    }
+                                    .line(false),
+                                ));
                             }
                             return Ok(Err(e.render_cli(&context_ref(ctx))));
                         }
