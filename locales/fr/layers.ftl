@@ -125,9 +125,9 @@ goal-container-state = { $running ->
 goal-other = { $n ->
         [one] { $n } autre vérification n'est pas dessinée
        *[other] { $n } autres vérifications ne sont pas dessinées
-    } (fichiers, commandes, configuration…) : tapez « vérifier » pour voir ce qui manque encore.
+    } (fichiers, commandes, configuration…) : tapez « vérifier » pour voir ce qui manque encore.
 goal-legend = { $yes } déjà comme le veut l'objectif, { $no } pas encore (une image qu'aucune vérification ne nomme peut rester ou partir, sauf si un nombre demandé l'interdit).
-goal-no-images = Les vérifications de l'étape { $n } ne décrivent ni images ni tags (elles portent sur des fichiers, des commandes ou une configuration) : il n'y a pas d'objectif à dessiner. tapez « étape » pour voir quoi faire, « vérifier » pour voir ce qui manque encore.
+goal-no-images = Les vérifications de l'étape { $n } ne décrivent ni images ni tags (elles portent sur des fichiers, des commandes ou une configuration) : il n'y a pas d'objectif à dessiner. tapez « étape » pour voir quoi faire, « vérifier » pour voir ce qui manque encore.
 
 # ---- Enseigner seulement le vrai (issue #15) : explications tirées du résultat réel du moteur ----
 explain-now-dangling-used = L'image { $image } n'a plus aucun tag : elle est maintenant en suspens (<none>:<none>), mais elle reste sur le disque parce que le conteneur { $container } { $running ->
@@ -162,7 +162,7 @@ explain-prune-nothing = Aucune image n'a été supprimée : { $all ->
         [yes] aucune image n'était inutilisée par les conteneurs.
        *[no] il n'y avait aucune image en suspens (sans tag, utilisée par aucun conteneur). docker image prune -a supprime aussi les images avec un tag qu'aucun conteneur n'utilise.
     }
-explain-prompt-wants-y = Docker n'a rien fait : sa question [y/N] n'accepte que y (pour yes, en anglais) ; votre réponse « { $answer } » vaut non. Relancez la commande et répondez y, ou ajoutez -f pour ne pas avoir la question.
+explain-prompt-wants-y = Docker n'a rien fait : sa question [y/N] n'accepte que y (pour yes, en anglais) ; votre réponse « { $answer } » vaut non. Relancez la commande et répondez y, ou ajoutez -f pour ne pas avoir la question.
 explain-build-no-dockerfile = { $folder ->
         [no] Il n'y a pas de dossier { $dir } ici
        *[yes] Il n'y a pas de Dockerfile dans { $dir }

@@ -97,8 +97,8 @@ test-lab = Atelier { $id } ({ $file })
 test-step-ok = { "  " }✔ étape { $n } { $id } : échoue avant sa solution, réussit après.
 test-step-vacuous = { "  " }✘ étape { $n } { $id } : ses vérifications réussissent déjà avant sa solution ; elles ne peuvent donc pas dire si l'élève a fait l'étape.
 test-step-not-met = { "  " }✘ étape { $n } { $id } : ses vérifications échouent encore après sa solution :
-test-step-early = { "  " }✘ étape { $n } { $id } : l'étape a réussi avant la dernière ligne de sa solution ; « { $line } » et les lignes suivantes s'exécuteraient à l'étape suivante.
-test-step-unsupported = { "  " }✘ étape { $n } { $id } : le simulateur ne sait pas encore exécuter « { $line } » (testez cet atelier avec --engine docker --yes).
+test-step-early = { "  " }✘ étape { $n } { $id } : l'étape a réussi avant la dernière ligne de sa solution ; « { $line } » et les lignes suivantes s'exécuteraient à l'étape suivante.
+test-step-unsupported = { "  " }✘ étape { $n } { $id } : le simulateur ne sait pas encore exécuter « { $line } » (testez cet atelier avec --engine docker --yes).
 test-step-not-run = { "  " }· étape { $n } { $id } : non testée (une étape précédente a échoué).
 test-line-failed = { "      " }$ { $line } → code de sortie { $code }{ $error ->
         [none] {""}
@@ -125,7 +125,7 @@ test-summary = { $failed ->
 test-real-needs-yes = lab test --engine docker télécharge des images, leur ajoute des tags et en supprime sur votre vrai moteur Docker. Ajoutez --yes pour le lancer quand même.
 new-written = { $path } est écrit. Modifiez-le, puis : docklab lab lint { $path } et docklab lab test { $path }
 new-exists = { $path } existe déjà ; docklab lab new n'écrase pas un fichier.
-new-bad-id = L'identifiant d'atelier « { $id } » ne doit contenir que des minuscules, des chiffres et des '-'.
+new-bad-id = L'identifiant d'atelier « { $id } » ne doit contenir que des minuscules, des chiffres et des '-'.
 labs-line = { $id } — { $title } ({ $steps } { $steps ->
         [one] étape
        *[other] étapes

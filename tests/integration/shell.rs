@@ -388,6 +388,8 @@ fn ctrl_c_stops_the_running_command_and_the_shell_goes_on() {
             .expect("send");
         p.exp_string("[shell 2/3] ~ $ ").expect("the step passed");
         let _ = sync(&mut p, 3);
+        // The same pause as `sync`: a key typed while rustyline takes the terminal back is lost.
+        std::thread::sleep(std::time::Duration::from_millis(500));
         p.send_control('d').expect("ctrl-d");
         p.exp_eof().expect("exits");
         assert_eq!(read(&h.workspace().join("Dockerfile")), "FROM busybox\n");
@@ -422,6 +424,7 @@ fn a_heredoc_typed_at_the_prompt_writes_the_file() {
     p.exp_string("n'est pas install")
         .expect("the editor is missing, in French");
     let _ = sync(&mut p, 3);
+    std::thread::sleep(std::time::Duration::from_millis(500));
     p.send_control('d').expect("ctrl-d");
     p.exp_eof().expect("exits");
     let ws = h.workspace();
