@@ -1150,7 +1150,7 @@ mod tests {
                 &[
                     "Docker n'a rien fait",
                     "n'accepte que y",
-                    "«\u{a0}oui\u{a0}»",
+                    "«\u{202f}oui\u{202f}»",
                 ],
             ),
             (

@@ -535,7 +535,7 @@ fn a_prune_prompt_answered_in_french_is_explained() {
             &[
                 "Docker n'a rien fait",
                 "n'accepte que y",
-                &format!("«\u{a0}{answer}\u{a0}»"),
+                &format!("«\u{202f}{answer}\u{202f}»"),
             ],
             answer,
         );
@@ -636,7 +636,7 @@ fn prune_answered_oui_through_the_binary() {
         out.contains("Docker n'a rien fait\u{202f}: sa question [y/N] n'accepte que y"),
         "{out}"
     );
-    assert!(out.contains("«\u{a0}oui\u{a0}»"), "{out}");
+    assert!(out.contains("«\u{202f}oui\u{202f}»"), "{out}");
     assert!(!out.contains("Total reclaimed space"), "{out}");
     assert!(!out.contains("a été supprimée"), "{out}");
     // The dangling image is still listed after.
