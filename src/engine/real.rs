@@ -630,43 +630,10 @@ fn is_build(args: &[String]) -> bool {
     )
 }
 
-/// What a command may do to the state, from its words alone: the queries below change nothing;
-/// anything else may (even when it fails: `rmi` of several images removes some).
+/// What a command may do to the state, from the command tables ([`cli::reads_only`]): a query
+/// changes nothing; anything else may (even when it fails).
 fn effect_of(args: &[String]) -> StateEffect {
-    let before_dashes = || args.iter().map(String::as_str).take_while(|a| *a != "--");
-    // `--help` anywhere only prints help.
-    if before_dashes().any(|a| a == "--help" || a == "-h") {
-        return StateEffect::Unchanged;
-    }
-    // Global flags come before the command (their values too: `--context x` is taken for a
-    // command word, which is then not a known query: conservative).
-    let mut words = before_dashes().filter(|a| !a.starts_with('-'));
-    let Some(first) = words.next() else {
-        return StateEffect::Unchanged;
-    };
-    let second = words.next().unwrap_or("");
-    let read_only = match first {
-        "images" | "history" | "inspect" | "ps" | "version" | "info" | "search" | "logs"
-        | "top" | "port" | "diff" | "stats" | "events" | "help" | "save" | "export" => true,
-        "image" => matches!(second, "ls" | "list" | "history" | "inspect" | "save" | ""),
-        "container" => matches!(
-            second,
-            "ls" | "list"
-                | "ps"
-                | "inspect"
-                | "logs"
-                | "top"
-                | "port"
-                | "diff"
-                | "stats"
-                | "export"
-                | ""
-        ),
-        "system" => matches!(second, "df" | "info" | "events" | ""),
-        "builder" => matches!(second, "ls" | "du" | ""),
-        _ => false,
-    };
-    if read_only {
+    if crate::docker::cli::reads_only(args) {
         StateEffect::Unchanged
     } else {
         StateEffect::Unknown
@@ -998,6 +965,102 @@ struct DfRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn effect(line: &str) -> StateEffect {
+        let args: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
+        effect_of(&args)
+    }
+
+    #[test]
+    fn every_spelling_of_a_query_is_read_only() {
+        for line in [
+            "images",
+            "image ls",
+            "image list",
+            "images -a --digests",
+            "ps -a",
+            "container ls",
+            "container list",
+            "container ps",
+            "history nginx",
+            "image history nginx",
+            "inspect nginx",
+            "image inspect nginx",
+            "container inspect web",
+            "system df",
+            "info",
+            "system info",
+            "version",
+            "--version",
+            "save -o x.tar nginx",
+            "image save nginx",
+            "search nginx",
+            "logs web",
+            "container logs web",
+            "container top web",
+            "system events",
+            "",
+            "image",
+            "help",
+            "help rmi",
+            // Global options and their values come before the command.
+            "--context x images",
+            "-H unix:///x -D ps",
+        ] {
+            assert_eq!(effect(line), StateEffect::Unchanged, "{line}");
+        }
+    }
+
+    #[test]
+    fn help_anywhere_is_read_only() {
+        for line in [
+            "rmi --help",
+            "rmi nginx --help",
+            "image rm -h nginx",
+            "--help",
+            "build --help .",
+            "run --help",
+            "system prune --help",
+            "container --help",
+            "exec --help",
+            "rmi --no-such-flag --help",
+        ] {
+            assert_eq!(effect(line), StateEffect::Unchanged, "{line}");
+        }
+    }
+
+    #[test]
+    fn anything_else_may_have_changed_the_state() {
+        for line in [
+            "rmi nginx",
+            "image rm nginx",
+            "tag nginx x",
+            "pull alpine",
+            "build .",
+            "builder build .",
+            "run alpine",
+            "container run alpine",
+            "system prune -f",
+            "builder prune -f",
+            "load -i x.tar",
+            "push x",
+            "exec web touch x",
+            "container exec web touch x",
+            "commit web x",
+            "image import x.tar",
+            "network create n",
+            "volume rm v",
+            // The container's own `--help`: the container is created.
+            "run alpine echo --help",
+            "create alpine sh -c x --help",
+            // Words no table knows are conservative.
+            "frobnicate",
+            "builder ls",
+            "rmi --no-such-flag nginx",
+        ] {
+            assert_eq!(effect(line), StateEffect::Unknown, "{line}");
+        }
+    }
 
     #[test]
     fn classifies_daemon_errors() {
