@@ -46,8 +46,8 @@ use api::{Api, ById, InspectImage};
 use endpoint::Endpoint;
 
 use super::{
-    ConfigState, ContainerState, Engine, EngineError, EngineState, ExecContext, ImageState,
-    Interaction, LayerState, Outcome, StateEffect,
+    ChainId, ConfigState, ContainerId, ContainerState, DiffId, Engine, EngineError, EngineState,
+    ExecContext, ImageId, ImageState, Interaction, LayerState, Outcome, StateEffect,
 };
 use crate::docker::errors::DockerError;
 use crate::store::{chain_ids, Digest};
@@ -68,7 +68,7 @@ pub enum RealMode {
 pub enum Cleanup {
     /// A container that did not exist before (removed with `rm -f` when still running).
     RemoveContainer {
-        id: String,
+        id: ContainerId,
         name: String,
         running: bool,
     },
@@ -76,7 +76,7 @@ pub enum Cleanup {
     Untag { reference: String },
     /// An image that did not exist before; `tags` are its familiar `repo:tag` names (empty when
     /// dangling).
-    RemoveImage { id: String, tags: Vec<String> },
+    RemoveImage { id: ImageId, tags: Vec<String> },
 }
 
 impl Cleanup {
@@ -86,15 +86,15 @@ impl Cleanup {
         let words: Vec<&str> = match self {
             Cleanup::RemoveContainer { id, running, .. } => {
                 if *running {
-                    vec!["rm", "-f", id]
+                    vec!["rm", "-f", id.as_str()]
                 } else {
-                    vec!["rm", id]
+                    vec!["rm", id.as_str()]
                 }
             }
             Cleanup::Untag { reference } => vec!["rmi", reference],
             // By ID, forced: the ID names exactly this image whatever its tags; the containers
             // that could hold it are removed earlier in the plan.
-            Cleanup::RemoveImage { id, .. } => vec!["rmi", "-f", id],
+            Cleanup::RemoveImage { id, .. } => vec!["rmi", "-f", id.as_str()],
         };
         words.into_iter().map(str::to_owned).collect()
     }
@@ -484,9 +484,9 @@ impl RealEngine {
                     .first()
                     .map(|n| n.trim_start_matches('/').to_owned())
                     .unwrap_or_default(),
-                id: c.id,
+                id: ContainerId::new(c.id),
                 image,
-                image_id: c.image_id,
+                image_id: ImageId::new(c.image_id),
                 running,
                 status: c.state,
             });
@@ -512,10 +512,10 @@ impl RealEngine {
         Ok(inspected
             .into_iter()
             .map(|c| ContainerState {
-                id: c.id,
+                id: ContainerId::new(c.id),
                 name: c.name.trim_start_matches('/').to_owned(),
                 image: c.config.image,
-                image_id: c.image,
+                image_id: ImageId::new(c.image),
                 running: c.state.running,
                 status: c.state.status,
             })
@@ -584,7 +584,7 @@ impl Engine for RealEngine {
             if !self.by_id.history.contains_key(&image.id) {
                 // An image removed since the state was read has no history to give: its layers
                 // keep unknown sizes.
-                let Some(history) = self.history(&image.id)? else {
+                let Some(history) = self.history(image.id.as_str())? else {
                     continue;
                 };
                 self.by_id.history.insert(image.id.clone(), history);
@@ -815,8 +815,8 @@ fn image_state(image: InspectImage) -> Result<ImageState, EngineError> {
         .iter()
         .zip(&chains)
         .map(|(diff, chain)| LayerState {
-            chain_id: chain.to_string(),
-            diff_id: diff.to_string(),
+            chain_id: ChainId::new(chain.to_string()),
+            diff_id: DiffId::new(diff.to_string()),
             size: 0,
             created_by: String::new(),
         })
@@ -839,7 +839,7 @@ fn image_state(image: InspectImage) -> Result<ImageState, EngineError> {
         .collect();
     digests.sort();
     Ok(ImageState {
-        id: image.id,
+        id: ImageId::new(image.id),
         tags,
         digests,
         created: image.created,
@@ -856,7 +856,9 @@ fn image_state(image: InspectImage) -> Result<ImageState, EngineError> {
             labels: c.labels.unwrap_or_default(),
             working_dir: c.working_dir.unwrap_or_default(),
         },
-        parent: Some(image.parent).filter(|p| !p.is_empty()),
+        parent: Some(image.parent)
+            .filter(|p| !p.is_empty())
+            .map(ImageId::new),
     })
 }
 
@@ -871,13 +873,13 @@ fn apply_history(image: &mut ImageState, history: &[(String, u64)]) {
 }
 
 pub fn cleanup_plan(before: &EngineState, now: &EngineState) -> Vec<Cleanup> {
-    let old_containers: BTreeSet<&str> = before.containers.iter().map(|c| c.id.as_str()).collect();
-    let old_images: HashMap<&str, &ImageState> =
-        before.images.iter().map(|i| (i.id.as_str(), i)).collect();
+    let old_containers: BTreeSet<&ContainerId> = before.containers.iter().map(|c| &c.id).collect();
+    let old_images: HashMap<&ImageId, &ImageState> =
+        before.images.iter().map(|i| (&i.id, i)).collect();
     let mut plan: Vec<Cleanup> = now
         .containers
         .iter()
-        .filter(|c| !old_containers.contains(c.id.as_str()))
+        .filter(|c| !old_containers.contains(&c.id))
         .map(|c| Cleanup::RemoveContainer {
             id: c.id.clone(),
             name: c.name.clone(),
@@ -885,7 +887,7 @@ pub fn cleanup_plan(before: &EngineState, now: &EngineState) -> Vec<Cleanup> {
         })
         .collect();
     for image in &now.images {
-        if let Some(old) = old_images.get(image.id.as_str()) {
+        if let Some(old) = old_images.get(&image.id) {
             // A tag that moved here from another image that existed before is new here too:
             // untagging it leaves the old image dangling, not deleted. It is still the lab's doing.
             plan.extend(
@@ -903,7 +905,7 @@ pub fn cleanup_plan(before: &EngineState, now: &EngineState) -> Vec<Cleanup> {
     plan.extend(
         now.images
             .iter()
-            .filter(|i| !old_images.contains_key(i.id.as_str()))
+            .filter(|i| !old_images.contains_key(&i.id))
             .map(|i| Cleanup::RemoveImage {
                 id: i.id.clone(),
                 tags: i.tags.clone(),
@@ -1130,7 +1132,7 @@ mod tests {
 
     fn image(id: &str, tags: &[&str]) -> ImageState {
         ImageState {
-            id: id.to_owned(),
+            id: ImageId::from(id),
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
             ..ImageState::default()
         }
