@@ -43,7 +43,7 @@ pub enum CommandRole {
 pub struct Picture {
     pub state: EngineState,
     /// The image ID the picture is centred on.
-    pub focus: Option<String>,
+    pub focus: Option<crate::engine::ImageId>,
 }
 
 /// The goal of the current step beside the store now (`goal`); drawn by the ui.

@@ -278,8 +278,8 @@ impl Ui {
                 Feedback::Layers(p) => {
                     let focus = p
                         .focus
-                        .as_deref()
-                        .and_then(|id| p.state.images.iter().find(|i| i.id == id));
+                        .as_ref()
+                        .and_then(|id| p.state.images.iter().find(|i| &i.id == id));
                     let (plain, rich) = picture(lang, &p.state, focus);
                     let _ = out.write_all(if self.colour { rich } else { plain }.as_bytes());
                 }

@@ -46,8 +46,8 @@ use api::{Api, ById, InspectImage};
 use endpoint::Endpoint;
 
 use super::{
-    ConfigState, ContainerState, Engine, EngineError, EngineState, ExecContext, ImageState,
-    Interaction, LayerState, Outcome, StateEffect,
+    ChainId, ConfigState, ContainerId, ContainerState, DiffId, Engine, EngineError, EngineState,
+    ExecContext, ImageId, ImageState, Interaction, LayerState, Outcome, StateEffect,
 };
 use crate::docker::errors::DockerError;
 use crate::store::{chain_ids, Digest};
@@ -68,7 +68,7 @@ pub enum RealMode {
 pub enum Cleanup {
     /// A container that did not exist before (removed with `rm -f` when still running).
     RemoveContainer {
-        id: String,
+        id: ContainerId,
         name: String,
         running: bool,
     },
@@ -76,7 +76,7 @@ pub enum Cleanup {
     Untag { reference: String },
     /// An image that did not exist before; `tags` are its familiar `repo:tag` names (empty when
     /// dangling).
-    RemoveImage { id: String, tags: Vec<String> },
+    RemoveImage { id: ImageId, tags: Vec<String> },
 }
 
 impl Cleanup {
@@ -86,15 +86,15 @@ impl Cleanup {
         let words: Vec<&str> = match self {
             Cleanup::RemoveContainer { id, running, .. } => {
                 if *running {
-                    vec!["rm", "-f", id]
+                    vec!["rm", "-f", id.as_str()]
                 } else {
-                    vec!["rm", id]
+                    vec!["rm", id.as_str()]
                 }
             }
             Cleanup::Untag { reference } => vec!["rmi", reference],
             // By ID, forced: the ID names exactly this image whatever its tags; the containers
             // that could hold it are removed earlier in the plan.
-            Cleanup::RemoveImage { id, .. } => vec!["rmi", "-f", id],
+            Cleanup::RemoveImage { id, .. } => vec!["rmi", "-f", id.as_str()],
         };
         words.into_iter().map(str::to_owned).collect()
     }
@@ -484,9 +484,9 @@ impl RealEngine {
                     .first()
                     .map(|n| n.trim_start_matches('/').to_owned())
                     .unwrap_or_default(),
-                id: c.id,
+                id: ContainerId::new(c.id),
                 image,
-                image_id: c.image_id,
+                image_id: ImageId::new(c.image_id),
                 running,
                 status: c.state,
             });
@@ -512,10 +512,10 @@ impl RealEngine {
         Ok(inspected
             .into_iter()
             .map(|c| ContainerState {
-                id: c.id,
+                id: ContainerId::new(c.id),
                 name: c.name.trim_start_matches('/').to_owned(),
                 image: c.config.image,
-                image_id: c.image,
+                image_id: ImageId::new(c.image),
                 running: c.state.running,
                 status: c.state.status,
             })
@@ -584,7 +584,7 @@ impl Engine for RealEngine {
             if !self.by_id.history.contains_key(&image.id) {
                 // An image removed since the state was read has no history to give: its layers
                 // keep unknown sizes.
-                let Some(history) = self.history(&image.id)? else {
+                let Some(history) = self.history(image.id.as_str())? else {
                     continue;
                 };
                 self.by_id.history.insert(image.id.clone(), history);
@@ -630,43 +630,10 @@ fn is_build(args: &[String]) -> bool {
     )
 }
 
-/// What a command may do to the state, from its words alone: the queries below change nothing;
-/// anything else may (even when it fails: `rmi` of several images removes some).
+/// What a command may do to the state, from the command tables ([`cli::reads_only`]): a query
+/// changes nothing; anything else may (even when it fails).
 fn effect_of(args: &[String]) -> StateEffect {
-    let before_dashes = || args.iter().map(String::as_str).take_while(|a| *a != "--");
-    // `--help` anywhere only prints help.
-    if before_dashes().any(|a| a == "--help" || a == "-h") {
-        return StateEffect::Unchanged;
-    }
-    // Global flags come before the command (their values too: `--context x` is taken for a
-    // command word, which is then not a known query: conservative).
-    let mut words = before_dashes().filter(|a| !a.starts_with('-'));
-    let Some(first) = words.next() else {
-        return StateEffect::Unchanged;
-    };
-    let second = words.next().unwrap_or("");
-    let read_only = match first {
-        "images" | "history" | "inspect" | "ps" | "version" | "info" | "search" | "logs"
-        | "top" | "port" | "diff" | "stats" | "events" | "help" | "save" | "export" => true,
-        "image" => matches!(second, "ls" | "list" | "history" | "inspect" | "save" | ""),
-        "container" => matches!(
-            second,
-            "ls" | "list"
-                | "ps"
-                | "inspect"
-                | "logs"
-                | "top"
-                | "port"
-                | "diff"
-                | "stats"
-                | "export"
-                | ""
-        ),
-        "system" => matches!(second, "df" | "info" | "events" | ""),
-        "builder" => matches!(second, "ls" | "du" | ""),
-        _ => false,
-    };
-    if read_only {
+    if crate::docker::cli::reads_only(args) {
         StateEffect::Unchanged
     } else {
         StateEffect::Unknown
@@ -848,8 +815,8 @@ fn image_state(image: InspectImage) -> Result<ImageState, EngineError> {
         .iter()
         .zip(&chains)
         .map(|(diff, chain)| LayerState {
-            chain_id: chain.to_string(),
-            diff_id: diff.to_string(),
+            chain_id: ChainId::new(chain.to_string()),
+            diff_id: DiffId::new(diff.to_string()),
             size: 0,
             created_by: String::new(),
         })
@@ -872,7 +839,7 @@ fn image_state(image: InspectImage) -> Result<ImageState, EngineError> {
         .collect();
     digests.sort();
     Ok(ImageState {
-        id: image.id,
+        id: ImageId::new(image.id),
         tags,
         digests,
         created: image.created,
@@ -889,7 +856,9 @@ fn image_state(image: InspectImage) -> Result<ImageState, EngineError> {
             labels: c.labels.unwrap_or_default(),
             working_dir: c.working_dir.unwrap_or_default(),
         },
-        parent: Some(image.parent).filter(|p| !p.is_empty()),
+        parent: Some(image.parent)
+            .filter(|p| !p.is_empty())
+            .map(ImageId::new),
     })
 }
 
@@ -904,13 +873,13 @@ fn apply_history(image: &mut ImageState, history: &[(String, u64)]) {
 }
 
 pub fn cleanup_plan(before: &EngineState, now: &EngineState) -> Vec<Cleanup> {
-    let old_containers: BTreeSet<&str> = before.containers.iter().map(|c| c.id.as_str()).collect();
-    let old_images: HashMap<&str, &ImageState> =
-        before.images.iter().map(|i| (i.id.as_str(), i)).collect();
+    let old_containers: BTreeSet<&ContainerId> = before.containers.iter().map(|c| &c.id).collect();
+    let old_images: HashMap<&ImageId, &ImageState> =
+        before.images.iter().map(|i| (&i.id, i)).collect();
     let mut plan: Vec<Cleanup> = now
         .containers
         .iter()
-        .filter(|c| !old_containers.contains(c.id.as_str()))
+        .filter(|c| !old_containers.contains(&c.id))
         .map(|c| Cleanup::RemoveContainer {
             id: c.id.clone(),
             name: c.name.clone(),
@@ -918,7 +887,7 @@ pub fn cleanup_plan(before: &EngineState, now: &EngineState) -> Vec<Cleanup> {
         })
         .collect();
     for image in &now.images {
-        if let Some(old) = old_images.get(image.id.as_str()) {
+        if let Some(old) = old_images.get(&image.id) {
             // A tag that moved here from another image that existed before is new here too:
             // untagging it leaves the old image dangling, not deleted. It is still the lab's doing.
             plan.extend(
@@ -936,7 +905,7 @@ pub fn cleanup_plan(before: &EngineState, now: &EngineState) -> Vec<Cleanup> {
     plan.extend(
         now.images
             .iter()
-            .filter(|i| !old_images.contains_key(i.id.as_str()))
+            .filter(|i| !old_images.contains_key(&i.id))
             .map(|i| Cleanup::RemoveImage {
                 id: i.id.clone(),
                 tags: i.tags.clone(),
@@ -998,6 +967,102 @@ struct DfRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn effect(line: &str) -> StateEffect {
+        let args: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
+        effect_of(&args)
+    }
+
+    #[test]
+    fn every_spelling_of_a_query_is_read_only() {
+        for line in [
+            "images",
+            "image ls",
+            "image list",
+            "images -a --digests",
+            "ps -a",
+            "container ls",
+            "container list",
+            "container ps",
+            "history nginx",
+            "image history nginx",
+            "inspect nginx",
+            "image inspect nginx",
+            "container inspect web",
+            "system df",
+            "info",
+            "system info",
+            "version",
+            "--version",
+            "save -o x.tar nginx",
+            "image save nginx",
+            "search nginx",
+            "logs web",
+            "container logs web",
+            "container top web",
+            "system events",
+            "",
+            "image",
+            "help",
+            "help rmi",
+            // Global options and their values come before the command.
+            "--context x images",
+            "-H unix:///x -D ps",
+        ] {
+            assert_eq!(effect(line), StateEffect::Unchanged, "{line}");
+        }
+    }
+
+    #[test]
+    fn help_anywhere_is_read_only() {
+        for line in [
+            "rmi --help",
+            "rmi nginx --help",
+            "image rm -h nginx",
+            "--help",
+            "build --help .",
+            "run --help",
+            "system prune --help",
+            "container --help",
+            "exec --help",
+            "rmi --no-such-flag --help",
+        ] {
+            assert_eq!(effect(line), StateEffect::Unchanged, "{line}");
+        }
+    }
+
+    #[test]
+    fn anything_else_may_have_changed_the_state() {
+        for line in [
+            "rmi nginx",
+            "image rm nginx",
+            "tag nginx x",
+            "pull alpine",
+            "build .",
+            "builder build .",
+            "run alpine",
+            "container run alpine",
+            "system prune -f",
+            "builder prune -f",
+            "load -i x.tar",
+            "push x",
+            "exec web touch x",
+            "container exec web touch x",
+            "commit web x",
+            "image import x.tar",
+            "network create n",
+            "volume rm v",
+            // The container's own `--help`: the container is created.
+            "run alpine echo --help",
+            "create alpine sh -c x --help",
+            // Words no table knows are conservative.
+            "frobnicate",
+            "builder ls",
+            "rmi --no-such-flag nginx",
+        ] {
+            assert_eq!(effect(line), StateEffect::Unknown, "{line}");
+        }
+    }
 
     #[test]
     fn classifies_daemon_errors() {
@@ -1067,7 +1132,7 @@ mod tests {
 
     fn image(id: &str, tags: &[&str]) -> ImageState {
         ImageState {
-            id: id.to_owned(),
+            id: ImageId::from(id),
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
             ..ImageState::default()
         }

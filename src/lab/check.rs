@@ -241,18 +241,10 @@ pub fn normalise_ref(r: &str) -> String {
 /// An image as `docker images` shows it: its tags, or its short ID when it has none.
 fn image_name(image: &ImageState) -> String {
     if image.tags.is_empty() {
-        format!("<none> ({})", short_id(&image.id))
+        format!("<none> ({})", image.id.short().to_owned())
     } else {
         image.tags.join(" / ")
     }
-}
-
-fn short_id(id: &str) -> String {
-    id.strip_prefix("sha256:")
-        .unwrap_or(id)
-        .chars()
-        .take(12)
-        .collect()
 }
 
 fn count_verdict(
@@ -305,7 +297,7 @@ fn held_dangling(s: &EngineState, verdict: Verdict) -> Verdict {
                 .collect();
             let c = users.iter().find(|c| c.running).or(users.first())?;
             Some(Why::Msg(Msg::DanglingHeld {
-                image: short_id(&image.id),
+                image: image.id.short().to_owned(),
                 container: c.name.clone(),
                 running: if c.running { "yes" } else { "no" }.to_owned(),
             }))
@@ -457,16 +449,16 @@ impl Check {
                     Msg::SameImageHolds {
                         a: normalise_ref(a),
                         b: normalise_ref(b),
-                        id: short_id(&x.id),
+                        id: x.id.short().to_owned(),
                     },
                 ),
                 (Some(x), Some(y)) => v(
                     false,
                     Msg::SameImageFail {
                         a: normalise_ref(a),
-                        a_id: short_id(&x.id),
+                        a_id: x.id.short().to_owned(),
                         b: normalise_ref(b),
-                        b_id: short_id(&y.id),
+                        b_id: y.id.short().to_owned(),
                     },
                 ),
                 (None, _) => v(
@@ -671,7 +663,7 @@ pub fn images_size(s: &EngineState) -> u64 {
         .images
         .iter()
         .flat_map(|i| &i.layers)
-        .filter(|l| seen.insert(l.chain_id.as_str()))
+        .filter(|l| seen.insert(&l.chain_id))
         .map(|l| l.size)
         .sum();
     if by_layer == 0 {
@@ -1037,7 +1029,7 @@ mod tests {
         use crate::engine::ImageState;
         use crate::i18n::Lang;
         let image = |id: &str, tags: &[&str]| ImageState {
-            id: format!("sha256:{id:0<64}"),
+            id: format!("sha256:{id:0<64}").into(),
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
             ..ImageState::default()
         };
@@ -1261,7 +1253,7 @@ mod tests {
             ..LayerState::default()
         };
         let image = |tag: &str, layers: &[&str]| ImageState {
-            id: format!("sha256:{tag}"),
+            id: format!("sha256:{tag}").into(),
             tags: vec![format!("{tag}:latest")],
             layers: layers.iter().map(|l| layer(l)).collect(),
             ..ImageState::default()
@@ -1400,7 +1392,7 @@ mod dangling_tests {
     #[test]
     fn a_failed_dangling_count_names_what_holds_each_image() {
         let image = |id: &str, tags: &[&str]| ImageState {
-            id: format!("sha256:{id}"),
+            id: format!("sha256:{id}").into(),
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
             ..ImageState::default()
         };

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::engine::{EngineState, ImageState};
+use crate::engine::{ChainId, ContainerId, EngineState, ImageId, ImageState};
 use crate::feedback::Tone;
 use crate::i18n::Msg;
 
@@ -130,12 +130,7 @@ fn name_of(image: &ImageState) -> String {
         .tags
         .first()
         .cloned()
-        .unwrap_or_else(|| short(&image.id).to_owned())
-}
-
-fn short(id: &str) -> &str {
-    let hex = id.split_once(':').map_or(id, |(_, h)| h);
-    hex.get(..12).unwrap_or(hex)
+        .unwrap_or_else(|| image.id.short().to_owned())
 }
 
 /// The changes between `before` and `after`; `stderr` explains refusals.
@@ -145,11 +140,9 @@ fn short(id: &str) -> &str {
 )]
 pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<Change> {
     let mut changes = Vec::new();
-    let old: BTreeMap<&str, &ImageState> =
-        before.images.iter().map(|i| (i.id.as_str(), i)).collect();
-    let new: BTreeMap<&str, &ImageState> =
-        after.images.iter().map(|i| (i.id.as_str(), i)).collect();
-    let layers_of = |s: &EngineState| -> BTreeMap<String, u64> {
+    let old: BTreeMap<&ImageId, &ImageState> = before.images.iter().map(|i| (&i.id, i)).collect();
+    let new: BTreeMap<&ImageId, &ImageState> = after.images.iter().map(|i| (&i.id, i)).collect();
+    let layers_of = |s: &EngineState| -> BTreeMap<ChainId, u64> {
         s.images
             .iter()
             .flat_map(|i| i.layers.iter().map(|l| (l.chain_id.clone(), l.size)))
@@ -159,36 +152,36 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
 
     // New images, bottom up (a legacy build's intermediate images before the image built on
     // them): each new layer is counted as added once, by the first image that has it.
-    let parents: BTreeSet<&str> = after
+    let parents: BTreeSet<&ImageId> = after
         .images
         .iter()
-        .filter_map(|i| i.parent.as_deref())
+        .filter_map(|i| i.parent.as_ref())
         .collect();
     let mut fresh: Vec<&ImageState> = after
         .images
         .iter()
-        .filter(|i| !old.contains_key(i.id.as_str()))
+        .filter(|i| !old.contains_key(&i.id))
         .collect();
     fresh.sort_by_key(|i| i.layers.len());
-    let mut said_added: BTreeSet<&str> = BTreeSet::new();
+    let mut said_added: BTreeSet<&ChainId> = BTreeSet::new();
     for image in fresh {
         let added = image
             .layers
             .iter()
             .filter(|l| !old_layers.contains_key(&l.chain_id))
-            .filter(|l| said_added.insert(l.chain_id.as_str()))
+            .filter(|l| said_added.insert(&l.chain_id))
             .count();
         changes.push(Change::ImageAdded {
             image: name_of(image),
             added,
             reused: image.layers.len() - added,
             size: image.size,
-            intermediate: image.tags.is_empty() && parents.contains(image.id.as_str()),
+            intermediate: image.tags.is_empty() && parents.contains(&image.id),
         });
     }
 
     // Tags, by tag.
-    let tag_map = |s: &EngineState| -> BTreeMap<String, String> {
+    let tag_map = |s: &EngineState| -> BTreeMap<String, ImageId> {
         s.images
             .iter()
             .flat_map(|i| i.tags.iter().map(|t| (t.clone(), i.id.clone())))
@@ -197,26 +190,26 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
     let (old_tags, new_tags) = (tag_map(before), tag_map(after));
     for (tag, id) in &new_tags {
         match old_tags.get(tag) {
-            None if old.contains_key(id.as_str()) => changes.push(Change::TagAdded {
+            None if old.contains_key(id) => changes.push(Change::TagAdded {
                 tag: tag.clone(),
-                image: short(id).to_owned(),
-                other_tags: new[id.as_str()].tags.len() - 1,
+                image: id.short().to_owned(),
+                other_tags: new[id].tags.len() - 1,
             }),
             Some(from) if from != id => changes.push(Change::TagMoved {
                 tag: tag.clone(),
-                from: short(from).to_owned(),
-                to: short(id).to_owned(),
-                from_dangling: new.get(from.as_str()).is_some_and(|i| i.tags.is_empty()),
+                from: from.short().to_owned(),
+                to: id.short().to_owned(),
+                from_dangling: new.get(from).is_some_and(|i| i.tags.is_empty()),
             }),
             _ => {}
         }
     }
     for (tag, id) in &old_tags {
         if !new_tags.contains_key(tag) {
-            if let Some(image) = new.get(id.as_str()).filter(|i| !i.tags.is_empty()) {
+            if let Some(image) = new.get(id).filter(|i| !i.tags.is_empty()) {
                 changes.push(Change::Untagged {
                     tag: tag.clone(),
-                    image: short(id).to_owned(),
+                    image: id.short().to_owned(),
                     remaining_tags: image.tags.len(),
                 });
             }
@@ -226,26 +219,24 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
     // Dangling as Docker means it: no tag and no child (the legacy builder's intermediate
     // images have no tag either, and are not dangling).
     for image in after.dangling() {
-        let was_tagged = old
-            .get(image.id.as_str())
-            .is_some_and(|o| !o.tags.is_empty());
+        let was_tagged = old.get(&image.id).is_some_and(|o| !o.tags.is_empty());
         if was_tagged {
             changes.push(Change::NowDangling {
-                image: short(&image.id).to_owned(),
+                image: image.id.short().to_owned(),
                 container: user_of(after, &image.id),
             });
         }
     }
 
-    let held: BTreeSet<&str> = after.cache_layers.iter().map(String::as_str).collect();
+    let held: BTreeSet<&ChainId> = after.cache_layers.iter().collect();
     // A container stands on its image's layers even once `rmi -f` deleted the image (Docker
     // deletes the image record, not the layers under the container).
-    let mut under_containers: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let mut under_containers: BTreeMap<&ChainId, BTreeSet<String>> = BTreeMap::new();
     for c in &after.containers {
-        if let Some(image) = old.get(c.image_id.as_str()) {
+        if let Some(image) = old.get(&c.image_id) {
             for l in &image.layers {
                 under_containers
-                    .entry(l.chain_id.as_str())
+                    .entry(&l.chain_id)
                     .or_default()
                     .insert(c.name.clone());
             }
@@ -255,19 +246,19 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
     let mut cached = (0, 0);
     let mut freed = (0, 0);
     // Each kept layer once, even when several deleted images had it.
-    let mut kept: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut kept: BTreeMap<&ChainId, u64> = BTreeMap::new();
     let mut used_by = BTreeSet::new();
     for image in &before.images {
-        if new.contains_key(image.id.as_str()) {
+        if new.contains_key(&image.id) {
             continue;
         }
         changes.push(Change::ImageDeleted {
-            image: short(&image.id).to_owned(),
+            image: image.id.short().to_owned(),
             tags: image.tags.clone(),
         });
         for layer in &image.layers {
             if new_layers.contains_key(&layer.chain_id) {
-                kept.insert(layer.chain_id.as_str(), layer.size);
+                kept.insert(&layer.chain_id, layer.size);
                 // Named by the images a student sees (`docker images`): not the legacy
                 // builder's intermediate images, unless only they keep it.
                 let users: Vec<&ImageState> = after
@@ -275,8 +266,7 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
                     .iter()
                     .filter(|o| o.layers.iter().any(|l| l.chain_id == layer.chain_id))
                     .collect();
-                let visible =
-                    |o: &&&ImageState| !(o.tags.is_empty() && parents.contains(o.id.as_str()));
+                let visible = |o: &&&ImageState| !(o.tags.is_empty() && parents.contains(&o.id));
                 let shown: Vec<&&ImageState> = if users.iter().any(|o| visible(&o)) {
                     users.iter().filter(|o| visible(o)).collect()
                 } else {
@@ -290,13 +280,13 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
         if new_layers.contains_key(chain) {
             continue;
         }
-        if let Some(names) = under_containers.get(chain.as_str()) {
+        if let Some(names) = under_containers.get(chain) {
             by_container.0 += 1;
             by_container.1 += size;
             by_container.2.extend(names.iter().cloned());
             continue;
         }
-        let counter = if held.contains(chain.as_str()) {
+        let counter = if held.contains(chain) {
             &mut cached
         } else {
             &mut freed
@@ -331,18 +321,10 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
         });
     }
 
-    let old_c: BTreeMap<&str, _> = before
-        .containers
-        .iter()
-        .map(|c| (c.id.as_str(), c))
-        .collect();
-    let new_c: BTreeMap<&str, _> = after
-        .containers
-        .iter()
-        .map(|c| (c.id.as_str(), c))
-        .collect();
+    let old_c: BTreeMap<&ContainerId, _> = before.containers.iter().map(|c| (&c.id, c)).collect();
+    let new_c: BTreeMap<&ContainerId, _> = after.containers.iter().map(|c| (&c.id, c)).collect();
     for c in &after.containers {
-        match old_c.get(c.id.as_str()) {
+        match old_c.get(&c.id) {
             None => changes.push(Change::ContainerCreated {
                 name: c.name.clone(),
                 image: c.image.clone(),
@@ -358,17 +340,17 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
         }
     }
     for c in &before.containers {
-        if !new_c.contains_key(c.id.as_str()) {
+        if !new_c.contains_key(&c.id) {
             changes.push(Change::ContainerRemoved {
                 name: c.name.clone(),
             });
-            let image_gone = !c.image_id.is_empty()
-                && !old.contains_key(c.image_id.as_str())
-                && !new.contains_key(c.image_id.as_str());
+            let image_gone = !c.image_id.as_str().is_empty()
+                && !old.contains_key(&c.image_id)
+                && !new.contains_key(&c.image_id);
             if image_gone {
                 changes.push(Change::ContainerFreedLayers {
                     name: c.name.clone(),
-                    image: short(&c.image_id).to_owned(),
+                    image: c.image_id.short().to_owned(),
                 });
             }
         }
@@ -379,7 +361,7 @@ pub fn explain(before: &EngineState, after: &EngineState, stderr: &str) -> Vec<C
         let was_dangling = before.dangling().any(|i| i.id == image.id);
         if was_dangling && used(before) && !used(after) {
             changes.push(Change::DanglingUnused {
-                image: short(&image.id).to_owned(),
+                image: image.id.short().to_owned(),
             });
         }
     }
@@ -409,7 +391,7 @@ fn refusals(state: &EngineState, stderr: &str) -> Vec<Change> {
                 running: state
                     .containers
                     .iter()
-                    .any(|c| c.id.starts_with(&container) && c.running),
+                    .any(|c| c.id.matches_prefix(&container) && c.running),
                 container: container_name(state, &container),
                 by_name: true,
             }),
@@ -441,8 +423,8 @@ fn refusals(state: &EngineState, stderr: &str) -> Vec<Change> {
 }
 
 /// A container that uses the image `id` (a running one first): its name and whether it runs.
-fn user_of(state: &EngineState, id: &str) -> Option<(String, bool)> {
-    let users = || state.containers.iter().filter(|c| c.image_id == id);
+fn user_of(state: &EngineState, id: &ImageId) -> Option<(String, bool)> {
+    let users = || state.containers.iter().filter(|c| &c.image_id == id);
     users()
         .find(|c| c.running)
         .or_else(|| users().next())
@@ -453,7 +435,7 @@ fn container_name(state: &EngineState, id: &str) -> String {
     state
         .containers
         .iter()
-        .find(|c| c.id.starts_with(id))
+        .find(|c| c.id.matches_prefix(id))
         .map_or_else(|| id.to_owned(), |c| c.name.clone())
 }
 
@@ -1302,10 +1284,10 @@ mod tests {
         };
         let image =
             |id: &str, tags: &[&str], layers: &[&LayerState], parent: Option<&str>| ImageState {
-                id: format!("sha256:{id:0<64}"),
+                id: format!("sha256:{id:0<64}").into(),
                 tags: tags.iter().map(|t| (*t).to_owned()).collect(),
                 layers: layers.iter().map(|l| (*l).clone()).collect(),
-                parent: parent.map(|p| format!("sha256:{p:0<64}")),
+                parent: parent.map(|p| format!("sha256:{p:0<64}").into()),
                 ..ImageState::default()
             };
         let (base, copy, run) = (layer("a", 100), layer("b", 3), layer("c", 0));

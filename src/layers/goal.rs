@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use crate::colour::style as colours;
 use crate::docker::text::ellipsis;
-use crate::engine::{EngineState, ImageState};
+use crate::engine::{EngineState, ImageId, ImageState};
 use crate::lab::check::{normalise_ref, Check, ImageCount};
 
 use super::picture::Style;
@@ -130,11 +130,11 @@ impl Goal {
 
 /// Whether a container goal holds in `state`, and the containers it looked at (name, running).
 pub fn container_now(state: &EngineState, goal: &ContainerGoal) -> (bool, Vec<(String, bool)>) {
-    let id = state.image(&goal.image).map(|i| i.id.as_str());
+    let id = state.image(&goal.image).map(|i| &i.id);
     let from: Vec<_> = state
         .containers
         .iter()
-        .filter(|c| normalise_ref(&c.image) == goal.image || Some(c.image_id.as_str()) == id)
+        .filter(|c| normalise_ref(&c.image) == goal.image || Some(&c.image_id) == id)
         .collect();
     let running = from.iter().filter(|c| c.running).count();
     let ok = match goal.want {
@@ -188,15 +188,10 @@ enum Cell {
     Absent { tag: String, ok: bool },
 }
 
-fn short(id: &str) -> &str {
-    let hex = id.split_once(':').map_or(id, |(_, h)| h);
-    hex.get(..12).unwrap_or(hex)
-}
-
 fn name_key(image: &ImageState) -> (bool, String) {
     match image.tags.first() {
         Some(t) => (false, t.clone()),
-        None => (true, image.id.clone()),
+        None => (true, image.id.to_string()),
     }
 }
 
@@ -215,10 +210,8 @@ fn rows<'s>(goal: &Goal, state: &'s EngineState) -> Vec<Row<'s>> {
     let row_of = |tag: &str| images.iter().position(|i| i.tags.iter().any(|t| t == tag));
     let mut extra: Vec<Row<'_>> = Vec::new();
     for tags in &goal.images {
-        let ids: BTreeSet<Option<&str>> = tags
-            .iter()
-            .map(|t| state.image(t).map(|i| i.id.as_str()))
-            .collect();
+        let ids: BTreeSet<Option<&ImageId>> =
+            tags.iter().map(|t| state.image(t).map(|i| &i.id)).collect();
         let ok = ids.len() == 1 && !ids.contains(&None);
         let cell = Cell::Image {
             tags: tags.clone(),
@@ -314,7 +307,7 @@ pub fn render(
         let left = match row.now {
             None => " ".repeat(left_w),
             Some(image) => {
-                let id = short(&image.id);
+                let id = image.id.short();
                 let (names, colour) = if image.tags.is_empty() {
                     (
                         format!("<none>:<none> ({})", labels.dangling),

@@ -6,7 +6,7 @@
 
 use crate::docker::cli::{self, CommandId, Parsed};
 use crate::docker::errors::{BuildError, DockerError};
-use crate::engine::{EngineState, Outcome};
+use crate::engine::{EngineState, ImageId, Outcome};
 
 /// One thing to say about a command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,11 +107,11 @@ fn is_build(args: &[String]) -> bool {
 fn prune_notes(all: bool, before: &EngineState, after: &EngineState) -> Vec<Note> {
     // What the prune went for, and is still there: an image a container uses (it never
     // removes those). Without -a, only dangling images are its business.
-    let dangling: Vec<&str> = after.dangling().map(|i| i.id.as_str()).collect();
+    let dangling: Vec<&ImageId> = after.dangling().map(|i| &i.id).collect();
     let mut notes: Vec<Note> = after
         .images
         .iter()
-        .filter(|i| all || dangling.contains(&i.id.as_str()))
+        .filter(|i| all || dangling.contains(&&i.id))
         .filter_map(|i| {
             let users = || after.containers.iter().filter(|c| c.image_id == i.id);
             let c = users().find(|c| c.running).or_else(|| users().next())?;
@@ -120,7 +120,7 @@ fn prune_notes(all: bool, before: &EngineState, after: &EngineState) -> Vec<Note
                     .tags
                     .first()
                     .cloned()
-                    .unwrap_or_else(|| short(&i.id).to_owned()),
+                    .unwrap_or_else(|| i.id.short().to_owned()),
                 container: c.name.clone(),
                 running: c.running,
             })
@@ -155,7 +155,7 @@ fn build_notes(
             .filter(|i| i.tags.is_empty() && !before.images.iter().any(|b| b.id == i.id))
             .take(1)
             .map(|i| Note::BuildNoTag {
-                image: short(&i.id).to_owned(),
+                image: i.id.short().to_owned(),
             })
             .collect();
     }
@@ -199,11 +199,6 @@ fn build_notes(
     Vec::new()
 }
 
-fn short(id: &str) -> &str {
-    let hex = id.split_once(':').map_or(id, |(_, h)| h);
-    hex.get(..12).unwrap_or(hex)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,7 +214,7 @@ mod tests {
 
     fn image(id: &str, tags: &[&str]) -> ImageState {
         ImageState {
-            id: format!("sha256:{id:0<64}"),
+            id: format!("sha256:{id:0<64}").into(),
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
             ..ImageState::default()
         }
@@ -227,7 +222,7 @@ mod tests {
 
     fn container(name: &str, image: &ImageState, running: bool) -> ContainerState {
         ContainerState {
-            id: format!("{name:0<64}"),
+            id: format!("{name:0<64}").into(),
             name: name.to_owned(),
             image_id: image.id.clone(),
             running,

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use crate::colour::style as colours;
 use crate::docker::text::ellipsis;
 use crate::docker::units::human_size;
-use crate::engine::{EngineState, ImageState};
+use crate::engine::{ChainId, EngineState, ImageState};
 use crate::feedback::Picture;
 
 /// How to draw: box-drawing characters and colour, or plain ASCII.
@@ -63,13 +63,11 @@ fn shown<'s>(state: &'s EngineState, focus: Option<&ImageState>) -> Vec<&'s Imag
     match focus {
         None => state.images.iter().collect(),
         Some(f) => {
-            let mine: BTreeSet<&str> = f.layers.iter().map(|l| l.chain_id.as_str()).collect();
+            let mine: BTreeSet<&ChainId> = f.layers.iter().map(|l| &l.chain_id).collect();
             state
                 .images
                 .iter()
-                .filter(|i| {
-                    i.id == f.id || i.layers.iter().any(|l| mine.contains(l.chain_id.as_str()))
-                })
+                .filter(|i| i.id == f.id || i.layers.iter().any(|l| mine.contains(&l.chain_id)))
                 .collect()
         }
     }
@@ -78,7 +76,7 @@ fn shown<'s>(state: &'s EngineState, focus: Option<&ImageState>) -> Vec<&'s Imag
 /// The heading's numbers.
 pub fn summary(state: &EngineState, focus: Option<&ImageState>) -> Summary {
     let images = shown(state, focus);
-    let mut users: BTreeMap<&str, (u64, usize)> = BTreeMap::new();
+    let mut users: BTreeMap<&ChainId, (u64, usize)> = BTreeMap::new();
     for image in &images {
         for l in &image.layers {
             users.entry(&l.chain_id).or_insert((l.size, 0)).1 += 1;
@@ -95,21 +93,16 @@ pub fn summary(state: &EngineState, focus: Option<&ImageState>) -> Summary {
 
 /// A layer node of the tree.
 struct Node<'a> {
-    chain_id: &'a str,
+    chain_id: &'a ChainId,
     size: u64,
     created_by: &'a str,
-    children: BTreeSet<&'a str>,
+    children: BTreeSet<&'a ChainId>,
     /// Images whose top layer this is.
     images: Vec<&'a ImageState>,
 }
 
 fn paint(s: &str, colour: anstyle::Style, style: Style) -> String {
     crate::colour::paint(style.colour, colour, s)
-}
-
-fn short(id: &str) -> &str {
-    let hex = id.split_once(':').map_or(id, |(_, h)| h);
-    hex.get(..12).unwrap_or(hex)
 }
 
 /// Draws the store, or with `focus` only that image and the images sharing a layer with it.
@@ -127,8 +120,8 @@ pub fn render(
         out.push('\n');
         return out;
     }
-    let mut nodes: BTreeMap<&str, Node<'_>> = BTreeMap::new();
-    let mut roots: BTreeSet<&str> = BTreeSet::new();
+    let mut nodes: BTreeMap<&ChainId, Node<'_>> = BTreeMap::new();
+    let mut roots: BTreeSet<&ChainId> = BTreeSet::new();
     let mut no_layers: Vec<&ImageState> = Vec::new();
     for image in &images {
         for (i, layer) in image.layers.iter().enumerate() {
@@ -147,7 +140,7 @@ pub fn render(
                     roots.insert(&layer.chain_id);
                 }
                 Some(p) => {
-                    let parent = image.layers[p].chain_id.as_str();
+                    let parent = &image.layers[p].chain_id;
                     nodes.entry(parent).and_modify(|n| {
                         n.children.insert(&layer.chain_id);
                     });
@@ -170,7 +163,7 @@ pub fn render(
         style,
         width,
     };
-    let mut roots: Vec<&str> = roots.into_iter().collect();
+    let mut roots: Vec<&ChainId> = roots.into_iter().collect();
     sort_by_label(&mut roots, &nodes);
     for (i, root) in roots.iter().enumerate() {
         drawer.branch(root, "", i + 1 == roots.len(), roots.len() > 1);
@@ -183,14 +176,14 @@ pub fn render(
 
 /// The first name (tag, else image ID) of an image at or above a layer: branches are drawn in
 /// that order, so the picture does not depend on the engine's IDs.
-fn label(id: &str, nodes: &BTreeMap<&str, Node<'_>>) -> String {
+fn label(id: &ChainId, nodes: &BTreeMap<&ChainId, Node<'_>>) -> String {
     let Some(node) = nodes.get(id) else {
         return String::new();
     };
     let own = node
         .images
         .iter()
-        .map(|i| i.tags.first().cloned().unwrap_or_else(|| i.id.clone()))
+        .map(|i| i.tags.first().cloned().unwrap_or_else(|| i.id.to_string()))
         .min();
     let above = node.children.iter().map(|c| label(c, nodes)).min();
     match (own, above) {
@@ -200,13 +193,13 @@ fn label(id: &str, nodes: &BTreeMap<&str, Node<'_>>) -> String {
     }
 }
 
-fn sort_by_label(ids: &mut [&str], nodes: &BTreeMap<&str, Node<'_>>) {
+fn sort_by_label(ids: &mut [&ChainId], nodes: &BTreeMap<&ChainId, Node<'_>>) {
     ids.sort_by_cached_key(|id| (label(id, nodes), (*id).to_owned()));
 }
 
 struct Drawer<'a, 'b> {
     out: &'b mut String,
-    nodes: &'b BTreeMap<&'a str, Node<'a>>,
+    nodes: &'b BTreeMap<&'a ChainId, Node<'a>>,
     state: &'b EngineState,
     labels: &'b Labels<'b>,
     style: Style,
@@ -224,7 +217,7 @@ impl Drawer<'_, '_> {
     }
 
     /// Draws the chain starting at `id`: single-child links stay in the column, forks indent.
-    fn branch(&mut self, id: &str, prefix: &str, last: bool, fork: bool) {
+    fn branch(&mut self, id: &ChainId, prefix: &str, last: bool, fork: bool) {
         let (tee, elbow, bar, _) = self.glyphs();
         let (first_prefix, rest_prefix) = if fork {
             (
@@ -245,7 +238,7 @@ impl Drawer<'_, '_> {
             for image in &node.images {
                 self.image_line(image, &rest_prefix);
             }
-            let mut children: Vec<&str> = node.children.iter().copied().collect();
+            let mut children: Vec<&ChainId> = node.children.iter().copied().collect();
             sort_by_label(&mut children, self.nodes);
             match children.as_slice() {
                 [] => return,
@@ -262,7 +255,7 @@ impl Drawer<'_, '_> {
 
     fn layer_line(&mut self, node: &Node<'_>, prefix: &str) {
         let bullet = if self.style.unicode { "■ " } else { "* " };
-        let id = paint(short(node.chain_id), colours::ID, self.style);
+        let id = paint(node.chain_id.short(), colours::ID, self.style);
         let size = human_size(node.size as i64);
         let fixed = prefix.chars().count() + 2 + 12 + 2 + 8 + 1;
         let room = self.width.saturating_sub(fixed).max(10);
@@ -288,7 +281,7 @@ impl Drawer<'_, '_> {
             self.state
                 .images
                 .iter()
-                .any(|i| i.parent.as_deref() == Some(image.id.as_str()))
+                .any(|i| i.parent.as_ref() == Some(&image.id))
         };
         let names = if image.tags.is_empty() && is_parent() {
             paint(
@@ -327,7 +320,7 @@ impl Drawer<'_, '_> {
         let _ = writeln!(
             self.out,
             "{prefix}  {arrow} {} {names}  {}{extra}",
-            paint(short(&image.id), colours::IMAGE_ID, self.style),
+            paint(image.id.short(), colours::IMAGE_ID, self.style),
             human_size(image.size as i64),
         );
     }
@@ -351,29 +344,21 @@ pub fn request(state: &EngineState, image: Option<&str>) -> Result<Picture, Stri
 
 /// The image a student names in `layers IMAGE`: a tag (`nginx` = `nginx:latest`) or an ID prefix.
 pub fn find_image<'s>(state: &'s EngineState, name: &str) -> Option<&'s ImageState> {
-    state.image(name).or_else(|| {
-        let hex = name.strip_prefix("sha256:").unwrap_or(name);
-        (!hex.is_empty())
-            .then(|| {
-                state
-                    .images
-                    .iter()
-                    .find(|i| i.id.trim_start_matches("sha256:").starts_with(hex))
-            })
-            .flatten()
-    })
+    state
+        .image(name)
+        .or_else(|| state.images.iter().find(|i| i.id.matches_prefix(name)))
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
     use crate::docker::units::human_size4;
-    use crate::engine::{ContainerState, LayerState};
+    use crate::engine::{ContainerState, DiffId, LayerState};
 
     fn layer(id: &str, size: u64, by: &str) -> LayerState {
         LayerState {
-            chain_id: format!("sha256:{id:0<64}"),
-            diff_id: String::new(),
+            chain_id: format!("sha256:{id:0<64}").into(),
+            diff_id: DiffId::default(),
             size,
             created_by: by.into(),
         }
@@ -408,7 +393,7 @@ pub(crate) mod tests {
             "# debian.sh --arch 'amd64' out/ 'trixie' '@1760918400'",
         );
         let nginx = ImageState {
-            id: format!("sha256:{:0<64}", "657fdcd1c365"),
+            id: format!("sha256:{:0<64}", "657fdcd1c365").into(),
             tags: vec!["nginx:latest".into(), "nginx:monblog_prod".into()],
             size: 151_800_000,
             layers: vec![
@@ -422,7 +407,7 @@ pub(crate) mod tests {
             ..ImageState::default()
         };
         let memcached = ImageState {
-            id: format!("sha256:{:0<64}", "8101c3194bb0"),
+            id: format!("sha256:{:0<64}", "8101c3194bb0").into(),
             tags: vec!["memcached:latest".into()],
             size: 85_000_000,
             layers: vec![
@@ -436,7 +421,7 @@ pub(crate) mod tests {
             ..ImageState::default()
         };
         let debian = ImageState {
-            id: format!("sha256:{:0<64}", "d1d1d1d1d1d1"),
+            id: format!("sha256:{:0<64}", "d1d1d1d1d1d1").into(),
             tags: vec!["debian:trixie-slim".into()],
             size: 78_600_000,
             layers: vec![base],

@@ -260,6 +260,31 @@ pub fn command_key(args: &[String]) -> Option<CommandKey> {
     Some(CommandKey { command, help })
 }
 
+/// Whether the line only reads the engine's state, from the command tables: help and version
+/// texts, and a command whose [`CommandId`] (or, unsimulated, whose path) is a query. A line
+/// the grammar refuses reads only when it asked for help; anything else, a word no table
+/// knows included, may have changed something (`rmi` of several images that fails on one
+/// removes the others).
+pub fn reads_only(args: &[String]) -> bool {
+    match parse(args) {
+        Ok(Parsed::Help { .. }) => true,
+        Ok(Parsed::Run(inv)) => match inv.command {
+            // Its words are not parsed: a help flag counts before the first argument only
+            // (`exec web sh --help` runs `sh --help` in the container).
+            CommandId::NotSimulated => {
+                help::unsimulated_reads_only(&inv.display)
+                    || inv
+                        .args
+                        .iter()
+                        .take_while(|a| a.starts_with('-') && a.as_str() != "--")
+                        .any(|a| a == "--help" || a == "-h")
+            }
+            id => id.reads_only(),
+        },
+        Err(_) => command_key(args).is_some_and(|k| k.help),
+    }
+}
+
 enum Target {
     Command(&'static CommandSpec, Vec<String>),
     Group(&'static GroupSpec, Vec<String>),

@@ -23,7 +23,7 @@ pub use lookup::{find_command, find_group};
 pub(crate) use lookup::{simulated_group_words, simulated_words};
 pub use render::{command_help, group_help, root_help};
 pub use spec::{Arity, Check, CommandId, CommandSpec, FlagSpec, GroupSpec, Owner, ValueKind};
-pub use unsimulated::find_unsimulated;
+pub use unsimulated::{find_unsimulated, reads_only as unsimulated_reads_only};
 
 pub use crate::docker::text::{go_quote, go_quote_byte};
 

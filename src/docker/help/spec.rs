@@ -163,6 +163,44 @@ pub enum CommandId {
     NotSimulated,
 }
 
+impl CommandId {
+    /// Whether the command only reads the engine's state (images, containers, build cache):
+    /// a listing, an inspection, `save` (which writes a file on the client's side). The match
+    /// is exhaustive so that a new command must say. `push` may record a repository digest;
+    /// `NotSimulated` is decided by its path ([`super::unsimulated::reads_only`]).
+    pub fn reads_only(self) -> bool {
+        match self {
+            CommandId::ImageLs
+            | CommandId::History
+            | CommandId::SystemDf
+            | CommandId::Ps
+            | CommandId::Inspect
+            | CommandId::ImageInspect
+            | CommandId::ContainerInspect
+            | CommandId::Version
+            | CommandId::Info
+            | CommandId::Save
+            | CommandId::Search => true,
+            CommandId::Pull
+            | CommandId::Tag
+            | CommandId::Rmi
+            | CommandId::ImagePrune
+            | CommandId::SystemPrune
+            | CommandId::Run
+            | CommandId::Create
+            | CommandId::Stop
+            | CommandId::Start
+            | CommandId::Rm
+            | CommandId::ContainerPrune
+            | CommandId::Build
+            | CommandId::Load
+            | CommandId::BuilderPrune
+            | CommandId::Push
+            | CommandId::NotSimulated => false,
+        }
+    }
+}
+
 /// A daemon property some flags require (docker/cli's `ostype` and `experimental` annotations).
 /// docklab's engine is a Linux daemon without experimental features, like a default Docker 28.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

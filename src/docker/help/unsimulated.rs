@@ -164,3 +164,36 @@ pub fn find_unsimulated(path: &str) -> Option<&'static Unsimulated> {
         .then(|| UNSIMULATED.iter().find(|u| u.path == name))
         .flatten()
 }
+
+/// The commands docklab does not simulate that only read the engine's state, by their path in
+/// [`UNSIMULATED`] (a group's spelling, `container logs`, is the same command).
+const READ_ONLY: &[&str] = &["diff", "events", "export", "logs", "port", "stats", "top"];
+
+/// Whether the unsimulated command at `path` (as typed: `logs`, `container logs`) only reads
+/// the engine's state; a path the table does not know may do anything.
+pub fn reads_only(path: &str) -> bool {
+    find_unsimulated(path).is_some_and(|u| READ_ONLY.contains(&u.path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_only_paths_are_table_paths() {
+        for path in READ_ONLY {
+            assert!(
+                UNSIMULATED.iter().any(|u| u.path == *path),
+                "{path} is not in UNSIMULATED"
+            );
+        }
+    }
+
+    #[test]
+    fn a_group_spelling_reads_as_its_command() {
+        assert!(reads_only("logs") && reads_only("container logs"));
+        assert!(reads_only("system events") && reads_only("container top"));
+        assert!(!reads_only("exec") && !reads_only("container exec"));
+        assert!(!reads_only("network") && !reads_only("nonsense"));
+    }
+}

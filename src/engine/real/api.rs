@@ -357,7 +357,8 @@ impl Api {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ById {
     pub images: HashMap<String, InspectImage>,
-    pub history: HashMap<String, Vec<(String, u64)>>,
+    /// Keyed by image ID: an ID's history never changes.
+    pub history: HashMap<crate::engine::ImageId, Vec<(String, u64)>>,
     pub container_images: HashMap<String, String>,
 }
 

@@ -516,7 +516,10 @@ impl Ctx<'_> {
 
     /// The state the checks read.
     fn engine_state(&self) -> Result<EngineState, StoreError> {
-        use super::{ConfigState, ContainerState, ImageState, LayerState};
+        use super::{
+            ChainId, ConfigState, ContainerId, ContainerState, DiffId, ImageId, ImageState,
+            LayerState,
+        };
         use crate::store::ContainerStatus;
         let mut images = Vec::new();
         let refs = self.state.refs_by_image();
@@ -537,8 +540,10 @@ impl Ctx<'_> {
                 .map(|(i, chain)| {
                     let l = self.state.layers.get(chain);
                     LayerState {
-                        chain_id: chain.to_string(),
-                        diff_id: l.map(|l| l.diff_id.to_string()).unwrap_or_default(),
+                        chain_id: ChainId::new(chain.to_string()),
+                        diff_id: l
+                            .map(|l| DiffId::new(l.diff_id.to_string()))
+                            .unwrap_or_default(),
                         size: l.map_or(0, |l| l.size),
                         // As `docker history --no-trunc` shows it, the real engine's only
                         // source: the CLI turns tabs into spaces.
@@ -548,7 +553,7 @@ impl Ctx<'_> {
                 .collect();
             let c = &config.config;
             images.push(ImageState {
-                id: id.to_string(),
+                id: ImageId::new(id.to_string()),
                 tags,
                 digests,
                 created: record.created.clone(),
@@ -566,7 +571,7 @@ impl Ctx<'_> {
                     labels: c.labels.clone().unwrap_or_default(),
                     working_dir: c.working_dir.clone().unwrap_or_default(),
                 },
-                parent: record.parent.as_ref().map(ToString::to_string),
+                parent: record.parent.as_ref().map(|p| ImageId::new(p.to_string())),
             });
         }
         let containers = self
@@ -574,10 +579,10 @@ impl Ctx<'_> {
             .containers
             .iter()
             .map(|c| ContainerState {
-                id: c.id.clone(),
+                id: ContainerId::new(c.id.clone()),
                 name: c.name.clone(),
                 image: c.image_name.clone(),
-                image_id: c.image.to_string(),
+                image_id: ImageId::new(c.image.to_string()),
                 running: c.status == ContainerStatus::Running,
                 status: match c.status {
                     ContainerStatus::Created => "created",
@@ -599,7 +604,9 @@ impl Ctx<'_> {
                         held.extend(buildkit::chain_of(&self.state, top));
                     }
                 }
-                held.into_iter().map(|d| d.to_string()).collect()
+                held.into_iter()
+                    .map(|d| ChainId::new(d.to_string()))
+                    .collect()
             },
         })
     }
