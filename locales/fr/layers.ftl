@@ -127,7 +127,7 @@ goal-other = { $n ->
        *[other] { $n } autres vérifications ne sont pas dessinées
     } (fichiers, commandes, configuration…) : tapez « vérifier » pour voir ce qui manque encore.
 goal-legend = { $yes } déjà comme le veut l'objectif, { $no } pas encore (une image qu'aucune vérification ne nomme peut rester ou partir, sauf si un nombre demandé l'interdit).
-goal-no-images = Les vérifications de l'étape { $n } ne décrivent ni images ni tags (elles portent sur des fichiers, des commandes ou une configuration) : il n'y a pas d'objectif à dessiner. tapez « étape » pour voir quoi faire, « vérifier » pour voir ce qui manque encore.
+goal-no-images = Les vérifications de l'étape { $n } ne décrivent ni images ni tags (elles portent sur des fichiers, des commandes ou une configuration) : il n'y a pas d'objectif à dessiner. Tapez « étape » pour voir quoi faire, « vérifier » pour voir ce qui manque encore.
 
 # ---- Enseigner seulement le vrai (issue #15) : explications tirées du résultat réel du moteur ----
 explain-now-dangling-used = L'image { $image } n'a plus aucun tag : elle est maintenant en suspens (<none>:<none>), mais elle reste sur le disque parce que le conteneur { $container } { $running ->

@@ -238,7 +238,7 @@ impl RealEngine {
         io: Option<&mut dyn Interaction>,
     ) -> Result<Outcome, EngineError> {
         let args = ctx.args;
-        let answers = io.filter(|_| may_prompt(args));
+        let answers = io.filter(|_| crate::docker::cli::may_prompt(args));
         let mut cmd = self.command(ctx);
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         cmd.stdin(if answers.is_some() {
@@ -655,13 +655,6 @@ fn pump(mut from: impl Read, to: &mpsc::Sender<Vec<u8>>) {
             Err(_) => return,
         }
     }
-}
-
-/// Only the `prune` commands ask for a confirmation in Docker 28.
-fn may_prompt(args: &[String]) -> bool {
-    args.iter()
-        .take_while(|a| a.as_str() != "--")
-        .any(|a| a == "prune")
 }
 
 /// A process's exit code; killed by a signal: 128 + the signal, as a shell reports it.
@@ -1195,9 +1188,14 @@ mod tests {
     #[test]
     fn only_prune_commands_get_a_stdin_pipe() {
         let words = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        use crate::docker::cli::may_prompt;
         assert!(may_prompt(&words("image prune")));
         assert!(may_prompt(&words("system prune -a")));
+        assert!(may_prompt(&words("builder prune")));
+        assert!(may_prompt(&words("volume prune")));
+        assert!(!may_prompt(&words("image prune -f")));
         assert!(!may_prompt(&words("run -i alpine")));
         assert!(!may_prompt(&words("run alpine -- prune")));
+        assert!(!may_prompt(&words("run alpine prune")));
     }
 }

@@ -285,6 +285,31 @@ pub fn reads_only(args: &[String]) -> bool {
     }
 }
 
+/// Whether the command may ask its `[y/N]` question before it acts (a prune without `--force`),
+/// read from the command table rather than from the words typed.
+pub fn may_prompt(args: &[String]) -> bool {
+    match parse(args) {
+        Ok(Parsed::Run(inv)) => match inv.command {
+            CommandId::ImagePrune
+            | CommandId::SystemPrune
+            | CommandId::ContainerPrune
+            | CommandId::BuilderPrune => !inv.flags.bool("force"),
+            // `volume prune`, `network prune`: their words are not parsed (the group is the
+            // command as docklab reads it), so a `prune` among them may ask.
+            CommandId::NotSimulated => {
+                inv.display.ends_with(" prune")
+                    || inv
+                        .args
+                        .iter()
+                        .take_while(|a| a.as_str() != "--")
+                        .any(|a| a == "prune")
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 enum Target {
     Command(&'static CommandSpec, Vec<String>),
     Group(&'static GroupSpec, Vec<String>),
