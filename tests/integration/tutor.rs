@@ -678,3 +678,18 @@ fn a_short_dockerfile_is_caught_where_it_is_written() {
     assert!(out.contains("Dockerfile ne contient pas"), "{out}");
     assert!(out.contains("RUN ln -sf"), "{out}");
 }
+
+/// `docker build -t x ~/Test` without a Dockerfile: the named mistake shows the folder as the
+/// student typed it (`~/Test`), not its path on the host.
+#[test]
+fn a_missing_dockerfile_is_named_with_tilde() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = docklab(home.path())
+        .args(["--lang", "en"])
+        .write_stdin("mkdir Test\ndocker build -t x ~/Test\n")
+        .output()
+        .expect("runs");
+    let out = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.contains("There is no Dockerfile in ~/Test:"), "{out}");
+    assert!(!out.contains(&home.path().display().to_string()), "{out}");
+}
