@@ -100,15 +100,18 @@ impl Interaction for EditorIo<'_> {
     }
 }
 
-/// Reads a line that is not a shell command: without completion or hints.
+/// Reads a line that is not a shell command: without completion or hints, and kept out of the
+/// shell's history (as in bash, an answer to Docker's `[y/N]` is not a command to recall).
 fn read_quietly(
     editor: &mut Editor<Helper, FileHistory>,
     prompt: &str,
 ) -> rustyline::Result<String> {
+    use rustyline::config::Configurer as _;
     let set = |editor: &mut Editor<Helper, FileHistory>, quiet: bool| {
         if let Some(h) = editor.helper_mut() {
             h.quiet = quiet;
         }
+        editor.set_auto_add_history(!quiet);
     };
     set(editor, true);
     let line = editor.readline(prompt);
