@@ -905,7 +905,16 @@ fn verify(verifier: &Verifier<'_>, file: &Path, lang: Lang, ui: Ui) -> ExitCode 
             ui.error(&tr(
                 lang,
                 &Msg::VerifyUnreadable {
-                    error: shown(&error),
+                    // `FILE: reason`, or `FILE:LINE:COL: reason` when it is not JSON.
+                    error: shown(&format!(
+                        "{}{}{error}",
+                        file.display(),
+                        if error.starts_with(|c: char| c.is_ascii_digit()) {
+                            ":"
+                        } else {
+                            ": "
+                        }
+                    )),
                 },
             ));
             return ExitCode::from(2);

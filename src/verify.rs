@@ -151,7 +151,14 @@ pub fn read_report(path: &Path) -> Result<Report, String> {
     if bytes.len() as u64 > MAX_REPORT_BYTES {
         return Err(format!("larger than {} MiB", MAX_REPORT_BYTES >> 20));
     }
-    let r: Report = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+    // `LINE:COL: message` (the caller puts the file's name before it).
+    let r: Report = serde_json::from_slice(&bytes).map_err(|e| {
+        let text = e.to_string();
+        let message = text
+            .rsplit_once(" at line ")
+            .map_or(text.as_str(), |(m, _)| m);
+        format!("{}:{}: {message}", e.line(), e.column())
+    })?;
     if !report::readable(&r.format) {
         return Err(format!("format {}", r.format));
     }
@@ -821,5 +828,12 @@ mod tests {
         let f = std::fs::File::create(&big).expect("create");
         f.set_len(MAX_REPORT_BYTES + 1).expect("sparse file");
         assert!(read_report(&big).expect_err("too big").contains("larger"));
+        // Not JSON: where, as LINE:COL (the caller names the file).
+        let bad = dir.path().join("bad.json");
+        std::fs::write(&bad, "{\n  not json").expect("write");
+        assert_eq!(
+            read_report(&bad),
+            Err("2:3: key must be a string".to_owned())
+        );
     }
 }

@@ -351,11 +351,17 @@ pub fn render(
     if !labels.footer.is_empty() {
         out.push('\n');
     }
+    // The sentences under the table are wrapped to the width (never mid-word), a footer line's
+    // continuation under its text, not under its mark.
+    let room = width.max(24);
     for (ok, line) in &labels.footer {
+        let line = crate::ui::wrap(line, room - 4).replace('\n', "\n    ");
         let _ = writeln!(out, "  {} {line}", mark(*ok, style));
     }
     out.push('\n');
-    let _ = writeln!(out, "{}", paint(&labels.legend, colours::DIM, style));
+    for line in crate::ui::wrap(&labels.legend, room).split('\n') {
+        let _ = writeln!(out, "{}", paint(line, colours::DIM, style));
+    }
     out
 }
 
@@ -454,6 +460,36 @@ mod tests {
         ));
         assert_eq!(goal.other, 5);
         assert!(!goal.describes_images());
+    }
+
+    /// The sentences under the table (footer and legend) fit the width, never cut mid-word,
+    /// a footer's continuation under its text.
+    #[test]
+    fn the_sentences_under_the_table_are_wrapped() {
+        let goal = Goal::derive(&checks(r#"check = [{ image_present = "nginx" }]"#));
+        let long = "a sentence long enough to need more than one line of forty columns".to_owned();
+        let labels = GoalLabels {
+            heading: "Goal".into(),
+            now: "Now".into(),
+            goal: "Goal".into(),
+            dangling: "dangling".into(),
+            absent: "absent".into(),
+            footer: vec![(true, long.clone())],
+            legend: long,
+        };
+        let out = render(&goal, &sample(), &labels, Style::PLAIN, 40);
+        let under: Vec<&str> = out.lines().skip_while(|l| !l.is_empty()).skip(1).collect();
+        let under: Vec<&str> = under.into_iter().skip_while(|l| !l.is_empty()).collect();
+        assert!(under.len() >= 5, "{out}");
+        for l in &under {
+            assert!(l.chars().count() <= 40, "{l:?} in\n{out}");
+        }
+        assert!(
+            under
+                .iter()
+                .any(|l| l.starts_with("    ") && !l.trim().is_empty()),
+            "{out}"
+        );
     }
 
     #[test]

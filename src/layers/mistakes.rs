@@ -90,6 +90,11 @@ pub fn notes(
     if !matches!(inv.command, CommandId::ImagePrune | CommandId::SystemPrune) {
         return Vec::new();
     }
+    // Docker asked and read no answer (the input ended, Ctrl-C): it did nothing, so what is
+    // left says nothing about what a prune removes.
+    if answers.is_empty() && !inv.flags.bool("force") {
+        return Vec::new();
+    }
     // With --filter, what was left may be the filter's doing: nothing to say for sure.
     if inv.flags.is_set("filter") {
         return Vec::new();
@@ -399,6 +404,11 @@ mod tests {
             notes(&words("system prune -a -f"), &[], &ok, &empty, &empty),
             vec![Note::PruneNothing { all: true }]
         );
+        // Docker asked and had no answer (end of input, Ctrl-C): nothing ran, nothing is said
+        // (it said "there was no dangling image" while one was there).
+        let dangling = state(vec![image("d2", &[])], vec![]);
+        assert!(notes(&words("image prune"), &[], &ok, &dangling, &dangling).is_empty());
+        assert!(notes(&words("system prune -a"), &[], &ok, &unused, &unused).is_empty());
         // A filter may be why: nothing is said.
         assert!(notes(
             &words("image prune -f --filter until=1h"),

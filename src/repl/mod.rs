@@ -34,6 +34,10 @@ pub enum Input {
 #[derive(rustyline::Helper, rustyline::Validator)]
 struct Helper {
     data: CompletionData,
+    /// Set while a line is read that is not a shell command (Docker's `[y/N]` question, a
+    /// here-document's lines): no completion and no hint there, or `o` would be hinted into
+    /// `objectif` and Tab would offer tutor commands as Docker's answer.
+    quiet: bool,
 }
 
 impl Completer for Helper {
@@ -45,6 +49,9 @@ impl Completer for Helper {
         pos: usize,
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<String>)> {
+        if self.quiet {
+            return Ok((pos, Vec::new()));
+        }
         Ok(complete::complete(line, pos, &self.data))
     }
 }
@@ -53,7 +60,7 @@ impl Hinter for Helper {
     type Hint = String;
 
     fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<String> {
-        if pos < line.len() || line.trim().is_empty() {
+        if self.quiet || pos < line.len() || line.trim().is_empty() {
             return None;
         }
         let (start, cands) = complete::complete(line, pos, &self.data);
@@ -89,8 +96,27 @@ impl Interaction for EditorIo<'_> {
         if !before.is_empty() {
             Ui::new(false).line(before);
         }
-        self.editor.readline(last).ok()
+        read_quietly(self.editor, last).ok()
     }
+}
+
+/// Reads a line that is not a shell command: without completion or hints, and kept out of the
+/// shell's history (as in bash, an answer to Docker's `[y/N]` is not a command to recall).
+fn read_quietly(
+    editor: &mut Editor<Helper, FileHistory>,
+    prompt: &str,
+) -> rustyline::Result<String> {
+    use rustyline::config::Configurer as _;
+    let set = |editor: &mut Editor<Helper, FileHistory>, quiet: bool| {
+        if let Some(h) = editor.helper_mut() {
+            h.quiet = quiet;
+        }
+        editor.set_auto_add_history(!quiet);
+    };
+    set(editor, true);
+    let line = editor.readline(prompt);
+    set(editor, false);
+    line
 }
 
 /// A scripted line: its text, or its bytes when it is not UTF-8.
@@ -167,6 +193,7 @@ pub fn interactive(session: &mut Session, ui: Ui, history: Option<&std::path::Pa
     };
     editor.set_helper(Some(Helper {
         data: session.completion_data(),
+        quiet: false,
     }));
     if let Some(h) = &history {
         let _ = editor.load_history(h);
@@ -181,7 +208,8 @@ pub fn interactive(session: &mut Session, ui: Ui, history: Option<&std::path::Pa
         let input = read_input(&mut editor, &prompt);
         match input {
             Input::Line(line) => {
-                let Some(line) = read_heredoc(line, || read_input(&mut editor, CONTINUATION))
+                let Some(line) =
+                    read_heredoc(line, || input_of(read_quietly(&mut editor, CONTINUATION)))
                 else {
                     continue;
                 };
@@ -228,7 +256,11 @@ pub fn interactive(session: &mut Session, ui: Ui, history: Option<&std::path::Pa
 }
 
 fn read_input(editor: &mut Editor<Helper, FileHistory>, prompt: &str) -> Input {
-    match editor.readline(prompt) {
+    input_of(editor.readline(prompt))
+}
+
+fn input_of(line: rustyline::Result<String>) -> Input {
+    match line {
         Ok(l) => Input::Line(l),
         Err(ReadlineError::Interrupted) => Input::Interrupted,
         Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => Input::NotText,
@@ -285,4 +317,25 @@ pub fn script<R: BufRead>(session: &mut Session, ui: Ui, input: R) -> bool {
         }
     }
     session.lab_completed()
+}
+
+#[cfg(test)]
+mod quiet_tests {
+    use super::*;
+
+    /// Docker's `[y/N]` question and a here-document's lines are read without the shell's
+    /// completion and hints: `o` (a French "oui") is not hinted into the tutor's `objectif`.
+    #[test]
+    fn a_quiet_helper_neither_hints_nor_completes() {
+        let history = rustyline::history::DefaultHistory::new();
+        let ctx = Context::new(&history);
+        let mut h = Helper {
+            data: CompletionData::default(),
+            quiet: false,
+        };
+        assert_eq!(h.hint("ob", 2, &ctx).as_deref(), Some("jectif"));
+        h.quiet = true;
+        assert_eq!(h.hint("ob", 2, &ctx), None);
+        assert!(h.complete("ob", 2, &ctx).expect("completes").1.is_empty());
+    }
 }

@@ -310,10 +310,15 @@ impl Session {
     }
 
     fn cwd_display(&self) -> String {
-        match self.cwd.strip_prefix(&self.workspace) {
+        self.tilde(&self.cwd)
+    }
+
+    /// A path as the student sees it: under the workspace, with `~` (as the prompt shows it).
+    fn tilde(&self, path: &std::path::Path) -> String {
+        match path.strip_prefix(&self.workspace) {
             Ok(rel) if rel.as_os_str().is_empty() => "~".to_owned(),
             Ok(rel) => format!("~/{}", rel.display()),
-            Err(_) => self.cwd.display().to_string(),
+            Err(_) => path.display().to_string(),
         }
     }
 
@@ -638,7 +643,13 @@ impl Session {
             // What the command's real result teaches beyond the changes: a prompt taken as
             // "no", what a prune spared, a named build mistake. A mistake is named even with
             // explanations off; what a prune spared is an explanation.
-            for note in crate::layers::mistakes::notes(&args, &answers, &outcome, before, after) {
+            for mut note in crate::layers::mistakes::notes(&args, &answers, &outcome, before, after)
+            {
+                // `docker build -t x ~/Test` reaches Docker expanded: name the folder as typed,
+                // not by its path on the host.
+                if let crate::layers::mistakes::Note::BuildNoDockerfile { dir, .. } = &mut note {
+                    *dir = self.tilde(std::path::Path::new(dir.as_str()));
+                }
                 let (tone, is_explanation) = note_tone(&note);
                 if self.explain || !is_explanation {
                     fb.push(self.say(tone, &note_msg(&note)));

@@ -283,6 +283,15 @@ impl Session {
                 completed: if completed { "yes" } else { "no" }.to_owned(),
             }));
         }
+        // Tutor text, wrapped as every other (the commands of the real plan are indented, and
+        // copied as typed: never wrapped).
+        if let Some(w) = crate::ui::wrap_width() {
+            for q in &mut question {
+                if !q.starts_with("  docker ") {
+                    *q = crate::ui::wrap(q, w);
+                }
+            }
+        }
         question.push(format!("{} ", self.t(&Msg::ResetConfirm)));
         let answer = io.read_line(&question.join("\n"));
         let yes = answer.as_deref().is_some_and(is_yes);

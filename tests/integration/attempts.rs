@@ -310,3 +310,30 @@ fn reset_asks_in_a_terminal_and_quit_exits_0() {
         assert!(ws.join("a.txt").is_file());
     }
 }
+
+/// The `reset` question is tutor text: wrapped to the terminal's width like every other (it was
+/// printed as one long line per sentence).
+#[test]
+fn the_reset_question_is_wrapped_to_the_width() {
+    for lang in ["en", "fr"] {
+        let home = tempfile::tempdir().expect("temp dir");
+        let out = docklab(home.path())
+            .args(["--lab", LAB, "--lang", lang])
+            .env("COLUMNS", "50")
+            .write_stdin("echo hi > a.txt\nreset\nn\n")
+            .output()
+            .expect("runs");
+        let out = String::from_utf8_lossy(&out.stdout).into_owned();
+        let question: Vec<&str> = out
+            .lines()
+            .skip_while(|l| !l.ends_with("reset"))
+            .skip(1)
+            .take_while(|l| !l.contains("[y/N]") && !l.contains("[o/N]"))
+            .collect();
+        assert!(question.len() >= 3, "{out}");
+        assert!(
+            question.iter().all(|l| l.chars().count() <= 50),
+            "{question:#?}"
+        );
+    }
+}

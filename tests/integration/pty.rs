@@ -124,3 +124,37 @@ fn unicode_width(s: &str) -> usize {
     // Only the characters these texts hold: each takes one column.
     s.chars().count()
 }
+
+/// An answer to Docker's `[y/N]` is not a shell command: no tutor hint is offered while it is
+/// typed (`o` was hinted into `objectif`), and it stays out of the history (Up recalls the
+/// `docker image prune`, not the `o`).
+#[test]
+fn dockers_question_is_answered_without_hints_or_history() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("docklab"));
+    cmd.args(["--lang", "fr"])
+        .env("DOCKLAB_HOME", home.path())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut p = spawn_command(cmd, Some(20_000)).expect("spawn docklab in a pty");
+    p.exp_string("~ $ ").expect("prompt");
+    p.send_line("docker image prune").expect("send");
+    p.exp_string("[y/N] ").expect("docker asks");
+    p.send("o").expect("send");
+    p.flush().expect("flush");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send_line("").expect("enter");
+    let typed = p.exp_string("Docker n").expect("the tutor explains the no");
+    assert!(!typed.contains("bjectif"), "{typed:?}");
+    p.exp_string("~ $ ").expect("prompt");
+    // Up, Enter: the last command again.
+    p.send("\x1b[A").expect("up");
+    p.send_line("").expect("enter");
+    p.exp_string("WARNING! This will remove all dangling images.")
+        .expect("the prune is recalled, not the answer");
+    p.exp_string("[y/N] ").expect("docker asks again");
+    p.send_line("n").expect("send");
+    p.exp_string("~ $ ").expect("prompt");
+    p.send_control('d').expect("ctrl-d");
+    p.exp_eof().expect("exits");
+}

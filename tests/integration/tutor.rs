@@ -656,3 +656,40 @@ fn the_goal_needs_a_lab_step() {
     let fb = apply(&mut s, &["goal".into()]);
     assert_eq!(msgs(&fb), vec![&Msg::LabFinished]);
 }
+
+/// The seed's Dockerfile has two RUN and a COPY, and the build step counts their layers: a
+/// shorter Dockerfile is caught where it is written (step 7, naming the missing line), not at
+/// the build as a bare layer count that says nothing of the cause.
+#[test]
+fn a_short_dockerfile_is_caught_where_it_is_written() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = docklab(home.path())
+        .args(["--lab", "images", "--lang", "fr"])
+        .write_stdin(
+            "skip\nskip\nskip\nskip\nskip\nskip\nmkdir ~/Test && cd ~/Test\n\
+             printf 'FROM debian:trixie-slim\\nRUN apt-get update && apt-get install -y nginx\\nCOPY index.html /var/www/html/\\nEXPOSE 80\\n' > Dockerfile\n\
+             echo '<h1>x</h1>' > index.html\ncheck\n",
+        )
+        .output()
+        .expect("runs");
+    let out = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.contains("Étape 7/18"), "{out}");
+    assert!(!out.contains("Étape 8/18"), "{out}");
+    assert!(out.contains("Dockerfile ne contient pas"), "{out}");
+    assert!(out.contains("RUN ln -sf"), "{out}");
+}
+
+/// `docker build -t x ~/Test` without a Dockerfile: the named mistake shows the folder as the
+/// student typed it (`~/Test`), not its path on the host.
+#[test]
+fn a_missing_dockerfile_is_named_with_tilde() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = docklab(home.path())
+        .args(["--lang", "en"])
+        .write_stdin("mkdir Test\ndocker build -t x ~/Test\n")
+        .output()
+        .expect("runs");
+    let out = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.contains("There is no Dockerfile in ~/Test:"), "{out}");
+    assert!(!out.contains(&home.path().display().to_string()), "{out}");
+}

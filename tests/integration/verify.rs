@@ -489,3 +489,34 @@ fn a_replay_that_writes_too_much_is_rejected() {
         "{stderr}"
     );
 }
+
+/// A report that cannot be read is named, with LINE:COL when it is not JSON; exit status 2.
+#[test]
+fn an_unreadable_report_is_named_with_its_line_and_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\n  not json").expect("write");
+    let out = Command::cargo_bin("docklab")
+        .expect("built")
+        .args(["--lang", "en", "verify"])
+        .arg(&bad)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{}:2:3: key must be a string", bad.display())),
+        "{err}"
+    );
+    let missing = dir.path().join("missing.json");
+    let out = Command::cargo_bin("docklab")
+        .expect("built")
+        .args(["--lang", "en", "verify"])
+        .arg(&missing)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{}: ", missing.display())), "{err}");
+}
