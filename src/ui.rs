@@ -26,7 +26,9 @@ pub(crate) fn print_outcome(outcome: &Outcome, stdout_tty: bool, stderr_tty: boo
         let width = width();
         let mut err = io::stderr().lock();
         let _ = animate_build(&mut err, trace, width);
-        let _ = io::stdout().lock().write_all(outcome.stdout.as_bytes());
+        if !crate::interrupt::pending() {
+            let _ = io::stdout().lock().write_all(outcome.stdout.as_bytes());
+        }
         return;
     }
     // `run` pulls on stderr, `pull` on stdout.
@@ -98,6 +100,10 @@ pub(crate) fn animate(
             pulls.next();
             current = Some(p);
             draw_layers(out, p, width)?;
+            if crate::interrupt::pending() {
+                // Stopped by Ctrl-C: Docker prints nothing after the progress.
+                return Ok(());
+            }
         } else if !is_layer_line(line.trim_end()) {
             current = None;
         }
@@ -148,6 +154,10 @@ fn draw_layers(out: &mut dyn Write, pull: &PullEvent, width: usize) -> io::Resul
             writeln!(out, "\x1b[2K{}", status(i, frame))?;
         }
         out.flush()?;
+        // Ctrl-C stops the pull where it is, as Docker's does.
+        if crate::interrupt::pending() {
+            return Ok(());
+        }
         sleep(Duration::from_millis(25));
     }
     Ok(())
@@ -179,6 +189,9 @@ pub(crate) fn animate_build(
         }
         shown = text.lines().count();
         out.flush()?;
+        if crate::interrupt::pending() {
+            return Ok(());
+        }
         sleep(Duration::from_millis(40));
     }
     Ok(())

@@ -152,6 +152,14 @@ pub trait Interaction {
     /// Shows `prompt` (already on standard output for Docker's confirmations) and reads one line.
     /// `None` at end of input.
     fn read_line(&mut self, prompt: &str) -> Option<String>;
+
+    /// Shows a command's progress before the engine keeps its result: a pull's or a build's
+    /// animation at a terminal, during which Ctrl-C drops the command as it would stop Docker's.
+    /// Returns whether it printed the outcome (the ui then prints nothing more of it). By
+    /// default nothing is shown here.
+    fn show_progress(&mut self, _outcome: &Outcome) -> bool {
+        false
+    }
 }
 
 /// Answers every question with end of input, as `docker` with `< /dev/null`.

@@ -98,6 +98,19 @@ impl Interaction for EditorIo<'_> {
         }
         read_quietly(self.editor, last).ok()
     }
+
+    fn show_progress(&mut self, outcome: &crate::engine::Outcome) -> bool {
+        use std::io::IsTerminal as _;
+        let (out_tty, err_tty) = (
+            std::io::stdout().is_terminal(),
+            std::io::stderr().is_terminal(),
+        );
+        if !(out_tty || err_tty) {
+            return false;
+        }
+        crate::ui::print_outcome(outcome, out_tty, err_tty);
+        true
+    }
 }
 
 /// Reads a line that is not a shell command: without completion or hints, and kept out of the

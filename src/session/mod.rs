@@ -166,6 +166,10 @@ impl Interaction for Recording<'_> {
         }
         answer
     }
+
+    fn show_progress(&mut self, outcome: &Outcome) -> bool {
+        self.inner.show_progress(outcome)
+    }
 }
 
 fn tutor(tone: Tone, msg: Msg) -> Feedback {

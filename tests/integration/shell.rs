@@ -453,3 +453,29 @@ fn cd_dash_without_a_previous_directory_says_so_in_both_languages() {
         assert!(out.contains("failed-as-in-bash"), "{out}");
     }
 }
+
+/// Ctrl-C during a simulated pull's progress stops it as it stops Docker's: the image is not
+/// kept, and the shell goes on.
+#[test]
+fn ctrl_c_during_a_pull_keeps_no_image() {
+    for lang in ["en", "fr"] {
+        let h = Home::new();
+        let mut p = pty(&h, lang);
+        p.exp_string("[shell 1/3] ~ $ ").expect("prompt");
+        p.send_line("docker pull nginx").expect("send");
+        p.exp_string("Downloading")
+            .expect("the pull's progress shows");
+        p.send_control('c').expect("ctrl-c");
+        p.exp_string("Ctrl-C")
+            .expect("the tutor says the pull was interrupted");
+        let _ = sync(&mut p, 1);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        p.send_line("docker images -q nginx | wc -l > count.txt")
+            .expect("send");
+        let _ = sync(&mut p, 2);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        p.send_control('d').expect("ctrl-d");
+        p.exp_eof().expect("exits");
+        assert_eq!(read(&h.workspace().join("count.txt")).trim(), "0", "{lang}");
+    }
+}

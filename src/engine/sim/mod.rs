@@ -216,7 +216,17 @@ impl Engine for SimEngine {
                 ..Outcome::default()
             }));
         }
-        let (mut out, changed) = self.with_ctx(exec, |ctx| dispatch(ctx, &inv, io))?;
+        let capture = exec.capture;
+        let (mut out, changed) = self.with_ctx(exec, |ctx| {
+            let mut out = dispatch(ctx, &inv, io)?;
+            // A pull or build is animated before its result is kept, so that Ctrl-C during the
+            // animation drops it (the check below, in `with_ctx`), as it stops Docker's.
+            let animated = !out.pulls.is_empty() || out.build.is_some();
+            if ctx.changed && animated && !capture {
+                out.shown = io.show_progress(&out);
+            }
+            Ok(out)
+        })?;
         if let Some(refused) = self.refused.borrow_mut().take() {
             return Err(EngineError::PathRefused(refused));
         }
