@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use crate::engine::{EngineState, ExecContext, Interaction, NoInput};
+use crate::engine::{EngineState, ExecContext, Interaction};
 use crate::feedback::{Feedback, Tone};
 use crate::i18n::Msg;
 use crate::lab::check::Verdict;
@@ -161,22 +161,7 @@ impl Session {
                     continue;
                 }
                 let args = vec!["pull".to_owned(), reference.clone()];
-                let result = self.engine.exec(&ExecContext::new(&args), &mut NoInput);
-                self.after_exec(&result);
-                let failed = match result {
-                    Ok(o) if o.exit_code == 0 => None,
-                    Ok(o) => Some(o.stderr.trim().to_owned()),
-                    Err(e) => Some(e.to_string()),
-                };
-                if let Some(error) = failed {
-                    fb.push(self.say(
-                        Tone::Error,
-                        &Msg::StartStateFailed {
-                            reference: reference.clone(),
-                            error,
-                        },
-                    ));
-                }
+                self.run_start_command(&ExecContext::new(&args), reference, &mut fb);
             }
             self.prepare_start(lab, &mut fb);
         }

@@ -50,25 +50,36 @@ impl Session {
             };
             let workspace = self.workspace.clone();
             let ctx = ExecContext::new(&args).in_dir(&workspace);
-            let result = self.engine.exec(&ctx, &mut NoInput);
-            self.after_exec(&result);
-            let failed = match result {
-                Ok(o) if o.exit_code == 0 => None,
-                Ok(o) => Some(o.stderr.trim().to_owned()),
-                Err(e) => Some(e.to_string()),
-            };
-            if let Some(error) = failed {
-                fb.push(self.say(
-                    Tone::Error,
-                    &Msg::StartStateFailed {
-                        reference: line.clone(),
-                        error,
-                    },
-                ));
-            }
+            self.run_start_command(&ctx, line, fb);
         }
         if !lab.start.commands.is_empty() {
             self.invalidate();
+        }
+    }
+
+    /// Runs one command of a lab's start state (a pull of `start.images`, a `start.commands`
+    /// line) with no terminal; a failure is told with the line, and the lab starts without it.
+    pub(super) fn run_start_command(
+        &mut self,
+        ctx: &ExecContext<'_>,
+        shown: &str,
+        fb: &mut Vec<Feedback>,
+    ) {
+        let result = self.engine.exec(ctx, &mut NoInput);
+        self.after_exec(&result);
+        let failed = match result {
+            Ok(o) if o.exit_code == 0 => None,
+            Ok(o) => Some(o.stderr.trim().to_owned()),
+            Err(e) => Some(e.to_string()),
+        };
+        if let Some(error) = failed {
+            fb.push(self.say(
+                Tone::Error,
+                &Msg::StartStateFailed {
+                    reference: shown.to_owned(),
+                    error,
+                },
+            ));
         }
     }
 }

@@ -2,27 +2,12 @@
 //! languages, on the simulated engine with a frozen clock. `DOCKLAB_UPDATE_SNAPSHOTS=1` rewrites
 //! the files in tests/snapshots/layers/ (review the diff before committing).
 
-use std::path::{Path, PathBuf};
-
 use docklab::engine::sim::SimEngine;
 use docklab::engine::{Clock, Engine, ExecContext, NoInput};
 use docklab::i18n::Lang;
 
 fn snapshot(name: &str, actual: &str) {
-    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots/layers")
-        .join(name);
-    if std::env::var_os("DOCKLAB_UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&path, actual).expect("write snapshot");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "{} is missing: run with DOCKLAB_UPDATE_SNAPSHOTS=1",
-            path.display()
-        )
-    });
-    pretty_assertions::assert_eq!(expected, actual, "snapshot {name}");
+    crate::support::snapshot("layers", name, actual);
 }
 
 fn run(engine: &mut SimEngine, line: &str) {

@@ -4,7 +4,7 @@
 //! golden files of tests/snapshots/search/ and tests/snapshots/build/;
 //! `DOCKLAB_UPDATE_SNAPSHOTS=1` rewrites them (review the diff before committing).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use docklab::engine::{Clock, Interaction};
@@ -15,24 +15,7 @@ use docklab::session::{EngineChoice, Session, SessionOptions, ShellMode};
 
 const CLOCK: &str = "2025-10-29T12:00:00Z";
 
-fn snapshot(dir: &str, name: &str, actual: &str) {
-    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(dir)
-        .join(name);
-    if std::env::var_os("DOCKLAB_UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
-        std::fs::write(&path, actual).expect("write snapshot");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "{} is missing: run with DOCKLAB_UPDATE_SNAPSHOTS=1",
-            path.display()
-        )
-    });
-    pretty_assertions::assert_eq!(expected, actual, "snapshot {dir}/{name}");
-}
+use crate::support::snapshot;
 
 fn docklab(home: &Path, dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_docklab"));

@@ -649,3 +649,24 @@ pub(crate) fn normalise_buildkit(text: &str) -> String {
     lines.append(&mut rows);
     lines.join("\n")
 }
+
+/// Compares `actual` with `tests/snapshots/DIR/NAME`; `DOCKLAB_UPDATE_SNAPSHOTS=1` rewrites it
+/// (review the diff before committing).
+pub fn snapshot(dir: &str, name: &str, actual: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(dir)
+        .join(name);
+    if std::env::var_os("DOCKLAB_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(&path, actual).expect("write snapshot");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: run with DOCKLAB_UPDATE_SNAPSHOTS=1",
+            path.display()
+        )
+    });
+    pretty_assertions::assert_eq!(expected, actual, "snapshot {dir}/{name}");
+}
