@@ -203,6 +203,7 @@ shell-editor-none = { $editor } is not installed on this machine, and no other t
     COPY index.html /usr/share/nginx/html/
     EOF
 shell-no-oldpwd = cd -: there is no previous directory yet (OLDPWD not set).
+shell-sudo-docker = No sudo here: docklab runs Docker commands itself. Type `{ $line }`.
 shell-interrupted = Interrupted (Ctrl-C): `{ $command }` stopped. What it had finished is kept; nothing half-written is left in the image store.
 
 ## practice (generated practice labs)

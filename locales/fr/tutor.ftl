@@ -230,6 +230,7 @@ shell-editor-none = { $editor } n'est pas installé sur cette machine, ni aucun 
     COPY index.html /usr/share/nginx/html/
     EOF
 shell-no-oldpwd = cd - : il n'y a pas encore de répertoire précédent (OLDPWD n'est pas défini).
+shell-sudo-docker = Pas de sudo ici : docklab exécute lui-même les commandes Docker. Tapez `{ $line }`.
 shell-interrupted = Interrompu (Ctrl-C) : `{ $command }` s'est arrêté. Ce qui était terminé est conservé ; rien d'écrit à moitié ne reste dans le stockage des images.
 
 ## entraînement (ateliers d'entraînement générés)

@@ -328,6 +328,8 @@ messages! {
     ShellEditorMissing { editor: String, available: String } => "shell-editor-missing",
     ShellEditorNone { editor: String } => "shell-editor-none",
     ShellNoOldpwd => "shell-no-oldpwd",
+    /// `sudo docker …` typed: not run (docklab runs Docker commands itself).
+    ShellSudoDocker { line: String } => "shell-sudo-docker",
     /// Ctrl-C stopped a Docker command the simulator was running.
     ShellInterrupted { command: String } => "shell-interrupted",
     // ---- layers.ftl, "teach only what is true" (issue #15): explanations that follow the engine's

@@ -26,6 +26,23 @@ pub(super) struct ShellState {
     pub(super) pipeline_status: Option<i32>,
 }
 
+/// The line with `docker` for a first word that is a typo of it (`dokcer`, `Docker`, `docekr`).
+fn docker_typo(line: &str) -> Option<String> {
+    let first = line.split_whitespace().next()?;
+    let lower = first.to_lowercase();
+    let close = lower == "docker"
+        || (lower.len() >= 5 && strsim::damerau_levenshtein(&lower, "docker") <= 2);
+    if first == "docker" || !close {
+        return None;
+    }
+    let rest = line.trim_start()[first.len()..].trim_start();
+    Some(if rest.is_empty() {
+        "docker".to_owned()
+    } else {
+        format!("docker {rest}")
+    })
+}
+
 /// Terminal editors a student may type, in the order they are suggested.
 const EDITORS: &[&str] = &[
     "nano", "vim", "vi", "nvim", "emacs", "micro", "mcedit", "joe", "ne", "mg", "pico", "ed",
@@ -330,6 +347,24 @@ impl Session {
             fb.push(hint);
             return entry;
         }
+        // `sudo docker …` would run a real Docker (or ask for a password) behind the lab's back:
+        // not run; the tutor says docklab runs Docker commands itself.
+        let mut words = line.split_whitespace();
+        if words.next() == Some("sudo") && words.next() == Some("docker") {
+            entry.exit_code = 1;
+            let rest = line
+                .trim_start()
+                .strip_prefix("sudo")
+                .unwrap_or(line)
+                .trim_start();
+            fb.push(self.say(
+                Tone::Hint,
+                &Msg::ShellSudoDocker {
+                    line: rest.to_owned(),
+                },
+            ));
+            return entry;
+        }
         let Some(expanded) = self.substitute(line, fb) else {
             entry.exit_code = 1;
             return entry;
@@ -340,6 +375,12 @@ impl Session {
             n => format!("(exit {n}); {expanded}"),
         };
         self.run_sh(&script, &[], &mut entry, fb);
+        // `dokcer images`, `Docker images`: `sh` says "not found"; the tutor names the command.
+        if entry.exit_code == 127 {
+            if let Some(suggestion) = docker_typo(line) {
+                fb.push(self.say(Tone::Hint, &Msg::DidYouMean { suggestion }));
+            }
+        }
         entry
     }
 

@@ -479,3 +479,26 @@ fn ctrl_c_during_a_pull_keeps_no_image() {
         assert_eq!(read(&h.workspace().join("count.txt")).trim(), "0", "{lang}");
     }
 }
+
+/// A typo of `docker` gets `sh`'s "not found" and the tutor's correction; `sudo docker` is not
+/// run (it would reach a real Docker behind the lab's back), and the tutor says why.
+#[test]
+fn docker_typos_and_sudo_are_named_in_both_languages() {
+    for (lang, did_you_mean, sudo) in [
+        (
+            "en",
+            "Did you mean: docker images?",
+            "No sudo here: docklab runs Docker commands itself. Type `docker images`.",
+        ),
+        (
+            "fr",
+            "Vouliez-vous dire\u{202f}: docker images\u{202f}?",
+            "Pas de sudo ici\u{202f}: docklab exécute lui-même les commandes Docker. Tapez `docker images`.",
+        ),
+    ] {
+        let h = Home::new();
+        let (out, _) = h.run(lang, "dokcer images\nDocker images\nsudo docker images\n");
+        assert_eq!(out.matches(did_you_mean).count(), 2, "{out}");
+        assert!(out.contains(sudo), "{out}");
+    }
+}
