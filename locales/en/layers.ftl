@@ -159,7 +159,10 @@ explain-prune-nothing = No image was removed: { $all ->
 explain-prompt-wants-y = Docker did nothing: its [y/N] question accepts only y (for yes, in English); your answer “{ $answer }” counted as no. Run the command again and answer y, or add -f to skip the question.
 explain-build-no-dockerfile = { $folder ->
         [no] There is no folder { $dir } here
-       *[yes] There is no Dockerfile in { $dir }
+       *[yes] { $here ->
+            [yes] There is no Dockerfile in the current folder (.)
+           *[no] There is no Dockerfile in { $dir }
+        }
     }: docker build reads the Dockerfile in the folder you give it (the build context). Go to the folder that holds it (cd), or give that folder's path: docker build -t NAME FOLDER.
 explain-build-no-context = docker build needs the build context: the folder sent to the builder, usually . (the current folder), at the end of the line: docker build -t NAME .
 explain-build-copy-missing = COPY found no { $source } in the build context: the file must be in the folder given to docker build (next to the Dockerfile), spelled exactly the same. Create it there, or build from the folder that holds it.

@@ -165,7 +165,10 @@ explain-prune-nothing = Aucune image n'a été supprimée : { $all ->
 explain-prompt-wants-y = Docker n'a rien fait : sa question [y/N] n'accepte que y (pour yes, en anglais) ; votre réponse « { $answer } » vaut non. Relancez la commande et répondez y, ou ajoutez -f pour ne pas avoir la question.
 explain-build-no-dockerfile = { $folder ->
         [no] Il n'y a pas de dossier { $dir } ici
-       *[yes] Il n'y a pas de Dockerfile dans { $dir }
+       *[yes] { $here ->
+            [yes] Il n'y a pas de Dockerfile dans le dossier courant (.)
+           *[no] Il n'y a pas de Dockerfile dans { $dir }
+        }
     } : docker build lit le Dockerfile du dossier que vous lui donnez (le contexte de construction). Allez dans le dossier qui le contient (cd), ou donnez le chemin de ce dossier : docker build -t NOM DOSSIER.
 explain-build-no-context = docker build a besoin du contexte de construction : le dossier envoyé au builder, en général . (le dossier courant), à la fin de la ligne : docker build -t NOM .
 explain-build-copy-missing = COPY n'a trouvé aucun { $source } dans le contexte de construction : le fichier doit être dans le dossier donné à docker build (à côté du Dockerfile), écrit exactement pareil. Créez-le là, ou construisez depuis le dossier qui le contient.

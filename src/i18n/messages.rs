@@ -345,7 +345,7 @@ messages! {
     /// A `[y/N]` prompt answered with something other than `y`: Docker did nothing.
     ExplainPromptWantsY { answer: String } => "explain-prompt-wants-y",
     /// A failed build, named from Docker's error.
-    ExplainBuildNoDockerfile { dir: String, folder: String } => "explain-build-no-dockerfile",
+    ExplainBuildNoDockerfile { dir: String, folder: String, here: String } => "explain-build-no-dockerfile",
     ExplainBuildNoContext => "explain-build-no-context",
     ExplainBuildCopyMissing { source: String } => "explain-build-copy-missing",
     ExplainBuildUppercase { name: String, lower: String } => "explain-build-uppercase",

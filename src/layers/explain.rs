@@ -636,6 +636,8 @@ pub fn note_msg(note: &crate::layers::mistakes::Note) -> Msg {
         N::BuildNoDockerfile { dir, folder_exists } => Msg::ExplainBuildNoDockerfile {
             dir: dir.clone(),
             folder: yes_no(*folder_exists),
+            // `.`: said as "the current folder (.)", not "in .".
+            here: yes_no(dir == "." || dir == "./"),
         },
         N::BuildNoContext => Msg::ExplainBuildNoContext,
         N::BuildCopyMissing { source } => Msg::ExplainBuildCopyMissing {
@@ -1162,8 +1164,8 @@ mod tests {
                     dir: s("."),
                     folder_exists: true,
                 },
-                &["no Dockerfile in .", "(cd)"],
-                &["pas de Dockerfile dans .", "(cd)"],
+                &["no Dockerfile in the current folder (.)", "(cd)"],
+                &["pas de Dockerfile dans le dossier courant (.)", "(cd)"],
             ),
             (
                 Note::BuildNoDockerfile {

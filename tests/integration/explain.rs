@@ -583,7 +583,7 @@ fn build_mistakes_are_named_in_both_languages() {
         (
             "en",
             &[
-                "There is no Dockerfile in .: docker build reads",
+                "There is no Dockerfile in the current folder (.): docker build reads",
                 "There is no folder Site here",
                 "docker build needs the build context",
                 "COPY found no index.html in the build context",
@@ -594,7 +594,7 @@ fn build_mistakes_are_named_in_both_languages() {
         (
             "fr",
             &[
-                "Il n'y a pas de Dockerfile dans .\u{202f}: docker build lit",
+                "Il n'y a pas de Dockerfile dans le dossier courant (.)\u{202f}: docker build lit",
                 "Il n'y a pas de dossier Site ici",
                 "docker build a besoin du contexte de construction",
                 "COPY n'a trouvé aucun index.html dans le contexte de construction",
