@@ -218,27 +218,34 @@ impl DockerError {
             // An arity refusal, `docker: 'docker pull' requires 1 argument` (buildx puts
             // `ERROR: ` first), then its usage line and where help is.
             let unprefixed = line.strip_prefix("ERROR: ").unwrap_or(line);
-            if let Some(rest) = unprefixed.strip_prefix("docker: 'docker ") {
-                if let Some((command, message)) = rest.split_once("' ") {
-                    let command = format!("docker {command}");
-                    let after = &lines[i + 1..];
-                    let usage = after
-                        .iter()
-                        .find_map(|l| l.strip_prefix("Usage:  "))
-                        .unwrap_or_default();
-                    let tail = format!(" '{command} --help' for more information");
-                    let verb = after
-                        .iter()
-                        .find_map(|l| l.strip_suffix(tail.as_str()))
-                        .unwrap_or_default();
-                    found.push(DockerError::Usage {
-                        command,
-                        message: message.to_owned(),
-                        usage: usage.to_owned(),
-                        verb: verb.to_owned(),
-                    });
-                    continue;
-                }
+            // Older buildx (0.13) words it `"docker buildx build" requires exactly 1 argument.`
+            let quoted = unprefixed
+                .strip_prefix("docker: 'docker ")
+                .and_then(|rest| rest.split_once("' "))
+                .or_else(|| {
+                    unprefixed
+                        .strip_prefix("\"docker ")
+                        .and_then(|rest| rest.split_once("\" "))
+                });
+            if let Some((command, message)) = quoted {
+                let command = format!("docker {command}");
+                let after = &lines[i + 1..];
+                let usage = after
+                    .iter()
+                    .find_map(|l| l.strip_prefix("Usage:  "))
+                    .unwrap_or_default();
+                let tail = format!(" '{command} --help' for more information");
+                let verb = after
+                    .iter()
+                    .find_map(|l| l.strip_suffix(tail.as_str()))
+                    .unwrap_or_default();
+                found.push(DockerError::Usage {
+                    command,
+                    message: message.to_owned(),
+                    usage: usage.to_owned(),
+                    verb: verb.to_owned(),
+                });
+                continue;
             }
             // The client's own `Error: No such object: x` (`docker inspect`), and older clients'
             // `Error: No such image: x`.
@@ -744,6 +751,22 @@ mod tests {
         assert_eq!(
             BuildError::recognise("ERROR: failed to solve: process \"/bin/sh -c false\" did not complete successfully: exit code: 1\n"),
             vec![]
+        );
+    }
+
+    /// Older buildx words a missing context its own way; it is read as the same refusal.
+    #[test]
+    fn an_older_buildx_arity_refusal_is_recognised() {
+        let found = DockerError::recognise(
+            "ERROR: \"docker buildx build\" requires exactly 1 argument.\nSee 'docker buildx build --help'.\n",
+        );
+        assert!(
+            matches!(
+                found.as_slice(),
+                [DockerError::Usage { command, message, .. }]
+                    if command == "docker buildx build" && message == "requires exactly 1 argument."
+            ),
+            "{found:?}"
         );
     }
 }

@@ -166,7 +166,8 @@ fn build_notes(
     }
     let forgot_context = DockerError::recognise(stderr).iter().any(|e| {
         matches!(e, DockerError::Usage { command, message, .. }
-            if command.ends_with(" build") && message == "requires 1 argument")
+            if command.ends_with(" build")
+                && matches!(message.as_str(), "requires 1 argument" | "requires exactly 1 argument."))
     });
     if forgot_context {
         return vec![Note::BuildNoContext];
