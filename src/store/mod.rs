@@ -76,6 +76,9 @@ pub struct Store {
     v2_marked: std::cell::Cell<bool>,
     /// The digest of the manifest list derived from the state last loaded or saved.
     state_manifests: std::cell::RefCell<Option<Digest>>,
+    /// The state was loaded by [`Store::load_state_to_read`], which leaves `state_manifests`
+    /// unknown: a save works it out from the state on disk (unchanged, under the lock).
+    manifests_unknown: std::cell::Cell<bool>,
     /// Whether writes are synced to the disk before they count (not for a throwaway store).
     durable: bool,
 }
@@ -129,6 +132,7 @@ impl Store {
             _lock: lock,
             v2_marked: std::cell::Cell::new(false),
             state_manifests: std::cell::RefCell::new(None),
+            manifests_unknown: std::cell::Cell::new(false),
             durable: true,
         };
         let layout = root.join("oci-layout");
@@ -308,7 +312,30 @@ impl Store {
     pub fn load_state(&self) -> Result<State, StoreError> {
         let state = self.read_state()?;
         *self.state_manifests.borrow_mut() = Some(manifests_digest(&oci_index(&state).manifests));
+        self.manifests_unknown.set(false);
         Ok(state)
+    }
+
+    /// Loads the state as [`Store::load_state`] does, for a command that only reads it: without
+    /// deriving the OCI index's manifest list from it (a pass over every image and reference,
+    /// then the list's JSON hashed), which only a save needs. Should a save follow anyway, it
+    /// derives that list from the state on disk, which the lock keeps as it was loaded.
+    pub fn load_state_to_read(&self) -> Result<State, StoreError> {
+        let state = self.read_state()?;
+        *self.state_manifests.borrow_mut() = None;
+        self.manifests_unknown.set(true);
+        Ok(state)
+    }
+
+    /// The digest of the manifest list of the state as it is on disk (last loaded or saved).
+    fn loaded_manifests(&self) -> Result<Option<Digest>, StoreError> {
+        if self.manifests_unknown.get() {
+            let state = self.read_state()?;
+            *self.state_manifests.borrow_mut() =
+                Some(manifests_digest(&oci_index(&state).manifests));
+            self.manifests_unknown.set(false);
+        }
+        Ok(self.state_manifests.borrow().clone())
     }
 
     fn read_state(&self) -> Result<State, StoreError> {
@@ -395,16 +422,15 @@ impl Store {
         let on_disk = self.read_index();
         // Many commands (run, rm, builder prune, tag or rmi of an image without a manifest…)
         // leave the index as it was: skip the write and its fsyncs.
-        let index =
-            (on_disk.as_ref().map(|i| &i.manifests) != Some(&derived.manifests)).then(|| {
-                let previous = self
-                    .state_manifests
-                    .borrow()
-                    .clone()
-                    .or_else(|| on_disk.as_ref().map(|i| manifests_digest(&i.manifests)))
-                    .unwrap_or_else(|| manifests_digest(&[]));
-                (derived, previous)
-            });
+        let index = if on_disk.as_ref().map(|i| &i.manifests) == Some(&derived.manifests) {
+            None
+        } else {
+            let previous = self
+                .loaded_manifests()?
+                .or_else(|| on_disk.as_ref().map(|i| manifests_digest(&i.manifests)))
+                .unwrap_or_else(|| manifests_digest(&[]));
+            Some((derived, previous))
+        };
         // Without a state yet (a new store), the state goes first: an index listing images with
         // no state beside it is then never the trace of a crash, and is refused.
         // An index already there lists nothing (with images, the state-less store is refused):
@@ -420,6 +446,7 @@ impl Store {
         }
         self.write_atomic(&self.state_v2_path(), &format::encode(state))?;
         *self.state_manifests.borrow_mut() = Some(derived_digest);
+        self.manifests_unknown.set(false);
         if !self.v2_marked.get() {
             let mark = format!("{{\"version\":{STATE_VERSION}}}");
             self.write_atomic(&self.state_path(), mark.as_bytes())?;
@@ -713,6 +740,50 @@ mod tests {
             "{err}"
         );
         assert!(store.fsck().is_err());
+    }
+
+    /// The note of the list an index replaces, in `index.json`.
+    fn previous_note(dir: &Path) -> String {
+        let index: Index =
+            serde_json::from_slice(&fs::read(dir.join("index.json")).expect("index"))
+                .expect("parses");
+        index.annotations[ANNOTATION_PREVIOUS].clone()
+    }
+
+    #[test]
+    fn a_state_loaded_to_read_then_saved_notes_the_same_previous_list() {
+        // Left by a crash: the index one write ahead (it lists b), the state still a.
+        let setup = |dir: &Path| {
+            let store = Store::open(dir, Duration::from_millis(100)).expect("opens");
+            store.save_state(&one_image("a")).expect("save");
+            let old_state = fs::read(dir.join("state.v2")).expect("state");
+            store.save_state(&one_image("b")).expect("save");
+            fs::write(dir.join("state.v2"), &old_state).expect("roll back");
+        };
+        let mut notes = Vec::new();
+        for to_read in [false, true] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            setup(dir.path());
+            let store = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
+            let mut state = if to_read {
+                store.load_state_to_read().expect("load")
+            } else {
+                store.load_state().expect("load")
+            };
+            assert_eq!(state, one_image("a"));
+            state
+                .refs
+                .insert("docker.io/library/a:v2".into(), Digest::of("a".as_bytes()));
+            store.save_state(&state).expect("save");
+            notes.push(previous_note(dir.path()));
+            // The note names a's list (the state on disk), not the index's b.
+            assert_eq!(
+                notes[notes.len() - 1],
+                manifests_digest(&oci_index(&one_image("a")).manifests).to_string()
+            );
+            assert_eq!(store.index_status(&state), IndexStatus::Current);
+        }
+        assert_eq!(notes[0], notes[1]);
     }
 
     #[test]
