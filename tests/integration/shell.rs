@@ -502,3 +502,32 @@ fn docker_typos_and_sudo_are_named_in_both_languages() {
         assert!(out.contains(sudo), "{out}");
     }
 }
+
+/// Ctrl-C during a simulated build's progress drops the build: no image is tagged.
+#[test]
+fn ctrl_c_during_a_build_keeps_no_image() {
+    for lang in ["en", "fr"] {
+        let h = Home::new();
+        let mut p = pty(&h, lang);
+        p.exp_string("[shell 1/3] ~ $ ").expect("prompt");
+        p.send_line(r"printf 'FROM busybox\nRUN echo one\nRUN echo two\n' > Dockerfile")
+            .expect("send");
+        let _ = sync(&mut p, 0);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        p.send_line("docker build -t site .").expect("send");
+        p.exp_string("[+] Building")
+            .expect("the build's progress shows");
+        p.send_control('c').expect("ctrl-c");
+        p.exp_string("Ctrl-C")
+            .expect("the tutor says the build was interrupted");
+        let _ = sync(&mut p, 1);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        p.send_line("docker images -q site | wc -l > count.txt")
+            .expect("send");
+        let _ = sync(&mut p, 2);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        p.send_control('d').expect("ctrl-d");
+        p.exp_eof().expect("exits");
+        assert_eq!(read(&h.workspace().join("count.txt")).trim(), "0", "{lang}");
+    }
+}
