@@ -78,6 +78,9 @@ pub enum Feedback {
     Layers(Picture),
     /// The goal picture.
     Goal(GoalPicture),
+    /// A shell command stopped by Ctrl-C: the prompt comes back on a line of its own, as in
+    /// bash.
+    Interrupted,
     /// The student asked to leave.
     Quit,
 }

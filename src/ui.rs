@@ -362,6 +362,7 @@ pub fn lines(lang: Lang, feedback: &Feedback) -> Vec<(Tone, String)> {
             .map(|l| (Tone::Warning, format!("  - {l}")))
             .collect(),
         Feedback::Engine(e) => vec![(Tone::Error, tr(lang, &e.msg()))],
+        Feedback::Interrupted => vec![(Tone::Plain, String::new())],
         Feedback::Docker(_) | Feedback::Layers(_) | Feedback::Goal(_) | Feedback::Quit => {
             Vec::new()
         }

@@ -416,8 +416,7 @@ impl Session {
                     .code()
                     .unwrap_or_else(|| 128 + status.signal().unwrap_or(2));
                 if status.signal() == Some(2) && self.opts.shell == ShellMode::Attached {
-                    // As bash after Ctrl-C: the prompt comes back on a line of its own.
-                    println!();
+                    fb.push(Feedback::Interrupted);
                 }
             }
             Err(e) => {

@@ -454,32 +454,6 @@ fn cd_dash_without_a_previous_directory_says_so_in_both_languages() {
     }
 }
 
-/// Ctrl-C during a simulated pull's progress stops it as it stops Docker's: the image is not
-/// kept, and the shell goes on.
-#[test]
-fn ctrl_c_during_a_pull_keeps_no_image() {
-    for lang in ["en", "fr"] {
-        let h = Home::new();
-        let mut p = pty(&h, lang);
-        p.exp_string("[shell 1/3] ~ $ ").expect("prompt");
-        p.send_line("docker pull nginx").expect("send");
-        p.exp_string("Downloading")
-            .expect("the pull's progress shows");
-        p.send_control('c').expect("ctrl-c");
-        p.exp_string("Ctrl-C")
-            .expect("the tutor says the pull was interrupted");
-        let _ = sync(&mut p, 1);
-        std::thread::sleep(std::time::Duration::from_millis(500));
-        p.send_line("docker images -q nginx | wc -l > count.txt")
-            .expect("send");
-        let _ = sync(&mut p, 2);
-        std::thread::sleep(std::time::Duration::from_millis(500));
-        p.send_control('d').expect("ctrl-d");
-        p.exp_eof().expect("exits");
-        assert_eq!(read(&h.workspace().join("count.txt")).trim(), "0", "{lang}");
-    }
-}
-
 /// A typo of `docker` gets `sh`'s "not found" and the tutor's correction; `sudo docker` is not
 /// run (it would reach a real Docker behind the lab's back), and the tutor says why.
 #[test]
@@ -503,26 +477,31 @@ fn docker_typos_and_sudo_are_named_in_both_languages() {
     }
 }
 
-/// Ctrl-C during a simulated build's progress drops the build: no image is tagged.
-#[test]
-fn ctrl_c_during_a_build_keeps_no_image() {
+/// Types `setup` lines, then `command`; presses Ctrl-C once `progress` shows; then checks that
+/// the tutor said so, that the shell goes on, and that no image named `image` was kept.
+fn ctrl_c_during_progress_keeps_no_image(
+    setup: &[&str],
+    command: &str,
+    progress: &str,
+    image: &str,
+) {
     for lang in ["en", "fr"] {
         let h = Home::new();
         let mut p = pty(&h, lang);
         p.exp_string("[shell 1/3] ~ $ ").expect("prompt");
-        p.send_line(r"printf 'FROM busybox\nRUN echo one\nRUN echo two\n' > Dockerfile")
-            .expect("send");
-        let _ = sync(&mut p, 0);
-        std::thread::sleep(std::time::Duration::from_millis(500));
-        p.send_line("docker build -t site .").expect("send");
-        p.exp_string("[+] Building")
-            .expect("the build's progress shows");
+        for (n, line) in (10..).zip(setup) {
+            p.send_line(line).expect("send");
+            let _ = sync(&mut p, n);
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+        p.send_line(command).expect("send");
+        p.exp_string(progress).expect("the progress shows");
         p.send_control('c').expect("ctrl-c");
         p.exp_string("Ctrl-C")
-            .expect("the tutor says the build was interrupted");
+            .expect("the tutor says the command was interrupted");
         let _ = sync(&mut p, 1);
         std::thread::sleep(std::time::Duration::from_millis(500));
-        p.send_line("docker images -q site | wc -l > count.txt")
+        p.send_line(&format!("docker images -q {image} | wc -l > count.txt"))
             .expect("send");
         let _ = sync(&mut p, 2);
         std::thread::sleep(std::time::Duration::from_millis(500));
@@ -530,4 +509,22 @@ fn ctrl_c_during_a_build_keeps_no_image() {
         p.exp_eof().expect("exits");
         assert_eq!(read(&h.workspace().join("count.txt")).trim(), "0", "{lang}");
     }
+}
+
+/// Ctrl-C during a simulated pull's progress stops it as it stops Docker's: the image is not
+/// kept, and the shell goes on.
+#[test]
+fn ctrl_c_during_a_pull_keeps_no_image() {
+    ctrl_c_during_progress_keeps_no_image(&[], "docker pull nginx", "Downloading", "nginx");
+}
+
+/// Ctrl-C during a simulated build's progress drops the build: no image is tagged.
+#[test]
+fn ctrl_c_during_a_build_keeps_no_image() {
+    ctrl_c_during_progress_keeps_no_image(
+        &[r"printf 'FROM busybox\nRUN echo one\nRUN echo two\n' > Dockerfile"],
+        "docker build -t site .",
+        "[+] Building",
+        "site",
+    );
 }
