@@ -83,6 +83,7 @@ fn populate(home: &Path, images: usize) {
                 parent: None,
                 last_tag_time: None,
                 seq: 0,
+                size: None,
             },
         );
     }

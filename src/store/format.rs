@@ -23,31 +23,55 @@
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
-use super::{CacheRecord, Digest, ImageRecord, InvalidDigest, LayerRecord, State};
+use std::fs::File;
+use std::os::unix::fs::FileExt as _;
+
+use super::table::{Record, Section, Table};
+use super::{CacheRecord, ContainerRecord, Digest, ImageRecord, InvalidDigest, LayerRecord, State};
 
 /// The first line of a version 2 state file.
 pub(super) const HEADER: &str = "docklab-state 2";
 
-/// The state as the lines above.
+/// The state as the lines above (version 2: what an older docklab wrote; tests write it to
+/// check that it is still read).
+#[cfg(test)]
 pub(super) fn encode(state: &State) -> Vec<u8> {
     // Writing to a Vec cannot fail.
     let mut out = Vec::with_capacity(64 + state.images.len() * 400 + state.layers.len() * 220);
     let _ = write!(out, "{HEADER}\nseq {}\n", state.seq);
-    for (id, image) in &state.images {
+    images_into(&mut out, &state.images, None);
+    refs_into(&mut out, &state.refs);
+    layers_into(&mut out, &state.layers);
+    containers_into(&mut out, &state.containers);
+    cache_into(&mut out, &state.build_cache);
+    out.extend_from_slice(b"end\n");
+    out
+}
+
+/// Image records; with `size` (version 3), each image's size after its ID.
+fn images_into(
+    out: &mut Vec<u8>,
+    images: &BTreeMap<Digest, ImageRecord>,
+    size: Option<&dyn Fn(&ImageRecord) -> u64>,
+) {
+    for (id, image) in images {
         out.extend_from_slice(b"i ");
         out.extend_from_slice(id.hex_bytes());
+        if let Some(size) = size {
+            let _ = write!(out, " {}", size(image));
+        }
         let _ = write!(out, " {} ", image.seq);
-        escape_into(&mut out, &image.created);
+        escape_into(out, &image.created);
         out.push(b' ');
-        push_digest(&mut out, image.manifest.as_ref());
+        push_digest(out, image.manifest.as_ref());
         let _ = write!(out, " {} ", image.manifest_size);
-        push_digest(&mut out, image.parent.as_ref());
+        push_digest(out, image.parent.as_ref());
         out.push(b' ');
         match &image.last_tag_time {
             None => out.push(b'-'),
             Some(t) => {
                 out.push(b'+');
-                escape_into(&mut out, t);
+                escape_into(out, t);
             }
         }
         for chain in &image.layers {
@@ -56,50 +80,355 @@ pub(super) fn encode(state: &State) -> Vec<u8> {
         }
         out.push(b'\n');
     }
-    for (name, id) in &state.refs {
+}
+
+fn refs_into(out: &mut Vec<u8>, refs: &BTreeMap<String, Digest>) {
+    for (name, id) in refs {
         out.extend_from_slice(b"r ");
         out.extend_from_slice(id.hex_bytes());
         out.push(b' ');
-        escape_last_into(&mut out, name);
+        escape_last_into(out, name);
         out.push(b'\n');
     }
-    for (chain, layer) in &state.layers {
+}
+
+fn layers_into(out: &mut Vec<u8>, layers: &BTreeMap<Digest, LayerRecord>) {
+    for (chain, layer) in layers {
         out.extend_from_slice(b"l ");
         out.extend_from_slice(chain.hex_bytes());
         out.push(b' ');
         out.extend_from_slice(layer.diff_id.hex_bytes());
         out.push(b' ');
-        push_digest(&mut out, layer.parent.as_ref());
+        push_digest(out, layer.parent.as_ref());
         let _ = writeln!(out, " {}", layer.size);
     }
-    for c in &state.containers {
+}
+
+fn containers_into(out: &mut Vec<u8>, containers: &[ContainerRecord]) {
+    for c in containers {
         out.extend_from_slice(b"c ");
-        serde_json::to_writer(&mut out, c).expect("a container always serialises");
+        serde_json::to_writer(&mut *out, c).expect("a container always serialises");
         out.push(b'\n');
     }
+}
+
+fn cache_into(out: &mut Vec<u8>, cache: &[CacheRecord]) {
     // One per build step ever cached: as lines, not JSON (which was 70% of loading a store
     // built by 1,000 `docker build`s).
-    for b in &state.build_cache {
+    for b in cache {
         out.extend_from_slice(b"b ");
         for text in [&b.id, &b.kind] {
-            escape_into(&mut out, text);
+            escape_into(out, text);
             out.push(b' ');
         }
         let _ = write!(out, "{} ", b.size);
         for text in [&b.created, &b.last_used] {
-            escape_into(&mut out, text);
+            escape_into(out, text);
             out.push(b' ');
         }
         let _ = write!(out, "{} ", b.usage_count);
-        push_digest(&mut out, b.layer.as_ref());
+        push_digest(out, b.layer.as_ref());
         let _ = write!(out, " {} {} ", u8::from(b.shared), u8::from(b.in_use));
-        escape_into(&mut out, &b.key);
+        escape_into(out, &b.key);
         out.push(b' ');
-        escape_last_into(&mut out, &b.description);
+        escape_last_into(out, &b.description);
         out.push(b'\n');
     }
+}
+
+/// The first line of a version 3 state file.
+pub(super) const HEADER_V3: &str = "docklab-state 3";
+
+/// The sections of a version 3 file, in their order.
+const SECTIONS: usize = 5;
+
+/// The `sections` line: where each section starts (byte offset and line number) and where the
+/// `end` line is, in fixed-width fields so that its length is known before the offsets.
+const SECTION_FIELD: usize = 12 + 1 + 10;
+const SECTIONS_LINE_LEN: usize = "sections".len() + (SECTIONS + 1) * (1 + SECTION_FIELD) + 1;
+
+/// The state in version 3: version 2's lines, in sections (images, references, layers,
+/// containers, build cache) whose places a header line gives, so that a command can read one
+/// record without reading the file whole ([`super::table`]). A section that was never read
+/// since it was loaded is copied as it is.
+///
+/// ```text
+/// docklab-state 3
+/// seq <n>
+/// sections <offset>:<line> ×5 <offset of end>:<line>
+/// i <id> <size> … (the rest as in version 2; sorted by ID)
+/// r … (sorted by reference)
+/// l … (sorted by chain ID)
+/// c …
+/// b …
+/// end
+/// ```
+pub(super) fn encode_v3(state: &State) -> Result<Vec<u8>, String> {
+    let mut sections: [Vec<u8>; SECTIONS] = Default::default();
+    let copy = |section: &Section| section.bytes();
+    match state.images.unread_section() {
+        Some(s) => sections[0] = copy(s)?,
+        None => images_into(
+            &mut sections[0],
+            &state.images,
+            Some(&|image: &ImageRecord| state.image_size(image)),
+        ),
+    }
+    match state.refs.unread_section() {
+        Some(s) => sections[1] = copy(s)?,
+        None => refs_into(&mut sections[1], &state.refs),
+    }
+    match state.layers.unread_section() {
+        Some(s) => sections[2] = copy(s)?,
+        None => layers_into(&mut sections[2], &state.layers),
+    }
+    containers_into(&mut sections[3], &state.containers);
+    cache_into(&mut sections[4], &state.build_cache);
+    let seq_line = format!("seq {}\n", state.seq);
+    let header_len = HEADER_V3.len() + 1 + seq_line.len() + SECTIONS_LINE_LEN;
+    let total: usize = sections.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(header_len + total + 4);
+    let _ = write!(out, "{HEADER_V3}\n{seq_line}sections");
+    let (mut offset, mut line) = (header_len, 4);
+    for section in &sections {
+        let _ = write!(out, " {offset:012}:{line:010}");
+        offset += section.len();
+        line += newlines(section);
+    }
+    let _ = writeln!(out, " {offset:012}:{line:010}");
+    debug_assert_eq!(out.len(), header_len);
+    for section in &sections {
+        out.extend_from_slice(section);
+    }
     out.extend_from_slice(b"end\n");
-    out
+    Ok(out)
+}
+
+/// How many lines end in `bytes`.
+#[allow(
+    clippy::naive_bytecount,
+    reason = "counted once per save and on errors: not worth the bytecount crate"
+)]
+pub(super) fn newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Reads a version 3 file's header and its small sections (containers, build cache); the
+/// images, references and layers stay on disk, read on demand ([`Table`]).
+pub(super) fn decode_v3(file: File) -> Result<State, String> {
+    let len = file
+        .metadata()
+        .map_err(|e| format!("cannot read it: {e}"))?
+        .len();
+    let mut head = vec![0; usize::try_from(len.min(512)).unwrap_or(512)];
+    file.read_exact_at(&mut head, 0)
+        .map_err(|e| format!("cannot read it: {e}"))?;
+    let text = String::from_utf8_lossy(&head);
+    let mut lines = text.split_inclusive('\n');
+    if lines.next() != Some("docklab-state 3\n") {
+        return Err(format!("the first line is not {HEADER_V3:?}"));
+    }
+    let seq_line = lines.next().unwrap_or_default();
+    let seq = seq_line
+        .strip_prefix("seq ")
+        .and_then(|s| s.strip_suffix('\n'))
+        .ok_or("line 2: not the `seq` line")?;
+    let seq = number(seq).map_err(|e| format!("line 2: {e}"))?;
+    let sections_line = lines.next().unwrap_or_default();
+    let bad = || "line 3: a damaged `sections` line".to_owned();
+    if sections_line.len() != SECTIONS_LINE_LEN || !sections_line.ends_with('\n') {
+        return Err(bad());
+    }
+    let mut places = Vec::with_capacity(SECTIONS + 1);
+    for field in sections_line
+        .trim_end()
+        .strip_prefix("sections ")
+        .ok_or_else(bad)?
+        .split(' ')
+    {
+        let (offset, line) = field.split_once(':').ok_or_else(bad)?;
+        let offset: u64 = offset.parse().map_err(|_| bad())?;
+        let line: usize = line.parse().map_err(|_| bad())?;
+        places.push((offset, line));
+    }
+    let header_len = (HEADER_V3.len() + 1 + seq_line.len() + SECTIONS_LINE_LEN) as u64;
+    let (end, _) = places.last().copied().ok_or_else(bad)?;
+    if places.len() != SECTIONS + 1
+        || places[0] != (header_len, 4)
+        || places
+            .windows(2)
+            .any(|w| w[0].0 > w[1].0 || w[0].1 > w[1].1)
+        || end + 4 != len
+    {
+        return Err(format!(
+            "line 3: the sections it lists do not fit the file ({len} bytes): cut short or edited"
+        ));
+    }
+    let mut tail = [0; 4];
+    file.read_exact_at(&mut tail, end)
+        .map_err(|e| format!("cannot read it: {e}"))?;
+    if &tail != b"end\n" {
+        return Err("the file does not end with its `end` line (cut short)".to_owned());
+    }
+    let file = std::rc::Rc::new(file);
+    let error = std::rc::Rc::default();
+    let section = |n: usize| Section {
+        file: std::rc::Rc::clone(&file),
+        start: places[n].0,
+        end: places[n + 1].0,
+        first_line: places[n].1,
+        error: std::rc::Rc::clone(&error),
+    };
+    let mut state = State::new();
+    state.seq = seq;
+    // Containers and cache records are few: read now, with version 2's reader.
+    for n in [3, 4] {
+        let s = section(n);
+        let mut records = Records {
+            state: State::new(),
+            images: Vec::new(),
+            refs: Vec::new(),
+            layers: Vec::new(),
+            line: s.first_line - 1,
+            ended: false,
+        };
+        records.block(&s.bytes()?)?;
+        if !records.images.is_empty() || !records.refs.is_empty() || !records.layers.is_empty() {
+            return Err(format!(
+                "line {}: an image, reference or layer among the containers and cache records",
+                s.first_line
+            ));
+        }
+        if n == 3 {
+            state.containers = records.state.containers;
+            if !records.state.build_cache.is_empty() {
+                return Err(format!(
+                    "line {}: a cache record among the containers",
+                    s.first_line
+                ));
+            }
+        } else {
+            state.build_cache = records.state.build_cache;
+            if !records.state.containers.is_empty() {
+                return Err(format!(
+                    "line {}: a container among the cache records",
+                    s.first_line
+                ));
+            }
+        }
+    }
+    state.images = Table::on_disk(section(0));
+    state.refs = Table::on_disk(section(1));
+    state.layers = Table::on_disk(section(2));
+    Ok(state)
+}
+
+/// The start of a line: its kind and the space after it.
+fn strip_kind<'a>(line: &'a str, kind: &str) -> Result<&'a str, String> {
+    line.strip_prefix(kind)
+        .and_then(|l| l.strip_prefix(' '))
+        .ok_or_else(|| format!("a record other than {kind:?} in its section"))
+}
+
+/// The 64 hex digits after the kind as a digest.
+fn key_digest(line: &str, kind: &str) -> Result<Digest, String> {
+    let rest = strip_kind(line, kind)?;
+    match rest.as_bytes().get(64) {
+        Some(b' ' | b'\n') => digest(&rest[..64]),
+        _ => Err(format!("a damaged {kind:?} record")),
+    }
+}
+
+/// The records of `kind` in `text` (whole lines, the first one line `first_line`), read by one
+/// cursor over them all, as version 2's reader does.
+fn parse_run<'a, K, V>(
+    text: &'a str,
+    first_line: usize,
+    out: &mut Vec<(K, V)>,
+    kind: &str,
+    one: impl Fn(&mut Fields<'a>) -> Result<(K, V), String>,
+) -> Result<usize, String> {
+    let mut fields = Fields { rest: text };
+    let mut n = 0;
+    while !fields.rest.is_empty() {
+        let line = first_line + n;
+        match fields.word() {
+            (k, b' ') if k == kind => {}
+            _ => {
+                return Err(format!(
+                    "line {line}: a record other than {kind:?} in its section"
+                ))
+            }
+        }
+        out.push(one(&mut fields).map_err(|e| format!("line {line}: {e}"))?);
+        n += 1;
+    }
+    Ok(n)
+}
+
+impl Record for ImageRecord {
+    type Key = Digest;
+    fn key(line: &str) -> Result<Digest, String> {
+        key_digest(line, "i")
+    }
+    fn parse(line: &str) -> Result<(Digest, ImageRecord), String> {
+        Fields {
+            rest: strip_kind(line, "i")?,
+        }
+        .image_v3()
+    }
+    fn parse_all(
+        text: &str,
+        first_line: usize,
+        out: &mut Vec<(Digest, ImageRecord)>,
+    ) -> Result<usize, String> {
+        parse_run(text, first_line, out, "i", Fields::image_v3)
+    }
+}
+
+impl Record for LayerRecord {
+    type Key = Digest;
+    fn key(line: &str) -> Result<Digest, String> {
+        key_digest(line, "l")
+    }
+    fn parse(line: &str) -> Result<(Digest, LayerRecord), String> {
+        Fields {
+            rest: strip_kind(line, "l")?,
+        }
+        .layer()
+    }
+    fn parse_all(
+        text: &str,
+        first_line: usize,
+        out: &mut Vec<(Digest, LayerRecord)>,
+    ) -> Result<usize, String> {
+        parse_run(text, first_line, out, "l", Fields::layer)
+    }
+}
+
+/// A reference's record: the image ID it names, keyed by the reference.
+impl Record for Digest {
+    type Key = String;
+    fn key(line: &str) -> Result<String, String> {
+        let rest = strip_kind(line, "r")?;
+        let name = rest
+            .get(65..)
+            .ok_or_else(|| "a damaged \"r\" record".to_owned())?;
+        unescape(name.strip_suffix('\n').unwrap_or(name))
+    }
+    fn parse(line: &str) -> Result<(String, Digest), String> {
+        Fields {
+            rest: strip_kind(line, "r")?,
+        }
+        .reference()
+    }
+    fn parse_all(
+        text: &str,
+        first_line: usize,
+        out: &mut Vec<(String, Digest)>,
+    ) -> Result<usize, String> {
+        parse_run(text, first_line, out, "r", Fields::reference)
+    }
 }
 
 /// Reads the lines back; the error says which line is wrong and why.
@@ -173,9 +502,15 @@ pub(super) fn decode_from(mut reader: impl std::io::BufRead) -> Result<State, St
         layers,
         ..
     } = records;
-    state.images = sorted_map(images).map_err(|d| format!("image {d} appears twice"))?;
-    state.refs = sorted_map(refs).map_err(|r| format!("reference {r} appears twice"))?;
-    state.layers = sorted_map(layers).map_err(|d| format!("layer {d} appears twice"))?;
+    state.images = sorted_map(images)
+        .map_err(|d| format!("image {d} appears twice"))?
+        .into();
+    state.refs = sorted_map(refs)
+        .map_err(|r| format!("reference {r} appears twice"))?
+        .into();
+    state.layers = sorted_map(layers)
+        .map_err(|d| format!("layer {d} appears twice"))?
+        .into();
     Ok(state)
 }
 
@@ -300,13 +635,34 @@ impl<'a> Fields<'a> {
 
     /// The rest of the record, newline consumed.
     fn rest_of_line(&mut self) -> &'a str {
-        let (line, rest) = self.rest.split_once('\n').unwrap_or((self.rest, ""));
-        self.rest = rest;
-        line
+        match self.rest.as_bytes().iter().position(|&b| b == b'\n') {
+            Some(end) => {
+                let line = &self.rest[..end];
+                self.rest = &self.rest[end + 1..];
+                line
+            }
+            None => std::mem::take(&mut self.rest),
+        }
     }
 
+    /// A version 2 image record.
     fn image(&mut self) -> Result<(Digest, ImageRecord), String> {
         let id = self.digest()?;
+        self.image_fields(id, None)
+    }
+
+    /// A version 3 image record: version 2's with the image's size after its ID.
+    fn image_v3(&mut self) -> Result<(Digest, ImageRecord), String> {
+        let id = self.digest()?;
+        let size = number(self.word_inside("size")?)?;
+        self.image_fields(id, Some(size))
+    }
+
+    fn image_fields(
+        &mut self,
+        id: Digest,
+        size: Option<u64>,
+    ) -> Result<(Digest, ImageRecord), String> {
         let seq = number(self.word_inside("seq")?)?;
         let created = unescape(self.word_inside("created time")?)?;
         let manifest = self.optional_digest()?;
@@ -339,6 +695,7 @@ impl<'a> Fields<'a> {
                 parent,
                 last_tag_time,
                 seq,
+                size,
             },
         ))
     }
@@ -375,6 +732,11 @@ impl<'a> Fields<'a> {
         })
     }
 
+    fn reference(&mut self) -> Result<(String, Digest), String> {
+        let id = self.digest()?;
+        Ok((unescape(self.rest_of_line())?, id))
+    }
+
     fn layer(&mut self) -> Result<(Digest, LayerRecord), String> {
         let chain = self.digest()?;
         let diff_id = self.digest()?;
@@ -393,7 +755,7 @@ impl<'a> Fields<'a> {
 
 /// A map from entries that should already be in order (checked: the map's own order is what
 /// the file promises); a repeated key is an error, not silently dropped.
-fn sorted_map<K: Ord + Clone, V>(entries: Vec<(K, V)>) -> Result<BTreeMap<K, V>, K> {
+pub(super) fn sorted_map<K: Ord + Clone, V>(entries: Vec<(K, V)>) -> Result<BTreeMap<K, V>, K> {
     if let Some(w) = entries.windows(2).find(|w| w[0].0 >= w[1].0) {
         if w[0].0 == w[1].0 {
             return Err(w[0].0.clone());
@@ -496,6 +858,7 @@ mod tests {
                     // Free text that needs every escape.
                     last_tag_time: (i == 1).then(|| "odd % time\nwith\r spaces - ".to_owned()),
                     seq: i as u64 + 1,
+                    size: None,
                 },
             );
         }
@@ -510,6 +873,7 @@ mod tests {
                 parent: None,
                 last_tag_time: Some(String::new()),
                 seq: 0,
+                size: None,
             },
         );
         state

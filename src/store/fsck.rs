@@ -7,7 +7,7 @@ use std::io::{self, Read};
 
 use sha2::Digest as _;
 
-use super::{Digest, ImageConfig, IndexStatus, Store, StoreError, TEMP_PREFIX};
+use super::{Digest, ImageConfig, ImageRecord, IndexStatus, Store, StoreError, TEMP_PREFIX};
 
 /// What fsck found. An empty `missing` and `corrupt` means the store is consistent.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -80,6 +80,20 @@ pub(super) fn run(store: &Store) -> Result<FsckReport, StoreError> {
                 None => report
                     .dangling_records
                     .push(format!("image {} uses unknown layer {chain}", id.short())),
+            }
+        }
+        // The size the state file recorded beside the image must be its layers'.
+        if let Some(recorded) = image.size {
+            let layers = ImageRecord {
+                size: None,
+                ..image.clone()
+            };
+            let computed = state.image_size(&layers);
+            if recorded != computed {
+                report.dangling_records.push(format!(
+                    "image {} is recorded as {recorded} bytes, but its layers make {computed}",
+                    id.short()
+                ));
             }
         }
         if present.contains(id) {

@@ -9,6 +9,7 @@ mod digest;
 mod format;
 mod fsck;
 mod state;
+mod table;
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
@@ -19,6 +20,7 @@ pub use config::*;
 pub use digest::{chain_ids, hex, Digest, InvalidDigest};
 pub use fsck::FsckReport;
 pub use state::*;
+pub use table::Table;
 
 pub use crate::atomic::{is_disk_full, TEMP_PREFIX};
 
@@ -72,8 +74,9 @@ pub struct Store {
     root: PathBuf,
     /// Held for the life of the `Store`: the advisory lock is released when the file is closed.
     _lock: File,
-    /// `state.json` is known to hold the version 2 mark (read or written by this `Store`).
-    v2_marked: std::cell::Cell<bool>,
+    /// `state.json` is known to hold the current version's mark (read or written by this
+    /// `Store`).
+    marked: std::cell::Cell<bool>,
     /// The digest of the manifest list derived from the state last loaded or saved.
     state_manifests: std::cell::RefCell<Option<Digest>>,
     /// The state was loaded by [`Store::load_state_to_read`], which leaves `state_manifests`
@@ -130,7 +133,7 @@ impl Store {
         let store = Store {
             root: root.to_owned(),
             _lock: lock,
-            v2_marked: std::cell::Cell::new(false),
+            marked: std::cell::Cell::new(false),
             state_manifests: std::cell::RefCell::new(None),
             manifests_unknown: std::cell::Cell::new(false),
             durable: true,
@@ -165,9 +168,15 @@ impl Store {
         self.root.join("state.json")
     }
 
-    /// The version 2 state, in the line format of [`format`].
+    /// The version 2 state, in the line format of [`format`]: read, and replaced by version 3
+    /// at the next save.
     fn state_v2_path(&self) -> PathBuf {
         self.root.join("state.v2")
+    }
+
+    /// The version 3 state: version 2's lines in sections, read on demand ([`format::encode_v3`]).
+    fn state_v3_path(&self) -> PathBuf {
+        self.root.join("state.v3")
     }
 
     /// Writes `bytes` to `path` atomically: temp file beside it, fsync, rename, fsync the directory.
@@ -311,15 +320,24 @@ impl Store {
     /// would let the next write forget those images.
     pub fn load_state(&self) -> Result<State, StoreError> {
         let state = self.read_state()?;
+        state
+            .read_whole()
+            .map_err(|message| StoreError::CorruptState {
+                path: self.state_v3_path(),
+                message,
+            })?;
         *self.state_manifests.borrow_mut() = Some(manifests_digest(&oci_index(&state).manifests));
         self.manifests_unknown.set(false);
         Ok(state)
     }
 
-    /// Loads the state as [`Store::load_state`] does, for a command that only reads it: without
-    /// deriving the OCI index's manifest list from it (a pass over every image and reference,
-    /// then the list's JSON hashed), which only a save needs. Should a save follow anyway, it
-    /// derives that list from the state on disk, which the lock keeps as it was loaded.
+    /// Loads the state as [`Store::load_state`] does, for a command that only reads it: images,
+    /// references and layers are read from the file on demand, one record at a time while the
+    /// command looks up only a few ([`Table`]), and the OCI index's manifest list (a pass over
+    /// every image and reference, then the list's JSON hashed), which only a save needs, is
+    /// not derived. Should a save follow anyway, it derives that list from the state on disk,
+    /// which the lock keeps as it was loaded. The caller checks [`State::load_error`] (with
+    /// [`Store::check_loaded`]) before it trusts what it computed from the state.
     pub fn load_state_to_read(&self) -> Result<State, StoreError> {
         let state = self.read_state()?;
         *self.state_manifests.borrow_mut() = None;
@@ -327,10 +345,21 @@ impl Store {
         Ok(state)
     }
 
+    /// The damage met while reading a state loaded by [`Store::load_state_to_read`], if any.
+    pub fn check_loaded(&self, state: &State) -> Result<(), StoreError> {
+        state.load_error().map_or(Ok(()), |message| {
+            Err(StoreError::CorruptState {
+                path: self.state_v3_path(),
+                message,
+            })
+        })
+    }
+
     /// The digest of the manifest list of the state as it is on disk (last loaded or saved).
     fn loaded_manifests(&self) -> Result<Option<Digest>, StoreError> {
         if self.manifests_unknown.get() {
             let state = self.read_state()?;
+            self.check_loaded(&state)?;
             *self.state_manifests.borrow_mut() =
                 Some(manifests_digest(&oci_index(&state).manifests));
             self.manifests_unknown.set(false);
@@ -343,6 +372,9 @@ impl Store {
         let bytes = match fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if self.state_v3_path().exists() {
+                    return self.read_v3();
+                }
                 if self.state_v2_path().exists() {
                     return self.read_v2();
                 }
@@ -383,9 +415,10 @@ impl Store {
                 state.version = STATE_VERSION;
                 Ok(state)
             }
-            2 => {
-                let state = self.read_v2()?;
-                self.v2_marked.set(true);
+            2 => self.read_v2(),
+            3 => {
+                let state = self.read_v3()?;
+                self.marked.set(true);
                 Ok(state)
             }
             found => Err(StoreError::CorruptState {
@@ -402,6 +435,12 @@ impl Store {
             .map_err(|message| StoreError::CorruptState { path, message })
     }
 
+    fn read_v3(&self) -> Result<State, StoreError> {
+        let path = self.state_v3_path();
+        let file = File::open(&path).map_err(StoreError::io(&path))?;
+        format::decode_v3(file).map_err(|message| StoreError::CorruptState { path, message })
+    }
+
     fn index_path(&self) -> PathBuf {
         self.root.join("index.json")
     }
@@ -412,11 +451,17 @@ impl Store {
     }
 
     /// Writes the state atomically: the OCI index derived from it first when that changed
-    /// (noting which manifest list it replaces), then `state.v2`, then the version mark in
-    /// `state.json` if it is not there yet (a crash before leaves the old version 1 state,
-    /// whole). A crash between the index and the state leaves an index one write ahead, which
+    /// (noting which manifest list it replaces), then `state.v3`, then the version mark in
+    /// `state.json` if it is not there yet (a crash before leaves the old version 1 or 2 state,
+    /// whole; `state.v2` goes after the mark). A crash between the index and the state leaves an index one write ahead, which
     /// fsck recognises by that note and rewrites. A new store's first state comes first.
     pub fn save_state(&self, state: &State) -> Result<(), StoreError> {
+        // What was read of it on demand was damaged: what the command made of it is not saved.
+        self.check_loaded(state)?;
+        let bytes = format::encode_v3(state).map_err(|message| StoreError::CorruptState {
+            path: self.state_v3_path(),
+            message,
+        })?;
         let derived = oci_index(state);
         let derived_digest = manifests_digest(&derived.manifests);
         let on_disk = self.read_index();
@@ -435,7 +480,9 @@ impl Store {
         // no state beside it is then never the trace of a crash, and is refused.
         // An index already there lists nothing (with images, the state-less store is refused):
         // it goes, so that a crash before the new index leaves none, which is merely stale.
-        let index_first = self.state_v2_path().exists() || self.state_path().exists();
+        let index_first = self.state_v3_path().exists()
+            || self.state_v2_path().exists()
+            || self.state_path().exists();
         if index_first {
             if let Some((index, previous)) = &index {
                 self.write_index(index.clone(), previous)?;
@@ -444,13 +491,20 @@ impl Store {
             let path = self.index_path();
             fs::remove_file(&path).map_err(StoreError::io(&path))?;
         }
-        self.write_atomic(&self.state_v2_path(), &format::encode(state))?;
+        self.write_atomic(&self.state_v3_path(), &bytes)?;
         *self.state_manifests.borrow_mut() = Some(derived_digest);
         self.manifests_unknown.set(false);
-        if !self.v2_marked.get() {
+        if !self.marked.get() {
             let mark = format!("{{\"version\":{STATE_VERSION}}}");
             self.write_atomic(&self.state_path(), mark.as_bytes())?;
-            self.v2_marked.set(true);
+            self.marked.set(true);
+            // The version 2 state it replaces, once the mark no longer points at it.
+            let old = self.state_v2_path();
+            match fs::remove_file(&old) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(StoreError::io(&old)(e)),
+            }
         }
         if !index_first {
             if let Some((index, previous)) = index {
@@ -618,6 +672,7 @@ mod tests {
                 parent: None,
                 last_tag_time: None,
                 seq: 0,
+                size: None,
             },
         );
         store.save_state(&state).expect("save");
@@ -653,14 +708,14 @@ mod tests {
         store.save_state(&state).expect("save");
         assert_eq!(
             fs::read_to_string(dir.path().join("state.json")).expect("mark"),
-            r#"{"version":2}"#
+            r#"{"version":3}"#
         );
-        assert!(dir.path().join("state.v2").is_file());
+        assert!(dir.path().join("state.v3").is_file());
         drop(store);
         let again = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
-        assert_eq!(again.load_state().expect("reads version 2"), state);
-        // A version 2 mark without its file is an error, not an empty store.
-        fs::remove_file(dir.path().join("state.v2")).expect("remove");
+        assert_eq!(again.load_state().expect("reads version 3"), state);
+        // A version 3 mark without its file is an error, not an empty store.
+        fs::remove_file(dir.path().join("state.v3")).expect("remove");
         assert!(again.load_state().is_err());
     }
 
@@ -685,6 +740,258 @@ mod tests {
         ));
     }
 
+    /// A state of `n` images, each with a reference and two layers (the bottom one shared).
+    fn many_images(n: usize) -> State {
+        let mut state = State::new();
+        let base = Digest::of(b"base layer");
+        state.layers.insert(
+            base.clone(),
+            LayerRecord {
+                diff_id: base.clone(),
+                parent: None,
+                size: 100,
+            },
+        );
+        for i in 0..n {
+            let id = Digest::of(format!("config {i}").as_bytes());
+            let top = chain_ids(&[base.clone(), Digest::of(format!("layer {i}").as_bytes())]);
+            state.layers.insert(
+                top[1].clone(),
+                LayerRecord {
+                    diff_id: Digest::of(format!("layer {i}").as_bytes()),
+                    parent: Some(base.clone()),
+                    size: i as u64,
+                },
+            );
+            state.images.insert(
+                id.clone(),
+                ImageRecord {
+                    created: format!("2025-01-01T00:00:{:02}Z", i % 60),
+                    layers: top,
+                    manifest: None,
+                    manifest_size: 0,
+                    parent: None,
+                    last_tag_time: (i % 7 == 0).then(|| "2025-02-02T00:00:00Z".to_owned()),
+                    seq: i as u64 + 1,
+                    size: None,
+                },
+            );
+            state
+                .refs
+                .insert(format!("docker.io/library/app{}:v{i}", i % 13), id);
+        }
+        state
+    }
+
+    #[test]
+    fn a_state_read_on_demand_finds_every_record_without_reading_it_whole() {
+        let (dir, store) = store();
+        let state = many_images(3000);
+        store.save_state(&state).expect("save");
+        drop(store);
+        let store = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
+        let absent = Digest::of(b"absent");
+        let keys: Vec<&Digest> = state.images.keys().collect();
+        // A table looks up to LOOKUPS records one by one: check each key from a fresh load.
+        for chunk in keys.chunks(20) {
+            let lazy = store.load_state_to_read().expect("load");
+            for id in chunk {
+                let image = &state.images[*id];
+                assert_eq!(lazy.images.get(*id), Some(image));
+                assert!(lazy.images.contains_key(*id));
+                for chain in &image.layers {
+                    assert_eq!(lazy.layers.get(chain), state.layers.get(chain));
+                }
+            }
+            assert!(lazy.images.get(&absent).is_none());
+            assert!(lazy.layers.get(&absent).is_none());
+            assert!(lazy.images.unread_section().is_some(), "read whole");
+            assert!(lazy.layers.unread_section().is_some(), "read whole");
+            assert_eq!(lazy.load_error(), None);
+        }
+        for (name, id) in state.refs.iter().step_by(7) {
+            let lazy = store.load_state_to_read().expect("load");
+            assert_eq!(lazy.refs.get(name.as_str()), Some(id));
+            assert!(lazy.refs.get("docker.io/library/nothing:here").is_none());
+            assert!(lazy.refs.unread_section().is_some());
+        }
+        // Short IDs and the references of an image, found without reading the state whole.
+        let eager_prefix = |prefix: &str| {
+            let mut found = state
+                .images
+                .keys()
+                .filter(|id| id.hex().starts_with(prefix));
+            let first = found.next().cloned();
+            if found.next().is_some() {
+                None
+            } else {
+                first
+            }
+        };
+        for id in keys.iter().step_by(97) {
+            let lazy = store.load_state_to_read().expect("load");
+            for len in [1, 2, 3, 4, 12, 64] {
+                let prefix = &id.hex()[..len];
+                assert_eq!(
+                    lazy.image_by_prefix(prefix),
+                    eager_prefix(prefix),
+                    "{prefix}"
+                );
+            }
+            assert_eq!(lazy.refs_of(id), state.refs_of(id));
+            assert!(!lazy.refs_of(id).is_empty());
+            assert!(lazy.images.unread_section().is_some());
+            assert!(lazy.refs.unread_section().is_some());
+        }
+        let lazy = store.load_state_to_read().expect("load");
+        assert_eq!(lazy.image_by_prefix("fffffffff"), eager_prefix("fffffffff"));
+        assert_eq!(lazy.image_by_prefix("0"), None, "ambiguous");
+        assert_eq!(lazy.refs_of(&absent), Vec::<String>::new());
+        // More lookups than a table keeps, then a whole read: the same answers.
+        let lazy = store.load_state_to_read().expect("load");
+        for id in &keys {
+            assert_eq!(lazy.images[*id], state.images[*id]);
+        }
+        assert_eq!(lazy, state);
+        assert_eq!(store.load_state().expect("load"), state);
+    }
+
+    #[test]
+    fn image_sizes_are_recorded_so_that_listing_needs_no_layer_and_fsck_checks_them() {
+        let (dir, store) = store();
+        let state = many_images(30);
+        assert!(state.images.values().all(|i| i.size.is_none()));
+        store.save_state(&state).expect("save");
+        let lazy = store.load_state_to_read().expect("load");
+        for (id, image) in &*lazy.images {
+            assert_eq!(image.size, Some(state.image_size(&state.images[id])));
+            assert_eq!(lazy.image_size(image), state.image_size(&state.images[id]));
+        }
+        assert!(
+            lazy.layers.unread_section().is_some(),
+            "sizes read no layer"
+        );
+        assert!(store.fsck().expect("fsck").dangling_records.is_empty());
+        // A recorded size that its layers do not make is reported.
+        let path = dir.path().join("state.v3");
+        let text = fs::read_to_string(&path).expect("state");
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("i "))
+            .expect("an image");
+        let size = line.split(' ').nth(2).expect("size");
+        let wrong = format!("{}{}", &line[..67], "9".repeat(size.len()));
+        let wrong = format!("{wrong}{}", &line[67 + size.len()..]);
+        fs::write(&path, text.replacen(line, &wrong, 1)).expect("edit");
+        let report = store.fsck().expect("fsck");
+        assert!(
+            report
+                .dangling_records
+                .iter()
+                .any(|r| r.contains("is recorded as")),
+            "{report:?}"
+        );
+    }
+
+    #[test]
+    fn a_save_after_reading_on_demand_copies_what_was_not_read() {
+        let (dir, store) = store();
+        let state = many_images(500);
+        store.save_state(&state).expect("save");
+        let path = dir.path().join("state.v3");
+        let before = fs::read(&path).expect("state");
+        let mut lazy = store.load_state_to_read().expect("load");
+        let one = state.images.keys().nth(17).expect("an image").clone();
+        assert!(lazy.images.contains_key(&one));
+        lazy.refs
+            .insert("docker.io/library/new:tag".into(), one.clone());
+        assert!(lazy.images.unread_section().is_some());
+        store.save_state(&lazy).expect("save");
+        let mut expected = state.clone();
+        expected
+            .refs
+            .insert("docker.io/library/new:tag".into(), one);
+        assert_eq!(store.load_state().expect("load"), expected);
+        // The images' lines are the same bytes, copied.
+        let after = fs::read(&path).expect("state");
+        let images = |b: &[u8]| {
+            String::from_utf8_lossy(b)
+                .lines()
+                .filter(|l| l.starts_with("i "))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(images(&before), images(&after));
+    }
+
+    #[test]
+    fn damage_met_on_demand_is_reported_with_its_line_and_nothing_is_saved() {
+        let (dir, store) = store();
+        let state = many_images(400);
+        store.save_state(&state).expect("save");
+        let path = dir.path().join("state.v3");
+        let text = fs::read_to_string(&path).expect("state");
+        // Damage one layer record's size, keeping the file's length.
+        let (n, line) = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with("l "))
+            .nth(200)
+            .expect("a layer line");
+        let chain: Digest = format!("sha256:{}", &line[2..66]).parse().expect("digest");
+        let size = line.rsplit(' ').next().expect("size");
+        let damaged = format!(
+            "{}{}",
+            &line[..line.len() - size.len()],
+            "x".repeat(size.len())
+        );
+        fs::write(&path, text.replacen(line, &damaged, 1)).expect("damage");
+        let lazy = store.load_state_to_read().expect("the header is fine");
+        assert!(lazy.layers.get(&chain).is_none());
+        let error = lazy.load_error().expect("the damage is noticed");
+        assert!(
+            error.starts_with(&format!("line {}: bad number", n + 1)),
+            "{error}"
+        );
+        assert!(matches!(
+            store.check_loaded(&lazy),
+            Err(StoreError::CorruptState { .. })
+        ));
+        assert!(store.save_state(&lazy).is_err());
+        assert_eq!(
+            fs::read_to_string(&path).expect("state"),
+            text.replacen(line, &damaged, 1)
+        );
+        let err = store.load_state().expect_err("refused whole");
+        assert!(
+            err.to_string().contains(&format!("line {}", n + 1)),
+            "{err}"
+        );
+        // A file cut short is refused as soon as it is opened.
+        fs::write(&path, &text[..text.len() - 10]).expect("cut");
+        assert!(store.load_state_to_read().is_err());
+    }
+
+    #[test]
+    fn a_version_2_store_is_read_and_migrated_by_the_next_save() {
+        let (dir, store) = store();
+        let state = many_images(50);
+        fs::write(dir.path().join("state.v2"), format::encode(&state)).expect("write");
+        fs::write(dir.path().join("state.json"), r#"{"version":2}"#).expect("mark");
+        assert_eq!(store.load_state_to_read().expect("reads version 2"), state);
+        let loaded = store.load_state().expect("reads version 2");
+        assert_eq!(loaded, state);
+        store.save_state(&loaded).expect("save");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("state.json")).expect("mark"),
+            r#"{"version":3}"#
+        );
+        assert!(!dir.path().join("state.v2").exists());
+        drop(store);
+        let again = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
+        assert_eq!(again.load_state().expect("reads version 3"), state);
+    }
+
     /// A state with one image that has a manifest, named `name`.
     fn one_image(name: &str) -> State {
         let mut state = State::new();
@@ -699,6 +1006,7 @@ mod tests {
                 parent: None,
                 last_tag_time: None,
                 seq: 0,
+                size: None,
             },
         );
         state
@@ -715,7 +1023,7 @@ mod tests {
         drop(store);
         fs::remove_file(dir.path().join("state.json")).expect("remove the mark");
         let store = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
-        assert_eq!(store.load_state().expect("reads state.v2"), state);
+        assert_eq!(store.load_state().expect("reads state.v3"), state);
         // The next save writes the mark again and keeps the images.
         let mut more = state.clone();
         more.refs
@@ -723,7 +1031,7 @@ mod tests {
         store.save_state(&more).expect("save");
         assert_eq!(
             fs::read_to_string(dir.path().join("state.json")).expect("mark"),
-            r#"{"version":2}"#
+            r#"{"version":3}"#
         );
         assert_eq!(store.load_state().expect("load"), more);
         assert_eq!(
@@ -732,7 +1040,7 @@ mod tests {
         );
         // Neither state file, but an index that lists images: refused, not taken for empty.
         fs::remove_file(dir.path().join("state.json")).expect("remove");
-        fs::remove_file(dir.path().join("state.v2")).expect("remove");
+        fs::remove_file(dir.path().join("state.v3")).expect("remove");
         let err = store.load_state().expect_err("refused");
         assert!(
             err.to_string()
@@ -756,9 +1064,9 @@ mod tests {
         let setup = |dir: &Path| {
             let store = Store::open(dir, Duration::from_millis(100)).expect("opens");
             store.save_state(&one_image("a")).expect("save");
-            let old_state = fs::read(dir.join("state.v2")).expect("state");
+            let old_state = fs::read(dir.join("state.v3")).expect("state");
             store.save_state(&one_image("b")).expect("save");
-            fs::write(dir.join("state.v2"), &old_state).expect("roll back");
+            fs::write(dir.join("state.v3"), &old_state).expect("roll back");
         };
         let mut notes = Vec::new();
         for to_read in [false, true] {
@@ -792,11 +1100,11 @@ mod tests {
         let a = one_image("a");
         store.save_state(&a).expect("save");
         assert_eq!(store.index_status(&a), IndexStatus::Current);
-        let old_state = fs::read(dir.path().join("state.v2")).expect("state");
+        let old_state = fs::read(dir.path().join("state.v3")).expect("state");
         // Killed between the index and the state of the next write: the state is the old one.
         let b = one_image("b");
         store.save_state(&b).expect("save");
-        fs::write(dir.path().join("state.v2"), &old_state).expect("roll back");
+        fs::write(dir.path().join("state.v3"), &old_state).expect("roll back");
         drop(store);
         let store = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
         let loaded = store.load_state().expect("load");
@@ -806,7 +1114,11 @@ mod tests {
         assert_eq!(store.index_status(&loaded), IndexStatus::Current);
 
         // A state emptied behind docklab's back: the index lists what it lacks.
-        fs::write(dir.path().join("state.v2"), format::encode(&State::new())).expect("empty");
+        fs::write(
+            dir.path().join("state.v3"),
+            format::encode_v3(&State::new()).expect("encodes"),
+        )
+        .expect("empty");
         let report = store.fsck().expect("fsck");
         assert_eq!(
             report.dangling_records,
@@ -822,7 +1134,7 @@ mod tests {
             .contains("manifest"));
 
         // The reverse: an index emptied while the state has an image.
-        fs::write(dir.path().join("state.v2"), &old_state).expect("restore");
+        fs::write(dir.path().join("state.v3"), &old_state).expect("restore");
         fs::write(
             dir.path().join("index.json"),
             br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#,

@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::table::Table;
 use super::Digest;
 
 /// The version this build writes and reads. A newer file is refused, not overwritten.
-pub const STATE_VERSION: u32 = 2;
+pub const STATE_VERSION: u32 = 3;
 
 /// Everything the simulated daemon knows besides blob contents.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -16,12 +17,12 @@ pub const STATE_VERSION: u32 = 2;
 pub struct State {
     pub version: u32,
     /// Images by ID (the digest of their config blob).
-    pub images: BTreeMap<Digest, ImageRecord>,
+    pub images: Table<Digest, ImageRecord>,
     /// References by their full string (`docker.io/library/nginx:latest`,
     /// `docker.io/library/nginx@sha256:…`) to image IDs. A `BTreeMap` keeps Docker's lexical order.
-    pub refs: BTreeMap<String, Digest>,
+    pub refs: Table<String, Digest>,
     /// Layers by chain ID.
-    pub layers: BTreeMap<Digest, LayerRecord>,
+    pub layers: Table<Digest, LayerRecord>,
     /// Containers in creation order.
     pub containers: Vec<ContainerRecord>,
     /// Build cache records.
@@ -32,7 +33,7 @@ pub struct State {
 }
 
 /// What `image ls` needs of an image without reading its config blob.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImageRecord {
     /// The config's `created`, RFC 3339.
@@ -55,6 +56,34 @@ pub struct ImageRecord {
     /// orders images created within the same second, as Docker's whole-second `Created` cannot.
     #[serde(default)]
     pub seq: u64,
+    /// The image's size as the state file recorded it ([`State::image_size`], which an image's
+    /// layers fix once for all), so that `image ls` need not read the layers; `None` for an
+    /// image this command made, or read from an older state file.
+    #[serde(skip)]
+    pub size: Option<u64>,
+}
+
+/// Records are equal when what they say is: the recorded size is derived from the layers.
+impl PartialEq for ImageRecord {
+    fn eq(&self, other: &ImageRecord) -> bool {
+        let ImageRecord {
+            created,
+            layers,
+            manifest,
+            manifest_size,
+            parent,
+            last_tag_time,
+            seq,
+            size: _,
+        } = self;
+        *created == other.created
+            && *layers == other.layers
+            && *manifest == other.manifest
+            && *manifest_size == other.manifest_size
+            && *parent == other.parent
+            && *last_tag_time == other.last_tag_time
+            && *seq == other.seq
+    }
 }
 
 /// One layer of the layer store.
@@ -147,6 +176,22 @@ impl State {
         }
     }
 
+    /// The first damage met while reading the parts of the state that are read on demand
+    /// ([`Table`]): what a command computed since is not to be trusted, nor saved.
+    pub fn load_error(&self) -> Option<String> {
+        self.images
+            .error()
+            .or_else(|| self.refs.error())
+            .or_else(|| self.layers.error())
+    }
+
+    /// Reads now every part of the state that is read on demand, and says whether one is
+    /// damaged.
+    pub fn read_whole(&self) -> Result<(), String> {
+        let _ = (self.images.len(), self.refs.len(), self.layers.len());
+        self.load_error().map_or(Ok(()), Err)
+    }
+
     /// How many images reference a layer (by chain ID).
     pub fn layer_users(&self) -> BTreeMap<&Digest, usize> {
         let mut users: BTreeMap<&Digest, usize> = BTreeMap::new();
@@ -182,16 +227,37 @@ impl State {
         used
     }
 
-    /// The references that point at an image, in Docker's lexical order.
-    pub fn refs_of<'a>(&'a self, id: &'a Digest) -> impl Iterator<Item = &'a str> + 'a {
+    /// The references that point at an image, in Docker's lexical order (found without reading
+    /// them all when they were not: a reference's line is `r <id> <reference>`).
+    pub fn refs_of(&self, id: &Digest) -> Vec<String> {
+        let hex = id.hex().as_bytes();
         self.refs
-            .iter()
-            .filter(move |(_, v)| *v == id)
-            .map(|(k, _)| k.as_str())
+            .filter(
+                |line| line.as_bytes().get(2..66) == Some(hex),
+                |_, v| v == id,
+            )
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// The image whose ID starts with `prefix` (hex digits), when exactly one does.
+    pub fn image_by_prefix(&self, prefix: &str) -> Option<Digest> {
+        let lowest: Digest = format!("sha256:{prefix:0<64}").parse().ok()?;
+        let mut found = self
+            .images
+            .first_from(&lowest, 2)
+            .into_iter()
+            .filter(|(id, _)| id.hex().starts_with(prefix));
+        let (first, _) = found.next()?;
+        found.next().is_none().then_some(first)
     }
 
     /// The size Docker shows for an image: the sum of its layers.
     pub fn image_size(&self, image: &ImageRecord) -> u64 {
+        if let Some(size) = image.size {
+            return size;
+        }
         image
             .layers
             .iter()

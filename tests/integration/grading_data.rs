@@ -432,7 +432,7 @@ fn a_second_shell_on_the_same_lab_is_refused_and_loses_nothing() {
     );
 }
 
-/// A store whose version mark (`state.json`) is gone is read as version 2, not taken for empty;
+/// A store whose version mark (`state.json`) is gone is read as version 3, not taken for empty;
 /// with no state file at all but an index listing images, it is refused; and fsck never calls a
 /// store consistent whose index lists images its state lacks.
 #[test]
@@ -461,15 +461,15 @@ fn a_lost_version_mark_or_an_emptied_state_loses_no_image() {
     assert_eq!(listed(home.path()).1, "alpine:latest\nalpine:v2\n");
     assert_eq!(
         std::fs::read_to_string(store.join("state.json")).expect("the mark is back"),
-        r#"{"version":2}"#
+        r#"{"version":3}"#
     );
     let (code, stdout, _) = run(home.path(), &["store", "fsck"]);
     assert_eq!(code, Some(0), "{stdout}");
 
     // Both state files gone: refused, and nothing is written over what is left.
-    let v2 = std::fs::read(store.join("state.v2")).expect("state");
+    let v3 = std::fs::read(store.join("state.v3")).expect("state");
     std::fs::remove_file(store.join("state.json")).expect("remove");
-    std::fs::remove_file(store.join("state.v2")).expect("remove");
+    std::fs::remove_file(store.join("state.v3")).expect("remove");
     for args in [
         &["docker", "images"][..],
         &["docker", "pull", "hello-world"],
@@ -482,16 +482,16 @@ fn a_lost_version_mark_or_an_emptied_state_loses_no_image() {
             "{args:?}: {stderr}"
         );
     }
-    assert!(!store.join("state.v2").exists() && !store.join("state.json").exists());
+    assert!(!store.join("state.v3").exists() && !store.join("state.json").exists());
 
     // A state emptied behind docklab's back (another store's, without images): fsck says the
     // index lists images the state lacks, and leaves the index alone.
     let other = tempfile::tempdir().expect("other home");
     assert_eq!(run(other.path(), &["docker", "pull", "alpine"]).0, Some(0));
     assert_eq!(run(other.path(), &["docker", "rmi", "alpine"]).0, Some(0));
-    let empty = std::fs::read(other.path().join("store/state.v2")).expect("empty state");
-    std::fs::write(store.join("state.v2"), &empty).expect("write");
-    std::fs::write(store.join("state.json"), r#"{"version":2}"#).expect("write");
+    let empty = std::fs::read(other.path().join("store/state.v3")).expect("empty state");
+    std::fs::write(store.join("state.v3"), &empty).expect("write");
+    std::fs::write(store.join("state.json"), r#"{"version":3}"#).expect("write");
     let index = std::fs::read(store.join("index.json")).expect("index");
     let (code, stdout, _) = run(home.path(), &["store", "fsck"]);
     assert_eq!(code, Some(1), "{stdout}");
@@ -506,7 +506,7 @@ fn a_lost_version_mark_or_an_emptied_state_loses_no_image() {
         index
     );
     // With the state back, all is well again.
-    std::fs::write(store.join("state.v2"), &v2).expect("restore");
+    std::fs::write(store.join("state.v3"), &v3).expect("restore");
     assert_eq!(run(home.path(), &["store", "fsck"]).0, Some(0));
     assert_eq!(listed(home.path()).1, "alpine:latest\nalpine:v2\n");
 }

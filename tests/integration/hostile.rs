@@ -374,8 +374,8 @@ fn damaged_or_future_state_files_are_reported_and_left_untouched() {
     for (bytes, en, fr) in [
         (
             &br#"{"version": 99, "images": {}}"#[..],
-            format!("The store {} was written by a newer docklab (state version 99; this docklab reads version 2). It was left untouched: use that newer docklab, or another data directory (--home).", env.home.path().join("store").display()),
-            "a été écrit par un docklab plus récent (état en version 99\u{202f}; ce docklab lit la version 2)",
+            format!("The store {} was written by a newer docklab (state version 99; this docklab reads version 3). It was left untouched: use that newer docklab, or another data directory (--home).", env.home.path().join("store").display()),
+            "a été écrit par un docklab plus récent (état en version 99\u{202f}; ce docklab lit la version 3)",
         ),
         (
             &b"{\"version\": 1, \"images\": {\"sha"[..],
@@ -411,14 +411,14 @@ fn damaged_or_future_state_files_are_reported_and_left_untouched() {
     }
 }
 
-/// The version-2 state (`state.v2`, lines) damaged: a clear error, nothing rewritten.
+/// The state (`state.v3`, lines) damaged: a clear error, nothing rewritten.
 #[test]
 fn a_damaged_line_state_is_reported_and_left_untouched() {
     let env = Env::new();
     env.ok("pull alpine");
     env.ok("tag alpine mine:1");
-    let state = env.home.path().join("store/state.v2");
-    let good = std::fs::read(&state).expect("a version 2 store has state.v2");
+    let state = env.home.path().join("store/state.v3");
+    let good = std::fs::read(&state).expect("a version 3 store has state.v3");
     for bytes in [
         good[..good.len() / 2].to_vec(),
         // Cut at a line boundary.
@@ -450,6 +450,42 @@ fn a_damaged_line_state_is_reported_and_left_untouched() {
     }
     std::fs::write(&state, &good).expect("restore");
     assert!(env.ok("images").stdout.contains("mine"));
+    // Damage inside the layers' section, the file's length kept: a command that reads a layer
+    // (history) or the whole state (every write, fsck) says so and writes nothing; `images`,
+    // which reads no layer, still lists the images as they are.
+    let text = String::from_utf8(good.clone()).expect("utf-8");
+    let layer = text.lines().find(|l| l.starts_with("l ")).expect("a layer");
+    let size = layer.rsplit(' ').next().expect("size");
+    let damaged = format!(
+        "{}{}",
+        &layer[..layer.len() - size.len()],
+        "x".repeat(size.len())
+    );
+    let bytes = text.replacen(layer, &damaged, 1).into_bytes();
+    std::fs::write(&state, &bytes).expect("write");
+    for line in [
+        "history alpine",
+        "tag alpine b:1",
+        "rmi alpine",
+        "pull nginx",
+    ] {
+        let o = env.docker(line);
+        assert_eq!(o.code, 1, "{line}: {}", o.all());
+        assert!(
+            o.stderr.contains("The store is damaged"),
+            "{line}: {}",
+            o.stderr
+        );
+        assert!(o.stderr.contains("bad number"), "{line}: {}", o.stderr);
+    }
+    assert!(env.ok("images").stdout.contains("mine"));
+    assert_eq!(env.run(&["store", "fsck"]).code, 1);
+    assert_eq!(
+        std::fs::read(&state).expect("read"),
+        bytes,
+        "the state was rewritten"
+    );
+    std::fs::write(&state, &good).expect("restore");
 }
 
 /// Unmounts the tmpfs when the test ends, however it ends.

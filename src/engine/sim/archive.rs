@@ -450,6 +450,7 @@ pub(super) fn load(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
                 parent: None,
                 last_tag_time: None,
                 seq: 0,
+                size: None,
             });
         if tags.is_empty() {
             out.stdout.push_str(&format!("Loaded image ID: {id}\n"));

@@ -130,6 +130,8 @@ impl SimEngine {
             refused: None,
         };
         let out = f(&mut ctx)?;
+        // A state read on demand that turned out damaged: what the command made of it is void.
+        store.check_loaded(&ctx.state)?;
         if let Some(refused) = ctx.refused.take() {
             // The command failed as a whole: nothing it may have changed is kept.
             *self.refused.borrow_mut() = Some(refused);
@@ -432,13 +434,7 @@ impl Ctx<'_> {
         {
             return None;
         }
-        let mut found = self
-            .state
-            .images
-            .keys()
-            .filter(|id| id.hex().starts_with(prefix));
-        let first = found.next()?;
-        found.next().is_none().then(|| first.clone())
+        self.state.image_by_prefix(prefix)
     }
 
     /// The familiar references of an image: (tags, digests), lexical order.
@@ -446,7 +442,7 @@ impl Ctx<'_> {
         let mut tags = Vec::new();
         let mut digests = Vec::new();
         for r in self.state.refs_of(id) {
-            let Ok(parsed) = Reference::parse(r) else {
+            let Ok(parsed) = Reference::parse(&r) else {
                 continue;
             };
             if parsed.digest().is_some() {

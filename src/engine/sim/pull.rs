@@ -280,6 +280,7 @@ pub(super) fn pull_reference(
                 parent: None,
                 last_tag_time: None,
                 seq: 0,
+                size: None,
             },
         );
     }

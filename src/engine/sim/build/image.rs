@@ -71,6 +71,7 @@ pub(super) fn write_image(
             parent,
             last_tag_time: None,
             seq: 0,
+            size: None,
         });
     ctx.touch();
     Ok((id, config.created.clone()))
