@@ -793,7 +793,7 @@ mod tests {
         let absent = Digest::of(b"absent");
         let keys: Vec<&Digest> = state.images.keys().collect();
         // A table looks up to LOOKUPS records one by one: check each key from a fresh load.
-        for chunk in keys.chunks(20) {
+        for chunk in keys.chunks(4) {
             let lazy = store.load_state_to_read().expect("load");
             for id in chunk {
                 let image = &state.images[*id];

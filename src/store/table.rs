@@ -294,8 +294,13 @@ impl Section {
     }
 }
 
-/// How many records a table looks up one by one before it reads its section whole.
-const LOOKUPS: usize = 32;
+/// How many records a table looks up one by one before it reads its section whole: a command
+/// about one image asks for a handful (its record, its parents', its layers); one that asks for
+/// more usually goes on to ask for all, which reading the section whole answers sooner.
+const LOOKUPS: usize = 8;
+
+/// A section this small is read whole at the first lookup: cheaper than searching it.
+const SMALL: u64 = 16 * 1024;
 
 /// Records looked up one by one, kept so that `get` can lend them out.
 struct Lookups<K, V> {
@@ -346,7 +351,7 @@ impl<K: Ord + Clone, V: Record<Key = K>> Table<K, V> {
         if let Some(map) = self.full.get() {
             return map.get(key);
         }
-        let Some(section) = &self.source else {
+        let Some(section) = self.source.as_ref().filter(|s| s.end - s.start > SMALL) else {
             return self.map().get(key);
         };
         let lookups = self.lookups.get_or_init(|| Lookups {
