@@ -577,17 +577,25 @@ impl Store {
 /// a name for images that have none (dangling), so every image stays reachable in the layout.
 fn oci_index(state: &State) -> Index {
     let mut manifests = Vec::new();
-    let refs_by_image = state.refs_by_image();
+    // References by image, each image's in lexical order: one sort, no map of vectors.
+    let mut by_image: Vec<(&Digest, &str)> = state
+        .refs
+        .iter()
+        .map(|(name, id)| (id, name.as_str()))
+        .collect();
+    by_image.sort_by(|a, b| a.0.cmp(b.0));
+    let mut next = 0;
     for (id, image) in &state.images {
+        while by_image.get(next).is_some_and(|(i, _)| *i < id) {
+            next += 1;
+        }
+        let start = next;
+        while by_image.get(next).is_some_and(|(i, _)| *i == id) {
+            next += 1;
+        }
         let Some(manifest) = &image.manifest else {
             continue;
         };
-        let mut refs = refs_by_image
-            .get(id)
-            .into_iter()
-            .flatten()
-            .copied()
-            .peekable();
         let descriptor = |name: Option<&str>| Descriptor {
             media_type: MEDIA_MANIFEST.to_owned(),
             digest: manifest.clone(),
@@ -596,11 +604,11 @@ fn oci_index(state: &State) -> Index {
                 .map(|n| [(ANNOTATION_REF_NAME.to_owned(), n.to_owned())].into())
                 .unwrap_or_default(),
         };
-        if refs.peek().is_none() {
+        if start == next {
             manifests.push(descriptor(None));
         }
-        for r in refs {
-            manifests.push(descriptor(Some(r)));
+        for (_, name) in &by_image[start..next] {
+            manifests.push(descriptor(Some(name)));
         }
     }
     Index {
@@ -891,6 +899,65 @@ mod tests {
                 .any(|r| r.contains("is recorded as")),
             "{report:?}"
         );
+    }
+
+    #[test]
+    fn the_index_lists_each_manifest_with_its_references_in_order() {
+        let mut state = many_images(40);
+        let ids: Vec<Digest> = state.images.keys().cloned().collect();
+        for (n, id) in ids.iter().enumerate() {
+            if n % 3 != 0 {
+                let image = state.images.get_mut(id).expect("image");
+                image.manifest = Some(Digest::of(format!("manifest {n}").as_bytes()));
+                image.manifest_size = n as u64;
+            }
+            if n % 4 == 0 {
+                state
+                    .refs
+                    .insert(format!("docker.io/library/zz:{n}"), id.clone());
+                state
+                    .refs
+                    .insert(format!("docker.io/library/aa:{n}"), id.clone());
+            }
+            if n % 5 == 0 {
+                state.refs.retain(|_, v| v != id);
+            }
+        }
+        // Image by image (in ID order), each reference of it in lexical order; an image without
+        // a reference once, without a name.
+        let mut expected = Vec::new();
+        for (id, image) in &*state.images {
+            let Some(manifest) = &image.manifest else {
+                continue;
+            };
+            let names: Vec<&String> = state
+                .refs
+                .iter()
+                .filter(|(_, v)| *v == id)
+                .map(|(k, _)| k)
+                .collect();
+            let names: Vec<Option<&String>> = if names.is_empty() {
+                vec![None]
+            } else {
+                names.into_iter().map(Some).collect()
+            };
+            for name in names {
+                expected.push((manifest.clone(), image.manifest_size, name.cloned()));
+            }
+        }
+        let listed: Vec<_> = oci_index(&state)
+            .manifests
+            .into_iter()
+            .map(|d| {
+                (
+                    d.digest,
+                    d.size,
+                    d.annotations.get(ANNOTATION_REF_NAME).cloned(),
+                )
+            })
+            .collect();
+        assert_eq!(listed, expected);
+        assert!(listed.iter().any(|(_, _, n)| n.is_none()));
     }
 
     #[test]
