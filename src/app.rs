@@ -89,7 +89,12 @@ fn exit_code(code: i32) -> ExitCode {
     reason = "one arm per subcommand, each a few lines"
 )]
 pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    let parsed = match Cli::docker_shortcut(&args, |name| std::env::var_os(name)) {
+        Some(c) => Ok(c),
+        None => Cli::try_parse_from(args),
+    };
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
