@@ -145,7 +145,7 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
     match cli.command {
         Some(Command::Docker { args }) => {
             let mut engine: Box<dyn Engine> = match cli.engine {
-                EngineKind::Sim => Box::new(SimEngine::new(store_dir, clock)),
+                EngineKind::Sim => Box::new(SimEngine::new(store_dir, clock).for_one_command()),
                 EngineKind::Docker => Box::new(real_engine(docker_program)),
             };
             match engine.exec(&ExecContext::new(&args), &mut StdinInteraction) {
