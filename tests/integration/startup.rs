@@ -1,6 +1,7 @@
-//! `docklab docker WORD…` is read without clap when clap's reading is certain (`Cli::docker_shortcut`):
-//! the words stay Docker's, docklab's environment variables mean what they meant, and every
-//! command line the shortcut leaves to clap gets clap's answer, errors included.
+//! `docklab docker WORD…` is read without clap when clap's reading is certain
+//! (`Cli::docker_shortcut`): the words stay Docker's, docklab's environment variables mean what
+//! they meant, and every command line the shortcut leaves to clap gets clap's answer, errors
+//! included.
 
 use std::process::{Command, Output};
 
