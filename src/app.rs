@@ -53,19 +53,14 @@ fn home(cli: &Cli) -> PathBuf {
 
 /// The real engine: attached to the terminal when standard output is one (docker's own progress
 /// bars and prompts), captured otherwise.
-fn real_engine(cli: &Cli) -> RealEngine {
+fn real_engine(program: PathBuf) -> RealEngine {
     use std::io::IsTerminal as _;
     let mode = if io::stdout().is_terminal() {
         RealMode::Attached
     } else {
         RealMode::Captured
     };
-    RealEngine::new(
-        cli.docker_bin
-            .clone()
-            .unwrap_or_else(|| real::DEFAULT_PROGRAM.into()),
-        mode,
-    )
+    RealEngine::new(program, mode)
 }
 
 /// Prints an outcome as Docker would and returns its exit code.
@@ -89,7 +84,12 @@ fn exit_code(code: i32) -> ExitCode {
     reason = "one arm per subcommand, each a few lines"
 )]
 pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    let parsed = match Cli::docker_shortcut(&args, |name| std::env::var_os(name)) {
+        Some(c) => Ok(c),
+        None => Cli::try_parse_from(args),
+    };
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -133,20 +133,20 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
         }
         catalog
     };
+    // The Docker CLI the real engine runs; the real engine itself is made only where it runs.
+    let docker_program = cli
+        .docker_bin
+        .clone()
+        .unwrap_or_else(|| real::DEFAULT_PROGRAM.into());
     let engine_choice = match cli.engine {
         EngineKind::Sim => EngineChoice::Sim,
-        EngineKind::Docker => EngineChoice::Real(
-            cli.docker_bin
-                .clone()
-                .unwrap_or_else(|| real::DEFAULT_PROGRAM.into()),
-        ),
+        EngineKind::Docker => EngineChoice::Real(docker_program.clone()),
     };
-    let real = real_engine(&cli);
     match cli.command {
         Some(Command::Docker { args }) => {
             let mut engine: Box<dyn Engine> = match cli.engine {
-                EngineKind::Sim => Box::new(SimEngine::new(store_dir, clock)),
-                EngineKind::Docker => Box::new(real),
+                EngineKind::Sim => Box::new(SimEngine::new(store_dir, clock).for_one_command()),
+                EngineKind::Docker => Box::new(real_engine(docker_program)),
             };
             match engine.exec(&ExecContext::new(&args), &mut StdinInteraction) {
                 Ok(outcome) => emit(&outcome),
@@ -168,7 +168,7 @@ pub fn run<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ExitCode {
         Some(Command::Layers { image }) => {
             let mut engine: Box<dyn Engine> = match cli.engine {
                 EngineKind::Sim => Box::new(SimEngine::new(store_dir, clock)),
-                EngineKind::Docker => Box::new(real),
+                EngineKind::Docker => Box::new(real_engine(docker_program)),
             };
             let state = match engine.state().and_then(|mut s| {
                 engine.load_history(&mut s)?;

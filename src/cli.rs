@@ -1,5 +1,6 @@
 //! docklab's own command line (clap).
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -35,6 +36,60 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// The command line of the commonest one-shot form, `docklab docker WORD…` with no option of
+    /// docklab's own before `docker`, read without clap; `None` for every other command line,
+    /// which clap then reads. Building clap's whole command tree (every subcommand, its help) and
+    /// dropping it is about 300,000 instructions, as much as all the rest of a start (ahead of
+    /// `docker images` on a store of 100 images), for a result known here from the words alone.
+    ///
+    /// The shortcut is taken only where clap's reading is certain and gives the same `Cli` (unit
+    /// tests compare the two): the first word after `docker` is not an option (from it on, clap
+    /// takes every word as Docker's, `--` and `--home` included, as `trailing_var_arg` says), every
+    /// word is UTF-8, and each of docklab's environment variables is unset or a value clap accepts
+    /// as is. Anything else (`docklab docker --help`, `DOCKLAB_ENGINE=bogus`, an empty
+    /// `DOCKLAB_HOME`) goes to clap, which reads it or reports the error as it always has.
+    pub fn docker_shortcut(
+        args: &[OsString],
+        var: impl Fn(&str) -> Option<OsString>,
+    ) -> Option<Cli> {
+        let [_program, docker, words @ ..] = args else {
+            return None;
+        };
+        if docker.to_str()? != "docker" {
+            return None;
+        }
+        let words = words
+            .iter()
+            .map(|w| w.to_str().map(str::to_owned))
+            .collect::<Option<Vec<String>>>()?;
+        if words.first().is_some_and(|w| w.starts_with('-')) {
+            return None;
+        }
+        // clap reports an empty variable as a missing value: that error stays clap's.
+        let path = |name: &str| match var(name) {
+            None => Some(None),
+            Some(v) if v.is_empty() => None,
+            Some(v) => Some(Some(PathBuf::from(v))),
+        };
+        let engine = match var("DOCKLAB_ENGINE") {
+            None => EngineKind::Sim,
+            Some(v) if v == "sim" => EngineKind::Sim,
+            Some(v) if v == "docker" => EngineKind::Docker,
+            Some(_) => return None,
+        };
+        Some(Cli {
+            home: path("DOCKLAB_HOME")?,
+            engine,
+            lang: None,
+            labs: None,
+            lab: None,
+            docker_bin: path("DOCKLAB_DOCKER_BIN")?,
+            command: Some(Command::Docker { args: words }),
+        })
+    }
 }
 
 /// The engines docklab can drive.
@@ -185,4 +240,121 @@ pub enum LintFormat {
     /// One JSON object per diagnostic (`file`, `line`, `column`, `end_line`, `end_column`,
     /// `severity`, `code`, `message`).
     Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(words: &[&str]) -> Vec<OsString> {
+        words.iter().map(OsString::from).collect()
+    }
+
+    /// What clap makes of these words in this process's environment.
+    fn by_clap(args: &[OsString]) -> String {
+        format!("{:?}", Cli::try_parse_from(args).expect("clap reads it"))
+    }
+
+    fn no_env(_: &str) -> Option<OsString> {
+        None
+    }
+
+    #[test]
+    fn the_docker_shortcut_reads_what_clap_reads() {
+        let cases: &[&[&str]] = &[
+            &["docklab", "docker"],
+            &["docklab", "docker", "images"],
+            &["docklab", "docker", "image", "inspect", "app0:v0"],
+            &["docklab", "docker", "history", "--no-trunc", "app0:v0"],
+            &["docklab", "docker", "images", "--", "--home", "/x"],
+            &["docklab", "docker", "images", "--help", "--version", "-h"],
+            &[
+                "docklab", "docker", "run", "--engine", "docker", "--lang", "fr",
+            ],
+            &["docklab", "docker", "help"],
+            &["docklab", "docker", "ps", "-a", "--format", "{{.Names}}"],
+            &["/usr/local/bin/other-name", "docker", "version", ""],
+            &["docklab", "docker", "", "images"],
+            &["docklab", "docker", "tag", "é:v1", "ünïcode"],
+        ];
+        for case in cases {
+            let args = argv(case);
+            let shortcut = Cli::docker_shortcut(&args, |k| std::env::var_os(k))
+                .unwrap_or_else(|| panic!("{case:?} takes the shortcut"));
+            assert_eq!(format!("{shortcut:?}"), by_clap(&args), "{case:?}");
+        }
+    }
+
+    #[test]
+    fn other_command_lines_are_left_to_clap() {
+        let cases: &[&[&str]] = &[
+            &["docklab"],
+            &["docklab", "--version"],
+            &["docklab", "--home", "/x", "docker", "images"],
+            &["docklab", "--lang", "fr", "docker", "images"],
+            &["docklab", "docker", "--help"],
+            &["docklab", "docker", "--engine", "docker", "images"],
+            &["docklab", "docker", "--", "images"],
+            &["docklab", "docker", "-v"],
+            &["docklab", "Docker", "images"],
+            &["docklab", "dockers", "images"],
+            &["docklab", "store", "path"],
+        ];
+        for case in cases {
+            assert!(
+                Cli::docker_shortcut(&argv(case), no_env).is_none(),
+                "{case:?}"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_word_that_is_not_utf8_is_left_to_clap() {
+        use std::os::unix::ffi::OsStringExt as _;
+        let mut args = argv(&["docklab", "docker", "tag"]);
+        args.push(OsString::from_vec(vec![b'a', 0xff]));
+        assert!(Cli::docker_shortcut(&args, no_env).is_none());
+    }
+
+    #[test]
+    fn the_shortcut_reads_the_environment_as_clap_does() {
+        let args = argv(&["docklab", "docker", "images"]);
+        let with = |pairs: &'static [(&'static str, &'static str)]| {
+            Cli::docker_shortcut(&args, move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(name, _)| *name == k)
+                    .map(|(_, v)| OsString::from(v))
+            })
+        };
+        let cli = with(&[]).expect("no variable");
+        assert_eq!(
+            (cli.home, cli.engine, cli.docker_bin),
+            (None, EngineKind::Sim, None)
+        );
+        let cli = with(&[
+            ("DOCKLAB_HOME", "/h"),
+            ("DOCKLAB_ENGINE", "docker"),
+            ("DOCKLAB_DOCKER_BIN", "podman"),
+        ])
+        .expect("all three set");
+        assert_eq!(cli.home, Some(PathBuf::from("/h")));
+        assert_eq!(cli.engine, EngineKind::Docker);
+        assert_eq!(cli.docker_bin, Some(PathBuf::from("podman")));
+        assert_eq!(
+            with(&[("DOCKLAB_ENGINE", "sim")]).expect("sim").engine,
+            EngineKind::Sim
+        );
+        // clap's errors (an invalid engine, an empty value) stay clap's: no shortcut.
+        for bad in [
+            &[("DOCKLAB_ENGINE", "SIM")][..],
+            &[("DOCKLAB_ENGINE", "bogus")],
+            &[("DOCKLAB_ENGINE", "")],
+            &[("DOCKLAB_HOME", "")],
+            &[("DOCKLAB_DOCKER_BIN", "")],
+        ] {
+            assert!(with(bad).is_none(), "{bad:?}");
+        }
+    }
 }

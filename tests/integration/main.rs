@@ -18,6 +18,7 @@ mod real_engine;
 mod scenarios;
 mod search;
 mod shell;
+mod startup;
 mod support;
 mod tutor;
 mod verify;
