@@ -162,6 +162,7 @@ const SECTIONS_LINE_LEN: usize = "sections".len() + (SECTIONS + 1) * (1 + SECTIO
 /// ```text
 /// docklab-state 3
 /// seq <n>
+/// index <the sha256 of the OCI index's manifest list this state makes, 64 hex digits>
 /// sections <offset>:<line> ×5 <offset of end>:<line>
 /// i <id> <size> … (the rest as in version 2; sorted by ID)
 /// r … (sorted by reference)
@@ -170,7 +171,7 @@ const SECTIONS_LINE_LEN: usize = "sections".len() + (SECTIONS + 1) * (1 + SECTIO
 /// b …
 /// end
 /// ```
-pub(super) fn encode_v3(state: &State) -> Result<Vec<u8>, String> {
+pub(super) fn encode_v3(state: &State, index: &Digest) -> Result<Vec<u8>, String> {
     let mut sections: [Vec<u8>; SECTIONS] = Default::default();
     // Room for typical records, so that the buffers do not grow (and copy) as they fill.
     if state.images.unread_section().is_none() {
@@ -201,12 +202,12 @@ pub(super) fn encode_v3(state: &State) -> Result<Vec<u8>, String> {
     }
     containers_into(&mut sections[3], &state.containers);
     cache_into(&mut sections[4], &state.build_cache);
-    let seq_line = format!("seq {}\n", state.seq);
+    let seq_line = format!("seq {}\nindex {}\n", state.seq, index.hex());
     let header_len = HEADER_V3.len() + 1 + seq_line.len() + SECTIONS_LINE_LEN;
     let total: usize = sections.iter().map(Vec::len).sum();
     let mut out = Vec::with_capacity(header_len + total + 4);
     let _ = write!(out, "{HEADER_V3}\n{seq_line}sections");
-    let (mut offset, mut line) = (header_len, 4);
+    let (mut offset, mut line) = (header_len, 5);
     for section in &sections {
         let _ = write!(out, " {offset:012}:{line:010}");
         offset += section.len();
@@ -231,8 +232,9 @@ pub(super) fn newlines(bytes: &[u8]) -> usize {
 }
 
 /// Reads a version 3 file's header and its small sections (containers, build cache); the
-/// images, references and layers stay on disk, read on demand ([`Table`]).
-pub(super) fn decode_v3(file: File) -> Result<State, String> {
+/// images, references and layers stay on disk, read on demand ([`Table`]). Also returns the
+/// digest of the index's manifest list that the header records.
+pub(super) fn decode_v3(file: File) -> Result<(State, Digest), String> {
     let len = file
         .metadata()
         .map_err(|e| format!("cannot read it: {e}"))?
@@ -251,8 +253,14 @@ pub(super) fn decode_v3(file: File) -> Result<State, String> {
         .and_then(|s| s.strip_suffix('\n'))
         .ok_or("line 2: not the `seq` line")?;
     let seq = number(seq).map_err(|e| format!("line 2: {e}"))?;
+    let index_line = lines.next().unwrap_or_default();
+    let index = index_line
+        .strip_prefix("index ")
+        .and_then(|s| s.strip_suffix('\n'))
+        .ok_or("line 3: not the `index` line")?;
+    let index = digest(index).map_err(|e| format!("line 3: {e}"))?;
     let sections_line = lines.next().unwrap_or_default();
-    let bad = || "line 3: a damaged `sections` line".to_owned();
+    let bad = || "line 4: a damaged `sections` line".to_owned();
     if sections_line.len() != SECTIONS_LINE_LEN || !sections_line.ends_with('\n') {
         return Err(bad());
     }
@@ -268,17 +276,18 @@ pub(super) fn decode_v3(file: File) -> Result<State, String> {
         let line: usize = line.parse().map_err(|_| bad())?;
         places.push((offset, line));
     }
-    let header_len = (HEADER_V3.len() + 1 + seq_line.len() + SECTIONS_LINE_LEN) as u64;
+    let header_len =
+        (HEADER_V3.len() + 1 + seq_line.len() + index_line.len() + SECTIONS_LINE_LEN) as u64;
     let (end, _) = places.last().copied().ok_or_else(bad)?;
     if places.len() != SECTIONS + 1
-        || places[0] != (header_len, 4)
+        || places[0] != (header_len, 5)
         || places
             .windows(2)
             .any(|w| w[0].0 > w[1].0 || w[0].1 > w[1].1)
         || end + 4 != len
     {
         return Err(format!(
-            "line 3: the sections it lists do not fit the file ({len} bytes): cut short or edited"
+            "line 4: the sections it lists do not fit the file ({len} bytes): cut short or edited"
         ));
     }
     let mut tail = [0; 4];
@@ -337,7 +346,7 @@ pub(super) fn decode_v3(file: File) -> Result<State, String> {
     state.images = Table::on_disk(section(0));
     state.refs = Table::on_disk(section(1));
     state.layers = Table::on_disk(section(2));
-    Ok(state)
+    Ok((state, index))
 }
 
 /// The start of a line: its kind and the space after it.

@@ -117,6 +117,16 @@ pub(super) fn run(store: &Store) -> Result<FsckReport, StoreError> {
             ));
         }
     }
+    // The list of the index that the state file records (so that a command need not derive it)
+    // must be the one its images and references make.
+    if let Some(recorded) = store.recorded_index_list()? {
+        let derived = super::index_list_digest(&state);
+        if recorded != derived {
+            report.dangling_records.push(format!(
+                "the state file records the index list {recorded}, but its images and references make {derived}"
+            ));
+        }
+    }
     report.unreferenced = present.difference(&referenced).count();
     // The index is derived from the state. One write ahead of it (a process killed between the
     // two) it is rewritten, and only then: fsck must work on a full disk. Disagreeing for another

@@ -82,6 +82,8 @@ pub struct Store {
     /// The state was loaded by [`Store::load_state_to_read`], which leaves `state_manifests`
     /// unknown: a save works it out from the state on disk (unchanged, under the lock).
     manifests_unknown: std::cell::Cell<bool>,
+    /// The manifest list's digest that the state file read last records (version 3).
+    recorded_manifests: std::cell::RefCell<Option<Digest>>,
     /// Whether writes are synced to the disk before they count (not for a throwaway store).
     durable: bool,
 }
@@ -136,6 +138,7 @@ impl Store {
             marked: std::cell::Cell::new(false),
             state_manifests: std::cell::RefCell::new(None),
             manifests_unknown: std::cell::Cell::new(false),
+            recorded_manifests: std::cell::RefCell::new(None),
             durable: true,
         };
         let layout = root.join("oci-layout");
@@ -326,6 +329,8 @@ impl Store {
                 path: self.state_v3_path(),
                 message,
             })?;
+        // Derived again from the whole state, which is read anyway: what fsck compares too.
+        self.recorded_manifests.borrow_mut().take();
         *self.state_manifests.borrow_mut() = Some(manifests_digest(&oci_index(&state).manifests));
         self.manifests_unknown.set(false);
         Ok(state)
@@ -340,8 +345,10 @@ impl Store {
     /// [`Store::check_loaded`]) before it trusts what it computed from the state.
     pub fn load_state_to_read(&self) -> Result<State, StoreError> {
         let state = self.read_state()?;
-        *self.state_manifests.borrow_mut() = None;
-        self.manifests_unknown.set(true);
+        // A version 3 file records its list: a save after this load need not derive it.
+        let recorded = self.recorded_manifests.borrow_mut().take();
+        self.manifests_unknown.set(recorded.is_none());
+        *self.state_manifests.borrow_mut() = recorded;
         Ok(state)
     }
 
@@ -438,7 +445,19 @@ impl Store {
     fn read_v3(&self) -> Result<State, StoreError> {
         let path = self.state_v3_path();
         let file = File::open(&path).map_err(StoreError::io(&path))?;
-        format::decode_v3(file).map_err(|message| StoreError::CorruptState { path, message })
+        let (state, index) = format::decode_v3(file)
+            .map_err(|message| StoreError::CorruptState { path, message })?;
+        *self.recorded_manifests.borrow_mut() = Some(index);
+        Ok(state)
+    }
+
+    /// The manifest list's digest that `state.v3` records, when it is a version 3 state.
+    pub(crate) fn recorded_index_list(&self) -> Result<Option<Digest>, StoreError> {
+        if !self.state_v3_path().exists() {
+            return Ok(None);
+        }
+        self.read_v3()?;
+        Ok(self.recorded_manifests.borrow_mut().take())
     }
 
     fn index_path(&self) -> PathBuf {
@@ -458,12 +477,14 @@ impl Store {
     pub fn save_state(&self, state: &State) -> Result<(), StoreError> {
         // What was read of it on demand was damaged: what the command made of it is not saved.
         self.check_loaded(state)?;
-        let bytes = format::encode_v3(state).map_err(|message| StoreError::CorruptState {
-            path: self.state_v3_path(),
-            message,
-        })?;
         let derived = oci_index(state);
         let derived_digest = manifests_digest(&derived.manifests);
+        let bytes = format::encode_v3(state, &derived_digest).map_err(|message| {
+            StoreError::CorruptState {
+                path: self.state_v3_path(),
+                message,
+            }
+        })?;
         let on_disk = self.read_index();
         // Many commands (run, rm, builder prune, tag or rmi of an image without a manifest…)
         // leave the index as it was: skip the write and its fsyncs.
@@ -617,6 +638,11 @@ fn oci_index(state: &State) -> Index {
         manifests,
         annotations: std::collections::BTreeMap::new(),
     }
+}
+
+/// The digest of the manifest list of the index `state` makes.
+fn index_list_digest(state: &State) -> Digest {
+    manifests_digest(&oci_index(state).manifests)
 }
 
 /// The sha256 of a manifest list, as the index's JSON writes it.
@@ -897,6 +923,21 @@ mod tests {
                 .dangling_records
                 .iter()
                 .any(|r| r.contains("is recorded as")),
+            "{report:?}"
+        );
+        // So is an index list that its images and references do not make.
+        fs::write(&path, &text).expect("restore");
+        assert!(store.fsck().expect("fsck").dangling_records.is_empty());
+        let recorded = text.lines().nth(2).expect("the index line");
+        assert!(recorded.starts_with("index "), "{recorded}");
+        let other = format!("index {}", Digest::of(b"another list").hex());
+        fs::write(&path, text.replacen(recorded, &other, 1)).expect("edit");
+        let report = store.fsck().expect("fsck");
+        assert!(
+            report
+                .dangling_records
+                .iter()
+                .any(|r| r.contains("records the index list")),
             "{report:?}"
         );
     }
@@ -1183,7 +1224,7 @@ mod tests {
         // A state emptied behind docklab's back: the index lists what it lacks.
         fs::write(
             dir.path().join("state.v3"),
-            format::encode_v3(&State::new()).expect("encodes"),
+            format::encode_v3(&State::new(), &manifests_digest(&[])).expect("encodes"),
         )
         .expect("empty");
         let report = store.fsck().expect("fsck");

@@ -113,20 +113,16 @@ impl SimEngine {
 
     /// Runs `f` over the loaded state, for a command run in `exec`; saves the state when `f`
     /// changed it, and says whether it did.
-    /// `reads_only`: the command is not expected to change the state, which is then loaded
-    /// without what only a save needs ([`Store::load_state_to_read`]; a save still works).
+    /// The state is read on demand ([`Store::load_state_to_read`]): a command that changes it
+    /// reads whole the parts it walks or changes, and the save copies the others as they are.
+    /// Damage met on the way voids the command (checked below, and again by the save).
     fn with_ctx<T>(
         &self,
         exec: &ExecContext<'_>,
-        reads_only: bool,
         f: impl FnOnce(&mut Ctx<'_>) -> Result<T, StoreError>,
     ) -> Result<(T, bool), StoreError> {
         let store = self.open()?;
-        let state = if reads_only {
-            store.load_state_to_read()?
-        } else {
-            store.load_state()?
-        };
+        let state = store.load_state_to_read()?;
         let mut ctx = Ctx {
             store: &store,
             state,
@@ -242,7 +238,7 @@ impl Engine for SimEngine {
             }));
         }
         let capture = exec.capture;
-        let (mut out, changed) = self.with_ctx(exec, inv.command.reads_only(), |ctx| {
+        let (mut out, changed) = self.with_ctx(exec, |ctx| {
             let mut out = dispatch(ctx, &inv, io)?;
             // A pull or build is animated before its result is kept, so that Ctrl-C during the
             // animation drops it (the check below, in `with_ctx`), as it stops Docker's.
@@ -265,7 +261,7 @@ impl Engine for SimEngine {
     }
 
     fn state(&mut self) -> Result<EngineState, EngineError> {
-        self.with_ctx(&ExecContext::new(&[]), true, |ctx| ctx.engine_state())
+        self.with_ctx(&ExecContext::new(&[]), |ctx| ctx.engine_state())
             .map(|(state, _)| state)
             .map_err(EngineError::from)
     }
