@@ -6,6 +6,8 @@
 //! against its target, measured in this run: under 10 ms at 10,000 images, and for a prune that
 //! unlinks thousands of files, within 2× of the unlink floor measured right after it (the same
 //! files, copied before the prune, unlinked in-process after `sync`, plus starting a process).
+//! Beside each median wall time, the median CPU time (`perf stat`'s task-clock, when `perf` works
+//! here), which leaves out waiting for a core or the disk: steadier on a shared machine.
 //! Run with `cargo bench --bench engine` (or `scripts/bench`, which runs every benchmark).
 //! `DOCKLAB_BENCH_SIZES=100,1000` and `DOCKLAB_BENCH_RUNS=5` make a quick run.
 //!
@@ -114,6 +116,46 @@ fn median(runs: usize, mut make: impl FnMut(usize) -> Command) -> Duration {
     let mut samples: Vec<Duration> = (0..runs).map(|i| once(&mut make(i))).collect();
     samples.sort();
     samples[runs / 2]
+}
+
+/// Median CPU time in ms (user and system: `perf stat`'s task-clock) of `runs` runs of a command;
+/// None when `perf stat` does not work here. Unlike wall time, it leaves out waiting for a core or
+/// for the disk: the steadier figure on a shared machine.
+fn cpu_median(runs: usize, mut make: impl FnMut(usize) -> Command) -> Option<f64> {
+    let report = tempfile::NamedTempFile::new().ok()?;
+    let mut samples = Vec::with_capacity(runs);
+    for i in 0..runs {
+        let inner = make(i);
+        let mut perf = Command::new("perf");
+        perf.args(["stat", "-x,", "-e", "task-clock", "-o"])
+            .arg(report.path())
+            .arg("--")
+            .arg(inner.get_program())
+            .args(inner.get_args())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        for (key, value) in inner.get_envs() {
+            match value {
+                Some(value) => perf.env(key, value),
+                None => perf.env_remove(key),
+            };
+        }
+        if !perf.status().ok()?.success() {
+            return None;
+        }
+        let text = std::fs::read_to_string(report.path()).ok()?;
+        let line = text.lines().find(|l| l.contains(",task-clock,"))?;
+        samples.push(line.split(',').next()?.parse::<f64>().ok()?);
+    }
+    samples.sort_by(f64::total_cmp);
+    samples.get(runs / 2).copied()
+}
+
+/// Median wall time of `runs` runs, then median CPU time of `runs` more (`make` gets 0..2×runs:
+/// a command that changes the store is given a different operand each time).
+fn timed(runs: usize, mut make: impl FnMut(usize) -> Command) -> (Duration, Option<f64>) {
+    let wall = median(runs, &mut make);
+    (wall, cpu_median(runs, |i| make(runs + i)))
 }
 
 fn ms(d: Duration) -> f64 {
@@ -247,7 +289,8 @@ fn thousands(n: usize) -> String {
 
 /// What one store size measured: each command's time, and the prune's unlink floor.
 struct Measured {
-    rows: Vec<(String, Duration)>,
+    /// Each command's median wall time and median CPU time in ms (when `perf` works).
+    rows: Vec<(String, (Duration, Option<f64>))>,
     /// Files and directories the prune unlinked, and the time to unlink them in-process.
     unlinked_files: usize,
     unlinked_dirs: usize,
@@ -276,14 +319,14 @@ fn measure(bin: &Path, images: usize, runs: usize, with_memory: bool) -> Measure
         &["history", "app0:v0"],
         &["image", "inspect", "app0:v0"],
     ];
-    let mut rows: Vec<(String, Duration)> = read_only
+    let mut rows: Vec<(String, (Duration, Option<f64>))> = read_only
         .iter()
-        .map(|args| (args.join(" "), median(runs, |_| docker(args))))
+        .map(|args| (args.join(" "), timed(runs, |_| docker(args))))
         .collect();
     // tag: a new tag on a different image each run (one tag more per run: negligible).
     rows.push((
         "tag IMAGE NEW".to_owned(),
-        median(runs, |i| {
+        timed(runs, |i| {
             let mut c = docker(&["tag"]);
             c.args([format!("app{}:v{i}", i % 50), format!("retag{i}:bench")]);
             c
@@ -292,7 +335,7 @@ fn measure(bin: &Path, images: usize, runs: usize, with_memory: bool) -> Measure
     // rmi removes a different image each run (one image fewer per run: negligible).
     rows.push((
         "rmi (one image)".to_owned(),
-        median(runs, |i| {
+        timed(runs, |i| {
             let n = images - 1 - i;
             let mut c = docker(&["rmi"]);
             c.arg(format!("app{}:v{n}", n % 50));
@@ -335,7 +378,7 @@ fn measure(bin: &Path, images: usize, runs: usize, with_memory: bool) -> Measure
         after,
         "both prunes leave the same files"
     );
-    rows.push(("image prune -af".to_owned(), (first + second) / 2));
+    rows.push(("image prune -af".to_owned(), ((first + second) / 2, None)));
     let unlinked_files = gone.iter().filter(|(_, d)| !d).count();
     Measured {
         rows,
@@ -364,6 +407,13 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(11);
+    for &images in &sizes {
+        assert!(
+            images >= 4 * runs,
+            "DOCKLAB_BENCH_SIZES: {images} images are too few for DOCKLAB_BENCH_RUNS={runs} \
+             (at least 4 × the runs: tag and rmi take a different image each run)"
+        );
+    }
     let bin = binary();
     let start = median(21, |_| Command::new("true"));
     let docklab_start = median(21, |_| {
@@ -387,9 +437,9 @@ fn main() {
         verdict(ms(first_prompt), 50.0)
     );
     println!(
-        "\n{:<42} {:>7} {:>11} {:>8} {:>14}  target: < 10 ms at 10,000 images; a prune of \
+        "\n{:<42} {:>7} {:>11} {:>11} {:>8} {:>14}  target: < 10 ms at 10,000 images; a prune of \
          thousands of files ≤ 2× the unlink floor",
-        "command", "images", "median", "× true", "growth"
+        "command", "images", "median", "cpu", "× true", "growth"
     );
     let mut previous: Vec<(String, usize, Duration)> = Vec::new();
     let largest = sizes.iter().copied().max().unwrap_or(0);
@@ -398,7 +448,7 @@ fn main() {
     for &images in &sizes {
         let m = measure(&bin, images, runs, images == largest);
         let floor = m.unlink + start;
-        for (what, took) in m.rows {
+        for (what, (took, cpu)) in m.rows {
             let growth = previous
                 .iter()
                 .find(|(w, ..)| *w == what)
@@ -429,8 +479,9 @@ fn main() {
             } else {
                 String::new()
             };
+            let cpu = cpu.map_or_else(|| "-".to_owned(), |c| format!("{c:.2} ms"));
             println!(
-                "{what:<42} {images:>7} {:>8.2} ms {:>8.1} {growth:>14}  {target}",
+                "{what:<42} {images:>7} {:>8.2} ms {cpu:>11} {:>8.1} {growth:>14}  {target}",
                 ms(took),
                 took.as_secs_f64() / start.as_secs_f64()
             );
