@@ -6,8 +6,8 @@
 //! against its target, measured in this run: under 10 ms at 10,000 images, and for a prune that
 //! unlinks thousands of files, within 2× of the unlink floor measured right after it (the same
 //! files, copied before the prune, unlinked in-process after `sync`, plus starting a process).
-//! Beside each median wall time, the median CPU time (`perf stat`'s task-clock, when `perf` works
-//! here), which leaves out waiting for a core or the disk: steadier on a shared machine.
+//! Beside each median wall time, the median CPU time (user and system, from `getrusage`), which
+//! leaves out waiting for a core or the disk: steadier on a shared machine.
 //! Run with `cargo bench --bench engine` (or `scripts/bench`, which runs every benchmark).
 //! `DOCKLAB_BENCH_SIZES=100,1000` and `DOCKLAB_BENCH_RUNS=5` make a quick run.
 //!
@@ -22,6 +22,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use docklab::store::{chain_ids, Digest, ImageRecord, LayerRecord, State, Store};
+use nix::sys::resource::{getrusage, UsageWho};
 
 fn binary() -> PathBuf {
     let status = Command::new(env!("CARGO"))
@@ -98,8 +99,19 @@ fn populate(home: &Path, images: usize) {
     store.save_state(&state).expect("state");
 }
 
-/// Wall time of one run of a command that must succeed.
-fn once(cmd: &mut Command) -> Duration {
+/// CPU time (user and system) used so far by `who`: this thread, or the children waited for.
+fn cpu(who: UsageWho) -> Duration {
+    let usage = getrusage(who).expect("getrusage");
+    let t = |tv: nix::sys::time::TimeVal| {
+        Duration::from_secs(tv.tv_sec().unsigned_abs())
+            + Duration::from_micros(tv.tv_usec().unsigned_abs())
+    };
+    t(usage.user_time()) + t(usage.system_time())
+}
+
+/// Wall time and CPU time of one run of a command that must succeed.
+fn once(cmd: &mut Command) -> (Duration, Duration) {
+    let cpu_before = cpu(UsageWho::RUSAGE_CHILDREN);
     let start = Instant::now();
     let status = cmd
         .stdout(Stdio::null())
@@ -108,54 +120,25 @@ fn once(cmd: &mut Command) -> Duration {
         .expect("runs");
     let took = start.elapsed();
     assert!(status.success(), "{cmd:?} failed");
-    took
+    (
+        took,
+        cpu(UsageWho::RUSAGE_CHILDREN).saturating_sub(cpu_before),
+    )
+}
+
+/// Median wall time and median CPU time of `runs` runs of a command (`make` gets the run's
+/// number: a command that changes the store is given a different operand each time).
+fn timed(runs: usize, mut make: impl FnMut(usize) -> Command) -> (Duration, Duration) {
+    let (mut walls, mut cpus): (Vec<Duration>, Vec<Duration>) =
+        (0..runs).map(|i| once(&mut make(i))).unzip();
+    walls.sort();
+    cpus.sort();
+    (walls[runs / 2], cpus[runs / 2])
 }
 
 /// Median wall time of `runs` runs of a command.
-fn median(runs: usize, mut make: impl FnMut(usize) -> Command) -> Duration {
-    let mut samples: Vec<Duration> = (0..runs).map(|i| once(&mut make(i))).collect();
-    samples.sort();
-    samples[runs / 2]
-}
-
-/// Median CPU time in ms (user and system: `perf stat`'s task-clock) of `runs` runs of a command;
-/// None when `perf stat` does not work here. Unlike wall time, it leaves out waiting for a core or
-/// for the disk: the steadier figure on a shared machine.
-fn cpu_median(runs: usize, mut make: impl FnMut(usize) -> Command) -> Option<f64> {
-    let report = tempfile::NamedTempFile::new().ok()?;
-    let mut samples = Vec::with_capacity(runs);
-    for i in 0..runs {
-        let inner = make(i);
-        let mut perf = Command::new("perf");
-        perf.args(["stat", "-x,", "-e", "task-clock", "-o"])
-            .arg(report.path())
-            .arg("--")
-            .arg(inner.get_program())
-            .args(inner.get_args())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        for (key, value) in inner.get_envs() {
-            match value {
-                Some(value) => perf.env(key, value),
-                None => perf.env_remove(key),
-            };
-        }
-        if !perf.status().ok()?.success() {
-            return None;
-        }
-        let text = std::fs::read_to_string(report.path()).ok()?;
-        let line = text.lines().find(|l| l.contains(",task-clock,"))?;
-        samples.push(line.split(',').next()?.parse::<f64>().ok()?);
-    }
-    samples.sort_by(f64::total_cmp);
-    samples.get(runs / 2).copied()
-}
-
-/// Median wall time of `runs` runs, then median CPU time of `runs` more (`make` gets 0..2×runs:
-/// a command that changes the store is given a different operand each time).
-fn timed(runs: usize, mut make: impl FnMut(usize) -> Command) -> (Duration, Option<f64>) {
-    let wall = median(runs, &mut make);
-    (wall, cpu_median(runs, |i| make(runs + i)))
+fn median(runs: usize, make: impl FnMut(usize) -> Command) -> Duration {
+    timed(runs, make).0
 }
 
 fn ms(d: Duration) -> f64 {
@@ -262,8 +245,10 @@ fn sync() {
 }
 
 /// The unlink floor: unlinks, under `root`, the files then the directories listed (deepest
-/// first), in this process. Returns the wall time.
-fn unlink_all(root: &Path, gone: &[(PathBuf, bool)]) -> Duration {
+/// first), in this thread, after `sync`. Returns the wall time and the CPU time.
+fn unlink_all(root: &Path, gone: &[(PathBuf, bool)]) -> (Duration, Duration) {
+    sync();
+    let cpu_before = cpu(UsageWho::RUSAGE_THREAD);
     let start = Instant::now();
     for (rel, _) in gone.iter().filter(|(_, d)| !d) {
         std::fs::remove_file(root.join(rel)).expect("unlink");
@@ -271,7 +256,10 @@ fn unlink_all(root: &Path, gone: &[(PathBuf, bool)]) -> Duration {
     for (rel, _) in gone.iter().rev().filter(|(_, d)| *d) {
         std::fs::remove_dir(root.join(rel)).expect("rmdir");
     }
-    start.elapsed()
+    (
+        start.elapsed(),
+        cpu(UsageWho::RUSAGE_THREAD).saturating_sub(cpu_before),
+    )
 }
 
 /// `1234567` as `1,234,567`.
@@ -289,14 +277,14 @@ fn thousands(n: usize) -> String {
 
 /// What one store size measured: each command's time, and the prune's unlink floor.
 struct Measured {
-    /// Each command's median wall time and median CPU time in ms (when `perf` works).
-    rows: Vec<(String, (Duration, Option<f64>))>,
-    /// Files and directories the prune unlinked, and the time to unlink them in-process.
+    /// Each command's median wall time and median CPU time (for the prune: the least of two).
+    rows: Vec<(String, (Duration, Duration))>,
+    /// Files and directories the prune unlinked.
     unlinked_files: usize,
     unlinked_dirs: usize,
-    unlink: Duration,
-    /// The two prunes' times (the row shows their mean).
-    prunes: [Duration; 2],
+    /// Two prunes and two unlink floors, in the order they ran: (wall, CPU) each.
+    prunes: [(Duration, Duration); 2],
+    floors: [(Duration, Duration); 2],
     /// Peak memory in kB of a few read-only commands (measured at the largest size only).
     memory: Vec<(String, Option<u64>)>,
 }
@@ -319,7 +307,7 @@ fn measure(bin: &Path, images: usize, runs: usize, with_memory: bool) -> Measure
         &["history", "app0:v0"],
         &["image", "inspect", "app0:v0"],
     ];
-    let mut rows: Vec<(String, (Duration, Option<f64>))> = read_only
+    let mut rows: Vec<(String, (Duration, Duration))> = read_only
         .iter()
         .map(|args| (args.join(" "), timed(runs, |_| docker(args))))
         .collect();
@@ -351,13 +339,16 @@ fn measure(bin: &Path, images: usize, runs: usize, with_memory: bool) -> Measure
     }
     // Last: it empties the store. Its time is mostly unlinking ~2 blobs per image, whose cost
     // swings 10-30x with the disk's other writes (5-10x more while the blobs just written are
-    // still being flushed: `sync` first). So the prune runs twice, on the store and on a copy of
-    // it, around the floor: a third copy from which exactly what the first prune unlinked is
-    // unlinked in-process (each after `sync`). The row shows the mean of the two prunes.
-    let floor_copy = tempfile::tempdir().expect("temp copy");
-    let prune_copy = tempfile::tempdir().expect("temp copy");
-    copy_tree(home.path(), floor_copy.path());
-    copy_tree(home.path(), prune_copy.path());
+    // still being flushed: `sync` first). So it alternates with its floor, twice: prune the
+    // store, unlink from a copy exactly what that prune unlinked (in-process), prune a second
+    // copy, unlink from a third; each after `sync`. Each figure is the least of its two runs.
+    let copies: Vec<tempfile::TempDir> = (0..3)
+        .map(|_| {
+            let copy = tempfile::tempdir().expect("temp copy");
+            copy_tree(home.path(), copy.path());
+            copy
+        })
+        .collect();
     let prune = |home: &Path| {
         sync();
         once(
@@ -370,22 +361,25 @@ fn measure(bin: &Path, images: usize, runs: usize, with_memory: bool) -> Measure
     let first = prune(home.path());
     let after = entries(home.path());
     let gone: Vec<(PathBuf, bool)> = before.difference(&after).cloned().collect();
-    sync();
-    let unlink = unlink_all(floor_copy.path(), &gone);
-    let second = prune(prune_copy.path());
+    let first_floor = unlink_all(copies[0].path(), &gone);
+    let second = prune(copies[1].path());
     assert_eq!(
-        entries(prune_copy.path()),
+        entries(copies[1].path()),
         after,
         "both prunes leave the same files"
     );
-    rows.push(("image prune -af".to_owned(), ((first + second) / 2, None)));
+    let second_floor = unlink_all(copies[2].path(), &gone);
+    rows.push((
+        "image prune -af".to_owned(),
+        (first.0.min(second.0), first.1.min(second.1)),
+    ));
     let unlinked_files = gone.iter().filter(|(_, d)| !d).count();
     Measured {
         rows,
         unlinked_files,
         unlinked_dirs: gone.len() - unlinked_files,
-        unlink,
         prunes: [first, second],
+        floors: [first_floor, second_floor],
         memory,
     }
 }
@@ -447,7 +441,8 @@ fn main() {
     let mut floors = Vec::new();
     for &images in &sizes {
         let m = measure(&bin, images, runs, images == largest);
-        let floor = m.unlink + start;
+        let floor = m.floors[0].0.min(m.floors[1].0) + start;
+        let floor_cpu = m.floors[0].1.min(m.floors[1].1);
         for (what, (took, cpu)) in m.rows {
             let growth = previous
                 .iter()
@@ -462,27 +457,34 @@ fn main() {
                 .unwrap_or_default();
             let target = if what == "image prune -af" {
                 let ratio = took.as_secs_f64() / floor.as_secs_f64();
+                let cpu_ratio = cpu.as_secs_f64() / floor_cpu.as_secs_f64();
                 floors.push((
                     images,
                     m.unlinked_files,
                     m.unlinked_dirs,
-                    m.unlink,
                     m.prunes,
+                    m.floors,
                 ));
                 if m.unlinked_files >= 1000 {
-                    format!("{ratio:.1}× the unlink floor: {}", verdict(ratio, 2.0))
+                    format!(
+                        "{ratio:.1}× the unlink floor ({cpu_ratio:.1}× its CPU time): {}",
+                        verdict(ratio, 2.0)
+                    )
                 } else {
-                    format!("{ratio:.1}× the unlink floor (no target under 1,000 files)")
+                    format!(
+                        "{ratio:.1}× the unlink floor ({cpu_ratio:.1}× its CPU time; no target \
+                         under 1,000 files)"
+                    )
                 }
             } else if images == 10_000 {
                 verdict(ms(took), 10.0)
             } else {
                 String::new()
             };
-            let cpu = cpu.map_or_else(|| "-".to_owned(), |c| format!("{c:.2} ms"));
             println!(
-                "{what:<42} {images:>7} {:>8.2} ms {cpu:>11} {:>8.1} {growth:>14}  {target}",
+                "{what:<42} {images:>7} {:>8.2} ms {:>8.2} ms {:>8.1} {growth:>14}  {target}",
                 ms(took),
+                ms(cpu),
                 took.as_secs_f64() / start.as_secs_f64()
             );
             previous.retain(|(w, ..)| *w != what);
@@ -491,20 +493,21 @@ fn main() {
         memory.extend(m.memory);
     }
     println!(
-        "\nunlink floor of `image prune -af`: the files and directories it unlinked, unlinked \
-         from a copy in-process after `sync`, plus `true`'s start; timed between two prunes of \
-         the same store"
+        "\n`image prune -af` and its unlink floor (the same files and directories unlinked \
+         in-process from a copy; + `true`'s start, {:.2} ms), alternating, each after `sync`; wall \
+         (CPU) ms:",
+        ms(start)
     );
-    for (images, files, dirs, unlink, [first, second]) in floors {
+    for (images, files, dirs, prunes, floors) in floors {
+        let pair = |(wall, cpu): (Duration, Duration)| format!("{:.1} ({:.1})", ms(wall), ms(cpu));
         println!(
-            "{images:>7} images: {} files and {dirs} directories in {:.2} ms + {:.2} ms = {:.2} \
-             ms; prunes {:.2} and {:.2} ms",
+            "{images:>7} images, {} files and {dirs} directories: prune {}, floor {}, prune {}, \
+             floor {}",
             thousands(files),
-            ms(unlink),
-            ms(start),
-            ms(unlink + start),
-            ms(first),
-            ms(second)
+            pair(prunes[0]),
+            pair(floors[0]),
+            pair(prunes[1]),
+            pair(floors[1])
         );
     }
     println!();
