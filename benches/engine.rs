@@ -12,7 +12,8 @@
 //! `DOCKLAB_BENCH_SIZES=100,1000` and `DOCKLAB_BENCH_RUNS=5` make a quick run.
 //!
 //! The stores are written through docklab's own store API (every image a real config blob with
-//! its own ID, three layers of which the bottom one is shared), then the release binary is timed.
+//! its own ID, three layers of which the bottom one is shared, and as after a pull a manifest blob
+//! and a digest reference beside its tag), then the release binary is timed.
 //! Nothing here depends on the store's file layout: the unlink floor takes as "what the prune
 //! unlinked" whatever was under `DOCKLAB_HOME` before it and is gone after it.
 
@@ -78,18 +79,39 @@ fn populate(home: &Path, images: usize) {
             "history": [{"created_by": "base"}, {"created_by": "app"}, {"created_by": "top"}],
             "rootfs": {"type": "layers", "diff_ids": diffs},
         });
-        let id = store.put_blob(config.to_string().as_bytes()).expect("blob");
-        state.refs.insert(
-            format!("docker.io/library/app{}:v{}", i % 50, i),
-            id.clone(),
-        );
+        let config = config.to_string();
+        let id = store.put_blob(config.as_bytes()).expect("blob");
+        // As after a pull: a manifest blob, and a digest reference beside the tag.
+        let layer = |d: &Digest, size: usize| {
+            serde_json::json!({
+                "mediaType": "application/vnd.oci.image.layer.v1.tar",
+                "digest": d, "size": size,
+            })
+        };
+        let manifest = serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {
+                "mediaType": "application/vnd.oci.image.config.v1+json",
+                "digest": id, "size": config.len(),
+            },
+            // Each layer tar is 2,048 bytes: a header, one block, the end.
+            "layers": diffs.iter().map(|d| layer(d, 2048)).collect::<Vec<_>>(),
+        })
+        .to_string();
+        let manifest_digest = store.put_blob(manifest.as_bytes()).expect("blob");
+        let repo = format!("docker.io/library/app{}", i % 50);
+        state.refs.insert(format!("{repo}:v{i}"), id.clone());
+        state
+            .refs
+            .insert(format!("{repo}@{manifest_digest}"), id.clone());
         state.images.insert(
             id,
             ImageRecord {
                 created,
                 layers: chains,
-                manifest: None,
-                manifest_size: 0,
+                manifest: Some(manifest_digest),
+                manifest_size: manifest.len() as u64,
                 parent: None,
                 last_tag_time: None,
                 seq: 0,
