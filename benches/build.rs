@@ -94,7 +94,7 @@ fn main() {
         if value <= limit {
             "met".to_owned()
         } else {
-            format!("MISSED ({:.1}× the target)", value / limit)
+            format!("MISSED ({:.2}× the target)", value / limit)
         }
     };
     let over_floor = first.as_secs_f64() / floor.as_secs_f64();

@@ -172,7 +172,7 @@ fn verdict(value: f64, limit: f64) -> String {
     if value <= limit {
         "met".to_owned()
     } else {
-        format!("MISSED ({:.1}× the target)", value / limit)
+        format!("MISSED ({:.2}× the target)", value / limit)
     }
 }
 
