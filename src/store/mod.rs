@@ -485,17 +485,28 @@ impl Store {
                 message,
             }
         })?;
-        let on_disk = self.read_index();
-        // Many commands (run, rm, builder prune, tag or rmi of an image without a manifest…)
-        // leave the index as it was: skip the write and its fsyncs.
-        let index = if on_disk.as_ref().map(|i| &i.manifests) == Some(&derived.manifests) {
-            None
-        } else {
-            let previous = self
-                .loaded_manifests()?
-                .or_else(|| on_disk.as_ref().map(|i| manifests_digest(&i.manifests)))
-                .unwrap_or_else(|| manifests_digest(&[]));
-            Some((derived, previous))
+        // The index's list is compared through digests, never by reading the index (megabytes
+        // of JSON at 10,000 images): the state on disk records the digest of its list. Many
+        // commands (run, rm, builder prune, tag or rmi of an image without a manifest…) leave it
+        // the same: the index is then not rewritten. Should it not list it (one write ahead
+        // after a crash, or edited), fsck reports or rewrites it.
+        let loaded = self.loaded_manifests()?;
+        let index_there = self.index_path().exists();
+        let index = match loaded {
+            Some(loaded) if loaded == derived_digest && index_there => None,
+            Some(loaded) => Some((derived, loaded)),
+            // Saved without a load (a new store): the index on disk, if any, says what it lists.
+            None => {
+                let on_disk = self.read_index();
+                if on_disk.as_ref().map(|i| &i.manifests) == Some(&derived.manifests) {
+                    None
+                } else {
+                    let previous = on_disk
+                        .as_ref()
+                        .map_or_else(|| manifests_digest(&[]), |i| manifests_digest(&i.manifests));
+                    Some((derived, previous))
+                }
+            }
         };
         // Without a state yet (a new store), the state goes first: an index listing images with
         // no state beside it is then never the trace of a crash, and is refused.
@@ -508,7 +519,7 @@ impl Store {
             if let Some((index, previous)) = &index {
                 self.write_index(index.clone(), previous)?;
             }
-        } else if on_disk.is_some() && index.is_some() {
+        } else if index_there && index.is_some() {
             let path = self.index_path();
             fs::remove_file(&path).map_err(StoreError::io(&path))?;
         }
