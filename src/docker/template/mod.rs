@@ -320,9 +320,9 @@ impl Template {
     fn run(&self, data: &Value, strict: bool) -> Result<String, TemplateError> {
         let mut state = State {
             text: &self.text,
-            vars: vec![("$".to_owned(), data.clone())],
+            vars: vec![("$".to_owned(), std::borrow::Cow::Borrowed(data))],
             out: String::new(),
-            node: (0, String::new()),
+            node: (0, exec::At::Text(String::new())),
             header: false,
             strict,
             budget: Budget::default(),
@@ -339,9 +339,9 @@ impl Template {
     fn execute_header(&self, header: &Value) -> String {
         let mut state = State {
             text: &self.text,
-            vars: vec![("$".to_owned(), header.clone())],
+            vars: vec![("$".to_owned(), std::borrow::Cow::Borrowed(header))],
             out: String::new(),
-            node: (0, String::new()),
+            node: (0, exec::At::Text(String::new())),
             header: true,
             strict: false,
             budget: Budget::default(),
