@@ -73,7 +73,8 @@ fn write_go_g(out: &mut String, v: f64, precision: Option<usize>) {
     let neg = v.is_sign_negative();
     let mut small = [0u8; 20];
     let heap;
-    let (digits, dp): (&[u8], i64) = match precision.and_then(|p| rounded_digits(v, p, &mut small)) {
+    let (digits, dp): (&[u8], i64) = match precision.and_then(|p| rounded_digits(v, p, &mut small))
+    {
         Some((len, dp)) => (&small[..len], dp),
         None => {
             let (d, dp) = decimal_digits(v.abs(), precision);
@@ -346,7 +347,12 @@ fn parse_rfc3339_fast(b: &[u8]) -> Option<jiff::Timestamp> {
             c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
         })
     }
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':'
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
     {
         return None;
     }
@@ -457,6 +463,67 @@ pub fn go_time_string(t: &jiff::Zoned) -> String {
     out
 }
 
+/// [`go_time_string`] of `t` in `tz`, appended to `out`: one offset lookup and integer
+/// arithmetic instead of a `Zoned` and `format!` (`image ls --format` writes one per row).
+pub fn write_go_time(out: &mut String, t: jiff::Timestamp, tz: &jiff::tz::TimeZone) {
+    let info = tz.to_offset_info(t);
+    let offset_seconds = info.offset().seconds();
+    // jiff gives a time before 1970 a negative fraction: borrow a second for it.
+    let (mut second, mut nanos) = (t.as_second(), t.subsec_nanosecond());
+    if nanos < 0 {
+        second -= 1;
+        nanos += 1_000_000_000;
+    }
+    let local = second + i64::from(offset_seconds);
+    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    if !(0..=9999).contains(&year) {
+        out.push_str(&go_time_string(&t.to_zoned(tz.clone())));
+        return;
+    }
+    let two = |out: &mut String, n: i64| {
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    };
+    two(out, year / 100);
+    two(out, year % 100);
+    out.push('-');
+    two(out, month);
+    out.push('-');
+    two(out, day);
+    out.push(' ');
+    two(out, secs / 3600);
+    out.push(':');
+    two(out, secs / 60 % 60);
+    out.push(':');
+    two(out, secs % 60);
+    push_fraction(out, nanos);
+    let numeric_start = out.len() + 1;
+    out.push(' ');
+    out.push(if offset_seconds < 0 { '-' } else { '+' });
+    let minutes = i64::from(offset_seconds.unsigned_abs() / 60);
+    two(out, minutes / 60);
+    two(out, minutes % 60);
+    let numeric_end = out.len();
+    let abbreviation = info.abbreviation();
+    let unnamed = tz.iana_name().is_none() && tz.to_fixed_offset().is_ok() && abbreviation != "UTC";
+    out.push(' ');
+    if abbreviation.is_empty() || unnamed {
+        out.extend_from_within(numeric_start..numeric_end);
+    } else {
+        out.push_str(abbreviation);
+    }
+}
+
 /// Go's `time.RFC3339Nano` in UTC, as `docker inspect` shows `Created`:
 /// `2025-10-07T21:06:46Z`, `2025-11-27T18:30:01.123456789Z`, `…01.5Z` (trailing zeros trimmed).
 pub fn rfc3339_nano(t: jiff::Timestamp) -> String {
@@ -478,9 +545,15 @@ pub fn rfc3339_nano(t: jiff::Timestamp) -> String {
 /// `.999999999`: nanoseconds without trailing zeros, nothing when zero.
 fn push_fraction(out: &mut String, nanos: i32) {
     if nanos > 0 {
-        let frac = format!("{nanos:09}");
+        let mut digits = [b'0'; 9];
+        let mut n = nanos.unsigned_abs();
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        let len = 9 - digits.iter().rev().take_while(|&&d| d == b'0').count();
         out.push('.');
-        out.push_str(frac.trim_end_matches('0'));
+        out.push_str(std::str::from_utf8(&digits[..len]).unwrap_or_default());
     }
 }
 
@@ -641,7 +714,11 @@ mod tests {
             for suffix in ["Z", "+05:45", "-11:00"] {
                 let z = t.to_zoned(jiff::tz::TimeZone::UTC);
                 let s = format!("{}{suffix}", z.strftime("%Y-%m-%dT%H:%M:%S%.f"));
-                assert_eq!(parse_rfc3339(&s), s.parse::<jiff::Timestamp>().ok(), "{s:?}");
+                assert_eq!(
+                    parse_rfc3339(&s),
+                    s.parse::<jiff::Timestamp>().ok(),
+                    "{s:?}"
+                );
             }
             t = t
                 .checked_add(jiff::SignedDuration::new(86_400 + 3_671, 120_000_000))
@@ -720,6 +797,44 @@ mod tests {
             go_time_string(&frac.to_zoned(jiff::tz::TimeZone::UTC)),
             "2025-10-07 21:06:46.12 +0000 UTC"
         );
+    }
+
+    #[test]
+    fn go_time_written_directly_matches_go_time_string() {
+        let mut zones = vec![
+            jiff::tz::TimeZone::UTC,
+            jiff::tz::TimeZone::fixed(jiff::tz::offset(-3)),
+            jiff::tz::TimeZone::fixed(jiff::tz::Offset::from_seconds(19_800).expect("valid")),
+            local_time_zone(),
+        ];
+        for name in [
+            "Europe/Paris",
+            "America/Sao_Paulo",
+            "Asia/Kolkata",
+            "Pacific/Chatham",
+        ] {
+            if let Ok(tz) = jiff::tz::TimeZone::get(name) {
+                zones.push(tz);
+            }
+        }
+        let mut t = jiff::Timestamp::from_second(GO_ZERO_TIME_UNIX).expect("in range");
+        let mut times = vec![t];
+        for _ in 0..3_000 {
+            t = t
+                .checked_add(jiff::SignedDuration::new(23 * 86_400 + 3_917, 120_000_007))
+                .expect("in range");
+            times.push(t);
+        }
+        times.push("2025-03-30T01:00:00Z".parse().expect("valid"));
+        times.push("2025-10-26T00:59:59.999Z".parse().expect("valid"));
+        times.push("1969-12-31T23:59:59.5Z".parse().expect("valid"));
+        for tz in &zones {
+            for &t in &times {
+                let mut out = String::from("x");
+                write_go_time(&mut out, t, tz);
+                assert_eq!(out[1..], go_time_string(&t.to_zoned(tz.clone())), "{t}");
+            }
+        }
     }
 
     #[test]

@@ -8,15 +8,16 @@ use serde_json::{json, Map, Value};
 use super::filters::Filters;
 use super::glob::{path_match, BadPattern};
 
-use super::render::render_as;
+use super::render::{render_as, render_values_as};
 use super::{parse_time, truncate_id, usage_error, Ctx, Listed, Outcome, RefIndex};
 use crate::docker::cli::Invocation;
 use crate::docker::reference::{self, Reference};
 use crate::docker::template::tabulate;
+use crate::docker::template::Value as GoValue;
 use crate::docker::text::ellipsis;
 use crate::docker::units::{
-    created_since, go_time_string, human_size, human_size4, local_time_zone, rfc3339_nano,
-    write_created_since, write_human_size,
+    created_since, human_size, local_time_zone, rfc3339_nano, write_created_since, write_go_time,
+    write_human_size,
 };
 use crate::store::{Digest, ImageRecord, StoreError};
 
@@ -304,38 +305,57 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
             ctx.now,
         )),
         _ => {
-            // Any other format gets every field, through the template engine.
+            // Any other format gets every field, through the template engine: each image's
+            // shared cells written once, each row a formatter context built directly.
             let tz = local_time_zone();
-            let rows: Vec<Value> = rows
+            let shared: Vec<[GoValue; 5]> = images
                 .iter()
-                .map(|row| {
-                    let image = &images[row.image];
+                .map(|image| {
                     let size = ctx.state.image_size(image.record);
-                    json!({
-                        "Containers": "N/A",
-                        "CreatedAt": image
-                            .created
-                            .map(|t| go_time_string(&t.to_zoned(tz.clone())))
-                            .unwrap_or_default(),
-                        "CreatedSince": image.created.map(|t| created_since(t, ctx.now)).unwrap_or_default(),
-                        "Digest": row.digest,
-                        "ID": image.id,
-                        "Repository": row.repo,
-                        "SharedSize": "N/A",
-                        "Size": human_size(size as i64),
-                        "Tag": row.tag,
-                        "UniqueSize": "N/A",
-                        "VirtualSize": human_size4(size as f64),
-                    })
+                    let (mut at, mut since) = (String::new(), String::new());
+                    if let Some(t) = image.created {
+                        write_go_time(&mut at, t, &tz);
+                        write_created_since(&mut since, t, ctx.now);
+                    }
+                    let mut human = String::with_capacity(8);
+                    write_human_size(&mut human, size as f64, 3);
+                    let mut virtual_size = String::with_capacity(8);
+                    write_human_size(&mut virtual_size, size as f64, 4);
+                    [
+                        GoValue::String(at),
+                        GoValue::String(since),
+                        GoValue::String(image.id.to_owned()),
+                        GoValue::String(human),
+                        GoValue::String(virtual_size),
+                    ]
                 })
                 .collect();
-            render_as(
-                &format,
-                &headers,
-                &rows,
-                "*formatter.imageContext",
-                "template parsing error: ",
-            )
+            let text = |s: &str| GoValue::String(s.to_owned());
+            let rows: Vec<GoValue> = rows
+                .iter()
+                .map(|row| {
+                    let [created_at, since, id, size, virtual_size] = &shared[row.image];
+                    let fields = [
+                        ("Containers", text("N/A")),
+                        ("CreatedAt", created_at.clone()),
+                        ("CreatedSince", since.clone()),
+                        ("Digest", text(&row.digest)),
+                        ("ID", id.clone()),
+                        ("Repository", text(&row.repo)),
+                        ("SharedSize", text("N/A")),
+                        ("Size", size.clone()),
+                        ("Tag", text(&row.tag)),
+                        ("UniqueSize", text("N/A")),
+                        ("VirtualSize", virtual_size.clone()),
+                    ];
+                    GoValue::Context {
+                        type_name: "*formatter.imageContext".to_owned(),
+                        fields: fields.map(|(k, v)| (k.to_owned(), v)).into(),
+                        marshal: None,
+                    }
+                })
+                .collect();
+            render_values_as(&format, &headers, &rows, "template parsing error: ")
         }
     };
     const HINTS: &[&str] = &[
@@ -759,7 +779,10 @@ mod tests {
             rows.iter()
                 .map(|r| {
                     let image = &images[r.image];
-                    let since = image.created.map(|t| created_since(t, now)).unwrap_or_default();
+                    let since = image
+                        .created
+                        .map(|t| created_since(t, now))
+                        .unwrap_or_default();
                     let size = human_size(size_of(image.record) as i64);
                     json!({"Repository": r.repo, "Tag": r.tag, "Digest": r.digest,
                            "ID": image.id, "CreatedSince": since, "Size": size})

@@ -528,17 +528,26 @@ impl Ctx<'_> {
             .map(|(id, record)| {
                 let created = parse_time(&record.created);
                 // Not yet numbered (created by this very command): newest.
-                let seq = if record.seq == 0 { u64::MAX } else { record.seq };
+                let seq = if record.seq == 0 {
+                    u64::MAX
+                } else {
+                    record.seq
+                };
                 let second = created.unwrap_or_default().as_second();
-                (second, seq, Listed { id, record, created })
+                (
+                    second,
+                    seq,
+                    Listed {
+                        id,
+                        record,
+                        created,
+                    },
+                )
             })
             .collect();
         // IDs are unique, so the order is total and an unstable sort gives the same result.
-        listed.sort_unstable_by(|a, b| {
-            (b.0, b.1)
-                .cmp(&(a.0, a.1))
-                .then_with(|| a.2.id.cmp(b.2.id))
-        });
+        listed
+            .sort_unstable_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)).then_with(|| a.2.id.cmp(b.2.id)));
         listed.into_iter().map(|(.., l)| l).collect()
     }
 
