@@ -45,17 +45,21 @@ fn familiar_match(pattern: &str, full_ref: &str) -> Result<bool, BadPattern> {
     reason = "the three parts of a reference, borrowed when they can be"
 )]
 fn split_stored(full: &str) -> Option<(Cow<'_, str>, Option<Cow<'_, str>>, Option<Cow<'_, str>>)> {
-    let (rest, digest) = match full.split_once('@') {
-        Some((rest, d)) => (rest, Some(d)),
+    // Byte searches: the separators are ASCII, and `str`'s pattern searcher was a tenth of
+    // this function at 10,000 images.
+    let find = |s: &str, c: u8| s.bytes().position(|b| b == c);
+    let (rest, digest) = match find(full, b'@') {
+        Some(at) => (&full[..at], Some(&full[at + 1..])),
         None => (full, None),
     };
-    let (domain, path_tag) = rest.split_once('/')?;
-    let is_domain = domain == "localhost" || domain.contains(['.', ':']);
+    let slash = find(rest, b'/')?;
+    let (domain, path_tag) = (&rest[..slash], &rest[slash + 1..]);
+    let is_domain = domain == "localhost" || domain.bytes().any(|b| b == b'.' || b == b':');
     if !is_domain || domain == "index.docker.io" || domain.bytes().any(|b| b.is_ascii_uppercase()) {
         return None;
     }
-    let (path, tag) = match path_tag.rsplit_once(':') {
-        Some((p, t)) => (p, Some(t)),
+    let (path, tag) = match path_tag.bytes().rposition(|b| b == b':') {
+        Some(colon) => (&path_tag[..colon], Some(&path_tag[colon + 1..])),
         None => (path_tag, None),
     };
     let path_ok = path.split('/').all(|c| {
@@ -174,8 +178,8 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
     let parents = ctx.state.parents();
     // Per image, what its rows share; per row, the image's index and its own three cells, all
     // borrowed from the state.
-    let mut images: Vec<ImageCols<'_>> = Vec::new();
-    let mut rows: Vec<Row<'_>> = Vec::new();
+    let mut images: Vec<ImageCols<'_>> = Vec::with_capacity(ctx.state.images.len());
+    let mut rows: Vec<Row<'_>> = Vec::with_capacity(ctx.state.refs.len() + 16);
     let mut tags: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
     let mut digests: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
     for Listed {
@@ -249,11 +253,7 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         }
         let image = images.len();
         images.push(ImageCols {
-            id: if trunc {
-                truncate_id(id.as_str())
-            } else {
-                id.as_str()
-            },
+            id: if trunc { id.short() } else { id.as_str() },
             record,
             created,
         });

@@ -521,7 +521,8 @@ impl Ctx<'_> {
     fn images_listed(&self) -> Vec<Listed<'_>> {
         // Docker sorts by `Created` in whole seconds; within one second, docklab lists the image
         // created last first (Docker's order for such ties is arbitrary).
-        let mut listed: Vec<(i64, u64, Listed<'_>)> = self
+        // (second, seq) as one integer that orders the same way: one comparison per step.
+        let mut listed: Vec<(u128, Listed<'_>)> = self
             .state
             .images
             .iter()
@@ -534,9 +535,9 @@ impl Ctx<'_> {
                     record.seq
                 };
                 let second = created.unwrap_or_default().as_second();
+                let key = (u128::from(second.cast_unsigned() ^ (1 << 63)) << 64) | u128::from(seq);
                 (
-                    second,
-                    seq,
+                    key,
                     Listed {
                         id,
                         record,
@@ -546,9 +547,8 @@ impl Ctx<'_> {
             })
             .collect();
         // IDs are unique, so the order is total and an unstable sort gives the same result.
-        listed
-            .sort_unstable_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)).then_with(|| a.2.id.cmp(b.2.id)));
-        listed.into_iter().map(|(.., l)| l).collect()
+        listed.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(b.1.id)));
+        listed.into_iter().map(|(_, l)| l).collect()
     }
 
     /// The state the checks read.
