@@ -28,12 +28,38 @@ const DEFAULT_TABLE_DIGEST: &str = "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}
 /// (`nginx:latest`, `app@sha256:…`), then against the familiar name. A malformed pattern is
 /// Go's `path.ErrBadPattern`, which moby returns as the daemon's error.
 fn familiar_match(pattern: &str, full_ref: &str) -> Result<bool, BadPattern> {
-    let Ok(r) = Reference::parse(full_ref) else {
-        return Ok(false);
-    };
+    match split_stored(full_ref) {
+        Some((name, tag, digest)) => {
+            familiar_match_parts(pattern, &name, tag.as_deref(), digest.as_deref())
+        }
+        None => {
+            let Ok(r) = Reference::parse(full_ref) else {
+                return Ok(false);
+            };
+            familiar_match_parts(pattern, &r.familiar_name(), r.tag(), r.digest())
+        }
+    }
+}
+
+/// [`familiar_match`] given the reference's familiar name, tag and digest.
+fn familiar_match_parts(
+    pattern: &str,
+    name: &str,
+    tag: Option<&str>,
+    digest: Option<&str>,
+) -> Result<bool, BadPattern> {
+    let mut familiar = String::with_capacity(name.len() + 80);
+    familiar.push_str(name);
+    if let Some(tag) = tag {
+        familiar.push(':');
+        familiar.push_str(tag);
+    }
+    if let Some(digest) = digest {
+        familiar.push('@');
+        familiar.push_str(digest);
+    }
     // Go keeps the first match's error and ignores the second's.
-    Ok(path_match(pattern, &r.familiar_string())?
-        || path_match(pattern, &r.familiar_name()).unwrap_or(false))
+    Ok(path_match(pattern, &familiar)? || path_match(pattern, name).unwrap_or(false))
 }
 
 /// A stored reference in the canonical form `Reference::full_string` writes
@@ -208,10 +234,20 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         tags.clear();
         digests.clear();
         for full in refs_index.of(id) {
+            // A reference that does not parse matches no pattern and shows no row.
+            let Some((name, tag, digest)) = split_stored(full).or_else(|| {
+                Reference::parse(full).ok().map(|r| {
+                    let own = |s: Option<&str>| s.map(|s| Cow::Owned(s.to_owned()));
+                    let (t, d) = (own(r.tag()), own(r.digest()));
+                    (Cow::Owned(r.familiar_name()), t, d)
+                })
+            }) else {
+                continue;
+            };
             if !patterns.is_empty() {
                 let mut found = false;
                 for pattern in &patterns {
-                    match familiar_match(pattern, full) {
+                    match familiar_match_parts(pattern, &name, tag.as_deref(), digest.as_deref()) {
                         Ok(true) => {
                             found = true;
                             break;
@@ -224,15 +260,6 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
                     continue;
                 }
             }
-            let Some((name, tag, digest)) = split_stored(full).or_else(|| {
-                Reference::parse(full).ok().map(|r| {
-                    let own = |s: Option<&str>| s.map(|s| Cow::Owned(s.to_owned()));
-                    let (t, d) = (own(r.tag()), own(r.digest()));
-                    (Cow::Owned(r.familiar_name()), t, d)
-                })
-            }) else {
-                continue;
-            };
             match (tag, digest) {
                 (_, Some(d)) => digests.push((name, d)),
                 (Some(t), None) => tags.push((name, t)),
@@ -831,6 +858,14 @@ mod tests {
                 (n.into_owned(), own(t), own(d))
             });
             assert_eq!(split, Some(expected), "{full}");
+            for pattern in [
+                "*", "*/*", "nginx", "ngi*", "*:*", "*/*/*", "*@*", "[", "app*",
+            ] {
+                let parsed = path_match(pattern, &r.familiar_string()).and_then(|m| {
+                    Ok(m || path_match(pattern, &r.familiar_name()).unwrap_or(false))
+                });
+                assert_eq!(familiar_match(pattern, &full), parsed, "{pattern} {full}");
+            }
         }
         // Not in the stored form: left to the parser.
         for other in [
