@@ -73,14 +73,13 @@ fn write_go_g(out: &mut String, v: f64, precision: Option<usize>) {
     let neg = v.is_sign_negative();
     let mut small = [0u8; 20];
     let heap;
-    let (digits, dp): (&[u8], i64) = match precision.and_then(|p| rounded_digits(v, p, &mut small))
-    {
-        Some((len, dp)) => (&small[..len], dp),
-        None => {
-            let (d, dp) = decimal_digits(v.abs(), precision);
-            heap = d;
-            (&heap, dp)
-        }
+    let fast = precision.and_then(|p| rounded_digits(v, p, &mut small));
+    let (digits, dp): (&[u8], i64) = if let Some((len, dp)) = fast {
+        (&small[..len], dp)
+    } else {
+        let (d, dp) = decimal_digits(v.abs(), precision);
+        heap = d;
+        (&heap, dp)
     };
     let nd = digits.len() as i64;
     let shortest = precision.is_none();
@@ -341,23 +340,27 @@ pub fn parse_rfc3339(s: &str) -> Option<jiff::Timestamp> {
     parse_rfc3339_fast(s.as_bytes()).or_else(|| s.parse().ok())
 }
 
-fn parse_rfc3339_fast(b: &[u8]) -> Option<jiff::Timestamp> {
-    fn num(b: &[u8]) -> Option<i64> {
-        b.iter().try_fold(0i64, |n, &c| {
+fn parse_rfc3339_fast(text: &[u8]) -> Option<jiff::Timestamp> {
+    fn num(text: &[u8]) -> Option<i64> {
+        text.iter().try_fold(0i64, |n, &c| {
             c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
         })
     }
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
+    if text.len() < 20
+        || text[4] != b'-'
+        || text[7] != b'-'
+        || text[10] != b'T'
+        || text[13] != b':'
+        || text[16] != b':'
     {
         return None;
     }
-    let (year, month, day) = (num(&b[0..4])?, num(&b[5..7])?, num(&b[8..10])?);
-    let (hour, minute, second) = (num(&b[11..13])?, num(&b[14..16])?, num(&b[17..19])?);
+    let (year, month, day) = (num(&text[0..4])?, num(&text[5..7])?, num(&text[8..10])?);
+    let (hour, minute, second) = (
+        num(&text[11..13])?,
+        num(&text[14..16])?,
+        num(&text[17..19])?,
+    );
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     let month_days = match month {
         2 if leap => 29,
@@ -369,17 +372,20 @@ fn parse_rfc3339_fast(b: &[u8]) -> Option<jiff::Timestamp> {
     if year < 1 || day < 1 || day > month_days || hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    let mut i = 19;
+    let mut pos = 19;
     let mut nanos = 0i64;
-    if b[i] == b'.' {
-        let digits = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if text[pos] == b'.' {
+        let digits = text[pos + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
         if !(1..=9).contains(&digits) {
             return None;
         }
-        nanos = num(&b[i + 1..i + 1 + digits])? * 10i64.pow(9 - digits as u32);
-        i += 1 + digits;
+        nanos = num(&text[pos + 1..pos + 1 + digits])? * 10i64.pow(9 - digits as u32);
+        pos += 1 + digits;
     }
-    let offset = match &b[i..] {
+    let offset = match &text[pos..] {
         b"Z" => 0,
         [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
             let (h, m) = (num(&[*h1, *h2])?, num(&[*m1, *m2])?);

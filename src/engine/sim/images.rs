@@ -27,18 +27,15 @@ const DEFAULT_TABLE_DIGEST: &str = "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}
 /// distribution's `reference.FamiliarMatch`: the pattern against the familiar string
 /// (`nginx:latest`, `app@sha256:…`), then against the familiar name. A malformed pattern is
 /// Go's `path.ErrBadPattern`, which moby returns as the daemon's error.
+#[cfg(test)]
 fn familiar_match(pattern: &str, full_ref: &str) -> Result<bool, BadPattern> {
-    match split_stored(full_ref) {
-        Some((name, tag, digest)) => {
-            familiar_match_parts(pattern, &name, tag.as_deref(), digest.as_deref())
-        }
-        None => {
-            let Ok(r) = Reference::parse(full_ref) else {
-                return Ok(false);
-            };
-            familiar_match_parts(pattern, &r.familiar_name(), r.tag(), r.digest())
-        }
+    if let Some((name, tag, digest)) = split_stored(full_ref) {
+        return familiar_match_parts(pattern, &name, tag.as_deref(), digest.as_deref());
     }
+    let Ok(r) = Reference::parse(full_ref) else {
+        return Ok(false);
+    };
+    familiar_match_parts(pattern, &r.familiar_name(), r.tag(), r.digest())
 }
 
 /// [`familiar_match`] given the reference's familiar name, tag and digest.
@@ -788,7 +785,7 @@ mod tests {
             tag: tag.into(),
             digest: digest.into(),
         };
-        let rows = vec![
+        let rows = [
             row(0, "nginx", "latest", "<none>"),
             row(
                 0,
@@ -861,9 +858,8 @@ mod tests {
             for pattern in [
                 "*", "*/*", "nginx", "ngi*", "*:*", "*/*/*", "*@*", "[", "app*",
             ] {
-                let parsed = path_match(pattern, &r.familiar_string()).and_then(|m| {
-                    Ok(m || path_match(pattern, &r.familiar_name()).unwrap_or(false))
-                });
+                let parsed = path_match(pattern, &r.familiar_string())
+                    .map(|m| m || path_match(pattern, &r.familiar_name()).unwrap_or(false));
                 assert_eq!(familiar_match(pattern, &full), parsed, "{pattern} {full}");
             }
         }
