@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 use super::filters::Filters;
 use super::glob::{path_match, BadPattern};
 
-use super::render::{render_as, render_values_as};
+use super::render::{render_as, render_filled_as};
 use super::{parse_time, truncate_id, usage_error, Ctx, Listed, Outcome, RefIndex};
 use crate::docker::cli::Invocation;
 use crate::docker::reference::{self, Reference};
@@ -329,57 +329,80 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
             ctx.now,
         )),
         _ => {
-            // Any other format gets every field, through the template engine: each image's
-            // shared cells written once, each row a formatter context built directly.
+            // Any other format gets every field, through the template engine: one formatter
+            // context whose strings are rewritten in place for each row (an image's own cells
+            // only when the image changes).
+            const FIELDS: [&str; 11] = [
+                "Containers",
+                "CreatedAt",
+                "CreatedSince",
+                "Digest",
+                "ID",
+                "Repository",
+                "SharedSize",
+                "Size",
+                "Tag",
+                "UniqueSize",
+                "VirtualSize",
+            ];
             let tz = local_time_zone();
-            let shared: Vec<[GoValue; 5]> = images
-                .iter()
-                .map(|image| {
-                    let size = ctx.state.image_size(image.record);
-                    let (mut at, mut since) = (String::new(), String::new());
-                    if let Some(t) = image.created {
-                        write_go_time(&mut at, t, &tz);
-                        write_created_since(&mut since, t, ctx.now);
+            let mut context = GoValue::Context {
+                type_name: "*formatter.imageContext".to_owned(),
+                fields: FIELDS
+                    .iter()
+                    .map(|&k| {
+                        let na = matches!(k, "Containers" | "SharedSize" | "UniqueSize");
+                        let v = if na { "N/A" } else { "" };
+                        (k.to_owned(), GoValue::String(v.to_owned()))
+                    })
+                    .collect(),
+                marshal: None,
+            };
+            let mut next = rows.iter();
+            let mut shown: Option<usize> = None;
+            let fill = |value: &mut GoValue| -> bool {
+                let Some(row) = next.next() else {
+                    return false;
+                };
+                let GoValue::Context { fields, .. } = value else {
+                    return false;
+                };
+                let mut set = |i: usize, write: &dyn Fn(&mut String)| {
+                    if let Some((_, GoValue::String(s))) = fields.get_mut(i) {
+                        s.clear();
+                        write(s);
                     }
-                    let mut human = String::with_capacity(8);
-                    write_human_size(&mut human, size as f64, 3);
-                    let mut virtual_size = String::with_capacity(8);
-                    write_human_size(&mut virtual_size, size as f64, 4);
-                    [
-                        GoValue::String(at),
-                        GoValue::String(since),
-                        GoValue::String(image.id.to_owned()),
-                        GoValue::String(human),
-                        GoValue::String(virtual_size),
-                    ]
-                })
-                .collect();
-            let text = |s: &str| GoValue::String(s.to_owned());
-            let rows: Vec<GoValue> = rows
-                .iter()
-                .map(|row| {
-                    let [created_at, since, id, size, virtual_size] = &shared[row.image];
-                    let fields = [
-                        ("Containers", text("N/A")),
-                        ("CreatedAt", created_at.clone()),
-                        ("CreatedSince", since.clone()),
-                        ("Digest", text(&row.digest)),
-                        ("ID", id.clone()),
-                        ("Repository", text(&row.repo)),
-                        ("SharedSize", text("N/A")),
-                        ("Size", size.clone()),
-                        ("Tag", text(&row.tag)),
-                        ("UniqueSize", text("N/A")),
-                        ("VirtualSize", virtual_size.clone()),
-                    ];
-                    GoValue::Context {
-                        type_name: "*formatter.imageContext".to_owned(),
-                        fields: fields.map(|(k, v)| (k.to_owned(), v)).into(),
-                        marshal: None,
-                    }
-                })
-                .collect();
-            render_values_as(&format, &headers, &rows, "template parsing error: ")
+                };
+                set(3, &|s| s.push_str(&row.digest));
+                set(5, &|s| s.push_str(&row.repo));
+                set(8, &|s| s.push_str(&row.tag));
+                if shown != Some(row.image) {
+                    shown = Some(row.image);
+                    let image = &images[row.image];
+                    let size = ctx.state.image_size(image.record) as f64;
+                    set(1, &|s| {
+                        if let Some(t) = image.created {
+                            write_go_time(s, t, &tz);
+                        }
+                    });
+                    set(2, &|s| {
+                        if let Some(t) = image.created {
+                            write_created_since(s, t, ctx.now);
+                        }
+                    });
+                    set(4, &|s| s.push_str(image.id));
+                    set(7, &|s| write_human_size(s, size, 3));
+                    set(10, &|s| write_human_size(s, size, 4));
+                }
+                true
+            };
+            render_filled_as(
+                &format,
+                &headers,
+                &mut context,
+                fill,
+                "template parsing error: ",
+            )
         }
     };
     const HINTS: &[&str] = &[

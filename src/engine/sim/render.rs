@@ -2,7 +2,7 @@
 //! commands that list images, containers and disk usage.
 
 use super::Outcome;
-use crate::docker::template::{render_table, render_table_as, render_values, Template, Value};
+use crate::docker::template::{render_filled, render_table, render_table_as, Template, Value};
 
 /// Renders rows with a `--format` (or the command's default) the way docker/cli's formatter does:
 /// each row is a formatter context, a `table` format gets a header and aligned columns.
@@ -38,19 +38,20 @@ pub(super) fn render_as(
     }
 }
 
-/// [`render_as`] over rows already made template values (formatter contexts built directly,
-/// which skips a JSON object per row).
-pub(super) fn render_values_as(
+/// [`render_as`] over one row value refilled in place for each row (see
+/// [`crate::docker::template::render_filled`]).
+pub(super) fn render_filled_as(
     format: &str,
     headers: &serde_json::Value,
-    rows: &[Value],
+    row: &mut Value,
+    fill: impl FnMut(&mut Value) -> bool,
     exec_prefix: &str,
 ) -> Outcome {
     let template = match Template::parse(format) {
         Ok(t) => t,
         Err(e) => return Outcome::error(format!("{e}\n"), 1),
     };
-    match render_values(&template, headers, rows) {
+    match render_filled(&template, headers, row, fill) {
         Ok(text) => Outcome::ok(text),
         Err(e) => Outcome::error(format!("{exec_prefix}{}\n", e.go_error()), 1),
     }
