@@ -521,8 +521,10 @@ impl Ctx<'_> {
     fn images_listed(&self) -> Vec<Listed<'_>> {
         // Docker sorts by `Created` in whole seconds; within one second, docklab lists the image
         // created last first (Docker's order for such ties is arbitrary).
-        // (second, seq) as one integer that orders the same way: one comparison per step.
-        let mut listed: Vec<(u128, Listed<'_>)> = self
+        // (second, seq) as one integer that orders the same way, and the ID's first 8 hex
+        // digits as another (ASCII digits compare as the bytes of a big-endian integer): most
+        // steps of the sort compare two integers, not two digests.
+        let mut listed: Vec<(u128, u64, Listed<'_>)> = self
             .state
             .images
             .iter()
@@ -536,8 +538,11 @@ impl Ctx<'_> {
                 };
                 let second = created.unwrap_or_default().as_second();
                 let key = (u128::from(second.cast_unsigned() ^ (1 << 63)) << 64) | u128::from(seq);
+                let mut prefix = [0u8; 8];
+                prefix.copy_from_slice(&id.hex_bytes()[..8]);
                 (
                     key,
+                    u64::from_be_bytes(prefix),
                     Listed {
                         id,
                         record,
@@ -547,8 +552,12 @@ impl Ctx<'_> {
             })
             .collect();
         // IDs are unique, so the order is total and an unstable sort gives the same result.
-        listed.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(b.1.id)));
-        listed.into_iter().map(|(_, l)| l).collect()
+        listed.sort_unstable_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(a.1.cmp(&b.1))
+                .then_with(|| a.2.id.cmp(b.2.id))
+        });
+        listed.into_iter().map(|(.., l)| l).collect()
     }
 
     /// The state the checks read.
