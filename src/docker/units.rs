@@ -151,8 +151,10 @@ fn rounded_digits(v: f64, precision: usize, buf: &mut [u8; 20]) -> Option<(usize
     if rest > half || (rest == half && n % 2 == 1) {
         n += 1;
     }
+    // At most 10^6 from here: 64-bit arithmetic (128-bit division is a library call).
+    let mut n = u64::try_from(n).ok()?;
     let mut dp = int_digits;
-    if n == 10u128.pow(precision as u32) {
+    if n == 10u64.pow(precision as u32) {
         n /= 10;
         dp += 1;
     }
@@ -321,15 +323,27 @@ pub fn write_created_since(out: &mut String, created: jiff::Timestamp, now: jiff
     if created.as_second() == GO_ZERO_TIME_UNIX {
         return;
     }
-    // `now - created` as a `Duration` (zero when negative), without jiff's span arithmetic.
-    let nanos = i128::from(now.as_second()) * 1_000_000_000 + i128::from(now.subsec_nanosecond())
-        - i128::from(created.as_second()) * 1_000_000_000
-        - i128::from(created.subsec_nanosecond());
-    let d = u64::try_from(nanos.div_euclid(1_000_000_000)).map_or(Duration::ZERO, |secs| {
-        Duration::new(secs, (nanos.rem_euclid(1_000_000_000)) as u32)
-    });
-    write_human_duration(out, d);
+    write_human_duration(out, elapsed(created, now));
     out.push_str(" ago");
+}
+
+/// `now - since` as a `Duration`, zero when negative, in 64-bit integers (jiff's fractions
+/// carry the sign of their timestamp, so the difference of two is within ±2 s).
+fn elapsed(since: jiff::Timestamp, now: jiff::Timestamp) -> Duration {
+    let mut seconds = now.as_second() - since.as_second();
+    let mut nanos = now.subsec_nanosecond() - since.subsec_nanosecond();
+    while nanos < 0 {
+        nanos += 1_000_000_000;
+        seconds -= 1;
+    }
+    while nanos >= 1_000_000_000 {
+        nanos -= 1_000_000_000;
+        seconds += 1;
+    }
+    match (u64::try_from(seconds), u32::try_from(nanos)) {
+        (Ok(s), Ok(n)) => Duration::new(s, n),
+        _ => Duration::ZERO,
+    }
 }
 
 /// An RFC 3339 timestamp as `str::parse::<jiff::Timestamp>` reads it, with a fast path for the
@@ -671,6 +685,32 @@ mod tests {
             }
         }
         assert!(checked > 3_000_000, "{checked}");
+    }
+
+    #[test]
+    fn elapsed_matches_jiff() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let a = (next() % 4_000_000_000) as i64 - 2_000_000_000;
+            let b = a + (next() % 200) as i64 - 100;
+            let (na, nb) = (
+                (next() % 1_000_000_000) as i32,
+                (next() % 1_000_000_000) as i32,
+            );
+            // jiff wants the fraction's sign to be the timestamp's.
+            let t = |s: i64, n: i32| {
+                jiff::Timestamp::new(s, if s < 0 { -n } else { n }).expect("in range")
+            };
+            let (since, now) = (t(a, na), t(b, nb));
+            let want = Duration::try_from(now.duration_since(since)).unwrap_or(Duration::ZERO);
+            assert_eq!(elapsed(since, now), want, "{since} {now}");
+        }
     }
 
     #[test]

@@ -78,10 +78,14 @@ pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         .collect();
     // The layers of images (not those only BuildKit's cache holds).
     let image_layers = image_layers(&ctx.state);
-    let layers_size: u64 = image_layers
+    // One pass over the layer store asking the set, rather than a search of the layer store
+    // for each layer of the set.
+    let layers_size: u64 = ctx
+        .state
+        .layers
         .iter()
-        .filter_map(|l| ctx.state.layers.get(*l))
-        .map(|l| l.size)
+        .filter(|(chain, _)| image_layers.contains(chain))
+        .map(|(_, l)| l.size)
         .sum();
     let mut active = 0;
     let mut used = 0u64;
