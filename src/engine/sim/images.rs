@@ -85,11 +85,11 @@ fn split_stored(full: &str) -> Option<(Cow<'_, str>, Option<Cow<'_, str>>, Optio
         Some(colon) => (&path_tag[..colon], Some(&path_tag[colon + 1..])),
         None => (path_tag, None),
     };
-    let path_ok = path.split('/').all(|c| {
-        c.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
-            && c.bytes().last().is_some_and(|b| b.is_ascii_alphanumeric())
-            && c.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+    let path_ok = path.as_bytes().split(|&b| b == b'/').all(|c| {
+        c.first().is_some_and(u8::is_ascii_alphanumeric)
+            && c.last().is_some_and(u8::is_ascii_alphanumeric)
+            && c.iter()
+                .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
     });
     let tag_ok = tag.is_none_or(|t| {
         (1..=128).contains(&t.len())
@@ -104,7 +104,7 @@ fn split_stored(full: &str) -> Option<(Cow<'_, str>, Option<Cow<'_, str>>, Optio
     }
     let name = if domain == reference::DEFAULT_DOMAIN {
         match path.strip_prefix("library/") {
-            Some(official) if !official.contains('/') => official,
+            Some(official) if !official.bytes().any(|b| b == b'/') => official,
             _ => path,
         }
     } else {
@@ -527,14 +527,18 @@ fn render_default(
         }
         return tabulate(&text);
     }
+    const SPACES: &str = "                                                                ";
     let line_width: usize = widths[..columns - 1].iter().map(|w| w + 3).sum::<usize>() + 8;
     let mut out = String::with_capacity((rows.len() + 1) * line_width);
     let mut write = |cells: &[&str]| {
         for (i, c) in cells.iter().enumerate() {
             out.push_str(c);
             if i + 1 < columns {
-                for _ in c.len()..widths[i] + 3 {
-                    out.push(' ');
+                let mut pad = (widths[i] + 3).saturating_sub(c.len());
+                while pad > 0 {
+                    let n = pad.min(SPACES.len());
+                    out.push_str(&SPACES[..n]);
+                    pad -= n;
                 }
             }
         }
