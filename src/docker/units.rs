@@ -22,8 +22,17 @@ pub fn human_size(bytes: i64) -> String {
 /// (up to `YB`), then `%.*g` and the unit. Pull and push progress (`12.5MB/30.2MB`) use
 /// `HumanSize`, which is precision 4.
 pub fn human_size_precision(bytes: f64, precision: usize) -> String {
+    let mut out = String::with_capacity(8);
+    write_human_size(&mut out, bytes, precision);
+    out
+}
+
+/// [`human_size_precision`] appended to `out` (no allocation of its own: `image ls` writes
+/// 10,000 of them into one buffer).
+pub fn write_human_size(out: &mut String, bytes: f64, precision: usize) {
     let (size, unit) = scale(bytes, 1000.0, &DECIMAL_UNITS);
-    format!("{}{unit}", go_format_g(size, Some(precision)))
+    write_go_g(out, size, Some(precision));
+    out.push_str(unit);
 }
 
 /// `HumanSize`: precision 4, as in the pull progress bar (moby `jsonmessage.JSONProgress`).
@@ -46,14 +55,32 @@ fn scale(mut size: f64, base: f64, units: &[&'static str; 9]) -> (f64, &'static 
 /// below -4 or at least the precision (6 for the shortest form), trailing zeros trimmed,
 /// at least two exponent digits (`1e+03`).
 pub fn go_format_g(v: f64, precision: Option<usize>) -> String {
+    let mut out = String::new();
+    write_go_g(&mut out, v, precision);
+    out
+}
+
+/// [`go_format_g`] appended to `out`.
+fn write_go_g(out: &mut String, v: f64, precision: Option<usize>) {
     if v.is_nan() {
-        return "NaN".to_owned();
+        out.push_str("NaN");
+        return;
     }
     if v.is_infinite() {
-        return if v > 0.0 { "+Inf" } else { "-Inf" }.to_owned();
+        out.push_str(if v > 0.0 { "+Inf" } else { "-Inf" });
+        return;
     }
     let neg = v.is_sign_negative();
-    let (digits, dp) = decimal_digits(v.abs(), precision);
+    let mut small = [0u8; 20];
+    let heap;
+    let fast = precision.and_then(|p| rounded_digits(v, p, &mut small));
+    let (digits, dp): (&[u8], i64) = if let Some((len, dp)) = fast {
+        (&small[..len], dp)
+    } else {
+        let (d, dp) = decimal_digits(v.abs(), precision);
+        heap = d;
+        (&heap, dp)
+    };
     let nd = digits.len() as i64;
     let shortest = precision.is_none();
     let mut prec = match precision {
@@ -69,27 +96,82 @@ pub fn go_format_g(v: f64, precision: Option<usize>) -> String {
         eprec = 6;
     }
     let exp = dp - 1;
-    let mut out = String::new();
     if neg {
         out.push('-');
     }
     if digits.is_empty() {
         // zero: strconv's decimal has no digits and dp 0, so %f with no fraction.
         out.push('0');
-        return out;
+        return;
     }
     if exp < -4 || exp >= eprec {
         if prec > nd {
             prec = nd;
         }
-        fmt_e(&mut out, &digits, dp, prec - 1);
+        fmt_e(out, digits, dp, prec - 1);
     } else {
         if prec > dp {
             prec = nd;
         }
-        fmt_f(&mut out, &digits, dp, (prec - dp).max(0));
+        fmt_f(out, digits, dp, (prec - dp).max(0));
     }
-    out
+}
+
+/// [`decimal_digits`] with a precision for the values sizes give (at least 1, below 10^15,
+/// at most 6 significant digits) in integer arithmetic, without formatting the float: the
+/// double is `m × 2^-s` exactly, so `v × 10^k` rounded half to even (as strconv rounds the
+/// exact binary value) is `m × 10^k` shifted right by `s`, looking at the bits shifted out.
+/// Writes the digits, trailing zeros removed, into `buf`; `None` outside that range.
+fn rounded_digits(v: f64, precision: usize, buf: &mut [u8; 20]) -> Option<(usize, i64)> {
+    if !(1.0..1e15).contains(&v) || !(1..=6).contains(&precision) {
+        return None;
+    }
+    let bits = v.to_bits();
+    let exponent = i64::try_from((bits >> 52) & 0x7ff).ok()?;
+    let m = u128::from(bits & ((1 << 52) - 1) | (1 << 52));
+    // v = m × 2^(exponent - 1075); v < 10^15 < 2^50 makes that power negative.
+    let shift = u32::try_from(1075 - exponent).ok()?;
+    if shift == 0 || shift > 100 {
+        return None;
+    }
+    let int_digits = {
+        let mut n = v as u64;
+        let mut d = 0i64;
+        while n > 0 {
+            n /= 10;
+            d += 1;
+        }
+        d
+    };
+    let k = u32::try_from(precision as i64 - int_digits).ok()?;
+    let scaled = m * 10u128.pow(k);
+    let mut n = scaled >> shift;
+    let rest = scaled & ((1u128 << shift) - 1);
+    let half = 1u128 << (shift - 1);
+    if rest > half || (rest == half && n % 2 == 1) {
+        n += 1;
+    }
+    // At most 10^6 from here: 64-bit arithmetic (128-bit division is a library call).
+    let mut n = u64::try_from(n).ok()?;
+    let mut dp = int_digits;
+    if n == 10u64.pow(precision as u32) {
+        n /= 10;
+        dp += 1;
+    }
+    while n % 10 == 0 {
+        n /= 10;
+    }
+    let mut len = 0;
+    let mut rev = [0u8; 20];
+    while n > 0 {
+        rev[len] = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+    }
+    for i in 0..len {
+        buf[i] = rev[len - 1 - i];
+    }
+    Some((len, dp))
 }
 
 /// Significant decimal digits of `v` (positive, finite), trailing zeros removed, and the
@@ -156,41 +238,72 @@ fn fmt_f(out: &mut String, digits: &[u8], dp: i64, prec: i64) {
 /// "N minutes", "About an hour", "N hours", "N days", "N weeks", "N months", "N years".
 /// Hours are rounded (`int(d.Hours() + 0.5)`); everything else truncates.
 pub fn human_duration(d: Duration) -> String {
+    let mut out = String::with_capacity(20);
+    write_human_duration(&mut out, d);
+    out
+}
+
+/// [`human_duration`] appended to `out`.
+pub fn write_human_duration(out: &mut String, d: Duration) {
+    let (n, unit) = duration_words(d);
+    if let Some(n) = n {
+        push_u64(out, n);
+    }
+    out.push_str(unit);
+}
+
+/// `HumanDuration` as a number (if any) and the words after it.
+fn duration_words(d: Duration) -> (Option<u64>, &'static str) {
     let seconds = d.as_secs();
     if seconds < 1 {
-        return "Less than a second".to_owned();
+        return (None, "Less than a second");
     }
     if seconds == 1 {
-        return "1 second".to_owned();
+        return (None, "1 second");
     }
     if seconds < 60 {
-        return format!("{seconds} seconds");
+        return (Some(seconds), " seconds");
     }
     let minutes = seconds / 60;
     if minutes == 1 {
-        return "About a minute".to_owned();
+        return (None, "About a minute");
     }
     if minutes < 60 {
-        return format!("{minutes} minutes");
+        return (Some(minutes), " minutes");
     }
     let hours_f = d.as_secs_f64() / 3600.0;
     let hours = (hours_f + 0.5) as u64;
     if hours == 1 {
-        return "About an hour".to_owned();
+        return (None, "About an hour");
     }
     if hours < 48 {
-        return format!("{hours} hours");
+        return (Some(hours), " hours");
     }
     if hours < 24 * 7 * 2 {
-        return format!("{} days", hours / 24);
+        return (Some(hours / 24), " days");
     }
     if hours < 24 * 30 * 2 {
-        return format!("{} weeks", hours / 24 / 7);
+        return (Some(hours / 24 / 7), " weeks");
     }
     if hours < 24 * 365 * 2 {
-        return format!("{} months", hours / 24 / 30);
+        return (Some(hours / 24 / 30), " months");
     }
-    format!("{} years", (hours_f as u64) / 24 / 365)
+    (Some((hours_f as u64) / 24 / 365), " years")
+}
+
+/// Decimal digits of `n`, without `fmt`'s machinery.
+pub fn push_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 /// The CLI's `CreatedSince` (`docker image ls` `CREATED`, `docker ps` `CREATED`):
@@ -200,12 +313,118 @@ pub fn human_duration(d: Duration) -> String {
 /// for an image without a creation date) gives the empty string; `docker image ls`'s default
 /// format then shows `N/A` through `{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}`.
 pub fn created_since(created: jiff::Timestamp, now: jiff::Timestamp) -> String {
+    let mut out = String::new();
+    write_created_since(&mut out, created, now);
+    out
+}
+
+/// [`created_since`] appended to `out` (nothing for Go's zero time).
+pub fn write_created_since(out: &mut String, created: jiff::Timestamp, now: jiff::Timestamp) {
     if created.as_second() == GO_ZERO_TIME_UNIX {
-        return String::new();
+        return;
     }
-    let elapsed = now.duration_since(created);
-    let d = Duration::try_from(elapsed).unwrap_or(Duration::ZERO);
-    format!("{} ago", human_duration(d))
+    write_human_duration(out, elapsed(created, now));
+    out.push_str(" ago");
+}
+
+/// `now - since` as a `Duration`, zero when negative, in 64-bit integers (jiff's fractions
+/// carry the sign of their timestamp, so the difference of two is within ±2 s).
+fn elapsed(since: jiff::Timestamp, now: jiff::Timestamp) -> Duration {
+    let mut seconds = now.as_second() - since.as_second();
+    let mut nanos = now.subsec_nanosecond() - since.subsec_nanosecond();
+    while nanos < 0 {
+        nanos += 1_000_000_000;
+        seconds -= 1;
+    }
+    while nanos >= 1_000_000_000 {
+        nanos -= 1_000_000_000;
+        seconds += 1;
+    }
+    match (u64::try_from(seconds), u32::try_from(nanos)) {
+        (Ok(s), Ok(n)) => Duration::new(s, n),
+        _ => Duration::ZERO,
+    }
+}
+
+/// An RFC 3339 timestamp as `str::parse::<jiff::Timestamp>` reads it, with a fast path for the
+/// form the store and Docker write (`2025-10-07T21:06:46.123Z`, `…+02:00`): `image ls` reads
+/// one per image, and jiff's general parser was a tenth of it at 10,000 images. Anything else
+/// (lower-case letters, leap seconds, odd offsets, invalid text) goes to jiff.
+pub fn parse_rfc3339(s: &str) -> Option<jiff::Timestamp> {
+    parse_rfc3339_fast(s.as_bytes()).or_else(|| s.parse().ok())
+}
+
+fn parse_rfc3339_fast(text: &[u8]) -> Option<jiff::Timestamp> {
+    fn num(text: &[u8]) -> Option<i64> {
+        text.iter().try_fold(0i64, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+        })
+    }
+    if text.len() < 20
+        || text[4] != b'-'
+        || text[7] != b'-'
+        || text[10] != b'T'
+        || text[13] != b':'
+        || text[16] != b':'
+    {
+        return None;
+    }
+    let (year, month, day) = (num(&text[0..4])?, num(&text[5..7])?, num(&text[8..10])?);
+    let (hour, minute, second) = (
+        num(&text[11..13])?,
+        num(&text[14..16])?,
+        num(&text[17..19])?,
+    );
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if year < 1 || day < 1 || day > month_days || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let mut pos = 19;
+    let mut nanos = 0i64;
+    if text[pos] == b'.' {
+        let digits = text[pos + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if !(1..=9).contains(&digits) {
+            return None;
+        }
+        nanos = num(&text[pos + 1..pos + 1 + digits])? * 10i64.pow(9 - digits as u32);
+        pos += 1 + digits;
+    }
+    let offset = match &text[pos..] {
+        b"Z" => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let (h, m) = (num(&[*h1, *h2])?, num(&[*m1, *m2])?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let o = h * 3600 + m * 60;
+            if *sign == b'-' {
+                -o
+            } else {
+                o
+            }
+        }
+        _ => return None,
+    };
+    // Days from 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset;
+    jiff::Timestamp::new(seconds, i32::try_from(nanos).ok()?).ok()
 }
 
 /// The local time zone as `jiff::tz::TimeZone::system()` finds it, without loading jiff's time
@@ -264,6 +483,67 @@ pub fn go_time_string(t: &jiff::Zoned) -> String {
     out
 }
 
+/// [`go_time_string`] of `t` in `tz`, appended to `out`: one offset lookup and integer
+/// arithmetic instead of a `Zoned` and `format!` (`image ls --format` writes one per row).
+pub fn write_go_time(out: &mut String, t: jiff::Timestamp, tz: &jiff::tz::TimeZone) {
+    let info = tz.to_offset_info(t);
+    let offset_seconds = info.offset().seconds();
+    // jiff gives a time before 1970 a negative fraction: borrow a second for it.
+    let (mut second, mut nanos) = (t.as_second(), t.subsec_nanosecond());
+    if nanos < 0 {
+        second -= 1;
+        nanos += 1_000_000_000;
+    }
+    let local = second + i64::from(offset_seconds);
+    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    if !(0..=9999).contains(&year) {
+        out.push_str(&go_time_string(&t.to_zoned(tz.clone())));
+        return;
+    }
+    let two = |out: &mut String, n: i64| {
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    };
+    two(out, year / 100);
+    two(out, year % 100);
+    out.push('-');
+    two(out, month);
+    out.push('-');
+    two(out, day);
+    out.push(' ');
+    two(out, secs / 3600);
+    out.push(':');
+    two(out, secs / 60 % 60);
+    out.push(':');
+    two(out, secs % 60);
+    push_fraction(out, nanos);
+    let numeric_start = out.len() + 1;
+    out.push(' ');
+    out.push(if offset_seconds < 0 { '-' } else { '+' });
+    let minutes = i64::from(offset_seconds.unsigned_abs() / 60);
+    two(out, minutes / 60);
+    two(out, minutes % 60);
+    let numeric_end = out.len();
+    let abbreviation = info.abbreviation();
+    let unnamed = tz.iana_name().is_none() && tz.to_fixed_offset().is_ok() && abbreviation != "UTC";
+    out.push(' ');
+    if abbreviation.is_empty() || unnamed {
+        out.extend_from_within(numeric_start..numeric_end);
+    } else {
+        out.push_str(abbreviation);
+    }
+}
+
 /// Go's `time.RFC3339Nano` in UTC, as `docker inspect` shows `Created`:
 /// `2025-10-07T21:06:46Z`, `2025-11-27T18:30:01.123456789Z`, `…01.5Z` (trailing zeros trimmed).
 pub fn rfc3339_nano(t: jiff::Timestamp) -> String {
@@ -285,9 +565,15 @@ pub fn rfc3339_nano(t: jiff::Timestamp) -> String {
 /// `.999999999`: nanoseconds without trailing zeros, nothing when zero.
 fn push_fraction(out: &mut String, nanos: i32) {
     if nanos > 0 {
-        let frac = format!("{nanos:09}");
+        let mut digits = [b'0'; 9];
+        let mut n = nanos.unsigned_abs();
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        let len = 9 - digits.iter().rev().take_while(|&&d| d == b'0').count();
         out.push('.');
-        out.push_str(frac.trim_end_matches('0'));
+        out.push_str(std::str::from_utf8(&digits[..len]).unwrap_or_default());
     }
 }
 
@@ -369,6 +655,123 @@ mod tests {
         }
     }
 
+    /// The integer fast path of `%.Ng` against the formatter's exact digits.
+    #[test]
+    fn rounded_digits_agree_with_the_formatter() {
+        let mut values: Vec<f64> = Vec::new();
+        for bytes in (0..3_000_000u64).step_by(7).chain(999_000..1_001_000) {
+            values.push(bytes as f64);
+            values.push(bytes as f64 / 1000.0);
+            values.push(bytes as f64 / 1000.0 / 1000.0);
+        }
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push((x >> (x % 60)) as f64);
+            values.push(f64::from_bits(x >> 2));
+        }
+        values.extend([1.125, 1.0045, 9.9995, 999.5, 999.95, 1e15 - 1.0, 1.0]);
+        let mut checked = 0;
+        for v in values {
+            for p in 1..=6 {
+                let mut buf = [0u8; 20];
+                if let Some((len, dp)) = rounded_digits(v, p, &mut buf) {
+                    let (want, want_dp) = decimal_digits(v, Some(p));
+                    assert_eq!((&buf[..len], dp), (&want[..], want_dp), "{v:e} {p}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 3_000_000, "{checked}");
+    }
+
+    #[test]
+    fn elapsed_matches_jiff() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let a = (next() % 4_000_000_000) as i64 - 2_000_000_000;
+            let b = a + (next() % 200) as i64 - 100;
+            let (na, nb) = (
+                (next() % 1_000_000_000) as i32,
+                (next() % 1_000_000_000) as i32,
+            );
+            // jiff wants the fraction's sign to be the timestamp's.
+            let t = |s: i64, n: i32| {
+                jiff::Timestamp::new(s, if s < 0 { -n } else { n }).expect("in range")
+            };
+            let (since, now) = (t(a, na), t(b, nb));
+            let want = Duration::try_from(now.duration_since(since)).unwrap_or(Duration::ZERO);
+            assert_eq!(elapsed(since, now), want, "{since} {now}");
+        }
+    }
+
+    #[test]
+    fn rfc3339_fast_path_reads_as_jiff_does() {
+        let cases = [
+            "2025-10-07T21:06:46Z",
+            "2025-10-07T21:06:46.1Z",
+            "2025-10-07T21:06:46.123456789Z",
+            "2025-10-07T21:06:46.1234567891Z",
+            "2025-10-07T21:06:46.Z",
+            "2025-10-07T21:06:46+02:00",
+            "2025-10-07T21:06:46-09:30",
+            "2025-10-07T21:06:46-00:00",
+            "2025-10-07T21:06:46+24:00",
+            "2025-10-07T21:06:46+2:00",
+            "2025-10-07T21:06:46z",
+            "2025-10-07t21:06:46Z",
+            "2025-10-07 21:06:46Z",
+            "2025-10-07T21:06:60Z",
+            "2025-10-07T24:00:00Z",
+            "2024-02-29T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "1900-02-29T00:00:00Z",
+            "2000-02-29T12:00:00Z",
+            "2025-13-01T00:00:00Z",
+            "2025-00-01T00:00:00Z",
+            "2025-04-31T00:00:00Z",
+            "2025-12-31T23:59:59.999999999Z",
+            "0001-01-01T00:00:00Z",
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "1970-01-01T00:00:00Z",
+            "1969-12-31T23:59:59.5Z",
+            "2025-10-07T21:06:46",
+            "2025-10-07T21:06:46Z ",
+            "2025-10-07",
+            "",
+            "+2025-10-07T21:06:46Z",
+            "2025-1a-07T21:06:46Z",
+        ];
+        for s in cases {
+            assert_eq!(parse_rfc3339(s), s.parse::<jiff::Timestamp>().ok(), "{s:?}");
+        }
+        // Every day of a few years, at a few times and offsets.
+        let mut t: jiff::Timestamp = "1999-12-25T00:00:00Z".parse().expect("valid");
+        for _ in 0..(366 * 3) {
+            for suffix in ["Z", "+05:45", "-11:00"] {
+                let z = t.to_zoned(jiff::tz::TimeZone::UTC);
+                let s = format!("{}{suffix}", z.strftime("%Y-%m-%dT%H:%M:%S%.f"));
+                assert_eq!(
+                    parse_rfc3339(&s),
+                    s.parse::<jiff::Timestamp>().ok(),
+                    "{s:?}"
+                );
+            }
+            t = t
+                .checked_add(jiff::SignedDuration::new(86_400 + 3_671, 120_000_000))
+                .expect("in range");
+        }
+    }
+
     #[test]
     fn human_durations() {
         let cases: &[(u64, &str)] = &[
@@ -440,6 +843,44 @@ mod tests {
             go_time_string(&frac.to_zoned(jiff::tz::TimeZone::UTC)),
             "2025-10-07 21:06:46.12 +0000 UTC"
         );
+    }
+
+    #[test]
+    fn go_time_written_directly_matches_go_time_string() {
+        let mut zones = vec![
+            jiff::tz::TimeZone::UTC,
+            jiff::tz::TimeZone::fixed(jiff::tz::offset(-3)),
+            jiff::tz::TimeZone::fixed(jiff::tz::Offset::from_seconds(19_800).expect("valid")),
+            local_time_zone(),
+        ];
+        for name in [
+            "Europe/Paris",
+            "America/Sao_Paulo",
+            "Asia/Kolkata",
+            "Pacific/Chatham",
+        ] {
+            if let Ok(tz) = jiff::tz::TimeZone::get(name) {
+                zones.push(tz);
+            }
+        }
+        let mut t = jiff::Timestamp::from_second(GO_ZERO_TIME_UNIX).expect("in range");
+        let mut times = vec![t];
+        for _ in 0..3_000 {
+            t = t
+                .checked_add(jiff::SignedDuration::new(23 * 86_400 + 3_917, 120_000_007))
+                .expect("in range");
+            times.push(t);
+        }
+        times.push("2025-03-30T01:00:00Z".parse().expect("valid"));
+        times.push("2025-10-26T00:59:59.999Z".parse().expect("valid"));
+        times.push("1969-12-31T23:59:59.5Z".parse().expect("valid"));
+        for tz in &zones {
+            for &t in &times {
+                let mut out = String::from("x");
+                write_go_time(&mut out, t, tz);
+                assert_eq!(out[1..], go_time_string(&t.to_zoned(tz.clone())), "{t}");
+            }
+        }
     }
 
     #[test]

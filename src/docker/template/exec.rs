@@ -1,6 +1,8 @@
 //! Execution of a parsed template: the walk over the tree, pipelines, arguments, variables
 //! and field lookups, as Go's `text/template/exec.go` does it, within the [`super::budget`].
 
+use std::borrow::Cow;
+
 use super::budget::{self, weight, Budget, MAX_OUTPUT};
 use super::funcs::Param;
 use super::gofmt::{fmt_value, print_top};
@@ -16,10 +18,13 @@ pub(super) enum Flow {
 
 pub(super) struct State<'t> {
     pub(super) text: &'t str,
-    pub(super) vars: Vec<(String, Value)>,
+    /// Variables, innermost last; `$` (the data) first, borrowed.
+    pub(super) vars: Vec<(String, Cow<'t, Value>)>,
     pub(super) out: String,
-    /// The node Go's `s.at(node)` last pointed at: position and text.
-    pub(super) node: (usize, String),
+    /// The node Go's `s.at(node)` last pointed at: position and what to write for it, which is
+    /// only written out when an error names it (writing it at every step was a third of a
+    /// template's run).
+    pub(super) node: (usize, At<'t>),
     pub(super) header: bool,
     /// `Option("missingkey=error")`: a missing map key is an error, not `<no value>`.
     pub(super) strict: bool,
@@ -29,9 +34,59 @@ pub(super) struct State<'t> {
 
 pub(super) type ExecResult<T> = Result<T, TemplateError>;
 
-impl State<'_> {
-    pub(super) fn at(&mut self, pos: usize, text: impl std::fmt::Display) {
-        self.node = (pos, text.to_string());
+/// A node of the template as an error message quotes it.
+#[derive(Clone)]
+pub(super) enum At<'t> {
+    Text(String),
+    /// An action: `{{pipe}}`.
+    Action(&'t Pipe),
+    Pipe(&'t Pipe),
+    Arg(&'t Arg),
+    /// A command's arguments, as the command prints.
+    Args(&'t [Arg]),
+}
+
+impl std::fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            At::Text(t) => f.write_str(t),
+            At::Action(pipe) => write!(f, "{{{{{pipe}}}}}"),
+            At::Pipe(pipe) => write!(f, "{pipe}"),
+            At::Arg(arg) => write!(f, "{arg}"),
+            At::Args(args) => {
+                for (i, arg) in args.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" ")?;
+                    }
+                    write!(f, "{arg}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl<'t> From<&'t Arg> for At<'t> {
+    fn from(arg: &'t Arg) -> Self {
+        At::Arg(arg)
+    }
+}
+
+impl<'t> From<&'t Pipe> for At<'t> {
+    fn from(pipe: &'t Pipe) -> Self {
+        At::Pipe(pipe)
+    }
+}
+
+impl From<String> for At<'_> {
+    fn from(text: String) -> Self {
+        At::Text(text)
+    }
+}
+
+impl<'t> State<'t> {
+    pub(super) fn at(&mut self, pos: usize, what: impl Into<At<'t>>) {
+        self.node = (pos, what.into());
     }
 
     pub(super) fn fail<T>(&self, message: impl Into<String>) -> ExecResult<T> {
@@ -45,7 +100,7 @@ impl State<'_> {
         Err(TemplateError::Exec {
             line,
             column,
-            context: context.clone(),
+            context: context.to_string(),
             message: message.into(),
         })
     }
@@ -68,7 +123,7 @@ impl State<'_> {
         Ok(())
     }
 
-    pub(super) fn walk_list(&mut self, dot: &Value, nodes: &[Node]) -> ExecResult<Flow> {
+    pub(super) fn walk_list(&mut self, dot: &Value, nodes: &'t [Node]) -> ExecResult<Flow> {
         for node in nodes {
             match self.walk(dot, node)? {
                 Flow::Normal => {}
@@ -78,13 +133,13 @@ impl State<'_> {
         Ok(Flow::Normal)
     }
 
-    fn walk(&mut self, dot: &Value, node: &Node) -> ExecResult<Flow> {
+    fn walk(&mut self, dot: &Value, node: &'t Node) -> ExecResult<Flow> {
         match node {
             Node::Text(t) => self.emit(t)?,
             Node::Action { pos, pipe } => {
                 let v = self.eval_pipeline(dot, pipe)?;
                 if pipe.decl.is_empty() {
-                    self.at(*pos, format!("{{{{{pipe}}}}}"));
+                    self.at(*pos, At::Action(pipe));
                     let text = print_top(&v);
                     self.emit(&text)?;
                 }
@@ -199,14 +254,14 @@ impl State<'_> {
     fn set_or_push(&mut self, name: &str, v: Value, assign: bool) {
         if assign {
             if let Some(slot) = self.vars.iter_mut().rev().find(|(n, _)| n == name) {
-                slot.1 = v;
+                slot.1 = Cow::Owned(v);
                 return;
             }
         }
-        self.vars.push((name.to_owned(), v));
+        self.vars.push((name.to_owned(), Cow::Owned(v)));
     }
 
-    fn eval_pipeline(&mut self, dot: &Value, pipe: &Pipe) -> ExecResult<Value> {
+    fn eval_pipeline(&mut self, dot: &Value, pipe: &'t Pipe) -> ExecResult<Value> {
         let v = self.eval_pipeline_no_decl(dot, pipe)?;
         for name in &pipe.decl {
             self.set_or_push(name, v.clone(), pipe.is_assign);
@@ -215,7 +270,7 @@ impl State<'_> {
     }
 
     /// `evalPipeline` without binding the declared variables (range binds per element).
-    fn eval_pipeline_no_decl(&mut self, dot: &Value, pipe: &Pipe) -> ExecResult<Value> {
+    fn eval_pipeline_no_decl(&mut self, dot: &Value, pipe: &'t Pipe) -> ExecResult<Value> {
         self.at(pipe.pos, pipe);
         let mut value: Option<Value> = None;
         for cmd in &pipe.cmds {
@@ -229,7 +284,7 @@ impl State<'_> {
     fn eval_command(
         &mut self,
         dot: &Value,
-        cmd: &Command,
+        cmd: &'t Command,
         last: Option<Value>,
     ) -> ExecResult<Value> {
         let Some(first) = cmd.args.first() else {
@@ -256,7 +311,7 @@ impl State<'_> {
             }
             Arg::Identifier(pos, name) => {
                 self.at(*pos, first);
-                self.call(dot, name, cmd, last)
+                self.call(dot, name, cmd.pos, &cmd.args, last)
             }
             Arg::Pipe(_, pipe) => {
                 self.not_a_function(&cmd.args, last.as_ref())?;
@@ -280,14 +335,14 @@ impl State<'_> {
         }
     }
 
-    fn not_a_function(&self, args: &[Arg], last: Option<&Value>) -> ExecResult<()> {
+    fn not_a_function(&self, args: &'t [Arg], last: Option<&Value>) -> ExecResult<()> {
         if args.len() > 1 || last.is_some() {
             return self.fail(format!("can't give argument to non-function {}", args[0]));
         }
         Ok(())
     }
 
-    fn literal(dot: &Value, arg: &Arg) -> Value {
+    fn literal(dot: &Value, arg: &'t Arg) -> Value {
         match arg {
             Arg::Dot(_) => dot.clone(),
             Arg::Bool(_, b) => Value::Bool(*b),
@@ -310,13 +365,13 @@ impl State<'_> {
             .iter()
             .rev()
             .find(|(n, _)| n == name)
-            .map_or(Value::NoValue, |(_, v)| v.clone());
+            .map_or(Value::NoValue, |(_, v)| v.as_ref().clone());
         self.spend(weight(&v))?;
         Ok(v)
     }
 
     /// An argument's value, whatever its kind (`evalEmptyInterface`).
-    fn eval_arg_value(&mut self, dot: &Value, arg: &Arg) -> ExecResult<Value> {
+    fn eval_arg_value(&mut self, dot: &Value, arg: &'t Arg) -> ExecResult<Value> {
         self.at(arg.pos(), arg);
         match arg {
             Arg::Field(_, names) => self.eval_field_chain(dot, dot, names, &[], None),
@@ -341,11 +396,7 @@ impl State<'_> {
                 v
             }
             Arg::Identifier(_, name) => {
-                let cmd = Command {
-                    pos: arg.pos(),
-                    args: vec![arg.clone()],
-                };
-                self.call(dot, name, &cmd, None)
+                self.call(dot, name, arg.pos(), std::slice::from_ref(arg), None)
             }
             Arg::Nil(_) => Ok(Value::Nil),
             _ => Ok(Self::literal(dot, arg)),
@@ -356,7 +407,7 @@ impl State<'_> {
     pub(super) fn eval_typed_arg(
         &mut self,
         dot: &Value,
-        arg: &Arg,
+        arg: &'t Arg,
         param: Param,
     ) -> ExecResult<Value> {
         self.at(arg.pos(), arg);
@@ -421,7 +472,7 @@ impl State<'_> {
         _dot: &Value,
         receiver: &Value,
         names: &[String],
-        args: &[Arg],
+        args: &'t [Arg],
         last: Option<&Value>,
     ) -> ExecResult<Value> {
         let mut found: Option<Value> = None;

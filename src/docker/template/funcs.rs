@@ -8,7 +8,7 @@ use super::gofmt::{
     fmt_value, go_eval_args, go_sprint, go_sprintln, html_escape, js_escape, url_query_escape,
 };
 use super::json::json_encode;
-use super::parser::Command;
+use super::parser::Arg;
 use super::printf::go_sprintf;
 use super::Value;
 
@@ -32,18 +32,19 @@ impl Param {
     }
 }
 
-impl State<'_> {
-    /// Calls a template function: `cmd.args[0]` is its name; `last` is the previous pipeline
-    /// stage's value, passed as the final argument.
+impl<'t> State<'t> {
+    /// Calls a template function: `all[0]` is its name, the command's first argument at `pos`;
+    /// `last` is the previous pipeline stage's value, passed as the final argument.
     pub(super) fn call(
         &mut self,
         dot: &Value,
         name: &str,
-        cmd: &Command,
+        pos: usize,
+        all: &'t [Arg],
         last: Option<Value>,
     ) -> ExecResult<Value> {
-        let id_pos = cmd.args[0].pos();
-        let args = &cmd.args[1..];
+        let id_pos = all[0].pos();
+        let args = &all[1..];
         let n = args.len() + usize::from(last.is_some());
         let header = self.header;
         // (fixed parameters, variadic parameter)
@@ -97,11 +98,11 @@ impl State<'_> {
             values.push(self.eval_typed_arg(dot, arg, param_at(i))?);
         }
         if let Some(l) = last {
-            self.at(id_pos, &cmd.args[0]);
+            self.at(id_pos, &all[0]);
             let v = self.validate(l, param_at(values.len()))?;
             values.push(v);
         }
-        self.at(cmd.pos, cmd);
+        self.at(pos, super::exec::At::Args(all));
         let result = self.builtin(name, &values).and_then(|v| match &v {
             Value::String(s) if s.len() > MAX_STRING => Err(too_long(s.len())),
             _ => Ok(v),

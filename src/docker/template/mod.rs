@@ -320,9 +320,9 @@ impl Template {
     fn run(&self, data: &Value, strict: bool) -> Result<String, TemplateError> {
         let mut state = State {
             text: &self.text,
-            vars: vec![("$".to_owned(), data.clone())],
+            vars: vec![("$".to_owned(), std::borrow::Cow::Borrowed(data))],
             out: String::new(),
-            node: (0, String::new()),
+            node: (0, exec::At::Text(String::new())),
             header: false,
             strict,
             budget: Budget::default(),
@@ -339,9 +339,9 @@ impl Template {
     fn execute_header(&self, header: &Value) -> String {
         let mut state = State {
             text: &self.text,
-            vars: vec![("$".to_owned(), header.clone())],
+            vars: vec![("$".to_owned(), std::borrow::Cow::Borrowed(header))],
             out: String::new(),
-            node: (0, String::new()),
+            node: (0, exec::At::Text(String::new())),
             header: true,
             strict: false,
             budget: Budget::default(),
@@ -377,13 +377,36 @@ fn render_each<R: std::borrow::Borrow<Value>>(
         body.push_str(&template.execute_value(row?.borrow())?);
         body.push('\n');
     }
+    Ok(finish_table(template, header, body))
+}
+
+/// The rows' text as the formatter writes it: as is, or after the header and aligned for a
+/// `table` format.
+fn finish_table(template: &Template, header: &Value, body: String) -> String {
     if !template.is_table() {
-        return Ok(body);
+        return body;
     }
     let mut text = template.execute_header(header);
     text.push('\n');
     text.push_str(&body);
-    Ok(tabulate(&text))
+    tabulate(&text)
+}
+
+/// [`render_values`] over one row value that `fill` refills in place before each row (and
+/// which returns `false` when there is none left): no value is built, and no string of it
+/// allocated, per row.
+pub fn render_filled(
+    template: &Template,
+    headers: &serde_json::Value,
+    row: &mut Value,
+    mut fill: impl FnMut(&mut Value) -> bool,
+) -> Result<String, TemplateError> {
+    let mut body = String::new();
+    while fill(row) {
+        body.push_str(&template.execute_value(row)?);
+        body.push('\n');
+    }
+    Ok(finish_table(template, &Value::from_json(headers), body))
 }
 
 /// [`render`] over JSON: `headers` is an object (field → column title); each row object is a

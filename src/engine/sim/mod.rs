@@ -522,21 +522,50 @@ impl Ctx<'_> {
 
     /// Images sorted as the daemon lists them: newest `created` first.
     fn images_newest_first(&self) -> Vec<&Digest> {
+        self.images_listed().into_iter().map(|l| l.id).collect()
+    }
+
+    /// [`Ctx::images_newest_first`] with each image's record and its `created` parsed, once.
+    fn images_listed(&self) -> Vec<Listed<'_>> {
         // Docker sorts by `Created` in whole seconds; within one second, docklab lists the image
         // created last first (Docker's order for such ties is arbitrary).
-        let mut ids: Vec<(&Digest, i64, u64)> = self
+        // (second, seq) as one integer that orders the same way, and the ID's first 8 hex
+        // digits as another (ASCII digits compare as the bytes of a big-endian integer): most
+        // steps of the sort compare two integers, not two digests.
+        let mut listed: Vec<(u128, u64, Listed<'_>)> = self
             .state
             .images
             .iter()
-            .map(|(id, r)| {
-                let created = parse_time(&r.created).unwrap_or_default();
+            .map(|(id, record)| {
+                let created = parse_time(&record.created);
                 // Not yet numbered (created by this very command): newest.
-                let seq = if r.seq == 0 { u64::MAX } else { r.seq };
-                (id, created.as_second(), seq)
+                let seq = if record.seq == 0 {
+                    u64::MAX
+                } else {
+                    record.seq
+                };
+                let second = created.unwrap_or_default().as_second();
+                let key = (u128::from(second.cast_unsigned() ^ (1 << 63)) << 64) | u128::from(seq);
+                let mut prefix = [0u8; 8];
+                prefix.copy_from_slice(&id.hex_bytes()[..8]);
+                (
+                    key,
+                    u64::from_be_bytes(prefix),
+                    Listed {
+                        id,
+                        record,
+                        created,
+                    },
+                )
             })
             .collect();
-        ids.sort_by(|a, b| (b.1, b.2).cmp(&(a.1, a.2)).then_with(|| a.0.cmp(b.0)));
-        ids.into_iter().map(|(id, ..)| id).collect()
+        // IDs are unique, so the order is total and an unstable sort gives the same result.
+        listed.sort_unstable_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(a.1.cmp(&b.1))
+                .then_with(|| a.2.id.cmp(b.2.id))
+        });
+        listed.into_iter().map(|(.., l)| l).collect()
     }
 
     /// The state the checks read.
@@ -656,7 +685,77 @@ fn split_refs(refs: &[&str]) -> (Vec<String>, Vec<String>) {
 
 /// Parses an RFC 3339 time from the store.
 fn parse_time(s: &str) -> Option<Timestamp> {
-    s.parse().ok()
+    crate::docker::units::parse_rfc3339(s)
+}
+
+/// A hasher for [`Digest`] keys, whose `Hash` writes 16 hex digits of a sha256: one multiply
+/// per 8 bytes (as rustc's `FxHasher`) instead of `SipHash`, which was most of the cost of the
+/// sets `system df` builds over every layer. The digests are the store's own content hashes.
+#[derive(Default, Clone, Copy)]
+struct DigestHasher(u64);
+
+impl std::hash::Hasher for DigestHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type DigestHash = std::hash::BuildHasherDefault<DigestHasher>;
+type DigestSet<'s> = std::collections::HashSet<&'s Digest, DigestHash>;
+
+/// An image in `image ls` order ([`Ctx::images_listed`]).
+struct Listed<'s> {
+    id: &'s Digest,
+    record: &'s crate::store::ImageRecord,
+    /// Its `created`, when that parses.
+    created: Option<Timestamp>,
+}
+
+/// The references of every image, for commands that walk them all: what
+/// [`State::refs_by_image`] gives, without a map entry and a vector per image (a hash map from
+/// each image to the first of its references, each reference linked to the next).
+struct RefIndex<'s> {
+    first: std::collections::HashMap<&'s Digest, u32, DigestHash>,
+    /// A reference and the index of the image's next one (`u32::MAX`: none).
+    refs: Vec<(&'s str, u32)>,
+}
+
+impl<'s> RefIndex<'s> {
+    fn new(state: &'s State) -> RefIndex<'s> {
+        let mut index = RefIndex {
+            first: std::collections::HashMap::with_capacity_and_hasher(
+                state.refs.len(),
+                DigestHash::default(),
+            ),
+            refs: Vec::with_capacity(state.refs.len()),
+        };
+        // Backwards, each reference put before the ones already linked: lexical order.
+        for (name, id) in state.refs.iter().rev() {
+            let at = u32::try_from(index.refs.len()).unwrap_or(u32::MAX);
+            let next = index.first.insert(id, at).unwrap_or(u32::MAX);
+            index.refs.push((name, next));
+        }
+        index
+    }
+
+    /// An image's references in lexical order.
+    fn of(&self, id: &Digest) -> impl Iterator<Item = &'s str> + '_ {
+        let mut at = self.first.get(id).copied().unwrap_or(u32::MAX);
+        std::iter::from_fn(move || {
+            let (name, next) = *self.refs.get(at as usize)?;
+            at = next;
+            Some(name)
+        })
+    }
 }
 
 /// `stringid.TruncateID`: the first 12 hex digits, without the algorithm.

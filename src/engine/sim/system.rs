@@ -5,7 +5,7 @@ use serde_json::json;
 use super::filters::PruneFilter;
 use super::remove::{confirm, prune_images};
 use super::render::{render, render_as};
-use super::{usage_error, Ctx, Outcome};
+use super::{usage_error, Ctx, DigestHash, DigestSet, Outcome};
 use crate::docker::api::ApiVersion;
 use crate::docker::cli::Invocation;
 use crate::docker::units::{human_size, human_size4};
@@ -23,11 +23,21 @@ fn reclaimable(reclaimable: u64, total: u64) -> String {
 /// The build cache records whose layer an image uses: `BuildKit` reports them `Shared`, and
 /// docker/cli's disk usage leaves their size to the images.
 fn shared_records(state: &crate::store::State) -> Vec<bool> {
-    let image_layers: std::collections::HashSet<&Digest> = state
-        .images
-        .values()
-        .flat_map(|i| i.layers.iter())
-        .collect();
+    if state.build_cache.is_empty() {
+        return Vec::new();
+    }
+    shared_records_with(state, &image_layers(state))
+}
+
+/// Every layer some image uses.
+fn image_layers(state: &crate::store::State) -> DigestSet<'_> {
+    let mut set = DigestSet::with_capacity_and_hasher(state.layers.len(), DigestHash::default());
+    set.extend(state.images.values().flat_map(|i| i.layers.iter()));
+    set
+}
+
+/// [`shared_records`] given [`image_layers`].
+fn shared_records_with(state: &crate::store::State, image_layers: &DigestSet<'_>) -> Vec<bool> {
     state
         .build_cache
         .iter()
@@ -40,8 +50,17 @@ pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
     if !inv.args.is_empty() {
         return Ok(usage_error(inv, "accepts no arguments"));
     }
-    let referenced: std::collections::HashSet<&Digest> = ctx.state.refs.values().collect();
     let parents = ctx.state.parents();
+    // Only a parent can be left out (when untagged): only parents need their references.
+    let referenced: std::collections::BTreeSet<&Digest> = if parents.is_empty() {
+        std::collections::BTreeSet::new()
+    } else {
+        ctx.state
+            .refs
+            .values()
+            .filter(|id| parents.contains(id))
+            .collect()
+    };
     let in_use: std::collections::BTreeSet<_> =
         ctx.state.containers.iter().map(|c| &c.image).collect();
     // Only images in use need the layer users (for their shared size).
@@ -58,19 +77,16 @@ pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         .filter(|(id, _)| referenced.contains(id) || !parents.contains(id))
         .collect();
     // The layers of images (not those only BuildKit's cache holds).
-    let layers_size: u64 = {
-        let image_layers: std::collections::HashSet<&Digest> = ctx
-            .state
-            .images
-            .values()
-            .flat_map(|i| i.layers.iter())
-            .collect();
-        image_layers
-            .iter()
-            .filter_map(|l| ctx.state.layers.get(*l))
-            .map(|l| l.size)
-            .sum()
-    };
+    let image_layers = image_layers(&ctx.state);
+    // One pass over the layer store asking the set, rather than a search of the layer store
+    // for each layer of the set.
+    let layers_size: u64 = ctx
+        .state
+        .layers
+        .iter()
+        .filter(|(chain, _)| image_layers.contains(chain))
+        .map(|(_, l)| l.size)
+        .sum();
     let mut active = 0;
     let mut used = 0u64;
     for (id, record) in &listed {
@@ -88,7 +104,7 @@ pub(super) fn df(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, StoreEr
         .count();
     // Records shared with image layers are counted with the images (docker/cli's disk usage
     // formatter skips `Shared` records).
-    let shared = shared_records(&ctx.state);
+    let shared = shared_records_with(&ctx.state, &image_layers);
     let cache_size: u64 = ctx
         .state
         .build_cache
