@@ -786,6 +786,7 @@ mod tests {
             parent: None,
             last_tag_time: None,
             seq: 0,
+            size: None,
         };
         let records = [
             record("2025-09-20T10:00:00Z", 187_654_321),
