@@ -807,7 +807,7 @@ fn number(field: &str) -> Result<u64, String> {
 
 /// A number in decimal, as `write!` would put it, without the formatting machinery (a state
 /// of 10,000 images has 60,000 of them).
-fn push_number(out: &mut Vec<u8>, mut n: u64) {
+pub(super) fn push_number(out: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {

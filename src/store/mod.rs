@@ -8,6 +8,7 @@ mod config;
 mod digest;
 mod format;
 mod fsck;
+mod index_json;
 mod state;
 mod table;
 
@@ -550,8 +551,7 @@ impl Store {
         index
             .annotations
             .insert(ANNOTATION_PREVIOUS.to_owned(), previous.to_string());
-        let bytes = serde_json::to_vec_pretty(&index).expect("the index always serialises");
-        self.write_atomic(&self.index_path(), &bytes)
+        self.write_atomic(&self.index_path(), &index_json::pretty_index(&index))
     }
 
     /// How the index on disk stands against `state`.
@@ -658,7 +658,7 @@ fn index_list_digest(state: &State) -> Digest {
 
 /// The sha256 of a manifest list, as the index's JSON writes it.
 fn manifests_digest(manifests: &[Descriptor]) -> Digest {
-    Digest::of(&serde_json::to_vec(manifests).expect("descriptors always serialise"))
+    Digest::of(&index_json::compact_list(manifests))
 }
 
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
