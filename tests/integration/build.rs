@@ -809,3 +809,32 @@ fn copy_from_an_image_tags_it_only_with_the_legacy_builder() {
     let images = lab.ok("images --format '{{.Repository}}:{{.Tag}}'").stdout;
     assert!(images.contains("busybox:latest"), "{images}");
 }
+
+/// overlay2 names the layers under an image's top one (`LowerDir`); an image of one layer has
+/// none, and Docker leaves the key out (seen on the test bed, daemon 26.1.5).
+#[test]
+fn lower_dir_is_listed_only_for_images_of_more_than_one_layer() {
+    let lab = Lab::new();
+    lab.file("f", "hi\n");
+    lab.file("Dockerfile", "FROM scratch\nCOPY f /f\n");
+    lab.ok("build -q -t one .");
+    lab.file("Dockerfile", "FROM scratch\nCOPY f /f\nCOPY f /g\n");
+    lab.ok("build -q -t two .");
+    let data = |image: &str| {
+        lab.ok(&format!(
+            "image inspect -f '{{{{json .GraphDriver.Data}}}}' {image}"
+        ))
+        .stdout
+    };
+    let one = data("one");
+    assert!(!one.contains("LowerDir"), "{one}");
+    assert!(
+        one.contains("\"MergedDir\":\"/var/lib/docker/overlay2/"),
+        "{one}"
+    );
+    let two = data("two");
+    assert!(
+        two.contains("\"LowerDir\":\"/var/lib/docker/overlay2/"),
+        "{two}"
+    );
+}

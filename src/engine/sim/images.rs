@@ -721,15 +721,30 @@ pub(super) fn image_json(ctx: &Ctx<'_>, id: &Digest) -> Result<Value, StoreError
         .map(|c| c.hex().to_owned())
         .unwrap_or_default();
     let mut graph = Map::new();
-    graph.insert(
-        "Data".to_owned(),
-        json!({
-            "LowerDir": record.layers.iter().rev().skip(1).map(|c| format!("/var/lib/docker/overlay2/{}/diff", c.hex())).collect::<Vec<_>>().join(":"),
-            "MergedDir": format!("/var/lib/docker/overlay2/{top}/merged"),
-            "UpperDir": format!("/var/lib/docker/overlay2/{top}/diff"),
-            "WorkDir": format!("/var/lib/docker/overlay2/{top}/work"),
-        }),
-    );
+    let mut data = Map::new();
+    // overlay2 names the layers below the top one; a single-layer image has none, and Docker
+    // then leaves `LowerDir` out (seen on the test bed).
+    let lower: Vec<String> = record
+        .layers
+        .iter()
+        .rev()
+        .skip(1)
+        .map(|c| format!("/var/lib/docker/overlay2/{}/diff", c.hex()))
+        .collect();
+    if !lower.is_empty() {
+        data.insert("LowerDir".to_owned(), json!(lower.join(":")));
+    }
+    for (key, dir) in [
+        ("MergedDir", "merged"),
+        ("UpperDir", "diff"),
+        ("WorkDir", "work"),
+    ] {
+        data.insert(
+            key.to_owned(),
+            json!(format!("/var/lib/docker/overlay2/{top}/{dir}")),
+        );
+    }
+    graph.insert("Data".to_owned(), Value::Object(data));
     graph.insert("Name".to_owned(), json!("overlay2"));
     Ok(json!({
         "Id": id.to_string(),
