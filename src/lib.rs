@@ -16,6 +16,7 @@ pub(crate) mod catalog;
 pub(crate) mod cli;
 pub(crate) mod colour;
 pub mod command;
+mod decimal;
 pub(crate) mod docker;
 pub mod engine;
 pub mod feedback;

@@ -292,18 +292,8 @@ fn duration_words(d: Duration) -> (Option<u64>, &'static str) {
 }
 
 /// Decimal digits of `n`, without `fmt`'s machinery.
-pub fn push_u64(out: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+pub fn push_u64(out: &mut String, n: u64) {
+    out.push_str(crate::decimal::digits(n, &mut [0; 20]));
 }
 
 /// The CLI's `CreatedSince` (`docker image ls` `CREATED`, `docker ps` `CREATED`):
