@@ -125,6 +125,18 @@ pub struct ImageState {
     pub parent: Option<ImageId>,
 }
 
+#[cfg(test)]
+impl ImageState {
+    /// A test image: its ID `sha256:` then `short` padded with zeros to 64 digits, and its tags.
+    pub(crate) fn named(short: &str, tags: &[&str]) -> ImageState {
+        ImageState {
+            id: format!("sha256:{short:0<64}").into(),
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            ..ImageState::default()
+        }
+    }
+}
+
 /// One layer of an image.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LayerState {

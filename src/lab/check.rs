@@ -1028,11 +1028,7 @@ mod tests {
     fn a_wrong_image_count_names_the_images_left() {
         use crate::engine::ImageState;
         use crate::i18n::Lang;
-        let image = |id: &str, tags: &[&str]| ImageState {
-            id: format!("sha256:{id:0<64}").into(),
-            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
-            ..ImageState::default()
-        };
+        let image = ImageState::named;
         let state = EngineState {
             images: vec![
                 image("a1", &["nginx:latest", "nginx:two"]),

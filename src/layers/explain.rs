@@ -1286,11 +1286,9 @@ mod tests {
         };
         let image =
             |id: &str, tags: &[&str], layers: &[&LayerState], parent: Option<&str>| ImageState {
-                id: format!("sha256:{id:0<64}").into(),
-                tags: tags.iter().map(|t| (*t).to_owned()).collect(),
                 layers: layers.iter().map(|l| (*l).clone()).collect(),
                 parent: parent.map(|p| format!("sha256:{p:0<64}").into()),
-                ..ImageState::default()
+                ..ImageState::named(id, tags)
             };
         let (base, copy, run) = (layer("a", 100), layer("b", 3), layer("c", 0));
         let before = EngineState {

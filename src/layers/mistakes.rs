@@ -219,11 +219,7 @@ mod tests {
     }
 
     fn image(id: &str, tags: &[&str]) -> ImageState {
-        ImageState {
-            id: format!("sha256:{id:0<64}").into(),
-            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
-            ..ImageState::default()
-        }
+        ImageState::named(id, tags)
     }
 
     fn container(name: &str, image: &ImageState, running: bool) -> ContainerState {
