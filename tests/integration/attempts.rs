@@ -5,34 +5,14 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use docklab::lab::Catalog;
 
-const CLOCK: &str = "2025-10-29T12:00:00Z";
+use crate::support::{docklab_at as docklab, solution_lines, CLOCK};
+
 const LAB: &str = "a-vous-de-jouer";
 
-fn docklab(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("docklab").expect("the docklab binary is built");
-    c.env("DOCKLAB_HOME", home)
-        .env("DOCKLAB_CLOCK", CLOCK)
-        .env("NO_COLOR", "1")
-        .env_remove("DOCKLAB_LABS")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANGUAGE")
-        .env("LANG", "C");
-    c
-}
-
 fn solution(lab: &str) -> String {
-    let cat = Catalog::load(&[]);
-    let lab = cat.get(lab).expect("shipped lab");
-    let mut s = String::new();
-    for l in lab.steps.iter().flat_map(|s| s.solution.iter()) {
-        s.push_str(l);
-        s.push('\n');
-    }
-    s
+    solution_lines(Catalog::load(&[]).get(lab).expect("shipped lab"))
 }
 
 /// Runs the shell on `lab` with `input` piped in: (exit code, standard output).

@@ -3,40 +3,17 @@
 //! French and English, and the shell's `practice` (`entraînement`) starts one whose report
 //! verifies.
 
-use std::path::Path;
-
-use assert_cmd::Command;
 use docklab::lab::generate::generate;
 use docklab::lab::Lab;
 
-const CLOCK: &str = "2025-10-29T12:00:00Z";
-
-fn docklab(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("docklab").expect("the docklab binary is built");
-    c.env("DOCKLAB_HOME", home)
-        .env("DOCKLAB_CLOCK", CLOCK)
-        .env("NO_COLOR", "1")
-        .env_remove("DOCKLAB_LABS")
-        .env_remove("DOCKLAB_ENGINE")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANGUAGE")
-        .env("LANG", "C");
-    c
-}
+use crate::support::{docklab_at as docklab, solution_lines};
 
 fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }
 
 fn solution(seed: u64) -> String {
-    let lab = Lab::parse("generated.toml", &generate(seed)).expect("a generated lab parses");
-    let mut lines = String::new();
-    for line in lab.steps.iter().flat_map(|s| &s.solution) {
-        lines.push_str(line);
-        lines.push('\n');
-    }
-    lines
+    solution_lines(&Lab::parse("generated.toml", &generate(seed)).expect("a generated lab parses"))
 }
 
 #[test]

@@ -8,6 +8,36 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+/// The frozen clock the tutor's tests run at (`DOCKLAB_CLOCK`).
+pub(crate) const CLOCK: &str = "2025-10-29T12:00:00Z";
+
+/// The docklab binary in a neutral environment: `home` as its home, no colour, no labs folder,
+/// engine or language from the caller's environment (`LANG=C`), the clock frozen at [`CLOCK`].
+pub(crate) fn docklab_at(home: &Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("docklab").expect("the docklab binary is built");
+    c.env("DOCKLAB_HOME", home)
+        .env("DOCKLAB_CLOCK", CLOCK)
+        .env("NO_COLOR", "1")
+        .env_remove("DOCKLAB_LABS")
+        .env_remove("DOCKLAB_ENGINE")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE")
+        .env("LANG", "C");
+    c
+}
+
+/// A lab's reference solution, every step's lines in order, one per line: what a student who
+/// follows it types.
+pub(crate) fn solution_lines(lab: &docklab::lab::Lab) -> String {
+    let mut lines = String::new();
+    for line in lab.steps.iter().flat_map(|s| &s.solution) {
+        lines.push_str(line);
+        lines.push('\n');
+    }
+    lines
+}
+
 /// `VAR=value` words before `docker`: (the assignments, the rest).
 pub(crate) fn split_assignments(words: &[String]) -> (Vec<(String, String)>, &[String]) {
     let n = words

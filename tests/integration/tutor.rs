@@ -5,7 +5,6 @@
 use std::collections::VecDeque;
 use std::path::Path;
 
-use assert_cmd::Command;
 use docklab::engine::{Clock, Interaction};
 use docklab::feedback::{Feedback, Tone};
 use docklab::i18n::{Lang, Msg};
@@ -13,32 +12,10 @@ use docklab::lab::check::Why;
 use docklab::lab::Catalog;
 use docklab::session::{Session, SessionOptions, ShellMode};
 
-const CLOCK: &str = "2025-10-29T12:00:00Z";
-
-fn docklab(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("docklab").expect("the docklab binary is built");
-    c.env("DOCKLAB_HOME", home)
-        .env("DOCKLAB_CLOCK", CLOCK)
-        .env("NO_COLOR", "1")
-        .env_remove("DOCKLAB_LABS")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANGUAGE")
-        .env("LANG", "C");
-    c
-}
+use crate::support::{docklab_at as docklab, solution_lines, CLOCK};
 
 fn solution(lab: &str) -> String {
-    let cat = Catalog::load(&[]);
-    let lab = cat.get(lab).expect("shipped lab");
-    let mut s = String::new();
-    for step in &lab.steps {
-        for l in &step.solution {
-            s.push_str(l);
-            s.push('\n');
-        }
-    }
-    s
+    solution_lines(Catalog::load(&[]).get(lab).expect("shipped lab"))
 }
 
 fn completes(lab: &str, lang: &str, done: &str) {
