@@ -355,13 +355,7 @@ fn lab_fix(paths: &[PathBuf], lang: Lang, ui: Ui) -> Result<(), ExitCode> {
                 .map(|m| m.permissions().mode() & 0o7777)
         };
         if let Err(e) = crate::atomic::write(&f, fixed.as_bytes(), mode) {
-            ui.error(&tr(
-                lang,
-                &Msg::LintUnreadable {
-                    path: shown,
-                    error: e.to_string(),
-                },
-            ));
+            file_error(ui, lang, shown, &e);
             return Err(ExitCode::from(2));
         }
         ui.line(&tr(
@@ -581,16 +575,21 @@ fn lab_generate(seed: u64, output: Option<&Path>, lang: Lang, ui: Ui) -> ExitCod
             ExitCode::SUCCESS
         }
         Err(e) => {
-            ui.error(&tr(
-                lang,
-                &Msg::LintUnreadable {
-                    path: shown,
-                    error: e.to_string(),
-                },
-            ));
+            file_error(ui, lang, shown, &e);
             ExitCode::from(1)
         }
     }
+}
+
+/// Says that the lab file `shown` could not be read or written, and why.
+fn file_error(ui: Ui, lang: Lang, shown: String, e: &io::Error) {
+    ui.error(&tr(
+        lang,
+        &Msg::LintUnreadable {
+            path: shown,
+            error: e.to_string(),
+        },
+    ));
 }
 
 /// `docklab lab new ID`: writes `ID.toml`, never over an existing file.
@@ -616,13 +615,7 @@ fn lab_new(id: &str, dir: Option<&Path>, lang: Lang, ui: Ui) -> ExitCode {
             ExitCode::from(1)
         }
         Err(e) => {
-            ui.error(&tr(
-                lang,
-                &Msg::LintUnreadable {
-                    path: shown,
-                    error: e.to_string(),
-                },
-            ));
+            file_error(ui, lang, shown, &e);
             ExitCode::from(1)
         }
     }
