@@ -337,13 +337,13 @@ impl Store {
         Ok(state)
     }
 
-    /// Loads the state as [`Store::load_state`] does, for a command that only reads it: images,
-    /// references and layers are read from the file on demand, one record at a time while the
-    /// command looks up only a few ([`Table`]), and the OCI index's manifest list (a pass over
-    /// every image and reference, then the list's JSON hashed), which only a save needs, is
-    /// not derived. Should a save follow anyway, it derives that list from the state on disk,
-    /// which the lock keeps as it was loaded. The caller checks [`State::load_error`] (with
-    /// [`Store::check_loaded`]) before it trusts what it computed from the state.
+    /// Loads the state to be read on demand (what every simulated command does): images,
+    /// references and layers are read from the file as the command asks for them, one record at
+    /// a time while it looks up only a few ([`Table`]), and the OCI index's manifest list is not
+    /// derived: a version 3 file records its digest, and for an older one a save derives it
+    /// from the state on disk, which the lock keeps as it was loaded. The caller checks
+    /// [`State::load_error`] (with [`Store::check_loaded`]) before it trusts what it computed
+    /// from the state; a save checks it too. [`Store::load_state`] reads everything at once.
     pub fn load_state_to_read(&self) -> Result<State, StoreError> {
         let state = self.read_state()?;
         // A version 3 file records its list: a save after this load need not derive it.
