@@ -179,6 +179,9 @@ pub enum StoreCommand {
     Path,
     /// Re-hash every blob and check the state against them.
     Fsck,
+    /// Rewrite the state file whole, with the journal of the changes since, and bring
+    /// index.json up to date (docklab does it by itself as the journal grows).
+    Compact,
 }
 
 #[derive(Debug, Subcommand)]

@@ -145,6 +145,10 @@ fsck-unreferenced = { $count } unreferenced { $count ->
        *[other] blobs
     } (harmless).
 fsck-clean = The store is consistent.
+store-compacted = The store { $path } was rewritten whole, with its journal: { $images } { $images ->
+        [one] image
+       *[other] images
+    }; index.json lists them.
 report-write-failed = The report could not be written to { $path } ({ $error ->
         [disk-full] the disk is full
        *[other] { $error }

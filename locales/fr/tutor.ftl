@@ -165,6 +165,10 @@ fsck-unreferenced = { $count } { $count ->
        *[other] blobs non référencés
     } (sans conséquence).
 fsck-clean = Le magasin est cohérent.
+store-compacted = Le magasin { $path } a été réécrit en entier, avec son journal : { $images } { $images ->
+        [one] image
+       *[other] images
+    } ; index.json les liste.
 report-write-failed = Le rapport n'a pas pu être écrit dans { $path } ({ $error ->
         [disk-full] le disque est plein
        *[other] { $error }

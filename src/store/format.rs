@@ -55,63 +55,78 @@ fn images_into(
     size: Option<&dyn Fn(&ImageRecord) -> u64>,
 ) {
     for (id, image) in images {
-        out.extend_from_slice(b"i ");
-        out.extend_from_slice(id.hex_bytes());
-        if let Some(size) = size {
-            out.push(b' ');
-            push_number(out, size(image));
-        }
-        out.push(b' ');
-        push_number(out, image.seq);
-        out.push(b' ');
-        escape_into(out, &image.created);
-        out.push(b' ');
-        push_digest(out, image.manifest.as_ref());
-        out.push(b' ');
-        push_number(out, image.manifest_size);
-        out.push(b' ');
-        push_digest(out, image.parent.as_ref());
-        out.push(b' ');
-        match &image.last_tag_time {
-            None => out.push(b'-'),
-            Some(t) => {
-                out.push(b'+');
-                escape_into(out, t);
-            }
-        }
-        for chain in &image.layers {
-            out.push(b' ');
-            out.extend_from_slice(chain.hex_bytes());
-        }
-        out.push(b'\n');
+        image_line(out, id, image, size.map(|size| size(image)));
     }
+}
+
+/// One image's line; with `size` (version 3), the image's size after its ID.
+pub(super) fn image_line(out: &mut Vec<u8>, id: &Digest, image: &ImageRecord, size: Option<u64>) {
+    out.extend_from_slice(b"i ");
+    out.extend_from_slice(id.hex_bytes());
+    if let Some(size) = size {
+        out.push(b' ');
+        push_number(out, size);
+    }
+    out.push(b' ');
+    push_number(out, image.seq);
+    out.push(b' ');
+    escape_into(out, &image.created);
+    out.push(b' ');
+    push_digest(out, image.manifest.as_ref());
+    out.push(b' ');
+    push_number(out, image.manifest_size);
+    out.push(b' ');
+    push_digest(out, image.parent.as_ref());
+    out.push(b' ');
+    match &image.last_tag_time {
+        None => out.push(b'-'),
+        Some(t) => {
+            out.push(b'+');
+            escape_into(out, t);
+        }
+    }
+    for chain in &image.layers {
+        out.push(b' ');
+        out.extend_from_slice(chain.hex_bytes());
+    }
+    out.push(b'\n');
 }
 
 fn refs_into(out: &mut Vec<u8>, refs: &BTreeMap<String, Digest>) {
     for (name, id) in refs {
-        out.extend_from_slice(b"r ");
-        out.extend_from_slice(id.hex_bytes());
-        out.push(b' ');
-        escape_last_into(out, name);
-        out.push(b'\n');
+        ref_line(out, name, id);
     }
+}
+
+/// One reference's line.
+pub(super) fn ref_line(out: &mut Vec<u8>, name: &str, id: &Digest) {
+    out.extend_from_slice(b"r ");
+    out.extend_from_slice(id.hex_bytes());
+    out.push(b' ');
+    escape_last_into(out, name);
+    out.push(b'\n');
 }
 
 fn layers_into(out: &mut Vec<u8>, layers: &BTreeMap<Digest, LayerRecord>) {
     for (chain, layer) in layers {
-        out.extend_from_slice(b"l ");
-        out.extend_from_slice(chain.hex_bytes());
-        out.push(b' ');
-        out.extend_from_slice(layer.diff_id.hex_bytes());
-        out.push(b' ');
-        push_digest(out, layer.parent.as_ref());
-        out.push(b' ');
-        push_number(out, layer.size);
-        out.push(b'\n');
+        layer_line(out, chain, layer);
     }
 }
 
-fn containers_into(out: &mut Vec<u8>, containers: &[ContainerRecord]) {
+/// One layer's line.
+pub(super) fn layer_line(out: &mut Vec<u8>, chain: &Digest, layer: &LayerRecord) {
+    out.extend_from_slice(b"l ");
+    out.extend_from_slice(chain.hex_bytes());
+    out.push(b' ');
+    out.extend_from_slice(layer.diff_id.hex_bytes());
+    out.push(b' ');
+    push_digest(out, layer.parent.as_ref());
+    out.push(b' ');
+    push_number(out, layer.size);
+    out.push(b'\n');
+}
+
+pub(super) fn containers_into(out: &mut Vec<u8>, containers: &[ContainerRecord]) {
     for c in containers {
         out.extend_from_slice(b"c ");
         serde_json::to_writer(&mut *out, c).expect("a container always serialises");
@@ -119,7 +134,7 @@ fn containers_into(out: &mut Vec<u8>, containers: &[ContainerRecord]) {
     }
 }
 
-fn cache_into(out: &mut Vec<u8>, cache: &[CacheRecord]) {
+pub(super) fn cache_into(out: &mut Vec<u8>, cache: &[CacheRecord]) {
     // One per build step ever cached: as lines, not JSON (which was 70% of loading a store
     // built by 1,000 `docker build`s).
     for b in cache {
@@ -146,7 +161,10 @@ fn cache_into(out: &mut Vec<u8>, cache: &[CacheRecord]) {
 /// The first line of a version 3 state file.
 pub(super) const HEADER_V3: &str = "docklab-state 3";
 
-/// The sections of a version 3 file, in their order.
+/// The first line of a version 4 state file.
+pub(super) const HEADER_V4: &str = "docklab-state 4";
+
+/// The sections of a version 3 or 4 file, in their order.
 const SECTIONS: usize = 5;
 
 /// The `sections` line: where each section starts (byte offset and line number) and where the
@@ -154,15 +172,18 @@ const SECTIONS: usize = 5;
 const SECTION_FIELD: usize = 12 + 1 + 10;
 const SECTIONS_LINE_LEN: usize = "sections".len() + (SECTIONS + 1) * (1 + SECTION_FIELD) + 1;
 
-/// The state in version 3: version 2's lines, in sections (images, references, layers,
+/// The state in version 4: version 2's lines, in sections (images, references, layers,
 /// containers, build cache) whose places a header line gives, so that a command can read one
 /// record without reading the file whole ([`super::table`]). A section that was never read
-/// since it was loaded is copied as it is.
+/// since it was loaded is copied as it is. Version 3 is the same without the `generation` line,
+/// which ties the file to the journal of the changes made since it was written
+/// ([`super::journal`]).
 ///
 /// ```text
-/// docklab-state 3
+/// docklab-state 4
 /// seq <n>
 /// index <the sha256 of the OCI index's manifest list this state makes, 64 hex digits>
+/// generation <n>
 /// sections <offset>:<line> ×5 <offset of end>:<line>
 /// i <id> <size> … (the rest as in version 2; sorted by ID)
 /// r … (sorted by reference)
@@ -171,7 +192,23 @@ const SECTIONS_LINE_LEN: usize = "sections".len() + (SECTIONS + 1) * (1 + SECTIO
 /// b …
 /// end
 /// ```
+pub(super) fn encode_v4(state: &State, index: &Digest, generation: u64) -> Result<Vec<u8>, String> {
+    encode_sections(state, index, Some(generation))
+}
+
+/// The state in version 3 (what an earlier docklab wrote; tests write it to check that it is
+/// still read and migrated).
+#[cfg(test)]
 pub(super) fn encode_v3(state: &State, index: &Digest) -> Result<Vec<u8>, String> {
+    encode_sections(state, index, None)
+}
+
+/// Version 4 with a generation, version 3 without.
+fn encode_sections(
+    state: &State,
+    index: &Digest,
+    generation: Option<u64>,
+) -> Result<Vec<u8>, String> {
     let mut sections: [Vec<u8>; SECTIONS] = Default::default();
     // Room for typical records, so that the buffers do not grow (and copy) as they fill.
     if state.images.unread_section().is_none() {
@@ -202,12 +239,20 @@ pub(super) fn encode_v3(state: &State, index: &Digest) -> Result<Vec<u8>, String
     }
     containers_into(&mut sections[3], &state.containers);
     cache_into(&mut sections[4], &state.build_cache);
-    let seq_line = format!("seq {}\nindex {}\n", state.seq, index.hex());
-    let header_len = HEADER_V3.len() + 1 + seq_line.len() + SECTIONS_LINE_LEN;
+    let head = match generation {
+        Some(generation) => format!(
+            "{HEADER_V4}\nseq {}\nindex {}\ngeneration {generation}\n",
+            state.seq,
+            index.hex()
+        ),
+        None => format!("{HEADER_V3}\nseq {}\nindex {}\n", state.seq, index.hex()),
+    };
+    let header_len = head.len() + SECTIONS_LINE_LEN;
     let total: usize = sections.iter().map(Vec::len).sum();
     let mut out = Vec::with_capacity(header_len + total + 4);
-    let _ = write!(out, "{HEADER_V3}\n{seq_line}sections");
-    let (mut offset, mut line) = (header_len, 5);
+    out.extend_from_slice(head.as_bytes());
+    out.extend_from_slice(b"sections");
+    let (mut offset, mut line) = (header_len, if generation.is_some() { 6 } else { 5 });
     for section in &sections {
         let _ = write!(out, " {offset:012}:{line:010}");
         offset += section.len();
@@ -231,10 +276,19 @@ pub(super) fn newlines(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
-/// Reads a version 3 file's header and its small sections (containers, build cache); the
-/// images, references and layers stay on disk, read on demand ([`Table`]). Also returns the
-/// digest of the index's manifest list that the header records.
-pub(super) fn decode_v3(file: File) -> Result<(State, Digest), String> {
+/// What the header of a version 3 or 4 file says besides the sections.
+pub(super) struct Head {
+    /// The digest of the index's manifest list that the state makes.
+    pub index: Digest,
+    /// The file's generation (version 4; 0 for version 3), which its journal names.
+    pub generation: u64,
+    /// The file's length in bytes.
+    pub len: u64,
+}
+
+/// Reads a version 3 or 4 file's header and its small sections (containers, build cache); the
+/// images, references and layers stay on disk, read on demand ([`Table`]).
+pub(super) fn decode_v3(file: File) -> Result<(State, Head), String> {
     let len = file
         .metadata()
         .map_err(|e| format!("cannot read it: {e}"))?
@@ -244,9 +298,11 @@ pub(super) fn decode_v3(file: File) -> Result<(State, Digest), String> {
         .map_err(|e| format!("cannot read it: {e}"))?;
     let text = String::from_utf8_lossy(&head);
     let mut lines = text.split_inclusive('\n');
-    if lines.next() != Some("docklab-state 3\n") {
-        return Err(format!("the first line is not {HEADER_V3:?}"));
-    }
+    let v4 = match lines.next() {
+        Some("docklab-state 3\n") => false,
+        Some("docklab-state 4\n") => true,
+        _ => return Err(format!("the first line is not {HEADER_V4:?}")),
+    };
     let seq_line = lines.next().unwrap_or_default();
     let seq = seq_line
         .strip_prefix("seq ")
@@ -259,8 +315,21 @@ pub(super) fn decode_v3(file: File) -> Result<(State, Digest), String> {
         .and_then(|s| s.strip_suffix('\n'))
         .ok_or("line 3: not the `index` line")?;
     let index = digest(index).map_err(|e| format!("line 3: {e}"))?;
+    let mut head_len = HEADER_V4.len() + 1 + seq_line.len() + index_line.len();
+    let generation = if v4 {
+        let line = lines.next().unwrap_or_default();
+        head_len += line.len();
+        let generation = line
+            .strip_prefix("generation ")
+            .and_then(|s| s.strip_suffix('\n'))
+            .ok_or("line 4: not the `generation` line")?;
+        number(generation).map_err(|e| format!("line 4: {e}"))?
+    } else {
+        0
+    };
+    let sections_at = if v4 { 5 } else { 4 };
     let sections_line = lines.next().unwrap_or_default();
-    let bad = || "line 4: a damaged `sections` line".to_owned();
+    let bad = || format!("line {sections_at}: a damaged `sections` line");
     if sections_line.len() != SECTIONS_LINE_LEN || !sections_line.ends_with('\n') {
         return Err(bad());
     }
@@ -276,18 +345,17 @@ pub(super) fn decode_v3(file: File) -> Result<(State, Digest), String> {
         let line: usize = line.parse().map_err(|_| bad())?;
         places.push((offset, line));
     }
-    let header_len =
-        (HEADER_V3.len() + 1 + seq_line.len() + index_line.len() + SECTIONS_LINE_LEN) as u64;
+    let header_len = (head_len + SECTIONS_LINE_LEN) as u64;
     let (end, _) = places.last().copied().ok_or_else(bad)?;
     if places.len() != SECTIONS + 1
-        || places[0] != (header_len, 5)
+        || places[0] != (header_len, sections_at + 1)
         || places
             .windows(2)
             .any(|w| w[0].0 > w[1].0 || w[0].1 > w[1].1)
         || end + 4 != len
     {
         return Err(format!(
-            "line 4: the sections it lists do not fit the file ({len} bytes): cut short or edited"
+            "line {sections_at}: the sections it lists do not fit the file ({len} bytes): cut short or edited"
         ));
     }
     let mut tail = [0; 4];
@@ -346,7 +414,14 @@ pub(super) fn decode_v3(file: File) -> Result<(State, Digest), String> {
     state.images = Table::on_disk(section(0));
     state.refs = Table::on_disk(section(1));
     state.layers = Table::on_disk(section(2));
-    Ok((state, index))
+    Ok((
+        state,
+        Head {
+            index,
+            generation,
+            len,
+        },
+    ))
 }
 
 /// The start of a line: its kind and the space after it.
@@ -538,6 +613,34 @@ pub(super) fn decode_from(mut reader: impl std::io::BufRead) -> Result<State, St
         .map_err(|d| format!("layer {d} appears twice"))?
         .into();
     Ok(state)
+}
+
+/// The containers and cache records of `text` (whole `c` and `b` lines, the first of them line
+/// `first_line` of its file), in their order.
+pub(super) fn small_records(
+    text: &str,
+    first_line: usize,
+) -> Result<(Vec<ContainerRecord>, Vec<CacheRecord>), String> {
+    let mut records = Records {
+        state: State::new(),
+        images: Vec::new(),
+        refs: Vec::new(),
+        layers: Vec::new(),
+        line: first_line - 1,
+        ended: false,
+    };
+    records.block(text.as_bytes())?;
+    if !records.images.is_empty() || !records.refs.is_empty() || !records.layers.is_empty() {
+        return Err(format!(
+            "line {first_line}: an image, reference or layer among the containers and cache records"
+        ));
+    }
+    if records.ended {
+        return Err(format!(
+            "line {first_line}: an `end` line among the containers"
+        ));
+    }
+    Ok((records.state.containers, records.state.build_cache))
 }
 
 /// What the records read so far make, and how many lines that was.
@@ -797,11 +900,11 @@ pub(super) fn sorted_map<K: Ord + Clone, V>(entries: Vec<(K, V)>) -> Result<BTre
     Ok(entries.into_iter().collect())
 }
 
-fn digest(hex: &str) -> Result<Digest, String> {
+pub(super) fn digest(hex: &str) -> Result<Digest, String> {
     Digest::from_hex(hex).map_err(|e| e.to_string())
 }
 
-fn number(field: &str) -> Result<u64, String> {
+pub(super) fn number(field: &str) -> Result<u64, String> {
     field.parse().map_err(|_| format!("bad number {field:?}"))
 }
 
@@ -824,7 +927,7 @@ fn escape_into(out: &mut Vec<u8>, s: &str) {
 
 /// A record's last field runs to the end of the line: spaces stay as they are (descriptions
 /// have many), so that reading it rarely needs to unescape anything.
-fn escape_last_into(out: &mut Vec<u8>, s: &str) {
+pub(super) fn escape_last_into(out: &mut Vec<u8>, s: &str) {
     escape_bytes(out, s, |b| matches!(b, b'%' | b'\n' | b'\r'));
 }
 
@@ -840,7 +943,7 @@ fn escape_bytes(out: &mut Vec<u8>, s: &str, special: impl Fn(u8) -> bool) {
 }
 
 /// Undoes the escapes above (any `%XX` of those four bytes).
-fn unescape(s: &str) -> Result<String, String> {
+pub(super) fn unescape(s: &str) -> Result<String, String> {
     let bytes = s.as_bytes();
     let Some(first) = bytes.iter().position(|&b| b == b'%') else {
         return Ok(s.to_owned());

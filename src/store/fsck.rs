@@ -119,8 +119,10 @@ pub(super) fn run(store: &Store) -> Result<FsckReport, StoreError> {
     }
     // The list of the index that the state file records (so that a command need not derive it)
     // must be the one its images and references make.
+    // The state file alone, without the journal's changes since: what the index lists.
+    let file = store.load_state_file()?;
     if let Some(recorded) = store.recorded_index_list()? {
-        let derived = super::index_list_digest(&state);
+        let derived = super::index_list_digest(&file);
         if recorded != derived {
             report.dangling_records.push(format!(
                 "the state file records the index list {recorded}, but its images and references make {derived}"
@@ -131,10 +133,10 @@ pub(super) fn run(store: &Store) -> Result<FsckReport, StoreError> {
     // The index is derived from the state. One write ahead of it (a process killed between the
     // two) it is rewritten, and only then: fsck must work on a full disk. Disagreeing for another
     // reason (a state emptied or replaced) it is reported and left for a person to look at.
-    match store.index_status(&state) {
+    match store.index_status(&state, &file) {
         IndexStatus::Current => {}
         IndexStatus::Stale => {
-            store.refresh_index(&state)?;
+            store.refresh_index(&state, &file)?;
         }
         IndexStatus::Inconsistent {
             only_index,

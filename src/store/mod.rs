@@ -9,6 +9,7 @@ mod digest;
 mod format;
 mod fsck;
 mod index_json;
+mod journal;
 mod state;
 mod table;
 
@@ -83,11 +84,37 @@ pub struct Store {
     /// The state was loaded by [`Store::load_state_to_read`], which leaves `state_manifests`
     /// unknown: a save works it out from the state on disk (unchanged, under the lock).
     manifests_unknown: std::cell::Cell<bool>,
-    /// The manifest list's digest that the state file read last records (version 3).
+    /// The manifest list's digest that the state file read last records (version 3 and 4).
     recorded_manifests: std::cell::RefCell<Option<Digest>>,
+    /// Where the state on disk stands when it is a version 4 file: what a save appends to.
+    on_disk: std::cell::RefCell<Option<OnDisk>>,
     /// Whether writes are synced to the disk before they count (not for a throwaway store).
     durable: bool,
 }
+
+/// A version 4 state file and its journal, as last loaded or saved by this `Store`.
+#[derive(Debug)]
+struct OnDisk {
+    /// The state file's generation and length.
+    generation: u64,
+    len: u64,
+    /// The bytes of the journal's whole transactions (0: no journal for this generation, or
+    /// one left over from an earlier one).
+    journal_len: u64,
+    /// The containers, cache records and counter as loaded, to tell what a command changed.
+    small: journal::Small,
+    /// Blobs the journal's commands freed, to unlink when the state file is rewritten.
+    garbage: Vec<Digest>,
+}
+
+/// What a command's save is told of the blobs the state uses besides its images' and layers'.
+pub type Keep = dyn Fn(&State) -> std::collections::HashSet<Digest>;
+
+/// The journal's size beyond which a save rewrites the state file instead (and empties the
+/// journal): a part of the state file, so that what every command reads and replays stays
+/// small beside what it reads anyway, and at least this many bytes (some 100 transactions).
+const JOURNAL_MIN: u64 = 32 * 1024;
+const JOURNAL_PART: u64 = 32;
 
 /// How `index.json` stands against the state it is derived from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,6 +167,7 @@ impl Store {
             state_manifests: std::cell::RefCell::new(None),
             manifests_unknown: std::cell::Cell::new(false),
             recorded_manifests: std::cell::RefCell::new(None),
+            on_disk: std::cell::RefCell::new(None),
             durable: true,
         };
         let layout = root.join("oci-layout");
@@ -178,9 +206,19 @@ impl Store {
         self.root.join("state.v2")
     }
 
-    /// The version 3 state: version 2's lines in sections, read on demand ([`format::encode_v3`]).
+    /// The version 3 state: read, and replaced by version 4 at the next save.
     fn state_v3_path(&self) -> PathBuf {
         self.root.join("state.v3")
+    }
+
+    /// The version 4 state: version 2's lines in sections, read on demand
+    /// ([`format::encode_v4`]), and the journal of the changes made since it was written.
+    fn state_v4_path(&self) -> PathBuf {
+        self.root.join("state.v4")
+    }
+
+    fn journal_path(&self) -> PathBuf {
+        self.root.join("state.journal")
     }
 
     /// Writes `bytes` to `path` atomically: temp file beside it, fsync, rename, fsync the directory.
@@ -318,16 +356,16 @@ impl Store {
     }
 
     /// Loads the state; a store without one is empty. A version 1 store (the whole state as JSON
-    /// in `state.json`) is read as it is and written in version 2 by the next save. Without the
-    /// version mark, a `state.v2` is read as version 2 (the mark is written again by the next
-    /// save); a store with neither but an index that lists images is refused: taking it for empty
-    /// would let the next write forget those images.
+    /// in `state.json`) is read as it is, and a version 2 or 3 state file too; the next save
+    /// writes version 4. Without the version mark, the newest state file there is read (the
+    /// mark is written again by the next save); a store with none but an index that lists images
+    /// is refused: taking it for empty would let the next write forget those images.
     pub fn load_state(&self) -> Result<State, StoreError> {
-        let state = self.read_state()?;
+        let state = self.read_state(true)?;
         state
             .read_whole()
             .map_err(|message| StoreError::CorruptState {
-                path: self.state_v3_path(),
+                path: self.state_v4_path(),
                 message,
             })?;
         // Derived again from the whole state, which is read anyway: what fsck compares too.
@@ -339,14 +377,15 @@ impl Store {
 
     /// Loads the state to be read on demand (what every simulated command does): images,
     /// references and layers are read from the file as the command asks for them, one record at
-    /// a time while it looks up only a few ([`Table`]), and the OCI index's manifest list is not
-    /// derived: a version 3 file records its digest, and for an older one a save derives it
-    /// from the state on disk, which the lock keeps as it was loaded. The caller checks
-    /// [`State::load_error`] (with [`Store::check_loaded`]) before it trusts what it computed
-    /// from the state; a save checks it too. [`Store::load_state`] reads everything at once.
+    /// a time while it looks up only a few ([`Table`]), with the journal's changes beside them,
+    /// and the OCI index's manifest list is not derived: a version 3 or 4 file records its
+    /// digest, and for an older one a save derives it from the state on disk, which the lock
+    /// keeps as it was loaded. The caller checks [`State::load_error`] (with
+    /// [`Store::check_loaded`]) before it trusts what it computed from the state; a save checks
+    /// it too. [`Store::load_state`] reads everything at once.
     pub fn load_state_to_read(&self) -> Result<State, StoreError> {
-        let state = self.read_state()?;
-        // A version 3 file records its list: a save after this load need not derive it.
+        let state = self.read_state(true)?;
+        // A version 3 or 4 file records its list: a save after this load need not derive it.
         let recorded = self.recorded_manifests.borrow_mut().take();
         self.manifests_unknown.set(recorded.is_none());
         *self.state_manifests.borrow_mut() = recorded;
@@ -357,16 +396,17 @@ impl Store {
     pub fn check_loaded(&self, state: &State) -> Result<(), StoreError> {
         state.load_error().map_or(Ok(()), |message| {
             Err(StoreError::CorruptState {
-                path: self.state_v3_path(),
+                path: self.state_v4_path(),
                 message,
             })
         })
     }
 
-    /// The digest of the manifest list of the state as it is on disk (last loaded or saved).
+    /// The digest of the manifest list of the state file on disk (last loaded or saved): what
+    /// `index.json` lists, the journal's changes aside.
     fn loaded_manifests(&self) -> Result<Option<Digest>, StoreError> {
         if self.manifests_unknown.get() {
-            let state = self.read_state()?;
+            let state = self.read_state(false)?;
             self.check_loaded(&state)?;
             *self.state_manifests.borrow_mut() =
                 Some(manifests_digest(&oci_index(&state).manifests));
@@ -375,11 +415,18 @@ impl Store {
         Ok(self.state_manifests.borrow().clone())
     }
 
-    fn read_state(&self) -> Result<State, StoreError> {
+    /// The state on disk; with `journal`, the journal's changes applied.
+    fn read_state(&self, journal: bool) -> Result<State, StoreError> {
+        if journal {
+            self.on_disk.borrow_mut().take();
+        }
         let path = self.state_path();
         let bytes = match fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if self.state_v4_path().exists() {
+                    return self.read_v4(journal);
+                }
                 if self.state_v3_path().exists() {
                     return self.read_v3();
                 }
@@ -424,8 +471,9 @@ impl Store {
                 Ok(state)
             }
             2 => self.read_v2(),
-            3 => {
-                let state = self.read_v3()?;
+            3 => self.read_v3(),
+            4 => {
+                let state = self.read_v4(journal)?;
                 self.marked.set(true);
                 Ok(state)
             }
@@ -446,19 +494,73 @@ impl Store {
     fn read_v3(&self) -> Result<State, StoreError> {
         let path = self.state_v3_path();
         let file = File::open(&path).map_err(StoreError::io(&path))?;
-        let (state, index) = format::decode_v3(file)
+        let (state, head) = format::decode_v3(file)
             .map_err(|message| StoreError::CorruptState { path, message })?;
-        *self.recorded_manifests.borrow_mut() = Some(index);
+        *self.recorded_manifests.borrow_mut() = Some(head.index);
         Ok(state)
     }
 
-    /// The manifest list's digest that `state.v3` records, when it is a version 3 state.
-    pub(crate) fn recorded_index_list(&self) -> Result<Option<Digest>, StoreError> {
-        if !self.state_v3_path().exists() {
-            return Ok(None);
+    /// The version 4 state file, and with `journal` its journal's changes applied.
+    fn read_v4(&self, journal: bool) -> Result<State, StoreError> {
+        let path = self.state_v4_path();
+        let file = File::open(&path).map_err(StoreError::io(&path))?;
+        let (mut state, head) = format::decode_v3(file)
+            .map_err(|message| StoreError::CorruptState { path, message })?;
+        *self.recorded_manifests.borrow_mut() = Some(head.index);
+        let mut on_disk = OnDisk {
+            generation: head.generation,
+            len: head.len,
+            journal_len: 0,
+            small: journal::Small::default(),
+            garbage: Vec::new(),
+        };
+        if journal {
+            let path = self.journal_path();
+            match fs::read(&path) {
+                Ok(bytes) => {
+                    let read = journal::read(&bytes)
+                        .map_err(|message| StoreError::CorruptState { path, message })?;
+                    // A journal of an earlier generation is already in the state file.
+                    if read.generation == head.generation {
+                        on_disk.journal_len = read.len;
+                        on_disk.garbage = journal::replay(read, &mut state);
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(StoreError::io(&path)(e)),
+            }
+            on_disk.small = journal::Small::of(&state);
+            *self.on_disk.borrow_mut() = Some(on_disk);
         }
-        self.read_v3()?;
-        Ok(self.recorded_manifests.borrow_mut().take())
+        Ok(state)
+    }
+
+    /// The manifest list's digest that the state file records, when it is a version 3 or 4
+    /// state: what `index.json` lists.
+    pub(crate) fn recorded_index_list(&self) -> Result<Option<Digest>, StoreError> {
+        let recorded = if self.state_v4_path().exists() {
+            self.read_v4(false)?;
+            self.recorded_manifests.borrow_mut().take()
+        } else if self.state_v3_path().exists() {
+            self.read_v3()?;
+            self.recorded_manifests.borrow_mut().take()
+        } else {
+            None
+        };
+        Ok(recorded)
+    }
+
+    /// The state file alone, without its journal's changes: what `index.json` lists.
+    pub(crate) fn load_state_file(&self) -> Result<State, StoreError> {
+        let state = self.read_state(false)?;
+        state
+            .read_whole()
+            .map_err(|message| StoreError::CorruptState {
+                path: self.state_v4_path(),
+                message,
+            })?;
+        self.recorded_manifests.borrow_mut().take();
+        Ok(state)
     }
 
     fn index_path(&self) -> PathBuf {
@@ -470,24 +572,131 @@ impl Store {
         serde_json::from_slice(&fs::read(self.index_path()).ok()?).ok()
     }
 
-    /// Writes the state atomically: the OCI index derived from it first when that changed
-    /// (noting which manifest list it replaces), then `state.v3`, then the version mark in
-    /// `state.json` if it is not there yet (a crash before leaves the old version 1 or 2 state,
-    /// whole; `state.v2` goes after the mark). A crash between the index and the state leaves an index one write ahead, which
-    /// fsck recognises by that note and rewrites. A new store's first state comes first.
+    /// Saves the state (see [`Store::commit`]), unlinking no blob: when it rewrites the state
+    /// file, the blobs the journal's commands freed stay, unreferenced, for fsck to count.
     pub fn save_state(&self, state: &State) -> Result<(), StoreError> {
+        self.save(state, &[], None)
+    }
+
+    /// Saves what a command made of the state loaded by this `Store`, and `freed`, the blobs it
+    /// stopped using. When the state was loaded from a version 4 file and the command changed
+    /// records one by one ([`Table::touched`]), they are appended to the journal as one
+    /// transaction with one `fsync`; the blobs are unlinked later, when the state file is
+    /// rewritten (so that `index.json`, which lists the state file's images, never names a
+    /// missing blob). Otherwise, or when the journal has outgrown its part of the state file, the
+    /// state file is rewritten whole ([`Store::rewrite`]) and the blobs freed since then that
+    /// neither the state nor `keep` (given the state) uses are unlinked.
+    pub fn commit(&self, state: &State, freed: &[Digest], keep: &Keep) -> Result<(), StoreError> {
+        self.save(state, freed, Some(keep))
+    }
+
+    /// [`Store::commit`]; without `keep`, a rewrite unlinks no blob.
+    fn save(&self, state: &State, freed: &[Digest], keep: Option<&Keep>) -> Result<(), StoreError> {
         // What was read of it on demand was damaged: what the command made of it is not saved.
         self.check_loaded(state)?;
+        let appended = {
+            let on_disk = self.on_disk.borrow();
+            match on_disk.as_ref() {
+                Some(on_disk)
+                    if self.marked.get()
+                        && state.images.tracked()
+                        && state.refs.tracked()
+                        && state.layers.tracked() =>
+                {
+                    let txn =
+                        journal::transaction(state, &on_disk.small, freed).map_err(|message| {
+                            StoreError::CorruptState {
+                                path: self.state_v4_path(),
+                                message,
+                            }
+                        })?;
+                    let limit = JOURNAL_MIN.max(on_disk.len / JOURNAL_PART);
+                    if on_disk.journal_len + txn.len() as u64 <= limit {
+                        Some(txn)
+                    } else {
+                        None
+                    }
+                }
+                _ => None,
+            }
+        };
+        match appended {
+            Some(txn) => {
+                if !txn.is_empty() {
+                    self.append(&txn)?;
+                    let mut on_disk = self.on_disk.borrow_mut();
+                    let on_disk = on_disk.as_mut().expect("checked above");
+                    on_disk.journal_len += txn.len() as u64;
+                    on_disk.small = journal::Small::of(state);
+                    on_disk.garbage.extend_from_slice(freed);
+                }
+                Ok(())
+            }
+            None => self.rewrite(state, freed, keep),
+        }
+    }
+
+    /// Appends a transaction to the journal (starting one for the state file's generation when
+    /// there is none), cutting off first what a process killed while appending left after the
+    /// last whole transaction.
+    fn append(&self, txn: &[u8]) -> Result<(), StoreError> {
+        use std::os::unix::fs::FileExt as _;
+        let (generation, len) = {
+            let on_disk = self.on_disk.borrow();
+            let on_disk = on_disk.as_ref().expect("appended after a load");
+            (on_disk.generation, on_disk.journal_len)
+        };
+        let path = self.journal_path();
+        if len == 0 {
+            let mut bytes = journal::header(generation).into_bytes();
+            bytes.extend_from_slice(txn);
+            self.write_atomic(&path, &bytes)?;
+            let mut on_disk = self.on_disk.borrow_mut();
+            on_disk.as_mut().expect("appended after a load").journal_len =
+                bytes.len() as u64 - txn.len() as u64;
+            return Ok(());
+        }
+        let file = File::options()
+            .write(true)
+            .open(&path)
+            .map_err(StoreError::io(&path))?;
+        let on_file = file.metadata().map_err(StoreError::io(&path))?.len();
+        if on_file != len {
+            file.set_len(len).map_err(StoreError::io(&path))?;
+        }
+        file.write_all_at(txn, len).map_err(StoreError::io(&path))?;
+        if self.durable {
+            file.sync_data().map_err(StoreError::io(&path))?;
+        }
+        Ok(())
+    }
+
+    /// Writes the state file whole, atomically: the OCI index derived from it first when that
+    /// changed (noting which manifest list it replaces), then `state.v4` of the next generation,
+    /// then the version mark in `state.json` if it is not there yet (a crash before leaves the
+    /// old state, whole; an older state file goes after the mark); then unlinks the blobs freed
+    /// since the last rewrite that nothing uses, and the journal, which the new state file's
+    /// generation already makes stale. A crash between the index and the state leaves an index
+    /// one write ahead, which fsck recognises by that note and rewrites. A new store's first
+    /// state comes first.
+    fn rewrite(
+        &self,
+        state: &State,
+        freed: &[Digest],
+        keep: Option<&Keep>,
+    ) -> Result<(), StoreError> {
         let derived = oci_index(state);
         let derived_digest = manifests_digest(&derived.manifests);
-        let bytes = format::encode_v3(state, &derived_digest).map_err(|message| {
+        let previous = self.on_disk.borrow_mut().take();
+        let generation = previous.as_ref().map_or(1, |p| p.generation + 1);
+        let bytes = format::encode_v4(state, &derived_digest, generation).map_err(|message| {
             StoreError::CorruptState {
-                path: self.state_v3_path(),
+                path: self.state_v4_path(),
                 message,
             }
         })?;
         // The index's list is compared through digests, never by reading the index (megabytes
-        // of JSON at 10,000 images): the state on disk records the digest of its list. Many
+        // of JSON at 10,000 images): the state file on disk records the digest of its list. Many
         // commands (run, rm, builder prune, tag or rmi of an image without a manifest…) leave it
         // the same: the index is then not rewritten. Should it not list it (one write ahead
         // after a crash, or edited), fsck reports or rewrites it.
@@ -513,7 +722,8 @@ impl Store {
         // no state beside it is then never the trace of a crash, and is refused.
         // An index already there lists nothing (with images, the state-less store is refused):
         // it goes, so that a crash before the new index leaves none, which is merely stale.
-        let index_first = self.state_v3_path().exists()
+        let index_first = self.state_v4_path().exists()
+            || self.state_v3_path().exists()
             || self.state_v2_path().exists()
             || self.state_path().exists();
         if index_first {
@@ -524,19 +734,16 @@ impl Store {
             let path = self.index_path();
             fs::remove_file(&path).map_err(StoreError::io(&path))?;
         }
-        self.write_atomic(&self.state_v3_path(), &bytes)?;
+        self.write_atomic(&self.state_v4_path(), &bytes)?;
         *self.state_manifests.borrow_mut() = Some(derived_digest);
         self.manifests_unknown.set(false);
         if !self.marked.get() {
             let mark = format!("{{\"version\":{STATE_VERSION}}}");
             self.write_atomic(&self.state_path(), mark.as_bytes())?;
             self.marked.set(true);
-            // The version 2 state it replaces, once the mark no longer points at it.
-            let old = self.state_v2_path();
-            match fs::remove_file(&old) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(StoreError::io(&old)(e)),
+            // The older state files it replaces, once the mark no longer points at them.
+            for old in [self.state_v3_path(), self.state_v2_path()] {
+                remove_if_there(&old)?;
             }
         }
         if !index_first {
@@ -544,7 +751,37 @@ impl Store {
                 self.write_index(index, &previous)?;
             }
         }
+        // The blobs freed since the last rewrite, once no index names them.
+        let mut garbage: Vec<Digest> = previous.map(|p| p.garbage).unwrap_or_default();
+        garbage.extend_from_slice(freed);
+        if let (false, Some(keep)) = (garbage.is_empty(), keep) {
+            let live = state.live_blobs();
+            let kept = keep(state);
+            self.remove_blobs(
+                garbage
+                    .iter()
+                    .filter(|d| !live.contains(*d) && !kept.contains(*d)),
+            )?;
+        }
+        remove_if_there(&self.journal_path())?;
+        *self.on_disk.borrow_mut() = Some(OnDisk {
+            generation,
+            len: bytes.len() as u64,
+            journal_len: 0,
+            small: journal::Small::of(state),
+            garbage: Vec::new(),
+        });
         Ok(())
+    }
+
+    /// Rewrites the state file whole, with its journal's changes, brings `index.json` up to
+    /// date and unlinks the blobs freed since the last rewrite (what a save does by itself when
+    /// the journal outgrows its part of the state file); returns how many images there are.
+    pub fn compact(&self, keep: &Keep) -> Result<usize, StoreError> {
+        let state = self.load_state_to_read()?;
+        self.check_loaded(&state)?;
+        self.rewrite(&state, &[], Some(keep))?;
+        Ok(state.images.len())
     }
 
     fn write_index(&self, mut index: Index, previous: &Digest) -> Result<(), StoreError> {
@@ -554,20 +791,21 @@ impl Store {
         self.write_atomic(&self.index_path(), &index_json::pretty_index(&index))
     }
 
-    /// How the index on disk stands against `state`.
-    pub fn index_status(&self, state: &State) -> IndexStatus {
+    /// How the index on disk stands against `state` (loaded with its journal): it lists what the
+    /// state file (`file`, loaded without it) makes, or what the state makes.
+    pub fn index_status(&self, state: &State, file: &State) -> IndexStatus {
         let derived = oci_index(state).manifests;
+        let listed = oci_index(file).manifests;
         let Some(index) = self.read_index() else {
             return IndexStatus::Stale;
         };
-        if index.manifests == derived {
+        if index.manifests == listed || index.manifests == derived {
             return IndexStatus::Current;
         }
-        let digest = manifests_digest(&derived);
-        if index
-            .annotations
-            .get(ANNOTATION_PREVIOUS)
-            .is_some_and(|p| *p == digest.to_string())
+        let previous = index.annotations.get(ANNOTATION_PREVIOUS);
+        if [&listed, &derived]
+            .iter()
+            .any(|list| previous.is_some_and(|p| *p == manifests_digest(list).to_string()))
         {
             return IndexStatus::Stale;
         }
@@ -587,15 +825,16 @@ impl Store {
         }
     }
 
-    /// Rewrites the OCI index from `state` when it is [`IndexStatus::Stale`]; says whether it
-    /// did. An inconsistent index is left as it is, for a person to look at.
-    pub fn refresh_index(&self, state: &State) -> Result<bool, StoreError> {
-        if self.index_status(state) != IndexStatus::Stale {
+    /// Rewrites the OCI index from the state file `file` when it is [`IndexStatus::Stale`]
+    /// against it and `state`; says whether it did. An inconsistent index is left as it is, for
+    /// a person to look at.
+    pub fn refresh_index(&self, state: &State, file: &State) -> Result<bool, StoreError> {
+        if self.index_status(state, file) != IndexStatus::Stale {
             return Ok(false);
         }
-        let derived = oci_index(state);
-        let digest = manifests_digest(&derived.manifests);
-        self.write_index(derived, &digest)?;
+        let listed = oci_index(file);
+        let digest = manifests_digest(&listed.manifests);
+        self.write_index(listed, &digest)?;
         Ok(true)
     }
 
@@ -659,6 +898,15 @@ fn index_list_digest(state: &State) -> Digest {
 /// The sha256 of a manifest list, as the index's JSON writes it.
 fn manifests_digest(manifests: &[Descriptor]) -> Digest {
     Digest::of(&index_json::compact_list(manifests))
+}
+
+/// Removes a file; a missing one is fine.
+fn remove_if_there(path: &Path) -> Result<(), StoreError> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(StoreError::io(path)(e)),
+    }
 }
 
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
@@ -753,14 +1001,14 @@ mod tests {
         store.save_state(&state).expect("save");
         assert_eq!(
             fs::read_to_string(dir.path().join("state.json")).expect("mark"),
-            r#"{"version":3}"#
+            r#"{"version":4}"#
         );
-        assert!(dir.path().join("state.v3").is_file());
+        assert!(dir.path().join("state.v4").is_file());
         drop(store);
         let again = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
         assert_eq!(again.load_state().expect("reads version 3"), state);
         // A version 3 mark without its file is an error, not an empty store.
-        fs::remove_file(dir.path().join("state.v3")).expect("remove");
+        fs::remove_file(dir.path().join("state.v4")).expect("remove");
         assert!(again.load_state().is_err());
     }
 
@@ -918,7 +1166,7 @@ mod tests {
         );
         assert!(store.fsck().expect("fsck").dangling_records.is_empty());
         // A recorded size that its layers do not make is reported.
-        let path = dir.path().join("state.v3");
+        let path = dir.path().join("state.v4");
         let text = fs::read_to_string(&path).expect("state");
         let line = text
             .lines()
@@ -1017,7 +1265,7 @@ mod tests {
         let (dir, store) = store();
         let state = many_images(500);
         store.save_state(&state).expect("save");
-        let path = dir.path().join("state.v3");
+        let path = dir.path().join("state.v4");
         let before = fs::read(&path).expect("state");
         let mut lazy = store.load_state_to_read().expect("load");
         let one = state.images.keys().nth(17).expect("an image").clone();
@@ -1048,7 +1296,7 @@ mod tests {
         let (dir, store) = store();
         let state = many_images(400);
         store.save_state(&state).expect("save");
-        let path = dir.path().join("state.v3");
+        let path = dir.path().join("state.v4");
         let text = fs::read_to_string(&path).expect("state");
         // Damage one layer record's size, keeping the file's length.
         let (n, line) = text
@@ -1103,7 +1351,7 @@ mod tests {
         store.save_state(&loaded).expect("save");
         assert_eq!(
             fs::read_to_string(dir.path().join("state.json")).expect("mark"),
-            r#"{"version":3}"#
+            r#"{"version":4}"#
         );
         assert!(!dir.path().join("state.v2").exists());
         drop(store);
@@ -1150,7 +1398,7 @@ mod tests {
         store.save_state(&more).expect("save");
         assert_eq!(
             fs::read_to_string(dir.path().join("state.json")).expect("mark"),
-            r#"{"version":3}"#
+            r#"{"version":4}"#
         );
         assert_eq!(store.load_state().expect("load"), more);
         assert_eq!(
@@ -1159,7 +1407,7 @@ mod tests {
         );
         // Neither state file, but an index that lists images: refused, not taken for empty.
         fs::remove_file(dir.path().join("state.json")).expect("remove");
-        fs::remove_file(dir.path().join("state.v3")).expect("remove");
+        fs::remove_file(dir.path().join("state.v4")).expect("remove");
         let err = store.load_state().expect_err("refused");
         assert!(
             err.to_string()
@@ -1183,9 +1431,9 @@ mod tests {
         let setup = |dir: &Path| {
             let store = Store::open(dir, Duration::from_millis(100)).expect("opens");
             store.save_state(&one_image("a")).expect("save");
-            let old_state = fs::read(dir.join("state.v3")).expect("state");
+            let old_state = fs::read(dir.join("state.v4")).expect("state");
             store.save_state(&one_image("b")).expect("save");
-            fs::write(dir.join("state.v3"), &old_state).expect("roll back");
+            fs::write(dir.join("state.v4"), &old_state).expect("roll back");
         };
         let mut notes = Vec::new();
         for to_read in [false, true] {
@@ -1198,9 +1446,9 @@ mod tests {
                 store.load_state().expect("load")
             };
             assert_eq!(state, one_image("a"));
-            state
-                .refs
-                .insert("docker.io/library/a:v2".into(), Digest::of("a".as_bytes()));
+            // Changed as a whole (not record by record, which the journal would take): the
+            // state file and the index are rewritten.
+            (*state.refs).insert("docker.io/library/a:v2".into(), Digest::of("a".as_bytes()));
             store.save_state(&state).expect("save");
             notes.push(previous_note(dir.path()));
             // The note names a's list (the state on disk), not the index's b.
@@ -1208,7 +1456,7 @@ mod tests {
                 notes[notes.len() - 1],
                 manifests_digest(&oci_index(&one_image("a")).manifests).to_string()
             );
-            assert_eq!(store.index_status(&state), IndexStatus::Current);
+            assert_eq!(store.index_status(&state, &state), IndexStatus::Current);
         }
         assert_eq!(notes[0], notes[1]);
     }
@@ -1218,23 +1466,23 @@ mod tests {
         let (dir, store) = store();
         let a = one_image("a");
         store.save_state(&a).expect("save");
-        assert_eq!(store.index_status(&a), IndexStatus::Current);
-        let old_state = fs::read(dir.path().join("state.v3")).expect("state");
+        assert_eq!(store.index_status(&a, &a), IndexStatus::Current);
+        let old_state = fs::read(dir.path().join("state.v4")).expect("state");
         // Killed between the index and the state of the next write: the state is the old one.
         let b = one_image("b");
         store.save_state(&b).expect("save");
-        fs::write(dir.path().join("state.v3"), &old_state).expect("roll back");
+        fs::write(dir.path().join("state.v4"), &old_state).expect("roll back");
         drop(store);
         let store = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
         let loaded = store.load_state().expect("load");
         assert_eq!(loaded, a);
-        assert_eq!(store.index_status(&loaded), IndexStatus::Stale);
+        assert_eq!(store.index_status(&loaded, &loaded), IndexStatus::Stale);
         assert!(store.fsck().expect("fsck").dangling_records.is_empty());
-        assert_eq!(store.index_status(&loaded), IndexStatus::Current);
+        assert_eq!(store.index_status(&loaded, &loaded), IndexStatus::Current);
 
         // A state emptied behind docklab's back: the index lists what it lacks.
         fs::write(
-            dir.path().join("state.v3"),
+            dir.path().join("state.v4"),
             format::encode_v3(&State::new(), &manifests_digest(&[])).expect("encodes"),
         )
         .expect("empty");
@@ -1253,7 +1501,7 @@ mod tests {
             .contains("manifest"));
 
         // The reverse: an index emptied while the state has an image.
-        fs::write(dir.path().join("state.v3"), &old_state).expect("restore");
+        fs::write(dir.path().join("state.v4"), &old_state).expect("restore");
         fs::write(
             dir.path().join("index.json"),
             br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#,

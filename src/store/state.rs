@@ -9,7 +9,7 @@ use super::table::Table;
 use super::Digest;
 
 /// The version this build writes and reads. A newer file is refused, not overwritten.
-pub const STATE_VERSION: u32 = 3;
+pub const STATE_VERSION: u32 = 4;
 
 /// Everything the simulated daemon knows besides blob contents.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -192,6 +192,22 @@ impl State {
         self.load_error().map_or(Ok(()), Err)
     }
 
+    /// Every blob the state references: image configs, manifests and layers.
+    pub fn live_blobs(&self) -> std::collections::HashSet<Digest> {
+        let mut live =
+            std::collections::HashSet::with_capacity(self.images.len() * 2 + self.layers.len());
+        for (id, image) in &self.images {
+            live.insert(id.clone());
+            if let Some(m) = &image.manifest {
+                live.insert(m.clone());
+            }
+        }
+        for layer in self.layers.values() {
+            live.insert(layer.diff_id.clone());
+        }
+        live
+    }
+
     /// How many images reference a layer (by chain ID).
     pub fn layer_users(&self) -> BTreeMap<&Digest, usize> {
         let mut users: BTreeMap<&Digest, usize> = BTreeMap::new();
@@ -228,17 +244,27 @@ impl State {
     }
 
     /// The references that point at an image, in Docker's lexical order (found without reading
-    /// them all when they were not: a reference's line is `r <id> <reference>`).
+    /// them all when they were not: a reference's line holds the image's ID).
     pub fn refs_of(&self, id: &Digest) -> Vec<String> {
-        let hex = id.hex().as_bytes();
         self.refs
-            .filter(
-                |line| line.as_bytes().get(2..66) == Some(hex),
-                |_, v| v == id,
-            )
+            .containing(id.hex(), |_, v| v == id)
             .into_iter()
             .map(|(name, _)| name)
             .collect()
+    }
+
+    /// The images whose parent is `id`, found without reading them all when they were not.
+    pub fn children_records(&self, id: &Digest) -> Vec<(Digest, ImageRecord)> {
+        self.images
+            .containing(id.hex(), |_, r| r.parent.as_ref() == Some(id))
+    }
+
+    /// How many images use a layer (by chain ID), found without reading them all when they were
+    /// not.
+    pub fn users_of_layer(&self, chain: &Digest) -> usize {
+        self.images
+            .containing(chain.hex(), |_, r| r.layers.contains(chain))
+            .len()
     }
 
     /// The image whose ID starts with `prefix` (hex digits), when exactly one does.
@@ -267,21 +293,30 @@ impl State {
     }
 
     /// Numbers the images a command created (`seq` 0) after all others, parents before children
-    /// (a legacy build creates a chain of images in one command).
+    /// (a legacy build creates a chain of images in one command). When the command changed the
+    /// images record by record, only those it changed can be new: the others are not read.
     pub fn number_new_images(&mut self) {
         let mut fresh: Vec<(usize, Digest)> = Vec::new();
-        for (id, record) in &self.images {
+        let candidates: Vec<Digest> = if self.images.tracked() {
+            self.images.touched().cloned().collect()
+        } else {
+            self.images.keys().cloned().collect()
+        };
+        for id in candidates {
+            let Some(record) = self.images.get(&id) else {
+                continue;
+            };
             if record.seq == 0 {
                 let mut depth = 0;
                 let mut parent = record.parent.as_ref();
                 while let Some(p) = parent {
                     depth += 1;
-                    if depth > self.images.len() {
+                    if depth > 100_000 {
                         break;
                     }
                     parent = self.images.get(p).and_then(|r| r.parent.as_ref());
                 }
-                fresh.push((depth, id.clone()));
+                fresh.push((depth, id));
             }
         }
         fresh.sort();

@@ -11,7 +11,7 @@
 
 use std::borrow::Borrow;
 use std::cell::{Cell, OnceCell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::os::unix::fs::FileExt as _;
 use std::rc::Rc;
@@ -270,6 +270,46 @@ impl Section {
         Ok(out)
     }
 
+    /// The lines of the section that contain `needle`, parsed; the section is read in blocks,
+    /// never whole, and searched without splitting it into lines.
+    fn containing<V: Record>(&self, needle: &[u8]) -> Result<Vec<(V::Key, V)>, String> {
+        const BLOCK: u64 = 1 << 16;
+        let finder = memchr::memmem::Finder::new(needle);
+        let mut out = Vec::new();
+        let mut at = self.start;
+        while at < self.end {
+            let mut until = (at + BLOCK).min(self.end);
+            let (bytes, whole) = loop {
+                let bytes = self.read(at, until)?;
+                match bytes.iter().rposition(|&b| b == b'\n') {
+                    Some(p) => break (bytes, p + 1),
+                    None if until < self.end => until = (until + BLOCK).min(self.end),
+                    None => {
+                        return Err(format!(
+                            "line {}: the section is cut short",
+                            self.line_at(at)
+                        ))
+                    }
+                }
+            };
+            let block = &bytes[..whole];
+            let mut from = 0;
+            while let Some(hit) = finder.find(&block[from..]) {
+                let hit = from + hit;
+                let start = memchr::memrchr(b'\n', &block[..hit]).map_or(0, |p| p + 1);
+                let end = memchr::memchr(b'\n', &block[hit..]).map_or(whole, |p| hit + p + 1);
+                let line_start = at + start as u64;
+                let err = |e: String| format!("line {}: {e}", self.line_at(line_start));
+                let line = std::str::from_utf8(&block[start..end])
+                    .map_err(|e| err(format!("not UTF-8: {e}")))?;
+                out.push(V::parse(line).map_err(err)?);
+                from = end;
+            }
+            at += whole as u64;
+        }
+        Ok(out)
+    }
+
     /// The record with `key` among the lines of `lo..hi`, read whole.
     fn scan<V: Record, Q: Ord + ?Sized>(
         &self,
@@ -308,31 +348,68 @@ struct Lookups<K, V> {
     used: Cell<usize>,
 }
 
-/// A map that reads its records from a state file on demand (see the module's documentation).
+/// A map that reads its records from a state file on demand (see the module's documentation),
+/// with the changes made since the file was written (its journal's, then this command's) kept
+/// beside it, and the keys this command changed noted, so that a save can write just those.
 pub struct Table<K, V> {
     full: OnceCell<BTreeMap<K, V>>,
     source: Option<Section>,
     lookups: OnceCell<Lookups<K, V>>,
+    /// Records changed since the file was written, while the table is not read whole: the new
+    /// record, or `None` where it was removed. Read whole, the map has them.
+    overlay: BTreeMap<K, Option<V>>,
+    /// The keys this command inserted, removed or changed through [`Table::get_mut`].
+    touched: BTreeSet<K>,
+    /// Changed through `DerefMut`: which records changed is not known, the save writes the
+    /// table whole.
+    rewritten: bool,
 }
 
-impl<K: Ord + Clone, V: Record<Key = K>> Table<K, V> {
+impl<K: Ord + Clone, V: Record<Key = K> + Clone> Table<K, V> {
     /// A table over `section`, read on demand.
     pub(crate) fn on_disk(section: Section) -> Table<K, V> {
         Table {
             full: OnceCell::new(),
             source: Some(section),
             lookups: OnceCell::new(),
+            overlay: BTreeMap::new(),
+            touched: BTreeSet::new(),
+            rewritten: false,
+        }
+    }
+
+    /// Applies a change the journal recorded (before the command runs).
+    pub(crate) fn replay(&mut self, key: K, value: Option<V>) {
+        match self.full.get_mut() {
+            Some(map) => {
+                match value {
+                    Some(v) => map.insert(key, v),
+                    None => map.remove(&key),
+                };
+            }
+            None => {
+                self.overlay.insert(key, value);
+            }
         }
     }
 
     /// The whole map, read now if it was not.
     fn map(&self) -> &BTreeMap<K, V> {
-        self.full.get_or_init(|| match &self.source {
-            None => BTreeMap::new(),
-            Some(section) => section.read_all().unwrap_or_else(|e| {
-                section.fail(e);
-                BTreeMap::new()
-            }),
+        self.full.get_or_init(|| {
+            let mut map = match &self.source {
+                None => BTreeMap::new(),
+                Some(section) => section.read_all().unwrap_or_else(|e| {
+                    section.fail(e);
+                    BTreeMap::new()
+                }),
+            };
+            for (k, v) in &self.overlay {
+                match v {
+                    Some(v) => map.insert(k.clone(), v.clone()),
+                    None => map.remove(k),
+                };
+            }
+            map
         })
     }
 
@@ -350,6 +427,9 @@ impl<K: Ord + Clone, V: Record<Key = K>> Table<K, V> {
     {
         if let Some(map) = self.full.get() {
             return map.get(key);
+        }
+        if let Some(changed) = self.overlay.get(key) {
+            return changed.as_ref();
         }
         let Some(section) = self.source.as_ref().filter(|s| s.end - s.start > SMALL) else {
             return self.map().get(key);
@@ -387,17 +467,106 @@ impl<K: Ord + Clone, V: Record<Key = K>> Table<K, V> {
     {
         self.get(key).is_some()
     }
-}
 
-impl<K: Ord + Clone, V: Record<Key = K> + Clone> Table<K, V> {
+    /// Inserts a record, as `BTreeMap::insert`, without reading the table whole.
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+        self.touched.insert(key.clone());
+        // Looking up may read the table whole (a small section): then the map takes it.
+        let old = self.get(&key).cloned();
+        if let Some(map) = self.full.get_mut() {
+            map.insert(key, value)
+        } else {
+            self.overlay.insert(key, Some(value));
+            old
+        }
+    }
+
+    /// Removes a record, as `BTreeMap::remove`, without reading the table whole.
+    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
+        let old = self.get(key).cloned()?;
+        let key = if let Some(map) = self.full.get_mut() {
+            map.remove_entry(key).map(|(k, _)| k)?
+        } else {
+            let key = self
+                .overlay
+                .get_key_value(key)
+                .map(|(k, _)| k.clone())
+                .or_else(|| self.lookup_key(key))?;
+            self.overlay.insert(key.clone(), None);
+            key
+        };
+        self.touched.insert(key);
+        Some(old)
+    }
+
+    /// The owned key equal to `key` of a record found on disk.
+    fn lookup_key<Q: Ord + ?Sized>(&self, key: &Q) -> Option<K>
+    where
+        K: Borrow<Q>,
+    {
+        let lookups = self.lookups.get()?;
+        lookups.slots[..lookups.used.get()]
+            .iter()
+            .filter_map(OnceCell::get)
+            .find(|(k, _)| k.borrow() == key)
+            .map(|(k, _)| k.clone())
+            .or_else(|| self.map().get_key_value(key).map(|(k, _)| k.clone()))
+    }
+
+    /// A record to change in place, as `BTreeMap::get_mut`, without reading the table whole.
+    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        if self.full.get().is_none() && !self.overlay.contains_key(key) {
+            // Looking up may read the table whole (a small section): then the map has it.
+            let found = self.get(key).cloned()?;
+            if self.full.get().is_none() {
+                self.overlay.insert(key.clone(), Some(found));
+            }
+        }
+        self.touched.insert(key.clone());
+        match self.full.get_mut() {
+            Some(map) => map.get_mut(key),
+            None => self.overlay.get_mut(key).and_then(Option::as_mut),
+        }
+    }
+
+    /// The keys this command changed (inserted, removed or changed in place), in order.
+    pub fn touched(&self) -> impl Iterator<Item = &K> {
+        self.touched.iter()
+    }
+
+    /// Whether every change since the table was loaded from a state file is recorded key by key
+    /// ([`Table::touched`]): not for a table changed through `DerefMut`, nor for one made
+    /// otherwise than by loading.
+    pub fn tracked(&self) -> bool {
+        self.source.is_some() && !self.rewritten
+    }
+
     /// The first `n` records whose key is `key` or after it, in order; read on disk when the
     /// table was not read whole.
     pub fn first_from(&self, key: &K, n: usize) -> Vec<(K, V)> {
         if let (None, Some(section)) = (self.full.get(), &self.source) {
-            return section.find_from::<V>(key, n).unwrap_or_else(|e| {
-                section.fail(e);
-                Vec::new()
-            });
+            // The records on disk that the changes replace or remove do not count.
+            let changed = self.overlay.range(key.clone()..).count();
+            let mut found: Vec<(K, V)> = section
+                .find_from::<V>(key, n + changed)
+                .unwrap_or_else(|e| {
+                    section.fail(e);
+                    Vec::new()
+                })
+                .into_iter()
+                .filter(|(k, _)| !self.overlay.contains_key(k))
+                .chain(
+                    self.overlay
+                        .range(key.clone()..)
+                        .filter_map(|(k, v)| Some((k.clone(), v.clone()?))),
+                )
+                .collect();
+            found.sort_by(|a, b| a.0.cmp(&b.0));
+            found.truncate(n);
+            return found;
         }
         self.map()
             .range(key.clone()..)
@@ -406,18 +575,68 @@ impl<K: Ord + Clone, V: Record<Key = K> + Clone> Table<K, V> {
             .collect()
     }
 
+    /// The records whose line contains `needle` and that `wanted` picks, found without reading
+    /// the table whole when it was not (a record that `wanted` picks must contain `needle` in
+    /// its line: a digest's hex digits, say).
+    pub fn containing(&self, needle: &str, wanted: impl Fn(&K, &V) -> bool) -> Vec<(K, V)> {
+        if let (None, Some(section)) = (self.full.get(), &self.source) {
+            let mut found: Vec<(K, V)> = section
+                .containing::<V>(needle.as_bytes())
+                .unwrap_or_else(|e| {
+                    section.fail(e);
+                    Vec::new()
+                })
+                .into_iter()
+                .filter(|(k, v)| !self.overlay.contains_key(k) && wanted(k, v))
+                .collect();
+            if !self.overlay.is_empty() {
+                found.extend(
+                    self.overlay
+                        .iter()
+                        .filter_map(|(k, v)| Some((k, v.as_ref()?)))
+                        .filter(|(k, v)| wanted(k, v))
+                        .map(|(k, v)| (k.clone(), v.clone())),
+                );
+                found.sort_by(|a, b| a.0.cmp(&b.0));
+            }
+            return found;
+        }
+        self.map()
+            .iter()
+            .filter(|(k, v)| wanted(k, v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
     /// The records whose line `wanted_line` picks when the table was not read whole, or whose
-    /// record `wanted` picks when it was: the same records, found without reading it whole.
+    /// record `wanted` picks when it was (and among the changes since the file was written): the
+    /// same records, found without reading it whole.
     pub fn filter(
         &self,
         wanted_line: impl Fn(&str) -> bool,
         wanted: impl Fn(&K, &V) -> bool,
     ) -> Vec<(K, V)> {
         if let (None, Some(section)) = (self.full.get(), &self.source) {
-            return section.filter::<V>(wanted_line).unwrap_or_else(|e| {
-                section.fail(e);
-                Vec::new()
-            });
+            let mut found: Vec<(K, V)> = section
+                .filter::<V>(wanted_line)
+                .unwrap_or_else(|e| {
+                    section.fail(e);
+                    Vec::new()
+                })
+                .into_iter()
+                .filter(|(k, _)| !self.overlay.contains_key(k))
+                .collect();
+            if !self.overlay.is_empty() {
+                found.extend(
+                    self.overlay
+                        .iter()
+                        .filter_map(|(k, v)| Some((k, v.as_ref()?)))
+                        .filter(|(k, v)| wanted(k, v))
+                        .map(|(k, v)| (k.clone(), v.clone())),
+                );
+                found.sort_by(|a, b| a.0.cmp(&b.0));
+            }
+            return found;
         }
         self.map()
             .iter()
@@ -428,10 +647,10 @@ impl<K: Ord + Clone, V: Record<Key = K> + Clone> Table<K, V> {
 }
 
 impl<K, V> Table<K, V> {
-    /// The section the table reads from, when it was loaded from a version 3 file and not yet
-    /// read whole: what a save copies as it is.
+    /// The section the table reads from, when it was loaded from a state file, not read whole
+    /// and not changed since: what a save copies as it is.
     pub(crate) fn unread_section(&self) -> Option<&Section> {
-        if self.full.get().is_some() {
+        if self.full.get().is_some() || !self.overlay.is_empty() {
             None
         } else {
             self.source.as_ref()
@@ -445,6 +664,9 @@ impl<K, V> From<BTreeMap<K, V>> for Table<K, V> {
             full: OnceCell::from(map),
             source: None,
             lookups: OnceCell::new(),
+            overlay: BTreeMap::new(),
+            touched: BTreeSet::new(),
+            rewritten: false,
         }
     }
 }
@@ -455,23 +677,24 @@ impl<K, V> Default for Table<K, V> {
     }
 }
 
-impl<K: Ord + Clone, V: Record<Key = K>> std::ops::Deref for Table<K, V> {
+impl<K: Ord + Clone, V: Record<Key = K> + Clone> std::ops::Deref for Table<K, V> {
     type Target = BTreeMap<K, V>;
     fn deref(&self) -> &BTreeMap<K, V> {
         self.map()
     }
 }
 
-impl<K: Ord + Clone, V: Record<Key = K>> std::ops::DerefMut for Table<K, V> {
+impl<K: Ord + Clone, V: Record<Key = K> + Clone> std::ops::DerefMut for Table<K, V> {
     fn deref_mut(&mut self) -> &mut BTreeMap<K, V> {
         self.map();
         // Changed records may be looked up again: from the map from now on.
         self.lookups = OnceCell::new();
+        self.rewritten = true;
         self.full.get_mut().expect("read just above")
     }
 }
 
-impl<K: Ord + Clone + Borrow<Q>, V: Record<Key = K>, Q: Ord + ?Sized> std::ops::Index<&Q>
+impl<K: Ord + Clone + Borrow<Q>, V: Record<Key = K> + Clone, Q: Ord + ?Sized> std::ops::Index<&Q>
     for Table<K, V>
 {
     type Output = V;
@@ -481,7 +704,7 @@ impl<K: Ord + Clone + Borrow<Q>, V: Record<Key = K>, Q: Ord + ?Sized> std::ops::
     }
 }
 
-impl<'a, K: Ord + Clone, V: Record<Key = K>> IntoIterator for &'a Table<K, V> {
+impl<'a, K: Ord + Clone, V: Record<Key = K> + Clone> IntoIterator for &'a Table<K, V> {
     type Item = (&'a K, &'a V);
     type IntoIter = std::collections::btree_map::Iter<'a, K, V>;
     fn into_iter(self) -> Self::IntoIter {
@@ -495,13 +718,13 @@ impl<K: Ord + Clone, V: Record<Key = K> + Clone> Clone for Table<K, V> {
     }
 }
 
-impl<K: Ord + Clone, V: Record<Key = K> + PartialEq> PartialEq for Table<K, V> {
+impl<K: Ord + Clone, V: Record<Key = K> + Clone + PartialEq> PartialEq for Table<K, V> {
     fn eq(&self, other: &Table<K, V>) -> bool {
         self.map() == other.map()
     }
 }
 
-impl<K: Ord + Clone + std::fmt::Debug, V: Record<Key = K> + std::fmt::Debug> std::fmt::Debug
+impl<K: Ord + Clone + std::fmt::Debug, V: Record<Key = K> + Clone + std::fmt::Debug> std::fmt::Debug
     for Table<K, V>
 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -509,8 +732,8 @@ impl<K: Ord + Clone + std::fmt::Debug, V: Record<Key = K> + std::fmt::Debug> std
     }
 }
 
-impl<K: Ord + Clone + serde::Serialize, V: Record<Key = K> + serde::Serialize> serde::Serialize
-    for Table<K, V>
+impl<K: Ord + Clone + serde::Serialize, V: Record<Key = K> + Clone + serde::Serialize>
+    serde::Serialize for Table<K, V>
 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.map().serialize(s)

@@ -432,7 +432,7 @@ fn a_second_shell_on_the_same_lab_is_refused_and_loses_nothing() {
     );
 }
 
-/// A store whose version mark (`state.json`) is gone is read as version 3, not taken for empty;
+/// A store whose version mark (`state.json`) is gone is read as version 4, not taken for empty;
 /// with no state file at all but an index listing images, it is refused; and fsck never calls a
 /// store consistent whose index lists images its state lacks.
 #[test]
@@ -461,15 +461,17 @@ fn a_lost_version_mark_or_an_emptied_state_loses_no_image() {
     assert_eq!(listed(home.path()).1, "alpine:latest\nalpine:v2\n");
     assert_eq!(
         std::fs::read_to_string(store.join("state.json")).expect("the mark is back"),
-        r#"{"version":3}"#
+        r#"{"version":4}"#
     );
     let (code, stdout, _) = run(home.path(), &["store", "fsck"]);
     assert_eq!(code, Some(0), "{stdout}");
 
     // Both state files gone: refused, and nothing is written over what is left.
-    let v3 = std::fs::read(store.join("state.v3")).expect("state");
+    // Rewritten whole first, so that the index lists all three references.
+    assert_eq!(run(home.path(), &["store", "compact"]).0, Some(0));
+    let v4 = std::fs::read(store.join("state.v4")).expect("state");
     std::fs::remove_file(store.join("state.json")).expect("remove");
-    std::fs::remove_file(store.join("state.v3")).expect("remove");
+    std::fs::remove_file(store.join("state.v4")).expect("remove");
     for args in [
         &["docker", "images"][..],
         &["docker", "pull", "hello-world"],
@@ -482,16 +484,17 @@ fn a_lost_version_mark_or_an_emptied_state_loses_no_image() {
             "{args:?}: {stderr}"
         );
     }
-    assert!(!store.join("state.v3").exists() && !store.join("state.json").exists());
+    assert!(!store.join("state.v4").exists() && !store.join("state.json").exists());
 
     // A state emptied behind docklab's back (another store's, without images): fsck says the
     // index lists images the state lacks, and leaves the index alone.
     let other = tempfile::tempdir().expect("other home");
     assert_eq!(run(other.path(), &["docker", "pull", "alpine"]).0, Some(0));
     assert_eq!(run(other.path(), &["docker", "rmi", "alpine"]).0, Some(0));
-    let empty = std::fs::read(other.path().join("store/state.v3")).expect("empty state");
-    std::fs::write(store.join("state.v3"), &empty).expect("write");
-    std::fs::write(store.join("state.json"), r#"{"version":3}"#).expect("write");
+    assert_eq!(run(other.path(), &["store", "compact"]).0, Some(0));
+    let empty = std::fs::read(other.path().join("store/state.v4")).expect("empty state");
+    std::fs::write(store.join("state.v4"), &empty).expect("write");
+    std::fs::write(store.join("state.json"), r#"{"version":4}"#).expect("write");
     let index = std::fs::read(store.join("index.json")).expect("index");
     let (code, stdout, _) = run(home.path(), &["store", "fsck"]);
     assert_eq!(code, Some(1), "{stdout}");
@@ -506,7 +509,7 @@ fn a_lost_version_mark_or_an_emptied_state_loses_no_image() {
         index
     );
     // With the state back, all is well again.
-    std::fs::write(store.join("state.v3"), &v3).expect("restore");
+    std::fs::write(store.join("state.v4"), &v4).expect("restore");
     assert_eq!(run(home.path(), &["store", "fsck"]).0, Some(0));
     assert_eq!(listed(home.path()).1, "alpine:latest\nalpine:v2\n");
 }

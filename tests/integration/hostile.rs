@@ -374,8 +374,8 @@ fn damaged_or_future_state_files_are_reported_and_left_untouched() {
     for (bytes, en, fr) in [
         (
             &br#"{"version": 99, "images": {}}"#[..],
-            format!("The store {} was written by a newer docklab (state version 99; this docklab reads version 3). It was left untouched: use that newer docklab, or another data directory (--home).", env.home.path().join("store").display()),
-            "a été écrit par un docklab plus récent (état en version 99\u{202f}; ce docklab lit la version 3)",
+            format!("The store {} was written by a newer docklab (state version 99; this docklab reads version 4). It was left untouched: use that newer docklab, or another data directory (--home).", env.home.path().join("store").display()),
+            "a été écrit par un docklab plus récent (état en version 99\u{202f}; ce docklab lit la version 4)",
         ),
         (
             &b"{\"version\": 1, \"images\": {\"sha"[..],
@@ -411,14 +411,15 @@ fn damaged_or_future_state_files_are_reported_and_left_untouched() {
     }
 }
 
-/// The state (`state.v3`, lines) damaged: a clear error, nothing rewritten.
+/// The state file (`state.v4`, lines) damaged: a clear error, nothing rewritten.
 #[test]
 fn a_damaged_line_state_is_reported_and_left_untouched() {
     let env = Env::new();
     env.ok("pull alpine");
     env.ok("tag alpine mine:1");
-    let state = env.home.path().join("store/state.v3");
-    let good = std::fs::read(&state).expect("a version 3 store has state.v3");
+    let state = env.home.path().join("store/state.v4");
+    let journal = env.home.path().join("store/state.journal");
+    let good = std::fs::read(&state).expect("a version 4 store has state.v4");
     for bytes in [
         good[..good.len() / 2].to_vec(),
         // Cut at a line boundary.
@@ -482,6 +483,12 @@ fn a_damaged_line_state_is_reported_and_left_untouched() {
         "the state was rewritten"
     );
     env.ok("tag alpine b:1");
+    // The tag is in the journal; the state file is still the damaged one, and once rewritten
+    // whole, it copies the damaged line as it was.
+    let tagged = std::fs::read_to_string(&journal).expect("journal");
+    assert!(tagged.contains("docker.io/library/b:1"), "{tagged}");
+    assert_eq!(std::fs::read(&state).expect("read"), bytes);
+    assert_eq!(env.run(&["store", "compact"]).code, 0);
     let after = std::fs::read_to_string(&state).expect("read");
     assert!(
         after.contains(&damaged),

@@ -372,8 +372,11 @@ pub(super) fn load(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
     let mut loaded: Vec<(Digest, Vec<String>, Vec<Digest>, Vec<u64>, ImageConfig)> = Vec::new();
     let fail = |ctx: &Ctx<'_>, blobs: &[Digest], msg: String| -> Result<Outcome, StoreError> {
         let _ = &before;
-        ctx.store
-            .remove_blobs(blobs.iter().filter(|b| !ctx.live_blobs().contains(*b)))?;
+        ctx.store.remove_blobs(
+            blobs
+                .iter()
+                .filter(|b| !ctx.state.live_blobs().contains(*b)),
+        )?;
         Ok(refuse(msg))
     };
     for e in &entries {

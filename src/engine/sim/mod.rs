@@ -157,23 +157,20 @@ impl SimEngine {
         }
         if changed {
             ctx.state.number_new_images();
-            store.save_state(&ctx.state)?;
-            if !ctx.freed.is_empty() {
-                let live = ctx.live_blobs();
-                // The configs and manifests of the base images BuildKit keeps in its cache.
-                let held = buildkit::base_blobs(&ctx.state);
-                store.remove_blobs(
-                    ctx.freed
-                        .iter()
-                        .filter(|d| !live.contains(*d) && !held.contains(*d)),
-                )?;
-            }
+            // The blobs it freed go when nothing uses them any more.
+            store.commit(&ctx.state, &ctx.freed, &held_blobs)?;
         }
         if self.one_command {
             std::mem::forget(ctx.state);
         }
         Ok((out, changed))
     }
+}
+
+/// The blobs the state uses besides its images' and layers' (which the store knows): the
+/// configs and manifests of the base images `BuildKit` keeps in its cache.
+pub fn held_blobs(state: &State) -> std::collections::HashSet<Digest> {
+    buildkit::base_blobs(state).into_iter().collect()
 }
 
 impl Engine for SimEngine {
@@ -487,23 +484,6 @@ impl Ctx<'_> {
             self.touch();
         }
         orphans
-    }
-
-    /// Every blob the state still references.
-    fn live_blobs(&self) -> std::collections::HashSet<&Digest> {
-        let mut live = std::collections::HashSet::with_capacity(
-            self.state.images.len() * 2 + self.state.layers.len(),
-        );
-        for (id, image) in &self.state.images {
-            live.insert(id);
-            if let Some(m) = &image.manifest {
-                live.insert(m);
-            }
-        }
-        for layer in self.state.layers.values() {
-            live.insert(&layer.diff_id);
-        }
-        live
     }
 
     /// Reads an image's config blob.

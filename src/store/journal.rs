@@ -1,0 +1,281 @@
+//! The journal of the changes made since the state file was written (`state.journal`), so that
+//! a command that changes a few records appends them, with one `fsync`, instead of rewriting the
+//! whole state (8.5 MB at 10,000 images) and the OCI index (6.5 MB). The state file is rewritten
+//! whole (the journal "compacted") when the journal outgrows a part of it, or when a command
+//! changed records it cannot name one by one.
+//!
+//! ```text
+//! docklab-journal 1 <generation of the state file it follows>
+//! i … / r … / l …           a record written or replaced, as the state file's line
+//! -i <id> / -r <ref> / -l <chain>   a record removed
+//! =c <n>                    the containers replaced by the n `c` lines that follow
+//! =b <n>                    the build cache replaced by the n `b` lines that follow
+//! seq <n>                   the state's counter
+//! g <digest>                a blob no longer used, to unlink when the state file is rewritten
+//! commit <sha256 of the transaction's lines above, since the previous commit>
+//! ```
+//!
+//! A transaction counts once its `commit` line is written and its checksum matches: a process
+//! killed while appending leaves a last transaction cut short or garbled, which is ignored (and
+//! cut off by the next append); anything wrong before the last transaction is damage, reported
+//! with its line. A journal whose generation is not the state file's is left over from before
+//! the state file was last rewritten (which already holds its changes) and is ignored.
+
+use super::format::{self, image_line, layer_line, ref_line};
+use super::table::Record as _;
+use super::{CacheRecord, ContainerRecord, Digest, ImageRecord, LayerRecord, State};
+
+/// The start of the journal's first line; the generation follows.
+const HEADER: &str = "docklab-journal 1 ";
+
+/// The journal's first line, for the state file of `generation`.
+pub(super) fn header(generation: u64) -> String {
+    format!("{HEADER}{generation}\n")
+}
+
+/// What a journal holds, checked, in the order it was written.
+#[derive(Debug, Default)]
+pub(super) struct Journal {
+    /// The generation of the state file it follows.
+    pub generation: u64,
+    pub images: Vec<(Digest, Option<ImageRecord>)>,
+    pub refs: Vec<(String, Option<Digest>)>,
+    pub layers: Vec<(Digest, Option<LayerRecord>)>,
+    pub containers: Option<Vec<ContainerRecord>>,
+    pub build_cache: Option<Vec<CacheRecord>>,
+    pub seq: Option<u64>,
+    /// Blobs freed by the journal's commands, still on disk.
+    pub garbage: Vec<Digest>,
+    /// The bytes of the header and of whole transactions: where the next one is written.
+    pub len: u64,
+}
+
+/// Reads a journal. A last transaction cut short is left out (`len` stops before it).
+pub(super) fn read(bytes: &[u8]) -> Result<Journal, String> {
+    let first_end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .ok_or("line 1: the header is cut short")?;
+    let first = std::str::from_utf8(&bytes[..first_end]).map_err(|_| "line 1: not UTF-8")?;
+    let generation = first
+        .strip_prefix(HEADER)
+        .ok_or_else(|| format!("line 1: not a journal header ({HEADER:?}…)"))?;
+    let generation = format::number(generation).map_err(|e| format!("line 1: {e}"))?;
+    let mut journal = Journal {
+        generation,
+        len: (first_end + 1) as u64,
+        ..Journal::default()
+    };
+    let mut at = first_end + 1;
+    let mut line = 2;
+    while at < bytes.len() {
+        // The transaction runs to its `commit` line.
+        let rest = &bytes[at..];
+        let Some(commit) = find_commit(rest) else {
+            break; // cut short: the last transaction, never committed
+        };
+        let body = &rest[..commit];
+        let after_commit = &rest[commit..];
+        let Some(commit_len) = after_commit.iter().position(|&b| b == b'\n') else {
+            break; // the commit line itself cut short
+        };
+        let sum = &after_commit["commit ".len()..commit_len];
+        let whole = commit + commit_len + 1;
+        if Digest::of(body).hex().as_bytes() != sum {
+            if at + whole == bytes.len() {
+                break; // the last transaction, garbled as it was written
+            }
+            return Err(format!(
+                "line {line}: the transaction up to line {} does not match its checksum",
+                line + format::newlines(body)
+            ));
+        }
+        let text = std::str::from_utf8(body).map_err(|e| format!("line {line}: not UTF-8: {e}"))?;
+        apply(&mut journal, text, line)?;
+        line += format::newlines(body) + 1;
+        at += whole;
+        journal.len = at as u64;
+    }
+    Ok(journal)
+}
+
+/// Where the first `commit ` line of `bytes` starts.
+fn find_commit(bytes: &[u8]) -> Option<usize> {
+    let mut start = 0;
+    while start < bytes.len() {
+        if bytes[start..].starts_with(b"commit ") {
+            return Some(start);
+        }
+        start += bytes[start..].iter().position(|&b| b == b'\n')? + 1;
+    }
+    None
+}
+
+/// Applies one transaction's lines (checked) to what the journal holds.
+fn apply(journal: &mut Journal, text: &str, first_line: usize) -> Result<(), String> {
+    let mut lines = text.split_inclusive('\n').enumerate().peekable();
+    while let Some((n, l)) = lines.next() {
+        let at = |e: String| format!("line {}: {e}", first_line + n);
+        let (kind, rest) = l
+            .split_once(' ')
+            .ok_or_else(|| at("a damaged record".into()))?;
+        let rest = rest.strip_suffix('\n').unwrap_or(rest);
+        match kind {
+            "i" => journal.images.push(
+                ImageRecord::parse(l)
+                    .map(|(k, v)| (k, Some(v)))
+                    .map_err(at)?,
+            ),
+            "r" => journal
+                .refs
+                .push(Digest::parse(l).map(|(k, v)| (k, Some(v))).map_err(at)?),
+            "l" => journal.layers.push(
+                LayerRecord::parse(l)
+                    .map(|(k, v)| (k, Some(v)))
+                    .map_err(at)?,
+            ),
+            "-i" => journal
+                .images
+                .push((format::digest(rest).map_err(at)?, None)),
+            "-r" => journal
+                .refs
+                .push((format::unescape(rest).map_err(at)?, None)),
+            "-l" => journal
+                .layers
+                .push((format::digest(rest).map_err(at)?, None)),
+            "=c" | "=b" => {
+                let count = format::number(rest).map_err(at)?;
+                let mut records = String::new();
+                for _ in 0..count {
+                    let (_, record) = lines
+                        .next()
+                        .ok_or_else(|| at("fewer records follow than it says".into()))?;
+                    records.push_str(record);
+                }
+                let (containers, cache) =
+                    format::small_records(&records, first_line + n + 1).map_err(at)?;
+                if kind == "=c" && cache.is_empty() {
+                    journal.containers = Some(containers);
+                } else if kind == "=b" && containers.is_empty() {
+                    journal.build_cache = Some(cache);
+                } else {
+                    return Err(at(
+                        "a record of the other kind among the ones it says".into()
+                    ));
+                }
+            }
+            "seq" => journal.seq = Some(format::number(rest).map_err(at)?),
+            "g" => journal.garbage.push(format::digest(rest).map_err(at)?),
+            _ => return Err(at(format!("unknown record {kind:?}"))),
+        }
+    }
+    Ok(())
+}
+
+/// What a command changed, as one transaction (empty when it changed nothing the journal
+/// records): the records it touched with their new lines, the containers, build cache and
+/// counter when they differ from `before`, the blobs it freed.
+pub(super) fn transaction(
+    state: &State,
+    before: &Small,
+    freed: &[Digest],
+) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    for id in state.images.touched() {
+        if let Some(image) = state.images.get(id) {
+            image_line(&mut out, id, image, Some(state.image_size(image)));
+        } else {
+            out.extend_from_slice(b"-i ");
+            out.extend_from_slice(id.hex_bytes());
+            out.push(b'\n');
+        }
+    }
+    for name in state.refs.touched() {
+        if let Some(id) = state.refs.get(name) {
+            ref_line(&mut out, name, id);
+        } else {
+            out.extend_from_slice(b"-r ");
+            format::escape_last_into(&mut out, name);
+            out.push(b'\n');
+        }
+    }
+    for chain in state.layers.touched() {
+        if let Some(layer) = state.layers.get(chain) {
+            layer_line(&mut out, chain, layer);
+        } else {
+            out.extend_from_slice(b"-l ");
+            out.extend_from_slice(chain.hex_bytes());
+            out.push(b'\n');
+        }
+    }
+    if state.containers != before.containers {
+        out.extend_from_slice(format!("=c {}\n", state.containers.len()).as_bytes());
+        format::containers_into(&mut out, &state.containers);
+    }
+    if state.build_cache != before.build_cache {
+        out.extend_from_slice(format!("=b {}\n", state.build_cache.len()).as_bytes());
+        format::cache_into(&mut out, &state.build_cache);
+    }
+    if state.seq != before.seq {
+        out.extend_from_slice(format!("seq {}\n", state.seq).as_bytes());
+    }
+    for blob in freed {
+        out.extend_from_slice(b"g ");
+        out.extend_from_slice(blob.hex_bytes());
+        out.push(b'\n');
+    }
+    if let Some(error) = state.load_error() {
+        return Err(error);
+    }
+    if out.is_empty() {
+        return Ok(out);
+    }
+    let sum = Digest::of(&out);
+    out.extend_from_slice(b"commit ");
+    out.extend_from_slice(sum.hex_bytes());
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// The parts of the state that are not tables, as loaded: a save compares them to know whether
+/// the command changed them.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Small {
+    pub containers: Vec<ContainerRecord>,
+    pub build_cache: Vec<CacheRecord>,
+    pub seq: u64,
+}
+
+impl Small {
+    pub(super) fn of(state: &State) -> Small {
+        Small {
+            containers: state.containers.clone(),
+            build_cache: state.build_cache.clone(),
+            seq: state.seq,
+        }
+    }
+}
+
+/// Applies what `journal` holds to `state`, loaded from the state file it follows; returns the
+/// blobs it freed.
+pub(super) fn replay(journal: Journal, state: &mut State) -> Vec<Digest> {
+    for (k, v) in journal.images {
+        state.images.replay(k, v);
+    }
+    for (k, v) in journal.refs {
+        state.refs.replay(k, v);
+    }
+    for (k, v) in journal.layers {
+        state.layers.replay(k, v);
+    }
+    if let Some(containers) = journal.containers {
+        state.containers = containers;
+    }
+    if let Some(cache) = journal.build_cache {
+        state.build_cache = cache;
+    }
+    if let Some(seq) = journal.seq {
+        state.seq = seq;
+    }
+    journal.garbage
+}
