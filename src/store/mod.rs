@@ -108,7 +108,7 @@ struct OnDisk {
 }
 
 /// What a command's save is told of the blobs the state uses besides its images' and layers'.
-pub type Keep = dyn Fn(&State) -> std::collections::HashSet<Digest>;
+pub type Keep<'a> = dyn Fn(&State) -> std::collections::HashSet<Digest> + 'a;
 
 /// The journal's size beyond which a save rewrites the state file instead (and empties the
 /// journal): a part of the state file, so that what every command reads and replays stays
@@ -683,7 +683,7 @@ impl Store {
         &self,
         state: &State,
         freed: &[Digest],
-        keep: Option<&Keep>,
+        keep: Option<&Keep<'_>>,
     ) -> Result<(), StoreError> {
         let derived = oci_index(state);
         let derived_digest = manifests_digest(&derived.manifests);
@@ -1511,4 +1511,227 @@ mod tests {
         assert_eq!(report.dangling_records.len(), 1, "{report:?}");
         assert!(report.dangling_records[0].ends_with("which index.json does not list"));
     }
+
+    /// Changes a state loaded on demand as commands do (a tag, an image changed in place, a
+    /// reference and an image removed, a new image with a new layer), and the same on `eager`.
+    fn change_a_few(lazy: &mut State, eager: &mut State, n: usize) {
+        for state in [lazy, eager] {
+            let id = Digest::of(format!("config {n}").as_bytes());
+            state
+                .refs
+                .insert(format!("docker.io/library/retag{n}:x"), id.clone());
+            if let Some(image) = state.images.get_mut(&id) {
+                image.last_tag_time = Some(format!("2025-03-03T00:00:{:02}Z", n % 60));
+            }
+            let gone = Digest::of(format!("config {}", n + 1).as_bytes());
+            state.images.remove(&gone);
+            let names = state.refs_of(&gone);
+            for name in names {
+                state.refs.remove(name.as_str());
+            }
+            let layer = Digest::of(format!("new layer {n}").as_bytes());
+            state.layers.insert(
+                layer.clone(),
+                LayerRecord {
+                    diff_id: layer.clone(),
+                    parent: None,
+                    size: 7,
+                },
+            );
+            state.images.insert(
+                Digest::of(format!("new config {n}").as_bytes()),
+                ImageRecord {
+                    created: "2025-04-04T00:00:00Z".into(),
+                    layers: vec![layer],
+                    manifest: None,
+                    manifest_size: 0,
+                    parent: Some(id),
+                    last_tag_time: None,
+                    seq: 0,
+                    size: None,
+                },
+            );
+            state.seq += 1;
+        }
+    }
+
+    #[test]
+    fn a_few_changed_records_are_appended_to_the_journal_and_read_back() {
+        let (dir, store) = store();
+        let mut eager = many_images(400);
+        store.save_state(&eager).expect("save");
+        let file = fs::read(dir.path().join("state.v4")).expect("state");
+        let index = fs::read(dir.path().join("index.json")).expect("index");
+        for n in [10, 20, 30] {
+            let mut lazy = store.load_state_to_read().expect("load");
+            change_a_few(&mut lazy, &mut eager, n);
+            let touched: Vec<&Digest> = lazy.images.touched().collect();
+            assert_eq!(touched.len(), 3, "{touched:?}");
+            store.save_state(&lazy).expect("save");
+            // Neither the state file nor the index was rewritten: the journal has it.
+            assert_eq!(fs::read(dir.path().join("state.v4")).expect("state"), file);
+            assert_eq!(fs::read(dir.path().join("index.json")).expect("index"), index);
+        }
+        let journal = fs::read_to_string(dir.path().join("state.journal")).expect("journal");
+        assert_eq!(journal.matches("\ncommit ").count(), 3, "{journal}");
+        drop(store);
+        let store = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
+        let lazy = store.load_state_to_read().expect("load");
+        // What a command asks of a state read on demand, answered with the journal's changes.
+        for n in [10, 20, 30] {
+            let id = Digest::of(format!("config {n}").as_bytes());
+            assert_eq!(lazy.images.get(&id), eager.images.get(&id));
+            assert_eq!(lazy.refs_of(&id), eager.refs_of(&id));
+            assert_eq!(lazy.children_records(&id), eager.children_records(&id));
+            assert_eq!(lazy.children_records(&id).len(), 1);
+            let gone = Digest::of(format!("config {}", n + 1).as_bytes());
+            assert_eq!(lazy.images.get(&gone), None);
+            assert_eq!(lazy.refs_of(&gone), Vec::<String>::new());
+            let prefix = &gone.hex()[..12];
+            assert_eq!(lazy.image_by_prefix(prefix), None);
+            let new = Digest::of(format!("new config {n}").as_bytes());
+            assert_eq!(lazy.image_by_prefix(&new.hex()[..12]), Some(new.clone()));
+            let layer = Digest::of(format!("new layer {n}").as_bytes());
+            assert_eq!(lazy.users_of_layer(&layer), 1);
+            assert_eq!(lazy.users_of_layer(&layer), eager.users_of_layer(&layer));
+        }
+        assert!(lazy.images.unread_section().is_none(), "changed since the file");
+        assert_eq!(lazy, eager);
+        assert_eq!(store.load_state().expect("load"), eager);
+        // The index lists what the state file makes, the journal's changes aside: consistent
+        // (these images have no blobs).
+        let report = store.fsck().expect("fsck");
+        assert_eq!(report.dangling_records, Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_journal_is_folded_into_the_state_file_when_it_outgrows_its_part() {
+        let (dir, store) = store();
+        let mut eager = many_images(100);
+        store.save_state(&eager).expect("save");
+        let mut n = 0;
+        while n < 10 || dir.path().join("state.journal").exists() {
+            let mut lazy = store.load_state_to_read().expect("load");
+            n += 1;
+            // A tag of an image.
+            let id = Digest::of(format!("config {}", n % 100).as_bytes());
+            for state in [&mut lazy, &mut eager] {
+                state
+                    .refs
+                    .insert(format!("docker.io/library/tag{n}:x"), id.clone());
+            }
+            store.save_state(&lazy).expect("save");
+            assert!(n < 1000, "never folded");
+        }
+        let state = fs::read_to_string(dir.path().join("state.v4")).expect("state");
+        assert!(state.contains(&format!("docker.io/library/tag{n}:x")));
+        assert!(state.contains("generation 2\n"), "{}", &state[..200]);
+        assert_eq!(store.load_state().expect("load"), eager);
+        assert_eq!(
+            store.fsck().expect("fsck").dangling_records,
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn a_transaction_cut_short_is_ignored_and_cut_off_by_the_next_append() {
+        let (dir, store) = store();
+        let mut eager = many_images(50);
+        store.save_state(&eager).expect("save");
+        let mut lazy = store.load_state_to_read().expect("load");
+        change_a_few(&mut lazy, &mut eager, 1);
+        store.save_state(&lazy).expect("save");
+        let path = dir.path().join("state.journal");
+        let whole = fs::read(&path).expect("journal");
+        let before = eager.clone();
+        let mut lazy = store.load_state_to_read().expect("load");
+        change_a_few(&mut lazy, &mut eager, 5);
+        store.save_state(&lazy).expect("save");
+        let two = fs::read(&path).expect("journal");
+        drop(store);
+        // Killed while appending the second: cut anywhere, or its checksum garbled.
+        let mut garbled = two.clone();
+        let last = garbled.len() - 2;
+        garbled[last] = if garbled[last] == b'0' { b'1' } else { b'0' };
+        for damaged in [
+            two[..whole.len() + 1].to_vec(),
+            two[..whole.len() + (two.len() - whole.len()) / 2].to_vec(),
+            two[..two.len() - 1].to_vec(),
+            garbled,
+        ] {
+            fs::write(&path, &damaged).expect("write");
+            let store = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
+            assert_eq!(store.load_state().expect("load"), before);
+            // The next append cuts the rest off.
+            let mut lazy = store.load_state_to_read().expect("load");
+            let mut expected = before.clone();
+            change_a_few(&mut lazy, &mut expected, 5);
+            store.save_state(&lazy).expect("save");
+            assert_eq!(fs::read(&path).expect("journal"), two);
+            assert_eq!(store.load_state().expect("load"), expected);
+        }
+        // Damage before the last transaction is not a crash: reported with its line.
+        let mut damaged = two.clone();
+        let at = whole.len() - 80;
+        damaged[at] = if damaged[at] == b'a' { b'b' } else { b'a' };
+        fs::write(&path, &damaged).expect("write");
+        let store = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
+        let err = store.load_state_to_read().expect_err("damaged");
+        assert!(
+            err.to_string().contains("state.journal: the state file is corrupt: line 2: the transaction up to line"),
+            "{err}"
+        );
+        assert!(store.fsck().is_err());
+        assert_eq!(fs::read(&path).expect("journal"), damaged, "left as it was");
+    }
+
+    #[test]
+    fn a_journal_of_an_earlier_generation_is_ignored_and_freed_blobs_wait_for_the_rewrite() {
+        let (dir, store) = store();
+        let mut state = many_images(30);
+        let used = store.put_blob(b"a config still used").expect("blob");
+        let held = store.put_blob(b"a blob held by the caller").expect("blob");
+        let unused = store.put_blob(b"a blob nothing uses").expect("blob");
+        state.images.insert(
+            used.clone(),
+            ImageRecord {
+                created: "2025-01-01T00:00:00Z".into(),
+                layers: vec![],
+                manifest: None,
+                manifest_size: 0,
+                parent: None,
+                last_tag_time: None,
+                seq: 99,
+                size: None,
+            },
+        );
+        store.save_state(&state).expect("save");
+        let mut lazy = store.load_state_to_read().expect("load");
+        lazy.refs
+            .insert("docker.io/library/late:x".into(), used.clone());
+        let freed = [used.clone(), held.clone(), unused.clone()];
+        let keep_held = |_: &State| [held.clone()].into_iter().collect();
+        store.commit(&lazy, &freed, &keep_held).expect("commit");
+        // Appended: nothing is unlinked until the state file is rewritten.
+        let journal = fs::read(dir.path().join("state.journal")).expect("journal");
+        assert!(store.has_blob(&unused) && store.has_blob(&held) && store.has_blob(&used));
+        assert_eq!(store.compact(&keep_held).expect("compact"), 31);
+        assert!(!dir.path().join("state.journal").exists());
+        assert!(!store.has_blob(&unused), "freed and unused: unlinked");
+        assert!(store.has_blob(&held) && store.has_blob(&used));
+        // A journal left from before the rewrite (killed before it was removed) is ignored.
+        fs::write(dir.path().join("state.journal"), &journal).expect("write");
+        drop(store);
+        let store = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
+        let mut lazy = store.load_state_to_read().expect("load");
+        assert_eq!(lazy.refs.get("docker.io/library/late:x"), Some(&used));
+        lazy.refs.remove("docker.io/library/late:x");
+        store.save_state(&lazy).expect("save");
+        let loaded = store.load_state().expect("load");
+        assert_eq!(loaded.refs.get("docker.io/library/late:x"), None);
+        assert_eq!(loaded.images.len(), 31);
+        let journal = fs::read_to_string(dir.path().join("state.journal")).expect("journal");
+        assert!(journal.starts_with("docklab-journal 1 2\n"), "{journal}");
+    }
+
 }
