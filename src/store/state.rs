@@ -253,18 +253,17 @@ impl State {
             .collect()
     }
 
-    /// The images whose parent is `id`, found without reading them all when they were not.
-    pub fn children_records(&self, id: &Digest) -> Vec<(Digest, ImageRecord)> {
+    /// Whether an image has children, found without reading them all when they were not.
+    pub fn has_children(&self, id: &Digest) -> bool {
         self.images
-            .containing(id.hex(), |_, r| r.parent.as_ref() == Some(id))
+            .any_containing(id.hex(), |_, r| r.parent.as_ref() == Some(id))
     }
 
-    /// How many images use a layer (by chain ID), found without reading them all when they were
-    /// not.
-    pub fn users_of_layer(&self, chain: &Digest) -> usize {
+    /// Whether an image uses a layer (by chain ID), found without reading them all when they
+    /// were not.
+    pub fn layer_has_users(&self, chain: &Digest) -> bool {
         self.images
-            .containing(chain.hex(), |_, r| r.layers.contains(chain))
-            .len()
+            .any_containing(chain.hex(), |_, r| r.layers.contains(chain))
     }
 
     /// The image whose ID starts with `prefix` (hex digits), when exactly one does.

@@ -61,6 +61,15 @@ impl Section {
         Ok(buf)
     }
 
+    /// The bytes of `start..end` into `buf`, whose room is kept from one read to the next (a
+    /// fresh buffer per block is zeroed first: as much work again as reading it).
+    fn read_into(&self, start: u64, end: u64, buf: &mut Vec<u8>) -> Result<(), String> {
+        buf.resize(usize::try_from(end - start).map_err(|e| e.to_string())?, 0);
+        self.file
+            .read_exact_at(buf, start)
+            .map_err(|e| format!("cannot read it: {e}"))
+    }
+
     /// The section's bytes.
     pub fn bytes(&self) -> Result<Vec<u8>, String> {
         self.read(self.start, self.end)
@@ -90,10 +99,7 @@ impl Section {
         let mut at = self.start;
         while at < self.end {
             let until = (at + BLOCK).min(self.end);
-            block.resize(usize::try_from(until - at).map_err(|e| e.to_string())?, 0);
-            self.file
-                .read_exact_at(&mut block, at)
-                .map_err(|e| format!("cannot read it: {e}"))?;
+            self.read_into(at, until, &mut block)?;
             // Whole lines only; a line longer than a block is read with the next one.
             let whole = match block.iter().rposition(|&b| b == b'\n') {
                 Some(last) => last + 1,
@@ -239,12 +245,13 @@ impl Section {
         const BLOCK: u64 = 1 << 16;
         let mut out = Vec::new();
         let mut at = self.start;
+        let mut bytes = Vec::with_capacity(BLOCK as usize);
         while at < self.end {
             let mut until = (at + BLOCK).min(self.end);
-            let (bytes, whole) = loop {
-                let bytes = self.read(at, until)?;
-                match bytes.iter().rposition(|&b| b == b'\n') {
-                    Some(p) => break (bytes, p + 1),
+            let whole = loop {
+                self.read_into(at, until, &mut bytes)?;
+                match memchr::memrchr(b'\n', &bytes) {
+                    Some(p) => break p + 1,
                     None if until < self.end => until = (until + BLOCK).min(self.end),
                     None => {
                         return Err(format!(
@@ -270,19 +277,24 @@ impl Section {
         Ok(out)
     }
 
-    /// The lines of the section that contain `needle`, parsed; the section is read in blocks,
-    /// never whole, and searched without splitting it into lines.
-    fn containing<V: Record>(&self, needle: &[u8]) -> Result<Vec<(V::Key, V)>, String> {
+    /// The lines of the section that contain `needle`, parsed and given to `each` in order
+    /// until it returns false; the section is read in blocks, never whole, and searched without
+    /// splitting it into lines.
+    fn containing<V: Record>(
+        &self,
+        needle: &[u8],
+        mut each: impl FnMut(V::Key, V) -> bool,
+    ) -> Result<(), String> {
         const BLOCK: u64 = 1 << 16;
         let finder = memchr::memmem::Finder::new(needle);
-        let mut out = Vec::new();
         let mut at = self.start;
+        let mut bytes = Vec::with_capacity(BLOCK as usize);
         while at < self.end {
             let mut until = (at + BLOCK).min(self.end);
-            let (bytes, whole) = loop {
-                let bytes = self.read(at, until)?;
-                match bytes.iter().rposition(|&b| b == b'\n') {
-                    Some(p) => break (bytes, p + 1),
+            let whole = loop {
+                self.read_into(at, until, &mut bytes)?;
+                match memchr::memrchr(b'\n', &bytes) {
+                    Some(p) => break p + 1,
                     None if until < self.end => until = (until + BLOCK).min(self.end),
                     None => {
                         return Err(format!(
@@ -302,12 +314,15 @@ impl Section {
                 let err = |e: String| format!("line {}: {e}", self.line_at(line_start));
                 let line = std::str::from_utf8(&block[start..end])
                     .map_err(|e| err(format!("not UTF-8: {e}")))?;
-                out.push(V::parse(line).map_err(err)?);
+                let (k, v) = V::parse(line).map_err(err)?;
+                if !each(k, v) {
+                    return Ok(());
+                }
                 from = end;
             }
             at += whole as u64;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// The record with `key` among the lines of `lo..hi`, read whole.
@@ -580,15 +595,17 @@ impl<K: Ord + Clone, V: Record<Key = K> + Clone> Table<K, V> {
     /// its line: a digest's hex digits, say).
     pub fn containing(&self, needle: &str, wanted: impl Fn(&K, &V) -> bool) -> Vec<(K, V)> {
         if let (None, Some(section)) = (self.full.get(), &self.source) {
-            let mut found: Vec<(K, V)> = section
-                .containing::<V>(needle.as_bytes())
-                .unwrap_or_else(|e| {
-                    section.fail(e);
-                    Vec::new()
-                })
-                .into_iter()
-                .filter(|(k, v)| !self.overlay.contains_key(k) && wanted(k, v))
-                .collect();
+            let mut found: Vec<(K, V)> = Vec::new();
+            let scanned = section.containing::<V>(needle.as_bytes(), |k, v| {
+                if !self.overlay.contains_key(&k) && wanted(&k, &v) {
+                    found.push((k, v));
+                }
+                true
+            });
+            if let Err(e) = scanned {
+                section.fail(e);
+                return Vec::new();
+            }
             if !self.overlay.is_empty() {
                 found.extend(
                     self.overlay
@@ -606,6 +623,31 @@ impl<K: Ord + Clone, V: Record<Key = K> + Clone> Table<K, V> {
             .filter(|(k, v)| wanted(k, v))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
+    }
+
+    /// Whether a record whose line contains `needle` is one that `wanted` picks (as
+    /// [`Table::containing`], stopping at the first).
+    pub fn any_containing(&self, needle: &str, wanted: impl Fn(&K, &V) -> bool) -> bool {
+        if let (None, Some(section)) = (self.full.get(), &self.source) {
+            if self
+                .overlay
+                .iter()
+                .any(|(k, v)| v.as_ref().is_some_and(|v| wanted(k, v)))
+            {
+                return true;
+            }
+            let mut found = false;
+            let scanned = section.containing::<V>(needle.as_bytes(), |k, v| {
+                found = !self.overlay.contains_key(&k) && wanted(&k, &v);
+                !found
+            });
+            if let Err(e) = scanned {
+                section.fail(e);
+                return false;
+            }
+            return found;
+        }
+        self.map().iter().any(|(k, v)| wanted(k, v))
     }
 
     /// The records whose line `wanted_line` picks when the table was not read whole, or whose

@@ -16,8 +16,9 @@ use std::collections::{HashMap, HashSet};
 /// deletions of this module, the only code that changes the state while it lives. Without it,
 /// each deletion re-scanned every image and reference (and rebuilt the set of layers in use):
 /// `image prune -a` of 10,000 images took 21 s. A command that deletes a few images (`rmi`)
-/// gathers what it asks about, the first time it asks, from the state as it then is (which holds
-/// the deletions made before); one that walks every image (`image prune`) gathers all at once.
+/// asks the state as it then is (which holds the deletions made before) about each image and
+/// layer, reading only the records that name it; one that walks every image (`image prune`)
+/// gathers all at once.
 pub(super) struct Usage {
     /// Each image's references, in lexical order.
     refs: HashMap<Digest, Vec<String>>,
@@ -29,6 +30,8 @@ pub(super) struct Usage {
     /// changes while deleting).
     container_layers: HashSet<Digest>,
     /// Gathered from every image and reference: a key that is not in the maps has none.
+    /// Otherwise, only the references are kept (gathered the first time, kept in step by
+    /// [`Usage::remove_ref`]); children and layer users are asked of the state each time.
     whole: bool,
 }
 
@@ -103,20 +106,21 @@ impl Usage {
         !self.refs_of(state, id).is_empty()
     }
 
-    fn has_children(&mut self, state: &State, id: &Digest) -> bool {
-        if !self.whole && !self.children.contains_key(id) {
-            let n = state.children_records(id).len();
-            self.children.insert(id.clone(), n);
+    fn has_children(&self, state: &State, id: &Digest) -> bool {
+        if self.whole {
+            self.children.get(id).is_some_and(|&n| n > 0)
+        } else {
+            state.has_children(id)
         }
-        self.children.get(id).is_some_and(|&n| n > 0)
     }
 
-    fn layer_in_use(&mut self, state: &State, chain: &Digest) -> bool {
-        if !self.whole && !self.layer_users.contains_key(chain) {
-            let n = state.users_of_layer(chain);
-            self.layer_users.insert(chain.clone(), n);
-        }
-        self.layer_users.get(chain).is_some_and(|&n| n > 0) || self.container_layers.contains(chain)
+    fn layer_in_use(&self, state: &State, chain: &Digest) -> bool {
+        self.container_layers.contains(chain)
+            || if self.whole {
+                self.layer_users.get(chain).is_some_and(|&n| n > 0)
+            } else {
+                state.layer_has_users(chain)
+            }
     }
 
     /// Removes a reference from the state and from the index.
