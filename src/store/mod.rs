@@ -1667,7 +1667,7 @@ mod tests {
         let last = garbled.len() - 2;
         garbled[last] = if garbled[last] == b'0' { b'1' } else { b'0' };
         for damaged in [
-            two[..whole.len() + 1].to_vec(),
+            two[..=whole.len()].to_vec(),
             two[..whole.len() + (two.len() - whole.len()) / 2].to_vec(),
             two[..two.len() - 1].to_vec(),
             garbled,
