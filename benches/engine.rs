@@ -310,6 +310,8 @@ struct Measured {
     floors: [(Duration, Duration); 2],
     /// Peak memory in kB of a few read-only commands (measured at the largest size only).
     memory: Vec<(String, Option<u64>)>,
+    /// How many tags made one journal cycle (the last of them rewrote the state file).
+    cycle: u32,
 }
 
 /// Times every command on a fresh store of `images` images.
@@ -352,6 +354,35 @@ fn measure(bin: &Path, images: usize, runs: usize, with_memory: bool) -> Measure
             c.arg(format!("app{}:v{n}", n % 50));
             c
         }),
+    ));
+    // What the journal saves is paid back when a write rewrites the state file whole (the
+    // journal folded into it): tags until that happens, and their mean time with it. The one
+    // place that looks at the store's files: the state file's length, time and inode.
+    let state_file = home.path().join("store/state.v4");
+    let stamp = || {
+        use std::os::unix::fs::MetadataExt as _;
+        std::fs::metadata(&state_file)
+            .ok()
+            .map(|m| (m.len(), m.mtime_nsec(), m.mtime(), m.ino()))
+    };
+    let unchanged = stamp();
+    let (mut wall, mut cpu, mut writes) = (Duration::ZERO, Duration::ZERO, 0u32);
+    while writes < 20_000 {
+        let k = writes as usize % (images / 2);
+        let (w, c) = once(docker(&["tag"]).args([
+            format!("app{}:v{k}", k % 50),
+            format!("cycle{writes}:bench"),
+        ]));
+        wall += w;
+        cpu += c;
+        writes += 1;
+        if stamp() != unchanged {
+            break;
+        }
+    }
+    rows.push((
+        "tag, mean over a journal cycle".to_owned(),
+        (wall / writes, cpu / writes),
     ));
     let mut memory = Vec::new();
     if with_memory {
@@ -404,6 +435,7 @@ fn measure(bin: &Path, images: usize, runs: usize, with_memory: bool) -> Measure
         prunes: [first, second],
         floors: [first_floor, second_floor],
         memory,
+        cycle: writes,
     }
 }
 
@@ -462,6 +494,7 @@ fn main() {
     let largest = sizes.iter().copied().max().unwrap_or(0);
     let mut memory = Vec::new();
     let mut floors = Vec::new();
+    let mut cycles = Vec::new();
     for &images in &sizes {
         let m = measure(&bin, images, runs, images == largest);
         let floor = m.floors[0].0.min(m.floors[1].0) + start;
@@ -514,6 +547,13 @@ fn main() {
             previous.push((what, images, took));
         }
         memory.extend(m.memory);
+        cycles.push((images, m.cycle));
+    }
+    for (images, writes) in cycles {
+        println!(
+            "journal cycle at {images} images: {writes} tags, the last of which rewrote the state \
+             file whole (the mean above includes it)"
+        );
     }
     println!(
         "\n`image prune -af` and its unlink floor (the same files and directories unlinked \
