@@ -279,3 +279,88 @@ pub(super) fn replay(journal: Journal, state: &mut State) -> Vec<Digest> {
     }
     journal.garbage
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A journal of two transactions: a tag (an image and a reference), then a removal with
+    /// containers, build cache, counter and a freed blob.
+    fn sample() -> Vec<u8> {
+        let id = Digest::of(b"config");
+        let chain = Digest::of(b"layer");
+        let mut first = Vec::new();
+        image_line(
+            &mut first,
+            &id,
+            &ImageRecord {
+                created: "2025-01-01T00:00:00Z".into(),
+                layers: vec![chain.clone()],
+                manifest: None,
+                manifest_size: 0,
+                parent: None,
+                last_tag_time: Some("2025-01-02T00:00:00Z".into()),
+                seq: 1,
+                size: Some(5),
+            },
+            Some(5),
+        );
+        ref_line(&mut first, "docker.io/library/a b:1", &id);
+        let mut second = format!(
+            "-r docker.io/library/old:1\n-l {}\n=c 0\n=b 0\nseq 9\ng {}\n",
+            chain.hex(),
+            id.hex()
+        )
+        .into_bytes();
+        let mut out = header(3).into_bytes();
+        for txn in [&mut first, &mut second] {
+            let sum = Digest::of(txn.as_slice());
+            txn.extend_from_slice(format!("commit {}\n", sum.hex()).as_bytes());
+            out.extend_from_slice(txn);
+        }
+        out
+    }
+
+    #[test]
+    fn a_journal_reads_back_what_was_written() {
+        let bytes = sample();
+        let journal = read(&bytes).expect("reads");
+        assert_eq!(journal.generation, 3);
+        assert_eq!(journal.len, bytes.len() as u64);
+        assert_eq!(journal.images.len(), 1);
+        assert_eq!(
+            journal
+                .refs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.is_some()))
+                .collect::<Vec<_>>(),
+            [
+                ("docker.io/library/a b:1", true),
+                ("docker.io/library/old:1", false)
+            ]
+        );
+        assert_eq!(journal.layers.len(), 1);
+        assert_eq!(journal.containers, Some(Vec::new()));
+        assert_eq!(journal.build_cache, Some(Vec::new()));
+        assert_eq!(journal.seq, Some(9));
+        assert_eq!(journal.garbage, [Digest::of(b"config")]);
+    }
+
+    #[test]
+    fn no_journal_however_cut_or_damaged_makes_the_reader_panic() {
+        let bytes = sample();
+        for cut in 0..bytes.len() {
+            // A journal cut short is read up to its last whole transaction.
+            if let Ok(journal) = read(&bytes[..cut]) {
+                assert!(journal.len <= cut as u64);
+            }
+        }
+        for at in 0..bytes.len() {
+            for byte in [b'\n', b' ', b'0', b'-', b'%', 0xff] {
+                let mut damaged = bytes.clone();
+                damaged[at] = byte;
+                let _ = read(&damaged);
+            }
+        }
+    }
+}
