@@ -1099,6 +1099,11 @@ fn fsck(store_dir: &std::path::Path, lang: Lang, ui: Ui) -> ExitCode {
                     count: report.swept as i64,
                 });
             }
+            if report.freed > 0 {
+                say(Msg::FsckFreed {
+                    count: report.freed as i64,
+                });
+            }
             if report.unreferenced > 0 {
                 say(Msg::FsckUnreferenced {
                     count: report.unreferenced as i64,

@@ -145,10 +145,15 @@ fsck-unreferenced = { $count } unreferenced { $count ->
        *[other] blobs
     } (harmless).
 fsck-clean = The store is consistent.
-store-compacted = The store { $path } was rewritten whole, with its journal: { $images } { $images ->
-        [one] image
-       *[other] images
-    }; index.json lists them.
+store-compacted = The store { $path } was rewritten whole, with its journal; index.json lists { $images ->
+        [0] no images
+        [one] its image
+       *[other] its { $images } images
+    }.
+fsck-freed = { $count } { $count ->
+        [one] blob
+       *[other] blobs
+    } freed by recent commands, unlinked when the state file is next rewritten (docklab store compact).
 report-write-failed = The report could not be written to { $path } ({ $error ->
         [disk-full] the disk is full
        *[other] { $error }

@@ -165,10 +165,15 @@ fsck-unreferenced = { $count } { $count ->
        *[other] blobs non référencés
     } (sans conséquence).
 fsck-clean = Le magasin est cohérent.
-store-compacted = Le magasin { $path } a été réécrit en entier, avec son journal : { $images } { $images ->
-        [one] image
-       *[other] images
-    } ; index.json les liste.
+store-compacted = Le magasin { $path } a été réécrit en entier, avec son journal ; index.json { $images ->
+        [0] ne liste aucune image
+        [one] liste son image
+       *[other] liste ses { $images } images
+    }.
+fsck-freed = { $count } { $count ->
+        [one] blob libéré par une commande récente, supprimé
+       *[other] blobs libérés par des commandes récentes, supprimés
+    } à la prochaine réécriture du fichier d'état (docklab store compact).
 report-write-failed = Le rapport n'a pas pu être écrit dans { $path } ({ $error ->
         [disk-full] le disque est plein
        *[other] { $error }

@@ -130,6 +130,7 @@ messages! {
     FsckInconsistent { what: String } => "fsck-inconsistent",
     FsckSwept { count: i64 } => "fsck-swept",
     FsckUnreferenced { count: i64 } => "fsck-unreferenced",
+    FsckFreed { count: i64 } => "fsck-freed",
     FsckClean => "fsck-clean",
     StoreCompacted { path: String, images: i64 } => "store-compacted",
     BadQuoting { error: String } => "bad-quoting",

@@ -24,6 +24,9 @@ pub struct FsckReport {
     pub swept: usize,
     /// Blobs nothing references (kept; harmless).
     pub unreferenced: usize,
+    /// Unreferenced blobs that commands freed since the state file was last rewritten: unlinked
+    /// at the next rewrite (not counted in `unreferenced`).
+    pub freed: usize,
 }
 
 impl FsckReport {
@@ -129,7 +132,10 @@ pub(super) fn run(store: &Store) -> Result<FsckReport, StoreError> {
             ));
         }
     }
-    report.unreferenced = present.difference(&referenced).count();
+    let freed: BTreeSet<Digest> = store.pending_garbage().into_iter().collect();
+    let unreferenced: Vec<&Digest> = present.difference(&referenced).collect();
+    report.freed = unreferenced.iter().filter(|d| freed.contains(**d)).count();
+    report.unreferenced = unreferenced.len() - report.freed;
     // The index is derived from the state. One write ahead of it (a process killed between the
     // two) it is rewritten, and only then: fsck must work on a full disk. Disagreeing for another
     // reason (a state emptied or replaced) it is reported and left for a person to look at.

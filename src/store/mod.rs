@@ -550,6 +550,16 @@ impl Store {
         Ok(recorded)
     }
 
+    /// The blobs the journal's commands freed, as the last load with the journal found them:
+    /// unlinked at the next rewrite of the state file.
+    pub(crate) fn pending_garbage(&self) -> Vec<Digest> {
+        self.on_disk
+            .borrow()
+            .as_ref()
+            .map(|d| d.garbage.clone())
+            .unwrap_or_default()
+    }
+
     /// The state file alone, without its journal's changes: what `index.json` lists.
     pub(crate) fn load_state_file(&self) -> Result<State, StoreError> {
         let state = self.read_state(false)?;
