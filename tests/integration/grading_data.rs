@@ -513,3 +513,66 @@ fn a_lost_version_mark_or_an_emptied_state_loses_no_image() {
     assert_eq!(run(home.path(), &["store", "fsck"]).0, Some(0));
     assert_eq!(listed(home.path()).1, "alpine:latest\nalpine:v2\n");
 }
+
+/// The blobs `rmi` frees stay until the state file is rewritten (so that `index.json`, which
+/// lists the state file's images, never names a missing blob): fsck tells them from leaks, and
+/// `store compact` unlinks them, in either language.
+#[test]
+fn freed_blobs_wait_for_the_rewrite_and_store_compact_unlinks_them() {
+    let home = tempfile::tempdir().expect("home");
+    let dir = tempfile::tempdir().expect("cwd");
+    let run = |args: &[&str]| {
+        let o = docklab(home.path(), dir.path())
+            .args(args)
+            .output()
+            .expect("runs");
+        let (stdout, stderr) = text(&o);
+        (o.status.code(), stdout, stderr)
+    };
+    let blobs = || {
+        std::fs::read_dir(home.path().join("store/blobs/sha256"))
+            .expect("blobs")
+            .count()
+    };
+    assert_eq!(run(&["docker", "pull", "alpine"]).0, Some(0));
+    assert_eq!(run(&["docker", "pull", "hello-world"]).0, Some(0));
+    let pulled = blobs();
+    assert_eq!(run(&["docker", "rmi", "alpine"]).0, Some(0));
+    assert_eq!(blobs(), pulled, "unlinked at the next rewrite, not now");
+    let (code, stdout, _) = run(&["store", "fsck"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        stdout.contains("3 blobs freed by recent commands, unlinked when the state file is next rewritten (docklab store compact).")
+            && !stdout.contains("unreferenced")
+            && stdout.contains("The store is consistent."),
+        "{stdout}"
+    );
+    let (code, stdout, _) = run(&["--lang", "fr", "store", "fsck"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        stdout.contains("3 blobs libérés par des commandes récentes, supprimés à la prochaine réécriture du fichier d'état (docklab store compact)."),
+        "{stdout}"
+    );
+    let (code, stdout, _) = run(&["--lang", "fr", "store", "compact"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        stdout.contains(
+            "a été réécrit en entier, avec son journal\u{202f}; index.json liste son image."
+        ),
+        "{stdout}"
+    );
+    assert_eq!(blobs(), pulled - 3);
+    assert!(!home.path().join("store/state.journal").exists());
+    let index = std::fs::read_to_string(home.path().join("store/index.json")).expect("index");
+    assert!(
+        index.contains("hello-world") && !index.contains("alpine"),
+        "{index}"
+    );
+    let (code, stdout, _) = run(&["store", "fsck"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(!stdout.contains("freed"), "{stdout}");
+    assert_eq!(
+        run(&["docker", "images", "--format", "{{.Repository}}"]).1,
+        "hello-world\n"
+    );
+}
