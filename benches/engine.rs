@@ -384,6 +384,17 @@ fn measure(bin: &Path, images: usize, runs: usize, with_memory: bool) -> Measure
         "tag, mean over a journal cycle".to_owned(),
         (wall / writes, cpu / writes),
     ));
+    // Reads replay the journal: with one tag fewer than a cycle, it is as long as it gets.
+    for n in 0..writes.saturating_sub(1) {
+        let k = n as usize % (images / 2);
+        once(docker(&["tag"]).args([format!("app{}:v{k}", k % 50), format!("full{n}:bench")]));
+    }
+    for args in [&["image", "ls"][..], &["history", "app1:v1"]] {
+        rows.push((
+            format!("{}, journal nearly full", args.join(" ")),
+            timed(runs, |_| docker(args)),
+        ));
+    }
     let mut memory = Vec::new();
     if with_memory {
         let measured: [&[&str]; 3] = [&["image", "ls"], &["system", "df"], &["history", "app0:v0"]];
