@@ -528,44 +528,41 @@ impl Ctx<'_> {
     /// [`Ctx::images_newest_first`] with each image's record and its `created` parsed, once.
     fn images_listed(&self) -> Vec<Listed<'_>> {
         // Docker sorts by `Created` in whole seconds; within one second, docklab lists the image
-        // created last first (Docker's order for such ties is arbitrary).
-        // (second, seq) as one integer that orders the same way, and the ID's first 8 hex
-        // digits as another (ASCII digits compare as the bytes of a big-endian integer): most
-        // steps of the sort compare two integers, not two digests.
-        let mut listed: Vec<(u128, u64, Listed<'_>)> = self
+        // created last first (Docker's order for such ties is arbitrary), then by ID.
+        // (second, seq) as one integer that orders the same way, and the image's place in the
+        // map (which is ID order) as another: the sort moves and compares two integers, not
+        // records or digests.
+        let listed: Vec<Listed<'_>> = self
             .state
             .images
             .iter()
-            .map(|(id, record)| {
-                let created = parse_time(&record.created);
-                // Not yet numbered (created by this very command): newest.
-                let seq = if record.seq == 0 {
-                    u64::MAX
-                } else {
-                    record.seq
-                };
-                let second = created.unwrap_or_default().as_second();
-                let key = (u128::from(second.cast_unsigned() ^ (1 << 63)) << 64) | u128::from(seq);
-                let mut prefix = [0u8; 8];
-                prefix.copy_from_slice(&id.hex_bytes()[..8]);
-                (
-                    key,
-                    u64::from_be_bytes(prefix),
-                    Listed {
-                        id,
-                        record,
-                        created,
-                    },
-                )
+            .map(|(id, record)| Listed {
+                id,
+                record,
+                created: parse_time(&record.created),
             })
             .collect();
-        // IDs are unique, so the order is total and an unstable sort gives the same result.
-        listed.sort_unstable_by(|a, b| {
-            b.0.cmp(&a.0)
-                .then(a.1.cmp(&b.1))
-                .then_with(|| a.2.id.cmp(b.2.id))
-        });
-        listed.into_iter().map(|(.., l)| l).collect()
+        let mut order: Vec<(u128, u32)> = listed
+            .iter()
+            .zip(0u32..)
+            .map(|(l, at)| {
+                // Not yet numbered (created by this very command): newest.
+                let seq = if l.record.seq == 0 {
+                    u64::MAX
+                } else {
+                    l.record.seq
+                };
+                let second = l.created.unwrap_or_default().as_second();
+                let key = (u128::from(second.cast_unsigned() ^ (1 << 63)) << 64) | u128::from(seq);
+                (key, at)
+            })
+            .collect();
+        // Places are unique, so the order is total and an unstable sort gives the same result.
+        order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        order
+            .into_iter()
+            .map(|(_, at)| listed[at as usize])
+            .collect()
     }
 
     /// The state the checks read.
@@ -713,6 +710,7 @@ type DigestHash = std::hash::BuildHasherDefault<DigestHasher>;
 type DigestSet<'s> = std::collections::HashSet<&'s Digest, DigestHash>;
 
 /// An image in `image ls` order ([`Ctx::images_listed`]).
+#[derive(Clone, Copy)]
 struct Listed<'s> {
     id: &'s Digest,
     record: &'s crate::store::ImageRecord,
