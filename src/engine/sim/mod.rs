@@ -757,8 +757,9 @@ struct RefIndex<'s> {
 impl<'s> RefIndex<'s> {
     fn new(state: &'s State) -> RefIndex<'s> {
         let mut index = RefIndex {
+            // One entry per image that has references: no more than the images.
             first: std::collections::HashMap::with_capacity_and_hasher(
-                state.refs.len(),
+                state.refs.len().min(state.images.len()),
                 DigestHash::default(),
             ),
             refs: Vec::with_capacity(state.refs.len()),
