@@ -120,24 +120,44 @@ fn split_stored(full: &str) -> Option<(Cow<'_, str>, Option<Cow<'_, str>>, Optio
         Some(at) if bytes[at] == b'@' => (&full[..at], Some(&full[at + 1..])),
         _ => (full, None),
     };
-    let slash = rest.bytes().position(|b| b == b'/')?;
-    let (domain, path_tag) = (&rest[..slash], &rest[slash + 1..]);
-    let domain_class = domain
-        .bytes()
-        .fold(0, |class, b| class | CLASS[usize::from(b)]);
-    let is_domain = domain == "localhost" || domain_class & DOMAIN_MARK != 0;
-    if !is_domain || domain == "index.docker.io" || domain_class & NOT_DOMAIN != 0 {
-        return None;
-    }
-    let (path, tag) = match path_tag.bytes().rposition(|b| b == b':') {
-        Some(colon) => (&path_tag[..colon], Some(&path_tag[colon + 1..])),
-        None => (path_tag, None),
+    // Docker Hub's domain (most references) is known good.
+    let (domain, path_tag) = if let Some(path_tag) = rest.strip_prefix("docker.io/") {
+        (reference::DEFAULT_DOMAIN, path_tag)
+    } else {
+        let slash = rest.bytes().position(|b| b == b'/')?;
+        let (domain, path_tag) = (&rest[..slash], &rest[slash + 1..]);
+        let domain_class = domain
+            .bytes()
+            .fold(0, |class, b| class | CLASS[usize::from(b)]);
+        let is_domain = domain == "localhost" || domain_class & DOMAIN_MARK != 0;
+        if !is_domain || domain == "index.docker.io" || domain_class & NOT_DOMAIN != 0 {
+            return None;
+        }
+        (domain, path_tag)
     };
+    // The path's components and the tag after the first `:`, in one pass (the grammar's `:` is
+    // the last one, but a reference with two has a `:` in its path or its tag: refused either
+    // way).
+    let bytes = path_tag.as_bytes();
     let end_ok = |b: Option<&u8>| b.is_some_and(|&b| CLASS[usize::from(b)] & PATH_END != 0);
-    let path_ok = path
-        .as_bytes()
-        .split(|&b| b == b'/')
-        .all(|c| end_ok(c.first()) && end_ok(c.last()) && all_of(c, PATH_CHAR));
+    let component_ok = |c: &[u8]| end_ok(c.first()) && end_ok(c.last());
+    let (mut start, mut path_end, mut path_ok) = (0, bytes.len(), true);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'/' => {
+                path_ok &= component_ok(&bytes[start..i]);
+                start = i + 1;
+            }
+            b':' => {
+                path_end = i;
+                break;
+            }
+            _ => path_ok &= CLASS[usize::from(b)] & PATH_CHAR != 0,
+        }
+    }
+    path_ok &= component_ok(&bytes[start..path_end]);
+    let path = &path_tag[..path_end];
+    let tag = path_tag.get(path_end + 1..);
     let tag_ok = tag.is_none_or(|t| {
         (1..=128).contains(&t.len())
             && t.bytes()
@@ -1011,8 +1031,28 @@ mod tests {
             "user/app:1",
             "library/nginx",
             "index.docker.io/x:y",
+            "Docker.io/x:y",
         ] {
             assert_eq!(split_stored(other), None, "{other}");
+        }
+        // Malformed, wherever the odd byte is: refused, as the grammar refuses them.
+        for bad in [
+            "docker.io/library/nginx:1:2".to_owned(),
+            "docker.io/library//nginx:1".to_owned(),
+            "docker.io/library/nginx/:1".to_owned(),
+            "docker.io/library/nginx:".to_owned(),
+            "docker.io/:x".to_owned(),
+            "docker.io/library/Nginx:1".to_owned(),
+            "docker.io/library/-nginx:1".to_owned(),
+            "local@host/x:y".to_owned(),
+            "docker.io/library/nginx@sha256:zz".to_owned(),
+            format!("docker.io/lib@rary/nginx@sha256:{h}"),
+            format!("docker.io/library/nginx:a@b@sha256:{h}"),
+            format!("docker.io/library/nginx@sha256:{}@", &h[1..]),
+            format!("docker.io/library/nginx:{}", "t".repeat(129)),
+        ] {
+            assert!(Reference::parse(&bad).is_err(), "{bad}");
+            assert_eq!(split_stored(&bad), None, "{bad}");
         }
     }
 }
