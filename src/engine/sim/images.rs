@@ -111,7 +111,9 @@ fn all_of(bytes: &[u8], bit: u8) -> bool {
     clippy::type_complexity,
     reason = "the three parts of a reference, borrowed when they can be"
 )]
-fn split_stored(full: &str) -> Option<(Cow<'_, str>, Option<Cow<'_, str>>, Option<Cow<'_, str>>)> {
+pub(super) fn split_stored(
+    full: &str,
+) -> Option<(Cow<'_, str>, Option<Cow<'_, str>>, Option<Cow<'_, str>>)> {
     // A digest is the last 71 bytes, after the first `@`: any other `@` (which no path, tag or
     // stored domain has, as checked below) leaves something that is not a digest.
     const DIGEST_LEN: usize = "sha256:".len() + 64;

@@ -695,6 +695,26 @@ fn split_refs(refs: &[&str]) -> (Vec<String>, Vec<String>) {
     let mut tags = Vec::new();
     let mut digests = Vec::new();
     for r in refs {
+        // The stored form without the whole grammar (`system df -v` at 10,000 images spent a
+        // sixth of its time parsing references).
+        if let Some((name, tag, digest)) = images::split_stored(r) {
+            let mut familiar = String::with_capacity(r.len());
+            familiar.push_str(&name);
+            if let Some(tag) = &tag {
+                familiar.push(':');
+                familiar.push_str(tag);
+            }
+            if let Some(digest) = &digest {
+                familiar.push('@');
+                familiar.push_str(digest);
+            }
+            if digest.is_some() {
+                digests.push(familiar);
+            } else {
+                tags.push(familiar);
+            }
+            continue;
+        }
         let Ok(parsed) = Reference::parse(r) else {
             continue;
         };
@@ -802,8 +822,36 @@ fn usage_error(inv: &Invocation, message: &str) -> Outcome {
 }
 
 #[cfg(test)]
-mod order_tests {
+mod listing_tests {
     use super::newest_first;
+
+    #[test]
+    fn references_split_as_the_parser_reads_them() {
+        let h = "0123456789abcdef".repeat(4);
+        let refs = [
+            "docker.io/library/nginx:latest".to_owned(),
+            format!("docker.io/library/nginx@sha256:{h}"),
+            format!("localhost:5000/a/b:c@sha256:{h}"),
+            "ghcr.io/o/r:T_1".to_owned(),
+            "docker.io/user/app:v1".to_owned(),
+            "nginx:1".to_owned(),
+            "Docker.io/x:y".to_owned(),
+            "not a reference".to_owned(),
+        ];
+        let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
+        let (mut tags, mut digests) = (Vec::new(), Vec::new());
+        for r in &refs {
+            let Ok(parsed) = crate::docker::reference::Reference::parse(r) else {
+                continue;
+            };
+            if parsed.digest().is_some() {
+                digests.push(parsed.familiar_string());
+            } else {
+                tags.push(parsed.familiar_string());
+            }
+        }
+        assert_eq!(super::split_refs(&refs), (tags, digests));
+    }
 
     /// The order `image ls` promises, by a plain comparison sort.
     fn naive(keys: &[(i64, u64)]) -> Vec<u32> {
