@@ -592,3 +592,42 @@ fn never_panics_on_odd_input() {
         }
     }
 }
+
+#[test]
+fn text_and_field_templates_print_as_the_engine_does() {
+    // `render_filled` writes templates of text and `{{.Field}}` itself: the same text as the
+    // engine, and the engine's errors for what it does not write itself.
+    let rows = contexts();
+    let headers = json!({"Name": "NAME", "Description": "DESCRIPTION"});
+    for (format, written) in [
+        ("{{.Name}}:{{.Description}}", true),
+        ("x {{.Name}}\\t{{.DockerEndpoint}} y", true),
+        ("table {{.Name}}\t{{.Description}}", true),
+        ("{{- .Name -}} | {{ .Error }}", true),
+        ("plain", true),
+        // Not strings, not fields, not there: the engine's text or error.
+        ("{{.Current}}", true),
+        ("{{.Name}}{{.Nope}}", true),
+        ("{{.Name.Length}}", false),
+        ("{{.Name | printf \"%q\"}}", false),
+    ] {
+        let template = Template::parse(format).expect(format);
+        assert_eq!(template.text_and_fields().is_some(), written, "{format}");
+        let by_engine: Result<String, String> = rows
+            .iter()
+            .map(|r| template.execute_value(r).map(|t| t + "\n"))
+            .collect::<Result<String, _>>()
+            .map(|body| finish_table(&template, &Value::from_json(&headers), body))
+            .map_err(|e| e.to_string());
+        let mut next = rows.iter();
+        let mut row = rows[0].clone();
+        let filled = render_filled(&template, &headers, &mut row, |r| {
+            next.next().is_some_and(|n| {
+                *r = n.clone();
+                true
+            })
+        })
+        .map_err(|e| e.to_string());
+        assert_eq!(filled, by_engine, "{format}");
+    }
+}

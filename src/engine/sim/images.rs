@@ -59,6 +59,50 @@ fn familiar_match_parts(
     Ok(path_match(pattern, &familiar)? || path_match(pattern, name).unwrap_or(false))
 }
 
+/// What each byte may be in a stored reference, for [`split_stored`]: one lookup per byte rather
+/// than a chain of comparisons.
+const PATH_CHAR: u8 = 1; // a path component's bytes: a-z 0-9 . _ -
+const PATH_END: u8 = 2; // its first and last: a-z 0-9
+const TAG_CHAR: u8 = 4; // a tag's: A-Z a-z 0-9 _ . -
+const TAG_FIRST: u8 = 8; // its first: A-Z a-z 0-9 _
+const DOMAIN_MARK: u8 = 16; // what makes the first component a domain: . :
+const NOT_DOMAIN: u8 = 32; // what a stored domain never has: A-Z @
+const CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let lower_or_digit = c.is_ascii_lowercase() || c.is_ascii_digit();
+        let mut bits = 0;
+        if lower_or_digit || matches!(c, b'.' | b'_' | b'-') {
+            bits |= PATH_CHAR;
+        }
+        if lower_or_digit {
+            bits |= PATH_END;
+        }
+        if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-') {
+            bits |= TAG_CHAR;
+        }
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            bits |= TAG_FIRST;
+        }
+        if matches!(c, b'.' | b':') {
+            bits |= DOMAIN_MARK;
+        }
+        if c.is_ascii_uppercase() || c == b'@' {
+            bits |= NOT_DOMAIN;
+        }
+        class[b] = bits;
+        b += 1;
+    }
+    class
+};
+
+/// Whether every byte of `bytes` has the class bit `bit`.
+fn all_of(bytes: &[u8], bit: u8) -> bool {
+    bytes.iter().all(|&b| CLASS[usize::from(b)] & bit != 0)
+}
+
 /// A stored reference in the canonical form `Reference::full_string` writes
 /// (`docker.io/library/nginx:latest`, `localhost:5000/app@sha256:…`) as (familiar name, tag,
 /// digest), without the whole grammar of `Reference::parse`, which was a fifth of `image ls` at
@@ -67,37 +111,61 @@ fn familiar_match_parts(
     clippy::type_complexity,
     reason = "the three parts of a reference, borrowed when they can be"
 )]
-fn split_stored(full: &str) -> Option<(Cow<'_, str>, Option<Cow<'_, str>>, Option<Cow<'_, str>>)> {
-    // Byte searches: the separators are ASCII, and `str`'s pattern searcher was a tenth of
-    // this function at 10,000 images.
-    let find = |s: &str, c: u8| s.bytes().position(|b| b == c);
-    let (rest, digest) = match find(full, b'@') {
-        Some(at) => (&full[..at], Some(&full[at + 1..])),
-        None => (full, None),
+pub(super) fn split_stored(
+    full: &str,
+) -> Option<(Cow<'_, str>, Option<Cow<'_, str>>, Option<Cow<'_, str>>)> {
+    // A digest is the last 71 bytes, after the first `@`: any other `@` (which no path, tag or
+    // stored domain has, as checked below) leaves something that is not a digest.
+    const DIGEST_LEN: usize = "sha256:".len() + 64;
+    let bytes = full.as_bytes();
+    let (rest, digest) = match bytes.len().checked_sub(DIGEST_LEN + 1) {
+        Some(at) if bytes[at] == b'@' => (&full[..at], Some(&full[at + 1..])),
+        _ => (full, None),
     };
-    let slash = find(rest, b'/')?;
-    let (domain, path_tag) = (&rest[..slash], &rest[slash + 1..]);
-    let is_domain = domain == "localhost" || domain.bytes().any(|b| b == b'.' || b == b':');
-    if !is_domain || domain == "index.docker.io" || domain.bytes().any(|b| b.is_ascii_uppercase()) {
-        return None;
+    // Docker Hub's domain (most references) is known good.
+    let (domain, path_tag) = if let Some(path_tag) = rest.strip_prefix("docker.io/") {
+        (reference::DEFAULT_DOMAIN, path_tag)
+    } else {
+        let slash = rest.bytes().position(|b| b == b'/')?;
+        let (domain, path_tag) = (&rest[..slash], &rest[slash + 1..]);
+        let domain_class = domain
+            .bytes()
+            .fold(0, |class, b| class | CLASS[usize::from(b)]);
+        let is_domain = domain == "localhost" || domain_class & DOMAIN_MARK != 0;
+        if !is_domain || domain == "index.docker.io" || domain_class & NOT_DOMAIN != 0 {
+            return None;
+        }
+        (domain, path_tag)
+    };
+    // The path's components and the tag after the first `:`, in one pass (the grammar's `:` is
+    // the last one, but a reference with two has a `:` in its path or its tag: refused either
+    // way).
+    let bytes = path_tag.as_bytes();
+    let end_ok = |b: Option<&u8>| b.is_some_and(|&b| CLASS[usize::from(b)] & PATH_END != 0);
+    let component_ok = |c: &[u8]| end_ok(c.first()) && end_ok(c.last());
+    let (mut start, mut path_end, mut path_ok) = (0, bytes.len(), true);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'/' => {
+                path_ok &= component_ok(&bytes[start..i]);
+                start = i + 1;
+            }
+            b':' => {
+                path_end = i;
+                break;
+            }
+            _ => path_ok &= CLASS[usize::from(b)] & PATH_CHAR != 0,
+        }
     }
-    let (path, tag) = match path_tag.bytes().rposition(|b| b == b':') {
-        Some(colon) => (&path_tag[..colon], Some(&path_tag[colon + 1..])),
-        None => (path_tag, None),
-    };
-    let path_ok = path.as_bytes().split(|&b| b == b'/').all(|c| {
-        c.first().is_some_and(u8::is_ascii_alphanumeric)
-            && c.last().is_some_and(u8::is_ascii_alphanumeric)
-            && c.iter()
-                .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
-    });
+    path_ok &= component_ok(&bytes[start..path_end]);
+    let path = &path_tag[..path_end];
+    let tag = path_tag.get(path_end + 1..);
     let tag_ok = tag.is_none_or(|t| {
         (1..=128).contains(&t.len())
             && t.bytes()
                 .next()
-                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
-            && t.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+                .is_some_and(|b| CLASS[usize::from(b)] & TAG_FIRST != 0)
+            && all_of(t.as_bytes(), TAG_CHAR)
     });
     if !path_ok || !tag_ok || digest.is_some_and(|d| d.parse::<Digest>().is_err()) {
         return None;
@@ -358,6 +426,7 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
                     .collect(),
                 marshal: None,
             };
+            let read = fields_read(&format, &FIELDS);
             let mut next = rows.iter();
             let mut shown: Option<usize> = None;
             let fill = |value: &mut GoValue| -> bool {
@@ -368,6 +437,9 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
                     return false;
                 };
                 let mut set = |i: usize, write: &dyn Fn(&mut String)| {
+                    if !read[i] {
+                        return;
+                    }
                     if let Some((_, GoValue::String(s))) = fields.get_mut(i) {
                         s.clear();
                         write(s);
@@ -417,6 +489,26 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         }
     }
     Ok(out)
+}
+
+/// Which of `fields` a template can read: those it names, or all of them when it also uses the
+/// context another way (`{{json .}}`, `{{.}}`, a `$` variable, `index .`), which only a `.` or
+/// a `$` left once the names are taken out can do. The others need not be computed per row
+/// (the times and sizes were most of `image ls --format` at 10,000 images).
+fn fields_read<const N: usize>(format: &str, fields: &[&str; N]) -> [bool; N] {
+    let mut rest = format.to_owned();
+    let mut read = [false; N];
+    for (r, name) in read.iter_mut().zip(fields) {
+        let field = format!(".{name}");
+        if rest.contains(&field) {
+            *r = true;
+            rest = rest.replace(&field, "");
+        }
+    }
+    if rest.contains(['.', '$']) {
+        return [true; N];
+    }
+    read
 }
 
 /// What the rows of one image in `image ls` share.
@@ -493,36 +585,42 @@ fn render_default(
     } else {
         &["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"]
     };
-    let lines: Vec<[&str; 6]> = rows
-        .iter()
-        .map(|row| {
-            let (since, size) = cell(row.image);
-            let id = images[row.image].id;
-            if digests {
-                [&row.repo, &row.tag, &row.digest, id, since, size]
-            } else {
-                [&row.repo, &row.tag, id, since, size, ""]
-            }
-        })
-        .collect();
+    // A row's cells, looked up again for each pass rather than kept: 10,000 rows of them were
+    // a megabyte to fault in.
+    let line = |at: usize| -> [&str; 6] {
+        let row = &rows[at];
+        let (since, size) = cell(row.image);
+        let id = images[row.image].id;
+        if digests {
+            [&row.repo, &row.tag, &row.digest, id, since, size]
+        } else {
+            [&row.repo, &row.tag, id, since, size, ""]
+        }
+    };
     let columns = header.len();
     // Go's tab writer as `tabulate` configures it: a column is as wide as its widest cell or 7,
     // plus 3 spaces; a line's last cell is not padded.
     let mut widths = [7usize; 6];
+    for (w, c) in widths.iter_mut().zip(header) {
+        *w = (*w).max(c.len());
+    }
+    // Only a reference's parts can be other than plain ASCII: IDs, times and sizes are ours.
+    let plain_text = |c: &str| {
+        c.bytes()
+            .all(|b| b.is_ascii() && b != 0x1b && b != b'\t' && b != b'\n')
+    };
     let mut plain = true;
-    for cells in std::iter::once(header).chain(lines.iter().map(|l| &l[..columns])) {
-        for (w, c) in widths.iter_mut().zip(cells) {
+    for (at, row) in rows.iter().enumerate() {
+        for (w, c) in widths.iter_mut().zip(&line(at)[..columns]) {
             *w = (*w).max(c.len());
-            plain &= c
-                .bytes()
-                .all(|b| b.is_ascii() && b != 0x1b && b != b'\t' && b != b'\n');
         }
+        plain = plain && plain_text(&row.repo) && plain_text(&row.tag) && plain_text(&row.digest);
     }
     if !plain {
         let mut text = header.join("\t");
         text.push('\n');
-        for l in &lines {
-            text.push_str(&l[..columns].join("\t"));
+        for at in 0..rows.len() {
+            text.push_str(&line(at)[..columns].join("\t"));
             text.push('\n');
         }
         return tabulate(&text);
@@ -545,8 +643,8 @@ fn render_default(
         out.push('\n');
     };
     write(header);
-    for l in &lines {
-        write(&l[..columns]);
+    for at in 0..rows.len() {
+        write(&line(at)[..columns]);
     }
     out
 }
@@ -767,6 +865,29 @@ pub(super) fn image_json(ctx: &Ctx<'_>, id: &Digest) -> Result<Value, StoreError
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_template_reads_the_fields_it_names_or_all() {
+        let fields = ["CreatedAt", "ID", "Size", "SharedSize", "Tag"];
+        let read = |f: &str| super::fields_read(f, &fields);
+        assert_eq!(read("{{.ID}}:{{.Tag}}"), [false, true, false, false, true]);
+        assert_eq!(read("{{.SharedSize}}"), [false, false, false, true, false]);
+        assert_eq!(
+            read("table {{.Size}}\t{{.Size}}"),
+            [false, false, true, false, false]
+        );
+        for all in [
+            "{{json .}}",
+            "{{.}}",
+            "{{.ID}} {{printf \"%v\" .}}",
+            "{{with $x := .}}{{$x}}{{end}}",
+            "{{.Size.Foo}}",
+            "{{index . \"Size\"}}",
+        ] {
+            assert_eq!(read(all), [true; 5], "{all}");
+        }
+        assert_eq!(read("plain"), [false; 5]);
+    }
+
     use super::super::render::render;
     use super::*;
 
@@ -912,8 +1033,28 @@ mod tests {
             "user/app:1",
             "library/nginx",
             "index.docker.io/x:y",
+            "Docker.io/x:y",
         ] {
             assert_eq!(split_stored(other), None, "{other}");
+        }
+        // Malformed, wherever the odd byte is: refused, as the grammar refuses them.
+        for bad in [
+            "docker.io/library/nginx:1:2".to_owned(),
+            "docker.io/library//nginx:1".to_owned(),
+            "docker.io/library/nginx/:1".to_owned(),
+            "docker.io/library/nginx:".to_owned(),
+            "docker.io/:x".to_owned(),
+            "docker.io/library/Nginx:1".to_owned(),
+            "docker.io/library/-nginx:1".to_owned(),
+            "local@host/x:y".to_owned(),
+            "docker.io/library/nginx@sha256:zz".to_owned(),
+            format!("docker.io/lib@rary/nginx@sha256:{h}"),
+            format!("docker.io/library/nginx:a@b@sha256:{h}"),
+            format!("docker.io/library/nginx@sha256:{}@", &h[1..]),
+            format!("docker.io/library/nginx:{}", "t".repeat(129)),
+        ] {
+            assert!(Reference::parse(&bad).is_err(), "{bad}");
+            assert_eq!(split_stored(&bad), None, "{bad}");
         }
     }
 }

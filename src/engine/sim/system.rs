@@ -183,7 +183,11 @@ fn image_usage(ctx: &Ctx<'_>, truncate: bool) -> Vec<serde_json::Value> {
         let mut push = |repo: &str, tag: &str| {
             rows.push(json!({
                 "Containers": containers.to_string(),
-                "CreatedAt": created.map(|t| crate::docker::units::go_time_string(&t.to_zoned(tz.clone()))).unwrap_or_default(),
+                "CreatedAt": created.map(|t| {
+                    let mut s = String::with_capacity(40);
+                    crate::docker::units::write_go_time(&mut s, t, &tz);
+                    s
+                }).unwrap_or_default(),
                 "CreatedSince": created.map(|t| crate::docker::units::created_since(t, ctx.now)).unwrap_or_default(),
                 "Digest": "",
                 "ID": if truncate { super::truncate_id(id.as_str()) } else { id.as_str() },
