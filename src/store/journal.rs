@@ -185,27 +185,23 @@ pub(super) fn transaction(
         if let Some(image) = state.images.get(id) {
             image_line(&mut out, id, image, Some(state.image_size(image)));
         } else {
-            out.extend_from_slice(b"-i ");
-            out.extend_from_slice(id.hex_bytes());
-            out.push(b'\n');
+            removal(&mut out, "i", id.hex_bytes());
         }
     }
     for name in state.refs.touched() {
         if let Some(id) = state.refs.get(name) {
             ref_line(&mut out, name, id);
         } else {
-            out.extend_from_slice(b"-r ");
-            format::escape_last_into(&mut out, name);
-            out.push(b'\n');
+            let mut escaped = Vec::new();
+            format::escape_last_into(&mut escaped, name);
+            removal(&mut out, "r", &escaped);
         }
     }
     for chain in state.layers.touched() {
         if let Some(layer) = state.layers.get(chain) {
             layer_line(&mut out, chain, layer);
         } else {
-            out.extend_from_slice(b"-l ");
-            out.extend_from_slice(chain.hex_bytes());
-            out.push(b'\n');
+            removal(&mut out, "l", chain.hex_bytes());
         }
     }
     if state.containers != before.containers {
@@ -235,6 +231,15 @@ pub(super) fn transaction(
     out.extend_from_slice(sum.hex_bytes());
     out.push(b'\n');
     Ok(out)
+}
+
+/// A record's removal: `-<kind> <key>`.
+fn removal(out: &mut Vec<u8>, kind: &str, key: &[u8]) {
+    out.push(b'-');
+    out.extend_from_slice(kind.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(key);
+    out.push(b'\n');
 }
 
 /// The parts of the state that are not tables, as loaded: a save compares them to know whether

@@ -361,13 +361,7 @@ impl Store {
     /// mark is written again by the next save); a store with none but an index that lists images
     /// is refused: taking it for empty would let the next write forget those images.
     pub fn load_state(&self) -> Result<State, StoreError> {
-        let state = self.read_state(true)?;
-        state
-            .read_whole()
-            .map_err(|message| StoreError::CorruptState {
-                path: self.state_v4_path(),
-                message,
-            })?;
+        let state = self.read_whole_state(true)?;
         // Derived again from the whole state, which is read anyway: what fsck compares too.
         self.recorded_manifests.borrow_mut().take();
         *self.state_manifests.borrow_mut() = Some(manifests_digest(&oci_index(&state).manifests));
@@ -562,14 +556,20 @@ impl Store {
 
     /// The state file alone, without its journal's changes: what `index.json` lists.
     pub(crate) fn load_state_file(&self) -> Result<State, StoreError> {
-        let state = self.read_state(false)?;
+        let state = self.read_whole_state(false)?;
+        self.recorded_manifests.borrow_mut().take();
+        Ok(state)
+    }
+
+    /// [`Store::read_state`], every part of it read now.
+    fn read_whole_state(&self, journal: bool) -> Result<State, StoreError> {
+        let state = self.read_state(journal)?;
         state
             .read_whole()
             .map_err(|message| StoreError::CorruptState {
                 path: self.state_v4_path(),
                 message,
             })?;
-        self.recorded_manifests.borrow_mut().take();
         Ok(state)
     }
 
@@ -965,19 +965,7 @@ mod tests {
         let (dir, store) = store();
         let mut state = State::new();
         let id = Digest::of(b"config that was never written");
-        state.images.insert(
-            id.clone(),
-            ImageRecord {
-                created: "2025-01-01T00:00:00Z".into(),
-                layers: vec![],
-                manifest: None,
-                manifest_size: 0,
-                parent: None,
-                last_tag_time: None,
-                seq: 0,
-                size: None,
-            },
-        );
+        state.images.insert(id.clone(), bare_image(0));
         store.save_state(&state).expect("save");
         fs::write(dir.path().join("blobs/sha256/.tmp-abc"), b"half").expect("temp");
         let report = store.fsck().expect("fsck");
@@ -1044,6 +1032,20 @@ mod tests {
     }
 
     /// A state of `n` images, each with a reference and two layers (the bottom one shared).
+    /// An image record with no layer, manifest nor parent.
+    fn bare_image(seq: u64) -> ImageRecord {
+        ImageRecord {
+            created: "2025-01-01T00:00:00Z".into(),
+            layers: vec![],
+            manifest: None,
+            manifest_size: 0,
+            parent: None,
+            last_tag_time: None,
+            seq,
+            size: None,
+        }
+    }
+
     fn many_images(n: usize) -> State {
         let mut state = State::new();
         let base = Digest::of(b"base layer");
@@ -1717,19 +1719,7 @@ mod tests {
         let used = store.put_blob(b"a config still used").expect("blob");
         let held = store.put_blob(b"a blob held by the caller").expect("blob");
         let unused = store.put_blob(b"a blob nothing uses").expect("blob");
-        state.images.insert(
-            used.clone(),
-            ImageRecord {
-                created: "2025-01-01T00:00:00Z".into(),
-                layers: vec![],
-                manifest: None,
-                manifest_size: 0,
-                parent: None,
-                last_tag_time: None,
-                seq: 99,
-                size: None,
-            },
-        );
+        state.images.insert(used.clone(), bare_image(99));
         store.save_state(&state).expect("save");
         let mut lazy = store.load_state_to_read().expect("load");
         lazy.refs

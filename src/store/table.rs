@@ -239,11 +239,13 @@ impl Section {
         Ok(out)
     }
 
-    /// The lines of the section for which `wanted` is true (checked on the raw line, with its
-    /// newline), parsed; the section is read in blocks, never whole.
-    fn filter<V: Record>(&self, wanted: impl Fn(&str) -> bool) -> Result<Vec<(V::Key, V)>, String> {
+    /// The section in blocks of whole lines, never whole, each given to `each` with its offset in
+    /// the file until it returns false.
+    fn blocks(
+        &self,
+        mut each: impl FnMut(u64, &[u8]) -> Result<bool, String>,
+    ) -> Result<(), String> {
         const BLOCK: u64 = 1 << 16;
-        let mut out = Vec::new();
         let mut at = self.start;
         let mut bytes = Vec::with_capacity(BLOCK as usize);
         while at < self.end {
@@ -261,8 +263,20 @@ impl Section {
                     }
                 }
             };
-            let text =
-                std::str::from_utf8(&bytes[..whole]).map_err(|e| format!("not UTF-8: {e}"))?;
+            if !each(at, &bytes[..whole])? {
+                break;
+            }
+            at += whole as u64;
+        }
+        Ok(())
+    }
+
+    /// The lines of the section for which `wanted` is true (checked on the raw line, with its
+    /// newline), parsed.
+    fn filter<V: Record>(&self, wanted: impl Fn(&str) -> bool) -> Result<Vec<(V::Key, V)>, String> {
+        let mut out = Vec::new();
+        self.blocks(|mut at, block| {
+            let text = std::str::from_utf8(block).map_err(|e| format!("not UTF-8: {e}"))?;
             for line in text.split_inclusive('\n') {
                 if wanted(line) {
                     let line_start = at;
@@ -273,56 +287,37 @@ impl Section {
                 }
                 at += line.len() as u64;
             }
-        }
+            Ok(true)
+        })?;
         Ok(out)
     }
 
     /// The lines of the section that contain `needle`, parsed and given to `each` in order
-    /// until it returns false; the section is read in blocks, never whole, and searched without
-    /// splitting it into lines.
+    /// until it returns false; searched without splitting the section into lines.
     fn containing<V: Record>(
         &self,
         needle: &[u8],
         mut each: impl FnMut(V::Key, V) -> bool,
     ) -> Result<(), String> {
-        const BLOCK: u64 = 1 << 16;
         let finder = memchr::memmem::Finder::new(needle);
-        let mut at = self.start;
-        let mut bytes = Vec::with_capacity(BLOCK as usize);
-        while at < self.end {
-            let mut until = (at + BLOCK).min(self.end);
-            let whole = loop {
-                self.read_into(at, until, &mut bytes)?;
-                match memchr::memrchr(b'\n', &bytes) {
-                    Some(p) => break p + 1,
-                    None if until < self.end => until = (until + BLOCK).min(self.end),
-                    None => {
-                        return Err(format!(
-                            "line {}: the section is cut short",
-                            self.line_at(at)
-                        ))
-                    }
-                }
-            };
-            let block = &bytes[..whole];
+        self.blocks(|at, block| {
             let mut from = 0;
             while let Some(hit) = finder.find(&block[from..]) {
                 let hit = from + hit;
                 let start = memchr::memrchr(b'\n', &block[..hit]).map_or(0, |p| p + 1);
-                let end = memchr::memchr(b'\n', &block[hit..]).map_or(whole, |p| hit + p + 1);
+                let end = memchr::memchr(b'\n', &block[hit..]).map_or(block.len(), |p| hit + p + 1);
                 let line_start = at + start as u64;
                 let err = |e: String| format!("line {}: {e}", self.line_at(line_start));
                 let line = std::str::from_utf8(&block[start..end])
                     .map_err(|e| err(format!("not UTF-8: {e}")))?;
                 let (k, v) = V::parse(line).map_err(err)?;
                 if !each(k, v) {
-                    return Ok(());
+                    return Ok(false);
                 }
                 from = end;
             }
-            at += whole as u64;
-        }
-        Ok(())
+            Ok(true)
+        })
     }
 
     /// The record with `key` among the lines of `lo..hi`, read whole.
@@ -606,18 +601,33 @@ impl<K: Ord + Clone, V: Record<Key = K> + Clone> Table<K, V> {
                 section.fail(e);
                 return Vec::new();
             }
-            if !self.overlay.is_empty() {
-                found.extend(
-                    self.overlay
-                        .iter()
-                        .filter_map(|(k, v)| Some((k, v.as_ref()?)))
-                        .filter(|(k, v)| wanted(k, v))
-                        .map(|(k, v)| (k.clone(), v.clone())),
-                );
-                found.sort_by(|a, b| a.0.cmp(&b.0));
-            }
-            return found;
+            return self.with_changes(found, &wanted);
         }
+        self.picked(&wanted)
+    }
+
+    /// `found` (records on disk that no change replaces, in order) with the changed records that
+    /// `wanted` picks, in order.
+    fn with_changes(
+        &self,
+        mut found: Vec<(K, V)>,
+        wanted: &impl Fn(&K, &V) -> bool,
+    ) -> Vec<(K, V)> {
+        if !self.overlay.is_empty() {
+            found.extend(
+                self.overlay
+                    .iter()
+                    .filter_map(|(k, v)| Some((k, v.as_ref()?)))
+                    .filter(|(k, v)| wanted(k, v))
+                    .map(|(k, v)| (k.clone(), v.clone())),
+            );
+            found.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        found
+    }
+
+    /// The records of the whole map that `wanted` picks.
+    fn picked(&self, wanted: &impl Fn(&K, &V) -> bool) -> Vec<(K, V)> {
         self.map()
             .iter()
             .filter(|(k, v)| wanted(k, v))
@@ -659,7 +669,7 @@ impl<K: Ord + Clone, V: Record<Key = K> + Clone> Table<K, V> {
         wanted: impl Fn(&K, &V) -> bool,
     ) -> Vec<(K, V)> {
         if let (None, Some(section)) = (self.full.get(), &self.source) {
-            let mut found: Vec<(K, V)> = section
+            let found: Vec<(K, V)> = section
                 .filter::<V>(wanted_line)
                 .unwrap_or_else(|e| {
                     section.fail(e);
@@ -668,23 +678,9 @@ impl<K: Ord + Clone, V: Record<Key = K> + Clone> Table<K, V> {
                 .into_iter()
                 .filter(|(k, _)| !self.overlay.contains_key(k))
                 .collect();
-            if !self.overlay.is_empty() {
-                found.extend(
-                    self.overlay
-                        .iter()
-                        .filter_map(|(k, v)| Some((k, v.as_ref()?)))
-                        .filter(|(k, v)| wanted(k, v))
-                        .map(|(k, v)| (k.clone(), v.clone())),
-                );
-                found.sort_by(|a, b| a.0.cmp(&b.0));
-            }
-            return found;
+            return self.with_changes(found, &wanted);
         }
-        self.map()
-            .iter()
-            .filter(|(k, v)| wanted(k, v))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
+        self.picked(&wanted)
     }
 }
 
