@@ -26,7 +26,7 @@ use super::table::Record as _;
 use super::{CacheRecord, ContainerRecord, Digest, ImageRecord, LayerRecord, State};
 
 /// The start of the journal's first line; the generation follows.
-const HEADER: &str = "docklab-journal 1 ";
+pub(super) const HEADER: &str = "docklab-journal 1 ";
 
 /// The journal's first line, for the state file of `generation`.
 pub(super) fn header(generation: u64) -> String {

@@ -697,8 +697,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let derived = oci_index(state);
         let derived_digest = manifests_digest(&derived.manifests);
-        let previous = self.on_disk.borrow_mut().take();
-        let generation = previous.as_ref().map_or(1, |p| p.generation + 1);
+        let generation = self.next_generation();
         let bytes = format::encode_v4(state, &derived_digest, generation).map_err(|message| {
             StoreError::CorruptState {
                 path: self.state_v4_path(),
@@ -762,7 +761,12 @@ impl Store {
             }
         }
         // The blobs freed since the last rewrite, once no index names them.
-        let mut garbage: Vec<Digest> = previous.map(|p| p.garbage).unwrap_or_default();
+        let mut garbage: Vec<Digest> = self
+            .on_disk
+            .borrow_mut()
+            .take()
+            .map(|p| p.garbage)
+            .unwrap_or_default();
         garbage.extend_from_slice(freed);
         if let (false, Some(keep)) = (garbage.is_empty(), keep) {
             let live = state.live_blobs();
@@ -792,6 +796,15 @@ impl Store {
         self.check_loaded(&state)?;
         self.rewrite(&state, &[], Some(keep))?;
         Ok(state.images.len())
+    }
+
+    /// The generation of the next state file: after the one on disk and any journal's, so that
+    /// a journal a crash leaves behind never passes for the new file's.
+    fn next_generation(&self) -> u64 {
+        let loaded = self.on_disk.borrow().as_ref().map_or(0, |d| d.generation);
+        let on_file = number_after(&self.state_v4_path(), "generation ").unwrap_or(0);
+        let journal = number_after(&self.journal_path(), journal::HEADER).unwrap_or(0);
+        loaded.max(on_file).max(journal) + 1
     }
 
     fn write_index(&self, mut index: Index, previous: &Digest) -> Result<(), StoreError> {
@@ -908,6 +921,16 @@ fn index_list_digest(state: &State) -> Digest {
 /// The sha256 of a manifest list, as the index's JSON writes it.
 fn manifests_digest(manifests: &[Descriptor]) -> Digest {
     Digest::of(&index_json::compact_list(manifests))
+}
+
+/// The number after `prefix` on the line of the first 256 bytes of `path` that starts with it.
+fn number_after(path: &Path, prefix: &str) -> Option<u64> {
+    use std::os::unix::fs::FileExt as _;
+    let mut head = [0; 256];
+    let n = File::open(path).ok()?.read_at(&mut head, 0).ok()?;
+    String::from_utf8_lossy(&head[..n])
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix)?.parse().ok())
 }
 
 /// Removes a file; a missing one is fine.
