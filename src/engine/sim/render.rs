@@ -128,3 +128,36 @@ pub(super) fn write_table<'a, const N: usize>(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{plain_cell, tabulate, write_table};
+
+    #[test]
+    fn tables_written_directly_align_as_the_tab_writer() {
+        // Empty cells, cells wider and narrower than 7, a header wider than its cells, and a
+        // cell that is not plain (then the tab writer itself).
+        let cells = [
+            ["", "x", "a-much-longer-cell", ""],
+            ["repo", "", "1", "last"],
+            ["r", "tag with spaces", "", "0"],
+            ["é", "t", "u", "v"],
+        ];
+        for rows in [1, 2, 3, 4] {
+            let header = ["REPOSITORY", "T", "A LONG HEADER", "X"];
+            let line = |at: usize| cells[at];
+            let plain = |at: usize| cells[at].iter().all(|c| plain_cell(c));
+            let mut text = header.join("\t") + "\n";
+            for row in &cells[..rows] {
+                text.push_str(&row.join("\t"));
+                text.push('\n');
+            }
+            assert_eq!(
+                write_table(&header, rows, line, plain),
+                tabulate(&text),
+                "{rows}"
+            );
+        }
+        assert_eq!(write_table::<1>(&["ONLY"], 0, |_| [""], |_| true), "ONLY\n");
+    }
+}
