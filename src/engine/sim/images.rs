@@ -8,11 +8,10 @@ use serde_json::{json, Map, Value};
 use super::filters::Filters;
 use super::glob::{path_match, BadPattern};
 
-use super::render::{render_as, render_filled_as};
+use super::render::{plain_cell, render_as, render_filled_as, write_table};
 use super::{parse_time, truncate_id, usage_error, Ctx, Listed, Outcome, RefIndex};
 use crate::docker::cli::Invocation;
 use crate::docker::reference::{self, Reference};
-use crate::docker::template::tabulate;
 use crate::docker::template::Value as GoValue;
 use crate::docker::text::ellipsis;
 use crate::docker::units::{
@@ -597,56 +596,12 @@ fn render_default(
             [&row.repo, &row.tag, id, since, size, ""]
         }
     };
-    let columns = header.len();
-    // Go's tab writer as `tabulate` configures it: a column is as wide as its widest cell or 7,
-    // plus 3 spaces; a line's last cell is not padded.
-    let mut widths = [7usize; 6];
-    for (w, c) in widths.iter_mut().zip(header) {
-        *w = (*w).max(c.len());
-    }
     // Only a reference's parts can be other than plain ASCII: IDs, times and sizes are ours.
-    let plain_text = |c: &str| {
-        c.bytes()
-            .all(|b| b.is_ascii() && b != 0x1b && b != b'\t' && b != b'\n')
+    let plain = |at: usize| {
+        let row = &rows[at];
+        plain_cell(&row.repo) && plain_cell(&row.tag) && plain_cell(&row.digest)
     };
-    let mut plain = true;
-    for (at, row) in rows.iter().enumerate() {
-        for (w, c) in widths.iter_mut().zip(&line(at)[..columns]) {
-            *w = (*w).max(c.len());
-        }
-        plain = plain && plain_text(&row.repo) && plain_text(&row.tag) && plain_text(&row.digest);
-    }
-    if !plain {
-        let mut text = header.join("\t");
-        text.push('\n');
-        for at in 0..rows.len() {
-            text.push_str(&line(at)[..columns].join("\t"));
-            text.push('\n');
-        }
-        return tabulate(&text);
-    }
-    const SPACES: &str = "                                                                ";
-    let line_width: usize = widths[..columns - 1].iter().map(|w| w + 3).sum::<usize>() + 8;
-    let mut out = String::with_capacity((rows.len() + 1) * line_width);
-    let mut write = |cells: &[&str]| {
-        for (i, c) in cells.iter().enumerate() {
-            out.push_str(c);
-            if i + 1 < columns {
-                let mut pad = (widths[i] + 3).saturating_sub(c.len());
-                while pad > 0 {
-                    let n = pad.min(SPACES.len());
-                    out.push_str(&SPACES[..n]);
-                    pad -= n;
-                }
-            }
-        }
-        out.push('\n');
-    };
-    write(header);
-    for at in 0..rows.len() {
-        write(&line(at)[..columns]);
-    }
-    out
+    write_table(header, rows.len(), line, plain)
 }
 
 /// `docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]`
