@@ -1771,4 +1771,24 @@ mod tests {
         let journal = fs::read_to_string(dir.path().join("state.journal")).expect("journal");
         assert!(journal.starts_with("docklab-journal 1 2\n"), "{journal}");
     }
+
+    #[test]
+    fn a_state_saved_without_a_load_takes_a_generation_no_journal_left_on_disk_has() {
+        let (dir, store) = store();
+        store.save_state(&many_images(20)).expect("save");
+        let mut lazy = store.load_state_to_read().expect("load");
+        lazy.refs
+            .insert("docker.io/library/late:x".into(), Digest::of(b"config 3"));
+        store.save_state(&lazy).expect("save");
+        let journal = fs::read(dir.path().join("state.journal")).expect("journal");
+        drop(store);
+        // Another state saved whole, without loading the one on disk; then the journal of the
+        // old file put back, as a crash between the new file and the journal's removal leaves it.
+        let store = Store::open(dir.path(), Duration::from_millis(100)).expect("opens");
+        let other = many_images(5);
+        store.save_state(&other).expect("save");
+        fs::write(dir.path().join("state.journal"), &journal).expect("write");
+        assert_eq!(store.load_state().expect("load"), other);
+    }
+
 }
