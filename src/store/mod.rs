@@ -585,7 +585,7 @@ impl Store {
     /// Saves the state (see [`Store::commit`]), unlinking no blob: when it rewrites the state
     /// file, the blobs the journal's commands freed stay, unreferenced, for fsck to count.
     pub fn save_state(&self, state: &State) -> Result<(), StoreError> {
-        self.save(state, &[], None)
+        self.save(state, &[], false, None)
     }
 
     /// Saves what a command made of the state loaded by this `Store`, and `freed`, the blobs it
@@ -595,20 +595,35 @@ impl Store {
     /// rewritten (so that `index.json`, which lists the state file's images, never names a
     /// missing blob). Otherwise, or when the journal has outgrown its part of the state file, the
     /// state file is rewritten whole ([`Store::rewrite`]) and the blobs freed since then that
-    /// neither the state nor `keep` (given the state) uses are unlinked.
-    pub fn commit(&self, state: &State, freed: &[Digest], keep: &Keep) -> Result<(), StoreError> {
-        self.save(state, freed, Some(keep))
+    /// neither the state nor `keep` (given the state) uses are unlinked; with `reclaim` (a
+    /// command there to free space), that happens now whenever it freed a blob.
+    pub fn commit(
+        &self,
+        state: &State,
+        freed: &[Digest],
+        reclaim: bool,
+        keep: &Keep,
+    ) -> Result<(), StoreError> {
+        self.save(state, freed, reclaim && !freed.is_empty(), Some(keep))
     }
 
-    /// [`Store::commit`]; without `keep`, a rewrite unlinks no blob.
-    fn save(&self, state: &State, freed: &[Digest], keep: Option<&Keep>) -> Result<(), StoreError> {
+    /// [`Store::commit`]; with `now`, the state file is rewritten whatever the journal holds;
+    /// without `keep`, a rewrite unlinks no blob.
+    fn save(
+        &self,
+        state: &State,
+        freed: &[Digest],
+        now: bool,
+        keep: Option<&Keep>,
+    ) -> Result<(), StoreError> {
         // What was read of it on demand was damaged: what the command made of it is not saved.
         self.check_loaded(state)?;
         let appended = {
             let on_disk = self.on_disk.borrow();
             match on_disk.as_ref() {
                 Some(on_disk)
-                    if self.marked.get()
+                    if !now
+                        && self.marked.get()
                         && state.images.tracked()
                         && state.refs.tracked()
                         && state.layers.tracked() =>
@@ -1749,7 +1764,9 @@ mod tests {
             .insert("docker.io/library/late:x".into(), used.clone());
         let freed = [used.clone(), held.clone(), unused.clone()];
         let keep_held = |_: &State| [held.clone()].into_iter().collect();
-        store.commit(&lazy, &freed, &keep_held).expect("commit");
+        store
+            .commit(&lazy, &freed, false, &keep_held)
+            .expect("commit");
         // Appended: nothing is unlinked until the state file is rewritten.
         let journal = fs::read(dir.path().join("state.journal")).expect("journal");
         assert!(store.has_blob(&unused) && store.has_blob(&held) && store.has_blob(&used));
@@ -1790,5 +1807,4 @@ mod tests {
         fs::write(dir.path().join("state.journal"), &journal).expect("write");
         assert_eq!(store.load_state().expect("load"), other);
     }
-
 }

@@ -576,3 +576,32 @@ fn freed_blobs_wait_for_the_rewrite_and_store_compact_unlinks_them() {
         "hello-world\n"
     );
 }
+
+/// A prune is there to free space: what it frees (and what `rmi` freed before it) is unlinked
+/// by the prune itself.
+#[test]
+fn a_prune_unlinks_what_it_frees_at_once() {
+    let home = tempfile::tempdir().expect("home");
+    let dir = tempfile::tempdir().expect("cwd");
+    let run = |args: &[&str]| {
+        let o = docklab(home.path(), dir.path())
+            .args(args)
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {:?}", text(&o));
+    };
+    let blobs = || {
+        std::fs::read_dir(home.path().join("store/blobs/sha256"))
+            .expect("blobs")
+            .count()
+    };
+    run(&["docker", "pull", "alpine"]);
+    run(&["docker", "pull", "hello-world"]);
+    run(&["docker", "rmi", "alpine"]);
+    assert!(blobs() > 0);
+    run(&["docker", "image", "prune", "-af"]);
+    assert_eq!(blobs(), 0, "every blob freed, unlinked by the prune");
+    assert!(!home.path().join("store/state.journal").exists());
+    let index = std::fs::read_to_string(home.path().join("store/index.json")).expect("index");
+    assert!(index.contains("\"manifests\": []"), "{index}");
+}

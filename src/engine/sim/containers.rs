@@ -1055,6 +1055,8 @@ pub(super) fn prune(
     inv: &Invocation,
     io: &mut dyn crate::engine::Interaction,
 ) -> Result<Outcome, StoreError> {
+    // There to free space: what it frees is unlinked now.
+    ctx.reclaim = true;
     if !inv.args.is_empty() {
         return Ok(usage_error(inv, "accepts no arguments"));
     }

@@ -130,6 +130,7 @@ impl SimEngine {
             seed: &self.seed,
             changed: false,
             freed: Vec::new(),
+            reclaim: false,
             cwd: exec.workdir.map_or_else(
                 || std::env::current_dir().unwrap_or_default(),
                 std::path::Path::to_path_buf,
@@ -158,7 +159,7 @@ impl SimEngine {
         if changed {
             ctx.state.number_new_images();
             // The blobs it freed go when nothing uses them any more.
-            store.commit(&ctx.state, &ctx.freed, &held_blobs)?;
+            store.commit(&ctx.state, &ctx.freed, ctx.reclaim, &held_blobs)?;
         }
         if self.one_command {
             std::mem::forget(ctx.state);
@@ -311,6 +312,9 @@ pub(crate) struct Ctx<'s> {
     changed: bool,
     /// Blobs that may no longer be referenced (removed after the state is saved).
     freed: Vec<Digest>,
+    /// The command is there to free space (a prune): the blobs it frees are unlinked now, not
+    /// when the state file is next rewritten.
+    reclaim: bool,
     /// Where relative paths in the command start.
     cwd: PathBuf,
     /// Variables set before `docker` for this engine.

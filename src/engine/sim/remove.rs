@@ -461,6 +461,8 @@ pub(super) fn image_prune(
     inv: &Invocation,
     io: &mut dyn Interaction,
 ) -> Result<Outcome, StoreError> {
+    // There to free space: what it frees is unlinked now.
+    ctx.reclaim = true;
     if !inv.args.is_empty() {
         return Ok(usage_error(inv, "accepts no arguments"));
     }

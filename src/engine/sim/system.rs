@@ -447,6 +447,8 @@ pub(super) fn system_prune(
     inv: &Invocation,
     io: &mut dyn Interaction,
 ) -> Result<Outcome, StoreError> {
+    // There to free space: what it frees is unlinked now.
+    ctx.reclaim = true;
     if !inv.args.is_empty() {
         return Ok(usage_error(inv, "accepts no arguments"));
     }
@@ -515,6 +517,8 @@ pub(super) fn builder_prune(
     inv: &Invocation,
     io: &mut dyn Interaction,
 ) -> Result<Outcome, StoreError> {
+    // There to free space: what it frees is unlinked now.
+    ctx.reclaim = true;
     let mut out = Outcome::default();
     if !inv.flags.bool("force") {
         let warning = if inv.flags.bool("all") {
