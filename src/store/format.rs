@@ -26,6 +26,7 @@ use std::io::Write as _;
 use std::fs::File;
 use std::os::unix::fs::FileExt as _;
 
+use super::lazy::{Lazy, Records as SmallRecords};
 use super::table::{Record, Section, Table};
 use super::{CacheRecord, ContainerRecord, Digest, ImageRecord, InvalidDigest, LayerRecord, State};
 
@@ -237,8 +238,14 @@ fn encode_sections(
         Some(s) => sections[2] = copy(s)?,
         None => layers_into(&mut sections[2], &state.layers),
     }
-    containers_into(&mut sections[3], &state.containers);
-    cache_into(&mut sections[4], &state.build_cache);
+    match state.containers.unread_section() {
+        Some(s) => sections[3] = copy(s)?,
+        None => containers_into(&mut sections[3], &state.containers),
+    }
+    match state.build_cache.unread_section() {
+        Some(s) => sections[4] = copy(s)?,
+        None => cache_into(&mut sections[4], &state.build_cache),
+    }
     let head = match generation {
         Some(generation) => format!(
             "{HEADER_V4}\nseq {}\nindex {}\ngeneration {generation}\n",
@@ -375,42 +382,8 @@ pub(super) fn decode_v3(file: File) -> Result<(State, Head), String> {
     };
     let mut state = State::new();
     state.seq = seq;
-    // Containers and cache records are few: read now, with version 2's reader.
-    for n in [3, 4] {
-        let s = section(n);
-        let mut records = Records {
-            state: State::new(),
-            images: Vec::new(),
-            refs: Vec::new(),
-            layers: Vec::new(),
-            line: s.first_line - 1,
-            ended: false,
-        };
-        records.block(&s.bytes()?)?;
-        if !records.images.is_empty() || !records.refs.is_empty() || !records.layers.is_empty() {
-            return Err(format!(
-                "line {}: an image, reference or layer among the containers and cache records",
-                s.first_line
-            ));
-        }
-        if n == 3 {
-            state.containers = records.state.containers;
-            if !records.state.build_cache.is_empty() {
-                return Err(format!(
-                    "line {}: a cache record among the containers",
-                    s.first_line
-                ));
-            }
-        } else {
-            state.build_cache = records.state.build_cache;
-            if !records.state.containers.is_empty() {
-                return Err(format!(
-                    "line {}: a container among the cache records",
-                    s.first_line
-                ));
-            }
-        }
-    }
+    state.containers = Lazy::on_disk(section(3));
+    state.build_cache = Lazy::on_disk(section(4));
     state.images = Table::on_disk(section(0));
     state.refs = Table::on_disk(section(1));
     state.layers = Table::on_disk(section(2));
@@ -644,7 +617,32 @@ pub(super) fn small_records(
             "line {first_line}: an `end` line among the containers"
         ));
     }
-    Ok((records.state.containers, records.state.build_cache))
+    Ok((
+        std::mem::take(&mut *records.state.containers),
+        std::mem::take(&mut *records.state.build_cache),
+    ))
+}
+
+impl SmallRecords for ContainerRecord {
+    fn parse_section(text: &str, first_line: usize) -> Result<Vec<ContainerRecord>, String> {
+        match small_records(text, first_line)? {
+            (containers, cache) if cache.is_empty() => Ok(containers),
+            _ => Err(format!(
+                "line {first_line}: a cache record among the containers"
+            )),
+        }
+    }
+}
+
+impl SmallRecords for CacheRecord {
+    fn parse_section(text: &str, first_line: usize) -> Result<Vec<CacheRecord>, String> {
+        match small_records(text, first_line)? {
+            (containers, cache) if containers.is_empty() => Ok(cache),
+            _ => Err(format!(
+                "line {first_line}: a container among the cache records"
+            )),
+        }
+    }
 }
 
 /// What the records read so far make, and how many lines that was.
@@ -1032,7 +1030,7 @@ pub(super) fn unescape(s: &str) -> Result<String, String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::store::{ContainerRecord, ContainerStatus};
 
@@ -1040,7 +1038,7 @@ mod tests {
         Digest::of(s.as_bytes())
     }
 
-    fn sample() -> State {
+    pub(in crate::store) fn sample() -> State {
         let mut state = State::new();
         state.seq = 42;
         for (i, name) in ["a", "b", "c"].iter().enumerate() {

@@ -173,13 +173,9 @@ fn apply(journal: &mut Journal, text: &str, first_line: usize) -> Result<(), Str
 }
 
 /// What a command changed, as one transaction (empty when it changed nothing the journal
-/// records): the records it touched with their new lines, the containers, build cache and
-/// counter when they differ from `before`, the blobs it freed.
-pub(super) fn transaction(
-    state: &State,
-    before: &Small,
-    freed: &[Digest],
-) -> Result<Vec<u8>, String> {
+/// records): the records it touched with their new lines, the containers and build cache when
+/// it changed them, the counter when it differs from `seq` (as loaded), the blobs it freed.
+pub(super) fn transaction(state: &State, seq: u64, freed: &[Digest]) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     for id in state.images.touched() {
         if let Some(image) = state.images.get(id) {
@@ -204,15 +200,15 @@ pub(super) fn transaction(
             removal(&mut out, "l", chain.hex_bytes());
         }
     }
-    if state.containers != before.containers {
+    if state.containers.changed() {
         out.extend_from_slice(format!("=c {}\n", state.containers.len()).as_bytes());
         format::containers_into(&mut out, &state.containers);
     }
-    if state.build_cache != before.build_cache {
+    if state.build_cache.changed() {
         out.extend_from_slice(format!("=b {}\n", state.build_cache.len()).as_bytes());
         format::cache_into(&mut out, &state.build_cache);
     }
-    if state.seq != before.seq {
+    if state.seq != seq {
         out.extend_from_slice(format!("seq {}\n", state.seq).as_bytes());
     }
     for blob in freed {
@@ -242,25 +238,6 @@ fn removal(out: &mut Vec<u8>, kind: &str, key: &[u8]) {
     out.push(b'\n');
 }
 
-/// The parts of the state that are not tables, as loaded: a save compares them to know whether
-/// the command changed them.
-#[derive(Debug, Default, Clone)]
-pub(super) struct Small {
-    pub containers: Vec<ContainerRecord>,
-    pub build_cache: Vec<CacheRecord>,
-    pub seq: u64,
-}
-
-impl Small {
-    pub(super) fn of(state: &State) -> Small {
-        Small {
-            containers: state.containers.clone(),
-            build_cache: state.build_cache.clone(),
-            seq: state.seq,
-        }
-    }
-}
-
 /// Applies what `journal` holds to `state`, loaded from the state file it follows; returns the
 /// blobs it freed.
 pub(super) fn replay(journal: Journal, state: &mut State) -> Vec<Digest> {
@@ -274,10 +251,10 @@ pub(super) fn replay(journal: Journal, state: &mut State) -> Vec<Digest> {
         state.layers.replay(k, v);
     }
     if let Some(containers) = journal.containers {
-        state.containers = containers;
+        state.containers = containers.into();
     }
     if let Some(cache) = journal.build_cache {
-        state.build_cache = cache;
+        state.build_cache = cache.into();
     }
     if let Some(seq) = journal.seq {
         state.seq = seq;

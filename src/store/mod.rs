@@ -10,6 +10,7 @@ mod format;
 mod fsck;
 mod index_json;
 mod journal;
+mod lazy;
 mod state;
 mod table;
 
@@ -21,6 +22,7 @@ use std::time::{Duration, Instant};
 pub use config::*;
 pub use digest::{chain_ids, hex, Digest, InvalidDigest};
 pub use fsck::FsckReport;
+pub use lazy::Lazy;
 pub use state::*;
 pub use table::Table;
 
@@ -101,8 +103,8 @@ struct OnDisk {
     /// The bytes of the journal's whole transactions (0: no journal for this generation, or
     /// one left over from an earlier one).
     journal_len: u64,
-    /// The containers, cache records and counter as loaded, to tell what a command changed.
-    small: journal::Small,
+    /// The counter as loaded, to tell whether a command changed it.
+    seq: u64,
     /// Blobs the journal's commands freed, to unlink when the state file is rewritten.
     garbage: Vec<Digest>,
 }
@@ -506,7 +508,7 @@ impl Store {
             generation: head.generation,
             len: head.len,
             journal_len: 0,
-            small: journal::Small::default(),
+            seq: 0,
             garbage: Vec::new(),
         };
         if journal {
@@ -524,7 +526,7 @@ impl Store {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => return Err(StoreError::io(&path)(e)),
             }
-            on_disk.small = journal::Small::of(&state);
+            on_disk.seq = state.seq;
             *self.on_disk.borrow_mut() = Some(on_disk);
         }
         Ok(state)
@@ -630,7 +632,7 @@ impl Store {
                         && state.layers.tracked() =>
                 {
                     let txn =
-                        journal::transaction(state, &on_disk.small, freed).map_err(|message| {
+                        journal::transaction(state, on_disk.seq, freed).map_err(|message| {
                             StoreError::CorruptState {
                                 path: self.state_v4_path(),
                                 message,
@@ -653,7 +655,7 @@ impl Store {
                     let mut on_disk = self.on_disk.borrow_mut();
                     let on_disk = on_disk.as_mut().expect("checked above");
                     on_disk.journal_len += txn.len() as u64;
-                    on_disk.small = journal::Small::of(state);
+                    on_disk.seq = state.seq;
                     on_disk.garbage.extend_from_slice(freed);
                 }
                 Ok(())
@@ -798,7 +800,7 @@ impl Store {
             generation,
             len: bytes.len() as u64,
             journal_len: 0,
-            small: journal::Small::of(state),
+            seq: state.seq,
             garbage: Vec::new(),
         });
         Ok(())
@@ -1807,5 +1809,46 @@ mod tests {
         store.save_state(&other).expect("save");
         fs::write(dir.path().join("state.journal"), &journal).expect("write");
         assert_eq!(store.load_state().expect("load"), other);
+    }
+
+    #[test]
+    fn containers_and_cache_records_are_read_when_a_command_uses_them() {
+        let (dir, store) = store();
+        let mut state = format::tests::sample();
+        state.images.clear();
+        state.refs.clear();
+        state.layers.clear();
+        store.save_state(&state).expect("save");
+        let lazy = store.load_state_to_read().expect("load");
+        assert!(lazy.containers.unread_section().is_some());
+        assert!(lazy.build_cache.unread_section().is_some());
+        assert_eq!(lazy, state);
+        // Damage in the cache records: met when they are read, not before.
+        let path = dir.path().join("state.v4");
+        let text = fs::read_to_string(&path).expect("state");
+        let damaged = text.replacen(" regular 7 ", " regular x ", 1);
+        assert_ne!(damaged, text);
+        fs::write(&path, &damaged).expect("write");
+        let lazy = store.load_state_to_read().expect("load");
+        assert_eq!(lazy.containers.len(), 1);
+        assert_eq!(lazy.load_error(), None);
+        assert_eq!(lazy.build_cache.len(), 0);
+        let error = lazy.load_error().expect("damaged");
+        assert!(error.contains("bad number"), "{error}");
+        assert!(store.check_loaded(&lazy).is_err());
+        fs::write(&path, &text).expect("restore");
+        // A container changed: the journal replaces the containers, not the cache records.
+        let mut lazy = store.load_state_to_read().expect("load");
+        lazy.containers[0].exit_code = 3;
+        lazy.seq += 1;
+        store.save_state(&lazy).expect("save");
+        let journal = fs::read_to_string(dir.path().join("state.journal")).expect("journal");
+        assert!(
+            journal.contains("\n=c 1\n") && !journal.contains("=b"),
+            "{journal}"
+        );
+        state.containers[0].exit_code = 3;
+        state.seq += 1;
+        assert_eq!(store.load_state().expect("load"), state);
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::lazy::Lazy;
 use super::table::Table;
 use super::Digest;
 
@@ -24,10 +25,10 @@ pub struct State {
     /// Layers by chain ID.
     pub layers: Table<Digest, LayerRecord>,
     /// Containers in creation order.
-    pub containers: Vec<ContainerRecord>,
+    pub containers: Lazy<ContainerRecord>,
     /// Build cache records.
     #[serde(default)]
-    pub build_cache: Vec<CacheRecord>,
+    pub build_cache: Lazy<CacheRecord>,
     /// A counter that makes generated IDs and names unique under a frozen clock.
     pub seq: u64,
 }

@@ -82,7 +82,7 @@ impl Section {
         })
     }
 
-    fn fail(&self, message: String) {
+    pub(crate) fn fail(&self, message: String) {
         let mut error = self.error.borrow_mut();
         if error.is_none() {
             *error = Some(message);

@@ -416,7 +416,7 @@ pub(super) fn prune_containers(ctx: &mut Ctx<'_>, filter: &PruneFilter) -> Vec<S
         keep.into_iter().map(|(c, _)| c).collect(),
         gone.into_iter().map(|(c, _)| c).collect(),
     );
-    ctx.state.containers = keep;
+    *ctx.state.containers = keep;
     if !gone.is_empty() {
         ctx.release_layers();
         ctx.touch();
@@ -429,11 +429,11 @@ pub(super) fn prune_containers(ctx: &mut Ctx<'_>, filter: &PruneFilter) -> Vec<S
 /// whether an image shared it.
 fn prune_cache(ctx: &mut Ctx<'_>, all: bool) -> Vec<(crate::store::CacheRecord, bool)> {
     let shared = shared_records(&ctx.state);
-    let (gone, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut ctx.state.build_cache)
+    let (gone, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut *ctx.state.build_cache)
         .into_iter()
         .zip(shared)
         .partition(|(r, shared)| all || (!shared && !r.in_use));
-    ctx.state.build_cache = keep.into_iter().map(|(r, _)| r).collect();
+    *ctx.state.build_cache = keep.into_iter().map(|(r, _)| r).collect();
     if !gone.is_empty() {
         ctx.release_layers();
         ctx.touch();
