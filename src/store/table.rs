@@ -535,11 +535,12 @@ impl<K: Ord + Clone, V: Record<Key = K> + Clone> Table<K, V> {
                 self.overlay.insert(key.clone(), Some(found));
             }
         }
-        self.touched.insert(key.clone());
-        match self.full.get_mut() {
+        let found = match self.full.get_mut() {
             Some(map) => map.get_mut(key),
             None => self.overlay.get_mut(key).and_then(Option::as_mut),
-        }
+        }?;
+        self.touched.insert(key.clone());
+        Some(found)
     }
 
     /// The keys this command changed (inserted, removed or changed in place), in order.
