@@ -529,11 +529,7 @@ fn freed_blobs_wait_for_the_rewrite_and_store_compact_unlinks_them() {
         let (stdout, stderr) = text(&o);
         (o.status.code(), stdout, stderr)
     };
-    let blobs = || {
-        std::fs::read_dir(home.path().join("store/blobs/sha256"))
-            .expect("blobs")
-            .count()
-    };
+    let blobs = || blob_count(home.path());
     assert_eq!(run(&["docker", "pull", "alpine"]).0, Some(0));
     assert_eq!(run(&["docker", "pull", "hello-world"]).0, Some(0));
     let pulled = blobs();
@@ -590,11 +586,7 @@ fn a_prune_unlinks_what_it_frees_at_once() {
             .expect("runs");
         assert_eq!(o.status.code(), Some(0), "{args:?}: {:?}", text(&o));
     };
-    let blobs = || {
-        std::fs::read_dir(home.path().join("store/blobs/sha256"))
-            .expect("blobs")
-            .count()
-    };
+    let blobs = || blob_count(home.path());
     run(&["docker", "pull", "alpine"]);
     run(&["docker", "pull", "hello-world"]);
     run(&["docker", "rmi", "alpine"]);
@@ -604,4 +596,11 @@ fn a_prune_unlinks_what_it_frees_at_once() {
     assert!(!home.path().join("store/state.journal").exists());
     let index = std::fs::read_to_string(home.path().join("store/index.json")).expect("index");
     assert!(index.contains("\"manifests\": []"), "{index}");
+}
+
+/// How many blobs the store under `home` holds.
+fn blob_count(home: &Path) -> usize {
+    std::fs::read_dir(home.join("store/blobs/sha256"))
+        .expect("blobs")
+        .count()
 }
