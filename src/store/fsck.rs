@@ -123,8 +123,8 @@ pub(super) fn run(store: &Store) -> Result<FsckReport, StoreError> {
     // The list of the index that the state file records (so that a command need not derive it)
     // must be the one its images and references make.
     // The state file alone, without the journal's changes since: what the index lists.
-    let file = store.load_state_file()?;
-    if let Some(recorded) = store.recorded_index_list()? {
+    let (file, recorded) = store.load_state_file()?;
+    if let Some(recorded) = recorded {
         let derived = super::index_list_digest(&file);
         if recorded != derived {
             report.dangling_records.push(format!(

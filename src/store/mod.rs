@@ -489,21 +489,23 @@ impl Store {
     }
 
     fn read_v3(&self) -> Result<State, StoreError> {
-        let path = self.state_v3_path();
+        self.read_sections(self.state_v3_path())
+            .map(|(state, _)| state)
+    }
+
+    /// A version 3 or 4 state file (its sections read on demand), noting the index list it
+    /// records.
+    fn read_sections(&self, path: PathBuf) -> Result<(State, format::Head), StoreError> {
         let file = File::open(&path).map_err(StoreError::io(&path))?;
         let (state, head) = format::decode_v3(file)
             .map_err(|message| StoreError::CorruptState { path, message })?;
-        *self.recorded_manifests.borrow_mut() = Some(head.index);
-        Ok(state)
+        *self.recorded_manifests.borrow_mut() = Some(head.index.clone());
+        Ok((state, head))
     }
 
     /// The version 4 state file, and with `journal` its journal's changes applied.
     fn read_v4(&self, journal: bool) -> Result<State, StoreError> {
-        let path = self.state_v4_path();
-        let file = File::open(&path).map_err(StoreError::io(&path))?;
-        let (mut state, head) = format::decode_v3(file)
-            .map_err(|message| StoreError::CorruptState { path, message })?;
-        *self.recorded_manifests.borrow_mut() = Some(head.index);
+        let (mut state, head) = self.read_sections(self.state_v4_path())?;
         let mut on_disk = OnDisk {
             generation: head.generation,
             len: head.len,
@@ -532,21 +534,6 @@ impl Store {
         Ok(state)
     }
 
-    /// The manifest list's digest that the state file records, when it is a version 3 or 4
-    /// state: what `index.json` lists.
-    pub(crate) fn recorded_index_list(&self) -> Result<Option<Digest>, StoreError> {
-        let recorded = if self.state_v4_path().exists() {
-            self.read_v4(false)?;
-            self.recorded_manifests.borrow_mut().take()
-        } else if self.state_v3_path().exists() {
-            self.read_v3()?;
-            self.recorded_manifests.borrow_mut().take()
-        } else {
-            None
-        };
-        Ok(recorded)
-    }
-
     /// The blobs the journal's commands freed, as the last load with the journal found them:
     /// unlinked at the next rewrite of the state file.
     pub(crate) fn pending_garbage(&self) -> Vec<Digest> {
@@ -557,11 +544,12 @@ impl Store {
             .unwrap_or_default()
     }
 
-    /// The state file alone, without its journal's changes: what `index.json` lists.
-    pub(crate) fn load_state_file(&self) -> Result<State, StoreError> {
+    /// The state file alone, without its journal's changes: what `index.json` lists; and the
+    /// digest of that list which the file records (version 3 and 4).
+    pub(crate) fn load_state_file(&self) -> Result<(State, Option<Digest>), StoreError> {
         let state = self.read_whole_state(false)?;
-        self.recorded_manifests.borrow_mut().take();
-        Ok(state)
+        let recorded = self.recorded_manifests.borrow_mut().take();
+        Ok((state, recorded))
     }
 
     /// [`Store::read_state`], every part of it read now.

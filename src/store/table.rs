@@ -271,27 +271,6 @@ impl Section {
         Ok(())
     }
 
-    /// The lines of the section for which `wanted` is true (checked on the raw line, with its
-    /// newline), parsed.
-    fn filter<V: Record>(&self, wanted: impl Fn(&str) -> bool) -> Result<Vec<(V::Key, V)>, String> {
-        let mut out = Vec::new();
-        self.blocks(|mut at, block| {
-            let text = std::str::from_utf8(block).map_err(|e| format!("not UTF-8: {e}"))?;
-            for line in text.split_inclusive('\n') {
-                if wanted(line) {
-                    let line_start = at;
-                    out.push(
-                        V::parse(line)
-                            .map_err(|e| format!("line {}: {e}", self.line_at(line_start)))?,
-                    );
-                }
-                at += line.len() as u64;
-            }
-            Ok(true)
-        })?;
-        Ok(out)
-    }
-
     /// The lines of the section that contain `needle`, parsed and given to `each` in order
     /// until it returns false; searched without splitting the section into lines.
     fn containing<V: Record>(
@@ -602,33 +581,19 @@ impl<K: Ord + Clone, V: Record<Key = K> + Clone> Table<K, V> {
                 section.fail(e);
                 return Vec::new();
             }
-            return self.with_changes(found, &wanted);
+            // The records changed since the file was written, in their place.
+            if !self.overlay.is_empty() {
+                found.extend(
+                    self.overlay
+                        .iter()
+                        .filter_map(|(k, v)| Some((k, v.as_ref()?)))
+                        .filter(|(k, v)| wanted(k, v))
+                        .map(|(k, v)| (k.clone(), v.clone())),
+                );
+                found.sort_by(|a, b| a.0.cmp(&b.0));
+            }
+            return found;
         }
-        self.picked(&wanted)
-    }
-
-    /// `found` (records on disk that no change replaces, in order) with the changed records that
-    /// `wanted` picks, in order.
-    fn with_changes(
-        &self,
-        mut found: Vec<(K, V)>,
-        wanted: &impl Fn(&K, &V) -> bool,
-    ) -> Vec<(K, V)> {
-        if !self.overlay.is_empty() {
-            found.extend(
-                self.overlay
-                    .iter()
-                    .filter_map(|(k, v)| Some((k, v.as_ref()?)))
-                    .filter(|(k, v)| wanted(k, v))
-                    .map(|(k, v)| (k.clone(), v.clone())),
-            );
-            found.sort_by(|a, b| a.0.cmp(&b.0));
-        }
-        found
-    }
-
-    /// The records of the whole map that `wanted` picks.
-    fn picked(&self, wanted: &impl Fn(&K, &V) -> bool) -> Vec<(K, V)> {
         self.map()
             .iter()
             .filter(|(k, v)| wanted(k, v))
@@ -659,29 +624,6 @@ impl<K: Ord + Clone, V: Record<Key = K> + Clone> Table<K, V> {
             return found;
         }
         self.map().iter().any(|(k, v)| wanted(k, v))
-    }
-
-    /// The records whose line `wanted_line` picks when the table was not read whole, or whose
-    /// record `wanted` picks when it was (and among the changes since the file was written): the
-    /// same records, found without reading it whole.
-    pub fn filter(
-        &self,
-        wanted_line: impl Fn(&str) -> bool,
-        wanted: impl Fn(&K, &V) -> bool,
-    ) -> Vec<(K, V)> {
-        if let (None, Some(section)) = (self.full.get(), &self.source) {
-            let found: Vec<(K, V)> = section
-                .filter::<V>(wanted_line)
-                .unwrap_or_else(|e| {
-                    section.fail(e);
-                    Vec::new()
-                })
-                .into_iter()
-                .filter(|(k, _)| !self.overlay.contains_key(k))
-                .collect();
-            return self.with_changes(found, &wanted);
-        }
-        self.picked(&wanted)
     }
 }
 

@@ -439,11 +439,7 @@ fn a_second_shell_on_the_same_lab_is_refused_and_loses_nothing() {
 fn a_lost_version_mark_or_an_emptied_state_loses_no_image() {
     let home = tempfile::tempdir().expect("home");
     let dir = tempfile::tempdir().expect("cwd");
-    let run = |home: &Path, args: &[&str]| {
-        let o = docklab(home, dir.path()).args(args).output().expect("runs");
-        let (stdout, stderr) = text(&o);
-        (o.status.code(), stdout, stderr)
-    };
+    let run = |home: &Path, args: &[&str]| run_in(home, dir.path(), args);
     let store = home.path().join("store");
     assert_eq!(run(home.path(), &["docker", "pull", "alpine"]).0, Some(0));
     std::fs::remove_file(store.join("state.json")).expect("remove the mark");
@@ -521,14 +517,7 @@ fn a_lost_version_mark_or_an_emptied_state_loses_no_image() {
 fn freed_blobs_wait_for_the_rewrite_and_store_compact_unlinks_them() {
     let home = tempfile::tempdir().expect("home");
     let dir = tempfile::tempdir().expect("cwd");
-    let run = |args: &[&str]| {
-        let o = docklab(home.path(), dir.path())
-            .args(args)
-            .output()
-            .expect("runs");
-        let (stdout, stderr) = text(&o);
-        (o.status.code(), stdout, stderr)
-    };
+    let run = |args: &[&str]| run_in(home.path(), dir.path(), args);
     let blobs = || blob_count(home.path());
     assert_eq!(run(&["docker", "pull", "alpine"]).0, Some(0));
     assert_eq!(run(&["docker", "pull", "hello-world"]).0, Some(0));
@@ -580,11 +569,8 @@ fn a_prune_unlinks_what_it_frees_at_once() {
     let home = tempfile::tempdir().expect("home");
     let dir = tempfile::tempdir().expect("cwd");
     let run = |args: &[&str]| {
-        let o = docklab(home.path(), dir.path())
-            .args(args)
-            .output()
-            .expect("runs");
-        assert_eq!(o.status.code(), Some(0), "{args:?}: {:?}", text(&o));
+        let (code, stdout, stderr) = run_in(home.path(), dir.path(), args);
+        assert_eq!(code, Some(0), "{args:?}: {stdout}{stderr}");
     };
     let blobs = || blob_count(home.path());
     run(&["docker", "pull", "alpine"]);
@@ -596,6 +582,13 @@ fn a_prune_unlinks_what_it_frees_at_once() {
     assert!(!home.path().join("store/state.journal").exists());
     let index = std::fs::read_to_string(home.path().join("store/index.json")).expect("index");
     assert!(index.contains("\"manifests\": []"), "{index}");
+}
+
+/// Runs docklab with `args`: its exit code, stdout and stderr.
+fn run_in(home: &Path, cwd: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let o = docklab(home, cwd).args(args).output().expect("runs");
+    let (stdout, stderr) = text(&o);
+    (o.status.code(), stdout, stderr)
 }
 
 /// How many blobs the store under `home` holds.
