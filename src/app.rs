@@ -1104,6 +1104,9 @@ fn fsck(store_dir: &std::path::Path, lang: Lang, ui: Ui) -> ExitCode {
                     count: report.freed as i64,
                 });
             }
+            if report.listing_rewritten {
+                say(Msg::FsckListingRewritten);
+            }
             if report.unreferenced > 0 {
                 say(Msg::FsckUnreferenced {
                     count: report.unreferenced as i64,

@@ -150,6 +150,7 @@ store-compacted = The store { $path } was rewritten whole, with its journal; ind
         [one] its image
        *[other] its { $images } images
     }.
+fsck-listing-rewritten = The image listing (state.list) was missing, damaged or out of date: written again from the state file.
 fsck-freed = { $count } { $count ->
         [one] blob
        *[other] blobs

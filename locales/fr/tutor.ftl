@@ -170,6 +170,7 @@ store-compacted = Le magasin { $path } a été réécrit en entier, avec son jou
         [one] liste son image
        *[other] liste ses { $images } images
     }.
+fsck-listing-rewritten = La liste des images (state.list) manquait, était abîmée ou n'était plus à jour : elle a été réécrite d'après le fichier d'état.
 fsck-freed = { $count } { $count ->
         [one] blob libéré par une commande récente, supprimé
        *[other] blobs libérés par des commandes récentes, supprimés

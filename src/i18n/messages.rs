@@ -131,6 +131,7 @@ messages! {
     FsckSwept { count: i64 } => "fsck-swept",
     FsckUnreferenced { count: i64 } => "fsck-unreferenced",
     FsckFreed { count: i64 } => "fsck-freed",
+    FsckListingRewritten => "fsck-listing-rewritten",
     FsckClean => "fsck-clean",
     StoreCompacted { path: String, images: i64 } => "store-compacted",
     BadQuoting { error: String } => "bad-quoting",

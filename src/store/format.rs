@@ -950,7 +950,7 @@ fn push_digest(out: &mut Vec<u8>, d: Option<&Digest>) {
     }
 }
 
-fn escape_into(out: &mut Vec<u8>, s: &str) {
+pub(super) fn escape_into(out: &mut Vec<u8>, s: &str) {
     escape_bytes(out, s, |b| matches!(b, b'%' | b' ' | b'\n' | b'\r'));
 }
 

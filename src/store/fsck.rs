@@ -27,6 +27,9 @@ pub struct FsckReport {
     /// Unreferenced blobs that commands freed since the state file was last rewritten: unlinked
     /// at the next rewrite (not counted in `unreferenced`).
     pub freed: usize,
+    /// The image listing (`state.list`) was missing, damaged or not the one the state file
+    /// makes: written again.
+    pub listing_rewritten: bool,
 }
 
 impl FsckReport {
@@ -160,6 +163,8 @@ pub(super) fn run(store: &Store) -> Result<FsckReport, StoreError> {
             }
         }
     }
+    // The image listing `image ls` reads is derived from the state file too.
+    report.listing_rewritten = store.refresh_listing(&file)?;
     Ok(report)
 }
 

@@ -11,6 +11,7 @@ mod fsck;
 mod index_json;
 mod journal;
 mod lazy;
+pub mod listing;
 mod state;
 mod table;
 
@@ -218,6 +219,20 @@ impl Store {
     /// ([`format::encode_v4`]), and the journal of the changes made since it was written.
     fn state_v4_path(&self) -> PathBuf {
         self.root.join("state.v4")
+    }
+
+    /// The image listing written with the state file ([`listing`]).
+    fn listing_path(&self) -> PathBuf {
+        self.root.join("state.list")
+    }
+
+    /// The image listing of the state file last loaded with its journal, as bytes for
+    /// [`listing::parse`] with the generation it must name; `None` without one (a store of an
+    /// earlier version, not loaded, not rewritten since).
+    pub fn listing(&self) -> Option<(Vec<u8>, u64)> {
+        let generation = self.on_disk.borrow().as_ref()?.generation;
+        let bytes = fs::read(self.listing_path()).ok()?;
+        Some((bytes, generation))
     }
 
     fn journal_path(&self) -> PathBuf {
@@ -749,6 +764,9 @@ impl Store {
             let path = self.index_path();
             fs::remove_file(&path).map_err(StoreError::io(&path))?;
         }
+        // The listing names the generation: until the state file of that generation is there, it
+        // is not used (a crash between the two leaves a listing that is ignored).
+        self.write_atomic(&self.listing_path(), &listing::encode(state, generation))?;
         self.write_atomic(&self.state_v4_path(), &bytes)?;
         *self.state_manifests.borrow_mut() = Some(derived_digest);
         self.manifests_unknown.set(false);
@@ -868,6 +886,24 @@ impl Store {
     }
 
     /// Re-hashes every blob and checks the state against them; sweeps stale temp files.
+    /// Writes the image listing again when it is not the one `file` (the state file, loaded with
+    /// its journal last) makes: says whether it did. A listing that disagrees is removed first, so
+    /// that one which cannot be written again (a full disk) is not read either.
+    pub(crate) fn refresh_listing(&self, file: &State) -> Result<bool, StoreError> {
+        let Some(generation) = self.on_disk.borrow().as_ref().map(|d| d.generation) else {
+            // A store of an earlier version: its first rewrite writes the listing.
+            return Ok(false);
+        };
+        let expected = listing::encode(file, generation);
+        let path = self.listing_path();
+        if fs::read(&path).is_ok_and(|found| found == expected) {
+            return Ok(false);
+        }
+        remove_if_there(&path)?;
+        self.write_atomic(&path, &expected)?;
+        Ok(true)
+    }
+
     pub fn fsck(&self) -> Result<FsckReport, StoreError> {
         fsck::run(self)
     }

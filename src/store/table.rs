@@ -522,6 +522,16 @@ impl<K: Ord + Clone, V: Record<Key = K> + Clone> Table<K, V> {
         Some(found)
     }
 
+    /// The records changed since the state file was written (the journal's, then this
+    /// command's: the new record, or `None` where it was removed), when the table was not read
+    /// whole: what a summary written with that file lacks.
+    pub fn changes(&self) -> Option<&BTreeMap<K, Option<V>>> {
+        match (self.full.get(), &self.source) {
+            (None, Some(_)) => Some(&self.overlay),
+            _ => None,
+        }
+    }
+
     /// The keys this command changed (inserted, removed or changed in place), in order.
     pub fn touched(&self) -> impl Iterator<Item = &K> {
         self.touched.iter()

@@ -11,6 +11,7 @@ mod grading_data;
 mod hostile;
 mod labtools;
 mod layers;
+mod listing;
 mod practice;
 mod pty;
 mod readme;

@@ -18,7 +18,7 @@ use crate::docker::units::{
     created_since, human_size, local_time_zone, rfc3339_nano, write_created_since, write_go_time,
     write_human_size,
 };
-use crate::store::{Digest, ImageRecord, StoreError};
+use crate::store::{Digest, StoreError};
 
 const DEFAULT_TABLE: &str = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}";
 const DEFAULT_TABLE_DIGEST: &str = "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}";
@@ -264,20 +264,45 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
     };
     let need_digest = digests_flag || format.contains("{{.Digest}}");
 
-    let refs_index = RefIndex::new(&ctx.state);
-    let parents = ctx.state.parents();
+    let ctx: &Ctx<'_> = ctx;
+    // The store's listing serves unless a filter reads configs or compares times.
+    let listing =
+        if before.is_none() && since.is_none() && until.is_none() && !filters.contains("label") {
+            ctx.store.listing()
+        } else {
+            None
+        };
+    let rows_listed = listing
+        .as_ref()
+        .and_then(|(bytes, generation)| crate::store::listing::parse(bytes, *generation).ok());
+    let mut all_refs: Vec<Cow<'_, str>> = Vec::new();
+    let listed = rows_listed
+        .as_deref()
+        .and_then(|listed| entries_from_listing(ctx, listed, &mut all_refs));
+    let entries = if let Some(entries) = listed {
+        entries
+    } else {
+        all_refs.clear();
+        entries_from_state(ctx, &mut all_refs)
+    };
+    // The images that have children (legacy builds): an untagged one is an intermediate image.
+    let parents: std::collections::HashSet<&str> =
+        entries.iter().filter_map(|e| e.parent).collect();
     // Per image, what its rows share; per row, the image's index and its own three cells, all
     // borrowed from the state.
-    let mut images: Vec<ImageCols<'_>> = Vec::with_capacity(ctx.state.images.len());
-    let mut rows: Vec<Row<'_>> = Vec::with_capacity(ctx.state.refs.len() + 16);
+    let mut images: Vec<ImageCols<'_>> = Vec::with_capacity(entries.len());
+    let mut rows: Vec<Row<'_>> = Vec::with_capacity(all_refs.len() + 16);
     let mut tags: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
     let mut digests: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
-    for Listed {
+    for Entry {
         id,
-        record,
         created,
-    } in ctx.images_listed()
+        size,
+        refs,
+        ..
+    } in &entries
     {
+        let (id, created, size) = (*id, *created, *size);
         if before.is_some() || since.is_some() || until.is_some() {
             let Some(created) = created else {
                 continue;
@@ -290,14 +315,18 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
             }
         }
         if filters.contains("label") {
-            let labels = ctx.image_labels(id)?;
+            let Ok(digest) = id.parse::<Digest>() else {
+                continue;
+            };
+            let labels = ctx.image_labels(&digest)?;
             if !filters.match_labels("label", &labels) {
                 continue;
             }
         }
         tags.clear();
         digests.clear();
-        for full in refs_index.of(id) {
+        for full in &all_refs[refs.clone()] {
+            let full: &str = full;
             // A reference that does not parse matches no pattern and shows no row.
             let Some((name, tag, digest)) = split_stored(full).or_else(|| {
                 Reference::parse(full).ok().map(|r| {
@@ -344,8 +373,8 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         }
         let image = images.len();
         images.push(ImageCols {
-            id: if trunc { id.short() } else { id.as_str() },
-            record,
+            id: if trunc { truncate_id(id) } else { id },
+            size,
             created,
         });
         let none = Cow::Borrowed("<none>");
@@ -388,13 +417,9 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         "Size": "SIZE", "Tag": "TAG", "UniqueSize": "UNIQUE SIZE", "VirtualSize": "VIRTUAL SIZE",
     });
     let mut out = match format.as_str() {
-        DEFAULT_TABLE | DEFAULT_TABLE_DIGEST | "{{.ID}}" => Outcome::ok(render_default(
-            &format,
-            &images,
-            &rows,
-            &|r| ctx.state.image_size(r),
-            ctx.now,
-        )),
+        DEFAULT_TABLE | DEFAULT_TABLE_DIGEST | "{{.ID}}" => {
+            Outcome::ok(render_default(&format, &images, &rows, ctx.now))
+        }
         _ => {
             // Any other format gets every field, through the template engine: one formatter
             // context whose strings are rewritten in place for each row (an image's own cells
@@ -450,7 +475,7 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
                 if shown != Some(row.image) {
                     shown = Some(row.image);
                     let image = &images[row.image];
-                    let size = ctx.state.image_size(image.record) as f64;
+                    let size = image.size as f64;
                     set(1, &|s| {
                         if let Some(t) = image.created {
                             write_go_time(s, t, &tz);
@@ -514,8 +539,147 @@ fn fields_read<const N: usize>(format: &str, fields: &[&str; N]) -> [bool; N] {
 struct ImageCols<'s> {
     /// As shown: truncated unless `--no-trunc`.
     id: &'s str,
-    record: &'s ImageRecord,
+    size: u64,
     created: Option<jiff::Timestamp>,
+}
+
+/// An image as `image ls` reads it, from the state or from the store's listing.
+struct Entry<'s> {
+    /// `sha256:` and its hex digits.
+    id: &'s str,
+    created: Option<Timestamp>,
+    /// Its place among images created in the same second.
+    seq: u64,
+    size: u64,
+    parent: Option<&'s str>,
+    /// Where its references (full strings, in lexical order) are in the list of all.
+    refs: std::ops::Range<usize>,
+}
+
+/// Every image in `image ls` order, read from the state, its references pushed onto `refs`.
+fn entries_from_state<'s>(ctx: &'s Ctx<'_>, refs: &mut Vec<Cow<'s, str>>) -> Vec<Entry<'s>> {
+    let index = RefIndex::new(&ctx.state);
+    ctx.images_listed()
+        .into_iter()
+        .map(
+            |Listed {
+                 id,
+                 record,
+                 created,
+             }| {
+                let start = refs.len();
+                refs.extend(index.of(id).map(Cow::Borrowed));
+                Entry {
+                    id: id.as_str(),
+                    created,
+                    seq: record.seq,
+                    size: ctx.state.image_size(record),
+                    parent: record.parent.as_ref().map(Digest::as_str),
+                    refs: start..refs.len(),
+                }
+            },
+        )
+        .collect()
+}
+
+/// [`entries_from_state`] from the store's listing (`rows`, written with the state file) and the
+/// records changed since (the journal's), without reading the images' and references' sections
+/// whole; `None` when the state was read whole, so that the listing's generation no longer
+/// tells what changed.
+fn entries_from_listing<'s>(
+    ctx: &'s Ctx<'_>,
+    rows: &'s [crate::store::listing::Row<'s>],
+    refs: &mut Vec<Cow<'s, str>>,
+) -> Option<Vec<Entry<'s>>> {
+    use crate::store::listing::{lists_before, order_key};
+    use std::collections::BTreeMap;
+    let images = ctx.state.images.changes()?;
+    let named = ctx.state.refs.changes()?;
+    // The references made or moved since, by image, in lexical order.
+    let mut added: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (name, target) in named {
+        if let Some(id) = target {
+            added.entry(id.as_str()).or_default().push(name);
+        }
+    }
+    let push_refs = |refs: &mut Vec<Cow<'s, str>>,
+                     row: Option<&'s crate::store::listing::Row<'s>>,
+                     id: &str| {
+        let start = refs.len();
+        if let Some(row) = row {
+            if named.is_empty() {
+                refs.extend(row.refs());
+            } else {
+                refs.extend(row.refs().filter(|r| !named.contains_key(r.as_ref())));
+            }
+        }
+        if let Some(more) = added.get(id) {
+            refs.extend(more.iter().map(|&r| Cow::Borrowed(r)));
+            refs[start..].sort_unstable();
+        }
+        start..refs.len()
+    };
+    let mut entries = Vec::with_capacity(rows.len() + images.len());
+    let mut changed_rows: BTreeMap<&str, &'s crate::store::listing::Row<'s>> = BTreeMap::new();
+    let changed_ids: std::collections::HashSet<&str> = images.keys().map(Digest::as_str).collect();
+    for row in rows {
+        if !changed_ids.is_empty() && changed_ids.contains(row.id) {
+            changed_rows.insert(row.id, row);
+            continue;
+        }
+        entries.push(Entry {
+            id: row.id,
+            created: row.created,
+            seq: row.seq,
+            size: row.size,
+            parent: row.parent,
+            refs: push_refs(refs, Some(row), row.id),
+        });
+    }
+    if images.is_empty() {
+        return Some(entries);
+    }
+    // The images changed since that are still there, each put in its place.
+    let mut changed: Vec<Entry<'s>> = images
+        .iter()
+        .filter_map(|(id, record)| {
+            let record = record.as_ref()?;
+            let id = id.as_str();
+            Some(Entry {
+                id,
+                created: parse_time(&record.created),
+                seq: record.seq,
+                size: ctx.state.image_size(record),
+                parent: record.parent.as_ref().map(Digest::as_str),
+                refs: push_refs(refs, changed_rows.get(id).copied(), id),
+            })
+        })
+        .collect();
+    let before = |a: &Entry<'_>, b: &Entry<'_>| {
+        lists_before(
+            order_key(a.created, a.seq),
+            a.id,
+            order_key(b.created, b.seq),
+            b.id,
+        )
+    };
+    changed.sort_by(|a, b| {
+        if before(a, b) {
+            std::cmp::Ordering::Less
+        } else {
+            std::cmp::Ordering::Greater
+        }
+    });
+    let mut merged = Vec::with_capacity(entries.len() + changed.len());
+    let mut changed = changed.into_iter().peekable();
+    for entry in entries {
+        while let Some(c) = changed.next_if(|c| before(c, &entry)) {
+            merged.push(c);
+        }
+        merged.push(entry);
+    }
+    merged.extend(changed);
+    Some(merged)
 }
 
 /// One row of `image ls`: its image (an index into the [`ImageCols`]) and its own cells.
@@ -547,7 +711,6 @@ fn render_default(
     format: &str,
     images: &[ImageCols<'_>],
     rows: &[Row<'_>],
-    size_of: &dyn Fn(&ImageRecord) -> u64,
     now: jiff::Timestamp,
 ) -> String {
     if format == "{{.ID}}" {
@@ -571,7 +734,7 @@ fn render_default(
             cells.push_str("N/A");
         }
         let since_end = cells.len();
-        write_human_size(&mut cells, size_of(image.record) as f64, 3);
+        write_human_size(&mut cells, image.size as f64, 3);
         ends.push((since_end, cells.len()));
     }
     let cell = |image: usize| {
@@ -869,16 +1032,7 @@ mod tests {
 
     #[test]
     fn the_default_formats_written_directly_match_the_template_engine() {
-        let record = |created: &str, size: u64| ImageRecord {
-            created: created.to_owned(),
-            layers: Vec::new(),
-            manifest: None,
-            manifest_size: size,
-            parent: None,
-            last_tag_time: None,
-            seq: 0,
-            size: None,
-        };
+        let record = |created: &'static str, size: u64| (created, size);
         let records = [
             record("2025-09-20T10:00:00Z", 187_654_321),
             record("", 0),
@@ -890,14 +1044,13 @@ mod tests {
         let images: Vec<ImageCols<'_>> = records
             .iter()
             .zip(ids)
-            .map(|(record, id)| ImageCols {
+            .map(|(&(created, size), id)| ImageCols {
                 id,
-                record,
-                created: parse_time(&record.created),
+                size,
+                created: parse_time(created),
             })
             .collect();
         let now: Timestamp = "2025-10-07T19:06:46Z".parse().expect("valid");
-        let size_of = |r: &ImageRecord| r.manifest_size;
         let row = |image, repo: &'static str, tag: &'static str, digest: &'static str| Row {
             image,
             repo: repo.into(),
@@ -926,7 +1079,7 @@ mod tests {
                         .created
                         .map(|t| created_since(t, now))
                         .unwrap_or_default();
-                    let size = human_size(size_of(image.record) as i64);
+                    let size = human_size(image.size as i64);
                     json!({"Repository": r.repo, "Tag": r.tag, "Digest": r.digest,
                            "ID": image.id, "CreatedSince": since, "Size": size})
                 })
@@ -938,7 +1091,7 @@ mod tests {
         for rows in [&rows[..], &[], &accented[..]] {
             for format in [DEFAULT_TABLE, DEFAULT_TABLE_DIGEST, "{{.ID}}"] {
                 assert_eq!(
-                    render_default(format, &images, rows, &size_of, now),
+                    render_default(format, &images, rows, now),
                     render(format, &headers, &json_rows(rows)).stdout,
                     "{format}"
                 );

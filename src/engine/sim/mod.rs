@@ -28,6 +28,7 @@ use super::{
 use crate::docker::api::{ApiVersion, ClientEnv};
 use crate::docker::cli::{self, CommandId, Invocation, Parsed};
 use crate::docker::reference::Reference;
+use crate::store::listing::newest_first;
 use crate::store::{Digest, State, Store, StoreError};
 
 /// The simulated engine over the store at `root`.
@@ -632,48 +633,6 @@ impl Ctx<'_> {
     }
 }
 
-/// The places of images given as (created second, seq) in `image ls` order: newest first, the
-/// higher seq first within a second (seq 0: not yet numbered, created by this very command, so
-/// the newest), then by place.
-fn newest_first(keys: &[(i64, u64)]) -> Vec<u32> {
-    let seq = |seq: u64| if seq == 0 { u64::MAX } else { seq };
-    // Usually the second fits in 39 bits (until the year 19,000) and seq in 24: then key and
-    // place make one integer, which sorts several times faster than pairs.
-    const SEQ_BITS: u32 = 24;
-    let seq_max = (1u64 << SEQ_BITS) - 1;
-    let fits = u32::try_from(keys.len()).is_ok()
-        && keys.iter().all(|&(second, s)| {
-            (0..1 << 39).contains(&second) && (seq(s) < seq_max || seq(s) == u64::MAX)
-        });
-    if fits {
-        let mut order: Vec<u128> = keys
-            .iter()
-            .zip(0u32..)
-            .map(|(&(second, s), at)| {
-                let key = (second.cast_unsigned() << SEQ_BITS) | seq(s).min(seq_max);
-                // Newest first: the key's complement ascending.
-                (u128::from(!key) << 32) | u128::from(at)
-            })
-            .collect();
-        order.sort_unstable();
-        return order
-            .into_iter()
-            .map(|packed| u32::try_from(packed & u128::from(u32::MAX)).unwrap_or(u32::MAX))
-            .collect();
-    }
-    let mut order: Vec<(u128, u32)> = keys
-        .iter()
-        .zip(0u32..)
-        .map(|(&(second, s), at)| {
-            let key = (u128::from(second.cast_unsigned() ^ (1 << 63)) << 64) | u128::from(seq(s));
-            (key, at)
-        })
-        .collect();
-    // Places are unique, so the order is total and an unstable sort gives the same result.
-    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    order.into_iter().map(|(_, at)| at).collect()
-}
-
 /// Full reference strings as familiar (tags, digests).
 fn split_refs(refs: &[&str]) -> (Vec<String>, Vec<String>) {
     let mut tags = Vec::new();
@@ -790,7 +749,10 @@ impl<'s> RefIndex<'s> {
 
 /// `stringid.TruncateID`: the first 12 hex digits, without the algorithm.
 fn truncate_id(id: &str) -> &str {
-    let hex = id.split_once(':').map_or(id, |(_, h)| h);
+    let hex = id
+        .strip_prefix("sha256:")
+        .or_else(|| id.split_once(':').map(|(_, h)| h))
+        .unwrap_or(id);
     hex.get(..12).unwrap_or(hex)
 }
 
@@ -807,7 +769,6 @@ fn usage_error(inv: &Invocation, message: &str) -> Outcome {
 
 #[cfg(test)]
 mod listing_tests {
-    use super::newest_first;
 
     #[test]
     fn references_split_as_the_parser_reads_them() {
@@ -835,32 +796,6 @@ mod listing_tests {
             }
         }
         assert_eq!(super::split_refs(&refs), (tags, digests));
-    }
-
-    /// The order `image ls` promises, by a plain comparison sort.
-    fn naive(keys: &[(i64, u64)]) -> Vec<u32> {
-        let seq = |s: u64| if s == 0 { u64::MAX } else { s };
-        let mut order: Vec<u32> = (0..keys.len() as u32).collect();
-        order.sort_by(|&a, &b| {
-            let (ka, kb) = (keys[a as usize], keys[b as usize]);
-            (kb.0, seq(kb.1)).cmp(&(ka.0, seq(ka.1))).then(a.cmp(&b))
-        });
-        order
-    }
-
-    #[test]
-    fn images_are_listed_newest_first_then_by_seq_then_by_id() {
-        // Ties on the second and on seq, unnumbered images; then values that do not fit the
-        // packed sort (before 1970, Go's zero time, huge seq numbers).
-        let mut keys: Vec<(i64, u64)> = (0..500u64)
-            .map(|i| (1_700_000_000 + (i * 7919 % 13) as i64, i * 31 % 5))
-            .collect();
-        assert_eq!(newest_first(&keys), naive(&keys));
-        for odd in [(-62_135_596_800, 3), (5, 1 << 40), (1 << 40, 2), (0, 0)] {
-            keys.push(odd);
-            assert_eq!(newest_first(&keys), naive(&keys), "{odd:?}");
-        }
-        assert!(newest_first(&[]).is_empty());
     }
 }
 
