@@ -213,11 +213,12 @@ pub(super) fn encode(state: &State, generation: u64) -> Vec<u8> {
     out
 }
 
-/// The listing's rows, when `bytes` is a whole listing of the state file of `generation`.
-pub fn parse(bytes: &[u8], generation: u64) -> Result<Vec<Row<'_>>, String> {
+/// The listing's rows, read one by one (each `Err` ends them: a damaged row, or no `end` line
+/// where the rows end, as in a file cut short), when `bytes` is a listing of the state file of
+/// `generation`.
+pub fn parse(bytes: &[u8], generation: u64) -> Result<Rows<'_>, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
-    let mut lines = text.split_terminator('\n');
-    let head = lines.next().unwrap_or_default();
+    let head = text.split('\n').next().unwrap_or_default();
     let found = head
         .strip_prefix(HEADER)
         .and_then(|g| g.parse::<u64>().ok())
@@ -230,23 +231,60 @@ pub fn parse(bytes: &[u8], generation: u64) -> Result<Vec<Row<'_>>, String> {
     if !text.ends_with('\n') {
         return Err("cut short".to_owned());
     }
-    let mut rows = Vec::with_capacity(bytes.len() / 120);
-    let mut at = head.len() + 1;
-    while at < text.len() {
-        let line_no = rows.len() + 2;
-        // The text ends with a newline (checked above).
-        let end = at + memchr::memchr(b'\n', &bytes[at..]).unwrap_or(text.len() - at);
-        let line = &text[at..end];
-        at = end + 1;
-        if let Some(count) = line.strip_prefix("end ") {
-            if count.parse::<usize>().ok() != Some(rows.len()) || at != text.len() {
-                return Err(format!("line {line_no}: a damaged `end` line"));
-            }
-            return Ok(rows);
-        }
-        rows.push(row(line).map_err(|e| format!("line {line_no}: {e}"))?);
+    Ok(Rows {
+        text,
+        at: head.len() + 1,
+        read: 0,
+        done: false,
+    })
+}
+
+/// The rows of a listing ([`parse`]).
+pub struct Rows<'a> {
+    text: &'a str,
+    /// Where the next line starts.
+    at: usize,
+    /// Rows read so far.
+    read: usize,
+    done: bool,
+}
+
+impl Rows<'_> {
+    /// About how many rows there are (for a vector's capacity).
+    pub fn estimate(&self) -> usize {
+        self.text.len() / 160
     }
-    Err("no `end` line: cut short".to_owned())
+}
+
+impl<'a> Iterator for Rows<'a> {
+    type Item = Result<Row<'a>, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let line_no = self.read + 2;
+        if self.at >= self.text.len() {
+            self.done = true;
+            return Some(Err("no `end` line: cut short".to_owned()));
+        }
+        // The text ends with a newline (checked by `parse`).
+        let rest = &self.text.as_bytes()[self.at..];
+        let end = self.at + memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        let line = &self.text[self.at..end];
+        self.at = end + 1;
+        if let Some(count) = line.strip_prefix("end ") {
+            self.done = true;
+            if count.parse::<usize>().ok() != Some(self.read) || self.at != self.text.len() {
+                return Some(Err(format!("line {line_no}: a damaged `end` line")));
+            }
+            return None;
+        }
+        self.read += 1;
+        let row = row(line).map_err(|e| format!("line {line_no}: {e}"));
+        self.done = row.is_err();
+        Some(row)
+    }
 }
 
 fn row(line: &str) -> Result<Row<'_>, String> {
@@ -324,6 +362,10 @@ mod tests {
         assert!(newest_first(&[]).is_empty());
     }
 
+    fn all(bytes: &[u8], generation: u64) -> Result<Vec<Row<'_>>, String> {
+        parse(bytes, generation)?.collect()
+    }
+
     #[test]
     fn a_row_reads_back_and_damage_is_refused() {
         let id = format!("sha256:{}", "a".repeat(64));
@@ -331,7 +373,7 @@ mod tests {
         let text = format!(
             "{HEADER}7\n{id} 1700000000 5 3 100 {parent} docker.io/library/a:1 x%20y\n{id} - 0 0 0 -\nend 2\n"
         );
-        let rows = parse(text.as_bytes(), 7).expect("parses");
+        let rows = all(text.as_bytes(), 7).expect("parses");
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].id, id);
         assert_eq!(
@@ -346,9 +388,9 @@ mod tests {
             (rows[1].created, rows[1].seq, rows[1].parent),
             (None, 0, None)
         );
-        assert!(parse(text.as_bytes(), 8).is_err(), "another generation");
+        assert!(all(text.as_bytes(), 8).is_err(), "another generation");
         for cut in 0..text.len() {
-            assert!(parse(&text.as_bytes()[..cut], 7).is_err(), "cut at {cut}");
+            assert!(all(&text.as_bytes()[..cut], 7).is_err(), "cut at {cut}");
         }
         for (from, to) in [
             ("end 2", "end 3"),
@@ -359,9 +401,9 @@ mod tests {
             ("1700000000", "99999999999999999"),
         ] {
             let bad = text.replacen(from, to, 1);
-            assert!(parse(bad.as_bytes(), 7).is_err(), "{from} → {to}");
+            assert!(all(bad.as_bytes(), 7).is_err(), "{from} → {to}");
         }
         let trailing = format!("{text}more\n");
-        assert!(parse(trailing.as_bytes(), 7).is_err(), "lines after `end`");
+        assert!(all(trailing.as_bytes(), 7).is_err(), "lines after `end`");
     }
 }

@@ -9,7 +9,7 @@ use super::filters::Filters;
 use super::glob::{path_match, BadPattern};
 
 use super::render::{plain_cell, render_as, render_filled_as, write_table};
-use super::{parse_time, truncate_id, usage_error, Ctx, Listed, Outcome, RefIndex};
+use super::{parse_time, truncate_id, usage_error, Ctx, DigestHash, Listed, Outcome, RefIndex};
 use crate::docker::cli::Invocation;
 use crate::docker::reference::{self, Reference};
 use crate::docker::template::Value as GoValue;
@@ -272,13 +272,11 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         } else {
             None
         };
-    let rows_listed = listing
-        .as_ref()
-        .and_then(|(bytes, generation)| crate::store::listing::parse(bytes, *generation).ok());
     let mut all_refs: Vec<Cow<'_, str>> = Vec::new();
-    let listed = rows_listed
-        .as_deref()
-        .and_then(|listed| entries_from_listing(ctx, listed, &mut all_refs));
+    let listed = listing
+        .as_ref()
+        .and_then(|(bytes, generation)| crate::store::listing::parse(bytes, *generation).ok())
+        .and_then(|rows| entries_from_listing(ctx, rows, &mut all_refs));
     let entries = if let Some(entries) = listed {
         entries
     } else {
@@ -294,6 +292,8 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
     let mut rows: Vec<Row<'_>> = Vec::with_capacity(all_refs.len() + 16);
     let mut tags: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
     let mut digests: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
+    let (mut places, mut runs): (Vec<usize>, Vec<std::ops::Range<usize>>) =
+        (Vec::new(), Vec::new());
     for Entry {
         id,
         created,
@@ -382,13 +382,42 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
             rows.push(Row::new(image, &none, &none, &none));
             continue;
         }
-        // Repositories in order of first appearance (Docker iterates a Go map: any order).
-        for (i, (repo, _)) in tags.iter().chain(&digests).enumerate() {
-            if tags.iter().chain(&digests).take(i).any(|(r, _)| r == repo) {
-                continue;
+        // Repositories in order of first appearance (Docker iterates a Go map: any order):
+        // the references' places sorted by repository (then place), in runs of one repository,
+        // the runs by their first place; linear in the references, as an image may have
+        // hundreds of tags.
+        let n_tags = tags.len();
+        let repo_of = |at: usize| {
+            if at < n_tags {
+                &tags[at].0
+            } else {
+                &digests[at - n_tags].0
             }
-            let repo_tags = tags.iter().filter(|(r, _)| r == repo).map(|(_, t)| t);
-            let mut repo_digests = digests.iter().filter(|(r, _)| r == repo).map(|(_, d)| d);
+        };
+        places.clear();
+        places.extend(0..n_tags + digests.len());
+        if places.len() > 1 {
+            places.sort_unstable_by(|&a, &b| repo_of(a).cmp(repo_of(b)).then(a.cmp(&b)));
+        }
+        runs.clear();
+        runs.extend(
+            places
+                .chunk_by(|&a, &b| repo_of(a) == repo_of(b))
+                .scan(0, |start, run| {
+                    let range = *start..*start + run.len();
+                    *start += run.len();
+                    Some(range)
+                }),
+        );
+        runs.sort_unstable_by_key(|run| places[run.start]);
+        for run in &runs {
+            let run = &places[run.clone()];
+            let repo = repo_of(run[0]);
+            let repo_tags = run.iter().filter(|&&at| at < n_tags).map(|&at| &tags[at].1);
+            let repo_digests = run
+                .iter()
+                .filter(|&&at| at >= n_tags)
+                .map(|&at| &digests[at - n_tags].1);
             let mut any_tag = false;
             for tag in repo_tags {
                 any_tag = true;
@@ -402,7 +431,7 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
             }
             if !any_tag {
                 if digests_flag {
-                    for d in repo_digests.by_ref() {
+                    for d in repo_digests {
                         rows.push(Row::new(image, repo, &none, d));
                     }
                 } else {
@@ -556,6 +585,21 @@ struct Entry<'s> {
     refs: std::ops::Range<usize>,
 }
 
+/// A reference's length and last eight bytes (a tag's end, a digest's last hex digits): what
+/// tells most references apart, read without hashing the whole string.
+fn quick_key(r: &str) -> u64 {
+    let bytes = r.as_bytes();
+    let tail = &bytes[bytes.len().saturating_sub(8)..];
+    let mut word = [0u8; 8];
+    word[..tail.len()].copy_from_slice(tail);
+    u64::from_le_bytes(word) ^ (bytes.len() as u64).rotate_left(56)
+}
+
+/// A place among 16,384 bits for a [`quick_key`].
+fn quick_bit(key: u64) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 50) as usize
+}
+
 /// Every image in `image ls` order, read from the state, its references pushed onto `refs`.
 fn entries_from_state<'s>(ctx: &'s Ctx<'_>, refs: &mut Vec<Cow<'s, str>>) -> Vec<Entry<'s>> {
     let index = RefIndex::new(&ctx.state);
@@ -588,41 +632,58 @@ fn entries_from_state<'s>(ctx: &'s Ctx<'_>, refs: &mut Vec<Cow<'s, str>>) -> Vec
 /// tells what changed.
 fn entries_from_listing<'s>(
     ctx: &'s Ctx<'_>,
-    rows: &'s [crate::store::listing::Row<'s>],
+    rows: crate::store::listing::Rows<'s>,
     refs: &mut Vec<Cow<'s, str>>,
 ) -> Option<Vec<Entry<'s>>> {
     use crate::store::listing::{lists_before, order_key};
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, HashMap, HashSet};
     let images = ctx.state.images.changes()?;
     let named = ctx.state.refs.changes()?;
-    // The references made or moved since, by image, in lexical order.
-    let mut added: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    // The references made, moved or removed since (hashed: each of the listing's references is
+    // looked up), and those made or moved by image, in lexical order.
+    let named_set: HashSet<&str, DigestHash> = named.keys().map(String::as_str).collect();
+    // A bit per quick key (a Bloom filter of one hash): most of the listing's references are
+    // told apart from the changed ones by one multiply and one bit, without hashing them.
+    let mut named_bits = vec![0u64; 256];
+    for name in named.keys() {
+        let bit = quick_bit(quick_key(name));
+        named_bits[bit / 64] |= 1 << (bit % 64);
+    }
+    let maybe_named = |r: &str| {
+        let bit = quick_bit(quick_key(r));
+        named_bits[bit / 64] & (1 << (bit % 64)) != 0
+    };
+    let mut added: HashMap<&str, Vec<&str>, DigestHash> = HashMap::default();
     for (name, target) in named {
         if let Some(id) = target {
             added.entry(id.as_str()).or_default().push(name);
         }
     }
-    let push_refs = |refs: &mut Vec<Cow<'s, str>>,
-                     row: Option<&'s crate::store::listing::Row<'s>>,
-                     id: &str| {
-        let start = refs.len();
-        if let Some(row) = row {
-            if named.is_empty() {
-                refs.extend(row.refs());
-            } else {
-                refs.extend(row.refs().filter(|r| !named.contains_key(r.as_ref())));
+    let push_refs =
+        |refs: &mut Vec<Cow<'s, str>>, row: Option<&crate::store::listing::Row<'s>>, id: &str| {
+            let start = refs.len();
+            if let Some(row) = row {
+                if named_set.is_empty() {
+                    refs.extend(row.refs());
+                } else {
+                    refs.extend(
+                        row.refs()
+                            .filter(|r| !(maybe_named(r) && named_set.contains(r.as_ref()))),
+                    );
+                }
             }
-        }
-        if let Some(more) = added.get(id) {
-            refs.extend(more.iter().map(|&r| Cow::Borrowed(r)));
-            refs[start..].sort_unstable();
-        }
-        start..refs.len()
-    };
-    let mut entries = Vec::with_capacity(rows.len() + images.len());
-    let mut changed_rows: BTreeMap<&str, &'s crate::store::listing::Row<'s>> = BTreeMap::new();
-    let changed_ids: std::collections::HashSet<&str> = images.keys().map(Digest::as_str).collect();
+            if let Some(more) = added.get(id).filter(|_| !added.is_empty()) {
+                refs.extend(more.iter().map(|&r| Cow::Borrowed(r)));
+                refs[start..].sort_unstable();
+            }
+            start..refs.len()
+        };
+    let mut entries = Vec::with_capacity(rows.estimate() + images.len());
+    let mut changed_rows: BTreeMap<&str, crate::store::listing::Row<'s>> = BTreeMap::new();
+    let changed_ids: HashSet<&str, DigestHash> = images.keys().map(Digest::as_str).collect();
     for row in rows {
+        // A damaged listing is not used: the caller reads the state.
+        let row = row.ok()?;
         if !changed_ids.is_empty() && changed_ids.contains(row.id) {
             changed_rows.insert(row.id, row);
             continue;
@@ -633,7 +694,7 @@ fn entries_from_listing<'s>(
             seq: row.seq,
             size: row.size,
             parent: row.parent,
-            refs: push_refs(refs, Some(row), row.id),
+            refs: push_refs(refs, Some(&row), row.id),
         });
     }
     if images.is_empty() {
@@ -651,7 +712,7 @@ fn entries_from_listing<'s>(
                 seq: record.seq,
                 size: ctx.state.image_size(record),
                 parent: record.parent.as_ref().map(Digest::as_str),
-                refs: push_refs(refs, changed_rows.get(id).copied(), id),
+                refs: push_refs(refs, changed_rows.get(id), id),
             })
         })
         .collect();
