@@ -980,7 +980,7 @@ const fn splat(b: u8) -> u64 {
 /// times and references read are 1 to 100 bytes long, and a loop over single bytes was a third
 /// of reading them.
 #[inline]
-fn find2(bytes: &[u8], a: u8, b: u8) -> Option<usize> {
+pub(super) fn find2(bytes: &[u8], a: u8, b: u8) -> Option<usize> {
     const LOW: u64 = splat(1);
     const HIGH: u64 = splat(0x80);
     let (a8, b8) = (splat(a), splat(b));
