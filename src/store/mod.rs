@@ -25,7 +25,7 @@ pub use digest::{chain_ids, hex, Digest, InvalidDigest};
 pub use fsck::FsckReport;
 pub use lazy::Lazy;
 pub use state::*;
-pub use table::Table;
+pub use table::{Scanned, Table};
 
 pub use crate::atomic::{is_disk_full, TEMP_PREFIX};
 

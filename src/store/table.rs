@@ -345,6 +345,13 @@ fn last_newline(bytes: &[u8]) -> Option<usize> {
     }
 }
 
+/// What [`Table::scan`] gives: a record's line as the state file has it, or a record changed
+/// since (or any record of a table read whole).
+pub enum Scanned<'a, K, V> {
+    Line(&'a str),
+    Record(&'a K, &'a V),
+}
+
 /// How many records a table looks up one by one before it reads its section whole: a command
 /// about one image asks for a handful (its record, its parents', its layers); one that asks for
 /// more usually goes on to ask for all, which reading the section whole answers sooner.
@@ -564,6 +571,58 @@ impl<K: Ord + Clone, V: Record<Key = K> + Clone> Table<K, V> {
     /// otherwise than by loading.
     pub fn tracked(&self) -> bool {
         self.source.is_some() && !self.rewritten
+    }
+
+    /// Every record's line as the state file has it (those changed since it was written left
+    /// out), then every changed record, given to `each` and none kept: for a command
+    /// that sums over all the records and needs few of their fields (`system df`). A table read
+    /// whole gives all its records as records. Stops at the first `false` either returns, and
+    /// returns `false` then, or when a line cannot be read (the damage is kept, as on any read).
+    pub fn scan(&self, mut each: impl FnMut(Scanned<'_, K, V>) -> bool) -> bool {
+        let (None, Some(section)) = (self.full.get(), &self.source) else {
+            return self.map().iter().all(|(k, v)| each(Scanned::Record(k, v)));
+        };
+        let mut stopped = false;
+        let scanned = section.blocks(|at, block| {
+            let text = std::str::from_utf8(block)
+                .map_err(|e| format!("line {}: not UTF-8: {e}", section.line_at(at)))?;
+            // Whole lines (`blocks` gives no other), found with `memchr` in a large section.
+            let big = section.end - section.start > SMALL_SEARCH;
+            let mut from = 0;
+            while from < text.len() {
+                let rest = &text.as_bytes()[from..];
+                let found = if big {
+                    memchr::memchr(b'\n', rest)
+                } else {
+                    rest.iter().position(|&b| b == b'\n')
+                };
+                let end = from + found.map_or(rest.len(), |p| p + 1);
+                let l = &text[from..end];
+                from = end;
+                if !self.overlay.is_empty() {
+                    let key =
+                        V::key(l).map_err(|e| format!("line {}: {e}", section.line_at(at)))?;
+                    if self.overlay.contains_key(&key) {
+                        continue;
+                    }
+                }
+                if !each(Scanned::Line(l)) {
+                    stopped = true;
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        });
+        if let Err(e) = scanned {
+            section.fail(e);
+            return false;
+        }
+        !stopped
+            && self
+                .overlay
+                .iter()
+                .filter_map(|(k, v)| Some((k, v.as_ref()?)))
+                .all(|(k, v)| each(Scanned::Record(k, v)))
     }
 
     /// The first `n` records whose key is `key` or after it, in order; read on disk when the
