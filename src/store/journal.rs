@@ -68,6 +68,9 @@ pub(super) fn read(bytes: &[u8]) -> Result<Journal, String> {
     };
     let mut at = first_end + 1;
     let mut line = 2;
+    // Image records as their lines, parsed once the last change of each is known (a full
+    // journal holds an image's record once per tag of it: 430 records for one image).
+    let mut images: Vec<(Digest, Option<(&str, usize)>)> = Vec::new();
     while at < bytes.len() {
         // The transaction runs to its `commit` line.
         let rest = &bytes[at..];
@@ -91,10 +94,28 @@ pub(super) fn read(bytes: &[u8]) -> Result<Journal, String> {
             ));
         }
         let text = std::str::from_utf8(body).map_err(|e| format!("line {line}: not UTF-8: {e}"))?;
-        apply(&mut journal, text, line)?;
+        apply(&mut journal, &mut images, text, line)?;
         line += format::newlines(body) + 1;
         at += whole;
         journal.len = at as u64;
+    }
+    let mut seen = std::collections::HashSet::with_capacity(images.len());
+    let mut last: Vec<_> = images
+        .into_iter()
+        .rev()
+        .filter(|(key, _)| seen.insert(key.clone()))
+        .collect();
+    last.reverse();
+    for (key, record) in last {
+        let record = match record {
+            Some((l, n)) => Some(
+                ImageRecord::parse(l)
+                    .map(|(_, v)| v)
+                    .map_err(|e| format!("line {n}: {e}"))?,
+            ),
+            None => None,
+        };
+        journal.images.push((key, record));
     }
     Ok(journal)
 }
@@ -111,8 +132,14 @@ fn find_commit(bytes: &[u8]) -> Option<usize> {
     None
 }
 
-/// Applies one transaction's lines (checked) to what the journal holds.
-fn apply(journal: &mut Journal, text: &str, first_line: usize) -> Result<(), String> {
+/// Applies one transaction's lines (checked) to what the journal holds; image records go to
+/// `images` as their lines, for [`read`] to parse the last of each.
+fn apply<'a>(
+    journal: &mut Journal,
+    images: &mut Vec<(Digest, Option<(&'a str, usize)>)>,
+    text: &'a str,
+    first_line: usize,
+) -> Result<(), String> {
     let mut lines = text.split_inclusive('\n').enumerate().peekable();
     while let Some((n, l)) = lines.next() {
         let at = |e: String| format!("line {}: {e}", first_line + n);
@@ -121,11 +148,7 @@ fn apply(journal: &mut Journal, text: &str, first_line: usize) -> Result<(), Str
             .ok_or_else(|| at("a damaged record".into()))?;
         let rest = rest.strip_suffix('\n').unwrap_or(rest);
         match kind {
-            "i" => journal.images.push(
-                ImageRecord::parse(l)
-                    .map(|(k, v)| (k, Some(v)))
-                    .map_err(at)?,
-            ),
+            "i" => images.push((ImageRecord::key(l).map_err(at)?, Some((l, first_line + n)))),
             "r" => journal
                 .refs
                 .push(Digest::parse(l).map(|(k, v)| (k, Some(v))).map_err(at)?),
@@ -134,9 +157,7 @@ fn apply(journal: &mut Journal, text: &str, first_line: usize) -> Result<(), Str
                     .map(|(k, v)| (k, Some(v)))
                     .map_err(at)?,
             ),
-            "-i" => journal
-                .images
-                .push((format::digest(rest).map_err(at)?, None)),
+            "-i" => images.push((format::digest(rest).map_err(at)?, None)),
             "-r" => journal
                 .refs
                 .push((format::unescape(rest).map_err(at)?, None)),
@@ -326,6 +347,46 @@ mod tests {
         assert_eq!(journal.build_cache, Some(Vec::new()));
         assert_eq!(journal.seq, Some(9));
         assert_eq!(journal.garbage, [Digest::of(b"config")]);
+    }
+
+    /// An image written by many transactions (a tag each) is parsed once, as its last record;
+    /// removed then written again, it is there; written then removed, it is a removal.
+    #[test]
+    fn only_the_last_change_of_an_image_counts() {
+        let image = |seq: u64| ImageRecord {
+            created: "2025-01-01T00:00:00Z".into(),
+            layers: vec![Digest::of(b"layer")],
+            manifest: None,
+            manifest_size: 0,
+            parent: None,
+            last_tag_time: Some(format!("2025-01-0{seq}T00:00:00Z")),
+            seq,
+            size: Some(5),
+        };
+        let (kept, gone) = (Digest::of(b"kept"), Digest::of(b"gone"));
+        let mut out = header(1).into_bytes();
+        let mut txns: Vec<Vec<u8>> = Vec::new();
+        for seq in 1..=3 {
+            let mut txn = Vec::new();
+            image_line(&mut txn, &kept, &image(seq), Some(5));
+            image_line(&mut txn, &gone, &image(seq), Some(5));
+            txns.push(txn);
+        }
+        txns.push(format!("-i {}\n-i {}\n", kept.hex(), gone.hex()).into_bytes());
+        let mut last = Vec::new();
+        image_line(&mut last, &kept, &image(4), Some(5));
+        txns.push(last);
+        for mut txn in txns {
+            let sum = Digest::of(txn.as_slice());
+            txn.extend_from_slice(format!("commit {}\n", sum.hex()).as_bytes());
+            out.extend_from_slice(&txn);
+        }
+        let journal = read(&out).expect("reads");
+        assert_eq!(
+            journal.images,
+            [(gone, None), (kept, Some(image(4)))],
+            "one change per image, the last"
+        );
     }
 
     #[test]
