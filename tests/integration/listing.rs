@@ -4,25 +4,14 @@
 //! fsck must notice and mend a listing that disagrees with the state file.
 
 use std::path::Path;
-use std::process::Command;
 
-fn docklab(home: &Path, cwd: &Path, clock: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_docklab"));
-    c.env("DOCKLAB_HOME", home)
-        .env("DOCKLAB_CLOCK", clock)
-        .env("NO_COLOR", "1")
-        .env("LANG", "C")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("DOCKLAB_LABS")
-        .env_remove("DOCKLAB_ENGINE")
-        .env_remove("DOCKER_BUILDKIT")
-        .current_dir(cwd);
-    c
-}
+use crate::support::docklab_at;
 
 fn run(home: &Path, cwd: &Path, clock: &str, args: &[&str], env: &[(&str, &str)]) -> String {
-    let o = docklab(home, cwd, clock)
+    let o = docklab_at(home)
+        .env("DOCKLAB_CLOCK", clock)
+        .env_remove("DOCKER_BUILDKIT")
+        .current_dir(cwd)
         .args(args)
         .envs(env.iter().copied())
         .output()
