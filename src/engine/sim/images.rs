@@ -384,8 +384,8 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         }
         // Repositories in order of first appearance (Docker iterates a Go map: any order):
         // the references' places sorted by repository (then place), in runs of one repository,
-        // the runs by their first place; linear in the references, as an image may have
-        // hundreds of tags.
+        // the runs by their first place: a sort rather than comparing each reference with
+        // every other, as an image may have hundreds of tags.
         let n_tags = tags.len();
         let repo_of = |at: usize| {
             if at < n_tags {
@@ -679,6 +679,8 @@ fn entries_from_listing<'s>(
             start..refs.len()
         };
     let mut entries = Vec::with_capacity(rows.estimate() + images.len());
+    // About two references an image (a tag and a digest): room that is not copied as it grows.
+    refs.reserve(rows.estimate() * 2);
     let mut changed_rows: BTreeMap<&str, crate::store::listing::Row<'s>> = BTreeMap::new();
     let changed_ids: HashSet<&str, DigestHash> = images.keys().map(Digest::as_str).collect();
     for row in rows {
