@@ -210,42 +210,41 @@ fn encode_sections(
     index: &Digest,
     generation: Option<u64>,
 ) -> Result<Vec<u8>, String> {
-    let mut sections: [Vec<u8>; SECTIONS] = Default::default();
-    // Room for typical records, so that the buffers do not grow (and copy) as they fill.
-    if state.images.unread_section().is_none() {
-        sections[0].reserve(state.images.len() * 330);
-    }
-    if state.refs.unread_section().is_none() {
-        sections[1].reserve(state.refs.len() * 110);
-    }
-    if state.layers.unread_section().is_none() {
-        sections[2].reserve(state.layers.len() * 210);
-    }
-    let copy = |section: &Section| section.bytes();
-    match state.images.unread_section() {
-        Some(s) => sections[0] = copy(s)?,
-        None => images_into(
-            &mut sections[0],
-            &state.images,
-            Some(&|image: &ImageRecord| state.image_size(image)),
-        ),
-    }
-    match state.refs.unread_section() {
-        Some(s) => sections[1] = copy(s)?,
-        None => refs_into(&mut sections[1], &state.refs),
-    }
-    match state.layers.unread_section() {
-        Some(s) => sections[2] = copy(s)?,
-        None => layers_into(&mut sections[2], &state.layers),
-    }
-    match state.containers.unread_section() {
-        Some(s) => sections[3] = copy(s)?,
-        None => containers_into(&mut sections[3], &state.containers),
-    }
-    match state.build_cache.unread_section() {
-        Some(s) => sections[4] = copy(s)?,
-        None => cache_into(&mut sections[4], &state.build_cache),
-    }
+    // A section not read since the file was loaded is copied as it is; the others are written
+    // from their records, with room for typical ones so that the buffer does not grow (and copy)
+    // as it fills.
+    let section = |unread: Option<&Section>, write: &dyn Fn(&mut Vec<u8>)| {
+        if let Some(s) = unread {
+            return s.bytes();
+        }
+        let mut out = Vec::new();
+        write(&mut out);
+        Ok(out)
+    };
+    let sections: [Vec<u8>; SECTIONS] = [
+        section(state.images.unread_section(), &|out| {
+            out.reserve(state.images.len() * 330);
+            images_into(
+                out,
+                &state.images,
+                Some(&|image: &ImageRecord| state.image_size(image)),
+            );
+        })?,
+        section(state.refs.unread_section(), &|out| {
+            out.reserve(state.refs.len() * 110);
+            refs_into(out, &state.refs);
+        })?,
+        section(state.layers.unread_section(), &|out| {
+            out.reserve(state.layers.len() * 210);
+            layers_into(out, &state.layers);
+        })?,
+        section(state.containers.unread_section(), &|out| {
+            containers_into(out, &state.containers);
+        })?,
+        section(state.build_cache.unread_section(), &|out| {
+            cache_into(out, &state.build_cache);
+        })?,
+    ];
     let head = match generation {
         Some(generation) => format!(
             "{HEADER_V4}\nseq {}\nindex {}\ngeneration {generation}\n",

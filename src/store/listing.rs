@@ -305,8 +305,7 @@ fn row(line: &str) -> Result<Row<'_>, String> {
         .len()
         .min(parent.as_ptr() as usize - line.as_ptr() as usize + parent.len() + 1);
     let refs = &line[refs_at..];
-    let digest = is_id;
-    if !digest(id) {
+    if !is_id(id) {
         return Err(format!("{id:?} is not an image ID"));
     }
     let created = match second {
@@ -322,7 +321,7 @@ fn row(line: &str) -> Result<Row<'_>, String> {
     };
     let parent = match parent {
         "-" => None,
-        p if digest(p) => Some(p),
+        p if is_id(p) => Some(p),
         p => return Err(format!("{p:?} is not an image ID")),
     };
     let escaped = find2(refs.as_bytes(), b'%', b'%').is_some();

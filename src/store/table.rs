@@ -597,11 +597,11 @@ impl<K: Ord + Clone, V: Record<Key = K> + Clone> Table<K, V> {
                     rest.iter().position(|&b| b == b'\n')
                 };
                 let end = from + found.map_or(rest.len(), |p| p + 1);
-                let l = &text[from..end];
+                let (l, line_start) = (&text[from..end], at + from as u64);
                 from = end;
                 if !self.overlay.is_empty() {
-                    let key =
-                        V::key(l).map_err(|e| format!("line {}: {e}", section.line_at(at)))?;
+                    let key = V::key(l)
+                        .map_err(|e| format!("line {}: {e}", section.line_at(line_start)))?;
                     if self.overlay.contains_key(&key) {
                         continue;
                     }

@@ -672,7 +672,7 @@ fn entries_from_listing<'s>(
                     );
                 }
             }
-            if let Some(more) = added.get(id).filter(|_| !added.is_empty()) {
+            if let Some(more) = added.get(id) {
                 refs.extend(more.iter().map(|&r| Cow::Borrowed(r)));
                 refs[start..].sort_unstable();
             }

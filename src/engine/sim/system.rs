@@ -325,34 +325,72 @@ fn df_table(
     )
 }
 
+/// An image as `system df -v` lists it, with what its rows share.
+struct UsageImage<'s> {
+    id: &'s Digest,
+    record: &'s crate::store::ImageRecord,
+    /// Its tags, familiar (`nginx:latest`).
+    tags: Vec<String>,
+    size: u64,
+    /// The part of `size` in layers other images use too.
+    shared: u64,
+    /// How many containers use it.
+    containers: usize,
+}
+
+impl UsageImage<'_> {
+    /// Its rows' repository and tag: one per tag, `<none>` for an untagged image.
+    fn names(&self) -> Vec<(&str, &str)> {
+        if self.tags.is_empty() {
+            return vec![("<none>", "<none>")];
+        }
+        self.tags
+            .iter()
+            .map(|t| t.rsplit_once(':').unwrap_or((t, "")))
+            .collect()
+    }
+}
+
+/// The images of `system df -v`, newest first: as `image ls` without -a lists them, the legacy
+/// builder's intermediate images (untagged parents) left out.
+fn usage_images<'s>(ctx: &'s Ctx<'_>) -> Vec<UsageImage<'s>> {
+    let refs = ctx.state.refs_by_image();
+    let users = ctx.state.layer_users();
+    let parents = ctx.state.parents();
+    ctx.images_newest_first()
+        .into_iter()
+        .filter(|id| refs.contains_key(*id) || !parents.contains(*id))
+        .map(|id| {
+            let record = &ctx.state.images[id];
+            let size = ctx.state.image_size(record);
+            UsageImage {
+                id,
+                record,
+                tags: super::split_refs(refs.get(id).map_or(&[][..], Vec::as_slice)).0,
+                size,
+                shared: ctx.state.shared_size(record, &users),
+                containers: ctx
+                    .state
+                    .containers
+                    .iter()
+                    .filter(|c| &c.image == id)
+                    .count(),
+            }
+        })
+        .collect()
+}
+
 /// One row per image name (`<none>` for an untagged image) of `system df -v`, with every field
 /// of its `--format json` object (the table, [`image_usage_table`], has the same rows).
 fn image_usage(ctx: &Ctx<'_>) -> Vec<serde_json::Value> {
-    let refs = ctx.state.refs_by_image();
-    let users = ctx.state.layer_users();
     let tz = crate::docker::units::local_time_zone();
-    // The daemon lists images as `image ls` without -a: the legacy builder's intermediate
-    // images (untagged parents) are left out.
-    let parents = ctx.state.parents();
     let mut rows = Vec::new();
-    for id in ctx.images_newest_first() {
-        if !refs.contains_key(id) && parents.contains(id) {
-            continue;
-        }
-        let record = &ctx.state.images[id];
-        let (tags, _) = super::split_refs(refs.get(id).map_or(&[][..], Vec::as_slice));
-        let size = ctx.state.image_size(record);
-        let shared = ctx.state.shared_size(record, &users);
-        let created = super::parse_time(&record.created);
-        let containers = ctx
-            .state
-            .containers
-            .iter()
-            .filter(|c| &c.image == id)
-            .count();
-        let mut push = |repo: &str, tag: &str| {
+    for image in usage_images(ctx) {
+        let created = super::parse_time(&image.record.created);
+        let (size, shared) = (image.size, image.shared);
+        for (repo, tag) in image.names() {
             rows.push(json!({
-                "Containers": containers.to_string(),
+                "Containers": image.containers.to_string(),
                 "CreatedAt": created.map(|t| {
                     let mut s = String::with_capacity(40);
                     crate::docker::units::write_go_time(&mut s, t, &tz);
@@ -360,7 +398,7 @@ fn image_usage(ctx: &Ctx<'_>) -> Vec<serde_json::Value> {
                 }).unwrap_or_default(),
                 "CreatedSince": created.map(|t| crate::docker::units::created_since(t, ctx.now)).unwrap_or_default(),
                 "Digest": "",
-                "ID": id.as_str(),
+                "ID": image.id.as_str(),
                 "Repository": repo,
                 "SharedSize": human_size4(shared as f64),
                 "Size": human_size(size as i64),
@@ -368,13 +406,6 @@ fn image_usage(ctx: &Ctx<'_>) -> Vec<serde_json::Value> {
                 "UniqueSize": human_size4((size - shared) as f64),
                 "VirtualSize": human_size4(size as f64),
             }));
-        };
-        if tags.is_empty() {
-            push("<none>", "<none>");
-        }
-        for t in &tags {
-            let (repo, tag) = t.rsplit_once(':').unwrap_or((t, ""));
-            push(repo, tag);
         }
     }
     rows
@@ -397,32 +428,17 @@ fn image_usage_table(ctx: &Ctx<'_>) -> String {
         "UNIQUE SIZE",
         "CONTAINERS",
     ];
-    let refs = ctx.state.refs_by_image();
-    let users = ctx.state.layer_users();
-    let parents = ctx.state.parents();
     let mut text = String::new();
     let mut ends: Vec<usize> = Vec::new();
     // An image's own six cells, and where each ends, written once for all its rows.
     let mut own = String::new();
     let mut own_ends = [0usize; 6];
-    for id in ctx.images_newest_first() {
-        if !refs.contains_key(id) && parents.contains(id) {
-            continue;
-        }
-        let record = &ctx.state.images[id];
-        let (tags, _) = super::split_refs(refs.get(id).map_or(&[][..], Vec::as_slice));
-        let size = ctx.state.image_size(record);
-        let shared = ctx.state.shared_size(record, &users);
-        let containers = ctx
-            .state
-            .containers
-            .iter()
-            .filter(|c| &c.image == id)
-            .count();
+    for image in usage_images(ctx) {
+        let (size, shared) = (image.size, image.shared);
         own.clear();
-        own.push_str(super::truncate_id(id.as_str()));
+        own.push_str(super::truncate_id(image.id.as_str()));
         own_ends[0] = own.len();
-        if let Some(t) = super::parse_time(&record.created) {
+        if let Some(t) = super::parse_time(&image.record.created) {
             write_created_since(&mut own, t, ctx.now);
         }
         own_ends[1] = own.len();
@@ -433,9 +449,12 @@ fn image_usage_table(ctx: &Ctx<'_>) -> String {
         own_ends[3] = own.len();
         write_human_size(&mut own, (size - shared) as f64, 4);
         own_ends[4] = own.len();
-        own.push_str(crate::decimal::digits(containers as u64, &mut [0; 20]));
+        own.push_str(crate::decimal::digits(
+            image.containers as u64,
+            &mut [0; 20],
+        ));
         own_ends[5] = own.len();
-        let mut row = |repo: &str, tag: &str| {
+        for (repo, tag) in image.names() {
             for cell in [repo, tag] {
                 text.push_str(cell);
                 ends.push(text.len());
@@ -443,13 +462,6 @@ fn image_usage_table(ctx: &Ctx<'_>) -> String {
             let start = text.len();
             text.push_str(&own);
             ends.extend(own_ends.iter().map(|e| start + e));
-        };
-        if tags.is_empty() {
-            row("<none>", "<none>");
-        }
-        for t in &tags {
-            let (repo, tag) = t.rsplit_once(':').unwrap_or((t, ""));
-            row(repo, tag);
         }
     }
     let line = |at: usize| -> [&str; 8] {
