@@ -226,13 +226,13 @@ impl Store {
         self.root.join("state.list")
     }
 
-    /// The image listing of the state file last loaded with its journal, as bytes for
-    /// [`listing::parse`] with the generation it must name; `None` without one (a store of an
+    /// The image listing of the state file last loaded with its journal, opened for
+    /// [`listing::read`], with the generation it must name; `None` without one (a store of an
     /// earlier version, not loaded, not rewritten since).
-    pub fn listing(&self) -> Option<(Vec<u8>, u64)> {
+    pub fn listing(&self) -> Option<(fs::File, u64)> {
         let generation = self.on_disk.borrow().as_ref()?.generation;
-        let bytes = fs::read(self.listing_path()).ok()?;
-        Some((bytes, generation))
+        let file = fs::File::open(self.listing_path()).ok()?;
+        Some((file, generation))
     }
 
     fn journal_path(&self) -> PathBuf {

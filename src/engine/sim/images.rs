@@ -265,181 +265,69 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
     let need_digest = digests_flag || format.contains("{{.Digest}}");
 
     let ctx: &Ctx<'_> = ctx;
+    let mut shown = Shown::new(ShowOptions {
+        patterns,
+        all,
+        dangling,
+        trunc,
+        digests: match (digests_flag, need_digest) {
+            (true, _) => DigestRows::Listed,
+            (false, true) => DigestRows::Shown,
+            (false, false) => DigestRows::No,
+        },
+    });
     // The store's listing serves unless a filter reads configs or compares times.
-    let listing =
-        if before.is_none() && since.is_none() && until.is_none() && !filters.contains("label") {
-            ctx.store.listing()
-        } else {
-            None
-        };
-    let mut all_refs: Vec<Cow<'_, str>> = Vec::new();
-    let listed = listing
-        .as_ref()
-        .and_then(|(bytes, generation)| crate::store::listing::parse(bytes, *generation).ok())
-        .and_then(|rows| entries_from_listing(ctx, rows, &mut all_refs));
-    let entries = if let Some(entries) = listed {
-        entries
+    let by_listing = before.is_none() && since.is_none() && until.is_none();
+    let listed = if by_listing && !filters.contains("label") {
+        match shown.add_from_listing(ctx) {
+            Ok(listed) => listed,
+            Err(e) => return Ok(Outcome::daemon_error(e)),
+        }
     } else {
-        all_refs.clear();
-        entries_from_state(ctx, &mut all_refs)
+        false
     };
-    // The images that have children (legacy builds): an untagged one is an intermediate image.
-    let parents: std::collections::HashSet<&str> =
-        entries.iter().filter_map(|e| e.parent).collect();
-    // Per image, what its rows share; per row, the image's index and its own three cells, all
-    // borrowed from the state.
-    let mut images: Vec<ImageCols<'_>> = Vec::with_capacity(entries.len());
-    let mut rows: Vec<Row<'_>> = Vec::with_capacity(all_refs.len() + 16);
-    let mut tags: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
-    let mut digests: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
-    let (mut places, mut runs): (Vec<usize>, Vec<std::ops::Range<usize>>) =
-        (Vec::new(), Vec::new());
-    for Entry {
-        id,
-        created,
-        size,
-        refs,
-        ..
-    } in &entries
-    {
-        let (id, created, size) = (*id, *created, *size);
-        if before.is_some() || since.is_some() || until.is_some() {
-            let Some(created) = created else {
-                continue;
-            };
-            if before.is_some_and(|b| created >= b)
-                || since.is_some_and(|s| created <= s)
-                || until.is_some_and(|u| created >= u)
-            {
-                continue;
-            }
-        }
-        if filters.contains("label") {
-            let Ok(digest) = id.parse::<Digest>() else {
-                continue;
-            };
-            let labels = ctx.image_labels(&digest)?;
-            if !filters.match_labels("label", &labels) {
-                continue;
-            }
-        }
-        tags.clear();
-        digests.clear();
-        for full in &all_refs[refs.clone()] {
-            let full: &str = full;
-            // A reference that does not parse matches no pattern and shows no row.
-            let Some((name, tag, digest)) = split_stored(full).or_else(|| {
-                Reference::parse(full).ok().map(|r| {
-                    let own = |s: Option<&str>| s.map(|s| Cow::Owned(s.to_owned()));
-                    let (t, d) = (own(r.tag()), own(r.digest()));
-                    (Cow::Owned(r.familiar_name()), t, d)
-                })
-            }) else {
-                continue;
-            };
-            if !patterns.is_empty() {
-                let mut found = false;
-                for pattern in &patterns {
-                    match familiar_match_parts(pattern, &name, tag.as_deref(), digest.as_deref()) {
-                        Ok(true) => {
-                            found = true;
-                            break;
-                        }
-                        Ok(false) => {}
-                        Err(e) => return Ok(Outcome::daemon_error(e)),
-                    }
-                }
-                if !found {
+    if !listed {
+        shown.clear();
+        let index = RefIndex::new(&ctx.state);
+        let images = ctx.images_listed();
+        // The images that have children (legacy builds): an untagged one is an intermediate
+        // image.
+        shown.parents.extend(
+            images
+                .iter()
+                .filter_map(|l| l.record.parent.as_ref().map(|p| p.as_str().to_owned())),
+        );
+        for Listed {
+            id,
+            record,
+            created,
+        } in images
+        {
+            if before.is_some() || since.is_some() || until.is_some() {
+                let Some(created) = created else {
+                    continue;
+                };
+                if before.is_some_and(|b| created >= b)
+                    || since.is_some_and(|s| created <= s)
+                    || until.is_some_and(|u| created >= u)
+                {
                     continue;
                 }
             }
-            match (tag, digest) {
-                (_, Some(d)) => digests.push((name, d)),
-                (Some(t), None) => tags.push((name, t)),
-                (None, None) => {}
-            }
-        }
-        let untagged = tags.is_empty() && digests.is_empty();
-        if untagged {
-            let has_children = parents.contains(id);
-            if (has_children && !all) || !patterns.is_empty() || dangling == Some(false) {
-                continue;
-            }
-        } else if dangling == Some(true) && !tags.is_empty() {
-            continue;
-        }
-        if dangling == Some(false) && tags.is_empty() {
-            continue;
-        }
-        let image = images.len();
-        images.push(ImageCols {
-            id: if trunc { truncate_id(id) } else { id },
-            size,
-            created,
-        });
-        let none = Cow::Borrowed("<none>");
-        if untagged {
-            rows.push(Row::new(image, &none, &none, &none));
-            continue;
-        }
-        // Repositories in order of first appearance (Docker iterates a Go map: any order):
-        // the references' places sorted by repository (then place), in runs of one repository,
-        // the runs by their first place: a sort rather than comparing each reference with
-        // every other, as an image may have hundreds of tags.
-        let n_tags = tags.len();
-        let repo_of = |at: usize| {
-            if at < n_tags {
-                &tags[at].0
-            } else {
-                &digests[at - n_tags].0
-            }
-        };
-        places.clear();
-        places.extend(0..n_tags + digests.len());
-        if places.len() > 1 {
-            places.sort_unstable_by(|&a, &b| repo_of(a).cmp(repo_of(b)).then(a.cmp(&b)));
-        }
-        runs.clear();
-        runs.extend(
-            places
-                .chunk_by(|&a, &b| repo_of(a) == repo_of(b))
-                .scan(0, |start, run| {
-                    let range = *start..*start + run.len();
-                    *start += run.len();
-                    Some(range)
-                }),
-        );
-        runs.sort_unstable_by_key(|run| places[run.start]);
-        for run in &runs {
-            let run = &places[run.clone()];
-            let repo = repo_of(run[0]);
-            let repo_tags = run.iter().filter(|&&at| at < n_tags).map(|&at| &tags[at].1);
-            let repo_digests = run
-                .iter()
-                .filter(|&&at| at >= n_tags)
-                .map(|&at| &digests[at - n_tags].1);
-            let mut any_tag = false;
-            for tag in repo_tags {
-                any_tag = true;
-                if !need_digest || repo_digests.clone().next().is_none() {
-                    rows.push(Row::new(image, repo, tag, &none));
-                } else {
-                    for d in repo_digests.clone() {
-                        rows.push(Row::new(image, repo, tag, d));
-                    }
+            if filters.contains("label") {
+                let labels = ctx.image_labels(id)?;
+                if !filters.match_labels("label", &labels) {
+                    continue;
                 }
             }
-            if !any_tag {
-                if digests_flag {
-                    for d in repo_digests {
-                        rows.push(Row::new(image, repo, &none, d));
-                    }
-                } else {
-                    rows.push(Row::new(image, repo, &none, &Cow::Borrowed("")));
-                }
+            let size = ctx.state.image_size(record);
+            let refs = index.of(id).map(Cow::Borrowed);
+            if let Err(e) = shown.add(id.as_str(), created, size, refs) {
+                return Ok(Outcome::daemon_error(e));
             }
         }
     }
+    let order = shown.row_order();
     let headers = json!({
         "Containers": "CONTAINERS", "CreatedAt": "CREATED AT", "CreatedSince": "CREATED",
         "Digest": "DIGEST", "ID": "IMAGE ID", "Repository": "REPOSITORY", "SharedSize": "SHARED SIZE",
@@ -447,7 +335,7 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
     });
     let mut out = match format.as_str() {
         DEFAULT_TABLE | DEFAULT_TABLE_DIGEST | "{{.ID}}" => {
-            Outcome::ok(render_default(&format, &images, &rows, ctx.now))
+            Outcome::ok(render_default(&format, &shown, &order, ctx.now))
         }
         _ => {
             // Any other format gets every field, through the template engine: one formatter
@@ -480,10 +368,10 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
                 marshal: None,
             };
             let read = fields_read(&format, &FIELDS);
-            let mut next = rows.iter();
-            let mut shown: Option<usize> = None;
+            let mut next = order.iter();
+            let mut current: Option<u32> = None;
             let fill = |value: &mut GoValue| -> bool {
-                let Some(row) = next.next() else {
+                let Some(row) = next.next().map(|&at| &shown.rows[at as usize]) else {
                     return false;
                 };
                 let GoValue::Context { fields, .. } = value else {
@@ -498,12 +386,12 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
                         write(s);
                     }
                 };
-                set(3, &|s| s.push_str(&row.digest));
-                set(5, &|s| s.push_str(&row.repo));
-                set(8, &|s| s.push_str(&row.tag));
-                if shown != Some(row.image) {
-                    shown = Some(row.image);
-                    let image = &images[row.image];
+                set(3, &|s| s.push_str(shown.text(row.digest)));
+                set(5, &|s| s.push_str(shown.text(row.repo)));
+                set(8, &|s| s.push_str(shown.text(row.tag)));
+                if current != Some(row.image) {
+                    current = Some(row.image);
+                    let image = &shown.images[row.image as usize];
                     let size = image.size as f64;
                     set(1, &|s| {
                         if let Some(t) = image.created {
@@ -515,7 +403,7 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
                             write_created_since(s, t, ctx.now);
                         }
                     });
-                    set(4, &|s| s.push_str(image.id));
+                    set(4, &|s| s.push_str(shown.text(image.id)));
                     set(7, &|s| write_human_size(s, size, 3));
                     set(10, &|s| write_human_size(s, size, 4));
                 }
@@ -534,7 +422,7 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         "build", "history", "import", "inspect", "list", "load", "ls", "prune", "pull", "push",
         "rm", "save", "tag",
     ];
-    if rows.is_empty() && inv.display == "images" {
+    if order.is_empty() && inv.display == "images" {
         if let Some(name) = inv.args.first().filter(|a| HINTS.contains(&a.as_str())) {
             out.stderr.push_str(&format!(
                 "\nNo images found matching \"{name}\": did you mean \"docker image {name}\"?\n"
@@ -564,26 +452,469 @@ fn fields_read<const N: usize>(format: &str, fields: &[&str; N]) -> [bool; N] {
     read
 }
 
-/// What the rows of one image in `image ls` share.
-struct ImageCols<'s> {
-    /// As shown: truncated unless `--no-trunc`.
-    id: &'s str,
-    size: u64,
-    created: Option<jiff::Timestamp>,
+/// A cell's text: where it is in a [`Shown`]'s text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    len: u32,
 }
 
-/// An image as `image ls` reads it, from the state or from the store's listing.
-#[derive(Clone)]
-struct Entry<'s> {
-    /// `sha256:` and its hex digits.
-    id: &'s str,
+/// `<none>`, which every [`Shown`]'s text starts with.
+const NONE: Span = Span { start: 0, len: 6 };
+/// An empty cell.
+const EMPTY: Span = Span { start: 0, len: 0 };
+
+/// The options of `image ls` that decide which images and rows are shown.
+struct ShowOptions {
+    /// `REPOSITORY[:TAG]` and `--filter reference=…`: a row's reference must match one.
+    patterns: Vec<String>,
+    /// `--all`: intermediate images too.
+    all: bool,
+    /// `--filter dangling=…`.
+    dangling: Option<bool>,
+    /// Image IDs cut to 12 digits (no `--no-trunc`).
+    trunc: bool,
+    digests: DigestRows,
+}
+
+/// Which rows an image's digests give.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DigestRows {
+    /// None: a tag's row shows no digest.
+    No,
+    /// A format that shows `{{.Digest}}`: a row per tag and digest.
+    Shown,
+    /// `--digests`: that, and a repository with digests only shows them.
+    Listed,
+}
+
+/// What `image ls` shows, kept small: every cell's text in one string, and the images and rows
+/// as places in it. At 10,000 images, keeping the listing's 2.2 MB whole with vectors of every
+/// image and reference borrowed from it was 6 MB of memory, whose page faults (~2 µs each on
+/// the test machine) were a third of the command.
+struct Shown {
+    options: ShowOptions,
+    text: String,
+    /// In the order they were added (not always the order shown: see [`Shown::add_from_listing`]).
+    images: Vec<ShownImage>,
+    /// Each image's rows together, in the images' order.
+    rows: Vec<ShownRow>,
+    /// The parents of every image listed, shown or not: an untagged image that has children
+    /// is an intermediate image (legacy builds), shown with `--all` only.
+    parents: std::collections::HashSet<String>,
+    /// Where the images of the journal's changes go among the listing's (see `add_from_listing`):
+    /// (place among the others, image).
+    placed: Vec<(usize, u32)>,
+    // Per image, reused: its tags' and digests' (repository, tag or digest), its references'
+    // places sorted by repository, and those places' runs of one repository.
+    tags: Vec<(Span, Span)>,
+    digests: Vec<(Span, Span)>,
+    places: Vec<usize>,
+    runs: Vec<std::ops::Range<usize>>,
+}
+
+struct ShownImage {
+    /// As shown: 12 digits unless `--no-trunc`.
+    id: Span,
     created: Option<Timestamp>,
-    /// Its place among images created in the same second.
-    seq: u64,
     size: u64,
-    parent: Option<&'s str>,
-    /// Where its references (full strings, in lexical order) are in the list of all.
-    refs: std::ops::Range<usize>,
+    /// Its first row in [`Shown::rows`] (its rows run to the next image's first).
+    first_row: u32,
+    /// An untagged image's whole ID, to check once every image's parent is known.
+    untagged: Option<Span>,
+}
+
+struct ShownRow {
+    /// Its image in [`Shown::images`].
+    image: u32,
+    repo: Span,
+    tag: Span,
+    digest: Span,
+}
+
+impl Shown {
+    fn new(options: ShowOptions) -> Shown {
+        Shown {
+            options,
+            text: "<none>".to_owned(),
+            images: Vec::new(),
+            rows: Vec::new(),
+            parents: std::collections::HashSet::new(),
+            placed: Vec::new(),
+            tags: Vec::new(),
+            digests: Vec::new(),
+            places: Vec::new(),
+            runs: Vec::new(),
+        }
+    }
+
+    /// Forgets every image added.
+    fn clear(&mut self) {
+        self.text.truncate(NONE.len as usize);
+        self.images.clear();
+        self.rows.clear();
+        self.parents.clear();
+        self.placed.clear();
+    }
+
+    fn text(&self, span: Span) -> &str {
+        let start = span.start as usize;
+        &self.text[start..start + span.len as usize]
+    }
+
+    fn push(&mut self, s: &str) -> Span {
+        let start = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        self.text.push_str(s);
+        Span {
+            start,
+            len: u32::try_from(s.len()).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Adds an image and the rows its references `refs` (full strings, in lexical order) give,
+    /// if the options show any; `Err`: a pattern that is not one.
+    fn add<'r>(
+        &mut self,
+        id: &str,
+        created: Option<Timestamp>,
+        size: u64,
+        refs: impl Iterator<Item = Cow<'r, str>>,
+    ) -> Result<(), BadPattern> {
+        let mark = self.text.len();
+        self.tags.clear();
+        self.digests.clear();
+        // The repository last written, which the next reference usually shares
+        // (`app:v1`, `app@sha256:…`).
+        let mut last_repo: Option<Span> = None;
+        for full in refs {
+            let full: &str = &full;
+            // A reference that does not parse matches no pattern and shows no row.
+            let Some((name, tag, digest)) = split_stored(full).or_else(|| {
+                Reference::parse(full).ok().map(|r| {
+                    let own = |s: Option<&str>| s.map(|s| Cow::Owned(s.to_owned()));
+                    let (t, d) = (own(r.tag()), own(r.digest()));
+                    (Cow::Owned(r.familiar_name()), t, d)
+                })
+            }) else {
+                continue;
+            };
+            if !self.options.patterns.is_empty() {
+                let mut found = false;
+                for pattern in &self.options.patterns {
+                    if familiar_match_parts(pattern, &name, tag.as_deref(), digest.as_deref())? {
+                        found = true;
+                        break;
+                    }
+                }
+                if !found {
+                    continue;
+                }
+            }
+            if tag.is_none() && digest.is_none() {
+                continue;
+            }
+            let repo = match last_repo {
+                Some(span) if self.text(span) == name => span,
+                _ => self.push(&name),
+            };
+            last_repo = Some(repo);
+            match (tag, digest) {
+                (_, Some(d)) => {
+                    let d = if self.options.digests == DigestRows::No {
+                        EMPTY
+                    } else {
+                        self.push(&d)
+                    };
+                    self.digests.push((repo, d));
+                }
+                (Some(t), None) => {
+                    let t = self.push(&t);
+                    self.tags.push((repo, t));
+                }
+                (None, None) => {}
+            }
+        }
+        let ShowOptions {
+            ref patterns,
+            dangling,
+            trunc,
+            ..
+        } = self.options;
+        let untagged = self.tags.is_empty() && self.digests.is_empty();
+        // (An untagged image with children is left out once they are known: `row_order`.)
+        let hidden = if untagged {
+            !patterns.is_empty() || dangling == Some(false)
+        } else {
+            dangling == Some(true) && !self.tags.is_empty()
+        } || (dangling == Some(false) && self.tags.is_empty());
+        if hidden {
+            self.text.truncate(mark);
+            return Ok(());
+        }
+        let image = u32::try_from(self.images.len()).unwrap_or(u32::MAX);
+        let shown_id = self.push(if trunc { truncate_id(id) } else { id });
+        let whole_id = match (untagged, trunc) {
+            (false, _) => None,
+            (true, true) => Some(self.push(id)),
+            (true, false) => Some(shown_id),
+        };
+        self.images.push(ShownImage {
+            id: shown_id,
+            created,
+            size,
+            first_row: u32::try_from(self.rows.len()).unwrap_or(u32::MAX),
+            untagged: whole_id,
+        });
+        if untagged {
+            self.rows.push(ShownRow {
+                image,
+                repo: NONE,
+                tag: NONE,
+                digest: NONE,
+            });
+        } else {
+            self.push_rows(image);
+        }
+        Ok(())
+    }
+
+    /// The rows of `image`, the last added, from its tags and digests.
+    fn push_rows(&mut self, image: u32) {
+        let row = |repo, tag, digest| ShownRow {
+            image,
+            repo,
+            tag,
+            digest,
+        };
+        let digest_rows = self.options.digests;
+        let Shown {
+            text,
+            tags,
+            digests,
+            places,
+            runs,
+            rows,
+            ..
+        } = self;
+        // Repositories in order of first appearance (Docker iterates a Go map: any order):
+        // the references' places sorted by repository (then place), in runs of one repository,
+        // the runs by their first place: a sort rather than comparing each reference with
+        // every other, as an image may have hundreds of tags.
+        let n_tags = tags.len();
+        let repo_of = |at: usize| {
+            if at < n_tags {
+                tags[at].0
+            } else {
+                digests[at - n_tags].0
+            }
+        };
+        let cell = |span: Span| &text[span.start as usize..(span.start + span.len) as usize];
+        places.clear();
+        places.extend(0..n_tags + digests.len());
+        if places.len() > 1 {
+            places
+                .sort_unstable_by(|&a, &b| cell(repo_of(a)).cmp(cell(repo_of(b))).then(a.cmp(&b)));
+        }
+        runs.clear();
+        runs.extend(
+            places
+                .chunk_by(|&a, &b| cell(repo_of(a)) == cell(repo_of(b)))
+                .scan(0, |start, run| {
+                    let range = *start..*start + run.len();
+                    *start += run.len();
+                    Some(range)
+                }),
+        );
+        runs.sort_unstable_by_key(|run| places[run.start]);
+        for run in runs.iter() {
+            let run = &places[run.clone()];
+            let repo = repo_of(run[0]);
+            let repo_tags = run.iter().filter(|&&at| at < n_tags).map(|&at| tags[at].1);
+            let repo_digests = run
+                .iter()
+                .filter(|&&at| at >= n_tags)
+                .map(|&at| digests[at - n_tags].1);
+            let mut any_tag = false;
+            for tag in repo_tags {
+                any_tag = true;
+                if digest_rows == DigestRows::No || repo_digests.clone().next().is_none() {
+                    rows.push(row(repo, tag, NONE));
+                } else {
+                    rows.extend(repo_digests.clone().map(|d| row(repo, tag, d)));
+                }
+            }
+            if !any_tag {
+                if digest_rows == DigestRows::Listed {
+                    rows.extend(repo_digests.map(|d| row(repo, NONE, d)));
+                } else {
+                    rows.push(row(repo, NONE, EMPTY));
+                }
+            }
+        }
+    }
+
+    /// Adds every image from the store's listing (written with the state file) and the records
+    /// changed since (the journal's), without reading the images' and references' sections
+    /// whole. `Ok(false)` when it cannot serve (none, damaged, or the state was read whole, so
+    /// that the listing's generation no longer tells what changed): nothing is kept, the
+    /// caller reads the state.
+    fn add_from_listing(&mut self, ctx: &Ctx<'_>) -> Result<bool, BadPattern> {
+        use crate::store::listing::{self, lists_before, order_key};
+        use std::collections::{HashMap, HashSet};
+        let (Some((file, generation)), Some(images), Some(named)) = (
+            ctx.store.listing(),
+            ctx.state.images.changes(),
+            ctx.state.refs.changes(),
+        ) else {
+            return Ok(false);
+        };
+        // The references made, moved or removed since (hashed: each of the listing's
+        // references is looked up), and those made or moved by image.
+        let named_set: HashSet<&str, DigestHash> = named.keys().map(String::as_str).collect();
+        // A bit per quick key (a Bloom filter of one hash): most of the listing's references
+        // are told apart from the changed ones by one multiply and one bit, without hashing.
+        let mut named_bits = vec![0u64; 256];
+        for name in named.keys() {
+            let bit = quick_bit(quick_key(name));
+            named_bits[bit / 64] |= 1 << (bit % 64);
+        }
+        let unchanged = |r: &Cow<'_, str>| {
+            let bit = quick_bit(quick_key(r));
+            named_bits[bit / 64] & (1 << (bit % 64)) == 0 || !named_set.contains(r.as_ref())
+        };
+        let mut added: HashMap<&str, Vec<&str>, DigestHash> = HashMap::default();
+        for (name, target) in named {
+            if let Some(id) = target {
+                added.entry(id.as_str()).or_default().push(name);
+            }
+        }
+        // An image's references: the listing's still there and those added, in lexical order.
+        let refs_of = |listed: &mut dyn Iterator<Item = Cow<'_, str>>, id: &str| {
+            let mut refs: Vec<String> = listed.filter(&unchanged).map(Cow::into_owned).collect();
+            if let Some(more) = added.get(id) {
+                refs.extend(more.iter().map(|&r| r.to_owned()));
+                refs.sort_unstable();
+            }
+            refs
+        };
+        // The images changed since that are still there, in `image ls` order: each goes before
+        // the first of the listing's that lists after it.
+        let mut changed: Vec<_> = images
+            .iter()
+            .filter_map(|(id, record)| {
+                let record = record.as_ref()?;
+                let created = parse_time(&record.created);
+                Some((id.as_str(), record, created, order_key(created, record.seq)))
+            })
+            .collect();
+        changed.sort_by(|a, b| {
+            if lists_before(a.3, a.0, b.3, b.0) {
+                std::cmp::Ordering::Less
+            } else {
+                std::cmp::Ordering::Greater
+            }
+        });
+        let changed_ids: HashSet<&str, DigestHash> = images.keys().map(Digest::as_str).collect();
+        // The listing's references of the changed images, kept until those are added.
+        let mut changed_refs: HashMap<String, Vec<String>> = HashMap::new();
+        let mut places = Vec::with_capacity(changed.len());
+        let mut error = None;
+        let read = listing::read(file, generation, |row| {
+            if error.is_some() {
+                return;
+            }
+            if !changed_ids.is_empty() && changed_ids.contains(row.id) {
+                changed_refs.insert(row.id.to_owned(), row.refs().map(Cow::into_owned).collect());
+                return;
+            }
+            let key = order_key(row.created, row.seq);
+            while changed
+                .get(places.len())
+                .is_some_and(|c| lists_before(c.3, c.0, key, row.id))
+            {
+                places.push(self.images.len());
+            }
+            if let Some(parent) = row.parent {
+                self.parents.insert(parent.to_owned());
+            }
+            let added_here = added.contains_key(row.id);
+            let result = if named_set.is_empty() {
+                self.add(row.id, row.created, row.size, row.refs())
+            } else if !added_here {
+                self.add(row.id, row.created, row.size, row.refs().filter(&unchanged))
+            } else {
+                let refs = refs_of(&mut row.refs(), row.id);
+                self.add(
+                    row.id,
+                    row.created,
+                    row.size,
+                    refs.into_iter().map(Cow::Owned),
+                )
+            };
+            error = result.err();
+        });
+        if let Some(e) = error {
+            return Err(e);
+        }
+        if read.is_err() {
+            self.clear();
+            return Ok(false);
+        }
+        places.resize(changed.len(), self.images.len());
+        for ((id, record, created, _), place) in changed.into_iter().zip(places) {
+            if let Some(parent) = &record.parent {
+                self.parents.insert(parent.as_str().to_owned());
+            }
+            let listed = changed_refs.remove(id).unwrap_or_default();
+            let refs = refs_of(&mut listed.into_iter().map(Cow::Owned), id);
+            let image = self.images.len();
+            self.add(
+                id,
+                created,
+                ctx.state.image_size(record),
+                refs.into_iter().map(Cow::Owned),
+            )?;
+            if self.images.len() > image {
+                self.placed
+                    .push((place, u32::try_from(image).unwrap_or(u32::MAX)));
+            }
+        }
+        Ok(true)
+    }
+
+    /// The rows shown, in order: each image's, the images in `image ls` order (those of
+    /// `placed` at their places), untagged images with children left out without `--all`.
+    fn row_order(&self) -> Vec<u32> {
+        let first_placed = self
+            .placed
+            .first()
+            .map_or(self.images.len(), |&(_, image)| image as usize);
+        let mut order = Vec::with_capacity(self.rows.len());
+        let mut push_image = |image: usize| {
+            let shown = &self.images[image];
+            if let Some(whole) = shown.untagged {
+                if !self.options.all && self.parents.contains(self.text(whole)) {
+                    return;
+                }
+            }
+            let end = self
+                .images
+                .get(image + 1)
+                .map_or(self.rows.len(), |next| next.first_row as usize);
+            order.extend(shown.first_row..u32::try_from(end).unwrap_or(u32::MAX));
+        };
+        let mut placed = self.placed.iter().peekable();
+        for image in 0..first_placed {
+            while let Some(&(_, p)) = placed.next_if(|&&(place, _)| place <= image) {
+                push_image(p as usize);
+            }
+            push_image(image);
+        }
+        for &(_, p) in placed {
+            push_image(p as usize);
+        }
+        order
+    }
 }
 
 /// A reference's length and last eight bytes (a tag's end, a digest's last hex digits): what
@@ -601,202 +932,28 @@ fn quick_bit(key: u64) -> usize {
     (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 50) as usize
 }
 
-/// Every image in `image ls` order, read from the state, its references pushed onto `refs`.
-fn entries_from_state<'s>(ctx: &'s Ctx<'_>, refs: &mut Vec<Cow<'s, str>>) -> Vec<Entry<'s>> {
-    let index = RefIndex::new(&ctx.state);
-    ctx.images_listed()
-        .into_iter()
-        .map(
-            |Listed {
-                 id,
-                 record,
-                 created,
-             }| {
-                let start = refs.len();
-                refs.extend(index.of(id).map(Cow::Borrowed));
-                Entry {
-                    id: id.as_str(),
-                    created,
-                    seq: record.seq,
-                    size: ctx.state.image_size(record),
-                    parent: record.parent.as_ref().map(Digest::as_str),
-                    refs: start..refs.len(),
-                }
-            },
-        )
-        .collect()
-}
-
-/// [`entries_from_state`] from the store's listing (`rows`, written with the state file) and the
-/// records changed since (the journal's), without reading the images' and references' sections
-/// whole; `None` when the state was read whole, so that the listing's generation no longer
-/// tells what changed.
-fn entries_from_listing<'s>(
-    ctx: &'s Ctx<'_>,
-    rows: crate::store::listing::Rows<'s>,
-    refs: &mut Vec<Cow<'s, str>>,
-) -> Option<Vec<Entry<'s>>> {
-    use crate::store::listing::{lists_before, order_key};
-    use std::collections::{BTreeMap, HashMap, HashSet};
-    let images = ctx.state.images.changes()?;
-    let named = ctx.state.refs.changes()?;
-    // The references made, moved or removed since (hashed: each of the listing's references is
-    // looked up), and those made or moved by image, in lexical order.
-    let named_set: HashSet<&str, DigestHash> = named.keys().map(String::as_str).collect();
-    // A bit per quick key (a Bloom filter of one hash): most of the listing's references are
-    // told apart from the changed ones by one multiply and one bit, without hashing them.
-    let mut named_bits = vec![0u64; 256];
-    for name in named.keys() {
-        let bit = quick_bit(quick_key(name));
-        named_bits[bit / 64] |= 1 << (bit % 64);
-    }
-    let maybe_named = |r: &str| {
-        let bit = quick_bit(quick_key(r));
-        named_bits[bit / 64] & (1 << (bit % 64)) != 0
-    };
-    let mut added: HashMap<&str, Vec<&str>, DigestHash> = HashMap::default();
-    for (name, target) in named {
-        if let Some(id) = target {
-            added.entry(id.as_str()).or_default().push(name);
-        }
-    }
-    let push_refs =
-        |refs: &mut Vec<Cow<'s, str>>, row: Option<&crate::store::listing::Row<'s>>, id: &str| {
-            let start = refs.len();
-            if let Some(row) = row {
-                if named_set.is_empty() {
-                    refs.extend(row.refs());
-                } else {
-                    refs.extend(
-                        row.refs()
-                            .filter(|r| !(maybe_named(r) && named_set.contains(r.as_ref()))),
-                    );
-                }
-            }
-            if let Some(more) = added.get(id) {
-                refs.extend(more.iter().map(|&r| Cow::Borrowed(r)));
-                refs[start..].sort_unstable();
-            }
-            start..refs.len()
-        };
-    let mut entries = Vec::with_capacity(rows.estimate() + images.len());
-    // About two references an image (a tag and a digest): room that is not copied as it grows.
-    refs.reserve(rows.estimate() * 2);
-    let mut changed_rows: BTreeMap<&str, crate::store::listing::Row<'s>> = BTreeMap::new();
-    let changed_ids: HashSet<&str, DigestHash> = images.keys().map(Digest::as_str).collect();
-    for row in rows {
-        // A damaged listing is not used: the caller reads the state.
-        let row = row.ok()?;
-        if !changed_ids.is_empty() && changed_ids.contains(row.id) {
-            changed_rows.insert(row.id, row);
-            continue;
-        }
-        entries.push(Entry {
-            id: row.id,
-            created: row.created,
-            seq: row.seq,
-            size: row.size,
-            parent: row.parent,
-            refs: push_refs(refs, Some(&row), row.id),
-        });
-    }
-    if images.is_empty() {
-        return Some(entries);
-    }
-    // The images changed since that are still there, each put in its place.
-    let mut changed: Vec<Entry<'s>> = images
-        .iter()
-        .filter_map(|(id, record)| {
-            let record = record.as_ref()?;
-            let id = id.as_str();
-            Some(Entry {
-                id,
-                created: parse_time(&record.created),
-                seq: record.seq,
-                size: ctx.state.image_size(record),
-                parent: record.parent.as_ref().map(Digest::as_str),
-                refs: push_refs(refs, changed_rows.get(id), id),
-            })
-        })
-        .collect();
-    let before = |a: &Entry<'_>, b: &Entry<'_>| {
-        lists_before(
-            order_key(a.created, a.seq),
-            a.id,
-            order_key(b.created, b.seq),
-            b.id,
-        )
-    };
-    changed.sort_by(|a, b| {
-        if before(a, b) {
-            std::cmp::Ordering::Less
-        } else {
-            std::cmp::Ordering::Greater
-        }
-    });
-    // Merged in place from the back, in the room reserved above, rather than into a second
-    // vector of 10,000 entries (a megabyte to fault in): the last place left goes to whichever
-    // of the two lists' last entries lists after the other; where neither does, the listing's
-    // entry comes first.
-    let mut unmerged = entries.len();
-    let mut place = unmerged + changed.len();
-    entries.extend(changed.iter().cloned());
-    while let Some(c) = changed.last() {
-        place -= 1;
-        if unmerged > 0 && before(c, &entries[unmerged - 1]) {
-            unmerged -= 1;
-            entries.swap(unmerged, place);
-        } else if let Some(c) = changed.pop() {
-            entries[place] = c;
-        }
-    }
-    Some(entries)
-}
-
-/// One row of `image ls`: its image (an index into the [`ImageCols`]) and its own cells.
-struct Row<'s> {
-    image: usize,
-    repo: Cow<'s, str>,
-    tag: Cow<'s, str>,
-    digest: Cow<'s, str>,
-}
-
-impl<'s> Row<'s> {
-    fn new(image: usize, repo: &Cow<'s, str>, tag: &Cow<'s, str>, digest: &Cow<'s, str>) -> Self {
-        Row {
-            image,
-            repo: repo.clone(),
-            tag: tag.clone(),
-            digest: digest.clone(),
-        }
-    }
-}
-
 /// `image ls` with its default formats (`table …`, with `--digests`, `-q`) written directly:
 /// the same text as the template engine gives for them (a test compares the two), without
 /// building a template context per row, which at 10,000 images was most of the command's time.
 /// Each image's `CREATED` and `SIZE` are written once into one buffer, the columns measured,
 /// then every line written padded into the output; text that is not plain ASCII goes through
 /// the tab writer instead.
-fn render_default(
-    format: &str,
-    images: &[ImageCols<'_>],
-    rows: &[Row<'_>],
-    now: jiff::Timestamp,
-) -> String {
+fn render_default(format: &str, shown: &Shown, order: &[u32], now: jiff::Timestamp) -> String {
+    let row = |at: usize| &shown.rows[order[at] as usize];
     if format == "{{.ID}}" {
-        let mut text = String::with_capacity(rows.len() * 13);
-        for row in rows {
-            text.push_str(images[row.image].id);
+        let mut text = String::with_capacity(order.len() * 13);
+        for at in 0..order.len() {
+            text.push_str(shown.text(shown.images[row(at).image as usize].id));
             text.push('\n');
         }
         return text;
     }
     let digests = format == DEFAULT_TABLE_DIGEST;
     // Per image, the end of its `CREATED` and of its `SIZE` in `cells`.
-    let mut cells = String::with_capacity(images.len() * 24);
-    let mut ends: Vec<(usize, usize)> = Vec::with_capacity(images.len());
-    for image in images {
+    let mut cells = String::with_capacity(shown.images.len() * 24);
+    let mut ends: Vec<(u32, u32)> = Vec::with_capacity(shown.images.len());
+    let at = |cells: &String| u32::try_from(cells.len()).unwrap_or(u32::MAX);
+    for image in &shown.images {
         let start = cells.len();
         if let Some(t) = image.created {
             write_created_since(&mut cells, t, now);
@@ -804,13 +961,18 @@ fn render_default(
         if cells.len() == start {
             cells.push_str("N/A");
         }
-        let since_end = cells.len();
+        let since_end = at(&cells);
         write_human_size(&mut cells, image.size as f64, 3);
-        ends.push((since_end, cells.len()));
+        ends.push((since_end, at(&cells)));
     }
-    let cell = |image: usize| {
-        let start = if image == 0 { 0 } else { ends[image - 1].1 };
-        let (since_end, size_end) = ends[image];
+    let cell = |image: u32| {
+        let image = image as usize;
+        let start = if image == 0 {
+            0
+        } else {
+            ends[image - 1].1 as usize
+        };
+        let (since_end, size_end) = (ends[image].0 as usize, ends[image].1 as usize);
         (&cells[start..since_end], &cells[since_end..size_end])
     };
     let header: &[&str] = if digests {
@@ -821,21 +983,24 @@ fn render_default(
     // A row's cells, looked up again for each pass rather than kept: 10,000 rows of them were
     // a megabyte to fault in.
     let line = |at: usize| -> [&str; 6] {
-        let row = &rows[at];
+        let row = row(at);
         let (since, size) = cell(row.image);
-        let id = images[row.image].id;
+        let id = shown.text(shown.images[row.image as usize].id);
+        let (repo, tag) = (shown.text(row.repo), shown.text(row.tag));
         if digests {
-            [&row.repo, &row.tag, &row.digest, id, since, size]
+            [repo, tag, shown.text(row.digest), id, since, size]
         } else {
-            [&row.repo, &row.tag, id, since, size, ""]
+            [repo, tag, id, since, size, ""]
         }
     };
     // Only a reference's parts can be other than plain ASCII: IDs, times and sizes are ours.
     let plain = |at: usize| {
-        let row = &rows[at];
-        plain_cell(&row.repo) && plain_cell(&row.tag) && plain_cell(&row.digest)
+        let row = row(at);
+        [row.repo, row.tag, row.digest]
+            .iter()
+            .all(|&span| plain_cell(shown.text(span)))
     };
-    write_table(header, rows.len(), line, plain)
+    write_table(header, order.len(), line, plain)
 }
 
 /// `docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]`
@@ -1112,57 +1277,77 @@ mod tests {
         ];
         let long_id = "sha256:".to_owned() + &"f".repeat(64);
         let ids = ["0123456789ab", &long_id, "abcdefabcdef", "0000000000aa"];
-        let images: Vec<ImageCols<'_>> = records
-            .iter()
-            .zip(ids)
-            .map(|(&(created, size), id)| ImageCols {
-                id,
-                size,
-                created: parse_time(created),
-            })
-            .collect();
         let now: Timestamp = "2025-10-07T19:06:46Z".parse().expect("valid");
-        let row = |image, repo: &'static str, tag: &'static str, digest: &'static str| Row {
-            image,
-            repo: repo.into(),
-            tag: tag.into(),
-            digest: digest.into(),
+        // The images above and `rows` (image, repository, tag, digest) as `image ls` keeps them.
+        let shown_of = |rows: &[(u32, &str, &str, &str)]| {
+            let mut shown = Shown::new(ShowOptions {
+                patterns: Vec::new(),
+                all: false,
+                dangling: None,
+                trunc: true,
+                digests: DigestRows::Listed,
+            });
+            for (image, (&(created, size), id)) in records.iter().zip(ids).enumerate() {
+                let id = shown.push(id);
+                let first_row = rows.iter().take_while(|r| (r.0 as usize) < image).count();
+                shown.images.push(ShownImage {
+                    id,
+                    created: parse_time(created),
+                    size,
+                    first_row: u32::try_from(first_row).expect("few"),
+                    untagged: None,
+                });
+            }
+            for &(image, repo, tag, digest) in rows {
+                let (repo, tag, digest) = (shown.push(repo), shown.push(tag), shown.push(digest));
+                shown.rows.push(ShownRow {
+                    image,
+                    repo,
+                    tag,
+                    digest,
+                });
+            }
+            shown
         };
         let rows = [
-            row(0, "nginx", "latest", "<none>"),
-            row(
+            (0, "nginx", "latest", "<none>"),
+            (
                 0,
                 "a-very-long-registry.example:5000/some/repository",
                 "1.27-alpine",
                 "sha256:abc",
             ),
-            row(1, "<none>", "<none>", "<none>"),
-            row(2, "x", "<none>", ""),
-            row(3, "y", "1", "<none>"),
+            (1, "<none>", "<none>", "<none>"),
+            (2, "x", "<none>", ""),
+            (3, "y", "1", "<none>"),
         ];
         let headers = json!({"Digest": "DIGEST", "ID": "IMAGE ID", "Repository": "REPOSITORY",
                              "Size": "SIZE", "Tag": "TAG", "CreatedSince": "CREATED"});
-        let json_rows = |rows: &[Row<'_>]| -> Vec<Value> {
+        let json_rows = |rows: &[(u32, &str, &str, &str)]| -> Vec<Value> {
             rows.iter()
-                .map(|r| {
-                    let image = &images[r.image];
-                    let since = image
-                        .created
+                .map(|&(image, repo, tag, digest)| {
+                    let (created, size) = records[image as usize];
+                    let since = parse_time(created)
                         .map(|t| created_since(t, now))
                         .unwrap_or_default();
-                    let size = human_size(image.size as i64);
-                    json!({"Repository": r.repo, "Tag": r.tag, "Digest": r.digest,
-                           "ID": image.id, "CreatedSince": since, "Size": size})
+                    let size = human_size(size as i64);
+                    let id = ids[image as usize];
+                    json!({"Repository": repo, "Tag": tag, "Digest": digest,
+                           "ID": id, "CreatedSince": since, "Size": size})
                 })
                 .collect()
         };
         // The last row set is not plain ASCII: the tab writer aligns it.
-        let mut accented = vec![row(0, "dépôt.example/é", "t", "<none>")];
-        accented.extend(vec![row(1, "<none>", "<none>", "<none>")]);
+        let accented = [
+            (0, "dépôt.example/é", "t", "<none>"),
+            (1, "<none>", "<none>", "<none>"),
+        ];
         for rows in [&rows[..], &[], &accented[..]] {
+            let shown = shown_of(rows);
+            let order: Vec<u32> = (0..u32::try_from(rows.len()).expect("few")).collect();
             for format in [DEFAULT_TABLE, DEFAULT_TABLE_DIGEST, "{{.ID}}"] {
                 assert_eq!(
-                    render_default(format, &images, rows, now),
+                    render_default(format, &shown, &order, now),
                     render(format, &headers, &json_rows(rows)).stdout,
                     "{format}"
                 );
