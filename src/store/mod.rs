@@ -227,12 +227,13 @@ impl Store {
     }
 
     /// The image listing of the state file last loaded with its journal, opened for
-    /// [`listing::read`], with the generation it must name; `None` without one (a store of an
-    /// earlier version, not loaded, not rewritten since).
-    pub fn listing(&self) -> Option<(fs::File, u64)> {
+    /// [`listing::read`], with its length and the generation it must name; `None` without one
+    /// (a store of an earlier version, not loaded, not rewritten since).
+    pub fn listing(&self) -> Option<(fs::File, u64, u64)> {
         let generation = self.on_disk.borrow().as_ref()?.generation;
         let file = fs::File::open(self.listing_path()).ok()?;
-        Some((file, generation))
+        let len = file.metadata().ok()?.len();
+        Some((file, len, generation))
     }
 
     fn journal_path(&self) -> PathBuf {

@@ -761,7 +761,7 @@ impl Shown {
     fn add_from_listing(&mut self, ctx: &Ctx<'_>) -> Result<bool, BadPattern> {
         use crate::store::listing::{self, lists_before, order_key};
         use std::collections::{HashMap, HashSet};
-        let (Some((file, generation)), Some(images), Some(named)) = (
+        let (Some((file, len, generation)), Some(images), Some(named)) = (
             ctx.store.listing(),
             ctx.state.images.changes(),
             ctx.state.refs.changes(),
@@ -819,7 +819,7 @@ impl Shown {
         let mut changed_refs: HashMap<String, Vec<String>> = HashMap::new();
         let mut places = Vec::with_capacity(changed.len());
         let mut error = None;
-        let read = listing::read(file, generation, |row| {
+        let read = listing::read(file, len, generation, |row| {
             if error.is_some() {
                 return;
             }
