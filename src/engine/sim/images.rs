@@ -559,7 +559,10 @@ impl Shown {
 
     fn text(&self, span: Span) -> &str {
         let start = span.start as usize;
-        &self.text[start..start + span.len as usize]
+        // (Past 4 GiB of text a span is cut: empty rather than a panic.)
+        self.text
+            .get(start..start.saturating_add(span.len as usize))
+            .unwrap_or_default()
     }
 
     fn push(&mut self, s: &str) -> Span {
@@ -708,7 +711,11 @@ impl Shown {
                 digests[at - n_tags].0
             }
         };
-        let cell = |span: Span| &text[span.start as usize..(span.start + span.len) as usize];
+        let cell = |span: Span| {
+            let start = span.start as usize;
+            text.get(start..start.saturating_add(span.len as usize))
+                .unwrap_or_default()
+        };
         places.clear();
         places.extend(0..n_tags + digests.len());
         if places.len() > 1 {
