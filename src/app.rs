@@ -1125,3 +1125,22 @@ fn fsck(store_dir: &std::path::Path, lang: Lang, ui: Ui) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// build.rs links the unwinder into the executables (a static `libgcc_eh` found as
+    /// `gcc_s`): a panic still unwinds, and a backtrace still names its frames.
+    #[test]
+    fn the_linked_in_unwinder_unwinds_and_names_frames() {
+        let caught = std::panic::catch_unwind(|| {
+            let empty: Vec<u8> = Vec::new();
+            empty[std::hint::black_box(3usize)]
+        });
+        assert!(caught.is_err());
+        let trace = std::backtrace::Backtrace::force_capture().to_string();
+        assert!(
+            trace.contains("the_linked_in_unwinder_unwinds_and_names_frames"),
+            "{trace}"
+        );
+    }
+}
