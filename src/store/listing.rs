@@ -220,9 +220,10 @@ const PIECE: usize = 64 << 10;
 /// giving each of its rows to `each`, in order, as they are read. The listing is read in pieces
 /// of at most 64 KiB into one buffer rather than whole: at 10,000 images it is 2.2 MB, and a
 /// fresh buffer's pages cost ~2 µs each to fault in on the test machine (550 of them, a tenth of
-/// `image ls`); a smaller listing gets a buffer its size. Returns the number of rows. An `Err` (another generation, a damaged line, no `end` line where the rows end, as in
-/// a file cut short, or lines after it) may come after rows were given: the caller then throws
-/// away what it made of them.
+/// `image ls`); a smaller listing gets a buffer its size. Returns the number of rows. An `Err`
+/// (another generation, a damaged line, no `end` line where the rows end, as in a file cut
+/// short, or lines after it) may come after rows were given: the caller then throws away what
+/// it made of them.
 pub fn read(
     mut from: impl std::io::Read,
     len: u64,

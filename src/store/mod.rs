@@ -245,12 +245,6 @@ impl Store {
         self.write_by_rename(path, bytes, self.durable)
     }
 
-    /// Writes `bytes` to `path` by a temp file beside it and a rename, without syncing either:
-    /// for derived data that is checked as it is read.
-    fn write_replacing(&self, path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-        self.write_by_rename(path, bytes, false)
-    }
-
     /// A temp file beside `path` holding `bytes`, renamed to `path`; with `sync`, the file is
     /// synced before and its directory after.
     fn write_by_rename(&self, path: &Path, bytes: &[u8], sync: bool) -> Result<(), StoreError> {
@@ -783,7 +777,11 @@ impl Store {
         // the directory, which keeps its name; a crash that loses its bytes leaves a file cut
         // short or empty, which is not used either (the command reads the state, `store fsck`
         // writes it again). Its two syncs were 1.5 ms of each rewrite of the state here.
-        self.write_replacing(&self.listing_path(), &listing::encode(state, generation))?;
+        self.write_by_rename(
+            &self.listing_path(),
+            &listing::encode(state, generation),
+            false,
+        )?;
         self.write_atomic(&self.state_v4_path(), &bytes)?;
         *self.state_manifests.borrow_mut() = Some(derived_digest);
         self.manifests_unknown.set(false);

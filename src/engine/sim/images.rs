@@ -277,8 +277,9 @@ pub(super) fn list(ctx: &mut Ctx<'_>, inv: &Invocation) -> Result<Outcome, Store
         },
     });
     // The store's listing serves unless a filter reads configs or compares times.
-    let by_listing = before.is_none() && since.is_none() && until.is_none();
-    let listed = if by_listing && !filters.contains("label") {
+    let by_listing =
+        before.is_none() && since.is_none() && until.is_none() && !filters.contains("label");
+    let listed = if by_listing {
         match shown.add_from_listing(ctx) {
             Ok(listed) => listed,
             Err(e) => return Ok(Outcome::daemon_error(e)),
@@ -459,6 +460,15 @@ struct Span {
     len: u32,
 }
 
+impl Span {
+    /// Its text in `text` (past 4 GiB of text a span is cut: empty rather than a panic).
+    fn of(self, text: &str) -> &str {
+        let start = self.start as usize;
+        text.get(start..start.saturating_add(self.len as usize))
+            .unwrap_or_default()
+    }
+}
+
 /// `<none>`, which every [`Shown`]'s text starts with.
 const NONE: Span = Span { start: 0, len: 6 };
 /// An empty cell.
@@ -558,11 +568,7 @@ impl Shown {
     }
 
     fn text(&self, span: Span) -> &str {
-        let start = span.start as usize;
-        // (Past 4 GiB of text a span is cut: empty rather than a panic.)
-        self.text
-            .get(start..start.saturating_add(span.len as usize))
-            .unwrap_or_default()
+        span.of(&self.text)
     }
 
     fn push(&mut self, s: &str) -> Span {
@@ -648,8 +654,9 @@ impl Shown {
         let hidden = if untagged {
             !patterns.is_empty() || dangling == Some(false)
         } else {
-            dangling == Some(true) && !self.tags.is_empty()
-        } || (dangling == Some(false) && self.tags.is_empty());
+            // `dangling=true` keeps the images without a tag (digests only), `false` the others.
+            dangling.is_some_and(|keep_untagged| keep_untagged != self.tags.is_empty())
+        };
         if hidden {
             self.text.truncate(mark);
             return Ok(());
@@ -711,11 +718,7 @@ impl Shown {
                 digests[at - n_tags].0
             }
         };
-        let cell = |span: Span| {
-            let start = span.start as usize;
-            text.get(start..start.saturating_add(span.len as usize))
-                .unwrap_or_default()
-        };
+        let cell = |span: Span| span.of(text);
         places.clear();
         places.extend(0..n_tags + digests.len());
         if places.len() > 1 {
